@@ -1,0 +1,114 @@
+//! The two ways a pool can say no: [`PoolError`] when you submit, [`TaskError`] when you `get`.
+
+use std::any::Any;
+use std::fmt;
+
+// ANCHOR: pool_error
+/// Why a pool could not be built or would not take a task.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum PoolError {
+    /// A pool of zero workers would accept tasks and never run them.
+    ZeroWorkers,
+    /// The pool was closed: it takes no new tasks (CPython raises `ValueError("Pool not running")`).
+    Closed,
+    /// The operating system refused a worker thread or process.
+    Spawn(std::io::Error),
+}
+// ANCHOR_END: pool_error
+
+impl fmt::Display for PoolError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PoolError::ZeroWorkers => write!(f, "a pool needs at least one worker, got 0"),
+            PoolError::Closed => write!(f, "the pool is closed and takes no new tasks"),
+            PoolError::Spawn(e) => write!(f, "could not start a worker: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for PoolError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            PoolError::Spawn(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+// ANCHOR: task_error
+/// Why a task gave no result. `get()` returns it where CPython re-raises the task's exception.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TaskError {
+    /// The task panicked; its worker caught the panic and lives on.
+    Panicked {
+        /// The panic message (`"<non-string panic payload>"` if it was not a string).
+        message: String,
+    },
+    /// The worker process running the task died before it answered (a process pool only).
+    WorkerDied {
+        /// The worker's process id.
+        pid: u32,
+        /// What happened to it, e.g. "killed by signal SIGKILL".
+        cause: String,
+    },
+    /// The task was dropped without running: its worker vanished without a word.
+    Lost,
+}
+// ANCHOR_END: task_error
+
+impl fmt::Display for TaskError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TaskError::Panicked { message } => write!(f, "the task panicked: {message}"),
+            TaskError::WorkerDied { pid, cause } => {
+                write!(f, "worker process {pid} died during the task: {cause}")
+            }
+            TaskError::Lost => write!(f, "the task was dropped before it finished"),
+        }
+    }
+}
+
+impl std::error::Error for TaskError {}
+
+// ANCHOR: panic_message
+/// The message inside a panic payload, as `panic!` wrote it.
+///
+/// `panic!("literal")` carries a `&'static str`, `panic!("{x}")` a `String`; anything else
+/// (`std::panic::panic_any(42)`) has no message we can show.
+pub fn panic_message(payload: &(dyn Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&'static str>() {
+        (*s).to_owned()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "<non-string panic payload>".to_owned()
+    }
+}
+// ANCHOR_END: panic_message
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn panic_messages_of_every_kind() {
+        let literal = std::panic::catch_unwind(|| panic!("plain")).unwrap_err();
+        let formatted = std::panic::catch_unwind(|| panic!("n = {}", 7)).unwrap_err();
+        let other = std::panic::catch_unwind(|| std::panic::panic_any(42)).unwrap_err();
+        assert_eq!(panic_message(&*literal), "plain");
+        assert_eq!(panic_message(&*formatted), "n = 7");
+        assert_eq!(panic_message(&*other), "<non-string panic payload>");
+    }
+
+    #[test]
+    fn errors_explain_themselves() {
+        assert!(PoolError::ZeroWorkers.to_string().contains("at least one worker"));
+        assert!(PoolError::Closed.to_string().contains("closed"));
+        let died = TaskError::WorkerDied { pid: 42, cause: "killed by signal SIGKILL".into() };
+        assert_eq!(died.to_string(), "worker process 42 died during the task: killed by signal SIGKILL");
+        let panicked = TaskError::Panicked { message: "boom".into() };
+        assert_eq!(panicked.to_string(), "the task panicked: boom");
+    }
+}
