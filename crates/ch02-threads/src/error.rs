@@ -1,0 +1,59 @@
+use std::any::Any;
+use std::fmt;
+
+// ANCHOR: error
+/// What can go wrong when work is handed to threads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ThreadsError {
+    /// The work was to be split over zero threads: there is nobody to do it.
+    ZeroThreads,
+    /// The thread that ran task `index` panicked with `message`.
+    Panicked {
+        /// Which task (in input order) panicked.
+        index: usize,
+        /// The panic message, if it was a string.
+        message: String,
+    },
+}
+// ANCHOR_END: error
+
+impl ThreadsError {
+    /// Turns the payload of a panicked thread (what `join` returns as `Err`) into an error.
+    pub(crate) fn panicked(index: usize, payload: Box<dyn Any + Send>) -> Self {
+        let message = if let Some(s) = payload.downcast_ref::<&str>() {
+            (*s).to_owned()
+        } else if let Some(s) = payload.downcast_ref::<String>() {
+            s.clone()
+        } else {
+            "a panic with a non-string payload".to_owned()
+        };
+        ThreadsError::Panicked { index, message }
+    }
+}
+
+impl fmt::Display for ThreadsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ThreadsError::ZeroThreads => write!(f, "cannot split work over zero threads"),
+            ThreadsError::Panicked { index, message } => {
+                write!(f, "the thread running task {index} panicked: {message}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ThreadsError {}
+
+/// Collects joined results in order; the first panic (by task index) becomes the error.
+///
+/// Callers join *every* handle before calling this, so no thread is left running when an
+/// earlier one panicked.
+pub(crate) fn collect_joined<T>(
+    joined: Vec<Result<T, Box<dyn Any + Send>>>,
+) -> Result<Vec<T>, ThreadsError> {
+    joined
+        .into_iter()
+        .enumerate()
+        .map(|(index, r)| r.map_err(|payload| ThreadsError::panicked(index, payload)))
+        .collect()
+}
