@@ -1,0 +1,51 @@
+//! The sequential baseline: `cpu_bound(n)` for each tutorial number (group `cpu-bound`), and
+//! the whole tutorial run one task after the other (group `tutorial`, variant `sequential`),
+//! the baseline every later chapter's `tutorial` group divides by.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use workloads::{TUTORIAL_NUMBERS, cpu_bound};
+
+// ANCHOR: cpu_bound
+fn cpu_bound_per_number(c: &mut Criterion) {
+    let mut group = c.benchmark_group("cpu-bound");
+    for n in TUTORIAL_NUMBERS {
+        group.bench_function(format!("n={n}"), |b| b.iter(|| cpu_bound(black_box(n))));
+    }
+    group.finish();
+}
+// ANCHOR_END: cpu_bound
+
+// ANCHOR: tutorial
+fn tutorial(c: &mut Criterion) {
+    let mut group = c.benchmark_group("tutorial");
+    group.bench_function("sequential", |b| {
+        b.iter(|| {
+            TUTORIAL_NUMBERS
+                .iter()
+                .map(|&n| cpu_bound(black_box(n)))
+                .collect::<Vec<u64>>()
+        })
+    });
+    group.finish();
+}
+// ANCHOR_END: tutorial
+
+// ANCHOR: config
+/// The book's criterion settings: 10 samples after 1 s of warm-up, 3 s of measurement.
+fn config() -> Criterion {
+    Criterion::default()
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+}
+
+criterion_group! {
+    name = benches;
+    config = config();
+    targets = cpu_bound_per_number, tutorial
+}
+criterion_main!(benches);
+// ANCHOR_END: config

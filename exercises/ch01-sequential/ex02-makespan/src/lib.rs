@@ -1,0 +1,73 @@
+//! Exercise 2: the loads and the makespan of a schedule, with errors for bad input.
+//!
+//! Replace each `todo!()` by your code; `cargo test -p ch01-ex02-makespan` tells you when you
+//! are done.
+
+#![allow(unused_variables, unused_imports, unused_mut, dead_code)]
+
+use std::fmt;
+
+/// What can be wrong with a schedule.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ScheduleError {
+    /// Zero workers can run nothing.
+    NoWorkers,
+    /// The assignment does not name one worker per task.
+    LengthMismatch {
+        /// The number of tasks.
+        tasks: usize,
+        /// The number of entries in the assignment.
+        assignment: usize,
+    },
+    /// A task is assigned to a worker that does not exist.
+    NoSuchWorker {
+        /// The task's index.
+        task: usize,
+        /// The worker it is assigned to.
+        worker: usize,
+        /// How many workers there are: valid workers are `0..workers`.
+        workers: usize,
+    },
+}
+
+impl fmt::Display for ScheduleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ScheduleError::NoWorkers => write!(f, "zero workers can run nothing"),
+            ScheduleError::LengthMismatch { tasks, assignment } => {
+                write!(f, "{tasks} tasks but {assignment} assignments")
+            }
+            ScheduleError::NoSuchWorker {
+                task,
+                worker,
+                workers,
+            } => {
+                write!(
+                    f,
+                    "task {task} goes to worker {worker}, but the workers are 0..{workers}"
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for ScheduleError {}
+
+// ANCHOR: starter
+/// The total size of the tasks each worker runs: `loads(..)[w]` for worker `w`.
+pub fn loads(
+    tasks: &[u64],
+    assignment: &[usize],
+    workers: usize,
+) -> Result<Vec<u64>, ScheduleError> {
+    // TODO: check the input (no workers, lengths that differ, a worker out of range, in
+    // that order), then add each task's size to its worker's load.
+    todo!()
+}
+
+/// The makespan: the largest load, the time at which the last worker finishes.
+pub fn makespan(tasks: &[u64], assignment: &[usize], workers: usize) -> Result<u64, ScheduleError> {
+    // TODO: the largest of the loads; errors pass through.
+    todo!()
+}
+// ANCHOR_END: starter
