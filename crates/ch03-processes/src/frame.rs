@@ -1,0 +1,155 @@
+//! Length-framed messages on a byte stream (a pipe, a child's stdin or stdout).
+//!
+//! A pipe is a stream of bytes with no message boundaries. Each message is sent as its length
+//! (`u64`, little-endian) followed by its bytes, so the reader knows where it ends. A child's
+//! last word is a [`Report`]: a tag byte, then one frame.
+
+use std::io::{self, Read, Write};
+
+// ANCHOR: frames
+/// Writes `bytes` as one frame: its length, then the bytes.
+pub fn write_frame(w: &mut impl Write, bytes: &[u8]) -> io::Result<()> {
+    w.write_all(&(bytes.len() as u64).to_le_bytes())?;
+    w.write_all(bytes)?;
+    w.flush()
+}
+
+/// Reads one frame. `Ok(None)` means the stream ended cleanly before a frame started (the
+/// writer closed its end, or died, without sending anything); a frame cut short is an error.
+pub fn read_frame(r: &mut impl Read) -> io::Result<Option<Vec<u8>>> {
+    let mut len = [0u8; 8];
+    let mut filled = 0;
+    while filled < len.len() {
+        match r.read(&mut len[filled..]) {
+            Ok(0) if filled == 0 => return Ok(None),
+            Ok(0) => return Err(io::ErrorKind::UnexpectedEof.into()),
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let len = u64::from_le_bytes(len);
+    let mut bytes = Vec::new();
+    // `take` + `read_to_end` grows the buffer as bytes arrive: a corrupt length cannot make
+    // us allocate gigabytes up front.
+    r.take(len).read_to_end(&mut bytes)?;
+    if (bytes.len() as u64) < len {
+        return Err(io::Error::new(
+            io::ErrorKind::UnexpectedEof,
+            "frame cut short",
+        ));
+    }
+    Ok(Some(bytes))
+}
+// ANCHOR_END: frames
+
+/// A child's last message to its parent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Report {
+    /// The task returned; these are the bytes of its value.
+    Value(Vec<u8>),
+    /// The task panicked with this message.
+    Panic(String),
+}
+
+const TAG_VALUE: u8 = 0;
+const TAG_PANIC: u8 = 1;
+
+/// Writes a [`Report`]: a tag byte, then one frame.
+pub fn write_report(w: &mut impl Write, report: &Report) -> io::Result<()> {
+    let (tag, bytes) = match report {
+        Report::Value(bytes) => (TAG_VALUE, bytes.as_slice()),
+        Report::Panic(message) => (TAG_PANIC, message.as_bytes()),
+    };
+    let mut message = Vec::with_capacity(9 + bytes.len());
+    message.push(tag);
+    message.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+    message.extend_from_slice(bytes);
+    // One write: small reports reach the pipe atomically.
+    w.write_all(&message)?;
+    w.flush()
+}
+
+/// Reads a [`Report`]; `Ok(None)` if the stream ended before one started.
+pub fn read_report(r: &mut impl Read) -> io::Result<Option<Report>> {
+    let mut tag = [0u8; 1];
+    loop {
+        match r.read(&mut tag) {
+            Ok(0) => return Ok(None),
+            Ok(_) => break,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let bytes = read_frame(r)?.ok_or(io::ErrorKind::UnexpectedEof)?;
+    match tag[0] {
+        TAG_VALUE => Ok(Some(Report::Value(bytes))),
+        TAG_PANIC => Ok(Some(Report::Panic(
+            String::from_utf8_lossy(&bytes).into_owned(),
+        ))),
+        other => Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("unknown report tag {other}"),
+        )),
+    }
+}
+
+/// The text of a panic payload (`panic!("...")` gives a `&str` or a `String`).
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "a panic with a non-string payload".to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_keep_their_boundaries() {
+        let mut stream = Vec::new();
+        write_frame(&mut stream, b"first").unwrap();
+        write_frame(&mut stream, b"").unwrap();
+        write_frame(&mut stream, b"third").unwrap();
+        let mut r = stream.as_slice();
+        assert_eq!(read_frame(&mut r).unwrap().unwrap(), b"first");
+        assert_eq!(read_frame(&mut r).unwrap().unwrap(), b"");
+        assert_eq!(read_frame(&mut r).unwrap().unwrap(), b"third");
+        assert_eq!(read_frame(&mut r).unwrap(), None);
+    }
+
+    #[test]
+    fn a_cut_frame_is_an_error() {
+        let mut stream = Vec::new();
+        write_frame(&mut stream, b"complete").unwrap();
+        stream.truncate(11);
+        assert_eq!(
+            read_frame(&mut stream.as_slice()).unwrap_err().kind(),
+            io::ErrorKind::UnexpectedEof
+        );
+        assert!(read_frame(&mut [1u8, 0].as_slice()).is_err());
+    }
+
+    #[test]
+    fn reports_round_trip() {
+        for report in [Report::Value(vec![1, 2]), Report::Panic("boom".into())] {
+            let mut stream = Vec::new();
+            write_report(&mut stream, &report).unwrap();
+            assert_eq!(read_report(&mut stream.as_slice()).unwrap(), Some(report));
+        }
+        assert_eq!(read_report(&mut [].as_slice()).unwrap(), None);
+        assert!(read_report(&mut [9u8, 0, 0, 0, 0, 0, 0, 0, 0].as_slice()).is_err());
+    }
+
+    #[test]
+    fn panic_messages_are_recovered() {
+        let p = std::panic::catch_unwind(|| panic!("static")).unwrap_err();
+        assert_eq!(panic_message(&*p), "static");
+        let p = std::panic::catch_unwind(|| panic!("formatted {}", 42)).unwrap_err();
+        assert_eq!(panic_message(&*p), "formatted 42");
+    }
+}

@@ -1,0 +1,47 @@
+//! Chapter 03: one process per task, the two ways CPython does it.
+//!
+//! * [`s1_exit_code`]: `fork` + `waitpid`, the result squeezed into the exit status (8 bits).
+//! * [`s2_pipe`]: the result comes back over a pipe, the parent reads, then reaps.
+//! * [`s3_handle`]: the handle the rest of the book uses: [`spawn`] a closure in a child,
+//!   [`ProcessHandle::pid`], [`ProcessHandle::join`] into `Result<T, ProcessError>`; a panic,
+//!   a signal, a bad exit code and a missing result are errors; a dropped handle kills and reaps
+//!   its child; `spawn` refuses to fork a process that runs other threads.
+//! * [`reexec`]: the "spawn" start method: run the current program again with
+//!   [`std::process::Command`], arguments in over stdin, result out over stdout.
+//! * [`wire`] and [`frame`]: values as bytes, and length-framed messages on pipes.
+//! * [`threads`]: counting threads, and why a lock held by another thread stays locked forever
+//!   in a forked child.
+//! * [`tutorial`]: the tutorials' program (one process per number) and their two mistakes.
+//!
+//! `fork` exists only on Unix. On other targets the crate compiles with [`wire`], [`frame`],
+//! [`error`] and [`reexec`] only; [`UNIX_ONLY`] says why.
+
+pub mod error;
+pub mod frame;
+pub mod reexec;
+#[cfg(unix)]
+mod sys;
+pub mod wire;
+
+#[cfg(unix)]
+pub mod s1_exit_code;
+#[cfg(unix)]
+pub mod s2_pipe;
+#[cfg(unix)]
+pub mod s3_handle;
+#[cfg(unix)]
+pub mod threads;
+#[cfg(unix)]
+pub mod tutorial;
+
+pub use error::ProcessError;
+pub use frame::{Report, read_frame, read_report, write_frame, write_report};
+pub use wire::{Wire, WireError};
+
+#[cfg(unix)]
+pub use s3_handle::{ProcessHandle, spawn, spawn_unchecked};
+
+/// Why the fork-based parts are missing on this target.
+pub const UNIX_ONLY: &str = "fork() exists only on Unix (Linux, macOS, the BSDs): this chapter's \
+     fork-based API is compiled only there; the re-exec start method (module `reexec`) works \
+     everywhere";

@@ -1,0 +1,149 @@
+//! Step 3: a handle, like `multiprocessing.Process` after `start()`.
+//!
+//! [`spawn`] forks a child that runs a closure; the [`ProcessHandle`] it returns knows the
+//! child's pid and can [`join`](ProcessHandle::join) it into `Result<T, ProcessError>`:
+//!
+//! * the value travels as bytes ([`Wire`]) in one [`Report`] over a pipe;
+//! * a panic in the child is caught there and comes back as [`ProcessError::Panicked`];
+//! * a child killed by a signal, one that exits with a non-zero code and one that exits
+//!   without a result are errors that say so;
+//! * a handle dropped without `join` kills its child (`SIGKILL`) and reaps it: no zombie, and
+//!   no forgotten child burning a core after its result stopped mattering;
+//! * `spawn` refuses to fork when the process runs other threads; [`spawn_unchecked`] is the
+//!   explicit, `unsafe` way past that check.
+//!
+//! The closure needs neither `Send` nor `'static`: it is never moved to another thread, the
+//! whole address space is copied instead. It may borrow the parent's data; the child reads its
+//! own copy, and what it writes stays in that copy.
+
+use std::fs::File;
+use std::marker::PhantomData;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use nix::sys::signal::{Signal, kill};
+use nix::unistd::{ForkResult, Pid, fork};
+
+use crate::error::{EXIT_PANIC, EXIT_WRITE_FAILED, ProcessError, outcome};
+use crate::frame::{Report, panic_message, read_report, write_report};
+use crate::sys::{exit_now, pipe, wait_for};
+use crate::threads::ensure_single_threaded;
+use crate::wire::Wire;
+
+// ANCHOR: handle
+/// A running (or finished, not yet reaped) child process that will produce a `T`.
+#[must_use = "a dropped handle kills its child; call `join` to get the result"]
+#[derive(Debug)]
+pub struct ProcessHandle<T> {
+    pid: Pid,
+    /// The read end of the child's result pipe; `None` once `join` took it.
+    result: Option<File>,
+    /// `fn() -> T`: the handle produces a `T` but holds none, so it is `Send` for any `T`.
+    _produces: PhantomData<fn() -> T>,
+}
+// ANCHOR_END: handle
+
+// ANCHOR: spawn
+/// Runs `f` in a new child process, like `Process(target=f).start()` with the fork method.
+///
+/// Refuses with [`ProcessError::OtherThreads`] if the process runs other threads: only the
+/// calling thread is copied into the child, and anything the others held (a lock in the
+/// allocator, in `stdout`, in your own code) would stay held forever there.
+pub fn spawn<T: Wire, F: FnOnce() -> T>(f: F) -> Result<ProcessHandle<T>, ProcessError> {
+    ensure_single_threaded()?;
+    // SAFETY: the process runs one thread (checked just above), so the child is a consistent
+    // copy of it, which is what `spawn_unchecked` requires.
+    unsafe { spawn_unchecked(f) }
+}
+// ANCHOR_END: spawn
+
+// ANCHOR: spawn_unchecked
+/// [`spawn`] without the thread check.
+///
+/// # Safety
+///
+/// If other threads run, the child starts with only the calling thread, and every lock those
+/// threads held at the moment of the fork stays locked in the child. The caller guarantees
+/// that `f`, and the encoding of its result, never wait for such a lock: no locks shared with
+/// the other threads, no `println!` while they may print. (The allocator is safe: glibc and
+/// macOS reset its locks in the child.)
+pub unsafe fn spawn_unchecked<T: Wire, F: FnOnce() -> T>(
+    f: F,
+) -> Result<ProcessHandle<T>, ProcessError> {
+    let (reader, writer) = pipe()?;
+    // SAFETY: the caller upholds this function's contract (see `# Safety`); the child runs `f`
+    // and leaves through `_exit` in `child_main`, never returning into the caller's code.
+    match unsafe { fork() }? {
+        ForkResult::Child => {
+            drop(reader);
+            child_main(f, writer)
+        }
+        ForkResult::Parent { child } => {
+            drop(writer); // the child holds the only write end: its exit means end-of-file
+            Ok(ProcessHandle {
+                pid: child,
+                result: Some(reader),
+                _produces: PhantomData,
+            })
+        }
+    }
+}
+
+/// The child's whole life: run `f`, report, `_exit`. Never returns, never unwinds.
+fn child_main<T: Wire, F: FnOnce() -> T>(f: F, mut out: File) -> ! {
+    let (report, code) = match catch_unwind(AssertUnwindSafe(|| f().to_bytes())) {
+        Ok(bytes) => (Report::Value(bytes), 0),
+        Err(payload) => (Report::Panic(panic_message(&*payload)), EXIT_PANIC),
+    };
+    let code = if write_report(&mut out, &report).is_ok() {
+        code
+    } else {
+        EXIT_WRITE_FAILED
+    };
+    exit_now(code)
+}
+// ANCHOR_END: spawn_unchecked
+
+// ANCHOR: join
+impl<T: Wire> ProcessHandle<T> {
+    /// The child's process id.
+    pub fn pid(&self) -> u32 {
+        self.pid.as_raw() as u32
+    }
+
+    /// Waits for the child to finish and returns its result, like `Process.join()` followed by
+    /// reading the result. Always reaps the child, whatever the outcome.
+    pub fn join(mut self) -> Result<T, ProcessError> {
+        let mut result = self
+            .result
+            .take()
+            .expect("only join takes the pipe, and join takes self");
+        // Read first, then wait: a child blocked writing a result bigger than the pipe's
+        // buffer (64 KiB on Linux) would never exit if we waited for it before reading.
+        let report = read_report(&mut result);
+        if report.is_err() {
+            let _ = kill(self.pid, Signal::SIGKILL); // garbage on the pipe: do not wait forever
+        }
+        drop(result);
+        let exit = wait_for(self.pid)?;
+        let pid = self.pid();
+        let bytes = outcome(pid, exit, report?)?;
+        T::from_bytes(&bytes).map_err(|error| ProcessError::Decode { pid, error })
+    }
+
+    /// Sends `signal` to the child (it is still ours: it has not been reaped).
+    pub fn kill(&self, signal: Signal) -> Result<(), ProcessError> {
+        kill(self.pid, signal).map_err(Into::into)
+    }
+}
+
+impl<T> Drop for ProcessHandle<T> {
+    /// A handle dropped without `join` kills its child and reaps it.
+    fn drop(&mut self) {
+        if let Some(result) = self.result.take() {
+            drop(result);
+            let _ = kill(self.pid, Signal::SIGKILL);
+            let _ = wait_for(self.pid);
+        }
+    }
+}
+// ANCHOR_END: join

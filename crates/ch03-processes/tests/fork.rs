@@ -1,0 +1,350 @@
+//! Tests that fork. They run one by one, each in a single-threaded child process of their own,
+//! under a time limit, and fail if they leave a child behind: see the runner's documentation
+//! (shared with chapter 03's exercise specs).
+
+#[cfg(unix)]
+#[macro_use]
+#[path = "../../../exercises/ch03-processes/spec_runner.rs"]
+mod spec_runner;
+
+use std::io::{Read, Write};
+use std::process::ExitCode;
+
+#[cfg(unix)]
+mod unix {
+    use super::*;
+    use ch03_processes::reexec::{self, Registry};
+    use ch03_processes::s1_exit_code::exit_code_of;
+    use ch03_processes::s2_pipe::run_in_child;
+    use ch03_processes::threads::thread_count;
+    use ch03_processes::tutorial::{
+        join_all, one_process_per_number, sequential, start_all, start_join_in_loop,
+    };
+    use ch03_processes::{ProcessError, spawn};
+    use nix::sys::signal::Signal;
+    use spec_runner::{ProcessInFlight, ProcessRendezvous, Test};
+    use workloads::{Scale, TUTORIAL_NUMBERS, cpu_bound_expected};
+
+    /// The tasks this test binary serves when it is re-run as a child.
+    pub fn registry() -> Registry {
+        Registry::new()
+            .task("square", |n: u64| n * n)
+            .task("pid", |(): ()| u64::from(std::process::id()))
+            .task("noisy", |n: u64| {
+                println!("a task that prints to stdout must not corrupt its result");
+                n + 1
+            })
+            .task("panics", |_: u64| -> u64 { panic!("task refused") })
+            .task("hangs", |_: u64| -> u64 {
+                std::thread::sleep(support::PATIENCE * 2);
+                0
+            })
+    }
+
+    fn me() -> u32 {
+        std::process::id()
+    }
+
+    /// A pipe end that never gets data while the test holds the other end: a child blocked
+    /// reading it waits until killed.
+    fn blocker() -> (std::fs::File, std::fs::File) {
+        let (r, w) = nix::unistd::pipe().unwrap();
+        (std::fs::File::from(r), std::fs::File::from(w))
+    }
+
+    fn exit_code_is_cut_to_eight_bits() {
+        assert_eq!(exit_code_of(|| 42).unwrap(), 42);
+        assert_eq!(exit_code_of(|| 300).unwrap(), 300 % 256);
+        let sum = cpu_bound_expected(11, Scale::TEST);
+        assert_ne!(
+            exit_code_of(|| sum).unwrap() as u64,
+            sum,
+            "a sum does not fit in a byte"
+        );
+    }
+
+    fn a_pipe_brings_back_the_whole_u64() {
+        let expected = cpu_bound_expected(53, Scale::TEST);
+        let got = run_in_child(|| workloads::cpu_bound_at(53, Scale::TEST)).unwrap();
+        assert_eq!(got, expected);
+        assert_ne!(run_in_child(|| u64::from(me())).unwrap(), u64::from(me()));
+    }
+
+    fn join_returns_typed_values_from_another_process() {
+        let handle = spawn(|| (me(), String::from("from the child"), vec![1u64, 2, 3])).unwrap();
+        let child_pid = handle.pid();
+        let (pid, text, v) = handle.join().unwrap();
+        assert_eq!(pid, child_pid);
+        assert_ne!(pid, me());
+        assert_eq!((text.as_str(), v), ("from the child", vec![1, 2, 3]));
+    }
+
+    fn the_child_works_on_a_copy_of_memory() {
+        let mut counter = 1u64;
+        let seen_in_child = spawn(|| {
+            counter += 100; // the closure borrows `counter`; the child changes its own copy
+            counter
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+        assert_eq!((seen_in_child, counter), (101, 1));
+    }
+
+    fn a_result_bigger_than_the_pipe_buffer_arrives_whole() {
+        let big = spawn(|| vec![7u8; 1 << 20]).unwrap().join().unwrap();
+        assert_eq!(big.len(), 1 << 20);
+        assert!(big.iter().all(|&b| b == 7));
+    }
+
+    fn a_panic_in_the_child_is_an_error_with_its_message() {
+        let err = spawn(|| -> u64 { panic!("bad input {}", 7) })
+            .unwrap()
+            .join()
+            .unwrap_err();
+        assert!(
+            matches!(&err, ProcessError::Panicked { message, .. } if message == "bad input 7"),
+            "{err}"
+        );
+    }
+
+    fn a_child_killed_by_a_signal_is_an_error_naming_it() {
+        let (gate, _keep_open) = blocker();
+        let handle = spawn(move || {
+            let mut gate = gate;
+            let _ = gate.read(&mut [0u8]); // blocks: nobody writes
+            0u64
+        })
+        .unwrap();
+        handle.kill(Signal::SIGKILL).unwrap();
+        let err = handle.join().unwrap_err();
+        assert_eq!(err.signal_name(), Some("SIGKILL"), "{err}");
+        assert!(err.to_string().contains("SIGKILL"), "{err}");
+
+        let err = spawn(|| -> u64 { std::process::abort() })
+            .unwrap()
+            .join()
+            .unwrap_err();
+        assert_eq!(err.signal_name(), Some("SIGABRT"), "{err}");
+    }
+
+    fn a_child_that_exits_without_its_result_is_an_error() {
+        let err = spawn(|| -> u64 { std::process::exit(0) })
+            .unwrap()
+            .join()
+            .unwrap_err();
+        assert!(matches!(err, ProcessError::NoResult { .. }), "{err}");
+        let err = spawn(|| -> u64 { std::process::exit(3) })
+            .unwrap()
+            .join()
+            .unwrap_err();
+        assert!(matches!(err, ProcessError::Exited { code: 3, .. }), "{err}");
+        assert!(err.to_string().contains("code 3"), "{err}");
+    }
+
+    fn a_dropped_handle_kills_and_reaps_its_child() {
+        let (gate, _keep_open) = blocker();
+        let handle = spawn(move || {
+            let mut gate = gate;
+            let _ = gate.read(&mut [0u8]);
+            0u64
+        })
+        .unwrap();
+        let pid = handle.pid() as i32;
+        assert!(
+            support::children().iter().any(|c| c.pid == pid),
+            "the child runs"
+        );
+        drop(handle);
+        assert!(
+            !support::children().iter().any(|c| c.pid == pid),
+            "gone, not even a zombie"
+        );
+    }
+
+    fn spawn_refuses_to_fork_a_threaded_process() {
+        let (tx, rx) = std::sync::mpsc::channel::<()>();
+        let other = std::thread::spawn(move || rx.recv());
+        let err = spawn(|| 1u64).map(|_| ()).unwrap_err();
+        drop(tx);
+        let _ = other.join();
+        assert!(
+            matches!(err, ProcessError::OtherThreads { threads } if threads >= 2),
+            "{err}"
+        );
+        assert_eq!(thread_count(), Some(1));
+        assert_eq!(
+            spawn(|| 1u64).unwrap().join().unwrap(),
+            1,
+            "alone again: fork is fine"
+        );
+    }
+
+    fn one_process_per_number_gives_the_sequential_results() {
+        let numbers = TUTORIAL_NUMBERS;
+        assert_eq!(
+            one_process_per_number(&numbers, Scale::TEST).unwrap(),
+            sequential(&numbers, Scale::TEST)
+        );
+    }
+
+    fn start_all_then_join_all_runs_every_child_at_once() {
+        let n = 4;
+        let rendezvous = ProcessRendezvous::new(n);
+        let in_flight = ProcessInFlight::new();
+        let handles = start_all((0..n).map(|i| {
+            move || {
+                let _inside = in_flight.enter();
+                rendezvous
+                    .arrive(support::PATIENCE)
+                    .map(|()| (i as u64, me()))
+                    .unwrap_or((0, 0))
+            }
+        }))
+        .unwrap();
+        let results = join_all(handles).unwrap();
+        let mut pids: Vec<u32> = results.iter().map(|r| r.1).collect();
+        assert_eq!(
+            results.iter().map(|r| r.0).collect::<Vec<_>>(),
+            vec![0, 1, 2, 3],
+            "in order"
+        );
+        assert!(
+            !pids.contains(&0),
+            "every child met the others: all {n} were alive at once"
+        );
+        assert!(!pids.contains(&me()));
+        pids.sort_unstable();
+        pids.dedup();
+        assert_eq!(pids.len(), n, "one process per task");
+        assert_eq!(in_flight.max(), n);
+    }
+
+    fn start_then_join_inside_the_loop_runs_one_at_a_time() {
+        let in_flight = ProcessInFlight::new();
+        let results = start_join_in_loop((0..4u64).map(|i| {
+            move || {
+                let _inside = in_flight.enter();
+                i
+            }
+        }))
+        .unwrap();
+        assert_eq!(results, vec![0, 1, 2, 3]);
+        assert_eq!(
+            in_flight.max(),
+            1,
+            "never two children at once: this is sequential"
+        );
+    }
+
+    fn a_clock_stopped_before_join_timed_no_work_at_all() {
+        // Every child waits at a gate the test opens only after the clock has stopped.
+        let (gate_r, mut gate_w) = blocker();
+        let gate_r = std::sync::Arc::new(gate_r);
+        let started = std::time::Instant::now();
+        let handles = start_all((0..3u64).map(|i| {
+            let gate = std::sync::Arc::clone(&gate_r);
+            move || {
+                let _ = (&*gate).read(&mut [0u8]);
+                i
+            }
+        }))
+        .unwrap();
+        let measured = started.elapsed(); // the tutorials' mistake: stop here
+        let states = support::children();
+        for h in &handles {
+            let pid = h.pid() as i32;
+            assert!(
+                states.iter().any(|c| c.pid == pid && c.state != 'Z'),
+                "child {pid} must still be running when the clock stops"
+            );
+        }
+        gate_w.write_all(&[1; 3]).unwrap();
+        assert_eq!(join_all(handles).unwrap(), vec![0, 1, 2]);
+        assert!(started.elapsed() >= measured);
+    }
+
+    fn reexec_runs_a_named_task_in_a_fresh_program() {
+        let square: u64 = reexec::spawn_task("square", &12u64)
+            .unwrap()
+            .join()
+            .unwrap();
+        assert_eq!(square, 144);
+        let handle = reexec::spawn_task::<(), u64>("pid", &()).unwrap();
+        let pid = handle.pid();
+        assert_eq!(handle.join().unwrap(), u64::from(pid));
+        assert_ne!(pid, me());
+        let noisy: u64 = reexec::spawn_task("noisy", &1u64).unwrap().join().unwrap();
+        assert_eq!(noisy, 2);
+    }
+
+    fn reexec_reports_panics_signals_and_unknown_tasks() {
+        let err = reexec::spawn_task::<u64, u64>("panics", &0)
+            .unwrap()
+            .join()
+            .unwrap_err();
+        assert!(
+            matches!(&err, ProcessError::Panicked { message, .. } if message == "task refused")
+        );
+        let err = reexec::spawn_task::<u64, u64>("no such task", &0)
+            .unwrap()
+            .join()
+            .unwrap_err();
+        assert!(
+            matches!(err, ProcessError::Exited { code: 103, .. }),
+            "{err}"
+        );
+        let mut handle = reexec::spawn_task::<u64, u64>("hangs", &0).unwrap();
+        handle.kill().unwrap();
+        assert_eq!(handle.join().unwrap_err().signal_name(), Some("SIGKILL"));
+        // A dropped handle kills and reaps its child too.
+        let handle = reexec::spawn_task::<u64, u64>("hangs", &0).unwrap();
+        let pid = handle.pid() as i32;
+        drop(handle);
+        assert!(!support::children().iter().any(|c| c.pid == pid));
+    }
+
+    fn reexec_is_safe_in_a_threaded_process() {
+        let (tx, rx) = std::sync::mpsc::channel::<()>();
+        let other = std::thread::spawn(move || rx.recv());
+        assert!(thread_count().unwrap() >= 2);
+        let nine: u64 = reexec::spawn_task("square", &3u64).unwrap().join().unwrap();
+        drop(tx);
+        let _ = other.join();
+        assert_eq!(nine, 9);
+    }
+
+    pub fn tests() -> Vec<Test> {
+        vec![
+            case!(exit_code_is_cut_to_eight_bits),
+            case!(a_pipe_brings_back_the_whole_u64),
+            case!(join_returns_typed_values_from_another_process),
+            case!(the_child_works_on_a_copy_of_memory),
+            case!(a_result_bigger_than_the_pipe_buffer_arrives_whole),
+            case!(a_panic_in_the_child_is_an_error_with_its_message),
+            case!(a_child_killed_by_a_signal_is_an_error_naming_it),
+            case!(a_child_that_exits_without_its_result_is_an_error),
+            case!(a_dropped_handle_kills_and_reaps_its_child),
+            case!(spawn_refuses_to_fork_a_threaded_process),
+            case!(one_process_per_number_gives_the_sequential_results),
+            case!(start_all_then_join_all_runs_every_child_at_once),
+            case!(start_then_join_inside_the_loop_runs_one_at_a_time),
+            case!(a_clock_stopped_before_join_timed_no_work_at_all),
+            case!(reexec_runs_a_named_task_in_a_fresh_program),
+            case!(reexec_reports_panics_signals_and_unknown_tasks),
+            case!(reexec_is_safe_in_a_threaded_process),
+        ]
+    }
+}
+
+#[cfg(unix)]
+fn main() -> ExitCode {
+    unix::registry().serve_if_child();
+    spec_runner::run(&unix::tests())
+}
+
+#[cfg(not(unix))]
+fn main() -> ExitCode {
+    println!("{}", ch03_processes::UNIX_ONLY);
+    ExitCode::SUCCESS
+}
