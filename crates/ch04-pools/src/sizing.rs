@@ -5,7 +5,7 @@
 //! cores, so past the core count more workers only add switching. Sleeping tasks hold no core,
 //! so a larger pool overlaps more of their waiting.
 
-use workloads::{Scale, TaskReport, cpu_bound_at, long_time_task};
+use workloads::{Scale, TaskReport, cpu_bound, long_time_task};
 
 use crate::s2_thread_pool::ThreadPool;
 
@@ -14,10 +14,6 @@ pub const POOL_SIZES: [usize; 5] = [1, 2, 4, 8, 16];
 
 /// How many tasks each pool-size experiment submits: enough to keep 16 workers busy.
 pub const TASKS: u64 = 16;
-
-/// The CPU-bound experiment's scale: 16 tasks of `cpu_bound(1)` at a quarter million
-/// additions per unit, so a run is a few tens of milliseconds.
-pub const CPU_SCALE: Scale = Scale { unit: 250_000, sleep: Scale::TEST.sleep };
 
 // ANCHOR: run_all
 /// Submits `f(input)` for every input, then collects the results in input order.
@@ -38,9 +34,9 @@ where
 // ANCHOR_END: run_all
 
 // ANCHOR: experiments
-/// [`TASKS`] CPU-bound tasks of equal size on `pool`.
+/// [`TASKS`] CPU-bound tasks of equal size on `pool`: `cpu_bound(1)`, a million additions each.
 pub fn cpu_bound_tasks(pool: &ThreadPool) -> Vec<u64> {
-    run_all(pool, 1..=TASKS, |_| cpu_bound_at(1, CPU_SCALE))
+    run_all(pool, 1..=TASKS, |_| cpu_bound(1))
 }
 
 /// [`TASKS`] of the tutorial's `long_time_task` (each sleeps 0 to 3 units of `scale.sleep`).
@@ -62,7 +58,7 @@ mod tests {
             let cores = std::thread::available_parallelism().unwrap().get();
             let pool = ThreadPool::new(8 * cores).unwrap();
             assert_eq!(pool.size(), 8 * cores);
-            let expected = cpu_bound_expected(1, CPU_SCALE);
+            let expected = cpu_bound_expected(1, Scale::FULL);
             assert_eq!(cpu_bound_tasks(&pool), vec![expected; TASKS as usize]);
         });
     }
