@@ -1,0 +1,9 @@
+//! The `cargo course` tool: build and serve the book, run a learner's exercises, verify that every
+//! spec fails on its starter and passes on its solution, and turn criterion results into the
+//! book's tables and charts. `main.rs` only parses the command line; everything lives here so that
+//! tests can call it.
+
+pub mod book;
+pub mod cli;
+pub mod includes;
+pub mod project;
