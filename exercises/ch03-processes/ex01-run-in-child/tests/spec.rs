@@ -24,7 +24,10 @@ fn all_64_bits_come_back() {
 fn f_runs_in_another_process() {
     let parent = u64::from(std::process::id());
     let child = run_in_child(|| u64::from(std::process::id())).unwrap();
-    assert_ne!(child, parent, "f must run in a child process, not in the caller");
+    assert_ne!(
+        child, parent,
+        "f must run in a child process, not in the caller"
+    );
 }
 
 fn what_the_child_changes_stays_in_the_child() {
@@ -35,7 +38,10 @@ fn what_the_child_changes_stays_in_the_child() {
     })
     .unwrap();
     assert_eq!(in_child, 11);
-    assert_eq!(counter, 1, "the child changed its own copy of memory, not ours");
+    assert_eq!(
+        counter, 1,
+        "the child changed its own copy of memory, not ours"
+    );
 }
 
 fn every_child_is_reaped() {
@@ -47,8 +53,14 @@ fn every_child_is_reaped() {
 }
 
 fn a_child_that_dies_before_writing_is_an_error() {
-    assert!(run_in_child(|| std::process::abort()).is_err(), "killed by SIGABRT");
-    assert!(run_in_child(|| panic!("no value")).is_err(), "a panic is no value either");
+    assert!(
+        run_in_child(|| std::process::abort()).is_err(),
+        "killed by SIGABRT"
+    );
+    assert!(
+        run_in_child(|| panic!("no value")).is_err(),
+        "a panic is no value either"
+    );
     assert!(support::children().is_empty());
 }
 

@@ -1,0 +1,79 @@
+//! Exercise 3: turn a child's wait status into a value or an error that says what happened.
+#![allow(unused_variables, dead_code)]
+
+use std::fmt;
+use std::fs::File;
+use std::io::{self, Read, Write};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use nix::sys::signal::Signal;
+use nix::sys::wait::{WaitStatus, waitpid};
+use nix::unistd::{ForkResult, fork, pipe};
+
+/// The exit code `run_raw`'s child uses when `f` panicked.
+pub const PANIC_CODE: i32 = 101;
+
+/// Why a child gave no value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChildError {
+    /// `f` panicked in the child (exit code [`PANIC_CODE`]).
+    Panicked,
+    /// A signal killed the child.
+    Killed { signal: Signal },
+    /// The child exited with this non-zero code (not [`PANIC_CODE`]).
+    Exited { code: i32 },
+    /// The child exited with code 0 without writing its 8 bytes.
+    NoResult,
+}
+
+impl std::error::Error for ChildError {}
+
+/// Runs `f` in a child; returns how the child ended and the bytes it wrote. Given.
+pub fn run_raw(f: impl FnOnce() -> u64) -> io::Result<(WaitStatus, Vec<u8>)> {
+    let (reader, writer) = pipe()?;
+    // SAFETY: the spec calls this from a single-threaded process, so the child is a consistent
+    // copy; the child leaves through `_exit` and never returns into the caller's code.
+    match unsafe { fork() }? {
+        ForkResult::Child => {
+            drop(reader);
+            let code = match catch_unwind(AssertUnwindSafe(f)) {
+                Ok(value) => match File::from(writer).write_all(&value.to_le_bytes()) {
+                    Ok(()) => 0,
+                    Err(_) => 1,
+                },
+                Err(_) => PANIC_CODE,
+            };
+            // SAFETY: `_exit` has no preconditions and never returns.
+            unsafe { nix::libc::_exit(code) }
+        }
+        ForkResult::Parent { child } => {
+            drop(writer);
+            let mut bytes = Vec::new();
+            let read = File::from(reader).read_to_end(&mut bytes);
+            let status = waitpid(child, None)?;
+            read?;
+            Ok((status, bytes))
+        }
+    }
+}
+
+/// Runs `f` in a child and says what came of it. Given.
+pub fn run_checked(f: impl FnOnce() -> u64) -> io::Result<Result<u64, ChildError>> {
+    let (status, bytes) = run_raw(f)?;
+    Ok(classify(status, &bytes))
+}
+
+// ANCHOR: starter
+/// The child's value, or why there is none.
+pub fn classify(status: WaitStatus, bytes: &[u8]) -> Result<u64, ChildError> {
+    // TODO: match on `status` (and on whether `bytes` holds exactly 8 bytes).
+    todo!("map the wait status to a value or a ChildError")
+}
+
+impl fmt::Display for ChildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // TODO: one sentence per variant; name the signal (`Signal::as_str`).
+        todo!("describe the error")
+    }
+}
+// ANCHOR_END: starter
