@@ -15,6 +15,7 @@ use ch02_threads::s5_contention::{BENCH_RANGE, VARIANTS};
 use criterion::{Criterion, criterion_group, criterion_main};
 use workloads::{Scale, TUTORIAL_NUMBERS, sum_range};
 
+// ANCHOR: tutorial
 fn tutorial(c: &mut Criterion) {
     let numbers = black_box(TUTORIAL_NUMBERS);
     let mut g = c.benchmark_group("tutorial");
@@ -32,7 +33,9 @@ fn tutorial(c: &mut Criterion) {
     });
     g.finish();
 }
+// ANCHOR_END: tutorial
 
+// ANCHOR: contention
 fn contention(c: &mut Criterion) {
     let threads = cores();
     let mut g = c.benchmark_group("contention");
@@ -46,7 +49,9 @@ fn contention(c: &mut Criterion) {
     }
     g.finish();
 }
+// ANCHOR_END: contention
 
+// ANCHOR: oversubscription
 fn oversubscription(c: &mut Criterion) {
     let numbers = black_box(TUTORIAL_NUMBERS);
     let mut g = c.benchmark_group("oversubscription");
@@ -61,6 +66,7 @@ fn oversubscription(c: &mut Criterion) {
     }
     g.finish();
 }
+// ANCHOR_END: oversubscription
 
 fn config() -> Criterion {
     Criterion::default()

@@ -60,13 +60,13 @@ impl Totals {
         let mut sum = self.sum.lock().unwrap_or_else(PoisonError::into_inner);
         *sum = sum.wrapping_add(r);
     }
-    // ANCHOR_END: totals
 
     /// The total so far.
     pub fn get(&self) -> u64 {
         *self.sum.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
+// ANCHOR_END: totals
 
 #[cfg(test)]
 mod tests {

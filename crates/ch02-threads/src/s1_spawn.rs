@@ -72,12 +72,12 @@ mod tests {
         assert_eq!(one_thread_per_number(&[], Scale::TEST), Ok(vec![]));
     }
 
+    // ANCHOR: test_spawn
     #[test]
     fn every_number_runs_on_its_own_thread_all_at_once() {
         within_patience(|| {
             let numbers = [11, 23, 53, 34];
-            let here = Rendezvous::new(numbers.len());
-            let here = Arc::new(here);
+            let here = Arc::new(Rendezvous::new(numbers.len()));
             let caller = thread::current().id();
             let ids = spawn_each(&numbers, move |_| {
                 // Passing this point needs all four threads alive at the same moment.
@@ -93,6 +93,7 @@ mod tests {
             );
         });
     }
+    // ANCHOR_END: test_spawn
 
     #[test]
     fn a_panicking_task_is_an_error_and_the_others_are_still_joined() {

@@ -112,8 +112,11 @@ pub fn local_accumulation(range: Range<u64>, threads: usize) -> Result<u64, Thre
 }
 // ANCHOR_END: local_accumulation
 
+/// A way to sum `range` over `threads` threads.
+pub type Variant = fn(range: Range<u64>, threads: usize) -> Result<u64, ThreadsError>;
+
 /// Every variant, by the name the benchmark and the book give it.
-pub const VARIANTS: [(&str, fn(Range<u64>, usize) -> Result<u64, ThreadsError>); 5] = [
+pub const VARIANTS: [(&str, Variant); 5] = [
     ("mutex per item", mutex_per_item),
     ("atomic per item", atomic_per_item),
     ("false sharing", false_sharing),

@@ -41,8 +41,11 @@ impl Counters {
             .map(|s| s.0.load(Ordering::Relaxed))
             .fold(0, u64::wrapping_add)
     }
-    // ANCHOR_END: solution
+}
+// ANCHOR_END: solution
 
+/// Given: what the spec needs to look at the counters.
+impl Counters {
     /// How many counters there are.
     pub fn len(&self) -> usize {
         self.slots.len()
