@@ -17,7 +17,8 @@ fn main() {
         assert_eq!(folded_sum(n), honest_sum(n), "both sums must agree");
         let folded = repeat(RUNS, || folded_sum(n)).median();
         let honest = repeat(RUNS, || honest_sum(n)).median();
-        println!("{n:>12}  {:>12}  {:>12}", Short(folded), Short(honest));
+        let (folded, honest) = (Short(folded).to_string(), Short(honest).to_string());
+        println!("{n:>12}  {folded:>12}  {honest:>12}");
     }
 }
 // ANCHOR_END: main

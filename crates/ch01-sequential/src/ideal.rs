@@ -373,6 +373,29 @@ mod tests {
         }
     }
 
+    /// The best makespan, by trying all `workers ^ tasks.len()` assignments.
+    fn optimal(tasks: &[f64], workers: usize) -> f64 {
+        let count = workers.pow(tasks.len() as u32);
+        (0..count)
+            .map(|mut code| {
+                let assignment: Vec<usize> = (0..tasks.len())
+                    .map(|_| {
+                        let worker = code % workers;
+                        code /= workers;
+                        worker
+                    })
+                    .collect();
+                makespan(tasks, &assignment, workers).unwrap()
+            })
+            .fold(f64::INFINITY, f64::min)
+    }
+
+    #[test]
+    fn no_two_worker_split_of_the_tutorial_beats_64() {
+        assert_eq!(optimal(&TUTORIAL, 2), 64.0);
+        assert_eq!(optimal(&TUTORIAL, 3), 53.0);
+    }
+
     #[test]
     fn lpt_beats_submission_order_when_a_big_task_comes_last() {
         let tasks = [1.0, 1.0, 1.0, 1.0, 4.0];
@@ -386,8 +409,10 @@ mod tests {
     fn lpt_can_miss_the_optimum_but_stays_within_four_thirds() {
         // The textbook case: OPT = 6 ({3,3} and {2,2,2}); LPT gives {3,2,2}, {3,2} = 7.
         let tasks = [3.0, 3.0, 2.0, 2.0, 2.0];
-        assert_eq!(lpt_makespan(&tasks, 2), Ok(7.0));
-        assert!(7.0 <= (4.0 / 3.0 - 1.0 / 6.0) * 6.0 + 1e-9);
+        let (lpt, best) = (lpt_makespan(&tasks, 2).unwrap(), optimal(&tasks, 2));
+        assert_eq!((lpt, best), (7.0, 6.0));
+        // Graham's bound for k = 2: (4/3 - 1/6) * 6 = 7, reached exactly.
+        assert!(lpt <= (4.0 / 3.0 - 1.0 / 6.0) * best + 1e-9);
     }
 
     #[test]
@@ -468,6 +493,7 @@ mod tests {
         assert_eq!(amdahl(0.0, 64), Ok(1.0));
         // 1 / (0.05 + 0.95 / 2) = 1 / 0.525
         assert!(close(amdahl(0.95, 2).unwrap(), 1.0 / 0.525));
+        assert_eq!(format!("{:.2}", amdahl(0.95, 2).unwrap()), "1.90");
         // however many workers, 5 % sequential caps the speedup below 20x
         assert!(amdahl(0.95, 1_000_000).unwrap() < 20.0);
         assert_eq!(amdahl(1.5, 2), Err(IdealError::BadFraction(1.5)));
