@@ -17,15 +17,9 @@ fn main() {
         println!("run {:>2}: {}", i + 1, Short(*t));
     }
     let (min, median, max) = (spread.min(), spread.median(), spread.max());
-    println!(
-        "min {}, median {}, max {}",
-        Short(min),
-        Short(median),
-        Short(max)
-    );
-    println!(
-        "slowest / fastest = {:.2}",
-        max.as_secs_f64() / min.as_secs_f64()
-    );
+    let (fast, mid, slow) = (Short(min), Short(median), Short(max));
+    println!("min {fast}, median {mid}, max {slow}");
+    let ratio = max.as_secs_f64() / min.as_secs_f64();
+    println!("slowest / fastest = {ratio:.2}");
 }
 // ANCHOR_END: main
