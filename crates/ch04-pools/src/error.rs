@@ -3,6 +3,8 @@
 use std::any::Any;
 use std::fmt;
 
+use ch03_processes::ProcessError;
+
 // ANCHOR: pool_error
 /// Why a pool could not be built or would not take a task.
 #[derive(Debug)]
@@ -12,8 +14,11 @@ pub enum PoolError {
     ZeroWorkers,
     /// The pool was closed: it takes no new tasks (CPython raises `ValueError("Pool not running")`).
     Closed,
-    /// The operating system refused a worker thread or process.
+    /// The operating system refused a worker thread.
     Spawn(std::io::Error),
+    /// A worker process could not be forked (chapter 03's `spawn` refuses to fork a process
+    /// that runs other threads).
+    Fork(ProcessError),
 }
 // ANCHOR_END: pool_error
 
@@ -22,7 +27,8 @@ impl fmt::Display for PoolError {
         match self {
             PoolError::ZeroWorkers => write!(f, "a pool needs at least one worker, got 0"),
             PoolError::Closed => write!(f, "the pool is closed and takes no new tasks"),
-            PoolError::Spawn(e) => write!(f, "could not start a worker: {e}"),
+            PoolError::Spawn(e) => write!(f, "could not start a worker thread: {e}"),
+            PoolError::Fork(e) => write!(f, "could not fork a worker process: {e}"),
         }
     }
 }
@@ -31,6 +37,7 @@ impl std::error::Error for PoolError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             PoolError::Spawn(e) => Some(e),
+            PoolError::Fork(e) => Some(e),
             _ => None,
         }
     }
@@ -53,8 +60,12 @@ pub enum TaskError {
         /// What happened to it, e.g. "killed by signal SIGKILL".
         cause: String,
     },
-    /// The task was dropped without running: its worker vanished without a word.
-    Lost,
+    /// The task has no result for another reason, given here: the pool could not start any
+    /// worker to run it, or its result could not be decoded.
+    Lost {
+        /// What happened.
+        reason: String,
+    },
 }
 // ANCHOR_END: task_error
 
@@ -65,7 +76,7 @@ impl fmt::Display for TaskError {
             TaskError::WorkerDied { pid, cause } => {
                 write!(f, "worker process {pid} died during the task: {cause}")
             }
-            TaskError::Lost => write!(f, "the task was dropped before it finished"),
+            TaskError::Lost { reason } => write!(f, "the task has no result: {reason}"),
         }
     }
 }

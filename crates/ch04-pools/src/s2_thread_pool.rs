@@ -44,7 +44,9 @@ impl<T> TaskHandle<T> {
     /// Blocks until the task has run; returns its value, or why there is none.
     pub fn get(self) -> Result<T, TaskError> {
         // Err only if the job was dropped unrun, which a living pool never does.
-        self.result.recv().unwrap_or(Err(TaskError::Lost))
+        self.result.recv().unwrap_or_else(|_| {
+            Err(TaskError::Lost { reason: "the job was dropped without running".into() })
+        })
     }
 }
 // ANCHOR_END: handle
