@@ -1,0 +1,126 @@
+//! Exercise 2: panics, `close` and `Drop` (solution).
+
+use std::any::Any;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, Mutex};
+use std::thread::{self, JoinHandle};
+
+/// A task, type-erased: a closure that runs once, on any thread.
+pub type Job = Box<dyn FnOnce() + Send + 'static>;
+
+/// Why a pool would not take a task.
+#[derive(Debug, PartialEq, Eq)]
+pub enum PoolError {
+    /// Zero workers would never run anything.
+    ZeroWorkers,
+    /// The pool was closed.
+    Closed,
+}
+
+/// Why a task gave no value.
+#[derive(Debug, PartialEq, Eq)]
+pub enum TaskError {
+    /// The task panicked with this message.
+    Panicked { message: String },
+}
+
+/// The message of a panic payload (`panic!` gives a `&str` or a `String`).
+pub fn panic_message(payload: &(dyn Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "<non-string panic payload>".to_owned()
+    }
+}
+
+/// n worker threads pulling jobs from one queue.
+pub struct ThreadPool {
+    /// `None` once closed.
+    queue: Mutex<Option<Sender<Job>>>,
+    workers: Vec<JoinHandle<()>>,
+}
+
+/// The pending result of one task.
+pub struct TaskHandle<T> {
+    result: Receiver<Result<T, TaskError>>,
+}
+
+impl<T> TaskHandle<T> {
+    /// Waits for the task: its value, or why there is none.
+    pub fn get(self) -> Result<T, TaskError> {
+        self.result
+            .recv()
+            .expect("every queued job runs and sends its outcome")
+    }
+}
+
+/// Runs jobs until the queue is closed and empty.
+fn worker_loop(jobs: &Mutex<Receiver<Job>>) {
+    loop {
+        let job = jobs.lock().unwrap().recv();
+        match job {
+            Ok(job) => job(),
+            Err(_) => return,
+        }
+    }
+}
+
+impl ThreadPool {
+    /// Starts `n` workers.
+    pub fn new(n: usize) -> Result<Self, PoolError> {
+        if n == 0 {
+            return Err(PoolError::ZeroWorkers);
+        }
+        let (queue, jobs) = mpsc::channel::<Job>();
+        let jobs = Arc::new(Mutex::new(jobs));
+        let workers = (0..n)
+            .map(|_| {
+                let jobs = Arc::clone(&jobs);
+                thread::spawn(move || worker_loop(&jobs))
+            })
+            .collect();
+        Ok(ThreadPool {
+            queue: Mutex::new(Some(queue)),
+            workers,
+        })
+    }
+
+    /// Queues `f`. A panic in `f` becomes `Err(TaskError::Panicked)`; after `close`, `Err(Closed)`.
+    pub fn apply_async<T, F>(&self, f: F) -> Result<TaskHandle<T>, PoolError>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        let (tx, rx) = mpsc::channel();
+        let job: Job = Box::new(move || {
+            let outcome =
+                catch_unwind(AssertUnwindSafe(f)).map_err(|payload| TaskError::Panicked {
+                    message: panic_message(&*payload),
+                });
+            let _ = tx.send(outcome);
+        });
+        match self.queue.lock().unwrap().as_ref() {
+            Some(queue) => queue.send(job).map_err(|_| PoolError::Closed)?,
+            None => return Err(PoolError::Closed),
+        }
+        Ok(TaskHandle { result: rx })
+    }
+
+    /// Refuses new tasks from now on; queued tasks still run. Idempotent.
+    pub fn close(&self) {
+        self.queue.lock().unwrap().take();
+    }
+}
+
+impl Drop for ThreadPool {
+    /// Closes the pool, then waits for every worker (so every queued task has run).
+    fn drop(&mut self) {
+        self.close();
+        for worker in self.workers.drain(..) {
+            let _ = worker.join();
+        }
+    }
+}
