@@ -9,7 +9,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use ch04_pools::sizing::{self, POOL_SIZES};
-use ch04_pools::{ThreadPool, rayon_pools};
+use ch04_pools::{ProcessPool, ThreadPool, rayon_pools};
 use criterion::Criterion;
 use workloads::{Scale, TUTORIAL_NUMBERS, cpu_bound};
 
@@ -22,11 +22,19 @@ fn config() -> Criterion {
 }
 
 fn workers(n: usize) -> String {
-    if n == 1 { "1 worker".to_owned() } else { format!("{n} workers") }
+    if n == 1 {
+        "1 worker".to_owned()
+    } else {
+        format!("{n} workers")
+    }
+}
+
+fn echo(n: u64) -> u64 {
+    n
 }
 
 // ANCHOR: round_trip
-fn round_trip(c: &mut Criterion) {
+fn round_trip(c: &mut Criterion, processes: &ProcessPool) {
     let mut group = c.benchmark_group("round-trip");
     let pool = ThreadPool::new(1).unwrap();
     group.bench_function("thread pool", |b| {
@@ -36,12 +44,23 @@ fn round_trip(c: &mut Criterion) {
     group.bench_function("rayon spawn", |b| {
         b.iter(|| rayon_pools::spawn_and_get(&rayon, || black_box(1u64)))
     });
-    group.bench_function("rayon install", |b| b.iter(|| rayon.install(|| black_box(1u64))));
+    group.bench_function("rayon install", |b| {
+        b.iter(|| rayon.install(|| black_box(1u64)))
+    });
+    group.bench_function("process pool", |b| {
+        b.iter(|| {
+            processes
+                .apply_async(echo, black_box(1))
+                .unwrap()
+                .get()
+                .unwrap()
+        })
+    });
     group.finish();
 }
 // ANCHOR_END: round_trip
 
-fn cpu_bound_throughput(c: &mut Criterion) {
+fn cpu_bound_throughput(c: &mut Criterion, processes: &ProcessPool) {
     let mut group = c.benchmark_group("cpu-bound");
     group.bench_function("sequential", |b| {
         b.iter(|| TUTORIAL_NUMBERS.map(|n| cpu_bound(black_box(n))))
@@ -54,6 +73,12 @@ fn cpu_bound_throughput(c: &mut Criterion) {
     let rayon = rayon_pools::build(cores).unwrap();
     group.bench_function("rayon", |b| {
         b.iter(|| rayon_pools::map_cpu_bound(&rayon, &TUTORIAL_NUMBERS, Scale::FULL))
+    });
+    group.bench_function("process pool", |b| {
+        b.iter(|| {
+            let handles = TUTORIAL_NUMBERS.map(|n| processes.apply_async(cpu_bound, n).unwrap());
+            handles.map(|h| h.get().unwrap())
+        })
     });
     group.finish();
 }
@@ -79,9 +104,13 @@ fn sleeping(c: &mut Criterion) {
 }
 
 fn main() {
+    // Fork first, while this process has a single thread (chapter 03's `spawn` checks).
+    let one_process = ProcessPool::new(1).expect("fork the round-trip worker");
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let processes = ProcessPool::new(cores).expect("fork the cpu-bound workers");
     let mut c = config();
-    round_trip(&mut c);
-    cpu_bound_throughput(&mut c);
+    round_trip(&mut c, &one_process);
+    cpu_bound_throughput(&mut c, &processes);
     oversubscription(&mut c);
     sleeping(&mut c);
     c.final_summary();

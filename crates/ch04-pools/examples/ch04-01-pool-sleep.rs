@@ -11,13 +11,20 @@ use workloads::{Scale, long_time_task};
 
 // ANCHOR: main
 fn run(workers: usize, tasks: RangeInclusive<u64>) -> Result<(), Box<dyn std::error::Error>> {
-    println!("ThreadPool({workers}), tasks {}..{}:", tasks.start(), tasks.end());
+    println!(
+        "ThreadPool({workers}), tasks {}..{}:",
+        tasks.start(),
+        tasks.end()
+    );
     let start = Instant::now();
     let pool = ThreadPool::new(workers)?;
     let handles = tasks
         .map(|name| pool.apply_async(move || long_time_task(name, Scale::DEMO)))
         .collect::<Result<Vec<_>, _>>()?;
-    let reports = handles.into_iter().map(|h| h.get()).collect::<Result<Vec<_>, _>>()?;
+    let reports = handles
+        .into_iter()
+        .map(|h| h.get())
+        .collect::<Result<Vec<_>, _>>()?;
     pool.join();
     let total = start.elapsed();
 

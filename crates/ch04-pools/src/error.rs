@@ -115,11 +115,23 @@ mod tests {
 
     #[test]
     fn errors_explain_themselves() {
-        assert!(PoolError::ZeroWorkers.to_string().contains("at least one worker"));
+        assert!(
+            PoolError::ZeroWorkers
+                .to_string()
+                .contains("at least one worker")
+        );
         assert!(PoolError::Closed.to_string().contains("closed"));
-        let died = TaskError::WorkerDied { pid: 42, cause: "killed by signal SIGKILL".into() };
-        assert_eq!(died.to_string(), "worker process 42 died during the task: killed by signal SIGKILL");
-        let panicked = TaskError::Panicked { message: "boom".into() };
+        let died = TaskError::WorkerDied {
+            pid: 42,
+            cause: "killed by signal SIGKILL".into(),
+        };
+        assert_eq!(
+            died.to_string(),
+            "worker process 42 died during the task: killed by signal SIGKILL"
+        );
+        let panicked = TaskError::Panicked {
+            message: "boom".into(),
+        };
         assert_eq!(panicked.to_string(), "the task panicked: boom");
     }
 }

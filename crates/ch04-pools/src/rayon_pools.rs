@@ -29,7 +29,12 @@ pub fn build(n: usize) -> Result<rayon::ThreadPool, PoolError> {
 // ANCHOR: install
 /// `Pool(n).map(cpu_bound, numbers)` in one line: a parallel iterator run inside `install`.
 pub fn map_cpu_bound(pool: &rayon::ThreadPool, numbers: &[u64], scale: Scale) -> Vec<u64> {
-    pool.install(|| numbers.par_iter().map(|&n| cpu_bound_at(n, scale)).collect())
+    pool.install(|| {
+        numbers
+            .par_iter()
+            .map(|&n| cpu_bound_at(n, scale))
+            .collect()
+    })
 }
 // ANCHOR_END: install
 
@@ -72,7 +77,10 @@ mod tests {
     use workloads::{TUTORIAL_NUMBERS, cpu_bound_expected};
 
     fn expected() -> Vec<u64> {
-        TUTORIAL_NUMBERS.iter().map(|&n| cpu_bound_expected(n, Scale::TEST)).collect()
+        TUTORIAL_NUMBERS
+            .iter()
+            .map(|&n| cpu_bound_expected(n, Scale::TEST))
+            .collect()
     }
 
     #[test]
@@ -85,8 +93,14 @@ mod tests {
         within_patience(|| {
             let pool = build(2).unwrap();
             assert_eq!(pool.current_num_threads(), 2);
-            assert_eq!(map_cpu_bound(&pool, &TUTORIAL_NUMBERS, Scale::TEST), expected());
-            assert_eq!(scope_cpu_bound(&pool, &TUTORIAL_NUMBERS, Scale::TEST), expected());
+            assert_eq!(
+                map_cpu_bound(&pool, &TUTORIAL_NUMBERS, Scale::TEST),
+                expected()
+            );
+            assert_eq!(
+                scope_cpu_bound(&pool, &TUTORIAL_NUMBERS, Scale::TEST),
+                expected()
+            );
             assert_eq!(spawn_and_get(&pool, || 6 * 7), 42);
         });
     }
@@ -135,7 +149,10 @@ mod tests {
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(1)
                 .panic_handler(move |payload| {
-                    let _ = tx.lock().unwrap().send(crate::error::panic_message(&*payload));
+                    let _ = tx
+                        .lock()
+                        .unwrap()
+                        .send(crate::error::panic_message(&*payload));
                 })
                 .build()
                 .unwrap();

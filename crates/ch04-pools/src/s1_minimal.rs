@@ -28,7 +28,10 @@ impl MinimalPool {
         // One receiver, many workers: the mutex lets exactly one of them take each job.
         let jobs = Arc::new(Mutex::new(jobs));
         let workers = (0..n).map(|_| spawn_worker(Arc::clone(&jobs))).collect();
-        MinimalPool { queue: Some(queue), workers }
+        MinimalPool {
+            queue: Some(queue),
+            workers,
+        }
     }
 
     /// Queues `job` for the next free worker.
@@ -104,7 +107,10 @@ mod tests {
                 pool.execute(move || done.send(all_in.arrive(support::PATIENCE)).unwrap());
             }
             for _ in 0..4 {
-                results.recv().unwrap().expect("4 workers must hold 4 jobs at once");
+                results
+                    .recv()
+                    .unwrap()
+                    .expect("4 workers must hold 4 jobs at once");
             }
         });
     }
@@ -119,7 +125,11 @@ mod tests {
             while pool.live_workers() != 1 {
                 thread::sleep(std::time::Duration::from_millis(1));
             }
-            assert_eq!(pool.live_workers(), 1, "the pool shrank from 2 workers to 1");
+            assert_eq!(
+                pool.live_workers(),
+                1,
+                "the pool shrank from 2 workers to 1"
+            );
         });
     }
     // ANCHOR_END: shrinks_test

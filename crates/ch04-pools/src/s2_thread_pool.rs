@@ -45,7 +45,9 @@ impl<T> TaskHandle<T> {
     pub fn get(self) -> Result<T, TaskError> {
         // Err only if the job was dropped unrun, which a living pool never does.
         self.result.recv().unwrap_or_else(|_| {
-            Err(TaskError::Lost { reason: "the job was dropped without running".into() })
+            Err(TaskError::Lost {
+                reason: "the job was dropped without running".into(),
+            })
         })
     }
 }
@@ -71,12 +73,17 @@ impl ThreadPool {
                 Err(e) => {
                     // Stop the workers already started before reporting.
                     drop(queue);
-                    workers.into_iter().for_each(|w: JoinHandle<()>| drop(w.join()));
+                    workers
+                        .into_iter()
+                        .for_each(|w: JoinHandle<()>| drop(w.join()));
                     return Err(PoolError::Spawn(e));
                 }
             }
         }
-        Ok(ThreadPool { queue: Mutex::new(Some(queue)), workers })
+        Ok(ThreadPool {
+            queue: Mutex::new(Some(queue)),
+            workers,
+        })
     }
 
     /// A pool of `available_parallelism()` workers, CPython's `Pool()` with `os.cpu_count()`.
@@ -100,8 +107,11 @@ impl ThreadPool {
         let (tx, rx) = mpsc::channel();
         let job: Job = Box::new(move || {
             // The worker survives a panicking task: the panic becomes the task's result.
-            let outcome = panic::catch_unwind(AssertUnwindSafe(task))
-                .map_err(|payload| TaskError::Panicked { message: panic_message(&*payload) });
+            let outcome = panic::catch_unwind(AssertUnwindSafe(task)).map_err(|payload| {
+                TaskError::Panicked {
+                    message: panic_message(&*payload),
+                }
+            });
             // The caller may have dropped its handle: then nobody wants the result.
             let _ = tx.send(outcome);
         });
@@ -179,7 +189,10 @@ mod tests {
             let pool = ThreadPool::new(2).unwrap();
             let handles: Vec<_> = TUTORIAL_NUMBERS
                 .iter()
-                .map(|&n| pool.apply_async(move || cpu_bound_at(n, Scale::TEST)).unwrap())
+                .map(|&n| {
+                    pool.apply_async(move || cpu_bound_at(n, Scale::TEST))
+                        .unwrap()
+                })
                 .collect();
             for (handle, n) in handles.into_iter().zip(TUTORIAL_NUMBERS) {
                 assert_eq!(handle.get(), Ok(cpu_bound_expected(n, Scale::TEST)));
@@ -218,7 +231,9 @@ mod tests {
                 })
                 .collect();
             for h in handles {
-                h.get().unwrap().expect("n workers must hold n tasks at once");
+                h.get()
+                    .unwrap()
+                    .expect("n workers must hold n tasks at once");
             }
             assert_eq!(in_flight.max(), n, "never more tasks at once than workers");
         });
@@ -257,9 +272,16 @@ mod tests {
     fn a_panicking_task_is_an_error_and_the_worker_lives_on() {
         within_patience(|| {
             let pool = ThreadPool::new(1).unwrap();
-            let bad = pool.apply_async(|| -> u64 { panic!("task {} failed", 3) }).unwrap();
+            let bad = pool
+                .apply_async(|| -> u64 { panic!("task {} failed", 3) })
+                .unwrap();
             let good = pool.apply_async(|| 42).unwrap();
-            assert_eq!(bad.get(), Err(TaskError::Panicked { message: "task 3 failed".into() }));
+            assert_eq!(
+                bad.get(),
+                Err(TaskError::Panicked {
+                    message: "task 3 failed".into()
+                })
+            );
             assert_eq!(good.get(), Ok(42), "the only worker survived the panic");
         });
     }
@@ -298,7 +320,11 @@ mod tests {
                         ran.fetch_add(1, Ordering::SeqCst);
                     }));
                 }
-                assert_eq!(ran.load(Ordering::SeqCst), 0, "all 20 are still queued or blocked");
+                assert_eq!(
+                    ran.load(Ordering::SeqCst),
+                    0,
+                    "all 20 are still queued or blocked"
+                );
                 gate.open();
             } // Drop: close + join
             assert_eq!(ran.load(Ordering::SeqCst), 20);

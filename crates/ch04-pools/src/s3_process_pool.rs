@@ -126,7 +126,12 @@ fn fork_worker(inherited: &[RawFd]) -> Result<Worker, ProcessError> {
         worker_main(task_reader, result_writer);
     })?;
     // The closure, with the parent's copies of the child's ends, was dropped by `spawn`.
-    Ok(Worker { process, tasks: task_writer, results: result_reader, busy: None })
+    Ok(Worker {
+        process,
+        tasks: task_writer,
+        results: result_reader,
+        busy: None,
+    })
 }
 // ANCHOR_END: fork_worker
 
@@ -202,7 +207,9 @@ impl ProcessPool {
             let worker = fork_worker(&inner.pipe_ends()).map_err(PoolError::Fork)?;
             inner.workers.push(worker);
         }
-        Ok(ProcessPool { inner: Rc::new(RefCell::new(inner)) })
+        Ok(ProcessPool {
+            inner: Rc::new(RefCell::new(inner)),
+        })
     }
     // ANCHOR_END: new
 
@@ -213,7 +220,12 @@ impl ProcessPool {
 
     /// The process ids of the live workers.
     pub fn worker_pids(&self) -> Vec<u32> {
-        self.inner.borrow().workers.iter().map(|w| w.process.pid()).collect()
+        self.inner
+            .borrow()
+            .workers
+            .iter()
+            .map(|w| w.process.pid())
+            .collect()
     }
 
     // ANCHOR: apply_async
@@ -234,13 +246,21 @@ impl ProcessPool {
         if inner.workers.is_empty() {
             // Every worker died and none could be replaced: say why instead of queueing forever.
             let why = inner.last_fork_error.take();
-            return Err(PoolError::Fork(why.unwrap_or_else(|| io::Error::other("no worker").into())));
+            return Err(PoolError::Fork(
+                why.unwrap_or_else(|| io::Error::other("no worker").into()),
+            ));
         }
         let id = inner.next_id;
         inner.next_id += 1;
-        inner.queue.push_back((id, encode_task(function, &argument)));
+        inner
+            .queue
+            .push_back((id, encode_task(function, &argument)));
         inner.dispatch();
-        Ok(ProcessTaskHandle { id, pool: Rc::clone(&self.inner), _result: PhantomData })
+        Ok(ProcessTaskHandle {
+            id,
+            pool: Rc::clone(&self.inner),
+            _result: PhantomData,
+        })
     }
     // ANCHOR_END: apply_async
 
@@ -267,7 +287,12 @@ impl ProcessPool {
             .chain(inner.workers.iter().filter_map(|w| w.busy))
             .collect();
         for id in unfinished {
-            inner.finish(id, Err(TaskError::Lost { reason: "the pool was terminated".into() }));
+            inner.finish(
+                id,
+                Err(TaskError::Lost {
+                    reason: "the pool was terminated".into(),
+                }),
+            );
         }
         // Dropping a chapter 03 handle without `join` kills its child and reaps it.
         inner.workers.clear();
@@ -295,10 +320,10 @@ impl<R: Wire> ProcessTaskHandle<R> {
 
 impl<R> Drop for ProcessTaskHandle<R> {
     fn drop(&mut self) {
-        if let Ok(mut inner) = self.pool.try_borrow_mut() {
-            if inner.done.remove(&self.id).is_none() {
-                inner.abandoned.insert(self.id);
-            }
+        if let Ok(mut inner) = self.pool.try_borrow_mut()
+            && inner.done.remove(&self.id).is_none()
+        {
+            inner.abandoned.insert(self.id);
         }
     }
 }
@@ -306,7 +331,10 @@ impl<R> Drop for ProcessTaskHandle<R> {
 impl Inner {
     /// The raw pipe ends the pool holds: a new worker must close its copies.
     fn pipe_ends(&self) -> Vec<RawFd> {
-        self.workers.iter().flat_map(|w| [w.tasks.as_raw_fd(), w.results.as_raw_fd()]).collect()
+        self.workers
+            .iter()
+            .flat_map(|w| [w.tasks.as_raw_fd(), w.results.as_raw_fd()])
+            .collect()
     }
 
     /// Stores a task's result for its `get`, unless its handle is gone.
@@ -332,7 +360,9 @@ impl Inner {
     /// Hands queued tasks to idle workers.
     fn dispatch(&mut self) {
         while let Some(index) = self.workers.iter().position(|w| w.busy.is_none()) {
-            let Some((id, task)) = self.queue.pop_front() else { return };
+            let Some((id, task)) = self.queue.pop_front() else {
+                return;
+            };
             let worker = &mut self.workers[index];
             match write_frame(&mut worker.tasks, &task) {
                 Ok(()) => worker.busy = Some(id),
@@ -418,11 +448,18 @@ impl Inner {
         }
         let reason = format!(
             "no worker process is left to run it, and none could be forked: {}",
-            self.last_fork_error.as_ref().map_or("unknown error".to_owned(), |e| e.to_string())
+            self.last_fork_error
+                .as_ref()
+                .map_or("unknown error".to_owned(), |e| e.to_string())
         );
         let queued: Vec<u64> = self.queue.drain(..).map(|(id, _)| id).collect();
         for id in queued {
-            self.finish(id, Err(TaskError::Lost { reason: reason.clone() }));
+            self.finish(
+                id,
+                Err(TaskError::Lost {
+                    reason: reason.clone(),
+                }),
+            );
         }
     }
 }

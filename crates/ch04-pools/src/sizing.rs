@@ -29,7 +29,10 @@ where
         .into_iter()
         .map(|x| pool.apply_async(move || f(x)).expect("the pool is open"))
         .collect();
-    handles.into_iter().map(|h| h.get().expect("these tasks do not panic")).collect()
+    handles
+        .into_iter()
+        .map(|h| h.get().expect("these tasks do not panic"))
+        .collect()
 }
 // ANCHOR_END: run_all
 
@@ -70,9 +73,17 @@ mod tests {
                 let pool = ThreadPool::new(size).unwrap();
                 let reports = sleeping_tasks(&pool, Scale::TEST);
                 let names: Vec<u64> = reports.iter().map(|r| r.name).collect();
-                assert_eq!(names, (1..=TASKS).collect::<Vec<_>>(), "results in input order");
+                assert_eq!(
+                    names,
+                    (1..=TASKS).collect::<Vec<_>>(),
+                    "results in input order"
+                );
                 let pids: HashSet<u32> = reports.iter().map(|r| r.pid).collect();
-                assert_eq!(pids, HashSet::from([std::process::id()]), "threads share one pid");
+                assert_eq!(
+                    pids,
+                    HashSet::from([std::process::id()]),
+                    "threads share one pid"
+                );
             }
         });
     }

@@ -39,12 +39,18 @@ mod unix {
 
     fn meet_then_report_pid(_: ()) -> u32 {
         let _inside = INSIDE.get().expect("set before the pool").enter();
-        MEET.get().expect("set before the pool").arrive(PATIENCE).expect("all workers at once");
+        MEET.get()
+            .expect("set before the pool")
+            .arrive(PATIENCE)
+            .expect("all workers at once");
         std::process::id()
     }
 
     fn meet_then_hang(_: ()) -> u64 {
-        MEET.get().expect("set before the pool").arrive(PATIENCE).expect("the test came");
+        MEET.get()
+            .expect("set before the pool")
+            .arrive(PATIENCE)
+            .expect("the test came");
         // Now the test knows this task is running. It kills us; if not, the runner's limit does.
         std::thread::sleep(PATIENCE * 2);
         0
@@ -60,8 +66,10 @@ mod unix {
 
     fn results_come_back_right() {
         let pool = ProcessPool::new(2).unwrap();
-        let handles: Vec<_> =
-            TUTORIAL_NUMBERS.iter().map(|&n| pool.apply_async(cpu_bound_test, n).unwrap()).collect();
+        let handles: Vec<_> = TUTORIAL_NUMBERS
+            .iter()
+            .map(|&n| pool.apply_async(cpu_bound_test, n).unwrap())
+            .collect();
         for (handle, n) in handles.into_iter().zip(TUTORIAL_NUMBERS) {
             assert_eq!(handle.get(), Ok(cpu_bound_expected(n, Scale::TEST)));
         }
@@ -77,12 +85,20 @@ mod unix {
         MEET.set(ProcessRendezvous::new(n)).ok().unwrap();
         INSIDE.set(ProcessInFlight::new()).ok().unwrap();
         let pool = ProcessPool::new(n).unwrap();
-        let handles: Vec<_> =
-            (0..2 * n).map(|_| pool.apply_async(meet_then_report_pid, ()).unwrap()).collect();
+        let handles: Vec<_> = (0..2 * n)
+            .map(|_| pool.apply_async(meet_then_report_pid, ()).unwrap())
+            .collect();
         let pids: HashSet<u32> = handles.into_iter().map(|h| h.get().unwrap()).collect();
         assert_eq!(pids.len(), n, "n workers, each a process of its own");
-        assert!(!pids.contains(&std::process::id()), "no task ran in the parent");
-        assert_eq!(INSIDE.get().unwrap().max(), n, "never more tasks at once than workers");
+        assert!(
+            !pids.contains(&std::process::id()),
+            "no task ran in the parent"
+        );
+        assert_eq!(
+            INSIDE.get().unwrap().max(),
+            n,
+            "never more tasks at once than workers"
+        );
     }
     // ANCHOR_END: test_n_at_once
 
@@ -91,8 +107,17 @@ mod unix {
         let before = pool.worker_pids();
         let bad = pool.apply_async(panics, 7).unwrap();
         let good = pool.apply_async(my_pid, ()).unwrap();
-        assert_eq!(bad.get(), Err(TaskError::Panicked { message: "task 7 refused".into() }));
-        assert_eq!(good.get().unwrap(), before[0], "the same worker process served both");
+        assert_eq!(
+            bad.get(),
+            Err(TaskError::Panicked {
+                message: "task 7 refused".into()
+            })
+        );
+        assert_eq!(
+            good.get().unwrap(),
+            before[0],
+            "the same worker process served both"
+        );
     }
 
     // ANCHOR: test_killed
@@ -100,9 +125,14 @@ mod unix {
         MEET.set(ProcessRendezvous::new(2)).ok().unwrap();
         let pool = ProcessPool::new(2).unwrap();
         let doomed = pool.apply_async(meet_then_hang, ()).unwrap();
-        let others: Vec<_> = (1..=20).map(|n| pool.apply_async(cpu_bound_test, n).unwrap()).collect();
+        let others: Vec<_> = (1..=20)
+            .map(|n| pool.apply_async(cpu_bound_test, n).unwrap())
+            .collect();
         // The doomed task is running once we meet it; find its worker and kill it.
-        MEET.get().unwrap().arrive(PATIENCE).expect("the doomed task started");
+        MEET.get()
+            .unwrap()
+            .arrive(PATIENCE)
+            .expect("the doomed task started");
         let victim = find_hanging_worker(&pool);
         kill(Pid::from_raw(victim as i32), Signal::SIGKILL).unwrap();
 
@@ -114,14 +144,24 @@ mod unix {
             other => panic!("expected WorkerDied, got {other:?}"),
         }
         for (handle, n) in others.into_iter().zip(1..) {
-            assert_eq!(handle.get(), Ok(cpu_bound_expected(n, Scale::TEST)), "no result lost");
+            assert_eq!(
+                handle.get(),
+                Ok(cpu_bound_expected(n, Scale::TEST)),
+                "no result lost"
+            );
         }
         let pids = pool.worker_pids();
         assert_eq!(pids.len(), 2, "the pool replaced its worker");
         assert!(!pids.contains(&victim));
-        assert_eq!(pool.apply_async(cpu_bound_test, 11).unwrap().get(), Ok(cpu_bound_expected(11, Scale::TEST)));
+        assert_eq!(
+            pool.apply_async(cpu_bound_test, 11).unwrap().get(),
+            Ok(cpu_bound_expected(11, Scale::TEST))
+        );
         drop(pool);
-        assert!(support::zombies().is_empty(), "every worker, dead or alive, was reaped");
+        assert!(
+            support::zombies().is_empty(),
+            "every worker, dead or alive, was reaped"
+        );
         assert!(support::children().is_empty());
     }
     // ANCHOR_END: test_killed
@@ -138,16 +178,30 @@ mod unix {
         let pool = ProcessPool::new(1).unwrap();
         let worker = pool.worker_pids()[0];
         let err = pool.apply_async(exits, 3).unwrap().get().unwrap_err();
-        assert_eq!(err, TaskError::WorkerDied { pid: worker, cause: "exited with code 3".into() });
-        assert_eq!(pool.apply_async(cpu_bound_test, 2).unwrap().get(), Ok(cpu_bound_expected(2, Scale::TEST)));
+        assert_eq!(
+            err,
+            TaskError::WorkerDied {
+                pid: worker,
+                cause: "exited with code 3".into()
+            }
+        );
+        assert_eq!(
+            pool.apply_async(cpu_bound_test, 2).unwrap().get(),
+            Ok(cpu_bound_expected(2, Scale::TEST))
+        );
         assert_ne!(pool.worker_pids(), [worker]);
     }
 
     fn submitting_after_close_is_an_error_but_queued_tasks_run() {
         let pool = ProcessPool::new(1).unwrap();
-        let queued: Vec<_> = (1..=5).map(|n| pool.apply_async(cpu_bound_test, n).unwrap()).collect();
+        let queued: Vec<_> = (1..=5)
+            .map(|n| pool.apply_async(cpu_bound_test, n).unwrap())
+            .collect();
         pool.close();
-        assert!(matches!(pool.apply_async(cpu_bound_test, 1), Err(PoolError::Closed)));
+        assert!(matches!(
+            pool.apply_async(cpu_bound_test, 1),
+            Err(PoolError::Closed)
+        ));
         pool.join();
         // The pool is gone, but it ran every queued task before it went: the results wait.
         for (handle, n) in queued.into_iter().zip(1..) {
@@ -160,7 +214,10 @@ mod unix {
         for n in 1..=10 {
             drop(pool.apply_async(cpu_bound_test, n).unwrap());
         }
-        assert_eq!(pool.apply_async(cpu_bound_test, 3).unwrap().get(), Ok(cpu_bound_expected(3, Scale::TEST)));
+        assert_eq!(
+            pool.apply_async(cpu_bound_test, 3).unwrap().get(),
+            Ok(cpu_bound_expected(3, Scale::TEST))
+        );
     }
 
     fn terminate_kills_a_hanging_task() {
@@ -208,7 +265,10 @@ mod unix {
         // Once the thread is gone, the pool forks a new worker and serves again.
         drop(stop);
         let _ = other.join();
-        assert_eq!(pool.apply_async(cpu_bound_test, 1).unwrap().get(), Ok(cpu_bound_expected(1, Scale::TEST)));
+        assert_eq!(
+            pool.apply_async(cpu_bound_test, 1).unwrap().get(),
+            Ok(cpu_bound_expected(1, Scale::TEST))
+        );
     }
 
     pub fn tests() -> Vec<Test> {

@@ -1,0 +1,61 @@
+//! The same experiment with a process pool: every task reports the pid of the worker that ran
+//! it, as in the tutorials. Then a worker is killed in the middle of a task.
+//!
+//! Run: `cargo run --release -p ch04-pools --example ch04-02-process-pool`
+
+use std::time::Instant;
+
+use ch04_pools::ProcessPool;
+use workloads::{Scale, long_time_task};
+
+// ANCHOR: task
+/// A task for a process pool: a plain function, whose argument and result are `Wire` values.
+fn sleepy(name: u64) -> (u64, u32, u64) {
+    let report = long_time_task(name, Scale::DEMO);
+    (report.name, report.pid, report.elapsed.as_millis() as u64)
+}
+// ANCHOR_END: task
+
+fn pid_after_a_while(_: ()) -> u32 {
+    std::thread::sleep(Scale::DEMO.sleep * 5);
+    std::process::id()
+}
+
+// ANCHOR: main
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // First thing in main: the process has one thread, so forking is sound.
+    let pool = ProcessPool::new(5)?;
+    println!(
+        "ProcessPool(5): parent {}, workers {:?}",
+        std::process::id(),
+        pool.worker_pids()
+    );
+    let start = Instant::now();
+    let handles = (1..=5)
+        .map(|name| pool.apply_async(sleepy, name))
+        .collect::<Result<Vec<_>, _>>()?;
+    for handle in handles {
+        let (name, pid, millis) = handle.get()?;
+        println!("  task {name} in process {pid}: took {millis} ms");
+    }
+    println!(
+        "  all done in {} ms (pool already running)",
+        start.elapsed().as_millis()
+    );
+
+    // Kill the worker that runs a task: that task fails, the pool forks a replacement.
+    let doomed = pool.apply_async(pid_after_a_while, ())?;
+    let victim = pool.worker_pids()[0]; // the first idle worker took the task
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(victim as i32),
+        nix::sys::signal::SIGKILL,
+    )?;
+    println!(
+        "killed worker {victim}: get() says: {}",
+        doomed.get().unwrap_err()
+    );
+    println!("workers now: {:?}", pool.worker_pids());
+    pool.join(); // every worker ends and is reaped
+    Ok(())
+}
+// ANCHOR_END: main
