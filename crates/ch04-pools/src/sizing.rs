@@ -66,6 +66,26 @@ mod tests {
         });
     }
 
+    // ANCHOR: get_in_the_loop
+    #[test]
+    fn get_right_after_apply_async_runs_one_task_at_a_time() {
+        within_patience(|| {
+            let pool = ThreadPool::new(4).unwrap();
+            let in_flight = std::sync::Arc::new(support::InFlight::new());
+            for _ in 0..20 {
+                let in_flight = std::sync::Arc::clone(&in_flight);
+                let handle = pool.apply_async(move || drop(in_flight.enter())).unwrap();
+                handle.get().unwrap(); // waits before the next task is even submitted
+            }
+            assert_eq!(
+                in_flight.max(),
+                1,
+                "four workers, but never two tasks at once"
+            );
+        });
+    }
+    // ANCHOR_END: get_in_the_loop
+
     #[test]
     fn every_size_gives_the_same_answers() {
         within_patience(|| {
