@@ -29,11 +29,20 @@ pub struct Scale {
 
 impl Scale {
     /// The tutorials' size: a million additions per unit, one second per unit of sleep.
-    pub const FULL: Scale = Scale { unit: 1_000_000, sleep: Duration::from_secs(1) };
+    pub const FULL: Scale = Scale {
+        unit: 1_000_000,
+        sleep: Duration::from_secs(1),
+    };
     /// A demo size: the same work, sleeps a tenth as long.
-    pub const DEMO: Scale = Scale { unit: 1_000_000, sleep: Duration::from_millis(100) };
+    pub const DEMO: Scale = Scale {
+        unit: 1_000_000,
+        sleep: Duration::from_millis(100),
+    };
     /// A test size: a thousand times less work, sleeps of a millisecond.
-    pub const TEST: Scale = Scale { unit: 1_000, sleep: Duration::from_millis(1) };
+    pub const TEST: Scale = Scale {
+        unit: 1_000,
+        sleep: Duration::from_millis(1),
+    };
 }
 // ANCHOR_END: scale
 
@@ -138,7 +147,12 @@ pub fn long_time_task(name: u64, scale: Scale) -> TaskReport {
     let start = Instant::now();
     let units = long_time_task_units(name);
     std::thread::sleep(scale.sleep.mul_f64(units));
-    TaskReport { name, pid: std::process::id(), units, elapsed: start.elapsed() }
+    TaskReport {
+        name,
+        pid: std::process::id(),
+        units,
+        elapsed: start.elapsed(),
+    }
 }
 // ANCHOR_END: long_time_task
 
@@ -170,7 +184,10 @@ mod tests {
     #[test]
     fn cpu_bound_at_test_scale() {
         assert_eq!(cpu_bound_at(11, Scale::TEST), (0..11_000u64).sum::<u64>());
-        assert_eq!(cpu_bound_expected(53, Scale::FULL), 53_000_000 * 52_999_999 / 2);
+        assert_eq!(
+            cpu_bound_expected(53, Scale::FULL),
+            53_000_000 * 52_999_999 / 2
+        );
     }
 
     #[test]

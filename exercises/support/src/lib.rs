@@ -92,7 +92,11 @@ pub struct Rendezvous {
 impl Rendezvous {
     /// A rendezvous for `expected` parties.
     pub fn new(expected: usize) -> Self {
-        Rendezvous { expected, arrived: Mutex::new(0), all_here: Condvar::new() }
+        Rendezvous {
+            expected,
+            arrived: Mutex::new(0),
+            all_here: Condvar::new(),
+        }
     }
 
     /// Arrives and waits up to `timeout` for the others.
@@ -107,9 +111,16 @@ impl Rendezvous {
         while *arrived < self.expected {
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
-                return Err(RendezvousTimeout { arrived: *arrived, expected: self.expected });
+                return Err(RendezvousTimeout {
+                    arrived: *arrived,
+                    expected: self.expected,
+                });
             }
-            arrived = self.all_here.wait_timeout(arrived, left).unwrap_or_else(|e| e.into_inner()).0;
+            arrived = self
+                .all_here
+                .wait_timeout(arrived, left)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
         }
         Ok(())
     }
@@ -206,7 +217,10 @@ impl Gate {
 
     /// Waits up to [`PATIENCE`]; panics with a clear message if the gate never opens.
     pub fn wait_or_panic(&self) {
-        assert!(self.wait(PATIENCE), "gate: nobody opened the gate within {PATIENCE:?}");
+        assert!(
+            self.wait(PATIENCE),
+            "gate: nobody opened the gate within {PATIENCE:?}"
+        );
     }
 }
 
@@ -222,15 +236,25 @@ pub struct Child {
 /// The caller's child processes (Linux only: elsewhere always empty).
 pub fn children() -> Vec<Child> {
     let me = std::process::id() as i32;
-    let Ok(entries) = std::fs::read_dir("/proc") else { return Vec::new() };
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
     let mut found = Vec::new();
     for entry in entries.flatten() {
-        let Some(pid) = entry.file_name().to_str().and_then(|s| s.parse::<i32>().ok()) else {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|s| s.parse::<i32>().ok())
+        else {
             continue;
         };
-        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { continue };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            continue;
+        };
         // Format: pid (comm) state ppid ...; comm may hold spaces and parentheses.
-        let Some(after) = stat.rfind(')').map(|i| &stat[i + 1..]) else { continue };
+        let Some(after) = stat.rfind(')').map(|i| &stat[i + 1..]) else {
+            continue;
+        };
         let mut fields = after.split_whitespace();
         let state = fields.next().and_then(|s| s.chars().next()).unwrap_or('?');
         let ppid = fields.next().and_then(|s| s.parse::<i32>().ok());
@@ -243,7 +267,11 @@ pub fn children() -> Vec<Child> {
 
 /// The caller's children that are zombies: exited, never waited for.
 pub fn zombies() -> Vec<i32> {
-    children().into_iter().filter(|c| c.state == 'Z').map(|c| c.pid).collect()
+    children()
+        .into_iter()
+        .filter(|c| c.state == 'Z')
+        .map(|c| c.pid)
+        .collect()
 }
 
 #[cfg(test)]
@@ -269,7 +297,13 @@ mod tests {
     fn rendezvous_times_out_when_someone_is_missing() {
         let r = Rendezvous::new(2);
         let err = r.arrive(Duration::from_millis(20)).unwrap_err();
-        assert_eq!(err, RendezvousTimeout { arrived: 1, expected: 2 });
+        assert_eq!(
+            err,
+            RendezvousTimeout {
+                arrived: 1,
+                expected: 2
+            }
+        );
         assert!(err.to_string().contains("only 1 of 2"));
     }
 
@@ -305,13 +339,18 @@ mod tests {
     #[test]
     #[should_panic(expected = "did not finish")]
     fn watchdog_turns_a_hang_into_a_failure() {
-        watchdog(Duration::from_millis(20), || std::thread::sleep(Duration::from_secs(60)));
+        watchdog(Duration::from_millis(20), || {
+            std::thread::sleep(Duration::from_secs(60))
+        });
     }
 
     #[cfg(target_os = "linux")]
     #[test]
     fn children_sees_a_child_and_it_is_reaped() {
-        let mut child = std::process::Command::new("sleep").arg("5").spawn().unwrap();
+        let mut child = std::process::Command::new("sleep")
+            .arg("5")
+            .spawn()
+            .unwrap();
         let pid = child.id() as i32;
         assert!(children().iter().any(|c| c.pid == pid));
         child.kill().unwrap();
