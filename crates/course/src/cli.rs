@@ -1,10 +1,11 @@
 //! The command line: `cargo course <command>`.
 
-use crate::book;
 use crate::project::{Project, default_root};
+use crate::{bench, book, verify};
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// The course tool of "Multiprocessing in Rust": read the book, do the exercises, check the
 /// project.
@@ -40,6 +41,33 @@ pub enum Command {
         #[arg(long)]
         no_test: bool,
     },
+    /// Run a chapter's criterion benches (every chapter's if none is named) and write its results
+    /// into the book: book/bench/<chapter>.md (tables), .svg (chart) and .txt (numbers by anchor).
+    ///
+    /// Criterion writes to target/criterion/<chapter>, which is emptied first. The speedup column
+    /// divides each group's baseline median (the function `sequential`, or the one named under
+    /// [package.metadata.course.baselines] in the chapter's Cargo.toml) by each variant's median.
+    /// Run it on a quiet machine: these are the numbers the book quotes.
+    Bench {
+        /// The chapter: ch01, 01 or ch01-sequential (default: every chapter with benches).
+        chapter: Option<String>,
+        /// Pass criterion's --quick: fast, rough numbers (for checking the pipeline).
+        #[arg(long)]
+        quick: bool,
+    },
+    /// Check every exercise (or one chapter's): each spec test must fail on the starter
+    /// (exercises/) and pass on the solution (solutions/), test by test.
+    ///
+    /// The two workspaces are built into target/nested/exercises and target/nested/solutions
+    /// (never one shared directory). Prints one line per exercise and a closing
+    /// `verify: N passed, M failed` line; exits non-zero on any violation.
+    Verify {
+        /// The chapter: ch01, 01 or ch01-sequential (default: all).
+        chapter: Option<String>,
+        /// Kill a spec run that takes longer than this many seconds (a hung test).
+        #[arg(long, default_value_t = 300, value_name = "SECS")]
+        timeout: u64,
+    },
 }
 
 /// Runs one parsed command line.
@@ -52,6 +80,10 @@ pub fn run(cli: Cli) -> Result<()> {
             let out = dest.unwrap_or_else(|| project.path("target/book"));
             println!("built the book into {}", out.display());
             Ok(())
+        }
+        Command::Bench { chapter, quick } => bench::run(&project, chapter.as_deref(), quick),
+        Command::Verify { chapter, timeout } => {
+            verify::run(&project, chapter.as_deref(), Duration::from_secs(timeout))
         }
     }
 }

@@ -3,7 +3,12 @@
 //! book's tables and charts. `main.rs` only parses the command line; everything lives here so that
 //! tests can call it.
 
+pub mod bench;
 pub mod book;
+pub mod chart;
 pub mod cli;
 pub mod includes;
+pub mod libtest;
 pub mod project;
+pub mod report;
+pub mod verify;

@@ -1,0 +1,504 @@
+//! Criterion results → the book's tables (`book/bench/<chapter>.md`) and numbers
+//! (`book/bench/<chapter>.txt`).
+
+use anyhow::{Context, Result};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+/// One measured benchmark: a variant of a group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Measurement {
+    pub group: String,
+    /// The function id (with `/value` appended when the benchmark has a parameter).
+    pub variant: String,
+    /// The bare function id, used to find the baseline.
+    pub function: Option<String>,
+    /// Median of the samples, in nanoseconds.
+    pub median_ns: f64,
+}
+
+/// The results of one group, variants in a meaningful order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    pub name: String,
+    pub rows: Vec<Measurement>,
+    /// Index into `rows` of the baseline, if the group has one.
+    pub baseline: Option<usize>,
+}
+
+impl Group {
+    /// The speedup of row `i` over the baseline (baseline median / row median).
+    pub fn speedup(&self, i: usize) -> Option<f64> {
+        let base = self.rows.get(self.baseline?)?.median_ns;
+        let row = self.rows.get(i)?.median_ns;
+        (row > 0.0).then(|| base / row)
+    }
+}
+
+/// Where and how the numbers were measured.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Machine {
+    pub cpu: String,
+    pub cores: usize,
+    pub rustc: String,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+}
+
+#[derive(Deserialize)]
+struct BenchmarkJson {
+    group_id: String,
+    function_id: Option<String>,
+    value_str: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct EstimatesJson {
+    median: Estimate,
+}
+
+#[derive(Deserialize)]
+struct Estimate {
+    point_estimate: f64,
+}
+
+fn find_benchmark_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    let entries = fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?;
+    for entry in entries {
+        let entry = entry.with_context(|| format!("reading {}", dir.display()))?;
+        let path = entry.path();
+        if entry.file_type()?.is_dir() {
+            find_benchmark_files(&path, out)?;
+        } else if path.file_name().is_some_and(|n| n == "benchmark.json")
+            && path
+                .parent()
+                .and_then(Path::file_name)
+                .is_some_and(|n| n == "new")
+        {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Reads every `new/benchmark.json` + `new/estimates.json` under `dir`, in the order the
+/// benchmarks ran (criterion writes each one when it finishes, so modification time is run order,
+/// which is declaration order). Ties are broken by path.
+pub fn read_criterion_dir(dir: &Path) -> Result<Vec<Measurement>> {
+    let mut files = Vec::new();
+    find_benchmark_files(dir, &mut files)?;
+    let mut found: Vec<(SystemTime, PathBuf, Measurement)> = Vec::new();
+    for file in files {
+        let text =
+            fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+        let id: BenchmarkJson = serde_json::from_str(&text)
+            .with_context(|| format!("parsing criterion's {}", file.display()))?;
+        let est_path = file.with_file_name("estimates.json");
+        let text = fs::read_to_string(&est_path)
+            .with_context(|| format!("reading {}", est_path.display()))?;
+        let est: EstimatesJson = serde_json::from_str(&text)
+            .with_context(|| format!("parsing criterion's {}", est_path.display()))?;
+        let variant = match (&id.function_id, &id.value_str) {
+            (Some(f), Some(v)) => format!("{f}/{v}"),
+            (Some(f), None) => f.clone(),
+            (None, Some(v)) => v.clone(),
+            (None, None) => id.group_id.clone(),
+        };
+        let mtime = fs::metadata(&file)
+            .and_then(|m| m.modified())
+            .unwrap_or(SystemTime::UNIX_EPOCH);
+        found.push((
+            mtime,
+            file,
+            Measurement {
+                group: id.group_id,
+                variant,
+                function: id.function_id,
+                median_ns: est.median.point_estimate,
+            },
+        ));
+    }
+    found.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+    Ok(found.into_iter().map(|(_, _, m)| m).collect())
+}
+
+/// Groups measurements (keeping first-seen order of groups and variants) and picks each group's
+/// baseline: the function named in `baselines` for the group, else `sequential`, else none.
+pub fn group(measurements: Vec<Measurement>, baselines: &BTreeMap<String, String>) -> Vec<Group> {
+    let mut groups: Vec<Group> = Vec::new();
+    for m in measurements {
+        match groups.iter_mut().find(|g| g.name == m.group) {
+            Some(g) => g.rows.push(m),
+            None => groups.push(Group {
+                name: m.group.clone(),
+                rows: vec![m],
+                baseline: None,
+            }),
+        }
+    }
+    for g in &mut groups {
+        let wanted = baselines
+            .get(&g.name)
+            .map(String::as_str)
+            .unwrap_or("sequential");
+        g.baseline = g.rows.iter().position(|r| r.variant == wanted).or_else(|| {
+            g.rows
+                .iter()
+                .position(|r| r.function.as_deref() == Some(wanted))
+        });
+    }
+    groups
+}
+
+/// Orders a group's rows baseline first, then by median: for results whose run order is unknown.
+pub fn sort_baseline_then_median(group: &mut Group) {
+    let base = group.baseline.map(|i| group.rows[i].variant.clone());
+    group.rows.sort_by(|a, b| {
+        let a_base = Some(&a.variant) == base.as_ref();
+        let b_base = Some(&b.variant) == base.as_ref();
+        b_base
+            .cmp(&a_base)
+            .then(a.median_ns.total_cmp(&b.median_ns))
+    });
+    group.baseline = base.and_then(|b| group.rows.iter().position(|r| r.variant == b));
+}
+
+/// Lowercase; every run of non-alphanumeric characters becomes one `-`; no `-` at either end.
+pub fn slugify(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut dash = false;
+    for c in s.chars() {
+        if c.is_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.extend(c.to_lowercase());
+        } else {
+            dash = true;
+        }
+    }
+    out
+}
+
+/// Rounds to 3 significant digits and prints without exponent (`38.2`, `412`, `1.86`).
+fn three_digits(v: f64) -> String {
+    if v >= 100.0 {
+        format!("{v:.0}")
+    } else if v >= 10.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+/// A duration in nanoseconds in human units with 3 significant digits: `412 ns`, `38.2 ms`.
+pub fn format_duration(ns: f64) -> String {
+    const UNITS: [(&str, f64); 4] = [("ns", 1.0), ("µs", 1e3), ("ms", 1e6), ("s", 1e9)];
+    for (i, (unit, scale)) in UNITS.iter().enumerate() {
+        let v = ns / scale;
+        let shown = three_digits(v);
+        let is_last = i == UNITS.len() - 1;
+        if is_last || shown.parse::<f64>().is_ok_and(|s| s < 1000.0) {
+            return format!("{shown} {unit}");
+        }
+    }
+    unreachable!("the last unit always returns")
+}
+
+/// A speedup ratio with 3 significant digits: `1.86x`, `12.3x`, `0.48x`.
+pub fn format_speedup(ratio: f64) -> String {
+    format!("{}x", three_digits(ratio))
+}
+
+/// The Markdown table file, meant to be included into a chapter's `measure.md`.
+pub fn render_markdown(groups: &[Group], machine: &Machine, command: &str) -> String {
+    let mut md = String::new();
+    let _ = writeln!(
+        md,
+        "<!-- Generated by `{command}` from criterion's estimates. Do not edit by hand. -->"
+    );
+    let _ = writeln!(
+        md,
+        "*Measured on {} ({} logical cores), {}, on {}, with `{command}`. \
+         Each time is criterion's median; speedup = baseline median / variant median.*",
+        machine.cpu, machine.cores, machine.rustc, machine.date
+    );
+    for g in groups {
+        let _ = writeln!(md, "\n### {}\n", g.name);
+        match g.baseline {
+            Some(_) => {
+                let _ = writeln!(md, "| variant | median | speedup |\n|---|---:|---:|");
+                for (i, r) in g.rows.iter().enumerate() {
+                    let speedup = g.speedup(i).map(format_speedup).unwrap_or_default();
+                    let mark = if Some(i) == g.baseline {
+                        " (baseline)"
+                    } else {
+                        ""
+                    };
+                    let _ = writeln!(
+                        md,
+                        "| {} | {} | {speedup}{mark} |",
+                        escape_cell(&r.variant),
+                        format_duration(r.median_ns)
+                    );
+                }
+            }
+            None => {
+                let _ = writeln!(md, "| variant | median |\n|---|---:|");
+                for r in &g.rows {
+                    let _ = writeln!(
+                        md,
+                        "| {} | {} |",
+                        escape_cell(&r.variant),
+                        format_duration(r.median_ns)
+                    );
+                }
+            }
+        }
+    }
+    md
+}
+
+fn escape_cell(s: &str) -> String {
+    s.replace('|', "\\|")
+}
+
+fn anchor(out: &mut String, name: &str, value: &str) {
+    let _ = writeln!(out, "// ANCHOR: {name}\n{value}\n// ANCHOR_END: {name}");
+}
+
+/// The numbers file: one mdBook anchor per group/variant/metric, for prose to include.
+pub fn render_numbers(groups: &[Group], machine: &Machine) -> String {
+    let mut out = String::new();
+    anchor(&mut out, "machine_cpu", &machine.cpu);
+    anchor(&mut out, "machine_cores", &machine.cores.to_string());
+    for g in groups {
+        let group = slugify(&g.name);
+        for (i, r) in g.rows.iter().enumerate() {
+            let variant = slugify(&r.variant);
+            anchor(
+                &mut out,
+                &format!("{group}_{variant}_median"),
+                &format_duration(r.median_ns),
+            );
+            if let Some(s) = g.speedup(i) {
+                anchor(
+                    &mut out,
+                    &format!("{group}_{variant}_speedup"),
+                    &format_speedup(s),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Today's date (UTC) as `YYYY-MM-DD`.
+pub fn today() -> String {
+    let secs = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    civil_date(secs / 86_400)
+}
+
+/// Days since 1970-01-01 → `YYYY-MM-DD` (Howard Hinnant's `civil_from_days`).
+pub fn civil_date(days: u64) -> String {
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(group: &str, variant: &str, ns: f64) -> Measurement {
+        Measurement {
+            group: group.into(),
+            variant: variant.into(),
+            function: Some(variant.into()),
+            median_ns: ns,
+        }
+    }
+
+    fn machine() -> Machine {
+        Machine {
+            cpu: "Test CPU @ 3.0GHz".into(),
+            cores: 2,
+            rustc: "rustc 1.95.0".into(),
+            date: "2026-11-22".into(),
+        }
+    }
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slugify("one thread per number"), "one-thread-per-number");
+        assert_eq!(slugify("Start/Join  (fork)"), "start-join-fork");
+        assert_eq!(slugify("--x--"), "x");
+        assert_eq!(slugify("even-split"), "even-split");
+        assert_eq!(slugify("n=4"), "n-4");
+    }
+
+    #[test]
+    fn durations_have_three_significant_digits() {
+        assert_eq!(format_duration(412.3), "412 ns");
+        assert_eq!(format_duration(5.0), "5.00 ns");
+        assert_eq!(format_duration(1_234.0), "1.23 µs");
+        assert_eq!(format_duration(38_215_000.0), "38.2 ms");
+        assert_eq!(format_duration(999_700.0), "1.00 ms");
+        assert_eq!(format_duration(2.5e9), "2.50 s");
+        assert_eq!(format_duration(1234e9), "1234 s");
+    }
+
+    #[test]
+    fn speedups() {
+        assert_eq!(format_speedup(1.8612), "1.86x");
+        assert_eq!(format_speedup(12.34), "12.3x");
+        assert_eq!(format_speedup(0.4812), "0.48x");
+        assert_eq!(format_speedup(1.0), "1.00x");
+    }
+
+    #[test]
+    fn baseline_is_sequential_unless_configured() {
+        let ms = vec![
+            m("tutorial", "threads", 20.0),
+            m("tutorial", "sequential", 40.0),
+            m("start-join", "thread", 10.0),
+            m("start-join", "process", 100.0),
+            m("other", "a", 1.0),
+        ];
+        let groups = group(ms.clone(), &BTreeMap::new());
+        assert_eq!(groups.len(), 3);
+        assert_eq!(groups[0].baseline, Some(1));
+        assert_eq!(groups[0].speedup(0), Some(2.0));
+        assert_eq!(groups[1].baseline, None);
+        assert_eq!(groups[2].baseline, None);
+
+        let configured = BTreeMap::from([("start-join".to_string(), "thread".to_string())]);
+        let groups = group(ms, &configured);
+        assert_eq!(groups[1].baseline, Some(0));
+        assert_eq!(groups[1].speedup(1), Some(0.1));
+    }
+
+    #[test]
+    fn fallback_order_is_baseline_then_median() {
+        let mut g = group(
+            vec![
+                m("g", "b", 5.0),
+                m("g", "sequential", 9.0),
+                m("g", "a", 3.0),
+            ],
+            &BTreeMap::new(),
+        )
+        .remove(0);
+        sort_baseline_then_median(&mut g);
+        let names: Vec<&str> = g.rows.iter().map(|r| r.variant.as_str()).collect();
+        assert_eq!(names, ["sequential", "a", "b"]);
+        assert_eq!(g.baseline, Some(0));
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(civil_date(0), "1970-01-01");
+        assert_eq!(civil_date(19_723), "2024-01-01");
+        assert_eq!(civil_date(20_513), "2026-03-01");
+    }
+
+    /// Writes a criterion-shaped result (`<dir>/<group>/<function>/new/*.json`).
+    fn write_fixture(dir: &Path, group: &str, function: &str, median: f64, order: u64) {
+        let new = dir.join(group).join(function).join("new");
+        fs::create_dir_all(&new).unwrap();
+        let bench = serde_json::json!({
+            "group_id": group, "function_id": function, "value_str": null, "throughput": null,
+            "full_id": format!("{group}/{function}"), "directory_name": format!("{group}/{function}"),
+            "title": format!("{group}/{function}")
+        });
+        let est = |v: f64| {
+            serde_json::json!({
+                "confidence_interval": {"confidence_level": 0.95, "lower_bound": v * 0.9, "upper_bound": v * 1.1},
+                "point_estimate": v, "standard_error": v * 0.01
+            })
+        };
+        let estimates = serde_json::json!({
+            "mean": est(median * 1.01), "median": est(median), "median_abs_dev": est(1.0),
+            "slope": null, "std_dev": est(2.0)
+        });
+        let path = new.join("benchmark.json");
+        fs::write(&path, bench.to_string()).unwrap();
+        fs::write(new.join("estimates.json"), estimates.to_string()).unwrap();
+        // Run order is file modification order: pin it.
+        let t = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000 + order);
+        fs::File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(t)
+            .unwrap();
+        // Criterion also keeps the previous run in base/: it must be ignored.
+        let base = dir.join(group).join(function).join("base");
+        fs::create_dir_all(&base).unwrap();
+        fs::write(base.join("benchmark.json"), "not json").unwrap();
+    }
+
+    #[test]
+    fn reports_render_from_criterion_files() {
+        let dir = tempfile::tempdir().unwrap();
+        write_fixture(dir.path(), "tutorial", "sequential", 38_215_000.0, 1);
+        write_fixture(
+            dir.path(),
+            "tutorial",
+            "one thread per number",
+            20_540_000.0,
+            2,
+        );
+        write_fixture(dir.path(), "tutorial", "even split", 19_100_000.0, 3);
+        write_fixture(dir.path(), "spawn cost", "thread", 12_345.0, 4);
+        let measured = read_criterion_dir(dir.path()).unwrap();
+        let groups = group(measured, &BTreeMap::new());
+        let md = render_markdown(&groups, &machine(), "cargo course bench ch02-threads");
+        let expected_md = "\
+<!-- Generated by `cargo course bench ch02-threads` from criterion's estimates. Do not edit by hand. -->
+*Measured on Test CPU @ 3.0GHz (2 logical cores), rustc 1.95.0, on 2026-11-22, with `cargo course bench ch02-threads`. Each time is criterion's median; speedup = baseline median / variant median.*
+
+### tutorial
+
+| variant | median | speedup |
+|---|---:|---:|
+| sequential | 38.2 ms | 1.00x (baseline) |
+| one thread per number | 20.5 ms | 1.86x |
+| even split | 19.1 ms | 2.00x |
+
+### spawn cost
+
+| variant | median |
+|---|---:|
+| thread | 12.3 µs |
+";
+        assert_eq!(md, expected_md);
+
+        let txt = render_numbers(&groups, &machine());
+        assert!(txt.starts_with("// ANCHOR: machine_cpu\nTest CPU @ 3.0GHz\n// ANCHOR_END: machine_cpu\n// ANCHOR: machine_cores\n2\n// ANCHOR_END: machine_cores\n"), "{txt}");
+        assert!(txt.contains("// ANCHOR: tutorial_one-thread-per-number_median\n20.5 ms\n// ANCHOR_END: tutorial_one-thread-per-number_median\n// ANCHOR: tutorial_one-thread-per-number_speedup\n1.86x\n// ANCHOR_END: tutorial_one-thread-per-number_speedup\n"), "{txt}");
+        assert!(
+            txt.contains("// ANCHOR: spawn-cost_thread_median\n12.3 µs\n"),
+            "{txt}"
+        );
+        assert!(!txt.contains("spawn-cost_thread_speedup"), "{txt}");
+        // Every anchor the numbers file defines is found by the book's include check.
+        for name in crate::includes::anchors_in(&txt) {
+            assert_eq!(crate::includes::anchor_problem(&txt, &name), None, "{name}");
+        }
+    }
+}
