@@ -22,6 +22,7 @@ def long_time_task_units(name: int) -> float:
     return (z >> 11) / (1 << 53) * 3.0
 
 
+# ANCHOR: pool_sleep
 def long_time_task(name: int):
     start = time.perf_counter()
     units = long_time_task_units(name)
@@ -47,3 +48,4 @@ def run(workers: int, tasks: range) -> None:
 if __name__ == "__main__":
     run(5, range(1, 6))
     run(2, range(1, 6))
+# ANCHOR_END: pool_sleep
