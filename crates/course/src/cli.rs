@@ -68,6 +68,29 @@ pub enum Command {
         #[arg(long, default_value_t = 300, value_name = "SECS")]
         timeout: u64,
     },
+    /// List the chapters and their exercises with your progress: passed, failing (k of n),
+    /// compile error or not tried, as recorded by `check` in target/course/progress.json.
+    List {
+        /// Only this chapter: ch01, 01 or ch01-sequential.
+        chapter: Option<String>,
+    },
+    /// Run an exercise's tests (`cargo test -p <package>` in exercises/), then say how many pass,
+    /// why the first failing one fails, and what to do next. Exits non-zero until all pass.
+    Check {
+        /// The exercise: ch01-ex01 or its package name, ch01-ex01-timed.
+        exercise: String,
+        /// Kill the tests after this many seconds (they probably hang).
+        #[arg(long, default_value_t = 300, value_name = "SECS")]
+        timeout: u64,
+    },
+    /// Show the next hint of an exercise (from its hints.md), one more each time.
+    Hint {
+        /// The exercise: ch01-ex01 or its package name, ch01-ex01-timed.
+        exercise: String,
+        /// Show every hint at once.
+        #[arg(long)]
+        all: bool,
+    },
 }
 
 /// Runs one parsed command line.
@@ -85,5 +108,10 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Verify { chapter, timeout } => {
             verify::run(&project, chapter.as_deref(), Duration::from_secs(timeout))
         }
+        Command::List { chapter } => crate::list::run(&project, chapter.as_deref()),
+        Command::Check { exercise, timeout } => {
+            crate::check::run(&project, &exercise, Duration::from_secs(timeout))
+        }
+        Command::Hint { exercise, all } => crate::hint::run(&project, &exercise, all),
     }
 }

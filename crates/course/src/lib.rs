@@ -6,9 +6,13 @@
 pub mod bench;
 pub mod book;
 pub mod chart;
+pub mod check;
 pub mod cli;
+pub mod hint;
 pub mod includes;
 pub mod libtest;
+pub mod list;
+pub mod progress;
 pub mod project;
 pub mod report;
 pub mod verify;

@@ -2,9 +2,10 @@
 
 use anyhow::{Context, Result};
 use std::collections::BTreeMap;
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
 use std::os::unix::process::CommandExt;
 use std::process::{Command, ExitStatus, Stdio};
+use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -224,6 +225,121 @@ pub fn compile_errors(stderr: &str, max_lines: usize) -> String {
     }
 }
 
+/// The message of each failed test in *merged* output (stdout and stderr in the order written),
+/// for test binaries that print no `---- <name> stdout ----` sections: the `harness = false`
+/// spec runner of chapters 03 and 04 lets each test's panic go to stderr, just before the test's
+/// `test <name> ... FAILED` line. The message is the last panic printed since the previous
+/// result line (a test may provoke panics on purpose before its own assertion fails), or, if
+/// nothing panicked, the lines printed there (for example "did not finish within 5s").
+pub fn inline_failure_messages(merged: &str) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let mut since_last: Vec<&str> = Vec::new();
+    for line in merged.lines() {
+        if line.starts_with("running ") {
+            since_last.clear();
+            continue;
+        }
+        let Some(result) = parse_results(line).pop() else {
+            since_last.push(line);
+            continue;
+        };
+        if result.outcome == Outcome::Failed {
+            let last_panic = since_last
+                .iter()
+                .rposition(|l| l.starts_with("thread '") && l.contains("panicked at"))
+                .unwrap_or(0);
+            let message = panic_message(&since_last[last_panic..]);
+            if !message.is_empty() {
+                out.insert(result.name, message);
+            }
+        }
+        since_last.clear();
+    }
+    out
+}
+
+/// Runs `cmd` in its own process group with stdout and stderr merged into one pipe, so the
+/// lines keep the order they were written in; `on_line` sees each line as it arrives (to echo
+/// it). The merged text is returned in `stdout` (`stderr` stays empty). After `limit`, the
+/// whole group is killed and `status` is `None`.
+pub fn run_streaming(
+    cmd: &mut Command,
+    limit: Duration,
+    mut on_line: impl FnMut(&str),
+) -> Result<Finished> {
+    let (reader, writer) = std::io::pipe().context("creating a pipe")?;
+    let writer_too = writer.try_clone().context("duplicating a pipe")?;
+    cmd.stdin(Stdio::null())
+        .stdout(writer)
+        .stderr(writer_too)
+        .process_group(0);
+    let spawned = cmd.spawn();
+    // Drop our copies of the pipe's write end, or the reader would never see its end.
+    cmd.stdout(Stdio::null()).stderr(Stdio::null());
+    let mut child = spawned.with_context(|| format!("starting {cmd:?}"))?;
+    let (tx, rx) = mpsc::channel::<String>();
+    thread::spawn(move || {
+        let mut reader = BufReader::new(reader);
+        let mut buf = Vec::new();
+        loop {
+            buf.clear();
+            match reader.read_until(b'\n', &mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(_) => {
+                    let line = String::from_utf8_lossy(&buf);
+                    let line = line.trim_end_matches(['\n', '\r']).to_string();
+                    if tx.send(line).is_err() {
+                        break;
+                    }
+                }
+            }
+        }
+    });
+    let mut merged = String::new();
+    let mut take = |line: String| {
+        on_line(&line);
+        merged.push_str(&line);
+        merged.push('\n');
+    };
+    let deadline = Instant::now() + limit;
+    let mut open = true;
+    let status = loop {
+        if open {
+            match rx.recv_timeout(Duration::from_millis(50)) {
+                Ok(line) => take(line),
+                Err(mpsc::RecvTimeoutError::Disconnected) => open = false,
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+            }
+        } else {
+            thread::sleep(Duration::from_millis(50));
+        }
+        if let Some(status) = child.try_wait().context("waiting for the child")? {
+            break Some(status);
+        }
+        if Instant::now() >= deadline {
+            kill_group(child.id());
+            let _ = child.wait();
+            break None;
+        }
+    };
+    // Stop what cargo left in its group, then read what is still in the pipe. A process that
+    // left the group (the spec runner gives each test a group of its own) may hold the pipe
+    // open: stop reading after a grace period rather than wait for it.
+    kill_group(child.id());
+    let grace = Instant::now() + Duration::from_secs(2);
+    while let Some(left) = grace.checked_duration_since(Instant::now()) {
+        match rx.recv_timeout(left) {
+            Ok(line) => take(line),
+            Err(_) => break,
+        }
+    }
+    Ok(Finished {
+        status,
+        stdout: merged,
+        stderr: String::new(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -317,5 +433,25 @@ test result: FAILED. 2 passed; 2 failed; 1 ignored; 0 measured; 0 filtered out; 
         let done = run_with_timeout(&mut cmd, Duration::from_secs(600)).unwrap();
         assert_eq!(done.status.and_then(|s| s.code()), Some(3));
         assert_eq!(done.stdout, "hi\n");
+    }
+
+    #[test]
+    fn streaming_merges_both_streams_in_order_and_kills_a_hung_child() {
+        let mut seen = Vec::new();
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", "echo one; echo two >&2; echo three; exit 2"]);
+        let done = run_streaming(&mut cmd, Duration::from_secs(600), |l| {
+            seen.push(l.to_string())
+        })
+        .unwrap();
+        assert_eq!(seen, ["one", "two", "three"]);
+        assert_eq!(done.stdout, "one\ntwo\nthree\n");
+        assert_eq!(done.status.and_then(|s| s.code()), Some(2));
+
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", "echo started; sleep 600"]);
+        let done = run_streaming(&mut cmd, Duration::from_millis(300), |_| {}).unwrap();
+        assert!(done.timed_out());
+        assert_eq!(done.stdout, "started\n");
     }
 }

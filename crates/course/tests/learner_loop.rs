@@ -1,0 +1,281 @@
+//! The learner's loop end to end, through the real binary, on a tiny fixture project in a
+//! temporary folder (so that the progress file goes under the fixture's `target/`, and the
+//! nested builds take seconds): `check` on a failing, a passing, a broken and a hanging exercise;
+//! `hint` one at a time; `list` with the recorded progress.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, text).unwrap();
+}
+
+const STARTER: &str = "pub fn add(a: u64, b: u64) -> u64 {\n    a + b\n}\n\npub fn mul(a: u64, b: u64) -> u64 {\n    todo!(\"multiply {a} by {b}\")\n}\n";
+
+/// One chapter with two exercises: ex01 (one test passes, one fails on the starter) and ex02
+/// (its test hangs; it has no hints.md).
+fn fixture(root: &Path) {
+    write(
+        root,
+        "book/SUMMARY.md",
+        "# Summary\n\n- [Sequential: the fixture](ch01-sequential/index.md)\n- [Later]()\n",
+    );
+    write(root, "book/ch01-sequential/index.md", "# Sequential\n");
+    write(
+        root,
+        "exercises/Cargo.toml",
+        "[workspace]\nresolver = \"3\"\nmembers = [\"ch*/ex*\"]\n",
+    );
+    let ex01 = "exercises/ch01-sequential/ex01-add";
+    write(
+        root,
+        &format!("{ex01}/Cargo.toml"),
+        "[package]\nname = \"ch01-ex01-add\"\nversion = \"0.1.0\"\nedition = \"2024\"\n",
+    );
+    write(root, &format!("{ex01}/src/lib.rs"), STARTER);
+    write(
+        root,
+        &format!("{ex01}/tests/spec.rs"),
+        "use ch01_ex01_add::{add, mul};\n\n#[test]\nfn adds() {\n    assert_eq!(add(2, 3), 5);\n}\n\n#[test]\nfn multiplies() {\n    assert_eq!(mul(2, 3), 6);\n}\n",
+    );
+    write(
+        root,
+        &format!("{ex01}/README.md"),
+        "# Exercise 1: add and multiply\n\nWrite `mul`.\n",
+    );
+    write(
+        root,
+        &format!("{ex01}/hints.md"),
+        "## Hint 1\n\nThe operator is `*`.\n\n## Hint 2\n\n`a * b`.\n",
+    );
+    let ex02 = "exercises/ch01-sequential/ex02-hang";
+    write(
+        root,
+        &format!("{ex02}/Cargo.toml"),
+        "[package]\nname = \"ch01-ex02-hang\"\nversion = \"0.1.0\"\nedition = \"2024\"\n",
+    );
+    write(
+        root,
+        &format!("{ex02}/src/lib.rs"),
+        "pub fn wait_forever() {\n    std::thread::sleep(std::time::Duration::from_secs(600));\n}\n",
+    );
+    write(
+        root,
+        &format!("{ex02}/tests/spec.rs"),
+        "#[test]\nfn returns() {\n    ch01_ex02_hang::wait_forever();\n}\n",
+    );
+    write(
+        root,
+        &format!("{ex02}/README.md"),
+        "# Exercise 2: stop waiting\n",
+    );
+}
+
+fn course(root: &Path, args: &[&str]) -> (Option<i32>, String) {
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = Command::new(env!("CARGO_BIN_EXE_course"))
+        .arg("--root")
+        .arg(root)
+        .args(args)
+        .env("RUST_BACKTRACE", "0")
+        .output()
+        .expect("the course binary runs");
+    let text = format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&stdout),
+        String::from_utf8_lossy(&stderr)
+    );
+    (status.code(), text)
+}
+
+fn progress(root: &Path) -> serde_json::Value {
+    let text = fs::read_to_string(root.join("target/course/progress.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn assert_has(text: &str, wanted: &[&str]) {
+    for w in wanted {
+        assert!(text.contains(w), "missing {w:?} in:\n{text}");
+    }
+}
+
+#[test]
+fn check_reports_failing_passing_and_broken_code_and_records_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fixture(root);
+    let lib = root.join("exercises/ch01-sequential/ex01-add/src/lib.rs");
+
+    // The starter: one test passes, one fails.
+    let (code, out) = course(root, &["check", "ch01-ex01"]);
+    assert_eq!(code, Some(1), "{out}");
+    assert_has(
+        &out,
+        &[
+            "running the tests of ch01-ex01-add",
+            "test adds ... ok",
+            "ch01-ex01-add: 1 of 2 tests pass.",
+            "First failing test: multiplies (panicked at ch01-sequential/ex01-add/src/lib.rs:6:5)",
+            "not yet implemented: multiply 2 by 3",
+            "edit exercises/ch01-sequential/ex01-add/src/lib.rs",
+            "`cargo course hint ch01-ex01` shows a hint (2 hints left)",
+            "error: ch01-ex01 is not done yet: 1 of 2 tests pass",
+        ],
+    );
+    assert!(
+        root.join("exercises/target").is_dir(),
+        "built in the learner's own target dir"
+    );
+    let p = &progress(root)["exercises"]["ch01-ex01-add"];
+    assert_eq!(p["status"], "failing");
+    assert_eq!(
+        (p["passed"].as_u64(), p["total"].as_u64()),
+        (Some(1), Some(2))
+    );
+    assert!(p["checked_at"].as_str().unwrap().ends_with('Z'));
+
+    // Solved: done, and the next exercise is named.
+    fs::write(
+        &lib,
+        STARTER.replace("todo!(\"multiply {a} by {b}\")", "a * b"),
+    )
+    .unwrap();
+    let (code, out) = course(root, &["check", "ch01-ex01-add"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert_has(
+        &out,
+        &[
+            "ch01-ex01-add: all 2 tests pass. Done!",
+            "Next exercise: cargo course check ch01-ex02",
+        ],
+    );
+    assert_eq!(
+        progress(root)["exercises"]["ch01-ex01-add"]["status"],
+        "passed"
+    );
+
+    let (code, out) = course(root, &["list"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert_has(
+        &out,
+        &[
+            "ch01 sequential  Sequential: the fixture",
+            "ch01-ex01  passed     add and multiply",
+            "ch01-ex02  not tried  stop waiting",
+            "progress: 1 of 2 exercises done",
+            "next: cargo course check ch01-ex02",
+        ],
+    );
+
+    // Broken: reported as a compile error with the compiler's first lines.
+    fs::write(&lib, STARTER.replace("a + b", "\"a + b\"")).unwrap();
+    let (code, out) = course(root, &["check", "ch01-ex01"]);
+    assert_eq!(code, Some(1), "{out}");
+    assert_has(
+        &out,
+        &[
+            "ch01-ex01-add does not compile:",
+            "error[E0308]: mismatched types",
+            "error: ch01-ex01 is not done yet: does not compile",
+        ],
+    );
+    let (_, out) = course(root, &["list", "ch01"]);
+    assert_has(
+        &out,
+        &[
+            "ch01-ex01  compile error  add and multiply",
+            "progress: 0 of 2 exercises done",
+            "next: cargo course check ch01-ex01",
+        ],
+    );
+}
+
+#[test]
+fn check_kills_tests_that_hang() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fixture(root);
+    let (code, out) = course(root, &["check", "ch01-ex02", "--timeout", "3"]);
+    assert_eq!(code, Some(1), "{out}");
+    assert_has(
+        &out,
+        &[
+            "the tests did not finish within 3 s and were killed: they probably hang",
+            "is not done yet: the tests were killed after 3 s",
+        ],
+    );
+    assert_eq!(
+        progress(root)["exercises"]["ch01-ex02-hang"]["status"],
+        "timed-out"
+    );
+}
+
+#[test]
+fn hints_come_one_at_a_time_and_bad_names_list_valid_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fixture(root);
+
+    let (code, out) = course(root, &["hint", "ch01-ex01"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert_has(
+        &out,
+        &[
+            "hint 1 of 2 for ch01-ex01",
+            "The operator is `*`.",
+            "1 more hint left",
+        ],
+    );
+    assert!(!out.contains("`a * b`"), "{out}");
+    let (_, out) = course(root, &["hint", "ch01-ex01"]);
+    assert_has(
+        &out,
+        &[
+            "hint 2 of 2",
+            "`a * b`.",
+            "No hints left. The reference solution is in solutions/ch01-sequential/ex01-add/src/lib.rs",
+        ],
+    );
+    let (_, out) = course(root, &["hint", "ch01-ex01"]);
+    assert_has(
+        &out,
+        &["You have seen all 2 hints of ch01-ex01", "hint 2 of 2"],
+    );
+    assert_eq!(
+        progress(root)["exercises"]["ch01-ex01-add"]["hints_shown"],
+        2
+    );
+    let (_, out) = course(root, &["hint", "ch01-ex01", "--all"]);
+    assert_has(&out, &["hint 1 of 2", "hint 2 of 2"]);
+
+    let (code, out) = course(root, &["hint", "ch01-ex02"]);
+    assert_eq!(code, Some(1), "{out}");
+    assert_has(
+        &out,
+        &[
+            "ch01-ex02-hang has no hints: exercises/ch01-sequential/ex02-hang/hints.md does not exist",
+        ],
+    );
+
+    for cmd in ["check", "hint"] {
+        let (code, out) = course(root, &[cmd, "ch09-ex01"]);
+        assert_eq!(code, Some(1), "{out}");
+        assert_has(
+            &out,
+            &[
+                "unknown exercise `ch09-ex01`. Valid exercises:",
+                "ch01-ex01-add (or ch01-ex01)",
+                "ch01-ex02-hang (or ch01-ex02)",
+            ],
+        );
+    }
+    let (code, out) = course(root, &["list", "ch09"]);
+    assert_eq!(code, Some(1), "{out}");
+    assert_has(&out, &["unknown chapter `ch09`"]);
+}

@@ -1,0 +1,192 @@
+//! "The solutions pass" as part of the root `cargo test`: every reference solution passes the
+//! spec of its exercise, and every exercise keeps the shared-spec contract (notes/shared-specs.md):
+//! a solution folder with the same package name whose `[[test]]` is the exercise's own
+//! tests/spec.rs, a README.md and a hints.md with at least one hint.
+//!
+//! `cargo course verify` checks the stronger rule (every test also fails on the starter); this
+//! file keeps the README's one test command honest without needing the course tool.
+
+use course::bench::cargo;
+use course::hint::parse_hints;
+use course::libtest::{self, run_with_timeout};
+use course::project::{Project, default_root, package_name};
+use serde::Deserialize;
+use std::fs;
+use std::path::Path;
+use std::time::Duration;
+
+/// Building and testing every solution from scratch on two busy cores takes minutes, not this.
+const LIMIT: Duration = Duration::from_secs(30 * 60);
+
+#[test]
+fn every_solution_passes_its_spec() {
+    let root = default_root();
+    // Its own target dir: never the exercises' (the shared-spec trap), never the outer build's
+    // (whose lock this test runs under).
+    let target = root.join("target/nested/solutions");
+    let mut cmd = cargo();
+    cmd.current_dir(root.join("solutions"))
+        .args(["test", "--workspace", "--no-fail-fast"])
+        .arg("--target-dir")
+        .arg(&target);
+    let done = run_with_timeout(&mut cmd, LIMIT).expect("cargo runs");
+    assert!(
+        !done.timed_out(),
+        "`cargo test --workspace` in solutions/ did not finish within {} s (a hung test?)\n{}",
+        LIMIT.as_secs(),
+        done.stdout
+    );
+    if !done.success() {
+        let results = libtest::parse_results(&done.stdout);
+        let failed: Vec<&str> = results
+            .iter()
+            .filter(|r| r.outcome == libtest::Outcome::Failed)
+            .map(|r| r.name.as_str())
+            .collect();
+        panic!(
+            "`cargo test --workspace` in solutions/ failed ({}); failing tests: {failed:?}\n\n--- stdout ---\n{}\n--- stderr (compiler errors first) ---\n{}",
+            done.status.map_or("killed".into(), |s| s.to_string()),
+            done.stdout,
+            libtest::compile_errors(&done.stderr, 60)
+        );
+    }
+}
+
+#[derive(Deserialize)]
+struct Manifest {
+    package: Package,
+    #[serde(default)]
+    test: Vec<TestTarget>,
+}
+
+#[derive(Deserialize)]
+struct Package {
+    #[serde(default)]
+    autotests: Option<bool>,
+}
+
+#[derive(Deserialize)]
+struct TestTarget {
+    name: String,
+    path: Option<String>,
+}
+
+#[test]
+fn every_exercise_has_a_solution_that_shares_its_spec() {
+    let project = Project::new(default_root());
+    let exercises = project.exercises().unwrap();
+    assert!(!exercises.is_empty(), "no exercises found");
+    let mut problems = Vec::new();
+    for ex in &exercises {
+        let starter = project.path(ex.starter_dir());
+        let solution = project.path(ex.solution_dir());
+        let spec = starter.join("tests/spec.rs");
+        let manifest = solution.join("Cargo.toml");
+        if !spec.is_file() {
+            problems.push(format!("{}: no tests/spec.rs", ex.starter_dir().display()));
+        }
+        if !manifest.is_file() {
+            problems.push(format!(
+                "{}: no solution ({} is missing)",
+                ex.package,
+                ex.solution_dir().join("Cargo.toml").display()
+            ));
+            continue;
+        }
+        match package_name(&manifest) {
+            Ok(name) if name == ex.package => {}
+            Ok(name) => problems.push(format!(
+                "{}: the solution's package is `{name}`, not `{}`",
+                ex.solution_dir().display(),
+                ex.package
+            )),
+            Err(e) => problems.push(format!("{e:#}")),
+        }
+        let parsed: Manifest = match toml::from_str(&fs::read_to_string(&manifest).unwrap()) {
+            Ok(m) => m,
+            Err(e) => {
+                problems.push(format!("{}: {e}", manifest.display()));
+                continue;
+            }
+        };
+        if parsed.package.autotests != Some(false) {
+            problems.push(format!(
+                "{}: set `autotests = false` (the spec comes from the exercise)",
+                ex.solution_dir().display()
+            ));
+        }
+        let points_at_spec = parsed.test.iter().any(|t| {
+            t.name == "spec"
+                && t.path
+                    .as_deref()
+                    .is_some_and(|p| same_file(&solution.join(p), &spec))
+        });
+        if !points_at_spec {
+            problems.push(format!(
+                "{}: needs [[test]] name = \"spec\", path = \"../../../{}\"",
+                ex.solution_dir().display(),
+                ex.starter_dir().join("tests/spec.rs").display()
+            ));
+        }
+    }
+    // And no solution without an exercise.
+    for chapter in read_dirs(&project.path("solutions")) {
+        for dir in read_dirs(&project.path("solutions").join(&chapter)) {
+            let known = exercises
+                .iter()
+                .any(|e| e.chapter == chapter && e.dir == dir);
+            if !known
+                && project
+                    .path("solutions")
+                    .join(&chapter)
+                    .join(&dir)
+                    .join("Cargo.toml")
+                    .is_file()
+            {
+                problems.push(format!(
+                    "solutions/{chapter}/{dir}: no exercise of that name"
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "\n{}", problems.join("\n"));
+}
+
+#[test]
+fn every_exercise_has_a_task_and_hints() {
+    let project = Project::new(default_root());
+    let mut problems = Vec::new();
+    for ex in project.exercises().unwrap() {
+        let dir = ex.starter_dir();
+        match fs::read_to_string(project.path(dir.join("README.md"))) {
+            Ok(text) if text.lines().any(|l| l.starts_with("# ")) => {}
+            Ok(_) => problems.push(format!("{}: README.md has no `# ` title", dir.display())),
+            Err(_) => problems.push(format!("{}: no README.md", dir.display())),
+        }
+        match fs::read_to_string(project.path(dir.join("hints.md"))) {
+            Ok(text) if !parse_hints(&text).is_empty() => {}
+            Ok(_) => problems.push(format!("{}: hints.md has no `## Hint 1`", dir.display())),
+            Err(_) => problems.push(format!("{}: no hints.md", dir.display())),
+        }
+    }
+    assert!(problems.is_empty(), "\n{}", problems.join("\n"));
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+fn read_dirs(dir: &Path) -> Vec<String> {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|name| name != "target")
+        .collect()
+}
