@@ -24,6 +24,15 @@ fn title_of(project: &Project, ex: &Exercise) -> String {
         .unwrap_or_else(|| "(no README.md)".into())
 }
 
+/// The titles of the chapters that SUMMARY.md lists as drafts (`- [Title]()`), not written yet.
+pub fn draft_titles(summary: &str) -> Vec<String> {
+    summary
+        .lines()
+        .filter_map(|l| l.strip_prefix("- [")?.strip_suffix("]()"))
+        .map(str::to_string)
+        .collect()
+}
+
 /// `cargo course list [chapter]`.
 pub fn run(project: &Project, chapter: Option<&str>) -> Result<()> {
     let chapters = project.chapters_or_all(chapter)?;
@@ -58,6 +67,14 @@ pub fn run(project: &Project, chapter: Option<&str>) -> Result<()> {
             println!("  (no exercises)");
         }
         println!();
+    }
+
+    if chapter.is_none() {
+        let summary = fs::read_to_string(project.path("book/SUMMARY.md")).unwrap_or_default();
+        let drafts = draft_titles(&summary);
+        if !drafts.is_empty() {
+            println!("not written yet: {}\n", drafts.join("; "));
+        }
     }
 
     let done = shown.iter().filter(|e| progress.is_passed(e)).count();
@@ -98,5 +115,14 @@ mod tests {
             Some("Exercise one: words")
         );
         assert_eq!(readme_title("## Not a title\n"), None);
+    }
+
+    #[test]
+    fn drafts_are_the_top_level_entries_without_a_page() {
+        let summary = "# Summary\n- [Pools](ch04-pools/index.md)\n  - [Sub]()\n- [Starmap: many arguments]()\n- [Executors]()\n";
+        assert_eq!(
+            draft_titles(summary),
+            ["Starmap: many arguments", "Executors"]
+        );
     }
 }

@@ -74,8 +74,17 @@ struct TestTarget {
 #[test]
 fn every_exercise_has_a_solution_that_shares_its_spec() {
     let project = Project::new(default_root());
+    assert!(
+        !project.exercises().unwrap().is_empty(),
+        "no exercises found"
+    );
+    let problems = contract_problems(&project);
+    assert!(problems.is_empty(), "\n{}", problems.join("\n"));
+}
+
+/// The shared-spec contract, checked on a project: one line per problem.
+fn contract_problems(project: &Project) -> Vec<String> {
     let exercises = project.exercises().unwrap();
-    assert!(!exercises.is_empty(), "no exercises found");
     let mut problems = Vec::new();
     for ex in &exercises {
         let starter = project.path(ex.starter_dir());
@@ -149,7 +158,67 @@ fn every_exercise_has_a_solution_that_shares_its_spec() {
             }
         }
     }
-    assert!(problems.is_empty(), "\n{}", problems.join("\n"));
+    problems
+}
+
+#[test]
+fn the_contract_check_catches_broken_solutions() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let write = |rel: &str, text: &str| {
+        let path = root.join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    };
+    let package = |name: &str| format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\n");
+    for ex in ["ex01-good", "ex02-own-spec", "ex03-renamed", "ex04-missing"] {
+        write(
+            &format!("exercises/ch01-x/{ex}/Cargo.toml"),
+            &package(&format!("ch01-{ex}")),
+        );
+        write(&format!("exercises/ch01-x/{ex}/tests/spec.rs"), "");
+    }
+    let shared = |ex: &str| {
+        format!(
+            "autotests = false\n[[test]]\nname = \"spec\"\npath = \"../../../exercises/ch01-x/{ex}/tests/spec.rs\"\n"
+        )
+    };
+    write(
+        "solutions/ch01-x/ex01-good/Cargo.toml",
+        &(package("ch01-ex01-good") + &shared("ex01-good")),
+    );
+    write(
+        "solutions/ch01-x/ex02-own-spec/Cargo.toml",
+        &(package("ch01-ex02-own-spec")
+            + "autotests = false\n[[test]]\nname = \"spec\"\npath = \"tests/spec.rs\"\n"),
+    );
+    write("solutions/ch01-x/ex02-own-spec/tests/spec.rs", "");
+    write(
+        "solutions/ch01-x/ex03-renamed/Cargo.toml",
+        &(package("ch01-ex03-other") + &shared("ex03-renamed")),
+    );
+    write(
+        "solutions/ch01-x/ex05-orphan/Cargo.toml",
+        &package("ch01-ex05-orphan"),
+    );
+    let problems = contract_problems(&Project::new(root)).join("\n");
+    assert!(!problems.contains("ex01-good"), "{problems}");
+    assert!(
+        problems.contains("solutions/ch01-x/ex02-own-spec: needs [[test]] name = \"spec\", path = \"../../../exercises/ch01-x/ex02-own-spec/tests/spec.rs\""),
+        "{problems}"
+    );
+    assert!(
+        problems.contains("the solution's package is `ch01-ex03-other`, not `ch01-ex03-renamed`"),
+        "{problems}"
+    );
+    assert!(
+        problems.contains("ch01-ex04-missing: no solution"),
+        "{problems}"
+    );
+    assert!(
+        problems.contains("solutions/ch01-x/ex05-orphan: no exercise of that name"),
+        "{problems}"
+    );
 }
 
 #[test]
