@@ -31,6 +31,18 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Build the book (without running its snippets), serve it at http://127.0.0.1:3000/, rebuild
+    /// it when book/, crates/ or exercises/ change, and reload open pages after each good build.
+    ///
+    /// A failed rebuild prints the error and keeps serving the last good build.
+    Serve {
+        /// The port to listen on (on 127.0.0.1 only).
+        #[arg(long, default_value_t = 3000)]
+        port: u16,
+        /// Open the book in a browser (xdg-open or open).
+        #[arg(long)]
+        open: bool,
+    },
     /// Build the book into target/book, failing on a broken include, anchor or directive, then
     /// compile and run its inline Rust snippets with rustdoc.
     Build {
@@ -40,6 +52,23 @@ pub enum Command {
         /// Skip compiling and running the inline Rust snippets.
         #[arg(long)]
         no_test: bool,
+    },
+    /// Run a chapter's examples and Python scripts (every chapter's if none is named) and write
+    /// what they print into book/<chapter>/output/<name>.txt, the output the book shows.
+    ///
+    /// Each file starts with the command (`$ cargo run --release -p ch01-sequential --example
+    /// ch01-01-sequential`), then stdout, then stderr. A run that fails writes nothing. Extra runs
+    /// (another profile, arguments) and skips are set under [package.metadata.course.capture] in
+    /// the chapter's Cargo.toml. Run it on a quiet machine: the book quotes these timings.
+    Capture {
+        /// The chapter: ch01, 01 or ch01-sequential (default: every chapter with a crate).
+        chapter: Option<String>,
+        /// Write into DIR/<chapter>/output/ instead of book/<chapter>/output/.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Kill a program that runs longer than this many seconds.
+        #[arg(long, default_value_t = 600, value_name = "SECS")]
+        timeout: u64,
     },
     /// Run a chapter's criterion benches (every chapter's if none is named) and write its results
     /// into the book: book/bench/<chapter>.md (tables), .svg (chart) and .txt (numbers by anchor).
@@ -105,6 +134,17 @@ pub fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Bench { chapter, quick } => bench::run(&project, chapter.as_deref(), quick),
+        Command::Serve { port, open } => crate::serve::run(&project, port, open),
+        Command::Capture {
+            chapter,
+            out,
+            timeout,
+        } => crate::capture::run(
+            &project,
+            chapter.as_deref(),
+            out.as_deref(),
+            Duration::from_secs(timeout),
+        ),
         Command::Verify { chapter, timeout } => {
             verify::run(&project, chapter.as_deref(), Duration::from_secs(timeout))
         }

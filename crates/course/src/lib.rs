@@ -5,6 +5,7 @@
 
 pub mod bench;
 pub mod book;
+pub mod capture;
 pub mod chart;
 pub mod check;
 pub mod cli;
@@ -15,4 +16,5 @@ pub mod list;
 pub mod progress;
 pub mod project;
 pub mod report;
+pub mod serve;
 pub mod verify;

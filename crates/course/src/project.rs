@@ -102,6 +102,9 @@ pub struct CourseMetadata {
     /// Example or script names that `capture` skips.
     #[serde(default)]
     pub capture_skip: Vec<String>,
+    /// `[package.metadata.course.capture]`: extra runs and skips for `cargo course capture`.
+    #[serde(default)]
+    pub capture: crate::capture::CaptureMetadata,
 }
 
 /// Parses `chNN-slug` into its number; `None` for anything else.
