@@ -5,7 +5,6 @@ use std::os::fd::AsFd;
 use std::time::Duration;
 
 use nix::errno::Errno;
-use nix::fcntl::{FcntlArg, FdFlag, fcntl};
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use nix::sys::wait::{WaitStatus, waitpid};
 use nix::unistd::Pid;
@@ -13,11 +12,37 @@ use nix::unistd::Pid;
 use crate::error::{Exit, ProcessError};
 
 /// A pipe whose two ends close on `exec`, so programs started later never inherit them.
+///
+/// Where the system allows it (Linux, the BSDs) the pipe is created close-on-exec in one call,
+/// `pipe2(O_CLOEXEC)`: setting the flag afterwards leaves a moment in which another thread's
+/// `fork` + `exec` would carry both ends into an unrelated program. macOS has no `pipe2`; there
+/// the flag is set right after creation.
 pub fn pipe() -> Result<(File, File), ProcessError> {
-    let (read, write) = nix::unistd::pipe()?;
-    for fd in [&read, &write] {
-        fcntl(fd, FcntlArg::F_SETFD(FdFlag::FD_CLOEXEC))?;
-    }
+    #[cfg(any(
+        target_os = "linux",
+        target_os = "android",
+        target_os = "freebsd",
+        target_os = "netbsd",
+        target_os = "openbsd",
+        target_os = "dragonfly"
+    ))]
+    let (read, write) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)?;
+    #[cfg(not(any(
+        target_os = "linux",
+        target_os = "android",
+        target_os = "freebsd",
+        target_os = "netbsd",
+        target_os = "openbsd",
+        target_os = "dragonfly"
+    )))]
+    let (read, write) = {
+        let (read, write) = nix::unistd::pipe()?;
+        for fd in [&read, &write] {
+            use nix::fcntl::{FcntlArg, FdFlag, fcntl};
+            fcntl(fd, FcntlArg::F_SETFD(FdFlag::FD_CLOEXEC))?;
+        }
+        (read, write)
+    };
     Ok((File::from(read), File::from(write)))
 }
 
@@ -49,4 +74,22 @@ pub fn readable_within(fd: impl AsFd, limit: Duration) -> bool {
     let millis = u16::try_from(limit.as_millis()).unwrap_or(u16::MAX);
     let mut fds = [PollFd::new(fd.as_fd(), PollFlags::POLLIN)];
     matches!(poll(&mut fds, PollTimeout::from(millis)), Ok(n) if n > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_ends_of_a_pipe_close_on_exec() {
+        use nix::fcntl::{FcntlArg, FdFlag, fcntl};
+        let (read, write) = pipe().unwrap();
+        for end in [&read, &write] {
+            let flags = FdFlag::from_bits_truncate(fcntl(end, FcntlArg::F_GETFD).unwrap());
+            assert!(
+                flags.contains(FdFlag::FD_CLOEXEC),
+                "a pipe end would leak into exec'd programs"
+            );
+        }
+    }
 }

@@ -23,8 +23,10 @@ fn pid_after_a_while(_: ()) -> u32 {
 
 // ANCHOR: main
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    // First thing in main: the process has one thread, so forking is sound.
+    // First thing in main: the process has one thread, so forking is sound. The second,
+    // one-worker pool is for the kill demonstration below: its only worker runs the task.
     let pool = ProcessPool::new(5)?;
+    let lone = ProcessPool::new(1)?;
     println!(
         "ProcessPool(5): parent {}, workers {:?}",
         std::process::id(),
@@ -44,8 +46,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     // Kill the worker that runs a task: that task fails, the pool forks a replacement.
-    let doomed = pool.apply_async(pid_after_a_while, ())?;
-    let victim = pool.worker_pids()[0]; // the first idle worker took the task
+    let doomed = lone.apply_async(pid_after_a_while, ())?;
+    let victim = lone.worker_pids()[0]; // its only worker, so the one running the task
     nix::sys::signal::kill(
         nix::unistd::Pid::from_raw(victim as i32),
         nix::sys::signal::SIGKILL,
@@ -54,8 +56,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "killed worker {victim}: get() says: {}",
         doomed.get().unwrap_err()
     );
-    println!("workers now: {:?}", pool.worker_pids());
+    println!("worker {victim} replaced by {:?}", lone.worker_pids());
     pool.join(); // every worker ends and is reaped
+    lone.join();
     Ok(())
 }
 // ANCHOR_END: main

@@ -32,6 +32,7 @@ use std::marker::PhantomData;
 use std::os::fd::{AsFd, AsRawFd, RawFd};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::Rc;
+use std::sync::Mutex;
 
 use ch03_processes::error::signal_name;
 use ch03_processes::frame::panic_message;
@@ -99,24 +100,34 @@ fn worker_main(mut tasks: File, mut results: File) {
 /// One worker process, seen from the pool.
 struct Worker {
     process: ProcessHandle<()>,
-    /// The write end of the worker's task pipe.
-    tasks: File,
-    /// The read end of the worker's result pipe.
-    results: File,
+    /// The write end of its task pipe, the read end of its result pipe.
+    ends: Ends,
     /// The task it is running, if any.
     busy: Option<u64>,
 }
 
 // ANCHOR: fork_worker
-/// Forks one worker. `inherited` are the pool's own pipe ends, which the child must close.
-fn fork_worker(inherited: &[RawFd]) -> Result<Worker, ProcessError> {
+/// The parent-side pipe ends of every worker of every process pool in this process.
+///
+/// A forked child gets a copy of every open descriptor. A worker holding a copy of another
+/// worker's task pipe would keep that pipe from ever reaching end-of-file, so the other worker
+/// would never stop and `join` would wait forever. That other worker may belong to the same
+/// pool (a replacement is forked while the others run) or to another pool in the same program,
+/// so the list is kept for the whole process, and every new worker closes all of it.
+static PARENT_ENDS: Mutex<Vec<RawFd>> = Mutex::new(Vec::new());
+
+fn parent_ends() -> std::sync::MutexGuard<'static, Vec<RawFd>> {
+    PARENT_ENDS.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Forks one worker.
+fn fork_worker() -> Result<Worker, ProcessError> {
     let (task_reader, task_writer) = pipe()?;
     let (result_reader, result_writer) = pipe()?;
-    let mut close_in_child = inherited.to_vec();
+    let mut close_in_child = parent_ends().clone();
     close_in_child.extend([task_writer.as_raw_fd(), result_reader.as_raw_fd()]);
     let process = ch03_processes::spawn(move || {
-        // The child's copies of the pool's pipe ends: another worker's task pipe would never
-        // reach end-of-file while this child held its write end, so close them all.
+        // The child's copies of every pool's pipe ends, this worker's own parent ends included.
         for fd in close_in_child {
             // SAFETY: `fd` is open in this process (a copy of the parent's, made by fork), and
             // nothing in the child uses it: the `File`s that own it in the parent are never
@@ -126,12 +137,29 @@ fn fork_worker(inherited: &[RawFd]) -> Result<Worker, ProcessError> {
         worker_main(task_reader, result_writer);
     })?;
     // The closure, with the parent's copies of the child's ends, was dropped by `spawn`.
+    parent_ends().extend([task_writer.as_raw_fd(), result_reader.as_raw_fd()]);
     Ok(Worker {
         process,
-        tasks: task_writer,
-        results: result_reader,
+        ends: Ends {
+            tasks: task_writer,
+            results: result_reader,
+        },
         busy: None,
     })
+}
+
+/// A worker's two parent-side pipe ends, listed in [`PARENT_ENDS`] for as long as they are open.
+struct Ends {
+    tasks: File,
+    results: File,
+}
+
+impl Drop for Ends {
+    fn drop(&mut self) {
+        // Runs before the two `File`s close: their numbers may be reused at once afterwards.
+        let mine = [self.tasks.as_raw_fd(), self.results.as_raw_fd()];
+        parent_ends().retain(|fd| !mine.contains(fd));
+    }
 }
 // ANCHOR_END: fork_worker
 
@@ -204,7 +232,7 @@ impl ProcessPool {
         };
         for _ in 0..n {
             // On error, `inner` is dropped: the workers forked so far are killed and reaped.
-            let worker = fork_worker(&inner.pipe_ends()).map_err(PoolError::Fork)?;
+            let worker = fork_worker().map_err(PoolError::Fork)?;
             inner.workers.push(worker);
         }
         Ok(ProcessPool {
@@ -329,14 +357,6 @@ impl<R> Drop for ProcessTaskHandle<R> {
 }
 
 impl Inner {
-    /// The raw pipe ends the pool holds: a new worker must close its copies.
-    fn pipe_ends(&self) -> Vec<RawFd> {
-        self.workers
-            .iter()
-            .flat_map(|w| [w.tasks.as_raw_fd(), w.results.as_raw_fd()])
-            .collect()
-    }
-
     /// Stores a task's result for its `get`, unless its handle is gone.
     fn finish(&mut self, id: u64, result: Result<Vec<u8>, TaskError>) {
         if !self.abandoned.remove(&id) {
@@ -347,7 +367,7 @@ impl Inner {
     /// Forks workers until there are `size` again. Failures are remembered, not fatal.
     fn replenish(&mut self) {
         while self.workers.len() < self.size {
-            match fork_worker(&self.pipe_ends()) {
+            match fork_worker() {
                 Ok(worker) => self.workers.push(worker),
                 Err(e) => {
                     self.last_fork_error = Some(e);
@@ -364,7 +384,7 @@ impl Inner {
                 return;
             };
             let worker = &mut self.workers[index];
-            match write_frame(&mut worker.tasks, &task) {
+            match write_frame(&mut worker.ends.tasks, &task) {
                 Ok(()) => worker.busy = Some(id),
                 Err(_) => {
                     // The worker died while idle (EPIPE): the task never reached it. Put the
@@ -395,7 +415,7 @@ impl Inner {
             let mut fds: Vec<PollFd> = self
                 .workers
                 .iter()
-                .map(|w| PollFd::new(w.results.as_fd(), PollFlags::POLLIN))
+                .map(|w| PollFd::new(w.ends.results.as_fd(), PollFlags::POLLIN))
                 .collect();
             loop {
                 match poll(&mut fds, PollTimeout::NONE) {
@@ -413,7 +433,7 @@ impl Inner {
         // Highest index first, so burying a worker does not shift the ones still to visit.
         for index in ready.into_iter().rev() {
             let worker = &mut self.workers[index];
-            match (read_report(&mut worker.results), worker.busy.take()) {
+            match (read_report(&mut worker.ends.results), worker.busy.take()) {
                 (Ok(Some(Report::Value(bytes))), Some(id)) => self.finish(id, Ok(bytes)),
                 (Ok(Some(Report::Panic(message))), Some(id)) => {
                     self.finish(id, Err(TaskError::Panicked { message }));
@@ -436,8 +456,7 @@ impl Inner {
     fn bury(&mut self, index: usize) -> (u32, String) {
         let worker = self.workers.swap_remove(index);
         let pid = worker.process.pid();
-        drop(worker.tasks);
-        drop(worker.results);
+        drop(worker.ends);
         (pid, cause_of_death(worker.process.join()))
     }
 
@@ -475,8 +494,7 @@ impl Drop for ProcessPool {
             inner.step();
         }
         for worker in inner.workers.drain(..) {
-            drop(worker.tasks);
-            drop(worker.results);
+            drop(worker.ends);
             let _ = worker.process.join();
         }
     }

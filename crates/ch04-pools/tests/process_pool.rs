@@ -271,6 +271,27 @@ mod unix {
         );
     }
 
+    /// The second pool's worker is forked while the first pool's pipes are open. If it kept
+    /// its copies of them, the first pool's workers would never see end-of-file on their task
+    /// pipes, and joining the first pool would wait forever (the runner's watchdog would fail
+    /// this test instead).
+    fn two_pools_in_one_program_both_join() {
+        let first = ProcessPool::new(2).unwrap();
+        let second = ProcessPool::new(1).unwrap();
+        let a = first.apply_async(cpu_bound_test, 2).unwrap();
+        let b = second.apply_async(cpu_bound_test, 3).unwrap();
+        assert_eq!(a.get(), Ok(cpu_bound_expected(2, Scale::TEST)));
+        assert_eq!(b.get(), Ok(cpu_bound_expected(3, Scale::TEST)));
+        first.join();
+        assert_eq!(
+            second.apply_async(my_pid, ()).unwrap().get(),
+            Ok(second.worker_pids()[0]),
+            "the second pool still serves after the first one ended"
+        );
+        second.join();
+        assert!(support::children().is_empty());
+    }
+
     pub fn tests() -> Vec<Test> {
         vec![
             case!(results_come_back_right),
@@ -284,6 +305,7 @@ mod unix {
             case!(terminate_kills_a_hanging_task),
             case!(a_threaded_process_gets_an_error_not_a_dangerous_fork),
             case!(a_lost_worker_that_cannot_be_replaced_is_an_error_not_a_hang),
+            case!(two_pools_in_one_program_both_join),
         ]
     }
 }
