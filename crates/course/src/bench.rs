@@ -107,15 +107,43 @@ pub fn criterion_home(project: &Project, chapter: &Chapter) -> PathBuf {
     project.path("target/criterion").join(&chapter.name)
 }
 
+/// How `cargo course bench` measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Criterion's full measurement: the numbers the book quotes.
+    Full,
+    /// Criterion's `--quick`: rough numbers, for checking the pipeline.
+    Quick,
+    /// Measure nothing: rewrite the reports from the results already on disk.
+    ReportOnly,
+}
+
 /// Runs a chapter's benches (streaming criterion's progress) and writes its report files.
 /// Returns `false` if the chapter has no benches.
-pub fn bench_chapter(project: &Project, chapter: &Chapter, quick: bool) -> Result<bool> {
+pub fn bench_chapter(project: &Project, chapter: &Chapter, mode: Mode) -> Result<bool> {
     let targets = bench_targets(project, &chapter.name)?;
     if targets.is_empty() {
         println!("{chapter}: no benches, skipped");
         return Ok(false);
     }
     let home = criterion_home(project, chapter);
+    let quick = mode == Mode::Quick;
+    if mode == Mode::ReportOnly {
+        if !home.exists() {
+            bail!(
+                "no criterion results for {chapter} in {}: run `cargo course bench {chapter}` first",
+                home.display()
+            );
+        }
+        let command = format!("cargo course bench {}", chapter.name);
+        for path in write_report(project, chapter, &home, &machine(), &command)? {
+            println!(
+                "{chapter}: rewrote {}",
+                path.strip_prefix(&project.root).unwrap_or(&path).display()
+            );
+        }
+        return Ok(true);
+    }
     if home.exists() {
         fs::remove_dir_all(&home).with_context(|| format!("removing {}", home.display()))?;
     }
@@ -200,11 +228,11 @@ pub fn write_report(
 }
 
 /// `cargo course bench [chapter]`.
-pub fn run(project: &Project, chapter: Option<&str>, quick: bool) -> Result<()> {
+pub fn run(project: &Project, chapter: Option<&str>, mode: Mode) -> Result<()> {
     let chapters = project.chapters_or_all(chapter)?;
     let mut ran = 0;
     for ch in &chapters {
-        if bench_chapter(project, ch, quick)? {
+        if bench_chapter(project, ch, mode)? {
             ran += 1;
         }
     }
@@ -290,14 +318,14 @@ mod tests {
         .unwrap();
         assert_eq!(written.len(), 3);
         let md = fs::read_to_string(dir.path().join("book/bench/ch02-threads.md")).unwrap();
-        assert!(md.contains("| process | 250 µs | 0.04x |"), "{md}");
+        assert!(md.contains("| process | 250 µs | 0.040x |"), "{md}");
         assert!(
             md.contains("| thread | 10.0 µs | 1.00x (baseline) |"),
             "{md}"
         );
         let txt = fs::read_to_string(dir.path().join("book/bench/ch02-threads.txt")).unwrap();
         assert!(
-            txt.contains("// ANCHOR: start-join_process_speedup\n0.04x\n"),
+            txt.contains("// ANCHOR: start-join_process_speedup\n0.040x\n"),
             "{txt}"
         );
 

@@ -81,8 +81,12 @@ pub enum Command {
         /// The chapter: ch01, 01 or ch01-sequential (default: every chapter with benches).
         chapter: Option<String>,
         /// Pass criterion's --quick: fast, rough numbers (for checking the pipeline).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "report_only")]
         quick: bool,
+        /// Run nothing: rewrite the report files from the criterion results already in
+        /// target/criterion/<chapter> (after a change to the report format, say).
+        #[arg(long)]
+        report_only: bool,
     },
     /// Check every exercise (or one chapter's): each spec test must fail on the starter
     /// (exercises/) and pass on the solution (solutions/), test by test.
@@ -133,7 +137,18 @@ pub fn run(cli: Cli) -> Result<()> {
             println!("built the book into {}", out.display());
             Ok(())
         }
-        Command::Bench { chapter, quick } => bench::run(&project, chapter.as_deref(), quick),
+        Command::Bench {
+            chapter,
+            quick,
+            report_only,
+        } => {
+            let mode = match (quick, report_only) {
+                (_, true) => bench::Mode::ReportOnly,
+                (true, false) => bench::Mode::Quick,
+                (false, false) => bench::Mode::Full,
+            };
+            bench::run(&project, chapter.as_deref(), mode)
+        }
         Command::Serve { port, open } => crate::serve::run(&project, port, open),
         Command::Capture {
             chapter,

@@ -210,8 +210,13 @@ pub fn format_duration(ns: f64) -> String {
     unreachable!("the last unit always returns")
 }
 
-/// A speedup ratio with 3 significant digits: `1.86x`, `12.3x`, `0.48x`.
+/// A speedup ratio with 3 significant digits: `1.86x`, `12.3x`, `0.48x`. Below 0.1 it keeps
+/// two significant digits (`0.019x`, `0.0043x`), so a large slowdown never shows as `0.00x`.
 pub fn format_speedup(ratio: f64) -> String {
+    if ratio > 0.0 && ratio < 0.1 {
+        let decimals = (1.0 - ratio.log10().floor()) as usize;
+        return format!("{ratio:.decimals$}x");
+    }
     format!("{}x", three_digits(ratio))
 }
 
@@ -368,6 +373,9 @@ mod tests {
         assert_eq!(format_speedup(12.34), "12.3x");
         assert_eq!(format_speedup(0.4812), "0.48x");
         assert_eq!(format_speedup(1.0), "1.00x");
+        assert_eq!(format_speedup(0.019), "0.019x");
+        assert_eq!(format_speedup(0.004_31), "0.0043x");
+        assert_eq!(format_speedup(0.0), "0.00x");
     }
 
     #[test]
