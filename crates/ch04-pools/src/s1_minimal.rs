@@ -115,6 +115,53 @@ mod tests {
         });
     }
 
+    // ANCHOR: lock_across_job_test
+    /// The pitfall the comment in `spawn_worker` avoids: in a `while let`, the guard of
+    /// `jobs.lock()` lives until the end of the loop body, so a worker holds the queue's lock
+    /// while its job runs, and no other worker can take a job meanwhile.
+    #[test]
+    fn holding_the_queue_lock_while_the_job_runs_serialises_the_pool() {
+        within_patience(|| {
+            let (queue, jobs) = mpsc::channel::<Job>();
+            let jobs = Arc::new(Mutex::new(jobs));
+            let workers: Vec<_> = (0..2)
+                .map(|_| {
+                    let jobs = Arc::clone(&jobs);
+                    thread::spawn(move || {
+                        while let Ok(job) = jobs.lock().unwrap().recv() {
+                            job(); // the guard is still alive here
+                        }
+                    })
+                })
+                .collect();
+            let meet = Arc::new(Rendezvous::new(2));
+            let inside = Arc::new(support::InFlight::new());
+            let (done, results) = mpsc::channel();
+            for _ in 0..2 {
+                let (meet, inside, done) = (Arc::clone(&meet), Arc::clone(&inside), done.clone());
+                queue
+                    .send(Box::new(move || {
+                        let _in = inside.enter();
+                        // Under the bug the other job cannot start while this one waits, so
+                        // the wait can only time out; a short limit just keeps the test quick.
+                        let met = meet.arrive(std::time::Duration::from_millis(200));
+                        done.send(met.is_ok()).unwrap();
+                    }))
+                    .unwrap();
+            }
+            let met: Vec<bool> = (0..2).map(|_| results.recv().unwrap()).collect();
+            drop(queue);
+            for w in workers {
+                w.join().unwrap();
+            }
+            // The first job waited in vain: its partner could not start. (The second then finds
+            // the first one's arrival counted and passes, alone: only the first result counts.)
+            assert!(!met[0], "two workers never held two jobs at once");
+            assert_eq!(inside.max(), 1, "the pool ran one job at a time");
+        });
+    }
+    // ANCHOR_END: lock_across_job_test
+
     // ANCHOR: shrinks_test
     #[test]
     fn a_panicking_job_kills_its_worker_silently() {
