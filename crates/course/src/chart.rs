@@ -102,13 +102,14 @@ fn draw_panel(group: &Group, area: &DrawingArea<SVGBackend<'_>, Shift>) -> Resul
     let floor = if speedups.is_some() { 1.0 } else { 0.0 };
     let x_max = (max.max(floor) * 1.2).max(f64::MIN_POSITIVE);
 
+    // plotters' integer ranges include their end: `0..n - 1` has exactly n segments.
     let mut chart = ChartBuilder::on(area)
         .caption(caption, (FONT, 16))
         .margin(8)
         .margin_right(24)
         .x_label_area_size(40)
         .y_label_area_size(label_width)
-        .build_cartesian_2d(0f64..x_max, (0..n).into_segmented())
+        .build_cartesian_2d(0f64..x_max, (0..n - 1).into_segmented())
         .map_err(plotting_error)?;
 
     let names: Vec<&str> = group.rows.iter().map(|r| r.variant.as_str()).collect();
@@ -123,6 +124,7 @@ fn draw_panel(group: &Group, area: &DrawingArea<SVGBackend<'_>, Shift>) -> Resul
     chart
         .configure_mesh()
         .disable_y_mesh()
+        .light_line_style(WHITE.mix(0.0))
         .y_labels(group.rows.len())
         .y_label_formatter(&name_of)
         .x_desc(axis)
@@ -227,6 +229,9 @@ mod tests {
             group("spawn cost", None, &[("thread", 12e3), ("process", 480e3)]),
         ];
         let svg = render_svg("ch02-threads", &groups).unwrap();
+        // A group with a single variant draws too.
+        let single = render_svg("one", &[group("only", Some(0), &[("sequential", 1e6)])]).unwrap();
+        assert!(single.contains("1.00x"), "{single}");
         assert!(svg.starts_with("<svg"), "{svg}");
         for text in [
             "ch02-threads",
