@@ -1,10 +1,13 @@
 //! The sequential baseline: `cpu_bound(n)` for each tutorial number (group `cpu-bound`), and
 //! the whole tutorial run one task after the other (group `tutorial`, variant `sequential`),
-//! the baseline every later chapter's `tutorial` group divides by.
+//! the baseline every later chapter's `tutorial` group divides by. Then folded against honest
+//! over growing `n` (group `folding`): `(0..n).sum()` takes the same few nanoseconds for every
+//! `n`; `workloads::sum_range` grows in proportion to `n`.
 
 use std::hint::black_box;
 use std::time::Duration;
 
+use ch01_sequential::folding::{folded_sum, honest_sum};
 use criterion::{Criterion, criterion_group, criterion_main};
 use workloads::{TUTORIAL_NUMBERS, cpu_bound};
 
@@ -33,6 +36,21 @@ fn tutorial(c: &mut Criterion) {
 }
 // ANCHOR_END: tutorial
 
+// ANCHOR: folding
+fn folding(c: &mut Criterion) {
+    let mut group = c.benchmark_group("folding");
+    for n in [1_000u64, 100_000, 10_000_000] {
+        group.bench_function(format!("folded n={n}"), |b| {
+            b.iter(|| folded_sum(black_box(n)))
+        });
+        group.bench_function(format!("honest n={n}"), |b| {
+            b.iter(|| honest_sum(black_box(n)))
+        });
+    }
+    group.finish();
+}
+// ANCHOR_END: folding
+
 // ANCHOR: config
 /// The book's criterion settings: 10 samples after 1 s of warm-up, 3 s of measurement.
 fn config() -> Criterion {
@@ -45,7 +63,7 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = cpu_bound_per_number, tutorial
+    targets = cpu_bound_per_number, tutorial, folding
 }
 criterion_main!(benches);
 // ANCHOR_END: config

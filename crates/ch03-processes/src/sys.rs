@@ -13,32 +13,18 @@ use crate::error::{Exit, ProcessError};
 
 /// A pipe whose two ends close on `exec`, so programs started later never inherit them.
 ///
-/// Where the system allows it (Linux, the BSDs) the pipe is created close-on-exec in one call,
+/// Where the system allows it, the pipe is created close-on-exec in one call,
 /// `pipe2(O_CLOEXEC)`: setting the flag afterwards leaves a moment in which another thread's
 /// `fork` + `exec` would carry both ends into an unrelated program. macOS has no `pipe2`; there
 /// the flag is set right after creation.
 pub fn pipe() -> Result<(File, File), ProcessError> {
-    #[cfg(any(
-        target_os = "linux",
-        target_os = "android",
-        target_os = "freebsd",
-        target_os = "netbsd",
-        target_os = "openbsd",
-        target_os = "dragonfly"
-    ))]
+    #[cfg(not(target_vendor = "apple"))]
     let (read, write) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)?;
-    #[cfg(not(any(
-        target_os = "linux",
-        target_os = "android",
-        target_os = "freebsd",
-        target_os = "netbsd",
-        target_os = "openbsd",
-        target_os = "dragonfly"
-    )))]
+    #[cfg(target_vendor = "apple")]
     let (read, write) = {
+        use nix::fcntl::{FcntlArg, FdFlag, fcntl};
         let (read, write) = nix::unistd::pipe()?;
         for fd in [&read, &write] {
-            use nix::fcntl::{FcntlArg, FdFlag, fcntl};
             fcntl(fd, FcntlArg::F_SETFD(FdFlag::FD_CLOEXEC))?;
         }
         (read, write)
