@@ -8,10 +8,10 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use ch02_threads::s1_spawn::{one_thread_per_number, sequential};
-use ch02_threads::s2_scope::{cores, even_split};
-use ch02_threads::s4_gil::gil_in_a_bottle;
-use ch02_threads::s5_contention::{BENCH_RANGE, VARIANTS};
+use ch02_threads::contention::{BENCH_RANGE, VARIANTS};
+use ch02_threads::gil::gil_in_a_bottle;
+use ch02_threads::scope::{cores, even_split};
+use ch02_threads::spawn::{one_thread_per_number, sequential};
 use criterion::{Criterion, criterion_group, criterion_main};
 use workloads::{Scale, TUTORIAL_NUMBERS, sum_range};
 

@@ -10,9 +10,9 @@ use std::time::{Duration, Instant};
 
 use ch01_sequential::ideal::{self, Ideal};
 use ch01_sequential::timing::repeat;
-use ch02_threads::s1_spawn::{one_thread_per_number, sequential, spawn_each};
-use ch02_threads::s2_scope::{cores, even_split};
-use ch02_threads::s4_gil::gil_in_a_bottle;
+use ch02_threads::gil::gil_in_a_bottle;
+use ch02_threads::scope::{cores, even_split};
+use ch02_threads::spawn::{one_thread_per_number, sequential, spawn_each};
 use workloads::{Scale, TUTORIAL_NUMBERS, cpu_bound};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

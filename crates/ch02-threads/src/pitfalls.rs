@@ -5,7 +5,7 @@
 //! * A lock held across the work: [`Totals::add_holding_lock`] serialises every caller
 //!   ([`Totals::add`] is the fix).
 //! * A shared counter in the hot loop: the `contention` benchmark of
-//!   [`s5_contention`](crate::s5_contention).
+//!   [`contention`](crate::contention).
 //! * More busy threads than cores: the `oversubscription` benchmark, and the test below that
 //!   shows the operating system runs them all "at once" by taking turns.
 
@@ -71,7 +71,7 @@ impl Totals {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::s2_scope::{cores, scoped_workers};
+    use crate::scope::{cores, scoped_workers};
     use std::time::Duration;
     use support::{Gate, Rendezvous, within_patience};
     use workloads::{Scale, TUTORIAL_NUMBERS, cpu_bound_at, cpu_bound_expected};

@@ -2,7 +2,7 @@
 //!
 //! * [`s1_exit_code`]: `fork` + `waitpid`, the result squeezed into the exit status (8 bits).
 //! * [`s2_pipe`]: the result comes back over a pipe, the parent reads, then reaps.
-//! * [`s3_handle`]: the handle the rest of the book uses: [`spawn`] a closure in a child,
+//! * [`handle`]: the handle the rest of the book uses: [`spawn`] a closure in a child,
 //!   [`ProcessHandle::pid`], [`ProcessHandle::join`] into `Result<T, ProcessError>`; a panic,
 //!   a signal, a bad exit code and a missing result are errors; a dropped handle kills and reaps
 //!   its child; `spawn` refuses to fork a process that runs other threads.
@@ -20,15 +20,15 @@ pub mod error;
 pub mod frame;
 pub mod reexec;
 #[cfg(unix)]
-mod sys;
+pub mod sys;
 pub mod wire;
 
+#[cfg(unix)]
+pub mod handle;
 #[cfg(unix)]
 pub mod s1_exit_code;
 #[cfg(unix)]
 pub mod s2_pipe;
-#[cfg(unix)]
-pub mod s3_handle;
 #[cfg(unix)]
 pub mod threads;
 #[cfg(unix)]
@@ -39,7 +39,9 @@ pub use frame::{Report, read_frame, read_report, write_frame, write_report};
 pub use wire::{Wire, WireError};
 
 #[cfg(unix)]
-pub use s3_handle::{ProcessHandle, spawn, spawn_unchecked};
+pub use handle::{ProcessHandle, spawn, spawn_unchecked};
+#[cfg(unix)]
+pub use sys::pipe;
 
 /// Why the fork-based parts are missing on this target.
 pub const UNIX_ONLY: &str = "fork() exists only on Unix (Linux, macOS, the BSDs): this chapter's \

@@ -10,7 +10,7 @@ use std::sync::{Mutex, PoisonError, mpsc};
 use std::time::Duration;
 
 use crate::error::ProcessError;
-use crate::s3_handle::spawn_unchecked;
+use crate::handle::spawn_unchecked;
 use crate::sys::{pipe, readable_within};
 
 // ANCHOR: thread_count

@@ -11,7 +11,7 @@
 use workloads::{Scale, cpu_bound_at};
 
 use crate::error::ProcessError;
-use crate::s3_handle::{ProcessHandle, spawn};
+use crate::handle::{ProcessHandle, spawn};
 use crate::wire::Wire;
 
 /// The baseline: every number in turn, in this process.

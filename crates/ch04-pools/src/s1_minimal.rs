@@ -1,7 +1,7 @@
 //! Step 1: the smallest pool that works. n threads share one queue of boxed closures.
 //!
 //! It runs tasks, but it has no way to hand back a result, and one panicking task kills its
-//! worker for good: the pool shrinks without telling anyone. Step 2 ([`crate::s2_thread_pool`])
+//! worker for good: the pool shrinks without telling anyone. Step 2 ([`crate::thread_pool`])
 //! fixes both.
 
 use std::sync::mpsc::{self, Receiver, Sender};

@@ -7,7 +7,7 @@
 
 use workloads::{Scale, TaskReport, cpu_bound, long_time_task};
 
-use crate::s2_thread_pool::ThreadPool;
+use crate::thread_pool::ThreadPool;
 
 /// The pool sizes the benchmarks compare: below, at and far above a two-core machine.
 pub const POOL_SIZES: [usize; 5] = [1, 2, 4, 8, 16];

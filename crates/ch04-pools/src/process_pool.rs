@@ -13,7 +13,7 @@
 //! sharing when it was forked. The compiler rejects it:
 //!
 //! ```compile_fail
-//! # use ch04_pools::s3_process_pool::ProcessPool;
+//! # use ch04_pools::process_pool::ProcessPool;
 //! let pool = ProcessPool::new(1).unwrap();
 //! let offset = 10u64;
 //! let handle = pool.apply_async(move |n: u64| n + offset, 1); // captures `offset`: no fn pointer

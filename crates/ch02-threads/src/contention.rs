@@ -20,7 +20,7 @@ use std::sync::{Mutex, PoisonError};
 use workloads::sum_range;
 
 use crate::ThreadsError;
-use crate::s2_scope::for_each_chunk;
+use crate::scope::for_each_chunk;
 
 /// The range the `contention` benchmark sums: long enough that the combining strategy, not the
 /// thread start-up, decides the time.

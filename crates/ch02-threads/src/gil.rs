@@ -14,7 +14,7 @@ use std::sync::{Mutex, PoisonError};
 use workloads::{Scale, cpu_bound_at};
 
 use crate::ThreadsError;
-use crate::s2_scope::scoped_each;
+use crate::scope::scoped_each;
 
 // ANCHOR: gil
 /// The one lock every computing thread must hold, like CPython's GIL.
