@@ -210,8 +210,7 @@ pub fn is_source(root: &Path, path: &Path) -> bool {
     let Ok(rel) = path.strip_prefix(root) else {
         return false;
     };
-    let mut parts = rel.components();
-    let top = parts.next().map(|c| c.as_os_str());
+    let top = rel.components().next().map(|c| c.as_os_str());
     WATCHED.iter().any(|w| top == Some(OsStr::new(w)))
         && !rel
             .components()
