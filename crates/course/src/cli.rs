@@ -36,7 +36,10 @@ pub enum Command {
     ///
     /// A failed rebuild prints the error and keeps serving the last good build.
     Serve {
-        /// The port to listen on (on 127.0.0.1 only).
+        /// The address to listen on (default: this machine only).
+        #[arg(long, default_value_t = crate::serve::DEFAULT_ADDRESS)]
+        address: std::net::IpAddr,
+        /// The port to listen on.
         #[arg(long, default_value_t = 3000)]
         port: u16,
         /// Open the book in a browser (xdg-open or open).
@@ -149,7 +152,11 @@ pub fn run(cli: Cli) -> Result<()> {
             };
             bench::run(&project, chapter.as_deref(), mode)
         }
-        Command::Serve { port, open } => crate::serve::run(&project, port, open),
+        Command::Serve {
+            address,
+            port,
+            open,
+        } => crate::serve::run(&project, address, port, open),
         Command::Capture {
             chapter,
             out,
