@@ -11,6 +11,8 @@ use support::{Rendezvous, within_patience};
 fn new_counters_start_at_zero() {
     let c = Counters::new(5);
     assert_eq!(c.len(), 5);
+    assert!(!c.is_empty());
+    assert!(Counters::new(0).is_empty());
     assert!((0..5).all(|i| c.get(i) == 0));
     assert_eq!(c.total(), 0);
 }
