@@ -213,6 +213,11 @@ fn bad_plans_are_errors_and_run_nothing() {
         };
         let seen = run_fake(plan, |_| us(1));
         assert_eq!(seen.result, Err(want), "{plan:?}");
+        let text = match want {
+            PlanError::NoSamples => "a plan needs at least one sample",
+            PlanError::EmptyBatch => "a batch needs at least one run",
+        };
+        assert_eq!(want.to_string(), text, "the message of {want:?}");
         assert_eq!(seen.calls, 0, "{plan:?}: a bad plan must not run the work");
     }
 }
