@@ -8,7 +8,8 @@
 //!   worker needs. No task is split, so no schedule beats the largest task.
 //! * [`list_schedule`] is what a pool does: each task, in the order given, goes to the worker
 //!   that becomes free first. [`lpt_schedule`] does the same with the longest tasks first
-//!   (Longest Processing Time), a classic rule within 4/3 of the best schedule.
+//!   (Longest Processing Time), a classic rule within 4/3 of the best schedule, which
+//!   [`best_makespan`] finds by trying every schedule of a few tasks.
 //! * [`shared_makespan`] is one thread per task on `k` cores with fair time-sharing: while
 //!   `n > k` threads remain, each runs at `k / n` of a core.
 //! * [`amdahl`] is the other limit: the part of a program that does not run in parallel.
@@ -50,6 +51,13 @@ pub enum IdealError {
     },
     /// A parallel fraction outside `0.0..=1.0`.
     BadFraction(f64),
+    /// Too many tasks for a search that tries every schedule.
+    TooManyToTry {
+        /// How many tasks were given.
+        tasks: usize,
+        /// The most the search accepts.
+        limit: usize,
+    },
 }
 
 impl fmt::Display for IdealError {
@@ -81,6 +89,11 @@ impl fmt::Display for IdealError {
             IdealError::BadFraction(p) => {
                 write!(f, "parallel fraction {p} is outside 0.0..=1.0")
             }
+            IdealError::TooManyToTry { tasks, limit } => write!(
+                f,
+                "{tasks} tasks are too many to try every schedule (at most {limit}); \
+                 use lower_bound instead"
+            ),
         }
     }
 }
@@ -170,6 +183,42 @@ fn schedule_in_order(
     Ok(assignment)
 }
 // ANCHOR_END: list_schedule
+
+// ANCHOR: best
+/// The most tasks [`best_makespan`] accepts: it tries `workers ^ tasks` schedules.
+pub const BEST_MAKESPAN_LIMIT: usize = 10;
+
+/// The best makespan of any schedule, by trying them all: worker 0 takes the first task (the
+/// workers are interchangeable), every later task tries every worker.
+pub fn best_makespan(tasks: &[f64], workers: usize) -> Result<f64, IdealError> {
+    check(tasks, workers)?;
+    if tasks.len() > BEST_MAKESPAN_LIMIT {
+        return Err(IdealError::TooManyToTry {
+            tasks: tasks.len(),
+            limit: BEST_MAKESPAN_LIMIT,
+        });
+    }
+    fn search(tasks: &[f64], load: &mut [f64], best: &mut f64) {
+        let Some((&size, rest)) = tasks.split_first() else {
+            *best = best.min(load.iter().copied().fold(0.0, f64::max));
+            return;
+        };
+        for w in 0..load.len() {
+            load[w] += size;
+            search(rest, load, best);
+            load[w] -= size;
+        }
+    }
+    let mut load = vec![0.0; workers];
+    let Some((&first, rest)) = tasks.split_first() else {
+        return Ok(0.0);
+    };
+    load[0] = first;
+    let mut best = f64::INFINITY;
+    search(rest, &mut load, &mut best);
+    Ok(best)
+}
+// ANCHOR_END: best
 
 /// The makespan of [`list_schedule`]: a pool that takes the tasks in submission order.
 pub fn list_makespan(tasks: &[f64], workers: usize) -> Result<f64, IdealError> {
@@ -373,8 +422,13 @@ mod tests {
         }
     }
 
-    /// The best makespan, by trying all `workers ^ tasks.len()` assignments.
     fn optimal(tasks: &[f64], workers: usize) -> f64 {
+        best_makespan(tasks, workers).unwrap()
+    }
+
+    /// The best makespan by counting through all `workers ^ tasks.len()` assignments: a
+    /// second, independent search to check `best_makespan` against.
+    fn every_assignment(tasks: &[f64], workers: usize) -> f64 {
         let count = workers.pow(tasks.len() as u32);
         (0..count)
             .map(|mut code| {
@@ -388,6 +442,66 @@ mod tests {
                 makespan(tasks, &assignment, workers).unwrap()
             })
             .fold(f64::INFINITY, f64::min)
+    }
+
+    /// Small task lists from a fixed pseudo-random sequence (the same on every run).
+    fn small_cases() -> Vec<Vec<f64>> {
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        (0..60)
+            .map(|_| {
+                let len = 1 + (next() % 7) as usize;
+                (0..len).map(|_| (1 + next() % 20) as f64).collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn best_makespan_agrees_with_trying_every_assignment() {
+        for tasks in small_cases() {
+            for workers in 1..=3 {
+                assert_eq!(
+                    best_makespan(&tasks, workers),
+                    Ok(every_assignment(&tasks, workers)),
+                    "{tasks:?} on {workers}"
+                );
+            }
+        }
+        assert_eq!(best_makespan(&[], 2), Ok(0.0));
+        assert_eq!(best_makespan(&[], 0), Err(IdealError::NoWorkers));
+        let too_many = [1.0; BEST_MAKESPAN_LIMIT + 1];
+        let err = best_makespan(&too_many, 2).unwrap_err();
+        assert_eq!(
+            err,
+            IdealError::TooManyToTry {
+                tasks: 11,
+                limit: 10
+            }
+        );
+        assert!(err.to_string().contains("lower_bound"));
+    }
+
+    #[test]
+    fn lpt_stays_within_grahams_bound_on_small_cases() {
+        for tasks in small_cases() {
+            for workers in 1..=3 {
+                let (lpt, best) = (
+                    lpt_makespan(&tasks, workers).unwrap(),
+                    optimal(&tasks, workers),
+                );
+                // lpt <= (4/3 - 1/(3k)) * best, in exact arithmetic: 3k * lpt <= (4k - 1) * best
+                let k = workers as f64;
+                assert!(
+                    3.0 * k * lpt <= (4.0 * k - 1.0) * best,
+                    "{tasks:?} on {workers}: LPT {lpt}, best {best}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Exercise 1: time a closure once, time it several times, take the median.
+//! Exercise 1: time work too short for the clock, per run, after a warm-up.
 //!
 //! Replace each `todo!()` by your code; `cargo test -p ch01-ex01-timed` tells you when you are
 //! done.
@@ -8,25 +8,100 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+/// A clock: the time since some fixed moment. The spec passes a fake one that it moves itself.
+pub trait Clock {
+    /// The time now, since the clock's fixed moment.
+    fn now(&self) -> Duration;
+}
+
+/// The real clock: time since it was made, read from the monotonic `Instant`.
+#[derive(Debug, Clone, Copy)]
+pub struct RealClock {
+    start: Instant,
+}
+
+impl RealClock {
+    /// A clock that reads zero now.
+    pub fn new() -> Self {
+        RealClock {
+            start: Instant::now(),
+        }
+    }
+}
+
+impl Default for RealClock {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Clock for RealClock {
+    fn now(&self) -> Duration {
+        self.start.elapsed()
+    }
+}
+
+/// How to measure: Python's `timeit.repeat(f, repeat=samples, number=batch)`, after a warm-up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Plan {
+    /// Runs of `f` before the first sample, not timed.
+    pub warm_up: usize,
+    /// How many samples to take.
+    pub samples: usize,
+    /// Runs of `f` per sample; the clock is read before and after the whole batch.
+    pub batch: u32,
+}
+
+/// What a measurement found, all as the time of one run of `f`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    /// One time per sample (the sample's time divided by the batch), in the order taken.
+    pub per_run: Vec<Duration>,
+    /// The fastest of `per_run`.
+    pub min: Duration,
+    /// The middle of `per_run`; the mean of the two middle ones for an even count.
+    pub median: Duration,
+    /// The slowest of `per_run`.
+    pub max: Duration,
+}
+
+/// A plan that cannot measure anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlanError {
+    /// `samples == 0`: there would be no time to report.
+    NoSamples,
+    /// `batch == 0`: a sample would time no run at all.
+    EmptyBatch,
+}
+
+impl std::fmt::Display for PlanError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PlanError::NoSamples => write!(f, "a plan needs at least one sample"),
+            PlanError::EmptyBatch => write!(f, "a batch needs at least one run"),
+        }
+    }
+}
+
+impl std::error::Error for PlanError {}
+
 // ANCHOR: starter
-/// Runs `f` once and returns its value together with how long it took.
-pub fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
-    // TODO: read the clock with `Instant::now()`, run `f`, and return its value with the
-    // time elapsed since you read the clock.
+/// Runs `f` `plan.warm_up` times untimed, then takes `plan.samples` samples of `plan.batch`
+/// runs each, and reports the time of one run per sample.
+pub fn measure<T>(
+    clock: &impl Clock,
+    plan: Plan,
+    mut f: impl FnMut() -> T,
+) -> Result<Report, PlanError> {
+    // TODO: refuse a plan with no samples, then one with an empty batch, before running `f`.
+    // TODO: warm up; then for each sample read the clock, run the batch (every value through
+    // `black_box`), read the clock again, and keep the sample's time divided by the batch.
     todo!()
 }
 
-/// Runs `f` `runs` times and returns the time of each run, in the order they ran.
-pub fn repeat<T>(runs: usize, mut f: impl FnMut() -> T) -> Vec<Duration> {
-    // TODO: time each run with `timed`; hand each value to `black_box` so the compiler
-    // cannot skip the work; collect the times.
-    todo!()
-}
-
-/// The middle of `times` (in any order); the mean of the two middle ones for an even count;
-/// `None` for no times at all.
-pub fn median(times: &[Duration]) -> Option<Duration> {
-    // TODO: sort a copy of `times` and pick the middle (or the mean of the middle two).
+/// The report of per-run times taken in this order; `None` if there are none.
+pub fn summarise(per_run: Vec<Duration>) -> Option<Report> {
+    // TODO: keep `per_run` as it is; find the min, the median and the max of a sorted copy.
     todo!()
 }
 // ANCHOR_END: starter

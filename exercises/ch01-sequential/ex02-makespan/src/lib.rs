@@ -1,4 +1,4 @@
-//! Exercise 2: the loads and the makespan of a schedule, with errors for bad input.
+//! Exercise 2: when each task of a schedule finishes, with errors for bad input.
 //!
 //! Replace each `todo!()` by your code; `cargo test -p ch01-ex02-makespan` tells you when you
 //! are done.
@@ -54,20 +54,21 @@ impl fmt::Display for ScheduleError {
 impl std::error::Error for ScheduleError {}
 
 // ANCHOR: starter
-/// The total size of the tasks each worker runs: `loads(..)[w]` for worker `w`.
-pub fn loads(
+/// When each task finishes: every worker runs its tasks one after the other, in the tasks'
+/// order, from time 0. `finish_times(..)[i]` is the moment task `i` ends.
+pub fn finish_times(
     tasks: &[u64],
     assignment: &[usize],
     workers: usize,
 ) -> Result<Vec<u64>, ScheduleError> {
     // TODO: check the input (no workers, lengths that differ, a worker out of range, in
-    // that order), then add each task's size to its worker's load.
+    // that order); then walk the tasks in order, keeping how long each worker is busy.
     todo!()
 }
 
-/// The makespan: the largest load, the time at which the last worker finishes.
+/// The makespan: the moment the last task finishes (0 when there are no tasks).
 pub fn makespan(tasks: &[u64], assignment: &[usize], workers: usize) -> Result<u64, ScheduleError> {
-    // TODO: the largest of the loads; errors pass through.
+    // TODO: the latest finish time; errors pass through.
     todo!()
 }
 // ANCHOR_END: starter

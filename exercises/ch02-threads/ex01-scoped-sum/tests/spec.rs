@@ -2,9 +2,11 @@
 
 use std::collections::HashSet;
 use std::ops::Range;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
+use std::time::Duration;
 
 use ch02_ex01_scoped_sum::{SumError, parallel_sum, parallel_sum_with};
 use support::{Rendezvous, within_patience};
@@ -56,22 +58,41 @@ fn zero_chunks_is_an_error_not_a_panic() {
             0
         });
         assert_eq!(got, Err(SumError::ZeroChunks));
+        assert_eq!(
+            SumError::ZeroChunks.to_string(),
+            "cannot split a range into zero chunks"
+        );
         assert_eq!(calls.load(Ordering::SeqCst), 0, "no chunk is summed");
     });
 }
+
+/// How long a chunk waits for the others at the rendezvous: far more than threads need to
+/// start, even on a busy machine, and well under the watchdog's 20 s.
+const MEET_WITHIN: Duration = Duration::from_secs(4);
 
 #[test]
 fn k_distinct_threads_do_the_work_at_the_same_time() {
     within_patience(|| {
         let k = 4;
         let all_in = Rendezvous::new(k);
-        let ids = Mutex::new(Vec::new());
+        let (ids, missed) = (Mutex::new(Vec::new()), Mutex::new(None));
         let got = parallel_sum_with(0..1000, k, |chunk| {
-            // Every chunk waits here for the others: k chunks must be running at once.
-            all_in.arrive_or_panic();
+            // Every chunk waits here for the others: k chunks must be running at once. After
+            // one chunk gave up, the others do not wait again, so the test fails fast.
+            if missed.lock().unwrap().is_none()
+                && let Err(e) = all_in.arrive(MEET_WITHIN)
+            {
+                *missed.lock().unwrap() = Some(e);
+            }
             ids.lock().unwrap().push(thread::current().id());
             chunk.sum()
         });
+        if let Some(e) = missed.into_inner().unwrap() {
+            panic!(
+                "{e} within {MEET_WITHIN:?}: are the threads joined one by one, inside the \
+                 loop that spawns them? Spawn them all, then join"
+            );
+        }
         assert_eq!(got, Ok(expected(0..1000)));
         let ids = ids.into_inner().unwrap();
         assert_eq!(ids.len(), k, "one call of sum_chunk per chunk");
@@ -136,9 +157,17 @@ fn a_panicking_chunk_is_an_error() {
 #[test]
 fn several_panicking_chunks_are_one_error_not_a_panic() {
     within_patience(|| {
-        let got = parallel_sum_with(0..100, 5, |chunk| {
-            assert!(chunk.start < 40, "chunks from 40 on fail");
-            chunk.sum()
+        let got = catch_unwind(AssertUnwindSafe(|| {
+            parallel_sum_with(0..100, 5, |chunk| {
+                assert!(chunk.start < 40, "chunks from 40 on fail");
+                chunk.sum()
+            })
+        }));
+        let got = got.unwrap_or_else(|_| {
+            panic!(
+                "parallel_sum_with panicked when three chunks failed: join every handle before \
+                 returning (a scope panics at its end if a thread it owns panicked unjoined)"
+            )
         });
         assert_eq!(got, Err(SumError::ChunkPanicked));
     });

@@ -28,7 +28,8 @@ impl Counters {
 
     /// Adds `amount` to counter `i`, wrapping on overflow. Panics if `i >= self.len()`.
     pub fn add(&self, i: usize, amount: u64) {
-        // TODO: a relaxed `fetch_add` is enough: nothing else is ordered by this counter.
+        // TODO: add in one atomic operation: two threads may add to the same counter at once.
+        // `Ordering::Relaxed` is enough: nothing else is ordered by this counter.
         todo!()
     }
 

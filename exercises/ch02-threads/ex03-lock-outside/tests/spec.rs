@@ -6,14 +6,22 @@ use std::thread;
 use std::time::Duration;
 
 use ch02_ex03_lock_outside::Memo;
-use support::{Rendezvous, within_patience};
+use support::{Rendezvous, watchdog, within_patience};
+
+/// How long a call waits for the other inside `compute`: far more than a thread needs to start,
+/// even on a busy machine, and well under the watchdog's 20 s.
+const MEET_WITHIN: Duration = Duration::from_secs(4);
 
 #[test]
 fn computes_a_new_key_and_remembers_it() {
     within_patience(|| {
         let memo = Memo::new();
+        assert!(memo.is_empty());
         assert_eq!(memo.get_or_compute(12, |k| k * k), 144);
         assert_eq!(memo.len(), 1);
+        assert!(!memo.is_empty());
+        // The version under review gives the same answers; only its locking differs.
+        assert_eq!(Memo::new().get_or_compute_locked(12, |k| k * k), 144);
     });
 }
 
@@ -44,7 +52,7 @@ fn two_calls_compute_at_the_same_time() {
                     s.spawn(move || {
                         memo.get_or_compute(key, |k| {
                             // Both calls must be inside `compute` at once to get past here.
-                            let met = both.arrive(Duration::from_secs(5)).is_ok();
+                            let met = both.arrive(MEET_WITHIN).is_ok();
                             k * 10 + u64::from(met)
                         })
                     })
@@ -66,21 +74,42 @@ fn two_calls_compute_at_the_same_time() {
 
 #[test]
 fn compute_may_use_the_memo_itself() {
-    within_patience(|| {
-        // Fibonacci through the memo: computing key n asks the memo for n - 1 and n - 2.
-        fn fib(memo: &Memo, n: u64) -> u64 {
-            memo.get_or_compute(n, |n| {
-                if n < 2 {
-                    n
-                } else {
-                    fib(memo, n - 1) + fib(memo, n - 2)
-                }
-            })
-        }
-        let memo = Memo::new();
-        assert_eq!(fib(&memo, 50), 12_586_269_025);
-        assert_eq!(memo.len(), 51);
+    // Fibonacci through the memo: computing key n asks the memo for n - 1 and n - 2. If the
+    // lock is held while compute runs, the inner call waits for a lock its own thread holds.
+    let limit = Duration::from_secs(8);
+    let run = std::panic::catch_unwind(move || {
+        watchdog(limit, || {
+            fn fib(memo: &Memo, n: u64) -> u64 {
+                memo.get_or_compute(n, |n| {
+                    if n < 2 {
+                        n
+                    } else {
+                        fib(memo, n - 1) + fib(memo, n - 2)
+                    }
+                })
+            }
+            let memo = Memo::new();
+            (fib(&memo, 50), memo.len())
+        })
     });
+    let (value, len) = match run {
+        Ok(found) => found,
+        // The watchdog's own message says the test hung; any other panic passes on unchanged.
+        Err(panic)
+            if panic
+                .downcast_ref::<String>()
+                .is_some_and(|m| m.contains("did not finish")) =>
+        {
+            panic!(
+                "a memoised Fibonacci did not finish within {limit:?}: is the lock still held \
+                 while compute runs? The inner call then waits for a lock its own thread \
+                 holds, forever"
+            )
+        }
+        Err(panic) => std::panic::resume_unwind(panic),
+    };
+    assert_eq!(value, 12_586_269_025);
+    assert_eq!(len, 51);
 }
 
 #[test]
@@ -107,26 +136,31 @@ fn a_panicking_compute_leaves_the_memo_usable() {
 fn racing_computations_of_one_key_agree_on_the_first_value_stored() {
     within_patience(|| {
         let (memo, both, calls) = (Memo::new(), Rendezvous::new(2), AtomicU64::new(0));
-        let seen = thread::scope(|s| {
+        let (seen, met): (Vec<u64>, Vec<bool>) = thread::scope(|s| {
             let handles: Vec<_> = (0..2)
                 .map(|_| {
                     let (memo, both, calls) = (&memo, &both, &calls);
                     s.spawn(move || {
-                        memo.get_or_compute(7, |_| {
-                            both.arrive_or_panic(); // both computations are under way
+                        let mut met = false;
+                        let value = memo.get_or_compute(7, |_| {
+                            met = both.arrive(MEET_WITHIN).is_ok(); // both computations are under way
                             100 + calls.fetch_add(1, Ordering::SeqCst) // they disagree
-                        })
+                        });
+                        (value, met)
                     })
                 })
                 .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap())
-                .collect::<Vec<_>>()
+            handles.into_iter().map(|h| h.join().unwrap()).unzip()
         });
+        assert!(
+            met.iter().any(|&m| m),
+            "the two computations of key 7 never ran at the same time: is the lock held while \
+             compute runs?"
+        );
         assert_eq!(
             seen[0], seen[1],
-            "both callers must see the one value the memo keeps"
+            "both callers must see the one value the memo keeps: insert with \
+             `entry(key).or_insert(value)` and return what the memo holds, not your own value"
         );
         assert_eq!(memo.get_or_compute(7, |_| 0), seen[0]);
         assert_eq!(memo.len(), 1);

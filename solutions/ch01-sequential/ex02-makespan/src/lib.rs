@@ -1,4 +1,4 @@
-//! Exercise 2, a solution: the loads and the makespan of a schedule, with errors for bad input.
+//! Exercise 2, a solution: when each task of a schedule finishes, with errors for bad input.
 
 use std::fmt;
 
@@ -49,8 +49,9 @@ impl fmt::Display for ScheduleError {
 impl std::error::Error for ScheduleError {}
 
 // ANCHOR: solution
-/// The total size of the tasks each worker runs: `loads(..)[w]` for worker `w`.
-pub fn loads(
+/// When each task finishes: every worker runs its tasks one after the other, in the tasks'
+/// order, from time 0. `finish_times(..)[i]` is the moment task `i` ends.
+pub fn finish_times(
     tasks: &[u64],
     assignment: &[usize],
     workers: usize,
@@ -65,20 +66,22 @@ pub fn loads(
         });
     }
     let mut load = vec![0; workers];
+    let mut finish = Vec::with_capacity(tasks.len());
     for (task, (&size, &worker)) in tasks.iter().zip(assignment).enumerate() {
-        let slot = load.get_mut(worker).ok_or(ScheduleError::NoSuchWorker {
+        let busy = load.get_mut(worker).ok_or(ScheduleError::NoSuchWorker {
             task,
             worker,
             workers,
         })?;
-        *slot += size;
+        *busy += size;
+        finish.push(*busy);
     }
-    Ok(load)
+    Ok(finish)
 }
 
-/// The makespan: the largest load, the time at which the last worker finishes.
+/// The makespan: the moment the last task finishes (0 when there are no tasks).
 pub fn makespan(tasks: &[u64], assignment: &[usize], workers: usize) -> Result<u64, ScheduleError> {
-    let load = loads(tasks, assignment, workers)?;
-    Ok(load.into_iter().max().unwrap_or(0))
+    let finish = finish_times(tasks, assignment, workers)?;
+    Ok(finish.into_iter().max().unwrap_or(0))
 }
 // ANCHOR_END: solution
