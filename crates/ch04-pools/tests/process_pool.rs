@@ -18,7 +18,7 @@ mod unix {
     use std::time::Duration;
 
     use ch03_processes::ProcessError;
-    use ch04_pools::{PoolError, ProcessPool, TaskError};
+    use ch04_pools::{PoolError, ProcessPool, TaskError, ThreadPool, rayon_pools};
     use nix::sys::signal::{SigHandler, Signal, kill, signal};
     use nix::unistd::Pid;
     use support::PATIENCE;
@@ -494,6 +494,34 @@ mod unix {
         assert_eq!(pool.bookkeeping(), 0);
     }
 
+    // Issue 8, code defect 8: one wording for a panic, whatever runs the task.
+
+    fn panics_with_a_number(_: ()) -> u64 {
+        std::panic::panic_any(42)
+    }
+
+    fn every_pool_words_a_panic_the_same() {
+        let processes = ProcessPool::new(1).unwrap(); // before any thread exists
+        let in_a_process = processes
+            .apply_async(panics_with_a_number, ())
+            .unwrap()
+            .get();
+        processes.join();
+        let threads = ThreadPool::new(1).unwrap();
+        let in_a_thread = threads
+            .apply_async(|| panics_with_a_number(()))
+            .unwrap()
+            .get();
+        let rayon = rayon_pools::build(1).unwrap();
+        let in_rayon = rayon_pools::spawn_and_get(&rayon, || panics_with_a_number(()));
+        let expected = Err(TaskError::Panicked {
+            message: "a panic with a non-string payload".into(),
+        });
+        assert_eq!(in_a_process, expected);
+        assert_eq!(in_a_thread, expected);
+        assert_eq!(in_rayon, expected);
+    }
+
     pub fn tests() -> Vec<Test> {
         vec![
             case!(results_come_back_right),
@@ -517,6 +545,7 @@ mod unix {
             case!(default_size_is_the_available_parallelism),
             case!(get_timeout_gives_up_and_the_result_comes_later),
             case!(get_timeout_returns_the_value_once_and_only_once),
+            case!(every_pool_words_a_panic_the_same),
         ]
     }
 }
