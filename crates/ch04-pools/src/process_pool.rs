@@ -208,7 +208,7 @@ impl Drop for Ends {
 
 /// A descriptor that becomes readable when process `pid` ends: death seen by pid, not by the
 /// end of a pipe that a child of the worker may still hold. Linux only (`pidfd_open`, 5.3).
-#[cfg(any(target_os = "linux", target_os = "android"))]
+#[cfg(target_os = "linux")]
 fn exit_watch(pid: u32) -> Option<OwnedFd> {
     use std::os::fd::FromRawFd;
     // SAFETY: `pidfd_open(pid, 0)` takes two integers and returns a new descriptor or -1.
@@ -218,13 +218,13 @@ fn exit_watch(pid: u32) -> Option<OwnedFd> {
 }
 
 /// Elsewhere a worker's death is seen at the end of its result pipe only.
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
+#[cfg(not(target_os = "linux"))]
 fn exit_watch(_pid: u32) -> Option<OwnedFd> {
     None
 }
 
 /// How the worker behind `exit` ended, once it has; it stays unreaped, for its handle to reap.
-#[cfg(any(target_os = "linux", target_os = "android"))]
+#[cfg(target_os = "linux")]
 fn wait_status(exit: &OwnedFd) -> Result<nix::sys::wait::WaitStatus, Errno> {
     use nix::sys::wait::{Id, WaitPidFlag, waitid};
     loop {
@@ -243,7 +243,7 @@ fn wait_status(exit: &OwnedFd) -> Result<nix::sys::wait::WaitStatus, Errno> {
 fn reap(worker: Worker) -> (u32, String) {
     let pid = worker.process.pid();
     drop(worker.ends);
-    #[cfg(any(target_os = "linux", target_os = "android"))]
+    #[cfg(target_os = "linux")]
     if let Some(exit) = &worker.exit {
         use nix::sys::wait::WaitStatus;
         let cause = match wait_status(exit) {
