@@ -129,11 +129,12 @@ struct Worker {
 // ANCHOR: fork_worker
 /// The parent-side pipe ends of every worker of every process pool in this process.
 ///
-/// A forked child gets a copy of every open descriptor. A worker holding a copy of another
-/// worker's task pipe would keep that worker from ever seeing end-of-file, so if the pool's
-/// owner died, that worker would wait for tasks forever. That other worker may belong to the
-/// same pool (a replacement is forked while the others run) or to another pool in the same
-/// program, so the list is kept for the whole process, and every new worker releases all of it.
+/// A forked child gets a copy of every open descriptor. A worker holding a copy of the write
+/// end of its own task pipe, or of another worker's, keeps that pipe from ever reaching
+/// end-of-file: if the pool's owner died without dropping the pool (a crash, a `SIGKILL`),
+/// those workers would wait for tasks forever. The other worker may belong to the same pool (a
+/// replacement is forked while the others run) or to another pool in the same program, so the
+/// list is kept for the whole process, and every new worker releases all of it.
 static PARENT_ENDS: Mutex<Vec<RawFd>> = Mutex::new(Vec::new());
 
 fn parent_ends() -> std::sync::MutexGuard<'static, Vec<RawFd>> {

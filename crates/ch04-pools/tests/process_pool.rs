@@ -522,6 +522,38 @@ mod unix {
         assert_eq!(in_rayon, expected);
     }
 
+    /// A program that dies without dropping its pool (a crash, a `SIGKILL`) leaves its workers
+    /// at end-of-file: no worker holds a copy of its own task pipe, nor of another's.
+    fn workers_end_when_their_pools_owner_dies_without_dropping_it() {
+        // Orphans are handed to this process, so it can wait for them.
+        // SAFETY: `prctl(PR_SET_CHILD_SUBREAPER, 1)` takes integers and changes only a flag.
+        let r = unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) };
+        assert_eq!(r, 0, "prctl: {}", std::io::Error::last_os_error());
+        let owner = ch03_processes::spawn(|| {
+            let pool = ProcessPool::new(2).unwrap();
+            let replaced = pool.worker_pids()[0];
+            kill(Pid::from_raw(replaced as i32), Signal::SIGKILL).unwrap();
+            // The dead worker is noticed, and replaced by one forked while the other lives.
+            let _ = pool.apply_async(exits, 0).unwrap().get();
+            let pids = pool.worker_pids();
+            std::mem::forget(pool); // the owner ends, its pool never dropped
+            pids
+        })
+        .unwrap();
+        let workers = owner.join().unwrap();
+        assert_eq!(workers.len(), 2);
+        for pid in workers {
+            // Blocks until that worker ends; if it never did, the runner's limit would fail us.
+            // It exits by itself (with chapter 03's "could not write the report" code: the
+            // reader of that report died with the owner).
+            let status = nix::sys::wait::waitpid(Pid::from_raw(pid as i32), None);
+            assert!(
+                matches!(status, Ok(nix::sys::wait::WaitStatus::Exited(..))),
+                "worker {pid}: {status:?}"
+            );
+        }
+    }
+
     pub fn tests() -> Vec<Test> {
         vec![
             case!(results_come_back_right),
@@ -546,6 +578,7 @@ mod unix {
             case!(get_timeout_gives_up_and_the_result_comes_later),
             case!(get_timeout_returns_the_value_once_and_only_once),
             case!(every_pool_words_a_panic_the_same),
+            case!(workers_end_when_their_pools_owner_dies_without_dropping_it),
         ]
     }
 }
