@@ -525,6 +525,13 @@ mod unix {
     /// A program that dies without dropping its pool (a crash, a `SIGKILL`) leaves its workers
     /// at end-of-file: no worker holds a copy of its own task pipe, nor of another's.
     fn workers_end_when_their_pools_owner_dies_without_dropping_it() {
+        #[cfg(target_os = "linux")]
+        owner_dies_linux();
+    }
+
+    /// Linux only: orphans are handed to the test through `PR_SET_CHILD_SUBREAPER`.
+    #[cfg(target_os = "linux")]
+    fn owner_dies_linux() {
         // Orphans are handed to this process, so it can wait for them.
         // SAFETY: `prctl(PR_SET_CHILD_SUBREAPER, 1)` takes integers and changes only a flag.
         let r = unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) };
