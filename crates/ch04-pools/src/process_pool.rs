@@ -306,10 +306,11 @@ impl Worker {
     /// Reads what the worker has written, without blocking. `false` once the pipe has ended.
     fn receive(&mut self) -> bool {
         loop {
-            // Read the whole report if its length is known, else a good chunk.
+            // The rest of the report if its length is known, but no more than a pipe holds
+            // (64 KiB by default): the buffer is zeroed before each read.
             let wanted = report_len(&self.received)
                 .map_or(0, |len| len.saturating_sub(self.received.len()))
-                .max(8 * 1024);
+                .clamp(8 * 1024, 64 * 1024);
             let start = self.received.len();
             self.received.resize(start + wanted, 0);
             let read = self.ends.results.read(&mut self.received[start..]);

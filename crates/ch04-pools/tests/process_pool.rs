@@ -564,6 +564,30 @@ mod unix {
         }
     }
 
+    fn reversed(bytes: Vec<u8>) -> Vec<u8> {
+        bytes.into_iter().rev().collect()
+    }
+
+    /// Messages far larger than a pipe's buffer (64 KiB) arrive in pieces: both sides wait for
+    /// the whole of one, and the pool never blocks on a read meanwhile.
+    fn large_arguments_and_results_cross_whole() {
+        let pool = ProcessPool::new(2).unwrap();
+        let inputs: Vec<Vec<u8>> = (0..4u32)
+            .map(|k| (0..(1 << 20) + k).map(|i| (i * 7 + k) as u8).collect())
+            .collect();
+        let handles: Vec<_> = inputs
+            .iter()
+            .map(|input| pool.apply_async(reversed, input.clone()).unwrap())
+            .collect();
+        for (handle, input) in handles.into_iter().zip(&inputs) {
+            let expected: Vec<u8> = input.iter().rev().copied().collect();
+            assert!(
+                handle.get() == Ok(expected),
+                "a large result came back wrong"
+            );
+        }
+    }
+
     pub fn tests() -> Vec<Test> {
         vec![
             case!(results_come_back_right),
@@ -589,6 +613,7 @@ mod unix {
             case!(get_timeout_returns_the_value_once_and_only_once),
             case!(every_pool_words_a_panic_the_same),
             case!(workers_end_when_their_pools_owner_dies_without_dropping_it),
+            case!(large_arguments_and_results_cross_whole),
         ]
     }
 }
