@@ -332,6 +332,7 @@ impl Worker {
             Some(len) if self.received.len() >= len => {
                 let report = read_report(&mut &self.received[..len]);
                 self.received.drain(..len);
+                self.received.shrink_to(64 * 1024); // do not keep a large result's buffer
                 report
             }
             _ => Ok(None),
