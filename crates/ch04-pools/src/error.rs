@@ -1,6 +1,5 @@
 //! The two ways a pool can say no: [`PoolError`] when you submit, [`TaskError`] when you `get`.
 
-use std::any::Any;
 use std::fmt;
 
 use ch03_processes::ProcessError;
@@ -50,7 +49,7 @@ impl std::error::Error for PoolError {
 pub enum TaskError {
     /// The task panicked; its worker caught the panic and lives on.
     Panicked {
-        /// The panic message (`"<non-string panic payload>"` if it was not a string).
+        /// The panic message ("a panic with a non-string payload" if it was not a string).
         message: String,
     },
     /// The worker process running the task died before it answered (a process pool only).
@@ -60,6 +59,8 @@ pub enum TaskError {
         /// What happened to it, e.g. "killed by signal SIGKILL".
         cause: String,
     },
+    /// `get_timeout` gave up waiting. The task goes on; its result can still be had later.
+    Timeout,
     /// The task has no result for another reason, given here: the pool could not start any
     /// worker to run it, or its result could not be decoded.
     Lost {
@@ -76,6 +77,7 @@ impl fmt::Display for TaskError {
             TaskError::WorkerDied { pid, cause } => {
                 write!(f, "worker process {pid} died during the task: {cause}")
             }
+            TaskError::Timeout => write!(f, "the task has not finished yet (timed out)"),
             TaskError::Lost { reason } => write!(f, "the task has no result: {reason}"),
         }
     }
@@ -84,19 +86,12 @@ impl fmt::Display for TaskError {
 impl std::error::Error for TaskError {}
 
 // ANCHOR: panic_message
-/// The message inside a panic payload, as `panic!` wrote it.
+/// The message inside a panic payload: chapter 03's, one wording for the whole book.
 ///
 /// `panic!("literal")` carries a `&'static str`, `panic!("{x}")` a `String`; anything else
-/// (`std::panic::panic_any(42)`) has no message we can show.
-pub fn panic_message(payload: &(dyn Any + Send)) -> String {
-    if let Some(s) = payload.downcast_ref::<&'static str>() {
-        (*s).to_owned()
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "<non-string panic payload>".to_owned()
-    }
-}
+/// (`std::panic::panic_any(42)`) has no message to show, and reads "a panic with a non-string
+/// payload".
+pub use ch03_processes::frame::panic_message;
 // ANCHOR_END: panic_message
 
 #[cfg(test)]
@@ -110,7 +105,7 @@ mod tests {
         let other = std::panic::catch_unwind(|| std::panic::panic_any(42)).unwrap_err();
         assert_eq!(panic_message(&*literal), "plain");
         assert_eq!(panic_message(&*formatted), "n = 7");
-        assert_eq!(panic_message(&*other), "<non-string panic payload>");
+        assert_eq!(panic_message(&*other), "a panic with a non-string payload");
     }
 
     #[test]

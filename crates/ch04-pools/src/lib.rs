@@ -1,10 +1,10 @@
 //! Chapter 04: pools. Workers that stay, fed from a queue.
 //!
 //! * [`s1_minimal`]: the smallest thread pool, and why it is not enough.
-//! * [`thread_pool`]: [`ThreadPool`] with `apply_async`, [`TaskHandle::get`], caught panics,
-//!   `close`, `join` and `Drop`.
-//! * [`process_pool`]: `ProcessPool`, pre-forked workers fed over pipes; what can cross a
-//!   process boundary; a worker that dies mid-task.
+//! * [`thread_pool`]: [`ThreadPool`] with `apply_async`, [`TaskHandle::get`] and
+//!   [`TaskHandle::get_timeout`], caught panics, `close`, `join` and `Drop`.
+//! * [`process_pool`]: `ProcessPool`, pre-forked workers fed over close-on-exec pipes; what can
+//!   cross a process boundary; a worker that dies mid-task, seen by its pid.
 //! * [`rayon_pools`]: the same jobs with `rayon::ThreadPool`.
 //! * [`sizing`]: pools larger than the core count, on CPU-bound and on sleeping tasks.
 //! * [`error`]: [`PoolError`] (submitting) and [`TaskError`] (getting).

@@ -4,12 +4,13 @@
 //! every parallel iterator inside it) on that pool; `spawn` queues a fire-and-forget task;
 //! `scope` runs tasks that may borrow from the caller's stack and waits for all of them.
 
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc;
 
 use rayon::prelude::*;
 use workloads::{Scale, cpu_bound_at};
 
-use crate::error::PoolError;
+use crate::error::{PoolError, TaskError, panic_message};
 
 // ANCHOR: build
 /// A rayon pool of `n` threads. Like our own pool, zero is refused rather than "pick for me"
@@ -40,19 +41,27 @@ pub fn map_cpu_bound(pool: &rayon::ThreadPool, numbers: &[u64], scale: Scale) ->
 
 // ANCHOR: spawn
 /// `apply_async` + `get` with rayon: `spawn` returns nothing, so the result travels back on a
-/// channel. A panic inside `spawn` never reaches the caller: rayon hands it to the pool's
-/// `panic_handler` (and aborts the process if there is none). `install` and `scope` pass panics
-/// on to the caller, which is why they are usually the better tools.
-pub fn spawn_and_get<T, F>(pool: &rayon::ThreadPool, task: F) -> T
+/// channel. A panic that escapes a `spawn`ed job never reaches the caller: rayon hands it to
+/// the pool's `panic_handler`, and aborts the process if there is none. So the job catches the
+/// task's panic itself and sends it back like a value, as our `ThreadPool` does.
+pub fn spawn_and_get<T, F>(pool: &rayon::ThreadPool, task: F) -> Result<T, TaskError>
 where
     F: FnOnce() -> T + Send + 'static,
     T: Send + 'static,
 {
     let (tx, rx) = mpsc::sync_channel(1);
     pool.spawn(move || {
-        let _ = tx.send(task());
+        let outcome = catch_unwind(AssertUnwindSafe(task)).map_err(|payload| TaskError::Panicked {
+            message: panic_message(&*payload),
+        });
+        // The caller waits in `recv` below, so the send succeeds and nothing is dropped here.
+        let _ = tx.send(outcome);
     });
-    rx.recv().expect("the task sends before it ends")
+    rx.recv().unwrap_or_else(|_| {
+        Err(TaskError::Lost {
+            reason: "the job was dropped without running".into(),
+        })
+    })
 }
 // ANCHOR_END: spawn
 
@@ -101,7 +110,7 @@ mod tests {
                 scope_cpu_bound(&pool, &TUTORIAL_NUMBERS, Scale::TEST),
                 expected()
             );
-            assert_eq!(spawn_and_get(&pool, || 6 * 7), 42);
+            assert_eq!(spawn_and_get(&pool, || 6 * 7), Ok(42));
         });
     }
 
@@ -149,10 +158,7 @@ mod tests {
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(1)
                 .panic_handler(move |payload| {
-                    let _ = tx
-                        .lock()
-                        .unwrap()
-                        .send(crate::error::panic_message(&*payload));
+                    let _ = tx.lock().unwrap().send(panic_message(&*payload));
                 })
                 .build()
                 .unwrap();
@@ -171,9 +177,24 @@ mod tests {
                 pool.scope(|s| s.spawn(|_| panic!("in scope")));
             }));
             let payload = caught.unwrap_err();
-            assert_eq!(crate::error::panic_message(&*payload), "in scope");
+            assert_eq!(panic_message(&*payload), "in scope");
             // The pool still works.
             assert_eq!(pool.install(|| 1 + 1), 2);
+        });
+    }
+
+    #[test]
+    fn spawn_and_get_reports_the_tasks_panic() {
+        within_patience(|| {
+            let pool = build(1).unwrap();
+            let outcome = spawn_and_get(&pool, || -> u64 { panic!("task {} refused", 3) });
+            assert_eq!(
+                outcome,
+                Err(TaskError::Panicked {
+                    message: "task 3 refused".into()
+                })
+            );
+            assert_eq!(spawn_and_get(&pool, || 1), Ok(1), "the worker lives on");
         });
     }
 }

@@ -8,14 +8,16 @@
 //! | `Pool()` (size `os.cpu_count()`) | [`ThreadPool::with_default_size`]`()?` |
 //! | `r = pool.apply_async(f, args)` | `let r = pool.`[`apply_async`](ThreadPool::apply_async)`(move \|\| f(args))?;` |
 //! | `r.get()` (re-raises the task's exception) | `r.`[`get`](TaskHandle::get)`()` returns `Result<T, TaskError>` |
+//! | `r.get(timeout)` | `r.`[`get_timeout`](TaskHandle::get_timeout)`(d)`; `Err(TaskError::Timeout)` keeps the result for later |
 //! | `pool.close()` | [`pool.close()`](ThreadPool::close) |
 //! | `pool.join()` | [`pool.join()`](ThreadPool::join) (closes first) |
 //! | `with Pool(n) as pool:` | scope end: `Drop` closes and joins |
 
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::{self, JoinHandle};
+use std::time::Duration;
 
 use crate::error::{PoolError, TaskError, panic_message};
 
@@ -38,17 +40,46 @@ pub struct ThreadPool {
 #[derive(Debug)]
 pub struct TaskHandle<T> {
     result: Receiver<Result<T, TaskError>>,
+    /// `get_timeout` has taken the result.
+    taken: bool,
 }
 
 impl<T> TaskHandle<T> {
     /// Blocks until the task has run; returns its value, or why there is none.
     pub fn get(self) -> Result<T, TaskError> {
+        if self.taken {
+            return Err(already_taken());
+        }
         // Err only if the job was dropped unrun, which a living pool never does.
-        self.result.recv().unwrap_or_else(|_| {
-            Err(TaskError::Lost {
-                reason: "the job was dropped without running".into(),
-            })
-        })
+        self.result.recv().unwrap_or_else(|_| Err(dropped_unrun()))
+    }
+
+    /// Like [`get`](Self::get), but gives up after `timeout` with [`TaskError::Timeout`]
+    /// (CPython's `get(timeout)`). The task goes on: call again, or `get`, to have its result.
+    pub fn get_timeout(&mut self, timeout: Duration) -> Result<T, TaskError> {
+        if self.taken {
+            return Err(already_taken());
+        }
+        match self.result.recv_timeout(timeout) {
+            Ok(result) => {
+                self.taken = true;
+                result
+            }
+            Err(RecvTimeoutError::Timeout) => Err(TaskError::Timeout),
+            Err(RecvTimeoutError::Disconnected) => Err(dropped_unrun()),
+        }
+    }
+}
+
+fn already_taken() -> TaskError {
+    TaskError::Lost {
+        reason: "its result was already taken".into(),
+    }
+}
+
+fn dropped_unrun() -> TaskError {
+    TaskError::Lost {
+        reason: "the job was dropped without running".into(),
     }
 }
 // ANCHOR_END: handle
@@ -112,14 +143,18 @@ impl ThreadPool {
                     message: panic_message(&*payload),
                 }
             });
-            // The caller may have dropped its handle: then nobody wants the result.
-            let _ = tx.send(outcome);
+            // The caller may have dropped its handle: then nobody wants the result, and it is
+            // dropped here. Its `Drop` may panic too; that must not kill the worker either.
+            let _ = panic::catch_unwind(AssertUnwindSafe(move || drop(tx.send(outcome))));
         });
         match self.lock_queue().as_ref() {
             Some(queue) => queue.send(job).map_err(|_| PoolError::Closed)?,
             None => return Err(PoolError::Closed),
         }
-        Ok(TaskHandle { result: rx })
+        Ok(TaskHandle {
+            result: rx,
+            taken: false,
+        })
     }
     // ANCHOR_END: apply_async
 
@@ -140,9 +175,15 @@ impl ThreadPool {
 
     fn shut_down(&mut self) {
         self.close();
+        let me = thread::current().id();
         for worker in self.workers.drain(..) {
-            // Workers catch task panics, so a worker thread itself never panics.
-            let _ = worker.join();
+            // A task may drop the last owner of its own pool: then this runs on a worker, which
+            // must not join itself (the OS refuses: EDEADLK). That worker is left to finish its
+            // task, find the queue closed and exit on its own.
+            if worker.thread().id() != me {
+                // Workers catch task panics, so a worker thread itself never panics.
+                let _ = worker.join();
+            }
         }
     }
     // ANCHOR_END: close_join
@@ -158,7 +199,7 @@ fn worker_loop(jobs: &Mutex<Receiver<Job>>) {
     loop {
         let next = jobs.lock().unwrap_or_else(PoisonError::into_inner).recv();
         match next {
-            Ok(job) => job(), // never unwinds: apply_async wrapped it in catch_unwind
+            Ok(job) => job(), // never unwinds: apply_async wrapped it in catch_unwind, twice
             Err(_) => return, // closed and drained
         }
     }
@@ -167,8 +208,10 @@ fn worker_loop(jobs: &Mutex<Receiver<Job>>) {
 
 // ANCHOR: drop
 impl Drop for ThreadPool {
-    /// CPython's `with Pool() as p:` calls `terminate()` on exit, dropping queued tasks.
-    /// Here leaving the scope closes and *joins*: every task you queued runs.
+    /// CPython's `with Pool() as p:` calls `terminate()` on exit: queued tasks are dropped,
+    /// running ones are killed (`Pool`) or left to finish unwaited (`ThreadPool`). Here leaving
+    /// the scope closes and *joins*: every task you queued runs. (If the pool is dropped by one
+    /// of its own tasks, that worker is not joined: it ends by itself after the task.)
     fn drop(&mut self) {
         self.shut_down();
     }
@@ -180,6 +223,7 @@ mod tests {
     use super::*;
     use std::collections::HashSet;
     use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Duration;
     use support::{Gate, InFlight, PATIENCE, Rendezvous, within_patience};
     use workloads::{Scale, TUTORIAL_NUMBERS, cpu_bound_at, cpu_bound_expected};
 
@@ -345,6 +389,80 @@ mod tests {
                 callers.into_iter().map(|c| c.join().unwrap()).collect()
             });
             assert_eq!(sums, [0, 10, 20, 30]);
+        });
+    }
+
+    // Issue 8, code defects 5, 6 and 12.
+
+    #[test]
+    fn the_last_owner_may_drop_the_pool_inside_one_of_its_tasks() {
+        within_patience(|| {
+            let pool = Arc::new(ThreadPool::new(2).unwrap());
+            let gate = Arc::new(Gate::new());
+            let (mine, g) = (Arc::clone(&pool), Arc::clone(&gate));
+            let handle = pool
+                .apply_async(move || {
+                    g.wait_or_panic();
+                    drop(mine); // the last `Arc`: the pool's `Drop` runs on this worker
+                    7
+                })
+                .unwrap();
+            drop(pool);
+            gate.open();
+            assert_eq!(handle.get(), Ok(7), "a worker never joins itself");
+        });
+    }
+
+    /// A value whose `Drop` panics.
+    struct PanicsWhenDropped;
+
+    impl Drop for PanicsWhenDropped {
+        fn drop(&mut self) {
+            panic!("dropped");
+        }
+    }
+
+    #[test]
+    fn a_result_that_panics_when_dropped_does_not_kill_the_worker() {
+        within_patience(|| {
+            let pool = ThreadPool::new(1).unwrap();
+            let gate = Arc::new(Gate::new());
+            let g = Arc::clone(&gate);
+            // Nobody will take the result: the worker drops it, and its `Drop` panics.
+            drop(
+                pool.apply_async(move || {
+                    g.wait_or_panic();
+                    PanicsWhenDropped
+                })
+                .unwrap(),
+            );
+            gate.open();
+            let next = pool.apply_async(|| 1).expect("the pool is not closed");
+            assert_eq!(next.get(), Ok(1), "the only worker is still alive");
+        });
+    }
+
+    #[test]
+    fn get_timeout_gives_up_and_the_result_comes_later() {
+        within_patience(|| {
+            let pool = ThreadPool::new(1).unwrap();
+            let gate = Arc::new(Gate::new());
+            let g = Arc::clone(&gate);
+            let mut gated = pool
+                .apply_async(move || {
+                    g.wait_or_panic();
+                    5
+                })
+                .unwrap();
+            assert_eq!(
+                gated.get_timeout(Duration::from_millis(10)),
+                Err(TaskError::Timeout)
+            );
+            gate.open();
+            assert_eq!(gated.get(), Ok(5), "the result was kept for later");
+            let mut once = pool.apply_async(|| 8).unwrap();
+            assert_eq!(once.get_timeout(PATIENCE), Ok(8));
+            assert!(matches!(once.get(), Err(TaskError::Lost { .. })));
         });
     }
 }

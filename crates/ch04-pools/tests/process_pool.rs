@@ -12,12 +12,14 @@ use std::process::ExitCode;
 #[cfg(unix)]
 mod unix {
     use std::collections::HashSet;
+    use std::process::{Command, Stdio};
     use std::sync::OnceLock;
     use std::sync::mpsc;
+    use std::time::Duration;
 
     use ch03_processes::ProcessError;
-    use ch04_pools::{PoolError, ProcessPool, TaskError};
-    use nix::sys::signal::{Signal, kill};
+    use ch04_pools::{PoolError, ProcessPool, TaskError, ThreadPool, rayon_pools};
+    use nix::sys::signal::{SigHandler, Signal, kill, signal};
     use nix::unistd::Pid;
     use support::PATIENCE;
     use workloads::{Scale, TUTORIAL_NUMBERS, cpu_bound_at, cpu_bound_expected};
@@ -28,6 +30,7 @@ mod unix {
     // with the test lives in statics set before the pool forks, in memory mapped as shared.
     static MEET: OnceLock<ProcessRendezvous> = OnceLock::new();
     static INSIDE: OnceLock<ProcessInFlight> = OnceLock::new();
+    static LATER: OnceLock<ProcessRendezvous> = OnceLock::new();
 
     fn cpu_bound_test(n: u64) -> u64 {
         cpu_bound_at(n, Scale::TEST)
@@ -271,10 +274,8 @@ mod unix {
         );
     }
 
-    /// The second pool's worker is forked while the first pool's pipes are open. If it kept
-    /// its copies of them, the first pool's workers would never see end-of-file on their task
-    /// pipes, and joining the first pool would wait forever (the runner's watchdog would fail
-    /// this test instead).
+    /// The second pool's worker is forked while the first pool's pipes are open: both pools
+    /// serve, and each one ends and reaps its own workers.
     fn two_pools_in_one_program_both_join() {
         let first = ProcessPool::new(2).unwrap();
         let second = ProcessPool::new(1).unwrap();
@@ -292,6 +293,301 @@ mod unix {
         assert!(support::children().is_empty());
     }
 
+    // Issue 8, code defects 1, 2 and 10: pipes, stale ends, SIGPIPE.
+
+    /// The `/proc/PID/fd` entries of `pid` above 2 that are pipes.
+    fn pipes_held_by(pid: u32) -> Vec<String> {
+        std::fs::read_dir(format!("/proc/{pid}/fd"))
+            .expect("/proc of a live child")
+            .flatten()
+            .filter(|e| e.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) > Some(2))
+            .filter_map(|e| std::fs::read_link(e.path()).ok())
+            .map(|target| target.to_string_lossy().into_owned())
+            .filter(|target| target.starts_with("pipe:"))
+            .collect()
+    }
+
+    /// A program started while a pool lives inherits none of its pipes, so it cannot keep the
+    /// pool's workers alive: `drop(pool)` returns while the program still runs.
+    fn a_program_started_while_a_pool_lives_holds_none_of_its_pipes() {
+        if !std::path::Path::new("/proc/self/fd").is_dir() {
+            return; // no /proc to look into (not Linux)
+        }
+        let before = pipes_held_by(std::process::id());
+        let pool = ProcessPool::new(2).unwrap();
+        let pools: Vec<String> = pipes_held_by(std::process::id())
+            .into_iter()
+            .filter(|p| !before.contains(p))
+            .collect();
+        // Per worker: the ends of its task and result pipes, and of chapter 03's report pipe.
+        assert_eq!(pools.len(), 6, "three pipe ends per worker");
+        let mut cat = Command::new("cat")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("cat runs");
+        // `spawn` returns once `exec` succeeded: the descriptors are the program's.
+        let held: Vec<String> = pipes_held_by(cat.id())
+            .into_iter()
+            .filter(|p| pools.contains(p))
+            .collect();
+        drop(pool);
+        drop(cat.stdin.take()); // end of input: cat exits
+        cat.wait().unwrap();
+        assert_eq!(held, Vec::<String>::new(), "cat inherited the pool's pipes");
+    }
+
+    fn wait_for_the_test(_: ()) -> u64 {
+        // Longer than the runner's limit: if the pool waits for this child, the test fails.
+        MEET.get().unwrap().arrive(PATIENCE * 3).is_ok() as u64
+    }
+
+    /// A forked child (no `exec`: it keeps copies of every descriptor) cannot keep the pool's
+    /// workers alive either: they stop on an explicit message, not on end-of-file.
+    fn a_forked_child_holding_the_pools_pipes_does_not_delay_its_drop() {
+        MEET.set(ProcessRendezvous::new(2)).ok().unwrap();
+        let pool = ProcessPool::new(2).unwrap();
+        assert!(pool.apply_async(my_pid, ()).unwrap().get().is_ok());
+        let child = ch03_processes::spawn(|| wait_for_the_test(())).unwrap();
+        drop(pool); // must not wait for `child`, which holds copies of the task pipes
+        MEET.get().unwrap().arrive(PATIENCE).unwrap();
+        assert_eq!(child.join().unwrap(), 1);
+    }
+
+    /// A task that forks a child of its own and waits for it: the grandchild holds the
+    /// worker's result pipe, so its end-of-file never comes when the worker dies.
+    fn fork_a_child_then_meet(_: ()) -> u64 {
+        let grandchild =
+            ch03_processes::spawn(|| LATER.get().unwrap().arrive(PATIENCE * 3).is_ok() as u64)
+                .unwrap();
+        MEET.get().unwrap().arrive(PATIENCE).unwrap();
+        grandchild.join().unwrap()
+    }
+
+    fn a_dead_worker_is_seen_by_its_pid_even_if_its_pipe_stays_open() {
+        MEET.set(ProcessRendezvous::new(2)).ok().unwrap();
+        LATER.set(ProcessRendezvous::new(2)).ok().unwrap();
+        let pool = ProcessPool::new(1).unwrap();
+        let worker = pool.worker_pids()[0];
+        let task = pool.apply_async(fork_a_child_then_meet, ()).unwrap();
+        MEET.get().unwrap().arrive(PATIENCE).unwrap();
+        kill(Pid::from_raw(worker as i32), Signal::SIGKILL).unwrap();
+        // The grandchild still runs and holds the result pipe's write end.
+        match task.get() {
+            Err(TaskError::WorkerDied { pid, cause }) => {
+                assert_eq!(pid, worker);
+                assert!(cause.contains("SIGKILL"), "{cause}");
+            }
+            other => panic!("expected WorkerDied, got {other:?}"),
+        }
+        LATER.get().unwrap().arrive(PATIENCE).unwrap(); // now the grandchild may go
+    }
+
+    fn a_pool_in_a_task(n: u64) -> u64 {
+        let inner = ProcessPool::new(1).expect("a pool inside a worker");
+        let value = inner.apply_async(cpu_bound_test, n).unwrap().get().unwrap();
+        inner.join();
+        value
+    }
+
+    /// Worker 2 is forked while worker 1's pipes are open, and must not close descriptors it
+    /// does not own: a pool made inside it would get those numbers back.
+    fn a_pool_inside_a_worker_works() {
+        let pool = ProcessPool::new(2).unwrap();
+        let handles: Vec<_> = (1..=4)
+            .map(|n| pool.apply_async(a_pool_in_a_task, n).unwrap())
+            .collect();
+        for (handle, n) in handles.into_iter().zip(1..) {
+            assert_eq!(handle.get(), Ok(cpu_bound_expected(n, Scale::TEST)));
+        }
+    }
+
+    /// Waits until `pid` (a child) has exited, without reaping it.
+    fn wait_until_dead(pid: u32) {
+        // SAFETY: `siginfo_t` is plain data, valid zeroed; `waitid` only writes into it.
+        let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+        // SAFETY: waits for our own child `pid`; WNOWAIT leaves it to be reaped by its owner.
+        let r = unsafe {
+            libc::waitid(
+                libc::P_PID,
+                pid as libc::id_t,
+                &mut info,
+                libc::WEXITED | libc::WNOWAIT,
+            )
+        };
+        assert_eq!(r, 0, "waitid: {}", std::io::Error::last_os_error());
+    }
+
+    /// Where SIGPIPE has its default action (a C `main`, a library loaded by another
+    /// program), writing to a dead worker's pipe must be an error, not the owner's death.
+    fn a_dead_idle_worker_does_not_kill_the_owner_with_sigpipe() {
+        // SAFETY: this test process runs one thread and installs no handler: SIG_DFL only.
+        unsafe { signal(Signal::SIGPIPE, SigHandler::SigDfl) }.unwrap();
+        let pool = ProcessPool::new(1).unwrap();
+        let worker = pool.worker_pids()[0];
+        kill(Pid::from_raw(worker as i32), Signal::SIGKILL).unwrap();
+        wait_until_dead(worker);
+        assert_eq!(
+            pool.apply_async(cpu_bound_test, 2).unwrap().get(),
+            Ok(cpu_bound_expected(2, Scale::TEST))
+        );
+        assert!(!pool.worker_pids().contains(&worker), "replaced");
+    }
+
+    // Issue 8, code defects 3 and 12: bounded bookkeeping; parity with CPython's Pool.
+
+    fn double(n: u64) -> u64 {
+        2 * n
+    }
+
+    fn bookkeeping_stays_bounded_over_many_round_trips() {
+        let pool = ProcessPool::new(1).unwrap();
+        for n in 0..10_000 {
+            assert_eq!(pool.apply_async(double, n).unwrap().get(), Ok(2 * n));
+        }
+        assert_eq!(
+            pool.bookkeeping(),
+            0,
+            "collected results leave nothing behind"
+        );
+        for n in 0..100 {
+            drop(pool.apply_async(double, n).unwrap());
+        }
+        // One worker, tasks in order: once this one is back, the 100 before it have ended.
+        assert_eq!(pool.apply_async(double, 1).unwrap().get(), Ok(2));
+        assert_eq!(
+            pool.bookkeeping(),
+            0,
+            "abandoned tasks are forgotten when they end"
+        );
+    }
+
+    fn default_size_is_the_available_parallelism() {
+        let pool = ProcessPool::with_default_size().unwrap();
+        let cores = std::thread::available_parallelism().unwrap().get();
+        assert_eq!((pool.size(), pool.worker_pids().len()), (cores, cores));
+    }
+
+    fn wait_at_the_gate(n: u64) -> u64 {
+        MEET.get()
+            .unwrap()
+            .arrive(PATIENCE)
+            .expect("the test opens the gate");
+        n
+    }
+
+    fn get_timeout_gives_up_and_the_result_comes_later() {
+        MEET.set(ProcessRendezvous::new(2)).ok().unwrap();
+        let pool = ProcessPool::new(1).unwrap();
+        let mut gated = pool.apply_async(wait_at_the_gate, 5).unwrap();
+        // The task cannot finish before the test reaches the gate.
+        assert_eq!(
+            gated.get_timeout(Duration::from_millis(10)),
+            Err(TaskError::Timeout)
+        );
+        MEET.get().unwrap().arrive(PATIENCE).unwrap(); // open the gate
+        assert_eq!(gated.get(), Ok(5), "the result was kept for later");
+    }
+
+    fn get_timeout_returns_the_value_once_and_only_once() {
+        let pool = ProcessPool::new(1).unwrap();
+        let mut handle = pool.apply_async(double, 4).unwrap();
+        assert_eq!(handle.get_timeout(PATIENCE), Ok(8));
+        assert!(matches!(handle.get(), Err(TaskError::Lost { .. })));
+        assert_eq!(pool.bookkeeping(), 0);
+    }
+
+    // Issue 8, code defect 8: one wording for a panic, whatever runs the task.
+
+    fn panics_with_a_number(_: ()) -> u64 {
+        std::panic::panic_any(42)
+    }
+
+    fn every_pool_words_a_panic_the_same() {
+        let processes = ProcessPool::new(1).unwrap(); // before any thread exists
+        let in_a_process = processes
+            .apply_async(panics_with_a_number, ())
+            .unwrap()
+            .get();
+        processes.join();
+        let threads = ThreadPool::new(1).unwrap();
+        let in_a_thread = threads
+            .apply_async(|| panics_with_a_number(()))
+            .unwrap()
+            .get();
+        let rayon = rayon_pools::build(1).unwrap();
+        let in_rayon = rayon_pools::spawn_and_get(&rayon, || panics_with_a_number(()));
+        let expected = Err(TaskError::Panicked {
+            message: "a panic with a non-string payload".into(),
+        });
+        assert_eq!(in_a_process, expected);
+        assert_eq!(in_a_thread, expected);
+        assert_eq!(in_rayon, expected);
+    }
+
+    /// A program that dies without dropping its pool (a crash, a `SIGKILL`) leaves its workers
+    /// at end-of-file: no worker holds a copy of its own task pipe, nor of another's.
+    fn workers_end_when_their_pools_owner_dies_without_dropping_it() {
+        #[cfg(target_os = "linux")]
+        owner_dies_linux();
+    }
+
+    /// Linux only: orphans are handed to the test through `PR_SET_CHILD_SUBREAPER`.
+    #[cfg(target_os = "linux")]
+    fn owner_dies_linux() {
+        // Orphans are handed to this process, so it can wait for them.
+        // SAFETY: `prctl(PR_SET_CHILD_SUBREAPER, 1)` takes integers and changes only a flag.
+        let r = unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) };
+        assert_eq!(r, 0, "prctl: {}", std::io::Error::last_os_error());
+        let owner = ch03_processes::spawn(|| {
+            let pool = ProcessPool::new(2).unwrap();
+            let replaced = pool.worker_pids()[0];
+            kill(Pid::from_raw(replaced as i32), Signal::SIGKILL).unwrap();
+            // The dead worker is noticed, and replaced by one forked while the other lives.
+            let _ = pool.apply_async(exits, 0).unwrap().get();
+            let pids = pool.worker_pids();
+            std::mem::forget(pool); // the owner ends, its pool never dropped
+            pids
+        })
+        .unwrap();
+        let workers = owner.join().unwrap();
+        assert_eq!(workers.len(), 2);
+        for pid in workers {
+            // Blocks until that worker ends; if it never did, the runner's limit would fail us.
+            // It exits by itself (with chapter 03's "could not write the report" code: the
+            // reader of that report died with the owner).
+            let status = nix::sys::wait::waitpid(Pid::from_raw(pid as i32), None);
+            assert!(
+                matches!(status, Ok(nix::sys::wait::WaitStatus::Exited(..))),
+                "worker {pid}: {status:?}"
+            );
+        }
+    }
+
+    fn reversed(bytes: Vec<u8>) -> Vec<u8> {
+        bytes.into_iter().rev().collect()
+    }
+
+    /// Messages far larger than a pipe's buffer (64 KiB) arrive in pieces: both sides wait for
+    /// the whole of one, and the pool never blocks on a read meanwhile.
+    fn large_arguments_and_results_cross_whole() {
+        let pool = ProcessPool::new(2).unwrap();
+        let inputs: Vec<Vec<u8>> = (0..4u32)
+            .map(|k| (0..(1 << 20) + k).map(|i| (i * 7 + k) as u8).collect())
+            .collect();
+        let handles: Vec<_> = inputs
+            .iter()
+            .map(|input| pool.apply_async(reversed, input.clone()).unwrap())
+            .collect();
+        for (handle, input) in handles.into_iter().zip(&inputs) {
+            let expected: Vec<u8> = input.iter().rev().copied().collect();
+            assert!(
+                handle.get() == Ok(expected),
+                "a large result came back wrong"
+            );
+        }
+    }
+
     pub fn tests() -> Vec<Test> {
         vec![
             case!(results_come_back_right),
@@ -306,6 +602,18 @@ mod unix {
             case!(a_threaded_process_gets_an_error_not_a_dangerous_fork),
             case!(a_lost_worker_that_cannot_be_replaced_is_an_error_not_a_hang),
             case!(two_pools_in_one_program_both_join),
+            case!(a_program_started_while_a_pool_lives_holds_none_of_its_pipes),
+            case!(a_forked_child_holding_the_pools_pipes_does_not_delay_its_drop),
+            case!(a_dead_worker_is_seen_by_its_pid_even_if_its_pipe_stays_open),
+            case!(a_pool_inside_a_worker_works),
+            case!(a_dead_idle_worker_does_not_kill_the_owner_with_sigpipe),
+            case!(bookkeeping_stays_bounded_over_many_round_trips),
+            case!(default_size_is_the_available_parallelism),
+            case!(get_timeout_gives_up_and_the_result_comes_later),
+            case!(get_timeout_returns_the_value_once_and_only_once),
+            case!(every_pool_words_a_panic_the_same),
+            case!(workers_end_when_their_pools_owner_dies_without_dropping_it),
+            case!(large_arguments_and_results_cross_whole),
         ]
     }
 }
