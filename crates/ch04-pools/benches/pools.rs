@@ -9,6 +9,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use ch04_pools::sizing::{self, POOL_SIZES};
+use ch04_pools::sleep_tasks::{TUTORIAL_TASKS, sleep_i_units, sleep_i_units_in_worker};
 use ch04_pools::{ProcessPool, ThreadPool, rayon_pools};
 use criterion::Criterion;
 use workloads::{Scale, TUTORIAL_NUMBERS, cpu_bound};
@@ -103,15 +104,50 @@ fn sleeping(c: &mut Criterion) {
     group.finish();
 }
 
+// ANCHOR: sleep_tasks
+/// The Nvicta tutorial's tasks 1 to 5 (task `i` sleeps `i` units, here of 1 ms), one after
+/// the other, then on a thread pool and on a process pool of five workers each.
+fn sleep_tasks(c: &mut Criterion, five_processes: &ProcessPool) {
+    let mut group = c.benchmark_group("sleep-tasks");
+    group.bench_function("sequential", |b| {
+        b.iter(|| {
+            TUTORIAL_TASKS
+                .map(|i| sleep_i_units(i, Scale::TEST))
+                .collect::<Vec<_>>()
+        })
+    });
+    let threads = ThreadPool::new(5).unwrap();
+    group.bench_function("thread pool", |b| {
+        b.iter(|| sizing::run_all(&threads, TUTORIAL_TASKS, |i| sleep_i_units(i, Scale::TEST)))
+    });
+    let micros = Scale::TEST.sleep.as_micros() as u64;
+    group.bench_function("process pool", |b| {
+        b.iter(|| {
+            let handles: Vec<_> = TUTORIAL_TASKS
+                .map(|i| five_processes.apply_async(sleep_i_units_in_worker, (i, micros)))
+                .collect::<Result<_, _>>()
+                .unwrap();
+            handles
+                .into_iter()
+                .map(|h| h.get().unwrap())
+                .collect::<Vec<_>>()
+        })
+    });
+    group.finish();
+}
+// ANCHOR_END: sleep_tasks
+
 fn main() {
     // Fork first, while this process has a single thread (chapter 03's `spawn` checks).
     let one_process = ProcessPool::new(1).expect("fork the round-trip worker");
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let processes = ProcessPool::new(cores).expect("fork the cpu-bound workers");
+    let five_processes = ProcessPool::new(5).expect("fork the sleep-task workers");
     let mut c = config();
     round_trip(&mut c, &one_process);
     cpu_bound_throughput(&mut c, &processes);
     oversubscription(&mut c);
     sleeping(&mut c);
+    sleep_tasks(&mut c, &five_processes);
     c.final_summary();
 }

@@ -15,6 +15,7 @@ pub mod process_pool;
 pub mod rayon_pools;
 pub mod s1_minimal;
 pub mod sizing;
+pub mod sleep_tasks;
 pub mod thread_pool;
 
 pub use error::{PoolError, TaskError};
