@@ -53,4 +53,21 @@ mod tests {
         let (name, pid, _) = sleep_i_units_in_worker((2, 1));
         assert_eq!((name, pid), (2, std::process::id()));
     }
+
+    #[test]
+    fn the_sleeping_benchmark_allows_at_most_9_8x() {
+        // measure.md: the sixteen pseudo-random sleeps of `sizing::sleeping_tasks` add up to
+        // 22.6 units, the longest is 2.31, so no pool size can do better than 9.8x.
+        let units: Vec<f64> = (1..=crate::sizing::TASKS)
+            .map(workloads::long_time_task_units)
+            .collect();
+        let (sum, longest) = (
+            units.iter().sum::<f64>(),
+            units.iter().fold(0.0, |a: f64, &b| a.max(b)),
+        );
+        assert_eq!(
+            format!("{sum:.1} {longest:.2} {:.1}", sum / longest),
+            "22.6 2.31 9.8"
+        );
+    }
 }
