@@ -14,7 +14,7 @@ use ch04_pools::shared_memory::{self, echo_through_shared_memory};
 use ch04_pools::sizing::{self, POOL_SIZES};
 use ch04_pools::sleep_tasks::{TUTORIAL_TASKS, sleep_i_units, sleep_i_units_in_worker};
 use ch04_pools::{ProcessPool, ThreadPool, rayon_pools};
-use criterion::{BatchSize, Criterion};
+use criterion::Criterion;
 use workloads::{Scale, TUTORIAL_NUMBERS, cpu_bound};
 
 fn config() -> Criterion {
@@ -142,40 +142,37 @@ fn sleep_tasks(c: &mut Criterion, five_processes: &ProcessPool) {
 
 // ANCHOR: data
 /// Arguments and results of 1 KiB to 100 MiB: through the pool's pipes, through shared memory,
-/// and (for scale) moved into a thread pool's task and back, which copies nothing.
+/// and (for scale) moved into a thread pool's task and back, which copies nothing. Each
+/// iteration sends the buffer the previous one got back.
 fn data(c: &mut Criterion, one_process: &ProcessPool) {
     let mut group = c.benchmark_group("data");
     for (label, n) in SIZES {
-        let bytes = Bytes(vec![7u8; n]);
+        let mut buffer = Bytes(vec![7u8; n]);
         group.bench_function(format!("pipes {label}"), |b| {
-            b.iter_batched(
-                || bytes.clone(),
-                |bytes| {
-                    one_process
-                        .apply_async(data_cost::echo, bytes)
-                        .unwrap()
-                        .get()
-                        .unwrap()
-                },
-                BatchSize::PerIteration,
-            )
+            b.iter(|| {
+                let sent = std::mem::replace(&mut buffer, Bytes(Vec::new()));
+                buffer = one_process
+                    .apply_async(data_cost::echo, sent)
+                    .unwrap()
+                    .get()
+                    .unwrap();
+            })
         });
     }
     for (label, n) in SIZES {
-        let bytes = vec![7u8; n];
+        let mut buffer = vec![7u8; n];
         group.bench_function(format!("shared memory {label}"), |b| {
-            b.iter(|| echo_through_shared_memory(one_process, &bytes).unwrap())
+            b.iter(|| buffer = echo_through_shared_memory(one_process, &buffer).unwrap())
         });
     }
     let threads = ThreadPool::new(1).unwrap();
     let (label, n) = SIZES[SIZES.len() - 1];
-    let bytes = vec![7u8; n];
+    let mut buffer = vec![7u8; n];
     group.bench_function(format!("thread pool {label}"), |b| {
-        b.iter_batched(
-            || bytes.clone(),
-            |bytes| threads.apply_async(move || bytes).unwrap().get().unwrap(),
-            BatchSize::PerIteration,
-        )
+        b.iter(|| {
+            let sent = std::mem::take(&mut buffer);
+            buffer = threads.apply_async(move || sent).unwrap().get().unwrap();
+        })
     });
     group.finish();
 }
