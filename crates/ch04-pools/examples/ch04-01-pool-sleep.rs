@@ -1,5 +1,6 @@
-//! The tutorials' pool experiment, scaled down: a pool of 5 runs tasks 1..5 and ends when the
-//! longest task ends; a pool of 2 makes tasks wait for a free worker.
+//! The tutorial's pool experiment, scaled down: task i sleeps i units (0.1 s here, 1 s in the
+//! tutorial). A pool of 5 runs tasks 1..5 and ends when the longest task ends; a pool of 2 makes
+//! tasks wait for a free worker. Sleeping is not CPU-bound: a thread pool does it.
 //!
 //! Run: `cargo run --release -p ch04-pools --example ch04-01-pool-sleep`
 
@@ -7,7 +8,8 @@ use std::ops::RangeInclusive;
 use std::time::Instant;
 
 use ch04_pools::ThreadPool;
-use workloads::{Scale, long_time_task};
+use ch04_pools::sleep_tasks::{TUTORIAL_TASKS, sleep_i_units};
+use workloads::Scale;
 
 // ANCHOR: main
 fn run(workers: usize, tasks: RangeInclusive<u64>) -> Result<(), Box<dyn std::error::Error>> {
@@ -19,7 +21,7 @@ fn run(workers: usize, tasks: RangeInclusive<u64>) -> Result<(), Box<dyn std::er
     let start = Instant::now();
     let pool = ThreadPool::new(workers)?;
     let handles = tasks
-        .map(|name| pool.apply_async(move || long_time_task(name, Scale::DEMO)))
+        .map(|name| pool.apply_async(move || sleep_i_units(name, Scale::DEMO)))
         .collect::<Result<Vec<_>, _>>()?;
     let reports = handles
         .into_iter()
@@ -29,8 +31,9 @@ fn run(workers: usize, tasks: RangeInclusive<u64>) -> Result<(), Box<dyn std::er
     let total = start.elapsed();
 
     for r in &reports {
-        let (name, pid, units, took) = (r.name, r.pid, r.units, r.elapsed.as_secs_f64());
-        println!("  task {name} in process {pid}: slept {units:.2} units, took {took:.3} s");
+        let asked = Scale::DEMO.sleep.mul_f64(r.units).as_secs_f64();
+        let (name, pid, took) = (r.name, r.pid, r.elapsed.as_secs_f64());
+        println!("  task {name} in process {pid}: sleeps {asked:.1} s, took {took:.3} s");
     }
     let longest = reports.iter().map(|r| r.elapsed).max().unwrap_or_default();
     println!(
@@ -43,7 +46,7 @@ fn run(workers: usize, tasks: RangeInclusive<u64>) -> Result<(), Box<dyn std::er
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    run(5, 1..=5)?;
-    run(2, 1..=5)
+    run(5, TUTORIAL_TASKS)?;
+    run(2, TUTORIAL_TASKS)
 }
 // ANCHOR_END: main

@@ -6,15 +6,8 @@
 use std::time::Instant;
 
 use ch04_pools::ProcessPool;
-use workloads::{Scale, long_time_task};
-
-// ANCHOR: task
-/// A task for a process pool: a plain function, whose argument and result are `Wire` values.
-fn sleepy(name: u64) -> (u64, u32, u64) {
-    let report = long_time_task(name, Scale::DEMO);
-    (report.name, report.pid, report.elapsed.as_millis() as u64)
-}
-// ANCHOR_END: task
+use ch04_pools::sleep_tasks::{TUTORIAL_TASKS, sleep_i_units_in_worker};
+use workloads::Scale;
 
 fn pid_after_a_while(_: ()) -> u32 {
     std::thread::sleep(Scale::DEMO.sleep * 5);
@@ -33,12 +26,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         pool.worker_pids()
     );
     let start = Instant::now();
-    let handles = (1..=5)
-        .map(|name| pool.apply_async(sleepy, name))
+    let unit_micros = Scale::DEMO.sleep.as_micros() as u64; // task i sleeps i tenths of a second
+    let handles = TUTORIAL_TASKS
+        .map(|name| pool.apply_async(sleep_i_units_in_worker, (name, unit_micros)))
         .collect::<Result<Vec<_>, _>>()?;
     for handle in handles {
-        let (name, pid, millis) = handle.get()?;
-        println!("  task {name} in process {pid}: took {millis} ms");
+        let (name, pid, micros) = handle.get()?;
+        println!("  task {name} in process {pid}: took {} ms", micros / 1000);
     }
     println!(
         "  all done in {} ms (pool already running)",

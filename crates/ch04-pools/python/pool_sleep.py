@@ -1,8 +1,7 @@
-"""The tutorials' pool experiment, scaled down: Pool(5) runs tasks 1..5 and ends with the longest.
+"""The tutorial's pool experiment, scaled down: Pool(5) runs tasks 1..5 and ends with the longest.
 
-Each task sleeps a pseudo-random 0 to 3 units and reports its process id. The sleeps are the
-same numbers the Rust example uses (workloads::long_time_task_units), so the two runs can be
-compared line by line. One unit is 0.1 s here (the tutorials use 1 s).
+Task i sleeps i units and reports its process id, as in the tutorial. One unit is 0.1 s here
+(the tutorial uses 1 s). The second run uses a pool of 2, so tasks wait for a free worker.
 """
 
 import os
@@ -10,24 +9,13 @@ import time
 from multiprocessing import Pool
 
 UNIT = 0.1  # seconds per unit of sleep, like Scale::DEMO
-MASK = (1 << 64) - 1
-
-
-def long_time_task_units(name: int) -> float:
-    """SplitMix64 of the task's name, scaled into [0, 3): the same numbers as the Rust crate."""
-    z = (name + 0x9E3779B97F4A7C15) & MASK
-    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
-    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
-    z ^= z >> 31
-    return (z >> 11) / (1 << 53) * 3.0
 
 
 # ANCHOR: pool_sleep
 def long_time_task(name: int):
     start = time.perf_counter()
-    units = long_time_task_units(name)
-    time.sleep(units * UNIT)
-    return name, os.getpid(), units, time.perf_counter() - start
+    time.sleep(name * UNIT)  # task i sleeps i units
+    return name, os.getpid(), time.perf_counter() - start
 
 
 def run(workers: int, tasks: range) -> None:
@@ -37,10 +25,10 @@ def run(workers: int, tasks: range) -> None:
         handles = [pool.apply_async(long_time_task, (name,)) for name in tasks]
         reports = [h.get() for h in handles]
     total = time.perf_counter() - start
-    for name, pid, units, elapsed in reports:
-        print(f"  task {name} in process {pid}: slept {units:.2f} units, took {elapsed:.3f} s")
-    longest = max(elapsed for _, _, _, elapsed in reports)
-    pids = len({pid for _, pid, _, _ in reports})
+    for name, pid, elapsed in reports:
+        print(f"  task {name} in process {pid}: sleeps {name * UNIT:.1f} s, took {elapsed:.3f} s")
+    longest = max(elapsed for _, _, elapsed in reports)
+    pids = len({pid for _, pid, _ in reports})
     print(f"  {len(reports)} tasks in {pids} processes; longest task {longest:.3f} s, "
           f"all done in {total:.3f} s (including starting the pool)")
 

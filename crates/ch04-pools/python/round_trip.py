@@ -17,7 +17,7 @@ def one() -> int:
     return 1
 
 
-def per_call_us(pool) -> float:
+def per_call_us(pool) -> str:
     for _ in range(100):  # warm up: workers started, code paths hot
         pool.apply_async(one).get()
     samples = []
@@ -26,11 +26,12 @@ def per_call_us(pool) -> float:
         for _ in range(ROUNDS):
             pool.apply_async(one).get()
         samples.append((time.perf_counter() - start) / ROUNDS * 1e6)
-    return statistics.median(samples)
+    return f"{statistics.median(samples):6.1f} us ({min(samples):.1f}..{max(samples):.1f})"
 
 
 if __name__ == "__main__":
+    print(f"one apply_async(...).get(): median (min..max) of 10 runs of {ROUNDS} round trips")
     with Pool(1) as pool:
-        print(f"multiprocessing.Pool(1):        {per_call_us(pool):6.1f} us per apply_async(...).get() (median of 10 x {ROUNDS})")
+        print(f"multiprocessing.Pool(1):            {per_call_us(pool)}")
     with ThreadPool(1) as pool:
-        print(f"multiprocessing.pool.ThreadPool(1): {per_call_us(pool):6.1f} us per apply_async(...).get() (median of 10 x {ROUNDS})")
+        print(f"multiprocessing.pool.ThreadPool(1): {per_call_us(pool)}")

@@ -9,12 +9,17 @@
 //! * [`sizing`]: pools larger than the core count, on CPU-bound and on sleeping tasks.
 //! * [`error`]: [`PoolError`] (submitting) and [`TaskError`] (getting).
 
+#[cfg(unix)]
+pub mod data_cost;
 pub mod error;
 #[cfg(unix)]
 pub mod process_pool;
 pub mod rayon_pools;
 pub mod s1_minimal;
+#[cfg(unix)]
+pub mod shared_memory;
 pub mod sizing;
+pub mod sleep_tasks;
 pub mod thread_pool;
 
 pub use error::{PoolError, TaskError};

@@ -1,7 +1,8 @@
 //! The workloads of the Python tutorials, written once for every chapter.
 //!
 //! * [`cpu_bound`]: the tutorials' CPU-bound task, `sum(range(n * 1_000_000))`.
-//! * [`long_time_task`]: a task that sleeps a random-looking time and reports its pid.
+//! * [`long_time_task`]: a task that sleeps a pseudo-random, reproducible time and reports its
+//!   pid (the pool-size experiment's sleeper; the tutorial's own task `i` sleeps `i` seconds).
 //! * [`do_something`]: a two-argument task for the `starmap` chapter.
 //!
 //! Every workload takes a [`Scale`], so tests run in milliseconds ([`Scale::TEST`]) and demos
@@ -130,8 +131,10 @@ pub struct TaskReport {
 
 /// The pseudo-random sleep of task `name`, in `[0, 3)` units, the same on every run.
 ///
-/// The tutorial sleeps `random.random() * 3` seconds; a fixed mix of the task's name makes
-/// demos and their printed output reproducible.
+/// This is the book's choice, not the tutorial's: in the tutorial's pool experiment, task `i`
+/// sleeps `i` seconds (chapter 04 runs that one as `ch04_pools::sleep_tasks::sleep_i_units`).
+/// The pool-size experiment wants many tasks of mixed lengths in a bounded range instead; a
+/// fixed mix of the task's name gives that, and the same lengths on every run.
 pub fn long_time_task_units(name: u64) -> f64 {
     // SplitMix64 finaliser: a good spread from consecutive names.
     let mut z = name.wrapping_add(0x9E37_79B9_7F4A_7C15);
@@ -142,7 +145,11 @@ pub fn long_time_task_units(name: u64) -> f64 {
 }
 
 // ANCHOR: long_time_task
-/// The tutorial's `long_time_task(name)`: sleep `[0, 3)` units, report pid and time taken.
+/// A `long_time_task(name)` like the tutorial's, with a pseudo-random sleep of `[0, 3)` units
+/// ([`long_time_task_units`]) instead of its `name` units; reports pid and time taken.
+///
+/// Sleeping is not CPU-bound work: the task holds no core while it waits, so threads overlap
+/// it as well as processes do.
 pub fn long_time_task(name: u64, scale: Scale) -> TaskReport {
     let start = Instant::now();
     let units = long_time_task_units(name);
