@@ -7,6 +7,10 @@
 //!   cross a process boundary; a worker that dies mid-task, seen by its pid.
 //! * [`rayon_pools`]: the same jobs with `rayon::ThreadPool`.
 //! * [`sizing`]: pools larger than the core count, on CPU-bound and on sleeping tasks.
+//! * [`sleep_tasks`]: the tutorial's sleeping tasks (task i sleeps i units), on threads and on
+//!   processes: waiting is not CPU-bound work.
+//! * [`data_cost`] and [`shared_memory`]: what moving arguments and results costs, through pipes
+//!   and through memory shared before the fork.
 //! * [`error`]: [`PoolError`] (submitting) and [`TaskError`] (getting).
 
 #[cfg(unix)]
