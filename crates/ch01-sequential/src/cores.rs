@@ -9,6 +9,12 @@
 //! cpu.cfs_period_us`; a container started with `--cpus 2`). Python 3.13's
 //! `os.process_cpu_count()` is `len(os.sched_getaffinity(0))`: the affinity mask, never the
 //! quota. `available_parallelism()` can also fail, so it returns a `Result`.
+//!
+//! This is the book's first `unsafe` code: calls into C through `libc` (`sysconf`,
+//! `sched_getaffinity`, `sched_setaffinity`), `std::mem::zeroed` and `libc`'s `CPU_SET` helpers.
+//! The compiler cannot check those, so each `unsafe` block carries a `// SAFETY:` comment that
+//! names the rules the callee requires and why they hold (Clippy's `undocumented_unsafe_blocks`
+//! lint, on for the workspace, rejects a block without one).
 
 use std::io;
 use std::num::NonZeroUsize;
