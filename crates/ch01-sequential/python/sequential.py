@@ -4,7 +4,10 @@ Run: python3 crates/ch01-sequential/python/sequential.py
 """
 
 import os
+import statistics
 import time
+
+RUNS = 5
 
 
 # ANCHOR: cpu_bound
@@ -14,18 +17,33 @@ def cpu_bound(n):
 # ANCHOR_END: cpu_bound
 
 
+def spread(seconds):
+    return (f"{statistics.median(seconds):.2f} s "
+            f"({min(seconds):.2f}..{max(seconds):.2f})")
+
+
 # ANCHOR: main
-def main():
-    print(f"os.cpu_count() = {os.cpu_count()}")
-    numbers = [11, 23, 53, 34]
+def one_run(numbers):
+    """The tutorials' loop: each call timed, and the whole loop."""
     start = time.perf_counter()
+    calls = []
     for n in numbers:
         began = time.perf_counter()
         result = cpu_bound(n)
-        took = time.perf_counter() - began
-        print(f"cpu_bound({n}) = {result} in {took:.2f} s")
-    total = time.perf_counter() - start
-    print(f"total: {total:.2f} s for {numbers}")
+        calls.append((n, result, time.perf_counter() - began))
+    return calls, time.perf_counter() - start
+
+
+def main():
+    print(f"os.cpu_count() = {os.cpu_count()}")
+    numbers = [11, 23, 53, 34]
+    runs = [one_run(numbers) for _ in range(RUNS)]
+    for i, n in enumerate(numbers):
+        result = runs[0][0][i][1]
+        took = [calls[i][2] for calls, _ in runs]
+        print(f"cpu_bound({n}) = {result} in {spread(took)}")
+    print(f"total: {spread([total for _, total in runs])} for {numbers}")
+    print(f"(median, then min..max, of {RUNS} runs)")
 # ANCHOR_END: main
 
 

@@ -3,8 +3,18 @@
 //!
 //! They answer different questions. `os.cpu_count()` counts the CPUs the operating system has
 //! online. `available_parallelism()` estimates how many this process may actually use: on Linux
-//! it also honours the CPU affinity mask (`taskset`, `os.sched_setaffinity`) and a cgroup CPU
-//! quota (a container started with `--cpus 2`). It can also fail, so it returns a `Result`.
+//! (std's `sys/thread/unix.rs`, Rust 1.95) the smaller of the CPUs in the affinity mask
+//! (`taskset`, `os.sched_setaffinity`) and the cgroup CPU quota in whole CPUs, rounded down
+//! (cgroup v2 `cpu.max` of the process's cgroup and its parents, or v1 `cpu.cfs_quota_us /
+//! cpu.cfs_period_us`; a container started with `--cpus 2`). Python 3.13's
+//! `os.process_cpu_count()` is `len(os.sched_getaffinity(0))`: the affinity mask, never the
+//! quota. `available_parallelism()` can also fail, so it returns a `Result`.
+//!
+//! This is the book's first `unsafe` code: calls into C through `libc` (`sysconf`,
+//! `sched_getaffinity`, `sched_setaffinity`), `std::mem::zeroed` and `libc`'s `CPU_SET` helpers.
+//! The compiler cannot check those, so each `unsafe` block carries a `// SAFETY:` comment that
+//! names the rules the callee requires and why they hold (Clippy's `undocumented_unsafe_blocks`
+//! lint, on for the workspace, rejects a block without one).
 
 use std::io;
 use std::num::NonZeroUsize;

@@ -4,6 +4,10 @@
 //! * `tutorial`: the tutorials' workload (`cpu_bound` of 11, 23, 53, 34 at full size).
 //! * `contention`: one fixed range summed over `available_parallelism()` threads, five ways.
 //! * `oversubscription`: the even split with 1, 4, 16 and 64 threads per core.
+//!
+//! After each group it prints what the group got from the machine: the cores this process kept
+//! busy (CPU time over wall time), the CPU time of every other process, and the steal time
+//! (`ch02_threads::usage`). A group run next to other load, or with steal, is not to be trusted.
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -12,7 +16,8 @@ use ch02_threads::contention::{BENCH_RANGE, VARIANTS};
 use ch02_threads::gil::gil_in_a_bottle;
 use ch02_threads::scope::{cores, even_split};
 use ch02_threads::spawn::{one_thread_per_number, sequential};
-use criterion::{Criterion, criterion_group, criterion_main};
+use ch02_threads::usage::measure;
+use criterion::Criterion;
 use workloads::{Scale, TUTORIAL_NUMBERS, sum_range};
 
 // ANCHOR: tutorial
@@ -75,9 +80,29 @@ fn config() -> Criterion {
         .measurement_time(Duration::from_secs(3))
 }
 
-criterion_group! {
-    name = benches;
-    config = config();
-    targets = tutorial, contention, oversubscription
+/// A benchmark group: its name and the function that runs it.
+type Group = (&'static str, fn(&mut Criterion));
+
+// ANCHOR: main
+fn main() {
+    let mut c = config().configure_from_args();
+    let groups: [Group; 3] = [
+        ("tutorial", tutorial),
+        ("contention", contention),
+        ("oversubscription", oversubscription),
+    ];
+    for (name, group) in groups {
+        let ((), usage) = measure(|| group(&mut c)).expect("getrusage works");
+        let secs = |t: Option<Duration>| t.map_or(f64::NAN, |t| t.as_secs_f64());
+        println!(
+            "machine during `{name}`: {:.1} s, this process kept {:.2} cores busy; \
+             other processes {:.1} s of CPU; steal {:.2} s",
+            usage.wall.as_secs_f64(),
+            usage.busy_cores(),
+            secs(usage.others),
+            secs(usage.steal),
+        );
+    }
+    c.final_summary();
 }
-criterion_main!(benches);
+// ANCHOR_END: main

@@ -8,6 +8,7 @@ on four threads takes about as long as on one. Standard library only.
 """
 
 import os
+import statistics
 import sys
 import threading
 import time
@@ -49,10 +50,21 @@ def thread_pool(numbers):
 # ANCHOR_END: threads
 
 
+RUNS = 5
+
+
 def timed(f, numbers):
-    start = time.perf_counter()
-    value = f(numbers)
-    return value, time.perf_counter() - start
+    """Runs f(numbers) RUNS times; returns the value and every run's time."""
+    times = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        value = f(numbers)
+        times.append(time.perf_counter() - start)
+    return value, times
+
+
+def spread(times):
+    return f"{statistics.median(times):6.3f} s ({min(times):.3f}..{max(times):.3f})"
 
 
 def main():
@@ -61,14 +73,16 @@ def main():
     print(f"CPython {sys.version.split()[0]}, GIL {'enabled' if gil else 'disabled'}, "
           f"os.cpu_count() = {os.cpu_count()}, "
           f"switch interval {sys.getswitchinterval() * 1000:.0f} ms")
-    print(f"cpu_bound(n) = sum(range(n * {UNIT:_})) for n in {NUMBERS}\n")
+    print(f"cpu_bound(n) = sum(range(n * {UNIT:_})) for n in {NUMBERS}")
+    print(f"median (min..max) of {RUNS} runs; speedup = median of sequential / median\n")
     want, base = timed(sequential, NUMBERS)
-    print(f"{'sequential':<24} {base:7.3f} s  1.00x")
+    print(f"{'sequential':<24} {spread(base)}  1.00x")
     for name, f in [("one thread per number", one_thread_per_number),
                     ("ThreadPoolExecutor", thread_pool)]:
         got, took = timed(f, NUMBERS)
         assert got == want, (name, got, want)
-        print(f"{name:<24} {took:7.3f} s  {base / took:4.2f}x")
+        speedup = statistics.median(base) / statistics.median(took)
+        print(f"{name:<24} {spread(took)}  {speedup:4.2f}x")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,8 @@
 //! * [`contention`]: the same sum with a lock or an atomic per item, false sharing, padded
 //!   counters, and local accumulation merged once.
 //! * [`pitfalls`]: the mistakes the chapter shows, each backed by a test.
+//! * [`usage`]: wall time against CPU time (`getrusage`) and steal time (`/proc/stat`), to tell
+//!   a slow program from a machine that did not give it its cores.
 
 pub mod contention;
 pub mod gil;
@@ -18,6 +20,7 @@ pub mod pitfalls;
 pub mod scope;
 pub mod send_sync;
 pub mod spawn;
+pub mod usage;
 
 mod error;
 pub use error::ThreadsError;

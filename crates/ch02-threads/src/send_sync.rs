@@ -15,9 +15,11 @@
 //!
 #![doc = concat!("```\n", include_str!("../snippets/arc_across_threads.rs"), "```")]
 //!
-//! In Python every object can be shared between threads, and the GIL (or, in free-threaded
-//! builds, per-object locking) keeps reference counts right at run time. Rust makes the same
-//! question a type check: a data race on a reference count is a compile error, not a crash.
+//! In Python every object can be shared between threads, and reference counts are kept right at
+//! run time: by the GIL, or, in the free-threaded builds of 3.13 and later (PEP 703), by biased
+//! reference counting (the thread that owns an object updates its count with plain instructions,
+//! every other thread with atomic ones). Rust makes the same question a type check: a data race
+//! on a reference count is a compile error, not a crash.
 
 #[cfg(test)]
 mod tests {
