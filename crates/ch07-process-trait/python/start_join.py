@@ -1,0 +1,65 @@
+"""What MyProcess(...).start(); join() costs in CPython, under the fork and spawn start
+methods. The child runs the tutorial's two steps with their output sent to /dev/null.
+Prints a Markdown table: median of repeated runs, with the spread (min..max).
+
+Run: python3 crates/ch07-process-trait/python/start_join.py
+"""
+import multiprocessing as mp
+import os
+import platform
+import statistics
+import sys
+import time
+
+RUNS = 30
+
+
+class MyProcess(mp.Process):
+    def __init__(self, value):
+        super().__init__()
+        self.value = value
+
+    def step_1(self):
+        return self.value + 1
+
+    def step_2(self):
+        return self.value + 2
+
+    def run(self):
+        self.step_1()
+        self.step_2()
+
+
+def per_start_join(method):
+    mp.set_start_method(method, force=True)
+    warm_up = MyProcess(2)  # warm-up (and import costs) outside the measurement
+    warm_up.start()
+    warm_up.join()
+    times = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        p = MyProcess(2)
+        p.start()
+        p.join()
+        times.append(time.perf_counter() - start)
+        assert p.exitcode == 0
+    return times
+
+
+def ms(seconds):
+    return f"{seconds * 1000:.2f} ms"
+
+
+def main():
+    print(f"CPython {platform.python_version()} on {sys.platform}, {os.cpu_count()} cores, "
+          f"{RUNS} runs each:")
+    print("| start method | MyProcess(2).start(); join(): median | min..max |")
+    print("|---|---:|---|")
+    for method in ("fork", "spawn"):
+        times = per_start_join(method)
+        print(f"| {method} | {ms(statistics.median(times))} | "
+              f"{ms(min(times))}..{ms(max(times))} |")
+
+
+if __name__ == "__main__":
+    main()
