@@ -1,0 +1,78 @@
+//! Spec for exercise 2: the programs in `tests/ui/` must not compile, and the ones below must
+//! run. These tests start programs with `std::process::Command` (no `fork` of the test
+//! process), so they use the usual test harness.
+
+use ch07_ex02_typestate::Proc;
+
+/// Each file in `tests/ui/` calls a method in a state that must not have it. `trybuild`
+/// compiles each one; it must fail with the error in the `.stderr` file beside it.
+#[test]
+fn wrong_orders_do_not_compile() {
+    // Relative to the crate being tested. The solution's `tests/ui` is a symbolic link to this
+    // folder, so the files and the paths in the errors are the same for both.
+    trybuild::TestCases::new().compile_fail("tests/ui/*.rs");
+}
+
+fn exitcode_of(program: &str, args: &[&str]) -> i32 {
+    Proc::new(program, args)
+        .start()
+        .expect("start")
+        .join()
+        .expect("join")
+        .exitcode()
+}
+
+#[test]
+fn a_normal_exit_is_its_code() {
+    assert_eq!(exitcode_of("true", &[]), 0);
+    assert_eq!(exitcode_of("sh", &["-c", "exit 3"]), 3);
+    assert_eq!(exitcode_of("sh", &["-c", "exit 255"]), 255);
+}
+
+#[test]
+fn a_signal_is_minus_its_number() {
+    assert_eq!(
+        exitcode_of("sh", &["-c", "kill -TERM $$"]),
+        -15,
+        "CPython: -N for signal N (SIGTERM is 15)"
+    );
+    assert_eq!(exitcode_of("sh", &["-c", "kill -KILL $$"]), -9);
+}
+
+#[test]
+fn terminate_and_kill_send_sigterm_and_sigkill() {
+    let running = Proc::new("sleep", &["30"]).start().unwrap();
+    running.terminate().unwrap();
+    assert_eq!(
+        running.join().unwrap().exitcode(),
+        -15,
+        "terminate sends SIGTERM"
+    );
+    let mut running = Proc::new("sleep", &["30"]).start().unwrap();
+    running.kill().unwrap();
+    assert_eq!(running.join().unwrap().exitcode(), -9, "kill sends SIGKILL");
+}
+
+#[test]
+fn pid_is_the_childs() {
+    let running = Proc::new("sh", &["-c", "echo $$; exec sleep 30"])
+        .start()
+        .unwrap();
+    let pid = running.pid();
+    assert_ne!(pid, std::process::id(), "pid is the child's, not ours");
+    assert!(
+        std::path::Path::new(&format!("/proc/{pid}")).exists() || !cfg!(target_os = "linux"),
+        "a running child's pid names a live process"
+    );
+    running.terminate().unwrap();
+    assert_eq!(running.join().unwrap().exitcode(), -15);
+}
+
+#[test]
+fn a_missing_program_is_an_error_not_a_panic() {
+    let got = std::panic::catch_unwind(|| Proc::new("/no/such/program", &[]).start().is_err());
+    assert!(
+        matches!(got, Ok(true)),
+        "start must return the io::Error (NotFound), not panic"
+    );
+}
