@@ -69,6 +69,19 @@ fn pid_is_the_childs() {
 }
 
 #[test]
+fn a_dropped_running_process_is_killed_and_reaped() {
+    let running = Proc::new("sleep", &["30"]).start().unwrap();
+    let proc_dir = format!("/proc/{}", running.pid());
+    drop(running);
+    if cfg!(target_os = "linux") {
+        assert!(
+            !std::path::Path::new(&proc_dir).exists(),
+            "no process, not even a zombie, after the handle is dropped"
+        );
+    }
+}
+
+#[test]
 fn a_missing_program_is_an_error_not_a_panic() {
     let got = std::panic::catch_unwind(|| Proc::new("/no/such/program", &[]).start().is_err());
     assert!(
