@@ -2,7 +2,10 @@
 //! run. These tests start programs with `std::process::Command` (no `fork` of the test
 //! process), so they use the usual test harness.
 
-use ch07_ex02_typestate::Proc;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use ch07_ex02_typestate::{Proc, Running};
 
 /// Each file in `tests/ui/` calls a method in a state that must not have it. `trybuild`
 /// compiles each one; it must fail with the error in the `.stderr` file beside it.
@@ -39,38 +42,54 @@ fn a_signal_is_minus_its_number() {
     assert_eq!(exitcode_of("sh", &["-c", "kill -KILL $$"]), -9);
 }
 
+/// Joins `running` on a helper thread: a child that a signal should have ended but did not
+/// fails the test after a few seconds, naming the likely mistake, instead of hanging.
+fn exitcode_after(running: Proc<Running>, what: &str) -> i32 {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || tx.send(running.join().map(|f| f.exitcode())));
+    match rx.recv_timeout(Duration::from_secs(5)) {
+        Ok(joined) => joined.expect("join"),
+        Err(_) => panic!("`sleep 10` still runs 5 s after {what}: was the signal sent to its pid?"),
+    }
+}
+
 #[test]
 fn terminate_and_kill_send_sigterm_and_sigkill() {
-    let running = Proc::new("sleep", &["30"]).start().unwrap();
+    let running = Proc::new("sleep", &["10"]).start().unwrap();
     running.terminate().unwrap();
     assert_eq!(
-        running.join().unwrap().exitcode(),
+        exitcode_after(running, "terminate()"),
         -15,
         "terminate sends SIGTERM"
     );
-    let mut running = Proc::new("sleep", &["30"]).start().unwrap();
+    let mut running = Proc::new("sleep", &["10"]).start().unwrap();
     running.kill().unwrap();
-    assert_eq!(running.join().unwrap().exitcode(), -9, "kill sends SIGKILL");
+    assert_eq!(exitcode_after(running, "kill()"), -9, "kill sends SIGKILL");
 }
 
 #[test]
 fn pid_is_the_childs() {
-    let running = Proc::new("sh", &["-c", "echo $$; exec sleep 30"])
-        .start()
-        .unwrap();
+    let running = Proc::new("sleep", &["10"]).start().unwrap();
     let pid = running.pid();
     assert_ne!(pid, std::process::id(), "pid is the child's, not ours");
-    assert!(
-        std::path::Path::new(&format!("/proc/{pid}")).exists() || !cfg!(target_os = "linux"),
-        "a running child's pid names a live process"
-    );
+    if cfg!(target_os = "linux") {
+        // /proc/<pid>/stat: "pid (comm) state ppid ..."
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let after_comm = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+        let ppid = after_comm.split_whitespace().nth(1);
+        assert_eq!(
+            (stat.contains("(sleep)"), ppid),
+            (true, Some(std::process::id().to_string().as_str())),
+            "pid {pid} must be the `sleep` this test started, a child of this process"
+        );
+    }
     running.terminate().unwrap();
-    assert_eq!(running.join().unwrap().exitcode(), -15);
+    assert_eq!(exitcode_after(running, "terminate()"), -15);
 }
 
 #[test]
 fn a_dropped_running_process_is_killed_and_reaped() {
-    let running = Proc::new("sleep", &["30"]).start().unwrap();
+    let running = Proc::new("sleep", &["10"]).start().unwrap();
     let proc_dir = format!("/proc/{}", running.pid());
     drop(running);
     if cfg!(target_os = "linux") {

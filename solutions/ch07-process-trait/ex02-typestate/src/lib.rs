@@ -71,7 +71,7 @@ impl Proc<Running> {
 
     /// Sends `SIGTERM`, like `Process.terminate()`.
     pub fn terminate(&self) -> io::Result<()> {
-        let pid = Pid::from_raw(self.pid() as i32);
+        let pid = Pid::from_raw(self.child().id() as i32);
         kill(pid, Signal::SIGTERM).map_err(io::Error::from)
     }
 
