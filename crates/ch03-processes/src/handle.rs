@@ -25,8 +25,7 @@ use nix::unistd::{ForkResult, Pid, fork};
 
 use crate::error::{EXIT_PANIC, EXIT_WRITE_FAILED, ProcessError, outcome};
 use crate::frame::{Report, panic_message, read_report, write_report};
-use crate::sys::{exit_now, pipe, wait_for};
-use crate::threads::ensure_single_threaded;
+use crate::sys::{ensure_single_threaded, exit_now, pipe, wait_for};
 use crate::wire::Wire;
 
 // ANCHOR: handle

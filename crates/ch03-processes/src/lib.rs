@@ -9,8 +9,9 @@
 //! * [`reexec`]: the "spawn" start method: run the current program again with
 //!   [`std::process::Command`], arguments in over stdin, result out over stdout.
 //! * [`wire`] and [`frame`]: values as bytes, and length-framed messages on pipes.
-//! * [`threads`]: counting threads, and why a lock held by another thread stays locked forever
-//!   in a forked child.
+//! * [`threads`]: why a lock held by another thread stays locked forever in a forked child.
+//! * [`sys`]: the system helpers under all of it: a close-on-exec [`pipe`], waiting for a
+//!   child, `_exit`, and counting this process's threads (what `spawn` checks before forking).
 //! * [`tutorial`]: the tutorials' program (one process per number) and their two mistakes.
 //!
 //! `fork` exists only on Unix. On other targets the crate compiles with [`wire`], [`frame`],

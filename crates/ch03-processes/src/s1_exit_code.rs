@@ -9,8 +9,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use nix::unistd::{ForkResult, fork};
 
 use crate::error::{EXIT_PANIC, Exit, ProcessError};
-use crate::sys::{exit_now, wait_for};
-use crate::threads::ensure_single_threaded;
+use crate::sys::{ensure_single_threaded, exit_now, wait_for};
 
 // ANCHOR: exit_code
 /// Runs `f` in a forked child; returns the child's exit code, which is `f()` cut to 8 bits.

@@ -12,8 +12,7 @@ use nix::unistd::{ForkResult, fork};
 
 use crate::error::{EXIT_PANIC, EXIT_WRITE_FAILED, ProcessError, outcome};
 use crate::frame::Report;
-use crate::sys::{exit_now, pipe, wait_for};
-use crate::threads::ensure_single_threaded;
+use crate::sys::{ensure_single_threaded, exit_now, pipe, wait_for};
 use crate::wire::Wire;
 
 // ANCHOR: pipe
