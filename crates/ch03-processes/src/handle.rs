@@ -25,7 +25,7 @@ use nix::unistd::{ForkResult, Pid, fork};
 
 use crate::error::{EXIT_PANIC, EXIT_WRITE_FAILED, ProcessError, outcome};
 use crate::frame::{Report, panic_message, read_report, write_report};
-use crate::sys::{ensure_single_threaded, exit_now, pipe, wait_for};
+use crate::sys::{ensure_single_threaded, exit_now, flush_stdio, pipe, wait_for};
 use crate::wire::Wire;
 
 // ANCHOR: handle
@@ -69,6 +69,7 @@ pub unsafe fn spawn_unchecked<T: Wire, F: FnOnce() -> T>(
     f: F,
 ) -> Result<ProcessHandle<T>, ProcessError> {
     let (reader, writer) = pipe()?;
+    flush_stdio(); // else text printed before the fork is in the child's buffer too
     // SAFETY: the caller upholds this function's contract (see `# Safety`); the child runs `f`
     // and leaves through `_exit` in `child_main`, never returning into the caller's code.
     match unsafe { fork() }? {

@@ -3,6 +3,7 @@
 //! every fork).
 
 use std::fs::File;
+use std::io::Write;
 use std::os::fd::AsFd;
 use std::time::{Duration, Instant};
 
@@ -115,6 +116,20 @@ pub fn wait_for(pid: Pid) -> Result<Exit, ProcessError> {
             Err(e) => return Err(e.into()),
         }
     }
+}
+
+/// Writes out what `print!` and `eprint!` still hold, before a fork.
+///
+/// Rust's stdout keeps what follows the last newline in a buffer, and a fork copies that
+/// buffer into the child. A child that prints would write the parent's pending text too, and
+/// the parent writes it again when it flushes. CPython's `multiprocessing` flushes
+/// `sys.stdout` and `sys.stderr` before it forks, for the same reason. (Rust's stderr has no
+/// buffer; flushing it costs nothing. A `BufWriter` of the program's own is out of reach:
+/// flush it before forking.) Errors are ignored, as CPython ignores them: a closed stdout
+/// must not stop a fork.
+pub fn flush_stdio() {
+    let _ = std::io::stdout().flush();
+    let _ = std::io::stderr().flush();
 }
 
 /// Ends the calling process at once with `code`.

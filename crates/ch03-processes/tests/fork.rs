@@ -330,6 +330,35 @@ mod unix {
         }
     }
 
+    /// `print!` without a newline stays in this process's stdout buffer. A fork copies the
+    /// buffer: unless `spawn` flushes first, a child that prints writes the parent's text too,
+    /// and the parent writes it again later. CPython's `multiprocessing` flushes before a fork.
+    fn text_printed_before_a_fork_appears_once() {
+        let (mut captured, into_pipe) = ch03_processes::pipe().unwrap();
+        std::io::stdout().flush().unwrap();
+        let real_stdout = nix::unistd::dup(std::io::stdout()).unwrap();
+        nix::unistd::dup2_stdout(&into_pipe).unwrap();
+        print!("printed once;");
+        let joined = spawn(|| {
+            println!(" the child's line");
+            1u64
+        })
+        .unwrap()
+        .join();
+        std::io::stdout().flush().unwrap();
+        nix::unistd::dup2_stdout(&real_stdout).unwrap();
+        drop(into_pipe);
+        let mut text = String::new();
+        captured.read_to_string(&mut text).unwrap();
+        assert_eq!(joined.unwrap(), 1);
+        assert_eq!(
+            text.matches("printed once;").count(),
+            1,
+            "the parent's unflushed text went into the child too: {text:?}"
+        );
+        assert_eq!(text.matches("the child's line").count(), 1, "{text:?}");
+    }
+
     pub fn tests() -> Vec<Test> {
         vec![
             case!(exit_code_is_cut_to_eight_bits),
@@ -343,6 +372,7 @@ mod unix {
             case!(a_dropped_handle_kills_and_reaps_its_child),
             case!(spawn_refuses_to_fork_a_threaded_process),
             case!(a_thread_just_joined_does_not_make_spawn_refuse),
+            case!(text_printed_before_a_fork_appears_once),
             case!(one_process_per_number_gives_the_sequential_results),
             case!(start_all_then_join_all_runs_every_child_at_once),
             case!(start_then_join_inside_the_loop_runs_one_at_a_time),
