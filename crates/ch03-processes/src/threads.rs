@@ -58,7 +58,10 @@ pub fn lock_across_fork() -> Result<LockAcrossFork, ProcessError> {
     let (mut go_reader, mut go_writer) = pipe()?;
     // SAFETY: another thread holds `SHARED`, on purpose. The child never blocks on it: it
     // waits on a pipe (with a time limit), then only calls `try_lock`, counts its threads and
-    // reports. It takes no other lock the holder thread could hold.
+    // reports. It takes no other lock the holder thread could hold (no printing, no
+    // environment, no panic). It allocates (reading /proc, encoding the result): point 2 of
+    // `spawn_unchecked`'s contract, true with glibc, macOS and musl from 1.2.2, whose
+    // `malloc` resets its locks in the child (the crate sets no `#[global_allocator]`).
     let child = unsafe {
         spawn_unchecked(move || {
             let mut go = [0u8; 1];
