@@ -13,6 +13,7 @@ use std::process::ExitCode;
 #[cfg(unix)]
 mod unix {
     use super::*;
+    use ch03_processes::fork_cost::{Pages, Resident, child_private_dirty_kib};
     use ch03_processes::reexec::{self, Registry};
     use ch03_processes::s1_exit_code::exit_code_of;
     use ch03_processes::s2_pipe::run_in_child;
@@ -359,6 +360,27 @@ mod unix {
         assert_eq!(text.matches("the child's line").count(), 1, "{text:?}");
     }
 
+    /// Copy-on-write, measured in memory: a child that reads 64 MiB of its parent's pages
+    /// makes none of them its own; one that writes 32 MiB of them copies exactly those pages.
+    fn a_child_copies_the_pages_it_writes_not_those_it_reads() {
+        let mut region = Resident::new(64 << 20, Pages::Small).unwrap();
+        let idle = child_private_dirty_kib(|| ()).unwrap();
+        let reader = child_private_dirty_kib(|| {
+            std::hint::black_box(region.read_pages());
+        })
+        .unwrap();
+        let writer = child_private_dirty_kib(|| region.write_pages(32 << 20)).unwrap();
+        let (read_kib, written_kib) = (reader.saturating_sub(idle), writer.saturating_sub(idle));
+        assert!(
+            read_kib < 1024,
+            "reading made {read_kib} KiB private: reads must not copy"
+        );
+        assert!(
+            (32 * 1024..33 * 1024).contains(&written_kib),
+            "writing 32 MiB made {written_kib} KiB private: expected each written page copied once"
+        );
+    }
+
     pub fn tests() -> Vec<Test> {
         vec![
             case!(exit_code_is_cut_to_eight_bits),
@@ -373,6 +395,7 @@ mod unix {
             case!(spawn_refuses_to_fork_a_threaded_process),
             case!(a_thread_just_joined_does_not_make_spawn_refuse),
             case!(text_printed_before_a_fork_appears_once),
+            case!(a_child_copies_the_pages_it_writes_not_those_it_reads),
             case!(one_process_per_number_gives_the_sequential_results),
             case!(start_all_then_join_all_runs_every_child_at_once),
             case!(start_then_join_inside_the_loop_runs_one_at_a_time),
