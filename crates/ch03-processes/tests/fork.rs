@@ -13,7 +13,6 @@ use std::process::ExitCode;
 #[cfg(unix)]
 mod unix {
     use super::*;
-    use ch03_processes::fork_cost::{Pages, Resident, child_private_dirty_kib};
     use ch03_processes::reexec::{self, Registry};
     use ch03_processes::s1_exit_code::exit_code_of;
     use ch03_processes::s2_pipe::run_in_child;
@@ -360,9 +359,11 @@ mod unix {
         assert_eq!(text.matches("the child's line").count(), 1, "{text:?}");
     }
 
-    /// Copy-on-write, measured in memory: a child that reads 64 MiB of its parent's pages
+    /// Copy-on-write, measured in memory (Linux: it reads `/proc/self/smaps_rollup`): a child that reads 64 MiB of its parent's pages
     /// makes none of them its own; one that writes 32 MiB of them copies exactly those pages.
+    #[cfg(target_os = "linux")]
     fn a_child_copies_the_pages_it_writes_not_those_it_reads() {
+        use ch03_processes::fork_cost::{Pages, Resident, child_private_dirty_kib};
         let mut region = Resident::new(64 << 20, Pages::Small).unwrap();
         let idle = child_private_dirty_kib(|| ()).unwrap();
         let reader = child_private_dirty_kib(|| {
@@ -395,6 +396,7 @@ mod unix {
             case!(spawn_refuses_to_fork_a_threaded_process),
             case!(a_thread_just_joined_does_not_make_spawn_refuse),
             case!(text_printed_before_a_fork_appears_once),
+            #[cfg(target_os = "linux")]
             case!(a_child_copies_the_pages_it_writes_not_those_it_reads),
             case!(one_process_per_number_gives_the_sequential_results),
             case!(start_all_then_join_all_runs_every_child_at_once),
