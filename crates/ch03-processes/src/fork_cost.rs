@@ -2,7 +2,7 @@
 //!
 //! `fork` does not copy the parent's memory. It copies the parent's page tables, one entry per
 //! resident page, and marks every private page read-only in both processes; the first write to
-//! a page, by either of them, copies that one page. So a fork costs time in proportion to the
+//! a page that both still map, by either of them, copies that one page. So a fork costs time in proportion to the
 //! pages the parent has mapped, and the child costs memory in proportion to the pages it writes.
 //!
 //! * [`Resident`]: memory the process really holds (every page written once), of small pages
