@@ -5,6 +5,8 @@
 //! * [`InFlight`]: the largest number of tasks that were ever inside at once.
 //! * [`Gate`]: a test-controlled door that orders tasks without sleeping.
 //! * [`children`] / [`zombies`]: the calling process's children, from `/proc` (Linux).
+//! * [`threads`]: how many threads the calling process runs, from `/proc` (Linux).
+//! * [`fork`] (feature `fork`, Unix): the harness for tests that fork.
 //!
 //! Time limits here are generous ([`PATIENCE`]): they only turn a hang into a failure on a
 //! shared, noisy two-core machine; nothing asserts that work was fast.
@@ -13,6 +15,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
+
+#[cfg(all(unix, feature = "fork"))]
+pub mod fork;
 
 /// How long a spec waits for something that should happen at once before calling it a hang.
 pub const PATIENCE: Duration = Duration::from_secs(20);
@@ -274,6 +279,16 @@ pub fn zombies() -> Vec<i32> {
         .collect()
 }
 
+/// How many threads the calling process runs now (Linux only: elsewhere `None`).
+///
+/// A thread exists as soon as `std::thread::spawn` returns, and until it ends: counting them
+/// shows how many workers a pool started without waiting for any of them to run.
+pub fn threads() -> Option<usize> {
+    std::fs::read_dir("/proc/self/task")
+        .ok()
+        .map(|tasks| tasks.count())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -342,6 +357,17 @@ mod tests {
         watchdog(Duration::from_millis(20), || {
             std::thread::sleep(Duration::from_secs(60))
         });
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn threads_counts_a_new_thread_at_once() {
+        let (tx, rx) = mpsc::channel::<()>();
+        let before = threads().unwrap();
+        let other = std::thread::spawn(move || rx.recv());
+        assert!(threads().unwrap() > before);
+        drop(tx);
+        let _ = other.join();
     }
 
     #[cfg(target_os = "linux")]

@@ -1,11 +1,9 @@
 //! Spec for exercise 1. Each test runs in a single-threaded process of its own, with a time
-//! limit, and fails if it leaves a child process behind (see ../../spec_runner.rs).
-
-#[macro_use]
-#[path = "../../spec_runner.rs"]
-mod spec_runner;
+//! limit, and fails if it leaves a child process behind (see `support::fork`).
 
 use std::process::ExitCode;
+
+use support::case;
 
 use ch03_ex01_run_in_child::run_in_child;
 
@@ -65,7 +63,7 @@ fn a_child_that_dies_before_writing_is_an_error() {
 }
 
 fn main() -> ExitCode {
-    spec_runner::run(&[
+    support::fork::run(&[
         case!(returns_the_value_computed_in_the_child),
         case!(all_64_bits_come_back),
         case!(f_runs_in_another_process),

@@ -1,11 +1,9 @@
 //! Spec for exercise 3. Each test runs in a single-threaded process of its own, with a time
-//! limit, and fails if it leaves a child process behind (see ../../spec_runner.rs).
-
-#[macro_use]
-#[path = "../../spec_runner.rs"]
-mod spec_runner;
+//! limit, and fails if it leaves a child process behind (see `support::fork`).
 
 use std::process::ExitCode;
+
+use support::case;
 
 use ch03_ex03_exit_status::{ChildError, run_checked};
 use nix::sys::signal::{Signal, raise};
@@ -61,7 +59,7 @@ fn exiting_without_a_result_is_not_a_value() {
 }
 
 fn main() -> ExitCode {
-    spec_runner::run(&[
+    support::fork::run(&[
         case!(a_normal_exit_gives_the_value),
         case!(a_panic_is_reported_as_a_panic),
         case!(a_child_killed_by_a_signal_names_it),
