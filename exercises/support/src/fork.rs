@@ -130,6 +130,7 @@ impl Runner {
         }
         let shared = state();
         shared[STRAY].store(0, Ordering::SeqCst);
+        shared[STRAY_PANICKED].store(0, Ordering::SeqCst);
         let output = if capture {
             Some(nix::unistd::pipe().map_err(|e| format!("cannot make a pipe: {e}"))?)
         } else {
@@ -177,10 +178,16 @@ impl Runner {
     fn verdict(self, test: Test, end: End, stray: usize, watch: Watch) -> Result<(), Failed> {
         let mut why = Vec::new();
         if stray != 0 {
+            let how = if state()[STRAY_PANICKED].load(Ordering::SeqCst) != 0 {
+                "panicked, and nothing caught the panic (`catch_unwind`) before it unwound out of \
+                 the child's code into the test's"
+            } else {
+                "returned into the test's code instead of ending with `_exit`"
+            };
             why.push(format!(
-                "a child process (pid {stray}) forked by the test left the test's code without \
-                 `_exit`: it returned or unwound into the test and ran the rest of it as a \
-                 copy (what it printed is below). A child must end with `_exit`, on every path."
+                "a child process (pid {stray}) forked by the test {how}: it went on to run the \
+                 rest of the test as a copy of it (what it printed is below). A child must end \
+                 with `_exit`, on every path."
             ));
         }
         match end {
@@ -272,13 +279,15 @@ static HUNG: OnceLock<&'static str> = OnceLock::new();
 
 /// Index in [`state`]: the pid of a child that left the test's code, or 0.
 const STRAY: usize = 0;
+/// Index in [`state`]: 1 if that child got there by unwinding from a panic.
+const STRAY_PANICKED: usize = 1;
 /// Index in [`state`]: the pid of the test's own process.
-const TEST_PID: usize = 1;
+const TEST_PID: usize = 2;
 
 /// The runner's counters, shared with every test process and its children.
 fn state() -> &'static [AtomicUsize] {
     static STATE: OnceLock<&'static [AtomicUsize]> = OnceLock::new();
-    STATE.get_or_init(|| shared_counters(2))
+    STATE.get_or_init(|| shared_counters(3))
 }
 
 /// The test's process: runs the body, then leaves through `_exit`.
@@ -297,6 +306,7 @@ fn in_test_process(test: Test) -> ! {
     let pid = getpid().as_raw() as usize;
     if pid != me {
         // A child the test forked got here: it left the test's code without `_exit`.
+        state()[STRAY_PANICKED].store(usize::from(!passed), Ordering::SeqCst);
         state()[STRAY].store(pid, Ordering::SeqCst);
         exit_now(1);
     }
