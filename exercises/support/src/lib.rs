@@ -5,7 +5,6 @@
 //! * [`InFlight`]: the largest number of tasks that were ever inside at once.
 //! * [`Gate`]: a test-controlled door that orders tasks without sleeping.
 //! * [`children`] / [`zombies`]: the calling process's children, from `/proc` (Linux).
-//! * [`threads`]: how many threads the calling process runs, from `/proc` (Linux).
 //! * [`fork`] (feature `fork`, Unix): the harness for tests that fork.
 //!
 //! Time limits here are generous ([`PATIENCE`]): they only turn a hang into a failure on a
@@ -279,16 +278,6 @@ pub fn zombies() -> Vec<i32> {
         .collect()
 }
 
-/// How many threads the calling process runs now (Linux only: elsewhere `None`).
-///
-/// A thread exists as soon as `std::thread::spawn` returns, and until it ends: counting them
-/// shows how many workers a pool started without waiting for any of them to run.
-pub fn threads() -> Option<usize> {
-    std::fs::read_dir("/proc/self/task")
-        .ok()
-        .map(|tasks| tasks.count())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -357,17 +346,6 @@ mod tests {
         watchdog(Duration::from_millis(20), || {
             std::thread::sleep(Duration::from_secs(60))
         });
-    }
-
-    #[cfg(target_os = "linux")]
-    #[test]
-    fn threads_counts_a_new_thread_at_once() {
-        let (tx, rx) = mpsc::channel::<()>();
-        let before = threads().unwrap();
-        let other = std::thread::spawn(move || rx.recv());
-        assert!(threads().unwrap() > before);
-        drop(tx);
-        let _ = other.join();
     }
 
     #[cfg(target_os = "linux")]
