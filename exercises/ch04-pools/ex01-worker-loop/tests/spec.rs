@@ -5,12 +5,13 @@
 use std::cell::RefCell;
 use std::collections::HashSet;
 use std::rc::Rc;
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
 use std::thread::ThreadId;
 use std::time::Duration;
 
 use ch04_ex01_worker_loop::{PoolError, StatePool};
-use support::{InFlight, Rendezvous, within_patience};
+use support::{Gate, InFlight, Rendezvous, within_patience};
 
 #[test]
 fn results_come_back_right() {
@@ -148,5 +149,39 @@ fn a_pool_of_n_runs_n_tasks_at_once() {
                 "a pool of {n} runs at most {n} tasks at once"
             );
         }
+    });
+}
+
+#[test]
+fn dropping_the_pool_waits_for_queued_tasks() {
+    within_patience(|| {
+        let gate = Arc::new(Gate::new());
+        let ran = Arc::new(AtomicUsize::new(0));
+        let pool = StatePool::new(2, |_| ()).unwrap();
+        for _ in 0..4 {
+            let (gate, ran) = (Arc::clone(&gate), Arc::clone(&ran));
+            drop(pool.apply_async(move |_: &mut ()| {
+                gate.wait_or_panic();
+                ran.fetch_add(1, Ordering::SeqCst);
+            }));
+        }
+        let (tx, rx) = mpsc::channel();
+        let seen = Arc::clone(&ran);
+        let dropper = std::thread::spawn(move || {
+            drop(pool);
+            let _ = tx.send(seen.load(Ordering::SeqCst));
+        });
+        // The tasks are held at the gate, so a drop that waits for them cannot return yet.
+        // (The wait only bounds how long we look; a correct pool never returns early.)
+        let early = rx.recv_timeout(Duration::from_millis(500)).ok();
+        gate.open();
+        let ran_when_drop_returned = early.or_else(|| rx.recv().ok());
+        dropper.join().unwrap();
+        assert_eq!(
+            ran_when_drop_returned,
+            Some(4),
+            "drop returned before the queued tasks had run: close the queue, then join every \
+             worker"
+        );
     });
 }

@@ -7,6 +7,7 @@
 use std::collections::HashSet;
 use std::process::ExitCode;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use ch04_ex03_worker_died::{TaskError, map_with_pool};
@@ -35,9 +36,14 @@ fn deadly(x: u64) -> u64 {
     }
 }
 
-/// Input 1 kills its worker; every task answers with its worker's pid.
+/// The pid of the worker `pid_or_die` killed, in memory shared with the workers.
+static DIED: OnceLock<&'static [AtomicUsize]> = OnceLock::new();
+
+/// Input 1 kills its worker (after noting its pid); every task answers with its worker's pid.
 fn pid_or_die(x: u64) -> u64 {
     if x == 1 {
+        let died = DIED.get().expect("set before the pool forks");
+        died[0].store(std::process::id() as usize, Ordering::SeqCst);
         let _ = raise(Signal::SIGKILL);
     }
     u64::from(std::process::id())
@@ -120,6 +126,7 @@ fn a_dead_worker_fails_exactly_its_task_and_names_the_signal() {
 }
 
 fn the_dead_worker_is_replaced_and_the_others_keep_serving() {
+    let killed = DIED.get_or_init(|| support::fork::shared_counters(1));
     let got = map_with_pool(2, pid_or_die, &[0, 1, 2, 3, 4, 5]).unwrap();
     assert!(
         matches!(got[1], Err(TaskError::WorkerDied { .. })),
@@ -129,6 +136,11 @@ fn the_dead_worker_is_replaced_and_the_others_keep_serving() {
         Err(TaskError::WorkerDied { pid, .. }) => u64::from(pid),
         _ => unreachable!(),
     };
+    assert_eq!(
+        died,
+        killed[0].load(Ordering::SeqCst) as u64,
+        "the error names the pid of the worker that died"
+    );
     let served: Vec<u64> = got
         .iter()
         .enumerate()
