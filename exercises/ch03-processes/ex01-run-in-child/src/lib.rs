@@ -37,15 +37,7 @@ impl From<nix::Error> for ChildError {
 }
 
 /// The message of a panic payload (`panic!` gives a `&str` or a `String`). Given.
-pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    if let Some(s) = payload.downcast_ref::<&str>() {
-        (*s).to_owned()
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "<non-string panic payload>".to_owned()
-    }
-}
+pub use support::panic_message;
 
 /// Runs `f` in a forked child and returns its `String`, or the message it panicked with.
 ///

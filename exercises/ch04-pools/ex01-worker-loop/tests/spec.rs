@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use std::collections::HashSet;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::{Arc, Mutex};
 use std::thread::ThreadId;
 use std::time::Duration;
 
@@ -165,21 +165,14 @@ fn dropping_the_pool_waits_for_queued_tasks() {
                 ran.fetch_add(1, Ordering::SeqCst);
             }));
         }
-        let (tx, rx) = mpsc::channel();
         let seen = Arc::clone(&ran);
-        let dropper = std::thread::spawn(move || {
+        let ran_when_drop_returned = support::finishes_after_gate(&gate, move || {
             drop(pool);
-            let _ = tx.send(seen.load(Ordering::SeqCst));
+            seen.load(Ordering::SeqCst)
         });
-        // The tasks are held at the gate, so a drop that waits for them cannot return yet.
-        // (The wait only bounds how long we look; a correct pool never returns early.)
-        let early = rx.recv_timeout(Duration::from_millis(500)).ok();
-        gate.open();
-        let ran_when_drop_returned = early.or_else(|| rx.recv().ok());
-        dropper.join().unwrap();
         assert_eq!(
             ran_when_drop_returned,
-            Some(4),
+            Ok(4),
             "drop returned before the queued tasks had run: close the queue, then join every \
              worker"
         );

@@ -1,9 +1,8 @@
 //! The spec of exercise 2. Gates order the tasks; nothing measures time; every test runs
 //! under a watchdog, so a hang (a `drop` that joins before closing) fails instead.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, mpsc};
-use std::time::Duration;
 
 use ch04_ex02_panics_close::{PoolError, TaskError, ThreadPool};
 use support::{Gate, within_patience};
@@ -82,21 +81,14 @@ fn dropping_the_pool_waits_for_queued_tasks() {
                 ran.fetch_add(1, Ordering::SeqCst);
             }));
         }
-        let (tx, rx) = mpsc::channel();
         let seen = Arc::clone(&ran);
-        let dropper = std::thread::spawn(move || {
+        let ran_when_drop_returned = support::finishes_after_gate(&gate, move || {
             drop(pool);
-            let _ = tx.send(seen.load(Ordering::SeqCst));
+            seen.load(Ordering::SeqCst)
         });
-        // The tasks are held at the gate, so a drop that waits for them cannot return yet.
-        // (The wait only bounds how long we look; a correct pool never returns early.)
-        let early = rx.recv_timeout(Duration::from_millis(500)).ok();
-        gate.open();
-        let ran_when_drop_returned = early.or_else(|| rx.recv().ok());
-        dropper.join().unwrap();
         assert_eq!(
             ran_when_drop_returned,
-            Some(10),
+            Ok(10),
             "drop returned before every queued task had run: close, then join every worker"
         );
     });
