@@ -152,29 +152,40 @@ fn a_pool_of_n_runs_n_tasks_at_once() {
     });
 }
 
+/// A worker state that counts, when dropped, one more worker ended.
+struct Counted(Arc<AtomicUsize>);
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
 #[test]
-fn dropping_the_pool_waits_for_queued_tasks() {
+fn dropping_the_pool_waits_for_its_workers() {
     within_patience(|| {
         let gate = Arc::new(Gate::new());
-        let ran = Arc::new(AtomicUsize::new(0));
-        let pool = StatePool::new(2, |_| ()).unwrap();
-        for _ in 0..4 {
-            let (gate, ran) = (Arc::clone(&gate), Arc::clone(&ran));
-            drop(pool.apply_async(move |_: &mut ()| {
-                gate.wait_or_panic();
-                ran.fetch_add(1, Ordering::SeqCst);
-            }));
-        }
-        let seen = Arc::clone(&ran);
-        let ran_when_drop_returned = support::finishes_after_gate(&gate, move || {
+        let ended = Arc::new(AtomicUsize::new(0));
+        let counter = Arc::clone(&ended);
+        let pool = StatePool::new(2, move |_| Counted(Arc::clone(&counter))).unwrap();
+        let held: Vec<_> = (0..2)
+            .map(|_| {
+                let gate = Arc::clone(&gate);
+                pool.apply_async(move |_: &mut Counted| gate.wait_or_panic())
+            })
+            .collect();
+        let seen = Arc::clone(&ended);
+        let ended_when_drop_returned = support::finishes_after_gate(&gate, move || {
             drop(pool);
             seen.load(Ordering::SeqCst)
         });
+        drop(held);
         assert_eq!(
-            ran_when_drop_returned,
-            Ok(4),
-            "drop returned before the queued tasks had run: close the queue, then join every \
-             worker"
+            ended_when_drop_returned,
+            Ok(2),
+            "drop returned before both workers had ended (a worker's state is dropped when it \
+             ends): the given Drop closes the queue and joins; do the workers leave their loop \
+             once the queue is closed and empty?"
         );
     });
 }
