@@ -1,11 +1,6 @@
 //! Tests that fork. They run one by one, each in a single-threaded child process of their own,
-//! under a time limit, and fail if they leave a child behind: see the runner's documentation
-//! (shared with chapter 03's exercise specs).
-
-#[cfg(unix)]
-#[macro_use]
-#[path = "../../../exercises/ch03-processes/spec_runner.rs"]
-mod spec_runner;
+//! under a time limit, and fail if they leave a child behind: see `support::fork` (the harness
+//! chapter 03's exercise specs use too).
 
 use std::io::{Read, Write};
 use std::process::ExitCode;
@@ -22,7 +17,8 @@ mod unix {
     };
     use ch03_processes::{ProcessError, spawn};
     use nix::sys::signal::Signal;
-    use spec_runner::{ProcessInFlight, ProcessRendezvous, Test};
+    use support::case;
+    use support::fork::{ProcessInFlight, ProcessRendezvous, Test};
     use workloads::{Scale, TUTORIAL_NUMBERS, cpu_bound_expected};
 
     /// The tasks this test binary serves when it is re-run as a child.
@@ -412,7 +408,7 @@ mod unix {
 #[cfg(unix)]
 fn main() -> ExitCode {
     unix::registry().serve_if_child();
-    spec_runner::run(&unix::tests())
+    support::fork::run(&unix::tests())
 }
 
 #[cfg(not(unix))]

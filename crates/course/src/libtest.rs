@@ -33,6 +33,7 @@ pub fn parse_results(stdout: &str) -> Vec<TestResult> {
         .filter_map(|line| {
             let rest = line.strip_prefix("test ")?;
             let (name, outcome) = rest.rsplit_once(" ... ")?;
+            let name = name.trim_end(); // libtest-mimic pads names to one width
             let outcome = match outcome.trim() {
                 "ok" => Outcome::Ok,
                 "FAILED" => Outcome::Failed,
@@ -61,15 +62,16 @@ pub fn parse_list(stdout: &str) -> Vec<String> {
         .collect()
 }
 
-/// The panic message of each failed test, from libtest's `---- <name> stdout ----` sections.
+/// The panic message of each failed test, from libtest's `---- <name> stdout ----` sections
+/// (libtest-mimic, behind `support::fork`, writes `---- <name> ----`).
 pub fn failure_messages(stdout: &str) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     let mut lines = stdout.lines().peekable();
     while let Some(line) = lines.next() {
-        let Some(name) = line
-            .strip_prefix("---- ")
-            .and_then(|l| l.strip_suffix(" stdout ----"))
-        else {
+        let Some(name) = line.strip_prefix("---- ").and_then(|l| {
+            l.strip_suffix(" stdout ----")
+                .or_else(|| l.strip_suffix(" ----"))
+        }) else {
             continue;
         };
         let name = name.strip_suffix(" - should panic").unwrap_or(name);

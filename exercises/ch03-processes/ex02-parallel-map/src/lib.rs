@@ -38,11 +38,6 @@ pub fn start(f: impl FnOnce() -> u64) -> io::Result<Running> {
 }
 
 impl Running {
-    /// The child's process id.
-    pub fn pid(&self) -> u32 {
-        self.pid.as_raw() as u32
-    }
-
     /// Reads the child's result and reaps it. Given: you do not change it.
     pub fn join(mut self) -> io::Result<u64> {
         let mut bytes = Vec::new();
