@@ -2,8 +2,6 @@
 //!
 //! Replace each `todo!()` by your code; `cargo test` in this folder tells you when you are done.
 
-#![allow(unused_variables, unused_imports, dead_code)]
-
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::thread;
 

@@ -1,5 +1,4 @@
 //! Exercise 1: run a function in a child process; bring back its `String`, or its panic's message.
-#![allow(unused_variables, unused_imports, unused_mut, dead_code)]
 
 use std::fs::File;
 use std::io::{self, Read, Write};

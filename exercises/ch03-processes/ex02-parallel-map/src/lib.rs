@@ -1,5 +1,4 @@
 //! Exercise 2: one child process per input, all started before any is joined.
-#![allow(unused_variables, dead_code)]
 
 use std::fs::File;
 use std::io::{self, Read, Write};

@@ -1,5 +1,4 @@
 //! Exercise 3: turn a child's wait status into a value or an error that says what happened.
-#![allow(unused_variables, dead_code)]
 
 use std::fmt;
 use std::fs::File;

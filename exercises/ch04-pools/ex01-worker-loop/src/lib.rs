@@ -4,7 +4,6 @@
 //! each worker before its first task: the place to open a connection or load a model that
 //! every task of that worker then reuses. Here the state is a value `S` that each worker owns
 //! and lends to its tasks as `&mut S`.
-#![allow(unused_variables, unused_imports, unused_mut, dead_code)]
 
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex};

@@ -1,5 +1,4 @@
 //! Exercise 2: panics, `close` and `Drop`.
-#![allow(unused_variables, dead_code, unused_imports)]
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc::{self, Receiver, Sender};

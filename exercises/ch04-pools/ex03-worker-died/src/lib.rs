@@ -1,6 +1,5 @@
 //! Exercise 3: a process pool's parent side. When a worker dies, fail exactly its task, say
 //! why, replace it, and let the other tasks complete.
-#![allow(unused_variables, unused_imports, unused_mut)]
 
 use std::fmt;
 use std::fs::File;
