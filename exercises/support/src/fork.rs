@@ -40,7 +40,6 @@ use std::time::{Duration, Instant};
 
 use libtest_mimic::{Arguments, Failed, Trial};
 use nix::errno::Errno;
-use nix::fcntl::{FcntlArg, FdFlag, fcntl};
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use nix::sys::mman::{MapFlags, ProtFlags, mmap_anonymous};
 use nix::sys::signal::{Signal, killpg};
@@ -132,13 +131,10 @@ impl Runner {
         shared[STRAY].store(0, Ordering::SeqCst);
         shared[STRAY_PANICKED].store(0, Ordering::SeqCst);
         let output = if capture {
-            Some(nix::unistd::pipe().map_err(|e| format!("cannot make a pipe: {e}"))?)
+            Some(pipe().map_err(|e| format!("cannot make a pipe: {e}"))?)
         } else {
             None
         };
-        for fd in output.iter().flat_map(|(r, w)| [r, w]) {
-            let _ = fcntl(fd, FcntlArg::F_SETFD(FdFlag::FD_CLOEXEC));
-        }
         // Nothing buffered may be copied into the child, or it would be printed twice.
         let _ = std::io::stdout().flush();
         // SAFETY: the runner never starts a thread (libtest-mimic runs the tests on the main
@@ -434,5 +430,22 @@ impl ProcessInFlight {
 impl Drop for ProcessInFlightGuard {
     fn drop(&mut self) {
         self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// A pipe whose two ends close on `exec`, as chapter 03's `ch03_processes::pipe`: a program
+/// started later never holds them. `pipe2(O_CLOEXEC)` sets the flag atomically where it exists;
+/// macOS has no `pipe2`, so there the flag is set right after creation.
+pub fn pipe() -> nix::Result<(std::os::fd::OwnedFd, std::os::fd::OwnedFd)> {
+    #[cfg(not(target_vendor = "apple"))]
+    return nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC);
+    #[cfg(target_vendor = "apple")]
+    {
+        use nix::fcntl::{FcntlArg, FdFlag, fcntl};
+        let (read, write) = nix::unistd::pipe()?;
+        for fd in [&read, &write] {
+            fcntl(fd, FcntlArg::F_SETFD(FdFlag::FD_CLOEXEC))?;
+        }
+        Ok((read, write))
     }
 }

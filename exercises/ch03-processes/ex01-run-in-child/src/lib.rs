@@ -5,7 +5,7 @@ use std::io::{self, Read, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use nix::sys::wait::{WaitStatus, waitpid};
-use nix::unistd::{ForkResult, Pid, fork, pipe};
+use nix::unistd::{ForkResult, Pid, fork};
 
 /// First byte of a report: the rest is the value `f` returned.
 pub const VALUE: u8 = b'V';
@@ -42,7 +42,8 @@ pub use support::panic_message;
 ///
 /// Call it from a single-threaded process only. Given: you write the two halves below.
 pub fn run_in_child<F: FnOnce() -> String>(f: F) -> Result<String, ChildError> {
-    let (reader, writer) = pipe()?;
+    // Both ends close on exec (chapter 03's `pipe`).
+    let (reader, writer) = support::fork::pipe()?;
     // SAFETY: the caller is single-threaded (documented above), so the child is a consistent
     // copy of it; `child_side` never returns: the child leaves through `_exit`.
     match unsafe { fork() }? {

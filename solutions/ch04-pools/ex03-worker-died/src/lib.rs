@@ -9,7 +9,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use nix::sys::signal::{Signal, kill};
 use nix::sys::wait::{WaitStatus, waitpid};
-use nix::unistd::{ForkResult, Pid, fork, pipe};
+use nix::unistd::{ForkResult, Pid, fork};
 
 /// Why a task gave no value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,8 +57,9 @@ impl Worker {
     /// would never reach end-of-file and they would never stop. Call it from a
     /// single-threaded process only.
     pub fn start(f: fn(u64) -> u64, siblings: &[Worker]) -> io::Result<Worker> {
-        let (task_reader, task_writer) = pipe()?;
-        let (result_reader, result_writer) = pipe()?;
+        // Both ends of both pipes close on exec (chapter 03's `pipe`).
+        let (task_reader, task_writer) = support::fork::pipe()?;
+        let (result_reader, result_writer) = support::fork::pipe()?;
         // SAFETY: the caller is single-threaded (documented above), so the child is a
         // consistent copy of it; `serve` never returns: the child leaves through `_exit`.
         match unsafe { fork() }? {
