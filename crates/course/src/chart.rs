@@ -212,6 +212,7 @@ mod tests {
                     variant: (*v).into(),
                     function: Some((*v).into()),
                     median_ns: *ns,
+                    spread_ns: None,
                 })
                 .collect(),
             baseline,

@@ -73,6 +73,12 @@ pub enum Command {
     /// Run a chapter's criterion benches (every chapter's if none is named) and write its results
     /// into the book: book/bench/<chapter>.md (tables), .svg (chart) and .txt (numbers by anchor).
     ///
+    /// Before and after the run it times a fixed calibration workload (the same CPU work on every
+    /// core, built with --release) and reads the steal time from /proc/stat; the report's header
+    /// shows both. A run whose calibrations differ by more than 5% writes no report (unless
+    /// --force): something else used the machine. Each median is printed with its spread (the
+    /// fastest..slowest of criterion's samples).
+    ///
     /// Criterion writes to target/criterion/<chapter>, which is emptied first. The speedup column
     /// divides each group's baseline median (the function `sequential`, or the one named under
     /// [package.metadata.course.baselines] in the chapter's Cargo.toml) by each variant's median.
@@ -87,6 +93,10 @@ pub enum Command {
         /// target/criterion/<chapter> (after a change to the report format, say).
         #[arg(long)]
         report_only: bool,
+        /// Write the report even if the calibration before and after the run differ by more
+        /// than 5% (the report is then marked as a disturbed run).
+        #[arg(long)]
+        force: bool,
     },
     /// Check every exercise (or one chapter's): each spec test must fail on the starter
     /// (exercises/) and pass on the solution (solutions/), test by test.
@@ -141,13 +151,14 @@ pub fn run(cli: Cli) -> Result<()> {
             chapter,
             quick,
             report_only,
+            force,
         } => {
             let mode = match (quick, report_only) {
                 (_, true) => bench::Mode::ReportOnly,
                 (true, false) => bench::Mode::Quick,
                 (false, false) => bench::Mode::Full,
             };
-            bench::run(&project, chapter.as_deref(), mode)
+            bench::run(&project, chapter.as_deref(), mode, force)
         }
         Command::Serve { port, open } => crate::serve::run(&project, port, open),
         Command::Capture {

@@ -5,6 +5,7 @@
 
 pub mod bench;
 pub mod book;
+pub mod calibration;
 pub mod capture;
 pub mod chart;
 pub mod check;

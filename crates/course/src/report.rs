@@ -1,6 +1,7 @@
 //! Criterion results → the book's tables (`book/bench/<chapter>.md`) and numbers
 //! (`book/bench/<chapter>.txt`).
 
+use crate::calibration::RunNote;
 use anyhow::{Context, Result};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -19,6 +20,9 @@ pub struct Measurement {
     pub function: Option<String>,
     /// Median of the samples, in nanoseconds.
     pub median_ns: f64,
+    /// The fastest and slowest sample (time per iteration, from criterion's `sample.json`), in
+    /// nanoseconds; `None` if criterion kept no samples.
+    pub spread_ns: Option<(f64, f64)>,
 }
 
 /// The results of one group, variants in a meaningful order.
@@ -66,6 +70,42 @@ struct Estimate {
     point_estimate: f64,
 }
 
+/// Criterion's `sample.json`: per sample, the iterations run and the total time they took.
+#[derive(Deserialize)]
+struct SampleJson {
+    iters: Vec<f64>,
+    times: Vec<f64>,
+}
+
+/// Min and max time per iteration over criterion's samples, from `sample.json` beside `file`.
+fn read_spread(file: &Path) -> Result<Option<(f64, f64)>> {
+    let path = file.with_file_name("sample.json");
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let text = fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let sample: SampleJson = serde_json::from_str(&text)
+        .with_context(|| format!("parsing criterion's {}", path.display()))?;
+    let per_iter = sample
+        .times
+        .iter()
+        .zip(&sample.iters)
+        .filter(|(_, i)| **i > 0.0)
+        .map(|(t, i)| t / i);
+    Ok(per_iter.fold(None, |acc, v| match acc {
+        None => Some((v, v)),
+        Some((lo, hi)) => Some((f64::min(lo, v), f64::max(hi, v))),
+    }))
+}
+
+/// `24.9 ms..26.1 ms`, or `-` when there are no samples.
+pub fn format_spread(spread: Option<(f64, f64)>) -> String {
+    match spread {
+        Some((lo, hi)) => format!("{}..{}", format_duration(lo), format_duration(hi)),
+        None => "-".to_string(),
+    }
+}
+
 fn find_benchmark_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     let entries = fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?;
     for entry in entries {
@@ -108,6 +148,7 @@ pub fn read_criterion_dir(dir: &Path) -> Result<Vec<Measurement>> {
             (None, Some(v)) => v.clone(),
             (None, None) => id.group_id.clone(),
         };
+        let spread_ns = read_spread(&file)?;
         let mtime = fs::metadata(&file)
             .and_then(|m| m.modified())
             .unwrap_or(SystemTime::UNIX_EPOCH);
@@ -119,6 +160,7 @@ pub fn read_criterion_dir(dir: &Path) -> Result<Vec<Measurement>> {
                 variant,
                 function: id.function_id,
                 median_ns: est.median.point_estimate,
+                spread_ns,
             },
         ));
     }
@@ -221,7 +263,12 @@ pub fn format_speedup(ratio: f64) -> String {
 }
 
 /// The Markdown table file, meant to be included into a chapter's `measure.md`.
-pub fn render_markdown(groups: &[Group], machine: &Machine, command: &str) -> String {
+pub fn render_markdown(
+    groups: &[Group],
+    machine: &Machine,
+    command: &str,
+    run: &RunNote,
+) -> String {
     let mut md = String::new();
     let _ = writeln!(
         md,
@@ -230,40 +277,41 @@ pub fn render_markdown(groups: &[Group], machine: &Machine, command: &str) -> St
     let _ = writeln!(
         md,
         "*Measured on {} ({} logical cores), {}, on {}, with `{command}`. \
-         Each time is criterion's median; speedup = baseline median / variant median.*",
+         Each time is criterion's median; the spread is the fastest..slowest of its samples; \
+         speedup = baseline median / variant median.*\n",
         machine.cpu, machine.cores, machine.rustc, machine.date
     );
+    md.push_str(&run.markdown());
     for g in groups {
         let _ = writeln!(md, "\n### {}\n", g.name);
-        match g.baseline {
-            Some(_) => {
-                let _ = writeln!(md, "| variant | median | speedup |\n|---|---:|---:|");
-                for (i, r) in g.rows.iter().enumerate() {
-                    let speedup = g.speedup(i).map(format_speedup).unwrap_or_default();
-                    let mark = if Some(i) == g.baseline {
-                        " (baseline)"
-                    } else {
-                        ""
-                    };
-                    let _ = writeln!(
-                        md,
-                        "| {} | {} | {speedup}{mark} |",
-                        escape_cell(&r.variant),
-                        format_duration(r.median_ns)
-                    );
-                }
+        let with_speedup = g.baseline.is_some();
+        let _ = writeln!(
+            md,
+            "{}",
+            if with_speedup {
+                "| variant | median | spread | speedup |\n|---|---:|---:|---:|"
+            } else {
+                "| variant | median | spread |\n|---|---:|---:|"
             }
-            None => {
-                let _ = writeln!(md, "| variant | median |\n|---|---:|");
-                for r in &g.rows {
-                    let _ = writeln!(
-                        md,
-                        "| {} | {} |",
-                        escape_cell(&r.variant),
-                        format_duration(r.median_ns)
-                    );
-                }
+        );
+        for (i, r) in g.rows.iter().enumerate() {
+            let _ = write!(
+                md,
+                "| {} | {} | {} |",
+                escape_cell(&r.variant),
+                format_duration(r.median_ns),
+                format_spread(r.spread_ns)
+            );
+            if with_speedup {
+                let speedup = g.speedup(i).map(format_speedup).unwrap_or_default();
+                let mark = if Some(i) == g.baseline {
+                    " (baseline)"
+                } else {
+                    ""
+                };
+                let _ = write!(md, " {speedup}{mark} |");
             }
+            md.push('\n');
         }
     }
     md
@@ -278,10 +326,13 @@ fn anchor(out: &mut String, name: &str, value: &str) {
 }
 
 /// The numbers file: one mdBook anchor per group/variant/metric, for prose to include.
-pub fn render_numbers(groups: &[Group], machine: &Machine) -> String {
+pub fn render_numbers(groups: &[Group], machine: &Machine, run: &RunNote) -> String {
     let mut out = String::new();
     anchor(&mut out, "machine_cpu", &machine.cpu);
     anchor(&mut out, "machine_cores", &machine.cores.to_string());
+    for (name, value) in run.anchors() {
+        anchor(&mut out, name, &value);
+    }
     for g in groups {
         let group = slugify(&g.name);
         for (i, r) in g.rows.iter().enumerate() {
@@ -290,6 +341,11 @@ pub fn render_numbers(groups: &[Group], machine: &Machine) -> String {
                 &mut out,
                 &format!("{group}_{variant}_median"),
                 &format_duration(r.median_ns),
+            );
+            anchor(
+                &mut out,
+                &format!("{group}_{variant}_spread"),
+                &format_spread(r.spread_ns),
             );
             if let Some(s) = g.speedup(i) {
                 anchor(
@@ -335,6 +391,7 @@ mod tests {
             variant: variant.into(),
             function: Some(variant.into()),
             median_ns: ns,
+            spread_ns: None,
         }
     }
 
@@ -446,6 +503,10 @@ mod tests {
         let path = new.join("benchmark.json");
         fs::write(&path, bench.to_string()).unwrap();
         fs::write(new.join("estimates.json"), estimates.to_string()).unwrap();
+        let sample = serde_json::json!({
+            "sampling_mode": "Linear", "iters": [1.0, 2.0], "times": [median * 0.95, median * 2.1]
+        });
+        fs::write(new.join("sample.json"), sample.to_string()).unwrap();
         // Run order is file modification order: pin it.
         let t = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000 + order);
         fs::File::options()
@@ -475,35 +536,60 @@ mod tests {
         write_fixture(dir.path(), "spawn cost", "thread", 12_345.0, 4);
         let measured = read_criterion_dir(dir.path()).unwrap();
         let groups = group(measured, &BTreeMap::new());
-        let md = render_markdown(&groups, &machine(), "cargo course bench ch02-threads");
+        let md = render_markdown(
+            &groups,
+            &machine(),
+            "cargo course bench ch02-threads",
+            &RunNote {
+                record: None,
+                report_only: true,
+            },
+        );
         let expected_md = "\
 <!-- Generated by `cargo course bench ch02-threads` from criterion's estimates. Do not edit by hand. -->
-*Measured on Test CPU @ 3.0GHz (2 logical cores), rustc 1.95.0, on 2026-11-22, with `cargo course bench ch02-threads`. Each time is criterion's median; speedup = baseline median / variant median.*
+*Measured on Test CPU @ 3.0GHz (2 logical cores), rustc 1.95.0, on 2026-11-22, with `cargo course bench ch02-threads`. Each time is criterion's median; the spread is the fastest..slowest of its samples; speedup = baseline median / variant median.*
+
+*Not calibrated: this file was rewritten by `--report-only` from results measured without a calibration record, and `--report-only` cannot calibrate, so nothing shows whether the machine was quiet while they were measured.*
 
 ### tutorial
 
-| variant | median | speedup |
-|---|---:|---:|
-| sequential | 38.2 ms | 1.00x (baseline) |
-| one thread per number | 20.5 ms | 1.86x |
-| even split | 19.1 ms | 2.00x |
+| variant | median | spread | speedup |
+|---|---:|---:|---:|
+| sequential | 38.2 ms | 36.3 ms..40.1 ms | 1.00x (baseline) |
+| one thread per number | 20.5 ms | 19.5 ms..21.6 ms | 1.86x |
+| even split | 19.1 ms | 18.1 ms..20.1 ms | 2.00x |
 
 ### spawn cost
 
-| variant | median |
-|---|---:|
-| thread | 12.3 µs |
+| variant | median | spread |
+|---|---:|---:|
+| thread | 12.3 µs | 11.7 µs..13.0 µs |
 ";
         assert_eq!(md, expected_md);
 
-        let txt = render_numbers(&groups, &machine());
+        let txt = render_numbers(
+            &groups,
+            &machine(),
+            &RunNote {
+                record: None,
+                report_only: true,
+            },
+        );
         assert!(txt.starts_with("// ANCHOR: machine_cpu\nTest CPU @ 3.0GHz\n// ANCHOR_END: machine_cpu\n// ANCHOR: machine_cores\n2\n// ANCHOR_END: machine_cores\n"), "{txt}");
-        assert!(txt.contains("// ANCHOR: tutorial_one-thread-per-number_median\n20.5 ms\n// ANCHOR_END: tutorial_one-thread-per-number_median\n// ANCHOR: tutorial_one-thread-per-number_speedup\n1.86x\n// ANCHOR_END: tutorial_one-thread-per-number_speedup\n"), "{txt}");
+        assert!(txt.contains("// ANCHOR: tutorial_one-thread-per-number_median\n20.5 ms\n// ANCHOR_END: tutorial_one-thread-per-number_median\n// ANCHOR: tutorial_one-thread-per-number_spread\n19.5 ms..21.6 ms\n// ANCHOR_END: tutorial_one-thread-per-number_spread\n// ANCHOR: tutorial_one-thread-per-number_speedup\n1.86x\n// ANCHOR_END: tutorial_one-thread-per-number_speedup\n"), "{txt}");
         assert!(
             txt.contains("// ANCHOR: spawn-cost_thread_median\n12.3 µs\n"),
             "{txt}"
         );
         assert!(!txt.contains("spawn-cost_thread_speedup"), "{txt}");
+        assert!(
+            txt.contains("// ANCHOR: spawn-cost_thread_spread\n11.7 µs..13.0 µs\n"),
+            "{txt}"
+        );
+        assert!(
+            txt.contains("// ANCHOR: calibration\nnot calibrated\n"),
+            "{txt}"
+        );
         // Every anchor the numbers file defines is found by the book's include check.
         for name in crate::includes::anchors_in(&txt) {
             assert_eq!(crate::includes::anchor_problem(&txt, &name), None, "{name}");
