@@ -6,7 +6,6 @@
 //! * `oversubscription`: the even split with 1, 4, 16 and 64 threads per core.
 
 use std::hint::black_box;
-use std::time::Duration;
 
 use ch02_threads::contention::{BENCH_RANGE, VARIANTS};
 use ch02_threads::gil::gil_in_a_bottle;
@@ -69,10 +68,7 @@ fn oversubscription(c: &mut Criterion) {
 // ANCHOR_END: oversubscription
 
 fn config() -> Criterion {
-    Criterion::default()
-        .sample_size(10)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3))
+    workloads::bench::criterion()
 }
 
 criterion_group! {

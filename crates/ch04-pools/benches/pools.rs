@@ -6,7 +6,6 @@
 //! while this process still has one thread: every thread pool here is created later.
 
 use std::hint::black_box;
-use std::time::Duration;
 
 use ch04_pools::sizing::{self, POOL_SIZES};
 use ch04_pools::{ProcessPool, ThreadPool, rayon_pools};
@@ -14,11 +13,7 @@ use criterion::Criterion;
 use workloads::{Scale, TUTORIAL_NUMBERS, cpu_bound};
 
 fn config() -> Criterion {
-    Criterion::default()
-        .sample_size(10)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3))
-        .configure_from_args()
+    workloads::bench::criterion().configure_from_args()
 }
 
 fn workers(n: usize) -> String {
