@@ -8,11 +8,13 @@
 //! result goes into the progress file that `list` reads.
 
 use crate::bench::cargo;
+use crate::fingerprint;
 use crate::hint;
 use crate::libtest::{self, Outcome};
 use crate::progress::{Next, Progress, Status, next_after, now_utc};
 use crate::project::{Exercise, Project};
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
+use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
@@ -63,6 +65,8 @@ pub struct Summary {
     pub first_failure: Option<Failure>,
     /// The compiler's first errors, or why the test run ended early.
     pub detail: Option<String>,
+    /// Every test that ran to a result, in the spec's order (source order of its `fn`s).
+    pub tests: Vec<(String, Outcome)>,
 }
 
 /// The summary of a build (`cargo test --no-run`) that failed.
@@ -73,7 +77,32 @@ pub fn summarize_build_failure(output: &str) -> Summary {
         total: 0,
         first_failure: None,
         detail: Some(libtest::compile_errors(output, 16)),
+        tests: Vec::new(),
     }
+}
+
+/// Where test `name` (`module::name` or `name`) is defined in the spec's source: the offset of
+/// its `fn name(`; tests not found there come last.
+fn spec_position(spec: &str, name: &str) -> usize {
+    let short = name.rsplit("::").next().unwrap_or(name);
+    spec.find(&format!("fn {short}(")).unwrap_or(usize::MAX)
+}
+
+/// The source of an exercise's spec (every `tests/*.rs`, in name order), to order its tests.
+pub fn spec_source(project: &Project, ex: &Exercise) -> String {
+    let dir = project.path(ex.starter_dir().join("tests"));
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .filter_map(|f| std::fs::read_to_string(f).ok())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The summary of a test run from its merged output; `exit` is `None` when it was killed for
@@ -81,8 +110,14 @@ pub fn summarize_build_failure(output: &str) -> Summary {
 ///
 /// Reads both libtest's format (panic messages in `---- <name> stdout ----` sections) and the
 /// `harness = false` spec runner's (panic messages on stderr, before each `FAILED` line).
-pub fn summarize(output: &str, exit: Option<bool>) -> Summary {
-    let results = libtest::parse_results(output);
+///
+/// `spec` is the spec's source ([`spec_source`]): the tests are reported in its order, so the
+/// first failing test is the first one the spec defines, not the first alphabetically.
+pub fn summarize(output: &str, exit: Option<bool>, spec: &str) -> Summary {
+    let mut results = libtest::parse_results(output);
+    results.retain(|r| r.outcome != Outcome::Ignored);
+    // A stable sort: tests not found in the spec keep the order they ran in.
+    results.sort_by_key(|r| spec_position(spec, &r.name));
     let passed = results.iter().filter(|r| r.outcome == Outcome::Ok).count();
     let failed: Vec<&str> = results
         .iter()
@@ -125,12 +160,17 @@ pub fn summarize(output: &str, exit: Option<bool>) -> Summary {
         total: passed + failed.len(),
         first_failure,
         detail,
+        tests: results
+            .iter()
+            .map(|r| (r.name.clone(), r.outcome))
+            .collect(),
     }
 }
 
-fn test_command(project: &Project, ex: &Exercise) -> Command {
+fn test_command(project: &Project, ex: &Exercise, backtrace: bool) -> Command {
     let mut cmd = cargo();
     cmd.current_dir(project.path("exercises"))
+        .env("RUST_BACKTRACE", if backtrace { "1" } else { "0" })
         .args(["test", "-p", &ex.package, "--no-fail-fast"])
         .arg("--target-dir")
         .arg(project.path("exercises/target"));
@@ -243,6 +283,15 @@ fn report(
             if let Some(why) = &summary.detail {
                 println!("The test run ended early: {why}");
             }
+            println!("\nThe tests, in the spec's order:");
+            for (name, outcome) in &summary.tests {
+                let mark = if *outcome == Outcome::Ok {
+                    "ok"
+                } else {
+                    "FAILED"
+                };
+                println!("    {mark:6}  {name}");
+            }
             println!(
                 "\nNext: edit {}, then run `cargo course check {}` again.",
                 lib.display(),
@@ -266,24 +315,24 @@ fn report(
     Some(verdict)
 }
 
-/// `cargo course check <exercise>`: an error (exit status 1) unless every test passes.
-pub fn run(project: &Project, query: &str, limit: Duration) -> Result<()> {
-    let ex = project.exercise(query)?;
-    let path = Progress::path(project);
-    let mut progress = Progress::load(&path)?;
-    println!(
-        "running the tests of {} (cargo test -p {} in exercises/)...",
-        ex.package, ex.package
-    );
-    let echo = |line: &str| println!("{line}");
-    let mut build = test_command(project, &ex);
+/// Where `check` keeps cargo's whole output of an exercise's last run.
+pub fn output_path(project: &Project, ex: &Exercise) -> PathBuf {
+    project.path(format!("target/course/check/{}.txt", ex.package))
+}
+
+/// Builds and runs an exercise's tests (in the learner's `exercises/target`), echoing the build's
+/// progress through `echo_build` and nothing of the test run; keeps cargo's whole output in
+/// [`output_path`] and records the result in the progress file.
+pub fn test_exercise(
+    project: &Project,
+    ex: &Exercise,
+    limit: Duration,
+    backtrace: bool,
+    echo_build: impl FnMut(&str),
+) -> Result<Summary> {
+    let source_hash = fingerprint::source_hash(project, ex)?;
+    let mut build = test_command(project, ex, backtrace);
     build.arg("--no-run");
-    // The build's "Executable <path>" lines say nothing to a learner.
-    let echo_build = |line: &str| {
-        if !line.trim_start().starts_with("Executable ") {
-            println!("{line}");
-        }
-    };
     let built = libtest::run_streaming(&mut build, limit.max(BUILD_LIMIT), echo_build)?;
     if built.timed_out() {
         bail!(
@@ -292,24 +341,66 @@ pub fn run(project: &Project, query: &str, limit: Duration) -> Result<()> {
             limit.max(BUILD_LIMIT).as_secs()
         );
     }
-    let summary = if built.success() {
-        let ran = libtest::run_streaming(&mut test_command(project, &ex), limit, echo)?;
-        summarize(&ran.stdout, ran.status.map(|s| s.success()))
+    let (summary, output) = if built.success() {
+        let ran = libtest::run_streaming(&mut test_command(project, ex, backtrace), limit, |_| {})?;
+        let spec = spec_source(project, ex);
+        (
+            summarize(&ran.stdout, ran.status.map(|s| s.success()), &spec),
+            ran.stdout,
+        )
     } else {
-        summarize_build_failure(&built.stdout)
+        (summarize_build_failure(&built.stdout), built.stdout)
     };
+    let out = output_path(project, ex);
+    if let Some(dir) = out.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    std::fs::write(&out, output).with_context(|| format!("writing {}", out.display()))?;
 
-    let entry = progress.entry(&ex);
+    let path = Progress::path(project);
+    let mut progress = Progress::load(&path)?;
+    let entry = progress.entry(ex);
     entry.status = Some(summary.status);
     entry.passed = summary.passed;
     entry.total = summary.total;
     entry.checked_at = Some(now_utc());
+    entry.source_hash = Some(source_hash);
     progress.save(&path)?;
+    Ok(summary)
+}
 
+/// `cargo course check <exercise>`: an error (exit status 1) unless every test passes.
+pub fn run(project: &Project, query: &str, limit: Duration, backtrace: bool) -> Result<()> {
+    let ex = project.exercise(query)?;
+    println!(
+        "running the tests of {} (cargo test -p {} in exercises/)...",
+        ex.package, ex.package
+    );
+    // The build's "Executable <path>" lines say nothing to a learner.
+    let echo_build = |line: &str| {
+        if !line.trim_start().starts_with("Executable ") {
+            println!("{line}");
+        }
+    };
+    let summary = test_exercise(project, &ex, limit, backtrace, echo_build)?;
+    let progress = Progress::load(&Progress::path(project))?;
     let all = project.exercises()?;
     let next = (summary.status == Status::Passed).then(|| next_after(&all, &ex, &progress));
     let hints_left = hint::hints_left(project, &ex, &progress);
-    match report(project, &ex, &summary, limit, next, hints_left) {
+    let verdict = report(project, &ex, &summary, limit, next, hints_left);
+    if summary.status != Status::Passed {
+        let out = output_path(project, &ex);
+        println!(
+            "(cargo's whole output: {}{})",
+            out.strip_prefix(&project.root).unwrap_or(&out).display(),
+            if backtrace {
+                ""
+            } else {
+                "; `--backtrace` shows where each panic came from"
+            }
+        );
+    }
+    match verdict {
         None => Ok(()),
         Some(verdict) => bail!("{} is not done yet: {verdict}", ex.short()),
     }
@@ -398,7 +489,7 @@ error: test failed, to rerun pass `-p ch04-ex02-panics-close --test spec`
 
     #[test]
     fn libtest_output() {
-        let s = summarize(LIBTEST, Some(false));
+        let s = summarize(LIBTEST, Some(false), "");
         assert_eq!(
             (s.status, s.passed, s.total, s.detail.clone()),
             (Status::Failing, 3, 5, None)
@@ -415,7 +506,7 @@ error: test failed, to rerun pass `-p ch04-ex02-panics-close --test spec`
 
     #[test]
     fn spec_runner_output() {
-        let s = summarize(RUNNER, Some(false));
+        let s = summarize(RUNNER, Some(false), "");
         assert_eq!((s.status, s.passed, s.total), (Status::Failing, 2, 4));
         let f = s.first_failure.unwrap();
         assert_eq!(f.test, "a_panicking_task_is_an_error");
@@ -439,9 +530,32 @@ error: test failed, to rerun pass `-p ch04-ex02-panics-close --test spec`
     }
 
     #[test]
+    fn the_first_failure_is_the_first_in_the_spec_not_alphabetically() {
+        let spec = "#[test]\nfn timed_covers_the_whole_closure() {}\n#[test]\nfn median_of_an_odd_count_is_the_middle() {}\nfn median_of_nothing_is_none() {}\n";
+        let s = summarize(LIBTEST, Some(false), spec);
+        let f = s.first_failure.unwrap();
+        assert_eq!(f.test, "timed_covers_the_whole_closure");
+        assert_eq!(
+            f.message.as_deref(),
+            Some("assertion failed: elapsed >= PAUSE")
+        );
+        let names: Vec<&str> = s.tests.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "timed_covers_the_whole_closure",
+                "median_of_an_odd_count_is_the_middle",
+                "median_of_nothing_is_none",
+                "repeat_zero_times_is_empty",
+                "timed_returns_the_closures_value"
+            ]
+        );
+    }
+
+    #[test]
     fn all_passing() {
         let out = "running 2 tests\ntest a ... ok\ntest b ... ok\n\ntest result: ok. 2 passed; 0 failed\n";
-        let s = summarize(out, Some(true));
+        let s = summarize(out, Some(true), "");
         assert_eq!((s.status, s.passed, s.total), (Status::Passed, 2, 2));
         assert_eq!(s.first_failure, None);
     }
@@ -449,7 +563,10 @@ error: test failed, to rerun pass `-p ch04-ex02-panics-close --test spec`
     #[test]
     fn compile_errors_are_reported_as_such() {
         let out = "   Compiling ch01-ex01-timed v0.1.0\nerror[E0308]: mismatched types\n --> src/lib.rs:16:5\n  |\n16 |     42\n  |     ^^ expected `Duration`, found integer\n\nerror: could not compile `ch01-ex01-timed` (lib) due to 1 previous error\n";
-        for s in [summarize_build_failure(out), summarize(out, Some(false))] {
+        for s in [
+            summarize_build_failure(out),
+            summarize(out, Some(false), ""),
+        ] {
             assert_eq!(s.status, Status::CompileError);
             let detail = s.detail.unwrap();
             assert!(
@@ -463,7 +580,7 @@ error: test failed, to rerun pass `-p ch04-ex02-panics-close --test spec`
     #[test]
     fn a_test_binary_that_dies_is_not_a_pass() {
         let out = "running 2 tests\ntest a ... ok\nerror: test failed, to rerun pass `--test spec`\n\nCaused by:\n  process didn't exit successfully: `/x/spec-123` (signal: 6, SIGABRT: process abort signal)\n";
-        let s = summarize(out, Some(false));
+        let s = summarize(out, Some(false), "");
         assert_eq!((s.status, s.passed, s.total), (Status::Failing, 1, 1));
         assert!(
             s.detail
@@ -476,7 +593,7 @@ error: test failed, to rerun pass `-p ch04-ex02-panics-close --test spec`
     #[test]
     fn a_killed_run_timed_out() {
         let out = "running 2 tests\ntest a ... ok\n";
-        let s = summarize(out, None);
+        let s = summarize(out, None, "");
         assert_eq!((s.status, s.passed, s.total), (Status::TimedOut, 1, 1));
     }
 }

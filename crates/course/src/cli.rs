@@ -112,10 +112,17 @@ pub enum Command {
         timeout: u64,
     },
     /// List the chapters and their exercises with your progress: passed, failing (k of n),
-    /// compile error or not tried, as recorded by `check` in target/course/progress.json.
+    /// compile error or not tried.
+    ///
+    /// Progress is recorded by `check` in target/course/progress.json with a hash of the
+    /// exercise's files. An exercise edited since its last check (say, solved with `cargo test`)
+    /// is checked again first, so the list shows the code as it is now.
     List {
         /// Only this chapter: ch01, 01 or ch01-sequential.
         chapter: Option<String>,
+        /// Kill a re-check that runs longer than this many seconds.
+        #[arg(long, default_value_t = 120, value_name = "SECS")]
+        timeout: u64,
     },
     /// Run an exercise's tests (`cargo test -p <package>` in exercises/), then say how many pass,
     /// why the first failing one fails, and what to do next. Exits non-zero until all pass.
@@ -125,6 +132,10 @@ pub enum Command {
         /// Kill the tests after this many seconds (they probably hang).
         #[arg(long, default_value_t = 300, value_name = "SECS")]
         timeout: u64,
+        /// Run the tests with RUST_BACKTRACE=1 (by default 0, whatever the environment says:
+        /// the summary names where each test panicked).
+        #[arg(long)]
+        backtrace: bool,
     },
     /// Show the next hint of an exercise (from its hints.md), one more each time.
     Hint {
@@ -174,10 +185,14 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Verify { chapter, timeout } => {
             verify::run(&project, chapter.as_deref(), Duration::from_secs(timeout))
         }
-        Command::List { chapter } => crate::list::run(&project, chapter.as_deref()),
-        Command::Check { exercise, timeout } => {
-            crate::check::run(&project, &exercise, Duration::from_secs(timeout))
+        Command::List { chapter, timeout } => {
+            crate::list::run(&project, chapter.as_deref(), Duration::from_secs(timeout))
         }
+        Command::Check {
+            exercise,
+            timeout,
+            backtrace,
+        } => crate::check::run(&project, &exercise, Duration::from_secs(timeout), backtrace),
         Command::Hint { exercise, all } => crate::hint::run(&project, &exercise, all),
     }
 }

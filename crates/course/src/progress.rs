@@ -42,6 +42,9 @@ pub struct ExerciseProgress {
     /// When the last check ran, UTC, `2026-11-22T14:03:09Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checked_at: Option<String>,
+    /// The hash of the exercise's files when it was last checked (`fingerprint::source_hash`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_hash: Option<String>,
     /// How many hints `cargo course hint` has shown so far.
     #[serde(default)]
     pub hints_shown: usize,
@@ -215,6 +218,7 @@ mod tests {
             passed: 3,
             total: 5,
             checked_at: Some(timestamp(1_700_000_000)),
+            source_hash: Some("0123456789abcdef".into()),
             hints_shown: 2,
         };
         progress.entry(&all[1]).hints_shown = 1;

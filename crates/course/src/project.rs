@@ -329,12 +329,29 @@ pub fn resolve_exercise(exercises: &[Exercise], query: &str) -> Result<Exercise>
                 .iter()
                 .map(|e| format!("  {} (or {})", e.package, e.short()))
                 .collect();
+            let names = exercises
+                .iter()
+                .flat_map(|e| [e.short(), e.package.clone()]);
+            let suggestion = closest(q, names)
+                .map(|n| format!(" Did you mean {n}?"))
+                .unwrap_or_default();
             bail!(
-                "unknown exercise `{query}`. Valid exercises:\n{}",
+                "unknown exercise `{query}`.{suggestion} Valid exercises:\n{}",
                 valid.join("\n")
             )
         }
     }
+}
+
+/// The name closest to `query` by edit distance, if it is close enough to be a typo (at most
+/// 2 edits, or a third of the name's length).
+pub fn closest(query: &str, names: impl IntoIterator<Item = String>) -> Option<String> {
+    names
+        .into_iter()
+        .map(|n| (strsim::levenshtein(query, &n), n))
+        .filter(|(d, n)| *d > 0 && *d <= 2.max(n.len() / 3))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, n)| n)
 }
 
 /// Maps `chNN-slug` → title from SUMMARY.md lines like `- [Title](chNN-slug/index.md)`.
@@ -430,6 +447,14 @@ mod tests {
             resolve_exercise(&all, "ch01-ex01-timed").unwrap().dir,
             "ex01-timed"
         );
+        let err = resolve_exercise(&all, "ch01-ex1").unwrap_err().to_string();
+        assert!(err.contains("Did you mean ch01-ex01?"), "{err}");
+        let err = resolve_exercise(&all, "ch01-ex02-makspan")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("Did you mean ch01-ex02-makespan?"), "{err}");
+        let err = resolve_exercise(&all, "hello").unwrap_err().to_string();
+        assert!(!err.contains("Did you mean"), "{err}");
         let err = resolve_exercise(&all, "ch01-ex03").unwrap_err().to_string();
         assert!(err.contains("unknown exercise `ch01-ex03`"), "{err}");
         assert!(err.contains("ch01-ex01-timed (or ch01-ex01)"), "{err}");
