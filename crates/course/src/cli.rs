@@ -111,6 +111,13 @@ pub enum Command {
         #[arg(long, default_value_t = 300, value_name = "SECS")]
         timeout: u64,
     },
+    /// Check that each starter differs from its solution only inside its TODO regions (the
+    /// bodies of the functions that contain `todo!`): signatures, types, docs and helpers must be
+    /// the same in both. Run by CI (.ci/run), not by `cargo test`.
+    Starters {
+        /// The chapter: ch01, 01 or ch01-sequential (default: all).
+        chapter: Option<String>,
+    },
     /// List the chapters and their exercises with your progress: passed, failing (k of n),
     /// compile error or not tried.
     ///
@@ -193,6 +200,7 @@ pub fn run(cli: Cli) -> Result<()> {
             timeout,
             backtrace,
         } => crate::check::run(&project, &exercise, Duration::from_secs(timeout), backtrace),
+        Command::Starters { chapter } => crate::starters::run(&project, chapter.as_deref()),
         Command::Hint { exercise, all } => crate::hint::run(&project, &exercise, all),
     }
 }

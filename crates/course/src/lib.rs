@@ -19,4 +19,5 @@ pub mod progress;
 pub mod project;
 pub mod report;
 pub mod serve;
+pub mod starters;
 pub mod verify;
