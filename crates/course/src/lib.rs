@@ -10,6 +10,7 @@ pub mod capture;
 pub mod chart;
 pub mod check;
 pub mod cli;
+pub mod exercise_page;
 pub mod fingerprint;
 pub mod hint;
 pub mod includes;
