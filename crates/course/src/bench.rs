@@ -2,6 +2,7 @@
 
 use crate::calibration::{self, CpuTicks, RunNote, RunRecord};
 use crate::chart;
+use crate::files::write_atomically;
 use crate::project::{Chapter, Project};
 use crate::report::{self, Machine};
 use anyhow::{Context, Result, bail};
@@ -71,33 +72,20 @@ fn rustc_version() -> String {
 
 /// The bench targets of a package, from `cargo metadata`.
 pub fn bench_targets(project: &Project, package: &str) -> Result<Vec<String>> {
-    let out = cargo()
-        .args(["metadata", "--no-deps", "--format-version", "1"])
+    let meta = cargo_metadata::MetadataCommand::new()
+        .cargo_path(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
         .current_dir(&project.root)
-        .output()
+        .no_deps()
+        .exec()
         .context("running `cargo metadata`")?;
-    if !out.status.success() {
-        bail!(
-            "`cargo metadata` failed:\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-    let meta: serde_json::Value =
-        serde_json::from_slice(&out.stdout).context("parsing `cargo metadata` output")?;
-    let packages = meta["packages"].as_array().cloned().unwrap_or_default();
-    let Some(pkg) = packages.iter().find(|p| p["name"] == package) else {
+    let Some(pkg) = meta.packages.iter().find(|p| p.name.as_str() == package) else {
         bail!("package `{package}` is not a member of the root workspace");
     };
-    let mut names: Vec<String> = pkg["targets"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|t| {
-            t["kind"]
-                .as_array()
-                .is_some_and(|k| k.iter().any(|k| k == "bench"))
-        })
-        .filter_map(|t| t["name"].as_str().map(str::to_string))
+    let mut names: Vec<String> = pkg
+        .targets
+        .iter()
+        .filter(|t| t.is_bench())
+        .map(|t| t.name.clone())
         .collect();
     names.sort();
     Ok(names)
@@ -290,12 +278,9 @@ pub fn write_report(
         "{} (criterion medians, {} logical cores)",
         chapter.name, machine.cores
     );
-    fs::write(&md, report::render_markdown(&groups, machine, command, run))
-        .with_context(|| format!("writing {}", md.display()))?;
-    fs::write(&svg, chart::render_svg(&title, &groups)?)
-        .with_context(|| format!("writing {}", svg.display()))?;
-    fs::write(&txt, report::render_numbers(&groups, machine, run))
-        .with_context(|| format!("writing {}", txt.display()))?;
+    write_atomically(&md, report::render_markdown(&groups, machine, command, run))?;
+    write_atomically(&svg, chart::render_svg(&title, &groups)?)?;
+    write_atomically(&txt, report::render_numbers(&groups, machine, run))?;
     Ok(vec![md, svg, txt])
 }
 

@@ -281,21 +281,6 @@ pub fn render(shown_command: &str, stdout: &str, stderr: &str) -> String {
     text
 }
 
-/// Writes `text` to `path` through a temporary file in the same folder, so that a reader never
-/// sees half a file and a failure never leaves one.
-fn write_atomically(path: &Path, text: &str) -> Result<()> {
-    let dir = path.parent().context("output path has no folder")?;
-    fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let tmp = dir.join(format!(
-        ".{}.tmp",
-        path.file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("capture")
-    ));
-    fs::write(&tmp, text).with_context(|| format!("writing {}", tmp.display()))?;
-    fs::rename(&tmp, path).with_context(|| format!("renaming {} into place", tmp.display()))
-}
-
 /// Runs one capture and writes its file into `<out>/<chapter>/output/`. On failure nothing is
 /// written and the error carries the program's stderr.
 pub fn capture_one(
@@ -322,7 +307,7 @@ pub fn capture_one(
         .join(&chapter.name)
         .join("output")
         .join(format!("{}.txt", run.name));
-    write_atomically(&path, &render(&shown, &done.stdout, &done.stderr))?;
+    crate::files::write_atomically(&path, render(&shown, &done.stdout, &done.stderr))?;
     Ok(path)
 }
 

@@ -11,6 +11,7 @@ pub mod chart;
 pub mod check;
 pub mod cli;
 pub mod exercise_page;
+pub mod files;
 pub mod fingerprint;
 pub mod hint;
 pub mod includes;

@@ -183,14 +183,14 @@ pub fn run_with_timeout(cmd: &mut Command, limit: Duration) -> Result<Finished> 
 }
 
 fn kill_group(pgid: u32) {
-    let Ok(pgid) = libc::pid_t::try_from(pgid) else {
+    let Ok(pgid) = i32::try_from(pgid) else {
         return;
     };
-    // SAFETY: kill(2) with a negative pid signals the process group we created for the child
-    // (process_group(0) makes its pgid equal to its pid); it touches no memory of ours.
-    unsafe {
-        libc::kill(-pgid, libc::SIGKILL);
-    }
+    // The group we created for the child (process_group(0) makes its pgid equal to its pid).
+    let _ = nix::sys::signal::killpg(
+        nix::unistd::Pid::from_raw(pgid),
+        nix::sys::signal::Signal::SIGKILL,
+    );
 }
 
 /// The first compiler errors in cargo's stderr, for a short report.

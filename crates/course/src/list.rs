@@ -3,7 +3,7 @@
 use crate::check;
 use crate::fingerprint;
 use crate::progress::{Progress, first_unfinished};
-use crate::project::{Exercise, Project};
+use crate::project::{Exercise, Project, summary_chapters};
 use anyhow::Result;
 use std::fs;
 use std::time::Duration;
@@ -29,10 +29,10 @@ fn title_of(project: &Project, ex: &Exercise) -> String {
 
 /// The titles of the chapters that SUMMARY.md lists as drafts (`- [Title]()`), not written yet.
 pub fn draft_titles(summary: &str) -> Vec<String> {
-    summary
-        .lines()
-        .filter_map(|l| l.strip_prefix("- [")?.strip_suffix("]()"))
-        .map(str::to_string)
+    summary_chapters(summary)
+        .into_iter()
+        .filter(|(_, target)| target.is_none())
+        .map(|(title, _)| title)
         .collect()
 }
 

@@ -7,7 +7,10 @@ fn main() -> ExitCode {
     // SAFETY: called first in `main`, before any thread exists; SIG_DFL is a valid disposition
     // and no handler of ours runs. Children get SIG_DFL from `Command` anyway.
     unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        let _ = nix::sys::signal::signal(
+            nix::sys::signal::Signal::SIGPIPE,
+            nix::sys::signal::SigHandler::SigDfl,
+        );
     }
     let cli = course::cli::Cli::parse();
     match course::cli::run(cli) {

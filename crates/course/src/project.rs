@@ -354,24 +354,32 @@ pub fn closest(query: &str, names: impl IntoIterator<Item = String>) -> Option<S
         .map(|(_, n)| n)
 }
 
-/// Maps `chNN-slug` → title from SUMMARY.md lines like `- [Title](chNN-slug/index.md)`.
+/// The top-level chapters of SUMMARY.md (parsed by mdBook's own parser), as `(title, target)`;
+/// `target` is `None` for a draft (`- [Title]()`). A SUMMARY.md that does not parse has none.
+pub fn summary_chapters(summary: &str) -> Vec<(String, Option<PathBuf>)> {
+    let Ok(parsed) = mdbook_summary::parse_summary(summary) else {
+        return Vec::new();
+    };
+    parsed
+        .numbered_chapters
+        .into_iter()
+        .filter_map(|item| match item {
+            mdbook_summary::SummaryItem::Link(link) => Some((link.name, link.location)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Maps `chNN-slug` → title from SUMMARY.md entries like `- [Title](chNN-slug/index.md)`.
 pub fn summary_titles(summary: &str) -> BTreeMap<String, String> {
     let mut titles = BTreeMap::new();
-    for line in summary.lines() {
-        let line = line.trim_start();
-        let Some(rest) = line.strip_prefix("- [") else {
-            continue;
-        };
-        let Some((title, target)) = rest.split_once("](") else {
-            continue;
-        };
-        let target = target.trim_end_matches(')');
-        if let Some(dir) = target.strip_suffix("/index.md")
+    for (title, target) in summary_chapters(summary) {
+        let Some(target) = target else { continue };
+        if target.file_name().is_some_and(|f| f == "index.md")
+            && let Some(dir) = target.parent().and_then(Path::to_str)
             && chapter_number(dir).is_some()
         {
-            titles
-                .entry(dir.to_string())
-                .or_insert_with(|| title.to_string());
+            titles.entry(dir.to_string()).or_insert(title);
         }
     }
     titles
