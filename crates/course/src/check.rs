@@ -8,6 +8,7 @@
 //! result goes into the progress file that `list` reads.
 
 use crate::bench::cargo;
+use crate::cargo_json;
 use crate::fingerprint;
 use crate::hint;
 use crate::libtest::{self, Outcome};
@@ -69,14 +70,22 @@ pub struct Summary {
     pub tests: Vec<(String, Outcome)>,
 }
 
-/// The summary of a build (`cargo test --no-run`) that failed.
-pub fn summarize_build_failure(output: &str) -> Summary {
+/// The summary of a build (`cargo test --no-run --message-format=json`) of `package` that
+/// failed: the compiler's errors from cargo's JSON messages, else the end of cargo's own output
+/// (a broken manifest, say).
+pub fn summarize_build_failure(output: &str, package: &str) -> Summary {
+    let detail = cargo_json::Build::parse(output)
+        .errors_of(package, 16)
+        .unwrap_or_else(|| {
+            let human: Vec<&str> = output.lines().filter(|l| !l.starts_with('{')).collect();
+            cargo_json::tail(&human.join("\n"), 16)
+        });
     Summary {
         status: Status::CompileError,
         passed: 0,
         total: 0,
         first_failure: None,
-        detail: Some(libtest::compile_errors(output, 16)),
+        detail: Some(detail),
         tests: Vec::new(),
     }
 }
@@ -138,9 +147,6 @@ pub fn summarize(output: &str, exit: Option<bool>, spec: &str) -> Summary {
     let (status, detail) = match exit {
         None => (Status::TimedOut, None),
         Some(true) if failed.is_empty() => (Status::Passed, None),
-        Some(false) if results.is_empty() && output.contains("error: could not compile") => {
-            return summarize_build_failure(output);
-        }
         Some(_) if failed.is_empty() => {
             // Cargo failed, yet no test failed: the test binary died (a signal, an abort).
             let why = output
@@ -328,12 +334,18 @@ pub fn test_exercise(
     ex: &Exercise,
     limit: Duration,
     backtrace: bool,
-    echo_build: impl FnMut(&str),
+    mut echo_build: impl FnMut(&str),
 ) -> Result<Summary> {
     let source_hash = fingerprint::source_hash(project, ex)?;
     let mut build = test_command(project, ex, backtrace);
-    build.arg("--no-run");
-    let built = libtest::run_streaming(&mut build, limit.max(BUILD_LIMIT), echo_build)?;
+    build.args(["--no-run", "--message-format=json"]);
+    // JSON lines are for us; the rest (Compiling ...) is the build's progress.
+    let echo = |line: &str| {
+        if !line.starts_with('{') {
+            echo_build(line);
+        }
+    };
+    let built = libtest::run_streaming(&mut build, limit.max(BUILD_LIMIT), echo)?;
     if built.timed_out() {
         bail!(
             "building {} took longer than {} s; is the machine very busy?",
@@ -349,7 +361,10 @@ pub fn test_exercise(
             ran.stdout,
         )
     } else {
-        (summarize_build_failure(&built.stdout), built.stdout)
+        (
+            summarize_build_failure(&built.stdout, &ex.package),
+            built.stdout,
+        )
     };
     let out = output_path(project, ex);
     if let Some(dir) = out.parent() {
@@ -561,20 +576,28 @@ error: test failed, to rerun pass `-p ch04-ex02-panics-close --test spec`
     }
 
     #[test]
-    fn compile_errors_are_reported_as_such() {
-        let out = "   Compiling ch01-ex01-timed v0.1.0\nerror[E0308]: mismatched types\n --> src/lib.rs:16:5\n  |\n16 |     42\n  |     ^^ expected `Duration`, found integer\n\nerror: could not compile `ch01-ex01-timed` (lib) due to 1 previous error\n";
-        for s in [
-            summarize_build_failure(out),
-            summarize(out, Some(false), ""),
-        ] {
-            assert_eq!(s.status, Status::CompileError);
-            let detail = s.detail.unwrap();
-            assert!(
-                detail.starts_with("error[E0308]: mismatched types"),
-                "{detail}"
-            );
-            assert!(detail.contains("expected `Duration`"), "{detail}");
-        }
+    fn compile_errors_come_from_cargos_json_messages() {
+        let message = serde_json::json!({
+            "reason": "compiler-message",
+            "package_id": "path+file:///x/ex01-timed#ch01-ex01-timed@0.1.0",
+            "manifest_path": "/x/Cargo.toml",
+            "target": {"kind": ["lib"], "crate_types": ["lib"], "name": "ch01_ex01_timed", "src_path": "/x/src/lib.rs", "edition": "2024", "doc": true, "doctest": true, "test": true},
+            "message": {"rendered": "error[E0308]: mismatched types\n --> src/lib.rs:16:5\n   |\n16 |     42\n   |     ^^ expected `Duration`, found integer\n", "$message_type": "diagnostic", "children": [], "code": null, "level": "error", "message": "mismatched types", "spans": []}
+        });
+        let out = format!(
+            "   Compiling ch01-ex01-timed v0.1.0\n{message}\nerror: could not compile `ch01-ex01-timed` (lib) due to 1 previous error\n"
+        );
+        let s = summarize_build_failure(&out, "ch01-ex01-timed");
+        assert_eq!(s.status, Status::CompileError);
+        let detail = s.detail.unwrap();
+        assert!(
+            detail.starts_with("error[E0308]: mismatched types"),
+            "{detail}"
+        );
+        assert!(detail.contains("expected `Duration`"), "{detail}");
+        // No JSON errors (cargo itself failed): the end of cargo's own output.
+        let s = summarize_build_failure("error: failed to parse manifest\n", "ch01-ex01-timed");
+        assert_eq!(s.detail.as_deref(), Some("error: failed to parse manifest"));
     }
 
     #[test]

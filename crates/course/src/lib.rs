@@ -7,6 +7,7 @@ pub mod bench;
 pub mod book;
 pub mod calibration;
 pub mod capture;
+pub mod cargo_json;
 pub mod chart;
 pub mod check;
 pub mod cli;

@@ -193,38 +193,6 @@ fn kill_group(pgid: u32) {
     );
 }
 
-/// The first compiler errors in cargo's stderr, for a short report.
-pub fn compile_errors(stderr: &str, max_lines: usize) -> String {
-    let mut lines: Vec<&str> = Vec::new();
-    let mut in_error = false;
-    for line in stderr.lines() {
-        if line.starts_with("error") {
-            in_error = true;
-        } else if line.starts_with("warning") || line.trim_start().starts_with("Compiling") {
-            in_error = false;
-        }
-        if in_error {
-            lines.push(line);
-            if lines.len() >= max_lines {
-                break;
-            }
-        }
-    }
-    if lines.is_empty() {
-        stderr
-            .lines()
-            .rev()
-            .take(max_lines)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect::<Vec<_>>()
-            .join("\n")
-    } else {
-        lines.join("\n")
-    }
-}
-
 /// The message of each failed test in *merged* output (stdout and stderr in the order written),
 /// for test binaries that print no `---- <name> stdout ----` sections: the `harness = false`
 /// spec runner of chapters 03 and 04 lets each test's panic go to stderr, just before the test's
@@ -410,15 +378,6 @@ test result: FAILED. 2 passed; 2 failed; 1 ignored; 0 measured; 0 filtered out; 
         assert_eq!(
             parse_list("a::b: test\nc: test\n\n2 tests, 0 benchmarks\n"),
             ["a::b", "c"]
-        );
-    }
-
-    #[test]
-    fn compile_errors_are_summarized() {
-        let stderr = "   Compiling x v0.1.0\nwarning: unused\nerror[E0308]: mismatched types\n --> src/lib.rs:1:1\nerror: could not compile `x`\n";
-        assert_eq!(
-            compile_errors(stderr, 10),
-            "error[E0308]: mismatched types\n --> src/lib.rs:1:1\nerror: could not compile `x`"
         );
     }
 

@@ -44,10 +44,10 @@ fn every_solution_passes_its_spec() {
             .map(|r| r.name.as_str())
             .collect();
         panic!(
-            "`cargo test --workspace` in solutions/ failed ({}); failing tests: {failed:?}\n\n--- stdout ---\n{}\n--- stderr (compiler errors first) ---\n{}",
+            "`cargo test --workspace` in solutions/ failed ({}); failing tests: {failed:?}\n\n--- stdout ---\n{}\n--- stderr (its end) ---\n{}",
             done.status.map_or("killed".into(), |s| s.to_string()),
             done.stdout,
-            libtest::compile_errors(&done.stderr, 60)
+            course::cargo_json::tail(&done.stderr, 60)
         );
     }
 }
