@@ -30,5 +30,9 @@ fn main() {
     let mut times: Vec<f64> = (0..ROUNDS).map(|_| round(threads)).collect();
     times.sort_by(f64::total_cmp);
     let median = times[ROUNDS / 2];
-    println!("{median:.0} {:.0} {:.0} {ROUNDS}", times[0], times[ROUNDS - 1]);
+    println!(
+        "{median:.0} {:.0} {:.0} {ROUNDS}",
+        times[0],
+        times[ROUNDS - 1]
+    );
 }
