@@ -3,17 +3,13 @@
 use crate::calibration::{self, CpuTicks, RunNote, RunRecord};
 use crate::chart;
 use crate::files::write_atomically;
+use crate::libtest::cargo;
 use crate::project::{Chapter, Project};
 use crate::report::{self, Machine};
 use anyhow::{Context, Result, bail};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-/// The cargo that runs nested builds: the one running us (`CARGO`), else `cargo` from `PATH`.
-pub fn cargo() -> Command {
-    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-}
 
 /// The machine the numbers come from.
 pub fn machine() -> Machine {

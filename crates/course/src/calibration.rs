@@ -4,7 +4,7 @@
 //! beside criterion's results (`target/criterion/<chapter>/course-run.json`), so that
 //! `--report-only` can print the calibration of the run it reports on.
 
-use crate::report::format_duration;
+use crate::units::format_duration;
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
@@ -233,7 +233,7 @@ impl RunNote {
 
 /// Builds the calibration program once (so that building is not timed), in release mode.
 pub fn build(root: &Path) -> Result<()> {
-    let status = crate::bench::cargo()
+    let status = crate::libtest::cargo()
         .current_dir(root)
         .args([
             "build",
@@ -256,7 +256,7 @@ pub fn build(root: &Path) -> Result<()> {
 
 /// Times the calibration workload once (it runs its rounds and prints their statistics).
 pub fn measure(root: &Path) -> Result<Calibration> {
-    let out = crate::bench::cargo()
+    let out = crate::libtest::cargo()
         .current_dir(root)
         .args([
             "run",

@@ -7,10 +7,10 @@
 //! notes/shared-specs.md). Cargo's output is streamed as it comes; a summary follows, and the
 //! result goes into the progress file that `list` reads.
 
-use crate::bench::cargo;
 use crate::cargo_json;
 use crate::fingerprint;
 use crate::hint;
+use crate::libtest::cargo;
 use crate::libtest::{self, Outcome};
 use crate::progress::{Next, Progress, Status, next_after, now_utc};
 use crate::project::{Exercise, Project};

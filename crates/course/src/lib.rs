@@ -23,4 +23,5 @@ pub mod project;
 pub mod report;
 pub mod serve;
 pub mod starters;
+pub mod units;
 pub mod verify;

@@ -104,7 +104,39 @@ pub struct CourseMetadata {
     pub capture_skip: Vec<String>,
     /// `[package.metadata.course.capture]`: extra runs and skips for `cargo course capture`.
     #[serde(default)]
-    pub capture: crate::capture::CaptureMetadata,
+    pub capture: CaptureMetadata,
+}
+
+/// `[package.metadata.course.capture]` of a chapter crate.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct CaptureMetadata {
+    /// Example names or Python script stems that are not run.
+    #[serde(default)]
+    pub skip: Vec<String>,
+    /// Runs beyond the plain release run of each example.
+    #[serde(default)]
+    pub extra: Vec<ExtraRun>,
+}
+
+/// One extra run of an example, written to `output/<name>.txt`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct ExtraRun {
+    /// The output file's stem, e.g. `ch01-01-sequential.debug`.
+    pub name: String,
+    /// The example to run.
+    pub example: String,
+    /// The cargo profile: `release` (the default), `dev`, or any custom profile.
+    #[serde(default = "release")]
+    pub profile: String,
+    /// Arguments passed to the example after `--`.
+    #[serde(default)]
+    pub args: Vec<String>,
+}
+
+fn release() -> String {
+    "release".into()
 }
 
 /// Parses `chNN-slug` into its number; `None` for anything else.

@@ -4,8 +4,8 @@
 //! package names, built into separate target directories: with a shared one, cargo would reuse
 //! one side's build for the other and the check would silently test the wrong code.
 
-use crate::bench::cargo;
 use crate::cargo_json;
+use crate::libtest::cargo;
 use crate::libtest::{self, Finished, Outcome, TestResult};
 use crate::project::{Exercise, Project};
 use anyhow::{Result, bail};

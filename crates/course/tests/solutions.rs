@@ -6,10 +6,9 @@
 //! `cargo course verify` checks the stronger rule (every test also fails on the starter); this
 //! file keeps the README's one test command honest without needing the course tool.
 
-use course::bench::cargo;
 use course::exercise_page::Published;
 use course::hint::parse_hints;
-use course::libtest::{self, run_with_timeout};
+use course::libtest::{self, cargo, run_with_timeout};
 use course::project::{Project, default_root, package_name};
 use serde::Deserialize;
 use std::fs;
