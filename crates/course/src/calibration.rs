@@ -172,9 +172,9 @@ pub struct RunNote {
     pub report_only: bool,
 }
 
-/// What the calibration measures, in words.
-const WORKLOAD: &str = "the same 50 million additions on every core at once, median and \
-                        min..max of 15 rounds";
+/// What the calibration measures, in words (`crates/workloads/examples/calibrate.rs`).
+const WORKLOAD: &str = "`cargo run --release -p workloads --example calibrate`: the same \
+                        50 million additions on every core at once";
 
 impl RunNote {
     /// The header paragraph of `book/bench/<chapter>.md` about calibration and steal time.
@@ -184,8 +184,10 @@ impl RunNote {
             Some(r) => {
                 let _ = write!(
                     md,
-                    "*Calibration ({WORKLOAD}): {} before the run, {} after: {}, {} the {:.0}% \
-                     the tool accepts. Steal time during the run: {}.",
+                    "*Calibration ({WORKLOAD}, median and min..max of {} rounds): {} before the \
+                     run, {} after: {}, {} the {:.0}% the tool accepts. Steal time during the \
+                     run: {}.",
+                    r.before.rounds,
                     r.before.describe(),
                     r.after.describe(),
                     percent(r.drift()),
