@@ -14,7 +14,7 @@ use crate::libtest::cargo;
 use crate::libtest::{self, Outcome};
 use crate::progress::{Next, Progress, Status, next_after, now_utc};
 use crate::project::{Exercise, Project};
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
@@ -242,7 +242,7 @@ fn report(
                 println!("{}\n", indent(errors));
             }
             println!(
-                "Next: fix {} (the full compiler output is above), then run `cargo course check {}` again.",
+                "Next: fix {} (every error: see the file named below), then run `cargo course check {}` again.",
                 lib.display(),
                 ex.short()
             );
@@ -361,16 +361,21 @@ pub fn test_exercise(
             ran.stdout,
         )
     } else {
+        // Keep it readable: cargo's own lines, then every compiler error as rustc renders it.
+        let human: Vec<&str> = built
+            .stdout
+            .lines()
+            .filter(|l| !l.starts_with('{'))
+            .collect();
+        let errors = cargo_json::Build::parse(&built.stdout)
+            .errors_of(&ex.package, usize::MAX)
+            .unwrap_or_default();
         (
             summarize_build_failure(&built.stdout, &ex.package),
-            built.stdout,
+            format!("{}\n\n{errors}\n", human.join("\n")),
         )
     };
-    let out = output_path(project, ex);
-    if let Some(dir) = out.parent() {
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    }
-    std::fs::write(&out, output).with_context(|| format!("writing {}", out.display()))?;
+    crate::files::write_atomically(&output_path(project, ex), output)?;
 
     let path = Progress::path(project);
     let mut progress = Progress::load(&path)?;

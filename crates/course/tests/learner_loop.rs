@@ -207,9 +207,14 @@ fn check_reports_failing_passing_and_broken_code_and_records_it() {
         &[
             "ch01-ex01-add does not compile:",
             "error[E0308]: mismatched types",
+            "(cargo's whole output: target/course/check/ch01-ex01-add.txt",
             "error: ch01-ex01 is not done yet: does not compile",
         ],
     );
+    assert!(!out.contains("\"reason\""), "no JSON shown:\n{out}");
+    let whole = fs::read_to_string(root.join("target/course/check/ch01-ex01-add.txt")).unwrap();
+    assert!(whole.contains("error[E0308]: mismatched types"), "{whole}");
+    assert!(!whole.contains("\"reason\""), "{whole}");
     let (_, out) = course(root, &["list", "ch01"]);
     assert_has(
         &out,
