@@ -23,5 +23,6 @@ pub mod project;
 pub mod report;
 pub mod serve;
 pub mod starters;
+pub mod summary;
 pub mod units;
 pub mod verify;
