@@ -247,7 +247,7 @@ pub fn write_report(
     command: &str,
     run: &RunNote,
 ) -> Result<Vec<PathBuf>> {
-    let measured = report::read_criterion_dir(home)?;
+    let measured = crate::criterion::read_criterion_dir(home)?;
     if measured.is_empty() {
         bail!(
             "criterion wrote no results under {} (do the benches use criterion, and does it honour CRITERION_HOME?)",

@@ -11,6 +11,7 @@ pub mod cargo_json;
 pub mod chart;
 pub mod check;
 pub mod cli;
+pub mod criterion;
 pub mod exercise_page;
 pub mod files;
 pub mod fingerprint;
