@@ -111,9 +111,10 @@ pub enum Command {
         #[arg(long, default_value_t = 300, value_name = "SECS")]
         timeout: u64,
     },
-    /// Check that each starter differs from its solution only inside its TODO regions (the
-    /// bodies of the functions that contain `todo!`): signatures, types, docs and helpers must be
-    /// the same in both. Run by CI (.ci/run), not by `cargo test`.
+    /// Check that each starter differs from its solution only inside its TODO regions: function
+    /// bodies and items whose starter text holds `todo!` or a `TODO` comment (`use` lines may
+    /// differ too). Signatures, types, docs and helpers must be the same in both. Run by CI
+    /// (.ci/run), not by `cargo test`.
     Starters {
         /// The chapter: ch01, 01 or ch01-sequential (default: all).
         chapter: Option<String>,
