@@ -635,7 +635,12 @@ fn the_book_in_a_real_browser() {
     // In target/, so that `.ci/run`'s "no process left behind" would name a leftover browser.
     let profile = tempfile::tempdir_in(tmp).unwrap();
     let driver = Driver::start(&chromedriver);
-    let title = "Multiprocessing in Rust";
+    let title = course::book::load(&book_browser_test::root(), None)
+        .expect("reading book.toml")
+        .config
+        .book
+        .title
+        .expect("book.toml names the book's title");
 
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -648,7 +653,7 @@ fn the_book_in_a_real_browser() {
             let checks = async {
                 pages_and_charts(&client, &base, &book, &pages, &mut found).await?;
                 search(&client, &base, &mut found).await?;
-                sidebar(&client, &base, &pages, title, &mut found).await
+                sidebar(&client, &base, &pages, &title, &mut found).await
             }
             .await;
             let _ = client.close().await;
