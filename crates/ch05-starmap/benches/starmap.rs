@@ -126,7 +126,9 @@ fn ordered_vs_unordered(c: &mut Criterion) {
                         .map(|(_, r)| r.unwrap()),
                 )
             };
-            results.by_ref().take(take).for_each(|r| drop(black_box(r)));
+            results.by_ref().take(take).for_each(|r| {
+                black_box(r);
+            });
             total += start.elapsed();
             results.for_each(drop);
         }
