@@ -270,8 +270,7 @@ mod tests {
     #[test]
     fn a_failed_item_is_an_error_in_its_place_and_the_rest_follow() {
         within_patience(|| {
-            let hook = std::panic::take_hook();
-            std::panic::set_hook(Box::new(|_| {}));
+            crate::quiet_worker_panics();
             let pool = ThreadPool::new(2).unwrap();
             let check = |x: u64| {
                 assert!(x != 3, "bad item {x}");
@@ -280,7 +279,6 @@ mod tests {
             let out: Vec<Result<u64, TaskError>> = imap(&pool, check, 0..6, ChunkSize::Fixed(2))
                 .unwrap()
                 .collect();
-            std::panic::set_hook(hook);
             assert_eq!(out[..3], [Ok(0), Ok(1), Ok(2)]);
             assert!(
                 matches!(&out[3], Err(TaskError::Panicked { message }) if message == "bad item 3")

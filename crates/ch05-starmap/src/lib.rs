@@ -26,3 +26,19 @@ pub mod tutorial;
 pub use chunks::{ChunkSize, default_chunksize};
 pub use imap::{Imap, ImapUnordered, imap, imap_unordered};
 pub use starmap::{MapError, MapResult, starmap, starmap_async};
+
+/// Tests that make tasks panic on purpose: the panics of chapter 04's pool workers print
+/// nothing, the tests' own failures still do.
+#[cfg(test)]
+pub(crate) fn quiet_worker_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let report = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let name = std::thread::current().name().map(str::to_owned);
+            if !name.is_some_and(|n| n.starts_with("pool-worker")) {
+                report(info)
+            }
+        }));
+    });
+}

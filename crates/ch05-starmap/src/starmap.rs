@@ -198,15 +198,6 @@ mod tests {
 
     use crate::tutorial::{do_something, tutorial_args};
 
-    /// Silences the report of panics the test provokes on purpose.
-    fn quietly<R>(body: impl FnOnce() -> R) -> R {
-        let hook = std::panic::take_hook();
-        std::panic::set_hook(Box::new(|_| {}));
-        let out = body();
-        std::panic::set_hook(hook);
-        out
-    }
-
     // ANCHOR: test_tutorial
     #[test]
     fn the_tutorial_row_comes_back_in_input_order() {
@@ -329,7 +320,8 @@ mod tests {
     #[test]
     fn a_failed_item_is_named_by_its_index_and_the_others_survive() {
         within_patience(|| {
-            quietly(|| {
+            crate::quiet_worker_panics();
+            {
                 let pool = ThreadPool::new(2).unwrap();
                 let check = |x: u64| {
                     assert!(x != 13 && x != 27, "bad item {x}");
@@ -353,7 +345,7 @@ mod tests {
                 let failed: Vec<usize> = (0..40).filter(|&i| each[i].is_err()).collect();
                 assert_eq!(failed, [13, 27]);
                 assert_eq!(each[14], Ok(140), "the rest of item 13's chunk survives");
-            })
+            }
         });
     }
     // ANCHOR_END: test_failed_index
@@ -362,7 +354,8 @@ mod tests {
     #[test]
     fn a_panic_caught_per_chunk_loses_the_index_and_the_chunk() {
         within_patience(|| {
-            quietly(|| {
+            crate::quiet_worker_panics();
+            {
                 let pool = ThreadPool::new(2).unwrap();
                 // The pitfall: one pool task per chunk, with the chunk's loop inside it. Chapter
                 // 04's pool catches the panic, but for the whole chunk.
@@ -386,7 +379,7 @@ mod tests {
                         message: "bad item 13".into()
                     }
                 );
-            })
+            }
         });
     }
     // ANCHOR_END: test_chunk_loses_index

@@ -96,8 +96,15 @@ mod unix {
     // ANCHOR_END: test_process_chunks
 
     fn a_failed_item_is_named_by_its_index() {
-        // Each test runs in a child of its own; the workers it forks inherit this quiet hook.
-        std::panic::set_hook(Box::new(|_| {}));
+        // The workers this test forks inherit this hook: their provoked panics print nothing,
+        // the test's own failures (in this process) still do.
+        let test = std::process::id();
+        let report = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if std::process::id() == test {
+                report(info)
+            }
+        }));
         let pool = ProcessPool::new(2).unwrap();
         let err = starmap(&pool, check, 0..40, ChunkSize::Fixed(10)).unwrap_err();
         let MapError::Item { index, error } = err else {

@@ -12,8 +12,18 @@ use support::{Gate, Rendezvous, within_patience};
 /// Well under the watchdog: a wrong solution fails with our message, fast.
 const SHORT: Duration = Duration::from_secs(3);
 
-fn quiet_panics() {
-    std::panic::set_hook(Box::new(|_| {}));
+/// Panics the test provokes run on the pool's workers (unnamed threads) and print nothing; the
+/// test's own failures (on its named thread) still print their message.
+fn quiet_worker_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let report = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if thread::current().name().is_some() {
+                report(info)
+            }
+        }));
+    });
 }
 
 #[test]
@@ -155,7 +165,7 @@ fn chunks_run_at_the_same_time() {
 #[test]
 fn every_failed_item_with_its_index_and_arguments() {
     within_patience(|| {
-        quiet_panics();
+        quiet_worker_panics();
         let pool = ThreadPool::new(2);
         let items: Vec<(u64, String)> = (0..40).map(|i| (i, format!("file-{i}"))).collect();
         let got = starmap(
@@ -194,7 +204,7 @@ fn every_failed_item_with_its_index_and_arguments() {
 #[test]
 fn a_failing_item_does_not_stop_its_chunk() {
     within_patience(|| {
-        quiet_panics();
+        quiet_worker_panics();
         let pool = ThreadPool::new(2);
         let calls = Arc::new(AtomicUsize::new(0));
         let c = Arc::clone(&calls);
@@ -210,7 +220,7 @@ fn a_failing_item_does_not_stop_its_chunk() {
         );
         assert!(
             matches!(got, Err(StarmapError::Failed(ref f)) if f.len() == 1 && f[0].index == 2),
-            "{got:?}"
+            "expected one failure, item 2, got {got:?}: catch each item's panic inside the chunk's loop, and go on with the next item"
         );
         assert_eq!(
             calls.load(Ordering::SeqCst),

@@ -14,6 +14,20 @@ use support::{Gate, InFlight, Rendezvous, within_patience};
 /// Well under the watchdog: a wrong solution fails with our message, fast.
 const SHORT: Duration = Duration::from_secs(3);
 
+/// Panics the test provokes run on the pool's workers (unnamed threads) and print nothing; the
+/// test's own failures (on its named thread) still print their message.
+fn quiet_worker_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let report = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if thread::current().name().is_some() {
+                report(info)
+            }
+        }));
+    });
+}
+
 #[test]
 fn results_come_out_in_completion_order() {
     within_patience(|| {
@@ -80,7 +94,10 @@ fn the_input_is_read_only_as_far_as_the_window() {
             "{ahead} items were read before any result was asked for; with a window of 4, at most 4: read the input lazily, in next()"
         );
         for k in 1..=10 {
-            assert!(results.next().is_some(), "a result for each of the 1000 items");
+            assert!(
+                results.next().is_some(),
+                "a result for each of the 1000 items"
+            );
             let now = read.load(Ordering::SeqCst);
             assert!(
                 now <= k + 4,
@@ -129,9 +146,54 @@ fn at_most_window_tasks_in_flight_and_the_window_is_used() {
 }
 
 #[test]
+fn while_every_task_waits_exactly_window_items_are_read() {
+    within_patience(|| {
+        let pool = ThreadPool::new(4);
+        let gate = Arc::new(Gate::new());
+        let read = Arc::new(AtomicUsize::new(0));
+        let entered = Arc::new(AtomicUsize::new(0));
+        let (r, g, e) = (Arc::clone(&read), Arc::clone(&gate), Arc::clone(&entered));
+        let input = (0..10u32).inspect(move |_| {
+            r.fetch_add(1, Ordering::SeqCst);
+        });
+        let mut results = imap_unordered(
+            &pool,
+            move |x: u32| {
+                e.fetch_add(1, Ordering::SeqCst);
+                g.wait(SHORT);
+                x
+            },
+            input,
+            2,
+        )
+        .unwrap();
+        // The test waits in next() below; this thread looks while no task can finish.
+        let (gate, read, entered) = (Arc::clone(&gate), Arc::clone(&read), Arc::clone(&entered));
+        let looker = thread::spawn(move || {
+            for _ in 0..SHORT.as_millis() {
+                if entered.load(Ordering::SeqCst) >= 2 {
+                    break;
+                }
+                thread::sleep(Duration::from_millis(1));
+            }
+            thread::sleep(Duration::from_millis(100)); // time for a wrong solution to read more
+            let ahead = read.load(Ordering::SeqCst);
+            gate.open();
+            ahead
+        });
+        assert!(results.next().is_some());
+        let ahead = looker.join().unwrap();
+        assert_eq!(
+            ahead, 2,
+            "with a window of 2, while two tasks ran and none was done, {ahead} items were read: keep at most `window` items in flight, and fill the window"
+        );
+    });
+}
+
+#[test]
 fn a_panicking_item_is_an_error_and_the_rest_follow() {
     within_patience(|| {
-        std::panic::set_hook(Box::new(|_| {}));
+        quiet_worker_panics();
         let (tx, rx) = mpsc::channel();
         thread::spawn(move || {
             let pool = ThreadPool::new(2);
