@@ -238,6 +238,7 @@ fn a_zero_window_is_an_error_and_no_input_is_no_output() {
             imap_unordered(&pool, |x: u8| x, [1, 2], 0),
             Err(ZeroWindow)
         ));
+        assert_eq!(ZeroWindow.to_string(), "the window must be at least 1");
         assert_eq!(imap_unordered(&pool, |x: u8| x, [], 3).unwrap().count(), 0);
         assert_eq!(pool.jobs_sent(), 0);
     });
