@@ -3,10 +3,10 @@
 //!
 //! * [`tutorial`]: the tutorial's `do_something(a, b)` and its argument list.
 //! * [`chunks`]: CPython's default chunk size, and a list cut into chunks.
-//! * [`starmap`]: `starmap_async` / `starmap` on chapter 04's [`ThreadPool`], ordered results,
+//! * [`starmap`](mod@starmap): `starmap_async` / `starmap` on chapter 04's [`ThreadPool`], ordered results,
 //!   a failed item named by its index ([`MapError`]) or every outcome kept.
 //! * [`arity`]: whether a trait for "a function of N arguments" is worth it (it is not).
-//! * [`imap`]: [`imap`](imap::imap) (lazy, ordered) and [`imap_unordered`](imap::imap_unordered)
+//! * [`imap`](mod@imap): [`imap`](fn@imap) (lazy, ordered) and [`imap_unordered`]
 //!   (completion order), iterators over a channel.
 //! * [`process_starmap`]: the same on chapter 04's `ProcessPool`: chunks cross a pipe as bytes.
 //! * [`balance`]: static chunks, dynamic chunks and rayon on uneven tasks, read against
