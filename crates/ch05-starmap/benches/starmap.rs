@@ -17,11 +17,7 @@ use rayon::prelude::*;
 use workloads::{Scale, TUTORIAL_NUMBERS, cpu_bound_at};
 
 fn config() -> Criterion {
-    Criterion::default()
-        .sample_size(10)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3))
-        .configure_from_args()
+    workloads::bench::criterion().configure_from_args()
 }
 
 const ITEMS: u64 = 10_000;

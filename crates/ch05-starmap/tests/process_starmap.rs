@@ -1,11 +1,6 @@
 //! `starmap` on the process pool. These tests fork, so they cannot run on libtest's threads:
-//! chapter 03's runner runs each one in a single-threaded child process of its own, under a
-//! time limit, and fails a test that leaves a child process behind (running or zombie).
-
-#[cfg(unix)]
-#[macro_use]
-#[path = "../../../exercises/ch03-processes/spec_runner.rs"]
-mod spec_runner;
+//! `support::fork` runs each one in a single-threaded child process of its own, under a time
+//! limit, and fails a test that leaves a child process behind (running or zombie).
 
 use std::process::ExitCode;
 
@@ -19,7 +14,8 @@ mod unix {
     use ch05_starmap::{ChunkSize, MapError};
     use workloads::Scale;
 
-    use crate::spec_runner::Test;
+    use support::case;
+    use support::fork::Test;
 
     // Plain functions: only code crosses to a worker, by address.
     fn do_something_test((a, b): (u64, u64)) -> String {
@@ -168,7 +164,7 @@ mod unix {
 
 #[cfg(unix)]
 fn main() -> ExitCode {
-    spec_runner::run(&unix::tests())
+    support::fork::run(&unix::tests())
 }
 
 #[cfg(not(unix))]

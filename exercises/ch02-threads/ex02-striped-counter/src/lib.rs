@@ -59,7 +59,6 @@ impl Adder<'_> {
         todo!()
     }
 }
-// ANCHOR_END: starter
 
 /// Given: what the spec needs to look inside the counter.
 impl StripedCounter {
@@ -79,7 +78,6 @@ impl StripedCounter {
     }
 }
 
-// ANCHOR: count_with
 /// Runs `work` on `threads` scoped threads that share one counter of `cells` cells, each thread
 /// with an adder of its own, and returns the counter once every thread has finished.
 ///
@@ -92,4 +90,4 @@ where
     // and calls `work` with it.
     todo!()
 }
-// ANCHOR_END: count_with
+// ANCHOR_END: starter
