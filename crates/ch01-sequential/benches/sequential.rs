@@ -50,7 +50,6 @@ fn folding(c: &mut Criterion) {
 }
 // ANCHOR_END: folding
 
-// ANCHOR: config
 /// The book's criterion settings, one place for every chapter: `workloads::bench::criterion`.
 fn config() -> Criterion {
     workloads::bench::criterion()
@@ -62,4 +61,3 @@ criterion_group! {
     targets = cpu_bound_per_number, tutorial, folding
 }
 criterion_main!(benches);
-// ANCHOR_END: config
