@@ -170,3 +170,18 @@ impl<T> Drop for ProcessHandle<T> {
     }
 }
 // ANCHOR_END: join
+
+#[cfg(test)]
+mod tests {
+    use super::ProcessHandle;
+    use std::rc::Rc;
+
+    fn is_send<T: Send>() {}
+
+    /// `PhantomData<fn() -> T>`: the handle holds no `T`, so it is `Send` even for a `T` that is
+    /// not (an `Rc`). With `PhantomData<T>` this would not compile.
+    #[test]
+    fn a_handle_is_send_whatever_it_produces() {
+        is_send::<ProcessHandle<Rc<u64>>>();
+    }
+}
