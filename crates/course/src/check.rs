@@ -4,7 +4,7 @@
 //! Underneath it is the command the exercise's README gives, `cargo test -p <package>` in
 //! `exercises/`, built into the learner's own `exercises/target` (never into `target/nested/`,
 //! where `verify` builds the starters, and never into the solutions' directory: see
-//! notes/shared-specs.md). The build's progress is streamed as it comes; then a summary (see
+//! ARCHITECTURE.md, "The shared-target-dir trap"). The build's progress is streamed as it comes; then a summary (see
 //! `summary`), the first failing test in the spec's order, and what to do next. cargo's whole
 //! output goes to `target/course/check/<package>.txt`, the result into the progress file that
 //! `list` reads.

@@ -1,5 +1,5 @@
 //! "The solutions pass" as part of the root `cargo test`: every reference solution passes the
-//! spec of its exercise, and every exercise keeps the shared-spec contract (notes/shared-specs.md):
+//! spec of its exercise, and every exercise keeps the shared-spec contract (ARCHITECTURE.md, "The shared-target-dir trap"):
 //! a solution folder with the same package name whose `[[test]]` is the exercise's own
 //! tests/spec.rs, a README.md and a hints.md with at least one hint.
 //!
