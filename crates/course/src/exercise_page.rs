@@ -194,6 +194,7 @@ pub fn expand(content: &str, published: &Published) -> (String, Vec<(usize, Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+    use indoc::indoc;
 
     fn write(root: &Path, rel: &str, text: &str) {
         let path = root.join(rel);
@@ -221,7 +222,18 @@ mod tests {
         assert!(ok, "git {args:?}");
     }
 
-    const LIB: &str = "//! Exercise 1.\n#![allow(dead_code)]\n\n// ANCHOR: starter\n/// Adds.\npub fn add(a: u64, b: u64) -> u64 {\n    // TODO: add them.\n    todo!()\n}\n// ANCHOR_END: starter\n";
+    const LIB: &str = indoc! {"
+        //! Exercise 1.
+        #![allow(dead_code)]
+
+        // ANCHOR: starter
+        /// Adds.
+        pub fn add(a: u64, b: u64) -> u64 {
+            // TODO: add them.
+            todo!()
+        }
+        // ANCHOR_END: starter
+    "};
 
     fn fixture(root: &Path) {
         let ex = "exercises/ch01-sequential/ex01-add";
@@ -234,7 +246,15 @@ mod tests {
         write(
             root,
             &format!("{ex}/hints.md"),
-            "## Hint 1\n\nThe operator is `+`.\n\n## Hint 2\n\n`a + b`.\n",
+            indoc! {"
+                ## Hint 1
+
+                The operator is `+`.
+
+                ## Hint 2
+
+                `a + b`.
+            "},
         );
     }
 
@@ -248,7 +268,34 @@ mod tests {
             &published,
         );
         assert!(problems.is_empty(), "{problems:?}");
-        let expected = "## Exercise 1\n\nWrite `add`.\n\nThe starter, `exercises/ch01-sequential/ex01-add/src/lib.rs`:\n\n```rust,ignore\n/// Adds.\npub fn add(a: u64, b: u64) -> u64 {\n    // TODO: add them.\n    todo!()\n}\n```\n\nWrite your code there. `cargo course check ch01-ex01` runs its tests and says what to do next (or, in `exercises/`, `cargo test -p ch01-ex01-add`).\n\n<details>\n<summary>Hint 1 of 2</summary>\n\nThe operator is `+`.\n\n</details>\n\nThe next hints, one at a time: `cargo course hint ch01-ex01`.\n\nAfter.\n";
+        let expected = indoc! {"
+            ## Exercise 1
+
+            Write `add`.
+
+            The starter, `exercises/ch01-sequential/ex01-add/src/lib.rs`:
+
+            ```rust,ignore
+            /// Adds.
+            pub fn add(a: u64, b: u64) -> u64 {
+                // TODO: add them.
+                todo!()
+            }
+            ```
+
+            Write your code there. `cargo course check ch01-ex01` runs its tests and says what to do next (or, in `exercises/`, `cargo test -p ch01-ex01-add`).
+
+            <details>
+            <summary>Hint 1 of 2</summary>
+
+            The operator is `+`.
+
+            </details>
+
+            The next hints, one at a time: `cargo course hint ch01-ex01`.
+
+            After.
+        "};
         assert_eq!(page, expected);
         assert!(!page.contains("`a + b`"), "only the first hint");
 
