@@ -1,0 +1,24 @@
+//! Chapter 06: executors. Submit a task, get a ticket, redeem it for the result.
+//!
+//! * [`ticket`]: [`Ticket`] (CPython's `Future`), with `result`, `result_timeout`, `done`,
+//!   `cancel`; [`state`]: its state machine and the cancel-vs-start race (checked with loom
+//!   under `--cfg loom`).
+//! * [`executor`]: the [`Executor`] trait (`submit`, `map`, `shutdown`), [`as_completed`] and
+//!   [`wait`].
+//! * [`thread`]: [`ThreadExecutor`], CPython's `ThreadPoolExecutor`.
+//! * [`bridge`]: a ticket is also a `std::future::Future`; [`bridge::block_on`].
+//! * [`error`]: [`SubmitError`], [`TaskError`], [`Broken`].
+
+pub mod bridge;
+pub mod error;
+pub mod executor;
+mod queue;
+pub mod state;
+pub mod thread;
+pub mod ticket;
+
+pub use error::{Broken, SubmitError, TaskError};
+pub use executor::{AsCompleted, Executor, InOrder, ReturnWhen, as_completed, wait};
+pub use state::Phase;
+pub use thread::ThreadExecutor;
+pub use ticket::Ticket;
