@@ -6,12 +6,16 @@
 //! * [`executor`]: the [`Executor`] trait (`submit`, `map`, `shutdown`), [`as_completed`] and
 //!   [`wait`].
 //! * [`thread`]: [`ThreadExecutor`], CPython's `ThreadPoolExecutor`.
+//! * [`process`]: [`ProcessExecutor`], CPython's `ProcessPoolExecutor`: re-executed workers,
+//!   a broken pool when one dies (Linux).
 //! * [`bridge`]: a ticket is also a `std::future::Future`; [`bridge::block_on`].
 //! * [`error`]: [`SubmitError`], [`TaskError`], [`Broken`].
 
 pub mod bridge;
 pub mod error;
 pub mod executor;
+#[cfg(target_os = "linux")]
+pub mod process;
 mod queue;
 pub mod state;
 pub mod thread;
@@ -19,6 +23,8 @@ pub mod ticket;
 
 pub use error::{Broken, SubmitError, TaskError};
 pub use executor::{AsCompleted, Executor, InOrder, ReturnWhen, as_completed, wait};
+#[cfg(target_os = "linux")]
+pub use process::{ProcessExecutor, serve_if_worker};
 pub use state::Phase;
 pub use thread::ThreadExecutor;
 pub use ticket::Ticket;

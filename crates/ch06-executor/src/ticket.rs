@@ -229,7 +229,7 @@ impl<R> Promise<R> {
 
     /// Fails the task whether it is pending or running (a broken pool); a cancelled one stays
     /// cancelled.
-    #[allow(dead_code)] // used by the process back end (next step)
+    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
     pub(crate) fn fail(mut self, error: TaskError) {
         self.settled = true;
         let state = &self.shared.state;
