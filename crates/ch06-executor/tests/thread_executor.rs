@@ -306,3 +306,107 @@ fn zero_workers_is_an_error() {
         Err(SubmitError::ZeroWorkers)
     ));
 }
+
+// ANCHOR: self_submit
+/// A task that submits to its own executor and waits for the result: with every worker busy
+/// doing the same, the inner task can never start. `result_timeout` is the watchdog.
+#[test]
+fn a_task_waiting_on_its_own_executor_deadlocks() {
+    within_patience(|| {
+        let executor = Arc::new(ThreadExecutor::new(1).unwrap());
+        let (sent, inner) = mpsc::channel();
+        let outer = {
+            let executor = executor.clone();
+            executor
+                .clone()
+                .spawn(move || {
+                    let inner = executor.spawn(|| 42u64).unwrap();
+                    sent.send(inner.clone()).unwrap();
+                    inner.result() // waits for a worker: the only one is this one
+                })
+                .unwrap()
+        };
+        let inner = inner.recv_timeout(PATIENCE).unwrap();
+        assert_eq!(outer.phase(), Phase::Running);
+        assert_eq!(inner.phase(), Phase::Pending, "no free worker to start it");
+        // The watchdog: nothing can finish, however long we wait.
+        let watchdog = std::time::Duration::from_millis(100);
+        assert_eq!(outer.result_timeout(watchdog), Err(TaskError::Timeout));
+        assert_eq!(inner.phase(), Phase::Pending, "still no free worker");
+        // A rescue, not a design: cancel the inner task (it is pending, so cancel wins).
+        assert!(inner.cancel());
+        assert_eq!(outer.result(), Ok(Err(TaskError::Cancelled)));
+    });
+}
+// ANCHOR_END: self_submit
+
+// ANCHOR: ways_out
+/// Way out 1: do not wait inside a task. The caller chains the second step after the first.
+#[test]
+fn way_out_chain_from_the_caller() {
+    within_patience(|| {
+        let executor = ThreadExecutor::new(1).unwrap();
+        let first = executor.submit(double, 10).unwrap().result().unwrap();
+        let second = executor
+            .submit(double, first + 1)
+            .unwrap()
+            .result()
+            .unwrap();
+        assert_eq!(second, 42);
+    });
+}
+
+/// Way out 2: inner tasks go to another executor, whose workers never wait on the first.
+#[test]
+fn way_out_a_second_executor_for_inner_tasks() {
+    within_patience(|| {
+        let outer_pool = ThreadExecutor::new(1).unwrap();
+        let inner_pool = Arc::new(ThreadExecutor::new(1).unwrap());
+        let outer = {
+            let inner_pool = inner_pool.clone();
+            outer_pool
+                .spawn(move || inner_pool.submit(double, 21).unwrap().result())
+                .unwrap()
+        };
+        assert_eq!(outer.result(), Ok(Ok(42)));
+    });
+}
+
+/// Not a way out: more workers than one task needs. Two workers survive one waiting task, and
+/// deadlock as soon as two outer tasks run at once (the rendezvous makes sure they do).
+#[test]
+fn more_workers_only_moves_the_deadlock() {
+    within_patience(|| {
+        let executor = Arc::new(ThreadExecutor::new(2).unwrap());
+        let both_running = Arc::new(Rendezvous::new(2));
+        let (sent, inners) = mpsc::channel();
+        let outers: Vec<_> = (0..2)
+            .map(|_| {
+                let (executor, both_running, sent) =
+                    (executor.clone(), both_running.clone(), sent.clone());
+                executor
+                    .clone()
+                    .spawn(move || {
+                        both_running.arrive_or_panic();
+                        let inner = executor.spawn(|| 1u64).unwrap();
+                        sent.send(inner.clone()).unwrap();
+                        inner.result()
+                    })
+                    .unwrap()
+            })
+            .collect();
+        let inners: Vec<Ticket<u64>> = (0..2)
+            .map(|_| inners.recv_timeout(PATIENCE).unwrap())
+            .collect();
+        let watchdog = std::time::Duration::from_millis(100);
+        assert_eq!(outers[0].result_timeout(watchdog), Err(TaskError::Timeout));
+        assert!(inners.iter().all(|t| t.phase() == Phase::Pending));
+        for inner in &inners {
+            assert!(inner.cancel());
+        }
+        for outer in &outers {
+            assert_eq!(outer.result(), Ok(Err(TaskError::Cancelled)));
+        }
+    });
+}
+// ANCHOR_END: ways_out
