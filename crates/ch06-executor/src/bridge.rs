@@ -59,7 +59,8 @@ pub fn block_on<F: Future>(future: F) -> F::Output {
 }
 // ANCHOR_END: block_on
 
-#[cfg(test)]
+// Not under loom: loom's atomics work only inside `loom::model`.
+#[cfg(all(test, not(loom)))]
 mod tests {
     use super::*;
     use crate::ThreadExecutor;

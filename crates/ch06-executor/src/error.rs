@@ -114,7 +114,8 @@ impl From<io::Error> for SubmitError {
     }
 }
 
-#[cfg(test)]
+// Not under loom: loom's atomics work only inside `loom::model`.
+#[cfg(all(test, not(loom)))]
 mod tests {
     use super::*;
 

@@ -9,7 +9,12 @@
 //! * [`process`]: [`ProcessExecutor`], CPython's `ProcessPoolExecutor`: re-executed workers,
 //!   a broken pool when one dies (Linux).
 //! * [`bridge`]: a ticket is also a `std::future::Future`; [`bridge::block_on`].
+//! * [`tutorial`]: the Nvicta tutorial's `do_something` rows and their ideal times.
 //! * [`error`]: [`SubmitError`], [`TaskError`], [`Broken`].
+//!
+//! The model-checked tests of the ticket's state machine run only under loom:
+//! `RUSTFLAGS="--cfg loom" cargo test -p ch06-executor --release --lib loom` (a separate
+//! `--target-dir` keeps the normal build's cache).
 
 pub mod bridge;
 pub mod error;
@@ -20,6 +25,7 @@ mod queue;
 pub mod state;
 pub mod thread;
 pub mod ticket;
+pub mod tutorial;
 
 pub use error::{Broken, SubmitError, TaskError};
 pub use executor::{AsCompleted, Executor, InOrder, ReturnWhen, as_completed, wait};
