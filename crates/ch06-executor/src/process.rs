@@ -47,6 +47,10 @@ use crate::ticket::{Promise, Ticket};
 /// The first argument that turns a run of the program into a worker.
 pub const WORKER_FLAG: &str = "--ch06-worker";
 
+/// A worker's first message: any other first bytes (a program that prints instead of serving)
+/// fail the start.
+const HELLO: &[u8; 8] = b"ch06 hi\n";
+
 /// Set in every worker's environment: a worker whose `main` forgot [`serve_if_worker`] would
 /// otherwise run the whole program again, create an executor, start workers... (a fork bomb).
 const WORKER_ENV: &str = "CH06_EXECUTOR_WORKER";
@@ -133,7 +137,7 @@ fn serve() -> io::Result<()> {
     let mut tasks = BufReader::with_capacity(64 * 1024, std::fs::File::from(tasks));
     let mut reports = std::fs::File::from(reports);
     // Hello: the executor waits for it, so a program that does not serve fails at once.
-    reports.write_all(&u64::from(std::process::id()).to_le_bytes())?;
+    reports.write_all(HELLO)?;
     while let Some(task) = read_frame(&mut tasks)? {
         let report = match catch_unwind(AssertUnwindSafe(|| run_task(&task))) {
             Ok(Ok(bytes)) => Report::Value(bytes),
@@ -300,7 +304,7 @@ fn start_worker() -> Result<Started, SubmitError> {
     let mut hello = [0u8; 8];
     let said_hello = reports
         .as_mut()
-        .is_some_and(|r| r.read_exact(&mut hello).is_ok());
+        .is_some_and(|r| r.read_exact(&mut hello).is_ok() && hello == *HELLO);
     match (tasks, reports) {
         (Some(tasks), Some(reports)) if said_hello => Ok(Started {
             child,

@@ -18,10 +18,12 @@
 //! Under `RUSTFLAGS="--cfg loom"` the atomics come from `loom`, which runs the tests below
 //! under every interleaving the memory model allows (see `loom_tests`).
 
+// ANCHOR: cfg_loom
 #[cfg(loom)]
 use loom::sync::atomic::{AtomicU8, Ordering};
 #[cfg(not(loom))]
 use std::sync::atomic::{AtomicU8, Ordering};
+// ANCHOR_END: cfg_loom
 
 /// Where a task is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -412,3 +412,18 @@ fn more_workers_only_moves_the_deadlock() {
     });
 }
 // ANCHOR_END: ways_out
+
+/// This test program has libtest's `main`, which never calls `serve_if_worker`: a process
+/// executor started here must fail at once, and say why.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_program_that_does_not_serve_cannot_start_process_workers() {
+    within_patience(|| match ch06_executor::ProcessExecutor::new(1) {
+        Err(SubmitError::Start(why)) => assert!(
+            why.contains("serve_if_worker()") && why.contains("before it said hello"),
+            "{why}"
+        ),
+        Err(e) => panic!("expected a start error, got {e}"),
+        Ok(_) => panic!("a worker that does not serve must not pass the hello"),
+    });
+}
