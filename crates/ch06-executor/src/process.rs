@@ -25,6 +25,7 @@
 //! run (address-space layout randomisation), so distances between functions of one binary
 //! are the same in every run of it.
 
+use std::collections::VecDeque;
 use std::ffi::OsStr;
 use std::io::{self, BufReader, Read, Write};
 use std::os::fd::AsFd;
@@ -41,7 +42,6 @@ use ch03_processes::{Report, Wire, WireError, read_frame, read_report, write_rep
 
 use crate::error::{Broken, SubmitError, TaskError};
 use crate::executor::Executor;
-use crate::queue::Queue;
 use crate::ticket::{Promise, Ticket};
 
 /// The first argument that turns a run of the program into a worker.
@@ -187,14 +187,32 @@ impl<R: Wire + Send> Remote for RemoteCall<R> {
     }
 }
 
+/// The queue, the idle workers and the pool's fate, under one lock.
+struct Dispatch {
+    jobs: VecDeque<Box<dyn Remote>>,
+    /// Workers with no task: a submit hands its task straight to one of them.
+    idle: Vec<usize>,
+    /// `shutdown` was called: no new tasks; a worker with nothing left to do is closed.
+    closed: bool,
+    /// Set once, by the first driver that sees its worker dead.
+    broken: Option<Broken>,
+}
+
+/// One worker process, seen from the executor.
+struct Slot {
+    /// The process, until its driver reaps it (then `None`: its pid may be reused, so it must
+    /// never be signalled again).
+    child: Mutex<Option<Child>>,
+    /// The write end of its task pipe; `None` once closed on purpose (the worker then exits).
+    tasks: Mutex<Option<ChildStdin>>,
+    /// The task it runs, if any.
+    current: Mutex<Option<Box<dyn Remote>>>,
+}
+
 /// What the executor and its driver threads share.
 struct Pool {
-    queue: Queue<Box<dyn Remote>>,
-    /// Set once, by the first driver that sees its worker dead.
-    broken: Mutex<Option<Broken>>,
-    /// Each worker's process, until its driver reaps it (then `None`: its pid may be reused,
-    /// so it must never be signalled again).
-    children: Vec<Mutex<Option<Child>>>,
+    dispatch: Mutex<Dispatch>,
+    slots: Vec<Slot>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -215,69 +233,102 @@ fn describe(status: io::Result<ExitStatus>) -> String {
 
 impl Pool {
     fn broken(&self) -> Option<Broken> {
-        lock(&self.broken).clone()
+        lock(&self.dispatch).broken.clone()
     }
 
-    /// Waits for worker `me` (its pipe is closed or at end of file) and says how it ended.
+    /// Waits for worker `me` (its pipe is at end of file) and says how it ended.
     fn reap(&self, me: usize) -> Option<(u32, String)> {
-        let mut child = lock(&self.children[me]).take()?;
+        let mut child = lock(&self.slots[me].child).take()?;
         Some((child.id(), describe(child.wait())))
     }
 
+    // ANCHOR: hand_out
+    /// Worker `me` is free: give it the next queued task that was not cancelled, or mark it
+    /// idle (or, after `shutdown`, close its pipe: it exits).
+    fn next_task(&self, me: usize, mut dispatch: MutexGuard<'_, Dispatch>) {
+        while let Some(job) = dispatch.jobs.pop_front() {
+            if job.start() {
+                *lock(&self.slots[me].current) = Some(job); // before the lock is released
+                drop(dispatch);
+                self.send(me);
+                return;
+            } // a cancelled job is dropped here: its ticket is settled already
+        }
+        if dispatch.closed {
+            lock(&self.slots[me].tasks).take();
+        } else {
+            dispatch.idle.push(me);
+        }
+    }
+
+    /// Writes worker `me`'s current task to its pipe. A write to a dead worker fails: its
+    /// driver sees the end of file and breaks the pool, so the error is not needed here.
+    fn send(&self, me: usize) {
+        let current = lock(&self.slots[me].current);
+        if let (Some(job), Some(tasks)) = (current.as_ref(), lock(&self.slots[me].tasks).as_mut()) {
+            let _ = tasks.write_all(job.frame());
+        }
+    }
+    // ANCHOR_END: hand_out
+
     // ANCHOR: break_pool
     /// Worker `me` died: the pool is broken. The first death is the one every error names.
-    /// The other workers are killed, and every queued task fails.
-    fn break_pool(&self, me: usize) -> Broken {
+    /// The other workers are killed, and every queued task fails, with `me`'s own.
+    fn break_pool(&self, me: usize) {
         let (pid, cause) = self
             .reap(me)
             .unwrap_or((0, "was already reaped".to_owned()));
-        let broken = lock(&self.broken)
-            .get_or_insert(Broken { pid, cause })
-            .clone();
-        for (i, child) in self.children.iter().enumerate() {
+        let (broken, mut failed) = {
+            let mut dispatch = lock(&self.dispatch);
+            let broken = dispatch.broken.get_or_insert(Broken { pid, cause }).clone();
+            dispatch.idle.clear();
+            let failed: Vec<_> = dispatch.jobs.drain(..).collect();
+            (broken, failed)
+        };
+        failed.extend(lock(&self.slots[me].current).take());
+        for (i, slot) in self.slots.iter().enumerate() {
             if i != me
-                && let Some(child) = lock(child).as_mut()
+                && let Some(child) = lock(&slot.child).as_mut()
             {
                 let _ = child.kill(); // not reaped yet: the pid is still this worker's
             }
         }
-        for job in self.queue.close(true) {
+        for job in failed {
             job.fail(TaskError::BrokenPool(broken.clone()));
         }
-        broken
     }
     // ANCHOR_END: break_pool
 }
 
 // ANCHOR: drive
-/// One driver thread per worker: takes a task, sends it, waits for its report.
-fn drive(pool: Arc<Pool>, me: usize, mut tasks: ChildStdin, reports: ChildStdout) {
+/// One driver thread per worker reads its reports: deliver one, hand out the next task. End of
+/// file on a pipe the executor did not close means the worker died, busy or idle.
+fn drive(pool: Arc<Pool>, me: usize, reports: ChildStdout) {
     let mut reports = BufReader::new(reports);
-    while let Some(job) = pool.queue.pop() {
-        if !job.start() {
-            continue; // cancelled while queued
-        }
-        let report = tasks
-            .write_all(job.frame())
-            .and_then(|()| read_report(&mut reports));
-        match report {
-            Ok(Some(report)) => job.deliver(report),
-            // End of file (or a broken pipe): the worker is dead.
+    loop {
+        match read_report(&mut reports) {
+            Ok(Some(report)) => {
+                let job = lock(&pool.slots[me].current).take();
+                if let Some(job) = job {
+                    job.deliver(report);
+                }
+                pool.next_task(me, lock(&pool.dispatch));
+            }
+            _ if lock(&pool.slots[me].tasks).is_none() => {
+                pool.reap(me); // we closed its pipe: it exited, as asked
+                return;
+            }
             _ => {
-                drop(tasks);
-                let broken = pool.break_pool(me);
-                job.fail(TaskError::BrokenPool(broken));
+                pool.break_pool(me);
                 return;
             }
         }
     }
-    drop(tasks); // end of file: the worker leaves its loop and exits
-    pool.reap(me);
 }
 // ANCHOR_END: drive
 
 // ANCHOR: process_executor
-/// Worker processes, each a re-executed copy of this program, fed by driver threads.
+/// Worker processes, each a re-executed copy of this program, and a driver thread for each.
 /// `Send + Sync`, and it can be created in a program that already runs threads.
 pub struct ProcessExecutor {
     pool: Arc<Pool>,
@@ -351,31 +402,40 @@ impl ProcessExecutor {
             }
         }
         let pids = started.iter().map(|w| w.child.id()).collect();
-        let mut ends = Vec::with_capacity(n);
-        let mut children = Vec::with_capacity(n);
+        let mut all_reports = Vec::with_capacity(n);
+        let mut slots = Vec::with_capacity(n);
         for worker in started {
-            ends.push((worker.tasks, worker.reports));
-            children.push(Mutex::new(Some(worker.child)));
+            all_reports.push(worker.reports);
+            slots.push(Slot {
+                child: Mutex::new(Some(worker.child)),
+                tasks: Mutex::new(Some(worker.tasks)),
+                current: Mutex::new(None),
+            });
         }
         let executor = ProcessExecutor {
             pool: Arc::new(Pool {
-                queue: Queue::new(),
-                broken: Mutex::new(None),
-                children,
+                dispatch: Mutex::new(Dispatch {
+                    jobs: VecDeque::new(),
+                    idle: (0..n).rev().collect(),
+                    closed: false,
+                    broken: None,
+                }),
+                slots,
             }),
             drivers: Mutex::new(Vec::with_capacity(n)),
             pids,
         };
-        for (me, (tasks, reports)) in ends.into_iter().enumerate() {
+        for (me, reports) in all_reports.into_iter().enumerate() {
             let pool = executor.pool.clone();
             let driver = thread::Builder::new()
                 .name(format!("driver-{me}"))
-                .spawn(move || drive(pool, me, tasks, reports));
+                .spawn(move || drive(pool, me, reports));
             match driver {
                 Ok(driver) => lock(&executor.drivers).push(driver),
                 Err(e) => {
-                    // No driver will reap this worker: kill it now (Drop reaps the others).
-                    if let Some(mut child) = lock(&executor.pool.children[me]).take() {
+                    // No driver will reap this worker: kill it now (Drop closes the others).
+                    lock(&executor.pool.dispatch).idle.retain(|&i| i != me);
+                    if let Some(mut child) = lock(&executor.pool.slots[me].child).take() {
                         let _ = child.kill();
                         let _ = child.wait();
                     }
@@ -409,31 +469,55 @@ impl Executor for ProcessExecutor {
         A: Wire + Send + 'static,
         R: Wire + Send + 'static,
     {
-        if let Some(broken) = self.pool.broken() {
-            return Err(SubmitError::BrokenPool(broken));
-        }
         let (ticket, promise) = Ticket::new();
         let job: Box<dyn Remote> = Box::new(RemoteCall {
             frame: encode_task(f, &arg),
             promise,
         });
-        match self.pool.queue.push(job) {
-            Ok(()) => Ok(ticket),
-            Err(job) => {
-                job.cancel();
-                // Closed by a broken pool (in the meantime) or by shutdown.
-                Err(match self.pool.broken() {
-                    Some(broken) => SubmitError::BrokenPool(broken),
-                    None => SubmitError::Shutdown,
-                })
+        let mut dispatch = lock(&self.pool.dispatch);
+        if let Some(broken) = &dispatch.broken {
+            let error = SubmitError::BrokenPool(broken.clone());
+            drop(dispatch);
+            job.cancel(); // settle the refused job's promise quietly
+            return Err(error);
+        }
+        if dispatch.closed {
+            drop(dispatch);
+            job.cancel();
+            return Err(SubmitError::Shutdown);
+        }
+        match dispatch.idle.pop() {
+            // An idle worker: hand the task over now, no driver to wake on the way.
+            Some(me) if job.start() => {
+                *lock(&self.pool.slots[me].current) = Some(job);
+                drop(dispatch);
+                self.pool.send(me);
+            }
+            idle => {
+                dispatch.idle.extend(idle);
+                dispatch.jobs.push_back(job);
             }
         }
+        Ok(ticket)
     }
     // ANCHOR_END: submit
 
     fn shutdown(&self, wait: bool, cancel_pending: bool) {
-        for job in self.pool.queue.close(cancel_pending) {
+        let (cancelled, idle) = {
+            let mut dispatch = lock(&self.pool.dispatch);
+            dispatch.closed = true;
+            let cancelled: Vec<_> = if cancel_pending {
+                dispatch.jobs.drain(..).collect()
+            } else {
+                Vec::new()
+            };
+            (cancelled, std::mem::take(&mut dispatch.idle))
+        };
+        for job in cancelled {
             job.cancel();
+        }
+        for me in idle {
+            lock(&self.pool.slots[me].tasks).take(); // end of file: the worker exits
         }
         if wait {
             let me = thread::current().id();

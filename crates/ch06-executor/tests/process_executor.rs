@@ -229,6 +229,42 @@ mod linux {
     }
     // ANCHOR_END: threaded_test
 
+    /// An idle worker's death is seen at once (its driver is always reading), not at the next
+    /// submit: the pool is broken before anyone hands it a task.
+    pub fn an_idle_worker_that_dies_breaks_the_pool_at_once() {
+        let executor = ProcessExecutor::new(2).unwrap();
+        assert_eq!(executor.submit(square, 3).unwrap().result(), Ok(9));
+        let victim = executor.pids()[1];
+        kill(Pid::from_raw(victim as i32), Signal::SIGKILL).unwrap();
+        while executor.broken().is_none() {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        let expected = Broken {
+            pid: victim,
+            cause: "was killed by signal SIGKILL".into(),
+        };
+        assert_eq!(executor.broken(), Some(expected.clone()));
+        assert!(
+            matches!(executor.submit(square, 1), Err(SubmitError::BrokenPool(b)) if b == expected)
+        );
+        let pids = executor.pids().to_vec();
+        drop(executor);
+        assert!(gone(&pids) && zombies().is_empty());
+    }
+
+    fn byte_count(bytes: Vec<u8>) -> Vec<u8> {
+        (bytes.len() as u64).to_le_bytes().repeat(bytes.len() / 8)
+    }
+
+    /// Arguments and results larger than a pipe's buffer (64 KiB) cross whole.
+    pub fn large_arguments_and_results_cross_whole() {
+        let executor = ProcessExecutor::new(1).unwrap();
+        let big = vec![7u8; 1 << 20];
+        let back = executor.submit(byte_count, big).unwrap().result().unwrap();
+        assert_eq!(back.len(), 1 << 20);
+        assert_eq!(&back[..8], &(1u64 << 20).to_le_bytes());
+    }
+
     pub fn is_send_and_sync() {
         fn assert_send_sync<T: Send + Sync>() {}
         assert_send_sync::<ProcessExecutor>();
@@ -264,6 +300,14 @@ mod linux {
         (
             "a_program_with_threads_can_create_a_process_executor",
             a_program_with_threads_can_create_a_process_executor,
+        ),
+        (
+            "an_idle_worker_that_dies_breaks_the_pool_at_once",
+            an_idle_worker_that_dies_breaks_the_pool_at_once,
+        ),
+        (
+            "large_arguments_and_results_cross_whole",
+            large_arguments_and_results_cross_whole,
         ),
         ("is_send_and_sync", is_send_and_sync),
     ];
