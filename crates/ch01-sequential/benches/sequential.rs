@@ -5,7 +5,6 @@
 //! `n`; `workloads::sum_range` grows in proportion to `n`.
 
 use std::hint::black_box;
-use std::time::Duration;
 
 use ch01_sequential::folding::{folded_sum, honest_sum};
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -51,13 +50,9 @@ fn folding(c: &mut Criterion) {
 }
 // ANCHOR_END: folding
 
-// ANCHOR: config
-/// The book's criterion settings: 10 samples after 1 s of warm-up, 3 s of measurement.
+/// The book's criterion settings, one place for every chapter: `workloads::bench::criterion`.
 fn config() -> Criterion {
-    Criterion::default()
-        .sample_size(10)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3))
+    workloads::bench::criterion()
 }
 
 criterion_group! {
@@ -66,4 +61,3 @@ criterion_group! {
     targets = cpu_bound_per_number, tutorial, folding
 }
 criterion_main!(benches);
-// ANCHOR_END: config

@@ -10,7 +10,6 @@
 //! (`ch02_threads::usage`). A group run next to other load, or with steal, is not to be trusted.
 
 use std::hint::black_box;
-use std::time::Duration;
 
 use ch02_threads::contention::{BENCH_RANGE, VARIANTS};
 use ch02_threads::gil::gil_in_a_bottle;
@@ -74,10 +73,7 @@ fn oversubscription(c: &mut Criterion) {
 // ANCHOR_END: oversubscription
 
 fn config() -> Criterion {
-    Criterion::default()
-        .sample_size(10)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3))
+    workloads::bench::criterion()
 }
 
 /// A benchmark group: its name and the function that runs it.

@@ -20,16 +20,28 @@ pub enum ThreadsError {
 impl ThreadsError {
     /// Turns the payload of a panicked thread (what `join` returns as `Err`) into an error.
     pub(crate) fn panicked(index: usize, payload: Box<dyn Any + Send>) -> Self {
-        let message = if let Some(s) = payload.downcast_ref::<&str>() {
-            (*s).to_owned()
-        } else if let Some(s) = payload.downcast_ref::<String>() {
-            s.clone()
-        } else {
-            "a panic with a non-string payload".to_owned()
-        };
-        ThreadsError::Panicked { index, message }
+        ThreadsError::Panicked {
+            index,
+            message: panic_message(&*payload),
+        }
     }
 }
+
+// ANCHOR: panic_message
+/// The text of a panic payload: `panic!("...")` gives a `&str`, `panic!("{x}")` a `String`;
+/// anything else (`std::panic::panic_any(42)`) has no text to show.
+///
+/// The one place the book turns a payload into a message: chapters 03 and 04 use it too.
+pub fn panic_message(payload: &(dyn Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "a panic with a non-string payload".to_owned()
+    }
+}
+// ANCHOR_END: panic_message
 
 impl fmt::Display for ThreadsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -22,5 +22,5 @@ pub mod send_sync;
 pub mod spawn;
 pub mod usage;
 
-mod error;
-pub use error::ThreadsError;
+pub mod error;
+pub use error::{ThreadsError, panic_message};

@@ -6,6 +6,9 @@
 //!   per number, one thread per number, and the start-then-join-in-the-loop mistake.
 //! * `clock`: the other mistake. The same program timed correctly and with the clock stopped
 //!   before `join`; the "speedup" of the second is pure measurement error.
+//! * `fork-rss`: a fork whose child exits at once, from a parent holding 0, 100 MiB and 1 GiB
+//!   more resident memory (small pages, then 1 GiB of huge pages), against a `Command` that
+//!   runs `true` from the same parents. Baseline: fork, 0 MiB.
 //!
 //! This bench has its own `main` (not `criterion_main!`): re-run as a child, it must serve its
 //! task before Criterion looks at the arguments.
@@ -18,12 +21,13 @@ use criterion::{Criterion, criterion_group};
 #[cfg(unix)]
 mod unix {
     use super::*;
+    use ch03_processes::fork_cost::{Pages, Resident, fork_exit_wait, run_true};
     use ch03_processes::reexec::{self, Registry};
-    use ch03_processes::spawn;
     use ch03_processes::tutorial::{
         join_all, one_process_per_number, one_thread_per_number, sequential, start_all,
         start_join_in_loop,
     };
+    use ch03_processes::{ProcessError, spawn};
     use workloads::{Scale, TUTORIAL_NUMBERS, cpu_bound};
 
     pub fn registry() -> Registry {
@@ -80,6 +84,34 @@ mod unix {
         group.finish();
     }
 
+    // ANCHOR: fork_rss
+    pub fn fork_rss(c: &mut Criterion) {
+        const MIB: usize = 1 << 20;
+        let mut group = c.benchmark_group("fork-rss");
+        type Start = fn() -> Result<(), ProcessError>;
+        let runs: [(&str, usize, Pages, Start); 6] = [
+            ("fork, 0 MiB", 0, Pages::Small, fork_exit_wait),
+            ("fork, 100 MiB", 100 * MIB, Pages::Small, fork_exit_wait),
+            ("fork, 1 GiB", 1024 * MIB, Pages::Small, fork_exit_wait),
+            (
+                "fork, 1 GiB of huge pages",
+                1024 * MIB,
+                Pages::Huge,
+                fork_exit_wait,
+            ),
+            ("Command, 0 MiB", 0, Pages::Small, run_true),
+            ("Command, 1 GiB", 1024 * MIB, Pages::Small, run_true),
+        ];
+        for (name, bytes, pages, start) in runs {
+            // Resident for the duration of this variant only: one 1 GiB region at a time.
+            let region = Resident::new(bytes, pages).unwrap();
+            group.bench_function(name, |b| b.iter(|| start().unwrap()));
+            drop(region);
+        }
+        group.finish();
+    }
+    // ANCHOR_END: fork_rss
+
     /// Runs one process per number `iters` times; the clock stops after the joins, or before.
     fn timed(iters: u64, numbers: &[u64], after_join: bool) -> Duration {
         let mut total = Duration::ZERO;
@@ -99,17 +131,14 @@ mod unix {
 }
 
 fn config() -> Criterion {
-    Criterion::default()
-        .sample_size(10)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3))
+    workloads::bench::criterion()
 }
 
 #[cfg(unix)]
 criterion_group! {
     name = benches;
     config = config();
-    targets = unix::start_join, unix::tutorial, unix::clock
+    targets = unix::start_join, unix::tutorial, unix::clock, unix::fork_rss
 }
 
 #[cfg(unix)]

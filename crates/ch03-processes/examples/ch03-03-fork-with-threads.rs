@@ -3,7 +3,8 @@
 
 #[cfg(unix)]
 fn main() -> Result<(), ch03_processes::ProcessError> {
-    use ch03_processes::threads::{lock_across_fork, thread_count};
+    use ch03_processes::sys::thread_count;
+    use ch03_processes::threads::lock_across_fork;
 
     println!("threads now: {:?}", thread_count());
     let ok = ch03_processes::spawn(|| 7u64)?.join()?;

@@ -4,10 +4,12 @@ mistakes the tutorials make. CPython 3.11+, standard library only.
 Run: python3 crates/ch03-processes/python/processes.py
 """
 import os
+import statistics
 import time
 from multiprocessing import Process, Queue
 
 NUMBERS = [11, 23, 53, 34]
+REPEATS = 3
 
 
 # ANCHOR: cpu_bound
@@ -57,14 +59,27 @@ def start_join_in_the_loop():
 # ANCHOR_END: mistakes
 
 
+def shown(seconds, digits=2):
+    return (f"{statistics.median(seconds):.{digits}f} s "
+            f"({min(seconds):.{digits}f}..{max(seconds):.{digits}f})")
+
+
 if __name__ == "__main__":
     print(f"parent pid {os.getpid()}, os.cpu_count() = {os.cpu_count()}")
-    start = time.perf_counter()
     for pid, n, total in one_process_per_number():
         print(f"process {pid}: cpu_bound({n}) = {total}")
-    print(f"one process per number, start all then join all: {time.perf_counter() - start:.2f} s")
 
-    wrong, right = clock_stopped_before_join()
-    print(f"clock stopped before join: {wrong:.3f} s (only the starts)")
-    print(f"clock stopped after join:  {right:.2f} s (the work)")
-    print(f"start(); join() in the loop: {start_join_in_the_loop():.2f} s")
+    together, before, after, in_loop = [], [], [], []
+    for _ in range(REPEATS):
+        start = time.perf_counter()
+        one_process_per_number()
+        together.append(time.perf_counter() - start)
+        wrong, right = clock_stopped_before_join()
+        before.append(wrong)
+        after.append(right)
+        in_loop.append(start_join_in_the_loop())
+    print(f"times, median (min..max) of {REPEATS} runs:")
+    print(f"one process per number, start all then join all: {shown(together)}")
+    print(f"clock stopped before join: {shown(before, 3)} (only the starts)")
+    print(f"clock stopped after join:  {shown(after)} (the work)")
+    print(f"start(); join() in the loop: {shown(in_loop)}")

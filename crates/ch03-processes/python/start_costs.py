@@ -1,12 +1,14 @@
 """What starting one task costs in CPython: a thread, and a process with each start method.
 
-Each task does nothing; the time is start + join, averaged over many tasks, after one
-warm-up task (which, for forkserver, starts the server). Prints a Markdown table.
+Each task does nothing; the time is start + join of one task, timed for each of many tasks
+after one warm-up task (which, for forkserver, starts the server). Prints a Markdown table of
+the median and the spread (min..max).
 Run: python3 crates/ch03-processes/python/start_costs.py
 """
 import multiprocessing as mp
 import os
 import platform
+import statistics
 import sys
 import threading
 import time
@@ -19,12 +21,23 @@ def nothing():
 
 
 def per_task(make):
-    make_and_run = lambda: (lambda w: (w.start(), w.join()))(make())
+    """Start + join times of TASKS tasks, one by one, in seconds."""
+    def make_and_run():
+        worker = make()
+        worker.start()
+        worker.join()
     make_and_run()  # warm-up
-    start = time.perf_counter()
+    times = []
     for _ in range(TASKS):
+        start = time.perf_counter()
         make_and_run()
-    return (time.perf_counter() - start) / TASKS
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def shown(times):
+    ms = sorted(t * 1000 for t in times)
+    return f"{statistics.median(ms):.2f} ms ({ms[0]:.2f}..{ms[-1]:.2f})"
 
 
 # ANCHOR: measure
@@ -35,11 +48,11 @@ def main():
             ctx = mp.get_context(method)
             costs.append((method, per_task(lambda: ctx.Process(target=nothing))))
     print(f"CPython {platform.python_version()} on {sys.platform}, {os.cpu_count()} cores, "
-          f"mean of {TASKS} tasks:")
-    print("| start method | start + join of a task that does nothing |")
+          f"{TASKS} tasks each:")
+    print("| start method | start + join of a task that does nothing: median (min..max) |")
     print("|---|---|")
-    for name, seconds in costs:
-        print(f"| {name} | {seconds * 1000:.2f} ms |")
+    for name, times in costs:
+        print(f"| {name} | {shown(times)} |")
 # ANCHOR_END: measure
 
 

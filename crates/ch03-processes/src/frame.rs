@@ -94,16 +94,8 @@ pub fn read_report(r: &mut impl Read) -> io::Result<Option<Report>> {
     }
 }
 
-/// The text of a panic payload (`panic!("...")` gives a `&str` or a `String`).
-pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    if let Some(s) = payload.downcast_ref::<&str>() {
-        (*s).to_owned()
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "a panic with a non-string payload".to_owned()
-    }
-}
+/// The text of a panic payload: chapter 02's, the one the whole book uses.
+pub use ch02_threads::panic_message;
 
 #[cfg(test)]
 mod tests {

@@ -25,8 +25,7 @@ use nix::unistd::{ForkResult, Pid, fork};
 
 use crate::error::{EXIT_PANIC, EXIT_WRITE_FAILED, ProcessError, outcome};
 use crate::frame::{Report, panic_message, read_report, write_report};
-use crate::sys::{exit_now, pipe, wait_for};
-use crate::threads::ensure_single_threaded;
+use crate::sys::{ensure_single_threaded, exit_now, flush_stdio, pipe, wait_for};
 use crate::wire::Wire;
 
 // ANCHOR: handle
@@ -46,8 +45,9 @@ pub struct ProcessHandle<T> {
 /// Runs `f` in a new child process, like `Process(target=f).start()` with the fork method.
 ///
 /// Refuses with [`ProcessError::OtherThreads`] if the process runs other threads: only the
-/// calling thread is copied into the child, and anything the others held (a lock in the
-/// allocator, in `stdout`, in your own code) would stay held forever there.
+/// calling thread is copied into the child, and anything the others held (`stdout`'s lock,
+/// the environment's, one in your own code or in a library) would stay held forever there.
+/// Flushes stdout and stderr first, so that text printed before the fork is written once.
 pub fn spawn<T: Wire, F: FnOnce() -> T>(f: F) -> Result<ProcessHandle<T>, ProcessError> {
     ensure_single_threaded()?;
     // SAFETY: the process runs one thread (checked just above), so the child is a consistent
@@ -57,19 +57,42 @@ pub fn spawn<T: Wire, F: FnOnce() -> T>(f: F) -> Result<ProcessHandle<T>, Proces
 // ANCHOR_END: spawn
 
 // ANCHOR: spawn_unchecked
+// ANCHOR: contract
 /// [`spawn`] without the thread check.
 ///
 /// # Safety
 ///
-/// If other threads run, the child starts with only the calling thread, and every lock those
-/// threads held at the moment of the fork stays locked in the child. The caller guarantees
-/// that `f`, and the encoding of its result, never wait for such a lock: no locks shared with
-/// the other threads, no `println!` while they may print. (The allocator is safe: glibc and
-/// macOS reset its locks in the child.)
+/// Nothing to check when the process runs a single thread. When other threads run, the child
+/// starts with a copy of the calling thread only, and every lock another thread held at the
+/// instant of the fork stays held in the child, by a thread that does not exist there.
+/// POSIX therefore allows the child of a multithreaded process only async-signal-safe
+/// functions (`read`, `write`, `_exit`, ...) until it calls `exec`. This function's child does
+/// more: it runs `f`, allocates to encode the result, writes it to a pipe and calls `_exit`.
+/// With other threads running, the caller guarantees that:
+///
+/// 1. `f` waits for no lock another thread may have held at the fork: none of the program's
+///    own, none of a library's (a logger, a pool, a C library), and none of std's, which
+///    std does not reset in a child: stdout's and stderr's (`print!`, `eprintln!`, `dbg!`),
+///    the environment's (`env::var`, `env::set_var`, `Command::spawn`), the panic hook's and
+///    the one the default hook holds while it prints a panic (so a panic in `f` can hang if
+///    another thread was panicking or setting the hook at that instant);
+/// 2. memory can be allocated and freed in the child. That is an extension of some C
+///    libraries, not POSIX: glibc, macOS and musl from 1.2.2 (Rust's musl targets bundle 1.2.3
+///    or later since Rust 1.71) reset their `malloc`'s locks in the child. A
+///    `#[global_allocator]` other than the system one must do the same for itself, with
+///    `pthread_atfork` handlers (jemalloc registers them; an allocator guarded by a plain
+///    spin lock or `Mutex` does not);
+/// 3. `f` relies on no state another thread was in the middle of changing (a half-updated
+///    data structure is copied as it is).
+///
+/// The parent side has no such condition: it flushes stdout (waiting for its lock like any
+/// `print!`), forks and returns a handle.
 pub unsafe fn spawn_unchecked<T: Wire, F: FnOnce() -> T>(
     f: F,
 ) -> Result<ProcessHandle<T>, ProcessError> {
+    // ANCHOR_END: contract
     let (reader, writer) = pipe()?;
+    flush_stdio(); // else text printed before the fork is in the child's buffer too
     // SAFETY: the caller upholds this function's contract (see `# Safety`); the child runs `f`
     // and leaves through `_exit` in `child_main`, never returning into the caller's code.
     match unsafe { fork() }? {
@@ -147,3 +170,18 @@ impl<T> Drop for ProcessHandle<T> {
     }
 }
 // ANCHOR_END: join
+
+#[cfg(test)]
+mod tests {
+    use super::ProcessHandle;
+    use std::rc::Rc;
+
+    fn is_send<T: Send>() {}
+
+    /// `PhantomData<fn() -> T>`: the handle holds no `T`, so it is `Send` even for a `T` that is
+    /// not (an `Rc`). With `PhantomData<T>` this would not compile.
+    #[test]
+    fn a_handle_is_send_whatever_it_produces() {
+        is_send::<ProcessHandle<Rc<u64>>>();
+    }
+}

@@ -9,8 +9,11 @@
 //! * [`reexec`]: the "spawn" start method: run the current program again with
 //!   [`std::process::Command`], arguments in over stdin, result out over stdout.
 //! * [`wire`] and [`frame`]: values as bytes, and length-framed messages on pipes.
-//! * [`threads`]: counting threads, and why a lock held by another thread stays locked forever
-//!   in a forked child.
+//! * [`threads`]: why a lock held by another thread stays locked forever in a forked child.
+//! * [`sys`]: the system helpers under all of it: a close-on-exec [`pipe`], waiting for a
+//!   child, `_exit`, and counting this process's threads (what `spawn` checks before forking).
+//! * [`fork_cost`]: what a fork costs as the parent's memory grows, and what copy-on-write
+//!   copies.
 //! * [`tutorial`]: the tutorials' program (one process per number) and their two mistakes.
 //!
 //! `fork` exists only on Unix. On other targets the crate compiles with [`wire`], [`frame`],
@@ -23,6 +26,8 @@ pub mod reexec;
 pub mod sys;
 pub mod wire;
 
+#[cfg(unix)]
+pub mod fork_cost;
 #[cfg(unix)]
 pub mod handle;
 #[cfg(unix)]

@@ -9,13 +9,13 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use nix::unistd::{ForkResult, fork};
 
 use crate::error::{EXIT_PANIC, Exit, ProcessError};
-use crate::sys::{exit_now, wait_for};
-use crate::threads::ensure_single_threaded;
+use crate::sys::{ensure_single_threaded, exit_now, flush_stdio, wait_for};
 
 // ANCHOR: exit_code
 /// Runs `f` in a forked child; returns the child's exit code, which is `f()` cut to 8 bits.
 pub fn exit_code_of(f: impl FnOnce() -> u64) -> Result<i32, ProcessError> {
     ensure_single_threaded()?;
+    flush_stdio(); // else text printed before the fork is in the child's buffer too
     // SAFETY: the process runs a single thread (checked above), so the child is a complete,
     // consistent copy: no lock is held by a thread that does not exist there. The child never
     // returns into our caller's code: it leaves through `exit_now` (`_exit`).

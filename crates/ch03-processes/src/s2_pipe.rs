@@ -12,8 +12,7 @@ use nix::unistd::{ForkResult, fork};
 
 use crate::error::{EXIT_PANIC, EXIT_WRITE_FAILED, ProcessError, outcome};
 use crate::frame::Report;
-use crate::sys::{exit_now, pipe, wait_for};
-use crate::threads::ensure_single_threaded;
+use crate::sys::{ensure_single_threaded, exit_now, flush_stdio, pipe, wait_for};
 use crate::wire::Wire;
 
 // ANCHOR: pipe
@@ -21,6 +20,7 @@ use crate::wire::Wire;
 pub fn run_in_child(f: impl FnOnce() -> u64) -> Result<u64, ProcessError> {
     ensure_single_threaded()?;
     let (mut reader, mut writer) = pipe()?;
+    flush_stdio(); // else text printed before the fork is in the child's buffer too
     // SAFETY: single-threaded (checked above); the child leaves through `_exit`.
     match unsafe { fork() }? {
         ForkResult::Child => {

@@ -4,6 +4,9 @@
 //! a copy of the one that called `fork`. Every other thread is simply absent. If one of them
 //! held a lock at that instant, the lock's memory says "held" in the child, and no thread
 //! there will ever release it. [`lock_across_fork`] shows exactly that.
+//!
+//! Counting threads, which `spawn` does before every fork, lives in [`crate::sys`]
+//! ([`thread_count`], [`ensure_single_threaded`](crate::sys::ensure_single_threaded)).
 
 use std::io::{Read, Write};
 use std::sync::{Mutex, PoisonError, mpsc};
@@ -11,56 +14,7 @@ use std::time::Duration;
 
 use crate::error::ProcessError;
 use crate::handle::spawn_unchecked;
-use crate::sys::{pipe, readable_within};
-
-// ANCHOR: thread_count
-/// How many threads this process runs now, or `None` where the platform does not say.
-#[cfg(target_os = "linux")]
-pub fn thread_count() -> Option<usize> {
-    // One directory per thread; /proc/self/status's "Threads:" line says the same.
-    std::fs::read_dir("/proc/self/task")
-        .ok()
-        .map(|dir| dir.count())
-}
-// ANCHOR_END: thread_count
-
-/// How many threads this process runs now, or `None` where the platform does not say.
-#[cfg(target_os = "macos")]
-pub fn thread_count() -> Option<usize> {
-    let size = std::mem::size_of::<libc::proc_taskinfo>();
-    // SAFETY: `proc_taskinfo` is a plain C struct of integers: all-zero bytes are a valid value.
-    let mut info: libc::proc_taskinfo = unsafe { std::mem::zeroed() };
-    // SAFETY: `info` is a writable buffer of exactly `size` bytes, which is what the
-    // PROC_PIDTASKINFO flavour fills in for our own pid.
-    let written = unsafe {
-        libc::proc_pidinfo(
-            libc::getpid(),
-            libc::PROC_PIDTASKINFO,
-            0,
-            (&raw mut info).cast(),
-            size as libc::c_int,
-        )
-    };
-    (usize::try_from(written).ok() == Some(size)).then(|| info.pti_threadnum as usize)
-}
-
-/// How many threads this process runs now, or `None` where the platform does not say.
-#[cfg(not(any(target_os = "linux", target_os = "macos")))]
-pub fn thread_count() -> Option<usize> {
-    None
-}
-
-/// `Ok` if the process runs exactly one thread; otherwise the error `spawn` refuses with.
-pub fn ensure_single_threaded() -> Result<(), ProcessError> {
-    match thread_count() {
-        Some(1) => Ok(()),
-        Some(threads) => Err(ProcessError::OtherThreads { threads }),
-        None => Err(ProcessError::Unsupported(
-            "cannot count this process's threads on this platform, so fork cannot be checked; \
-             use `spawn_unchecked` if you know the process is single-threaded",
-        )),
-    }
-}
+use crate::sys::{pipe, readable_within, thread_count};
 
 /// What [`lock_across_fork`] saw.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,7 +58,10 @@ pub fn lock_across_fork() -> Result<LockAcrossFork, ProcessError> {
     let (mut go_reader, mut go_writer) = pipe()?;
     // SAFETY: another thread holds `SHARED`, on purpose. The child never blocks on it: it
     // waits on a pipe (with a time limit), then only calls `try_lock`, counts its threads and
-    // reports. It takes no other lock the holder thread could hold.
+    // reports. It takes no other lock the holder thread could hold (no printing, no
+    // environment, no panic). It allocates (reading /proc, encoding the result): point 2 of
+    // `spawn_unchecked`'s contract, true with glibc, macOS and musl from 1.2.2, whose
+    // `malloc` resets its locks in the child (the crate sets no `#[global_allocator]`).
     let child = unsafe {
         spawn_unchecked(move || {
             let mut go = [0u8; 1];

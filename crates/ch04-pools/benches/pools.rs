@@ -7,7 +7,6 @@
 //! while this process still has one thread: every thread pool here is created later.
 
 use std::hint::black_box;
-use std::time::Duration;
 
 use ch04_pools::data_cost::{self, Bytes, SIZES};
 use ch04_pools::shared_memory::{self, echo_through_shared_memory};
@@ -18,11 +17,7 @@ use criterion::Criterion;
 use workloads::{Scale, TUTORIAL_NUMBERS, cpu_bound};
 
 fn config() -> Criterion {
-    Criterion::default()
-        .sample_size(10)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3))
-        .configure_from_args()
+    workloads::bench::criterion().configure_from_args()
 }
 
 fn workers(n: usize) -> String {

@@ -85,14 +85,8 @@ impl fmt::Display for TaskError {
 
 impl std::error::Error for TaskError {}
 
-// ANCHOR: panic_message
-/// The message inside a panic payload: chapter 03's, one wording for the whole book.
-///
-/// `panic!("literal")` carries a `&'static str`, `panic!("{x}")` a `String`; anything else
-/// (`std::panic::panic_any(42)`) has no message to show, and reads "a panic with a non-string
-/// payload".
-pub use ch03_processes::frame::panic_message;
-// ANCHOR_END: panic_message
+/// The message inside a panic payload: chapter 02's, one wording for the whole book.
+pub use ch02_threads::panic_message;
 
 #[cfg(test)]
 mod tests {

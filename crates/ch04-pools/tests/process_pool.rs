@@ -1,11 +1,6 @@
-//! The process pool's tests. They fork, so they cannot run on libtest's threads: chapter 03's
-//! runner runs each one in a single-threaded child process of its own, under a time limit, and
-//! fails a test that leaves a child process behind (running or zombie).
-
-#[cfg(unix)]
-#[macro_use]
-#[path = "../../../exercises/ch03-processes/spec_runner.rs"]
-mod spec_runner;
+//! The process pool's tests. They fork, so they cannot run on libtest's threads: the harness
+//! `support::fork` runs each one in a single-threaded child process of its own, under a time
+//! limit, and fails a test that leaves a child process behind (running or zombie).
 
 use std::process::ExitCode;
 
@@ -24,7 +19,8 @@ mod unix {
     use support::PATIENCE;
     use workloads::{Scale, TUTORIAL_NUMBERS, cpu_bound_at, cpu_bound_expected};
 
-    use crate::spec_runner::{ProcessInFlight, ProcessRendezvous, Test};
+    use support::case;
+    use support::fork::{ProcessInFlight, ProcessRendezvous, Test};
 
     // Tasks are plain functions: only code crosses to a worker, by address. What they share
     // with the test lives in statics set before the pool forks, in memory mapped as shared.
@@ -620,7 +616,7 @@ mod unix {
 
 #[cfg(unix)]
 fn main() -> ExitCode {
-    spec_runner::run(&unix::tests())
+    support::fork::run(&unix::tests())
 }
 
 #[cfg(not(unix))]

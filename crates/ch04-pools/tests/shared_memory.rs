@@ -1,11 +1,6 @@
-//! Shared memory with a process pool. These tests fork, so they run on chapter 03's
+//! Shared memory with a process pool. These tests fork, so they run on `support::fork`, the
 //! single-threaded runner (see `tests/process_pool.rs`): each test in a process of its own,
 //! which is also what lets each one map its own shared region before its pool forks.
-
-#[cfg(unix)]
-#[macro_use]
-#[path = "../../../exercises/ch03-processes/spec_runner.rs"]
-mod spec_runner;
 
 use std::process::ExitCode;
 
@@ -15,7 +10,8 @@ mod unix {
     use ch04_pools::shared_memory::{self, SharedBytes, echo_through_shared_memory, squares};
     use nix::errno::Errno;
 
-    use crate::spec_runner::Test;
+    use support::case;
+    use support::fork::Test;
 
     // ANCHOR: squares_test
     fn workers_write_disjoint_slices_that_the_parent_reads() {
@@ -78,7 +74,7 @@ mod unix {
 
 #[cfg(unix)]
 fn main() -> ExitCode {
-    spec_runner::run(&unix::tests())
+    support::fork::run(&unix::tests())
 }
 
 #[cfg(not(unix))]

@@ -55,8 +55,7 @@ use std::sync::atomic::{AtomicI32, Ordering};
 
 use ch03_processes::error::{EXIT_WRITE_FAILED, Exit};
 use ch03_processes::frame::{Report, panic_message, read_report, write_report};
-use ch03_processes::sys::{exit_now, wait_for};
-use ch03_processes::threads::ensure_single_threaded;
+use ch03_processes::sys::{ensure_single_threaded, exit_now, wait_for};
 use ch03_processes::{ProcessError, Wire, pipe};
 use nix::errno::Errno;
 use nix::sys::signal::{Signal, kill};

@@ -1,10 +1,5 @@
 //! Tests that fork. They run one by one, each in a single-threaded child process of their own,
-//! under a time limit, and fail if they leave a child behind: chapter 03's runner.
-
-#[cfg(unix)]
-#[macro_use]
-#[path = "../../../exercises/ch03-processes/spec_runner.rs"]
-mod spec_runner;
+//! under a time limit, and fail if they leave a child behind: see `support::fork`.
 
 use std::process::ExitCode;
 
@@ -14,7 +9,6 @@ mod unix {
     use std::io::{Read, Write};
     use std::os::fd::AsFd;
 
-    use crate::spec_runner::Test;
     use ch03_processes::pipe;
     use ch03_processes::sys::exit_now;
     use ch07_process_trait::tutorial::{Counter, MyProcess};
@@ -22,6 +16,8 @@ mod unix {
     use nix::sys::signal::Signal;
     use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
     use nix::unistd::Pid;
+    use support::case;
+    use support::fork::Test;
 
     /// Blocks until a signal ends the process.
     fn block_forever() -> ! {
@@ -370,7 +366,7 @@ mod unix {
 
 #[cfg(unix)]
 fn main() -> ExitCode {
-    spec_runner::run(&unix::tests())
+    support::fork::run(&unix::tests())
 }
 
 #[cfg(not(unix))]

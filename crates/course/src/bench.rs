@@ -1,17 +1,15 @@
 //! `cargo course bench`: run a chapter's criterion benches and write `book/bench/<chapter>.*`.
 
+use crate::calibration::{self, CpuTicks, RunNote, RunRecord};
 use crate::chart;
+use crate::files::write_atomically;
+use crate::libtest::cargo;
 use crate::project::{Chapter, Project};
 use crate::report::{self, Machine};
 use anyhow::{Context, Result, bail};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-/// The cargo that runs nested builds: the one running us (`CARGO`), else `cargo` from `PATH`.
-pub fn cargo() -> Command {
-    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-}
 
 /// The machine the numbers come from.
 pub fn machine() -> Machine {
@@ -70,33 +68,20 @@ fn rustc_version() -> String {
 
 /// The bench targets of a package, from `cargo metadata`.
 pub fn bench_targets(project: &Project, package: &str) -> Result<Vec<String>> {
-    let out = cargo()
-        .args(["metadata", "--no-deps", "--format-version", "1"])
+    let meta = cargo_metadata::MetadataCommand::new()
+        .cargo_path(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
         .current_dir(&project.root)
-        .output()
+        .no_deps()
+        .exec()
         .context("running `cargo metadata`")?;
-    if !out.status.success() {
-        bail!(
-            "`cargo metadata` failed:\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-    let meta: serde_json::Value =
-        serde_json::from_slice(&out.stdout).context("parsing `cargo metadata` output")?;
-    let packages = meta["packages"].as_array().cloned().unwrap_or_default();
-    let Some(pkg) = packages.iter().find(|p| p["name"] == package) else {
+    let Some(pkg) = meta.packages.iter().find(|p| p.name.as_str() == package) else {
         bail!("package `{package}` is not a member of the root workspace");
     };
-    let mut names: Vec<String> = pkg["targets"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|t| {
-            t["kind"]
-                .as_array()
-                .is_some_and(|k| k.iter().any(|k| k == "bench"))
-        })
-        .filter_map(|t| t["name"].as_str().map(str::to_string))
+    let mut names: Vec<String> = pkg
+        .targets
+        .iter()
+        .filter(|t| t.is_bench())
+        .map(|t| t.name.clone())
         .collect();
     names.sort();
     Ok(names)
@@ -118,9 +103,15 @@ pub enum Mode {
     ReportOnly,
 }
 
-/// Runs a chapter's benches (streaming criterion's progress) and writes its report files.
-/// Returns `false` if the chapter has no benches.
-pub fn bench_chapter(project: &Project, chapter: &Chapter, mode: Mode) -> Result<bool> {
+/// Runs a chapter's benches (streaming criterion's progress) between two calibrations and writes
+/// its report files. Returns `false` if the chapter has no benches. A run whose calibrations
+/// differ by more than [`calibration::MAX_DRIFT`] writes no report unless `force`.
+pub fn bench_chapter(
+    project: &Project,
+    chapter: &Chapter,
+    mode: Mode,
+    force: bool,
+) -> Result<bool> {
     let targets = bench_targets(project, &chapter.name)?;
     if targets.is_empty() {
         println!("{chapter}: no benches, skipped");
@@ -128,59 +119,123 @@ pub fn bench_chapter(project: &Project, chapter: &Chapter, mode: Mode) -> Result
     }
     let home = criterion_home(project, chapter);
     let quick = mode == Mode::Quick;
-    if mode == Mode::ReportOnly {
+    let command = format!(
+        "cargo course bench {}{}",
+        chapter.name,
+        if quick { " --quick" } else { "" }
+    );
+    let (note, verb) = if mode == Mode::ReportOnly {
         if !home.exists() {
             bail!(
                 "no criterion results for {chapter} in {}: run `cargo course bench {chapter}` first",
                 home.display()
             );
         }
-        let command = format!("cargo course bench {}", chapter.name);
-        for path in write_report(project, chapter, &home, &machine(), &command)? {
-            println!(
-                "{chapter}: rewrote {}",
-                path.strip_prefix(&project.root).unwrap_or(&path).display()
-            );
-        }
-        return Ok(true);
-    }
-    if home.exists() {
-        fs::remove_dir_all(&home).with_context(|| format!("removing {}", home.display()))?;
-    }
-    fs::create_dir_all(&home).with_context(|| format!("creating {}", home.display()))?;
-
-    let mut cmd = cargo();
-    cmd.current_dir(&project.root)
-        .env("CRITERION_HOME", &home)
-        .args(["bench", "-p", &chapter.name]);
-    for t in &targets {
-        cmd.args(["--bench", t]);
-    }
-    if quick {
-        cmd.args(["--", "--quick"]);
-    }
-    println!(
-        "{chapter}: running benches {} (results in {})...",
-        targets.join(", "),
-        home.strip_prefix(&project.root).unwrap_or(&home).display()
-    );
-    let status = cmd.status().context("running `cargo bench`")?;
-    if !status.success() {
-        bail!("`cargo bench -p {chapter}` failed ({status})");
-    }
-    let command = format!(
-        "cargo course bench {}{}",
-        chapter.name,
-        if quick { " --quick" } else { "" }
-    );
-    let written = write_report(project, chapter, &home, &machine(), &command)?;
-    for path in written {
+        let record = RunRecord::read(&home)?;
+        (
+            RunNote {
+                record,
+                report_only: true,
+            },
+            "rewrote",
+        )
+    } else {
+        let record = measure_chapter(project, chapter, &home, &targets, quick)?;
+        (
+            RunNote {
+                record: Some(record),
+                report_only: false,
+            },
+            "wrote",
+        )
+    };
+    for path in write_checked(project, chapter, &home, &command, &note, force)? {
         println!(
-            "{chapter}: wrote {}",
+            "{chapter}: {verb} {}",
             path.strip_prefix(&project.root).unwrap_or(&path).display()
         );
     }
     Ok(true)
+}
+
+/// Writes the report files, unless the run was disturbed and not `force`d.
+pub fn write_checked(
+    project: &Project,
+    chapter: &Chapter,
+    home: &Path,
+    command: &str,
+    note: &RunNote,
+    force: bool,
+) -> Result<Vec<PathBuf>> {
+    if let Some(record) = &note.record
+        && record.disturbed()
+        && !force
+    {
+        bail!(record.refusal(&chapter.name));
+    }
+    write_report(project, chapter, home, &machine(), command, note)
+}
+
+/// Builds the benches, calibrates, runs them, calibrates again; keeps the record in `home`.
+fn measure_chapter(
+    project: &Project,
+    chapter: &Chapter,
+    home: &Path,
+    targets: &[String],
+    quick: bool,
+) -> Result<RunRecord> {
+    if home.exists() {
+        fs::remove_dir_all(home).with_context(|| format!("removing {}", home.display()))?;
+    }
+    fs::create_dir_all(home).with_context(|| format!("creating {}", home.display()))?;
+    let bench = |extra: &[&str]| {
+        let mut cmd = cargo();
+        cmd.current_dir(&project.root)
+            .env("CRITERION_HOME", home)
+            .args(["bench", "-p", &chapter.name]);
+        for t in targets {
+            cmd.args(["--bench", t]);
+        }
+        cmd.args(extra);
+        cmd
+    };
+    // Build everything first, so that no compiler runs between the two calibrations.
+    let status = bench(&["--no-run"])
+        .status()
+        .context("building the benches")?;
+    if !status.success() {
+        bail!("`cargo bench -p {chapter} --no-run` failed ({status})");
+    }
+    calibration::build(&project.root)?;
+    let before = calibration::measure(&project.root)?;
+    println!(
+        "{chapter}: calibration before the run: {}",
+        before.describe()
+    );
+    let ticks = CpuTicks::now();
+    println!(
+        "{chapter}: running benches {} (results in {})...",
+        targets.join(", "),
+        home.strip_prefix(&project.root).unwrap_or(home).display()
+    );
+    let status = bench(if quick { &["--", "--quick"] } else { &[] })
+        .status()
+        .context("running `cargo bench`")?;
+    if !status.success() {
+        bail!("`cargo bench -p {chapter}` failed ({status})");
+    }
+    let steal_percent = ticks
+        .zip(CpuTicks::now())
+        .and_then(|(a, b)| a.steal_percent(&b));
+    let after = calibration::measure(&project.root)?;
+    println!("{chapter}: calibration after the run: {}", after.describe());
+    let record = RunRecord {
+        before,
+        after,
+        steal_percent,
+    };
+    record.write(home)?;
+    Ok(record)
 }
 
 /// Turns the criterion results in `home` into `book/bench/<chapter>.{md,svg,txt}`.
@@ -190,8 +245,9 @@ pub fn write_report(
     home: &Path,
     machine: &Machine,
     command: &str,
+    run: &RunNote,
 ) -> Result<Vec<PathBuf>> {
-    let measured = report::read_criterion_dir(home)?;
+    let measured = crate::criterion::read_criterion_dir(home)?;
     if measured.is_empty() {
         bail!(
             "criterion wrote no results under {} (do the benches use criterion, and does it honour CRITERION_HOME?)",
@@ -218,21 +274,18 @@ pub fn write_report(
         "{} (criterion medians, {} logical cores)",
         chapter.name, machine.cores
     );
-    fs::write(&md, report::render_markdown(&groups, machine, command))
-        .with_context(|| format!("writing {}", md.display()))?;
-    fs::write(&svg, chart::render_svg(&title, &groups)?)
-        .with_context(|| format!("writing {}", svg.display()))?;
-    fs::write(&txt, report::render_numbers(&groups, machine))
-        .with_context(|| format!("writing {}", txt.display()))?;
+    write_atomically(&md, report::render_markdown(&groups, machine, command, run))?;
+    write_atomically(&svg, chart::render_svg(&title, &groups)?)?;
+    write_atomically(&txt, report::render_numbers(&groups, machine, run))?;
     Ok(vec![md, svg, txt])
 }
 
 /// `cargo course bench [chapter]`.
-pub fn run(project: &Project, chapter: Option<&str>, mode: Mode) -> Result<()> {
+pub fn run(project: &Project, chapter: Option<&str>, mode: Mode, force: bool) -> Result<()> {
     let chapters = project.chapters_or_all(chapter)?;
     let mut ran = 0;
     for ch in &chapters {
-        if bench_chapter(project, ch, mode)? {
+        if bench_chapter(project, ch, mode, force)? {
             ran += 1;
         }
     }
@@ -252,6 +305,7 @@ pub fn run(project: &Project, chapter: Option<&str>, mode: Mode) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::calibration::Calibration;
 
     #[test]
     fn cpu_model_from_cpuinfo() {
@@ -297,30 +351,53 @@ mod tests {
                 serde_json::json!({"median": {"point_estimate": median}}).to_string(),
             )
             .unwrap();
+            // Ten samples of 2 iterations, from 0.9 to 1.2 times the median per iteration.
+            let times: Vec<f64> = (0..10)
+                .map(|i| 2.0 * median * (0.9 + 0.3 * f64::from(i) / 9.0))
+                .collect();
+            fs::write(
+                new.join("sample.json"),
+                serde_json::json!({"sampling_mode": "Flat", "iters": vec![2.0; 10], "times": times})
+                    .to_string(),
+            )
+            .unwrap();
         }
         let chapter = Chapter {
             number: 2,
             name: "ch02-threads".into(),
         };
-        let machine = Machine {
-            cpu: "cpu".into(),
-            cores: 2,
-            rustc: "rustc".into(),
-            date: "2026-01-01".into(),
+        let cal = |ms: f64| Calibration {
+            median_ns: ms * 1e6,
+            min_ns: ms * 1e6,
+            max_ns: ms * 1e6,
+            rounds: 15,
         };
-        let written = write_report(
-            &project,
-            &chapter,
-            &home,
-            &machine,
-            "cargo course bench ch02-threads",
-        )
-        .unwrap();
+        let quiet = RunNote {
+            record: Some(RunRecord {
+                before: cal(25.0),
+                after: cal(25.2),
+                steal_percent: Some(0.5),
+            }),
+            report_only: false,
+        };
+        let command = "cargo course bench ch02-threads";
+        let written = write_checked(&project, &chapter, &home, command, &quiet, false).unwrap();
         assert_eq!(written.len(), 3);
         let md = fs::read_to_string(dir.path().join("book/bench/ch02-threads.md")).unwrap();
-        assert!(md.contains("| process | 250 µs | 0.040x |"), "{md}");
         assert!(
-            md.contains("| thread | 10.0 µs | 1.00x (baseline) |"),
+            md.contains("| process | 250 µs | 225 µs..300 µs | 0.040x |"),
+            "{md}"
+        );
+        assert!(
+            md.contains("| thread | 10.0 µs | 9.00 µs..12.0 µs | 1.00x (baseline) |"),
+            "{md}"
+        );
+        assert!(
+            md.contains("25.0 ms (25.0 ms..25.0 ms) before the run"),
+            "{md}"
+        );
+        assert!(
+            md.contains("Steal time during the run: 0.5% of CPU time"),
             "{md}"
         );
         let txt = fs::read_to_string(dir.path().join("book/bench/ch02-threads.txt")).unwrap();
@@ -328,6 +405,33 @@ mod tests {
             txt.contains("// ANCHOR: start-join_process_speedup\n0.040x\n"),
             "{txt}"
         );
+        assert!(
+            txt.contains("// ANCHOR: start-join_process_spread\n225 µs..300 µs\n"),
+            "{txt}"
+        );
+        assert!(
+            txt.contains("// ANCHOR: calibration_drift\n+0.8%\n"),
+            "{txt}"
+        );
+
+        // A disturbed run writes nothing without --force, and is marked with it.
+        fs::remove_dir_all(dir.path().join("book")).unwrap();
+        let disturbed = RunNote {
+            record: Some(RunRecord {
+                before: cal(25.0),
+                after: cal(26.5),
+                steal_percent: Some(0.5),
+            }),
+            report_only: true,
+        };
+        let err = write_checked(&project, &chapter, &home, command, &disturbed, false)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("changed by +6.0%"), "{err}");
+        assert!(!dir.path().join("book/bench/ch02-threads.md").exists());
+        write_checked(&project, &chapter, &home, command, &disturbed, true).unwrap();
+        let md = fs::read_to_string(dir.path().join("book/bench/ch02-threads.md")).unwrap();
+        assert!(md.contains("**Disturbed run:**"), "{md}");
 
         // A baseline that names no benchmark is an error, not a silent "no speedup".
         fs::write(
@@ -335,7 +439,7 @@ mod tests {
             "[package]\nname = \"ch02-threads\"\n[package.metadata.course.baselines]\n\"start-join\" = \"fork\"\n",
         )
         .unwrap();
-        let err = write_report(&project, &chapter, &home, &machine, "x")
+        let err = write_report(&project, &chapter, &home, &machine(), "x", &quiet)
             .unwrap_err()
             .to_string();
         assert!(

@@ -1,5 +1,6 @@
 //! Building the book with mdBook as a library, with checks mdBook itself does not make.
 
+use crate::exercise_page;
 use crate::includes::{self, Problem};
 use anyhow::{Context, Result, bail};
 use mdbook_driver::MDBook;
@@ -25,6 +26,42 @@ pub fn init_logging() {
             .with_target(false)
             .try_init();
     });
+}
+
+/// Runs first: expands `{{#exercise ch01-ex01}}` (see `exercise_page`).
+struct ExerciseDirective;
+
+impl Preprocessor for ExerciseDirective {
+    fn name(&self) -> &str {
+        "course-exercise"
+    }
+
+    fn run(&self, ctx: &PreprocessorContext, mut book: Book) -> Result<Book> {
+        let published = exercise_page::Published::new(&ctx.root);
+        let mut problems: Vec<Problem> = Vec::new();
+        book.for_each_mut(|item| {
+            if let BookItem::Chapter(ch) = item
+                && let Some(path) = &ch.path
+                && ch.content.contains("#exercise")
+            {
+                let (content, failed) = exercise_page::expand(&ch.content, &published);
+                ch.content = content;
+                let page = Path::new(&ctx.config.book.src).join(path);
+                problems.extend(
+                    failed
+                        .into_iter()
+                        .map(|(line, directive, message)| Problem {
+                            page: page.clone(),
+                            line,
+                            directive,
+                            message,
+                        }),
+                );
+            }
+        });
+        fail_on(problems, "broken exercise directive", &ctx.root)?;
+        Ok(book)
+    }
 }
 
 /// Runs before mdBook's links preprocessor: every include must name an existing file and anchor.
@@ -102,7 +139,7 @@ fn fail_on(problems: Vec<Problem>, what: &str, root: &Path) -> Result<()> {
     )
 }
 
-/// Loads the book at `root` with the preprocessors in a fixed order: include check, links,
+/// Loads the book at `root` with the preprocessors in a fixed order: exercise directive, include check, links,
 /// leftover check, index. The HTML goes to `dest` (default: `build-dir` of book.toml).
 pub fn load(root: &Path, dest: Option<&Path>) -> Result<MDBook> {
     init_logging();
@@ -115,7 +152,8 @@ pub fn load(root: &Path, dest: Option<&Path>) -> Result<MDBook> {
     }
     let mut book = MDBook::load_with_config(root, config)
         .with_context(|| format!("loading the book in {}", root.display()))?;
-    book.with_preprocessor(IncludeCheck)
+    book.with_preprocessor(ExerciseDirective)
+        .with_preprocessor(IncludeCheck)
         .with_preprocessor(LinkPreprocessor::new())
         .with_preprocessor(LeftoverCheck)
         .with_preprocessor(IndexPreprocessor::new());

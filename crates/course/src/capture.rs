@@ -15,11 +15,10 @@
 //! ]
 //! ```
 
-use crate::bench::cargo;
 use crate::libtest;
+use crate::libtest::cargo;
 use crate::project::{Chapter, Project};
 use anyhow::{Context, Result, bail};
-use serde::Deserialize;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::fs;
@@ -27,38 +26,6 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
-
-/// `[package.metadata.course.capture]` of a chapter crate.
-#[derive(Debug, Default, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct CaptureMetadata {
-    /// Example names or Python script stems that are not run.
-    #[serde(default)]
-    pub skip: Vec<String>,
-    /// Runs beyond the plain release run of each example.
-    #[serde(default)]
-    pub extra: Vec<ExtraRun>,
-}
-
-/// One extra run of an example, written to `output/<name>.txt`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct ExtraRun {
-    /// The output file's stem, e.g. `ch01-01-sequential.debug`.
-    pub name: String,
-    /// The example to run.
-    pub example: String,
-    /// The cargo profile: `release` (the default), `dev`, or any custom profile.
-    #[serde(default = "release")]
-    pub profile: String,
-    /// Arguments passed to the example after `--`.
-    #[serde(default)]
-    pub args: Vec<String>,
-}
-
-fn release() -> String {
-    "release".into()
-}
 
 /// What one capture runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -199,7 +166,7 @@ pub fn plan(project: &Project, chapter: &Chapter) -> Result<Vec<Run>> {
                 program: Program::Example {
                     package: chapter.name.clone(),
                     example: example.clone(),
-                    profile: release(),
+                    profile: "release".into(),
                     args: Vec::new(),
                 },
             });
@@ -281,21 +248,6 @@ pub fn render(shown_command: &str, stdout: &str, stderr: &str) -> String {
     text
 }
 
-/// Writes `text` to `path` through a temporary file in the same folder, so that a reader never
-/// sees half a file and a failure never leaves one.
-fn write_atomically(path: &Path, text: &str) -> Result<()> {
-    let dir = path.parent().context("output path has no folder")?;
-    fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let tmp = dir.join(format!(
-        ".{}.tmp",
-        path.file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("capture")
-    ));
-    fs::write(&tmp, text).with_context(|| format!("writing {}", tmp.display()))?;
-    fs::rename(&tmp, path).with_context(|| format!("renaming {} into place", tmp.display()))
-}
-
 /// Runs one capture and writes its file into `<out>/<chapter>/output/`. On failure nothing is
 /// written and the error carries the program's stderr.
 pub fn capture_one(
@@ -322,7 +274,7 @@ pub fn capture_one(
         .join(&chapter.name)
         .join("output")
         .join(format!("{}.txt", run.name));
-    write_atomically(&path, &render(&shown, &done.stdout, &done.stderr))?;
+    crate::files::write_atomically(&path, render(&shown, &done.stdout, &done.stderr))?;
     Ok(path)
 }
 
@@ -438,7 +390,7 @@ pub fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::project::parse_course_metadata;
+    use crate::project::{ExtraRun, parse_course_metadata};
 
     fn example(name: &str, profile: &str) -> Run {
         Run {

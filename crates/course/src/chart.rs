@@ -4,7 +4,8 @@
 //! plotters is built without its font features: the SVG backend writes `<text>` elements and the
 //! browser renders them, so no font file or system font library is needed to draw the chart.
 
-use crate::report::{Group, format_duration, format_speedup};
+use crate::report::Group;
+use crate::units::{format_duration, format_speedup};
 use anyhow::{Result, anyhow};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -212,6 +213,7 @@ mod tests {
                     variant: (*v).into(),
                     function: Some((*v).into()),
                     median_ns: *ns,
+                    spread_ns: None,
                 })
                 .collect(),
             baseline,

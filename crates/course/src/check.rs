@@ -4,15 +4,21 @@
 //! Underneath it is the command the exercise's README gives, `cargo test -p <package>` in
 //! `exercises/`, built into the learner's own `exercises/target` (never into `target/nested/`,
 //! where `verify` builds the starters, and never into the solutions' directory: see
-//! notes/shared-specs.md). Cargo's output is streamed as it comes; a summary follows, and the
-//! result goes into the progress file that `list` reads.
+//! ARCHITECTURE.md, "The shared-target-dir trap"). The build's progress is streamed as it comes; then a summary (see
+//! `summary`), the first failing test in the spec's order, and what to do next. cargo's whole
+//! output goes to `target/course/check/<package>.txt`, the result into the progress file that
+//! `list` reads.
 
-use crate::bench::cargo;
+use crate::cargo_json;
+use crate::fingerprint;
 use crate::hint;
+use crate::libtest::cargo;
 use crate::libtest::{self, Outcome};
 use crate::progress::{Next, Progress, Status, next_after, now_utc};
 use crate::project::{Exercise, Project};
+use crate::summary::{Summary, spec_source, summarize, summarize_build_failure};
 use anyhow::{Result, bail};
+use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
@@ -20,117 +26,10 @@ use std::time::Duration;
 /// not hanging.
 const BUILD_LIMIT: Duration = Duration::from_secs(600);
 
-/// The first failing test and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Failure {
-    pub test: String,
-    /// Its panic message, if one was found.
-    pub message: Option<String>,
-    /// Where it panicked, `ch01-sequential/ex01-timed/src/lib.rs:30:5` (relative to exercises/).
-    pub location: Option<String>,
-}
-
-/// Where a failed test panicked: the first panic of its `---- <name> stdout ----` section, or,
-/// in the spec runner's format, the last panic printed before its `FAILED` line.
-pub fn panic_location(output: &str, test: &str) -> Option<String> {
-    let lines: Vec<&str> = output.lines().collect();
-    let header = format!("---- {test} stdout ----");
-    let found = if let Some(i) = lines.iter().position(|l| *l == header) {
-        lines[i + 1..]
-            .iter()
-            .take_while(|l| !l.starts_with("---- ") && **l != "failures:")
-            .find(|l| l.contains("panicked at "))
-    } else {
-        let failed = format!("test {test} ... FAILED");
-        let end = lines.iter().position(|l| *l == failed)?;
-        lines[..end]
-            .iter()
-            .rev()
-            .take_while(|l| !l.starts_with("running ") && libtest::parse_results(l).is_empty())
-            .find(|l| l.starts_with("thread '") && l.contains("panicked at "))
-    };
-    let (_, at) = found?.split_once("panicked at ")?;
-    Some(at.trim_end_matches(':').to_string())
-}
-
-/// What one check found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Summary {
-    pub status: Status,
-    pub passed: usize,
-    /// Tests that ran to a result (ignored ones not counted).
-    pub total: usize,
-    pub first_failure: Option<Failure>,
-    /// The compiler's first errors, or why the test run ended early.
-    pub detail: Option<String>,
-}
-
-/// The summary of a build (`cargo test --no-run`) that failed.
-pub fn summarize_build_failure(output: &str) -> Summary {
-    Summary {
-        status: Status::CompileError,
-        passed: 0,
-        total: 0,
-        first_failure: None,
-        detail: Some(libtest::compile_errors(output, 16)),
-    }
-}
-
-/// The summary of a test run from its merged output; `exit` is `None` when it was killed for
-/// running too long, else whether cargo exited successfully.
-///
-/// Reads both libtest's format (panic messages in `---- <name> stdout ----` sections) and the
-/// `harness = false` spec runner's (panic messages on stderr, before each `FAILED` line).
-pub fn summarize(output: &str, exit: Option<bool>) -> Summary {
-    let results = libtest::parse_results(output);
-    let passed = results.iter().filter(|r| r.outcome == Outcome::Ok).count();
-    let failed: Vec<&str> = results
-        .iter()
-        .filter(|r| r.outcome == Outcome::Failed)
-        .map(|r| r.name.as_str())
-        .collect();
-    let first_failure = failed.first().map(|name| {
-        let message = libtest::failure_messages(output)
-            .remove(*name)
-            .filter(|m| !m.is_empty())
-            .or_else(|| libtest::inline_failure_messages(output).remove(*name));
-        Failure {
-            test: name.to_string(),
-            message,
-            location: panic_location(output, name),
-        }
-    });
-    let (status, detail) = match exit {
-        None => (Status::TimedOut, None),
-        Some(true) if failed.is_empty() => (Status::Passed, None),
-        Some(false) if results.is_empty() && output.contains("error: could not compile") => {
-            return summarize_build_failure(output);
-        }
-        Some(_) if failed.is_empty() => {
-            // Cargo failed, yet no test failed: the test binary died (a signal, an abort).
-            let why = output
-                .lines()
-                .find(|l| l.contains("process didn't exit successfully"))
-                .or_else(|| output.lines().rev().find(|l| l.starts_with("error")))
-                .unwrap_or("cargo test failed without naming a failing test")
-                .trim()
-                .to_string();
-            (Status::Failing, Some(why))
-        }
-        Some(_) => (Status::Failing, None),
-    };
-    Summary {
-        status,
-        passed,
-        total: passed + failed.len(),
-        first_failure,
-        detail,
-    }
-}
-
-fn test_command(project: &Project, ex: &Exercise) -> Command {
+fn test_command(project: &Project, ex: &Exercise, backtrace: bool) -> Command {
     let mut cmd = cargo();
     cmd.current_dir(project.path("exercises"))
+        .env("RUST_BACKTRACE", if backtrace { "1" } else { "0" })
         .args(["test", "-p", &ex.package, "--no-fail-fast"])
         .arg("--target-dir")
         .arg(project.path("exercises/target"));
@@ -196,7 +95,7 @@ fn report(
                 println!("{}\n", indent(errors));
             }
             println!(
-                "Next: fix {} (the full compiler output is above), then run `cargo course check {}` again.",
+                "Next: fix {} (every error: see the file named below), then run `cargo course check {}` again.",
                 lib.display(),
                 ex.short()
             );
@@ -243,6 +142,15 @@ fn report(
             if let Some(why) = &summary.detail {
                 println!("The test run ended early: {why}");
             }
+            println!("\nThe tests, in the spec's order:");
+            for (name, outcome) in &summary.tests {
+                let mark = if *outcome == Outcome::Ok {
+                    "ok"
+                } else {
+                    "FAILED"
+                };
+                println!("    {mark:6}  {name}");
+            }
             println!(
                 "\nNext: edit {}, then run `cargo course check {}` again.",
                 lib.display(),
@@ -266,25 +174,31 @@ fn report(
     Some(verdict)
 }
 
-/// `cargo course check <exercise>`: an error (exit status 1) unless every test passes.
-pub fn run(project: &Project, query: &str, limit: Duration) -> Result<()> {
-    let ex = project.exercise(query)?;
-    let path = Progress::path(project);
-    let mut progress = Progress::load(&path)?;
-    println!(
-        "running the tests of {} (cargo test -p {} in exercises/)...",
-        ex.package, ex.package
-    );
-    let echo = |line: &str| println!("{line}");
-    let mut build = test_command(project, &ex);
-    build.arg("--no-run");
-    // The build's "Executable <path>" lines say nothing to a learner.
-    let echo_build = |line: &str| {
-        if !line.trim_start().starts_with("Executable ") {
-            println!("{line}");
+/// Where `check` keeps cargo's whole output of an exercise's last run.
+pub fn output_path(project: &Project, ex: &Exercise) -> PathBuf {
+    project.path(format!("target/course/check/{}.txt", ex.package))
+}
+
+/// Builds and runs an exercise's tests (in the learner's `exercises/target`), echoing the build's
+/// progress through `echo_build` and nothing of the test run; keeps cargo's whole output in
+/// [`output_path`] and records the result in the progress file.
+pub fn test_exercise(
+    project: &Project,
+    ex: &Exercise,
+    limit: Duration,
+    backtrace: bool,
+    mut echo_build: impl FnMut(&str),
+) -> Result<Summary> {
+    let source_hash = fingerprint::source_hash(project, ex)?;
+    let mut build = test_command(project, ex, backtrace);
+    build.args(["--no-run", "--message-format=json"]);
+    // JSON lines are for us; the rest (Compiling ...) is the build's progress.
+    let echo = |line: &str| {
+        if !line.starts_with('{') {
+            echo_build(line);
         }
     };
-    let built = libtest::run_streaming(&mut build, limit.max(BUILD_LIMIT), echo_build)?;
+    let built = libtest::run_streaming(&mut build, limit.max(BUILD_LIMIT), echo)?;
     if built.timed_out() {
         bail!(
             "building {} took longer than {} s; is the machine very busy?",
@@ -292,191 +206,75 @@ pub fn run(project: &Project, query: &str, limit: Duration) -> Result<()> {
             limit.max(BUILD_LIMIT).as_secs()
         );
     }
-    let summary = if built.success() {
-        let ran = libtest::run_streaming(&mut test_command(project, &ex), limit, echo)?;
-        summarize(&ran.stdout, ran.status.map(|s| s.success()))
+    let (summary, output) = if built.success() {
+        let ran = libtest::run_streaming(&mut test_command(project, ex, backtrace), limit, |_| {})?;
+        let spec = spec_source(project, ex);
+        (
+            summarize(&ran.stdout, ran.status.map(|s| s.success()), &spec),
+            ran.stdout,
+        )
     } else {
-        summarize_build_failure(&built.stdout)
+        // Keep it readable: cargo's own lines, then every compiler error as rustc renders it.
+        let human: Vec<&str> = built
+            .stdout
+            .lines()
+            .filter(|l| !l.starts_with('{'))
+            .collect();
+        let errors = cargo_json::Build::parse(&built.stdout)
+            .errors_of(&ex.package, usize::MAX)
+            .unwrap_or_default();
+        (
+            summarize_build_failure(&built.stdout, &ex.package),
+            format!("{}\n\n{errors}\n", human.join("\n")),
+        )
     };
+    crate::files::write_atomically(&output_path(project, ex), output)?;
 
-    let entry = progress.entry(&ex);
+    let path = Progress::path(project);
+    let mut progress = Progress::load(&path)?;
+    let entry = progress.entry(ex);
     entry.status = Some(summary.status);
     entry.passed = summary.passed;
     entry.total = summary.total;
     entry.checked_at = Some(now_utc());
+    entry.source_hash = Some(source_hash);
     progress.save(&path)?;
+    Ok(summary)
+}
 
+/// `cargo course check <exercise>`: an error (exit status 1) unless every test passes.
+pub fn run(project: &Project, query: &str, limit: Duration, backtrace: bool) -> Result<()> {
+    let ex = project.exercise(query)?;
+    println!(
+        "running the tests of {} (cargo test -p {} in exercises/)...",
+        ex.package, ex.package
+    );
+    // The build's "Executable <path>" lines say nothing to a learner.
+    let echo_build = |line: &str| {
+        if !line.trim_start().starts_with("Executable ") {
+            println!("{line}");
+        }
+    };
+    let summary = test_exercise(project, &ex, limit, backtrace, echo_build)?;
+    let progress = Progress::load(&Progress::path(project))?;
     let all = project.exercises()?;
     let next = (summary.status == Status::Passed).then(|| next_after(&all, &ex, &progress));
     let hints_left = hint::hints_left(project, &ex, &progress);
-    match report(project, &ex, &summary, limit, next, hints_left) {
+    let verdict = report(project, &ex, &summary, limit, next, hints_left);
+    if summary.status != Status::Passed {
+        let out = output_path(project, &ex);
+        println!(
+            "(cargo's whole output: {}{})",
+            out.strip_prefix(&project.root).unwrap_or(&out).display(),
+            if backtrace {
+                ""
+            } else {
+                "; `--backtrace` shows where each panic came from"
+            }
+        );
+    }
+    match verdict {
         None => Ok(()),
         Some(verdict) => bail!("{} is not done yet: {verdict}", ex.short()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const LIBTEST: &str = "\
-   Compiling ch01-ex01-timed v0.1.0 (/x/exercises/ch01-sequential/ex01-timed)
-    Finished `test` profile [unoptimized + debuginfo] target(s) in 2.39s
-     Running unittests src/lib.rs (target/debug/deps/ch01_ex01_timed-a0fff0087d4b2439)
-
-running 0 tests
-
-test result: ok. 0 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s
-
-     Running tests/spec.rs (target/debug/deps/spec-a2f26fcc9ed3b2ab)
-
-running 5 tests
-test median_of_nothing_is_none ... ok
-test median_of_an_odd_count_is_the_middle ... FAILED
-test repeat_zero_times_is_empty ... ok
-test timed_returns_the_closures_value ... ok
-test timed_covers_the_whole_closure ... FAILED
-
-failures:
-
----- median_of_an_odd_count_is_the_middle stdout ----
-
-thread 'median_of_an_odd_count_is_the_middle' (14673) panicked at ch01-sequential/ex01-timed/src/lib.rs:30:5:
-not yet implemented
-note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace
-
----- timed_covers_the_whole_closure stdout ----
-
-thread 'watched' (14688) panicked at tests/spec.rs:16:5:
-assertion failed: elapsed >= PAUSE
-
-failures:
-    median_of_an_odd_count_is_the_middle
-    timed_covers_the_whole_closure
-
-test result: FAILED. 3 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.18s
-
-error: test failed, to rerun pass `-p ch01-ex01-timed --test spec`
-   Doc-tests ch01_ex01_timed
-
-running 0 tests
-
-test result: ok. 0 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s
-
-error: 1 target failed:
-    `-p ch01-ex01-timed --test spec`
-";
-
-    /// The `harness = false` spec runner of chapters 03 and 04, stdout and stderr merged.
-    const RUNNER: &str = "\
-     Running tests/spec.rs (target/debug/deps/spec-ce13e4117bff70ee)
-
-running 4 tests
-test returns_the_value_computed_in_the_child ... ok
-
-thread 'main' (15491) panicked at ch04-pools/ex02-panics-close/src/lib.rs:40:9:
-task 3 panicked on purpose
-note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace
-
-thread 'main' (15490) panicked at ch04-pools/ex02-panics-close/tests/spec.rs:18:5:
-assertion `left == right` failed: a panicking task must not kill the pool
-  left: 3
- right: 4
-test a_panicking_task_is_an_error ... FAILED
-test f_runs_in_another_process ... ok
-test every_child_is_reaped did not finish within 5s: it probably hangs (killed)
-test every_child_is_reaped ... FAILED
-
-failures:
-    a_panicking_task_is_an_error
-    every_child_is_reaped
-
-test result: FAILED. 2 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out; finished in 5.02s
-
-error: test failed, to rerun pass `-p ch04-ex02-panics-close --test spec`
-";
-
-    #[test]
-    fn libtest_output() {
-        let s = summarize(LIBTEST, Some(false));
-        assert_eq!(
-            (s.status, s.passed, s.total, s.detail.clone()),
-            (Status::Failing, 3, 5, None)
-        );
-        assert_eq!(
-            s.first_failure,
-            Some(Failure {
-                test: "median_of_an_odd_count_is_the_middle".into(),
-                message: Some("not yet implemented".into()),
-                location: Some("ch01-sequential/ex01-timed/src/lib.rs:30:5".into()),
-            })
-        );
-    }
-
-    #[test]
-    fn spec_runner_output() {
-        let s = summarize(RUNNER, Some(false));
-        assert_eq!((s.status, s.passed, s.total), (Status::Failing, 2, 4));
-        let f = s.first_failure.unwrap();
-        assert_eq!(f.test, "a_panicking_task_is_an_error");
-        assert_eq!(
-            f.location.as_deref(),
-            Some("ch04-pools/ex02-panics-close/tests/spec.rs:18:5")
-        );
-        assert_eq!(panic_location(RUNNER, "every_child_is_reaped"), None);
-        // The test's own assertion, not the panic it provoked on purpose before.
-        assert_eq!(
-            f.message.as_deref(),
-            Some(
-                "assertion `left == right` failed: a panicking task must not kill the pool\n  left: 3\n right: 4"
-            )
-        );
-        let messages = libtest::inline_failure_messages(RUNNER);
-        assert_eq!(
-            messages["every_child_is_reaped"],
-            "test every_child_is_reaped did not finish within 5s: it probably hangs (killed)"
-        );
-    }
-
-    #[test]
-    fn all_passing() {
-        let out = "running 2 tests\ntest a ... ok\ntest b ... ok\n\ntest result: ok. 2 passed; 0 failed\n";
-        let s = summarize(out, Some(true));
-        assert_eq!((s.status, s.passed, s.total), (Status::Passed, 2, 2));
-        assert_eq!(s.first_failure, None);
-    }
-
-    #[test]
-    fn compile_errors_are_reported_as_such() {
-        let out = "   Compiling ch01-ex01-timed v0.1.0\nerror[E0308]: mismatched types\n --> src/lib.rs:16:5\n  |\n16 |     42\n  |     ^^ expected `Duration`, found integer\n\nerror: could not compile `ch01-ex01-timed` (lib) due to 1 previous error\n";
-        for s in [summarize_build_failure(out), summarize(out, Some(false))] {
-            assert_eq!(s.status, Status::CompileError);
-            let detail = s.detail.unwrap();
-            assert!(
-                detail.starts_with("error[E0308]: mismatched types"),
-                "{detail}"
-            );
-            assert!(detail.contains("expected `Duration`"), "{detail}");
-        }
-    }
-
-    #[test]
-    fn a_test_binary_that_dies_is_not_a_pass() {
-        let out = "running 2 tests\ntest a ... ok\nerror: test failed, to rerun pass `--test spec`\n\nCaused by:\n  process didn't exit successfully: `/x/spec-123` (signal: 6, SIGABRT: process abort signal)\n";
-        let s = summarize(out, Some(false));
-        assert_eq!((s.status, s.passed, s.total), (Status::Failing, 1, 1));
-        assert!(
-            s.detail
-                .unwrap()
-                .starts_with("process didn't exit successfully"),
-            "the reason is shown"
-        );
-    }
-
-    #[test]
-    fn a_killed_run_timed_out() {
-        let out = "running 2 tests\ntest a ... ok\n";
-        let s = summarize(out, None);
-        assert_eq!((s.status, s.passed, s.total), (Status::TimedOut, 1, 1));
     }
 }

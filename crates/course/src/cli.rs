@@ -76,6 +76,12 @@ pub enum Command {
     /// Run a chapter's criterion benches (every chapter's if none is named) and write its results
     /// into the book: book/bench/<chapter>.md (tables), .svg (chart) and .txt (numbers by anchor).
     ///
+    /// Before and after the run it times a fixed calibration workload (the same CPU work on every
+    /// core, built with --release) and reads the steal time from /proc/stat; the report's header
+    /// shows both. A run whose calibrations differ by more than 5% writes no report (unless
+    /// --force): something else used the machine. Each median is printed with its spread (the
+    /// fastest..slowest of criterion's samples).
+    ///
     /// Criterion writes to target/criterion/<chapter>, which is emptied first. The speedup column
     /// divides each group's baseline median (the function `sequential`, or the one named under
     /// [package.metadata.course.baselines] in the chapter's Cargo.toml) by each variant's median.
@@ -90,6 +96,10 @@ pub enum Command {
         /// target/criterion/<chapter> (after a change to the report format, say).
         #[arg(long)]
         report_only: bool,
+        /// Write the report even if the calibration before and after the run differ by more
+        /// than 5% (the report is then marked as a disturbed run).
+        #[arg(long)]
+        force: bool,
     },
     /// Check every exercise (or one chapter's): each spec test must fail on the starter
     /// (exercises/) and pass on the solution (solutions/), test by test.
@@ -104,11 +114,26 @@ pub enum Command {
         #[arg(long, default_value_t = 300, value_name = "SECS")]
         timeout: u64,
     },
+    /// Check that each starter differs from its solution only inside its TODO regions: function
+    /// bodies and items whose starter text holds `todo!` or a `TODO` comment (`use` lines may
+    /// differ too). Signatures, types, docs and helpers must be the same in both. Run by CI
+    /// (.ci/run), not by `cargo test`.
+    Starters {
+        /// The chapter: ch01, 01 or ch01-sequential (default: all).
+        chapter: Option<String>,
+    },
     /// List the chapters and their exercises with your progress: passed, failing (k of n),
-    /// compile error or not tried, as recorded by `check` in target/course/progress.json.
+    /// compile error or not tried.
+    ///
+    /// Progress is recorded by `check` in target/course/progress.json with a hash of the
+    /// exercise's files. An exercise edited since its last check (say, solved with `cargo test`)
+    /// is checked again first, so the list shows the code as it is now.
     List {
         /// Only this chapter: ch01, 01 or ch01-sequential.
         chapter: Option<String>,
+        /// Kill a re-check that runs longer than this many seconds.
+        #[arg(long, default_value_t = 120, value_name = "SECS")]
+        timeout: u64,
     },
     /// Run an exercise's tests (`cargo test -p <package>` in exercises/), then say how many pass,
     /// why the first failing one fails, and what to do next. Exits non-zero until all pass.
@@ -118,6 +143,10 @@ pub enum Command {
         /// Kill the tests after this many seconds (they probably hang).
         #[arg(long, default_value_t = 300, value_name = "SECS")]
         timeout: u64,
+        /// Run the tests with RUST_BACKTRACE=1 (by default 0, whatever the environment says:
+        /// the summary names where each test panicked).
+        #[arg(long)]
+        backtrace: bool,
     },
     /// Show the next hint of an exercise (from its hints.md), one more each time.
     Hint {
@@ -144,13 +173,14 @@ pub fn run(cli: Cli) -> Result<()> {
             chapter,
             quick,
             report_only,
+            force,
         } => {
             let mode = match (quick, report_only) {
                 (_, true) => bench::Mode::ReportOnly,
                 (true, false) => bench::Mode::Quick,
                 (false, false) => bench::Mode::Full,
             };
-            bench::run(&project, chapter.as_deref(), mode)
+            bench::run(&project, chapter.as_deref(), mode, force)
         }
         Command::Serve {
             address,
@@ -170,10 +200,15 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Verify { chapter, timeout } => {
             verify::run(&project, chapter.as_deref(), Duration::from_secs(timeout))
         }
-        Command::List { chapter } => crate::list::run(&project, chapter.as_deref()),
-        Command::Check { exercise, timeout } => {
-            crate::check::run(&project, &exercise, Duration::from_secs(timeout))
+        Command::List { chapter, timeout } => {
+            crate::list::run(&project, chapter.as_deref(), Duration::from_secs(timeout))
         }
+        Command::Check {
+            exercise,
+            timeout,
+            backtrace,
+        } => crate::check::run(&project, &exercise, Duration::from_secs(timeout), backtrace),
+        Command::Starters { chapter } => crate::starters::run(&project, chapter.as_deref()),
         Command::Hint { exercise, all } => crate::hint::run(&project, &exercise, all),
     }
 }

@@ -5,10 +5,16 @@
 
 pub mod bench;
 pub mod book;
+pub mod calibration;
 pub mod capture;
+pub mod cargo_json;
 pub mod chart;
 pub mod check;
 pub mod cli;
+pub mod criterion;
+pub mod exercise_page;
+pub mod files;
+pub mod fingerprint;
 pub mod hint;
 pub mod includes;
 pub mod libtest;
@@ -17,4 +23,7 @@ pub mod progress;
 pub mod project;
 pub mod report;
 pub mod serve;
+pub mod starters;
+pub mod summary;
+pub mod units;
 pub mod verify;

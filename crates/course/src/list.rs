@@ -1,9 +1,12 @@
 //! `cargo course list [chapter]`: the chapters, their exercises and the learner's progress.
 
+use crate::check;
+use crate::fingerprint;
 use crate::progress::{Progress, first_unfinished};
-use crate::project::{Exercise, Project};
+use crate::project::{Exercise, Project, summary_chapters};
 use anyhow::Result;
 use std::fs;
+use std::time::Duration;
 
 /// The exercise's one-line title: the first `# ` heading of its README.md, without a leading
 /// `Exercise N: ` (the id already says which one it is).
@@ -26,23 +29,45 @@ fn title_of(project: &Project, ex: &Exercise) -> String {
 
 /// The titles of the chapters that SUMMARY.md lists as drafts (`- [Title]()`), not written yet.
 pub fn draft_titles(summary: &str) -> Vec<String> {
-    summary
-        .lines()
-        .filter_map(|l| l.strip_prefix("- [")?.strip_suffix("]()"))
-        .map(str::to_string)
+    summary_chapters(summary)
+        .into_iter()
+        .filter(|(_, target)| target.is_none())
+        .map(|(title, _)| title)
         .collect()
 }
 
+/// Checks again, quietly, every exercise whose files changed since its last check, and every
+/// exercise built but never checked: the learner may have run `cargo test` instead of `check`.
+fn recheck_changed(project: &Project, exercises: &[&Exercise], limit: Duration) -> Result<()> {
+    let progress = Progress::load(&Progress::path(project))?;
+    for ex in exercises {
+        let recorded = progress.get(ex).source_hash;
+        let stale = match recorded {
+            Some(hash) => hash != fingerprint::source_hash(project, ex)?,
+            None => fingerprint::was_built(project, ex),
+        };
+        if stale {
+            eprintln!(
+                "checking {} again (changed since its last `cargo course check`)...",
+                ex.short()
+            );
+            check::test_exercise(project, ex, limit, false, |_| {})?;
+        }
+    }
+    Ok(())
+}
+
 /// `cargo course list [chapter]`.
-pub fn run(project: &Project, chapter: Option<&str>) -> Result<()> {
+pub fn run(project: &Project, chapter: Option<&str>, limit: Duration) -> Result<()> {
     let chapters = project.chapters_or_all(chapter)?;
     let titles = project.chapter_titles();
-    let progress = Progress::load(&Progress::path(project))?;
     let all = project.exercises()?;
     let shown: Vec<&Exercise> = all
         .iter()
         .filter(|e| chapters.iter().any(|c| c.name == e.chapter))
         .collect();
+    recheck_changed(project, &shown, limit)?;
+    let progress = Progress::load(&Progress::path(project))?;
     let id_width = shown.iter().map(|e| e.short().len()).max().unwrap_or(0);
     let labels: Vec<String> = shown.iter().map(|e| progress.get(e).label()).collect();
     let label_width = labels.iter().map(String::len).max().unwrap_or(0);

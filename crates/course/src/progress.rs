@@ -5,13 +5,11 @@
 //! and `cargo clean` starts the course over.
 
 use crate::project::{Exercise, Project};
-use crate::report::civil_date;
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
 
 /// How the last check of an exercise ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,6 +40,9 @@ pub struct ExerciseProgress {
     /// When the last check ran, UTC, `2026-11-22T14:03:09Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checked_at: Option<String>,
+    /// The hash of the exercise's files when it was last checked (`fingerprint::source_hash`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_hash: Option<String>,
     /// How many hints `cargo course hint` has shown so far.
     #[serde(default)]
     pub hints_shown: usize,
@@ -95,12 +96,8 @@ impl Progress {
 
     /// Writes the file (through a temporary file, so an interrupted write leaves the old one).
     pub fn save(&self, path: &Path) -> Result<()> {
-        let dir = path.parent().context("the progress file has no folder")?;
-        fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-        let tmp = path.with_extension("json.tmp");
         let text = serde_json::to_string_pretty(self).context("serializing the progress")?;
-        fs::write(&tmp, text + "\n").with_context(|| format!("writing {}", tmp.display()))?;
-        fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))
+        crate::files::write_atomically(path, text + "\n")
     }
 
     /// The entry of an exercise (the default, "not tried", if it has none).
@@ -121,21 +118,16 @@ impl Progress {
 
 /// The current time, UTC, as `YYYY-MM-DDTHH:MM:SSZ`.
 pub fn now_utc() -> String {
-    let secs = SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    timestamp(secs)
+    jiff::Timestamp::now()
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
 }
 
 /// Seconds since the epoch as `YYYY-MM-DDTHH:MM:SSZ`.
-pub fn timestamp(secs: u64) -> String {
-    let in_day = secs % 86_400;
-    format!(
-        "{}T{:02}:{:02}:{:02}Z",
-        civil_date(secs / 86_400),
-        in_day / 3600,
-        in_day % 3600 / 60,
-        in_day % 60
+pub fn timestamp(secs: i64) -> String {
+    jiff::Timestamp::from_second(secs).map_or_else(
+        |_| "(out of range)".into(),
+        |t| t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
     )
 }
 
@@ -215,6 +207,7 @@ mod tests {
             passed: 3,
             total: 5,
             checked_at: Some(timestamp(1_700_000_000)),
+            source_hash: Some("0123456789abcdef".into()),
             hints_shown: 2,
         };
         progress.entry(&all[1]).hints_shown = 1;

@@ -104,7 +104,39 @@ pub struct CourseMetadata {
     pub capture_skip: Vec<String>,
     /// `[package.metadata.course.capture]`: extra runs and skips for `cargo course capture`.
     #[serde(default)]
-    pub capture: crate::capture::CaptureMetadata,
+    pub capture: CaptureMetadata,
+}
+
+/// `[package.metadata.course.capture]` of a chapter crate.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct CaptureMetadata {
+    /// Example names or Python script stems that are not run.
+    #[serde(default)]
+    pub skip: Vec<String>,
+    /// Runs beyond the plain release run of each example.
+    #[serde(default)]
+    pub extra: Vec<ExtraRun>,
+}
+
+/// One extra run of an example, written to `output/<name>.txt`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct ExtraRun {
+    /// The output file's stem, e.g. `ch01-01-sequential.debug`.
+    pub name: String,
+    /// The example to run.
+    pub example: String,
+    /// The cargo profile: `release` (the default), `dev`, or any custom profile.
+    #[serde(default = "release")]
+    pub profile: String,
+    /// Arguments passed to the example after `--`.
+    #[serde(default)]
+    pub args: Vec<String>,
+}
+
+fn release() -> String {
+    "release".into()
 }
 
 /// Parses `chNN-slug` into its number; `None` for anything else.
@@ -329,32 +361,57 @@ pub fn resolve_exercise(exercises: &[Exercise], query: &str) -> Result<Exercise>
                 .iter()
                 .map(|e| format!("  {} (or {})", e.package, e.short()))
                 .collect();
+            let names = exercises
+                .iter()
+                .flat_map(|e| [e.short(), e.package.clone()]);
+            let suggestion = closest(q, names)
+                .map(|n| format!(" Did you mean {n}?"))
+                .unwrap_or_default();
             bail!(
-                "unknown exercise `{query}`. Valid exercises:\n{}",
+                "unknown exercise `{query}`.{suggestion} Valid exercises:\n{}",
                 valid.join("\n")
             )
         }
     }
 }
 
-/// Maps `chNN-slug` → title from SUMMARY.md lines like `- [Title](chNN-slug/index.md)`.
+/// The name closest to `query` by edit distance, if it is close enough to be a typo (at most
+/// 2 edits, or a third of the name's length).
+pub fn closest(query: &str, names: impl IntoIterator<Item = String>) -> Option<String> {
+    names
+        .into_iter()
+        .map(|n| (strsim::levenshtein(query, &n), n))
+        .filter(|(d, n)| *d > 0 && *d <= 2.max(n.len() / 3))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, n)| n)
+}
+
+/// The top-level chapters of SUMMARY.md (parsed by mdBook's own parser), as `(title, target)`;
+/// `target` is `None` for a draft (`- [Title]()`). A SUMMARY.md that does not parse has none.
+pub fn summary_chapters(summary: &str) -> Vec<(String, Option<PathBuf>)> {
+    let Ok(parsed) = mdbook_summary::parse_summary(summary) else {
+        return Vec::new();
+    };
+    parsed
+        .numbered_chapters
+        .into_iter()
+        .filter_map(|item| match item {
+            mdbook_summary::SummaryItem::Link(link) => Some((link.name, link.location)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Maps `chNN-slug` → title from SUMMARY.md entries like `- [Title](chNN-slug/index.md)`.
 pub fn summary_titles(summary: &str) -> BTreeMap<String, String> {
     let mut titles = BTreeMap::new();
-    for line in summary.lines() {
-        let line = line.trim_start();
-        let Some(rest) = line.strip_prefix("- [") else {
-            continue;
-        };
-        let Some((title, target)) = rest.split_once("](") else {
-            continue;
-        };
-        let target = target.trim_end_matches(')');
-        if let Some(dir) = target.strip_suffix("/index.md")
+    for (title, target) in summary_chapters(summary) {
+        let Some(target) = target else { continue };
+        if target.file_name().is_some_and(|f| f == "index.md")
+            && let Some(dir) = target.parent().and_then(Path::to_str)
             && chapter_number(dir).is_some()
         {
-            titles
-                .entry(dir.to_string())
-                .or_insert_with(|| title.to_string());
+            titles.entry(dir.to_string()).or_insert(title);
         }
     }
     titles
@@ -430,6 +487,14 @@ mod tests {
             resolve_exercise(&all, "ch01-ex01-timed").unwrap().dir,
             "ex01-timed"
         );
+        let err = resolve_exercise(&all, "ch01-ex1").unwrap_err().to_string();
+        assert!(err.contains("Did you mean ch01-ex01?"), "{err}");
+        let err = resolve_exercise(&all, "ch01-ex02-makspan")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("Did you mean ch01-ex02-makespan?"), "{err}");
+        let err = resolve_exercise(&all, "hello").unwrap_err().to_string();
+        assert!(!err.contains("Did you mean"), "{err}");
         let err = resolve_exercise(&all, "ch01-ex03").unwrap_err().to_string();
         assert!(err.contains("unknown exercise `ch01-ex03`"), "{err}");
         assert!(err.contains("ch01-ex01-timed (or ch01-ex01)"), "{err}");

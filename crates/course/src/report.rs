@@ -1,25 +1,11 @@
 //! Criterion results → the book's tables (`book/bench/<chapter>.md`) and numbers
 //! (`book/bench/<chapter>.txt`).
 
-use anyhow::{Context, Result};
-use serde::Deserialize;
+use crate::calibration::RunNote;
+pub use crate::criterion::Measurement;
+use crate::units::{format_duration, format_speedup, format_spread};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::fs;
-use std::path::{Path, PathBuf};
-use std::time::SystemTime;
-
-/// One measured benchmark: a variant of a group.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Measurement {
-    pub group: String,
-    /// The function id (with `/value` appended when the benchmark has a parameter).
-    pub variant: String,
-    /// The bare function id, used to find the baseline.
-    pub function: Option<String>,
-    /// Median of the samples, in nanoseconds.
-    pub median_ns: f64,
-}
 
 /// The results of one group, variants in a meaningful order.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,83 +33,6 @@ pub struct Machine {
     pub rustc: String,
     /// `YYYY-MM-DD`.
     pub date: String,
-}
-
-#[derive(Deserialize)]
-struct BenchmarkJson {
-    group_id: String,
-    function_id: Option<String>,
-    value_str: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct EstimatesJson {
-    median: Estimate,
-}
-
-#[derive(Deserialize)]
-struct Estimate {
-    point_estimate: f64,
-}
-
-fn find_benchmark_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    let entries = fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?;
-    for entry in entries {
-        let entry = entry.with_context(|| format!("reading {}", dir.display()))?;
-        let path = entry.path();
-        if entry.file_type()?.is_dir() {
-            find_benchmark_files(&path, out)?;
-        } else if path.file_name().is_some_and(|n| n == "benchmark.json")
-            && path
-                .parent()
-                .and_then(Path::file_name)
-                .is_some_and(|n| n == "new")
-        {
-            out.push(path);
-        }
-    }
-    Ok(())
-}
-
-/// Reads every `new/benchmark.json` + `new/estimates.json` under `dir`, in the order the
-/// benchmarks ran (criterion writes each one when it finishes, so modification time is run order,
-/// which is declaration order). Ties are broken by path.
-pub fn read_criterion_dir(dir: &Path) -> Result<Vec<Measurement>> {
-    let mut files = Vec::new();
-    find_benchmark_files(dir, &mut files)?;
-    let mut found: Vec<(SystemTime, PathBuf, Measurement)> = Vec::new();
-    for file in files {
-        let text =
-            fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
-        let id: BenchmarkJson = serde_json::from_str(&text)
-            .with_context(|| format!("parsing criterion's {}", file.display()))?;
-        let est_path = file.with_file_name("estimates.json");
-        let text = fs::read_to_string(&est_path)
-            .with_context(|| format!("reading {}", est_path.display()))?;
-        let est: EstimatesJson = serde_json::from_str(&text)
-            .with_context(|| format!("parsing criterion's {}", est_path.display()))?;
-        let variant = match (&id.function_id, &id.value_str) {
-            (Some(f), Some(v)) => format!("{f}/{v}"),
-            (Some(f), None) => f.clone(),
-            (None, Some(v)) => v.clone(),
-            (None, None) => id.group_id.clone(),
-        };
-        let mtime = fs::metadata(&file)
-            .and_then(|m| m.modified())
-            .unwrap_or(SystemTime::UNIX_EPOCH);
-        found.push((
-            mtime,
-            file,
-            Measurement {
-                group: id.group_id,
-                variant,
-                function: id.function_id,
-                median_ns: est.median.point_estimate,
-            },
-        ));
-    }
-    found.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
-    Ok(found.into_iter().map(|(_, _, m)| m).collect())
 }
 
 /// Groups measurements (keeping first-seen order of groups and variants) and picks each group's
@@ -185,43 +94,13 @@ pub fn slugify(s: &str) -> String {
     out
 }
 
-/// Rounds to 3 significant digits and prints without exponent (`38.2`, `412`, `1.86`).
-fn three_digits(v: f64) -> String {
-    if v >= 100.0 {
-        format!("{v:.0}")
-    } else if v >= 10.0 {
-        format!("{v:.1}")
-    } else {
-        format!("{v:.2}")
-    }
-}
-
-/// A duration in nanoseconds in human units with 3 significant digits: `412 ns`, `38.2 ms`.
-pub fn format_duration(ns: f64) -> String {
-    const UNITS: [(&str, f64); 4] = [("ns", 1.0), ("µs", 1e3), ("ms", 1e6), ("s", 1e9)];
-    for (i, (unit, scale)) in UNITS.iter().enumerate() {
-        let v = ns / scale;
-        let shown = three_digits(v);
-        let is_last = i == UNITS.len() - 1;
-        if is_last || shown.parse::<f64>().is_ok_and(|s| s < 1000.0) {
-            return format!("{shown} {unit}");
-        }
-    }
-    unreachable!("the last unit always returns")
-}
-
-/// A speedup ratio with 3 significant digits: `1.86x`, `12.3x`, `0.48x`. Below 0.1 it keeps
-/// two significant digits (`0.019x`, `0.0043x`), so a large slowdown never shows as `0.00x`.
-pub fn format_speedup(ratio: f64) -> String {
-    if ratio > 0.0 && ratio < 0.1 {
-        let decimals = (1.0 - ratio.log10().floor()) as usize;
-        return format!("{ratio:.decimals$}x");
-    }
-    format!("{}x", three_digits(ratio))
-}
-
 /// The Markdown table file, meant to be included into a chapter's `measure.md`.
-pub fn render_markdown(groups: &[Group], machine: &Machine, command: &str) -> String {
+pub fn render_markdown(
+    groups: &[Group],
+    machine: &Machine,
+    command: &str,
+    run: &RunNote,
+) -> String {
     let mut md = String::new();
     let _ = writeln!(
         md,
@@ -230,40 +109,41 @@ pub fn render_markdown(groups: &[Group], machine: &Machine, command: &str) -> St
     let _ = writeln!(
         md,
         "*Measured on {} ({} logical cores), {}, on {}, with `{command}`. \
-         Each time is criterion's median; speedup = baseline median / variant median.*",
+         Each time is criterion's median; the spread is the fastest..slowest of its samples; \
+         speedup = baseline median / variant median.*\n",
         machine.cpu, machine.cores, machine.rustc, machine.date
     );
+    md.push_str(&run.markdown());
     for g in groups {
         let _ = writeln!(md, "\n### {}\n", g.name);
-        match g.baseline {
-            Some(_) => {
-                let _ = writeln!(md, "| variant | median | speedup |\n|---|---:|---:|");
-                for (i, r) in g.rows.iter().enumerate() {
-                    let speedup = g.speedup(i).map(format_speedup).unwrap_or_default();
-                    let mark = if Some(i) == g.baseline {
-                        " (baseline)"
-                    } else {
-                        ""
-                    };
-                    let _ = writeln!(
-                        md,
-                        "| {} | {} | {speedup}{mark} |",
-                        escape_cell(&r.variant),
-                        format_duration(r.median_ns)
-                    );
-                }
+        let with_speedup = g.baseline.is_some();
+        let _ = writeln!(
+            md,
+            "{}",
+            if with_speedup {
+                "| variant | median | spread | speedup |\n|---|---:|---:|---:|"
+            } else {
+                "| variant | median | spread |\n|---|---:|---:|"
             }
-            None => {
-                let _ = writeln!(md, "| variant | median |\n|---|---:|");
-                for r in &g.rows {
-                    let _ = writeln!(
-                        md,
-                        "| {} | {} |",
-                        escape_cell(&r.variant),
-                        format_duration(r.median_ns)
-                    );
-                }
+        );
+        for (i, r) in g.rows.iter().enumerate() {
+            let _ = write!(
+                md,
+                "| {} | {} | {} |",
+                escape_cell(&r.variant),
+                format_duration(r.median_ns),
+                format_spread(r.spread_ns)
+            );
+            if with_speedup {
+                let speedup = g.speedup(i).map(format_speedup).unwrap_or_default();
+                let mark = if Some(i) == g.baseline {
+                    " (baseline)"
+                } else {
+                    ""
+                };
+                let _ = write!(md, " {speedup}{mark} |");
             }
+            md.push('\n');
         }
     }
     md
@@ -278,10 +158,13 @@ fn anchor(out: &mut String, name: &str, value: &str) {
 }
 
 /// The numbers file: one mdBook anchor per group/variant/metric, for prose to include.
-pub fn render_numbers(groups: &[Group], machine: &Machine) -> String {
+pub fn render_numbers(groups: &[Group], machine: &Machine, run: &RunNote) -> String {
     let mut out = String::new();
     anchor(&mut out, "machine_cpu", &machine.cpu);
     anchor(&mut out, "machine_cores", &machine.cores.to_string());
+    for (name, value) in run.anchors() {
+        anchor(&mut out, name, &value);
+    }
     for g in groups {
         let group = slugify(&g.name);
         for (i, r) in g.rows.iter().enumerate() {
@@ -290,6 +173,11 @@ pub fn render_numbers(groups: &[Group], machine: &Machine) -> String {
                 &mut out,
                 &format!("{group}_{variant}_median"),
                 &format_duration(r.median_ns),
+            );
+            anchor(
+                &mut out,
+                &format!("{group}_{variant}_spread"),
+                &format_spread(r.spread_ns),
             );
             if let Some(s) = g.speedup(i) {
                 anchor(
@@ -305,29 +193,15 @@ pub fn render_numbers(groups: &[Group], machine: &Machine) -> String {
 
 /// Today's date (UTC) as `YYYY-MM-DD`.
 pub fn today() -> String {
-    let secs = SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    civil_date(secs / 86_400)
-}
-
-/// Days since 1970-01-01 → `YYYY-MM-DD` (Howard Hinnant's `civil_from_days`).
-pub fn civil_date(days: u64) -> String {
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
+    jiff::Timestamp::now().strftime("%Y-%m-%d").to_string()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
+    use std::path::Path;
+    use std::time::SystemTime;
 
     fn m(group: &str, variant: &str, ns: f64) -> Measurement {
         Measurement {
@@ -335,6 +209,7 @@ mod tests {
             variant: variant.into(),
             function: Some(variant.into()),
             median_ns: ns,
+            spread_ns: None,
         }
     }
 
@@ -354,28 +229,6 @@ mod tests {
         assert_eq!(slugify("--x--"), "x");
         assert_eq!(slugify("even-split"), "even-split");
         assert_eq!(slugify("n=4"), "n-4");
-    }
-
-    #[test]
-    fn durations_have_three_significant_digits() {
-        assert_eq!(format_duration(412.3), "412 ns");
-        assert_eq!(format_duration(5.0), "5.00 ns");
-        assert_eq!(format_duration(1_234.0), "1.23 µs");
-        assert_eq!(format_duration(38_215_000.0), "38.2 ms");
-        assert_eq!(format_duration(999_700.0), "1.00 ms");
-        assert_eq!(format_duration(2.5e9), "2.50 s");
-        assert_eq!(format_duration(1234e9), "1234 s");
-    }
-
-    #[test]
-    fn speedups() {
-        assert_eq!(format_speedup(1.8612), "1.86x");
-        assert_eq!(format_speedup(12.34), "12.3x");
-        assert_eq!(format_speedup(0.4812), "0.48x");
-        assert_eq!(format_speedup(1.0), "1.00x");
-        assert_eq!(format_speedup(0.019), "0.019x");
-        assert_eq!(format_speedup(0.004_31), "0.0043x");
-        assert_eq!(format_speedup(0.0), "0.00x");
     }
 
     #[test]
@@ -418,10 +271,9 @@ mod tests {
     }
 
     #[test]
-    fn dates() {
-        assert_eq!(civil_date(0), "1970-01-01");
-        assert_eq!(civil_date(19_723), "2024-01-01");
-        assert_eq!(civil_date(20_513), "2026-03-01");
+    fn today_is_a_date() {
+        let t = today();
+        assert_eq!((t.len(), &t[4..5], &t[7..8]), (10, "-", "-"), "{t}");
     }
 
     /// Writes a criterion-shaped result (`<dir>/<group>/<function>/new/*.json`).
@@ -446,6 +298,10 @@ mod tests {
         let path = new.join("benchmark.json");
         fs::write(&path, bench.to_string()).unwrap();
         fs::write(new.join("estimates.json"), estimates.to_string()).unwrap();
+        let sample = serde_json::json!({
+            "sampling_mode": "Linear", "iters": [1.0, 2.0], "times": [median * 0.95, median * 2.1]
+        });
+        fs::write(new.join("sample.json"), sample.to_string()).unwrap();
         // Run order is file modification order: pin it.
         let t = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000 + order);
         fs::File::options()
@@ -473,37 +329,62 @@ mod tests {
         );
         write_fixture(dir.path(), "tutorial", "even split", 19_100_000.0, 3);
         write_fixture(dir.path(), "spawn cost", "thread", 12_345.0, 4);
-        let measured = read_criterion_dir(dir.path()).unwrap();
+        let measured = crate::criterion::read_criterion_dir(dir.path()).unwrap();
         let groups = group(measured, &BTreeMap::new());
-        let md = render_markdown(&groups, &machine(), "cargo course bench ch02-threads");
+        let md = render_markdown(
+            &groups,
+            &machine(),
+            "cargo course bench ch02-threads",
+            &RunNote {
+                record: None,
+                report_only: true,
+            },
+        );
         let expected_md = "\
 <!-- Generated by `cargo course bench ch02-threads` from criterion's estimates. Do not edit by hand. -->
-*Measured on Test CPU @ 3.0GHz (2 logical cores), rustc 1.95.0, on 2026-11-22, with `cargo course bench ch02-threads`. Each time is criterion's median; speedup = baseline median / variant median.*
+*Measured on Test CPU @ 3.0GHz (2 logical cores), rustc 1.95.0, on 2026-11-22, with `cargo course bench ch02-threads`. Each time is criterion's median; the spread is the fastest..slowest of its samples; speedup = baseline median / variant median.*
+
+*Not calibrated: this file was rewritten by `--report-only` from results measured without a calibration record, and `--report-only` cannot calibrate, so nothing shows whether the machine was quiet while they were measured.*
 
 ### tutorial
 
-| variant | median | speedup |
-|---|---:|---:|
-| sequential | 38.2 ms | 1.00x (baseline) |
-| one thread per number | 20.5 ms | 1.86x |
-| even split | 19.1 ms | 2.00x |
+| variant | median | spread | speedup |
+|---|---:|---:|---:|
+| sequential | 38.2 ms | 36.3 ms..40.1 ms | 1.00x (baseline) |
+| one thread per number | 20.5 ms | 19.5 ms..21.6 ms | 1.86x |
+| even split | 19.1 ms | 18.1 ms..20.1 ms | 2.00x |
 
 ### spawn cost
 
-| variant | median |
-|---|---:|
-| thread | 12.3 µs |
+| variant | median | spread |
+|---|---:|---:|
+| thread | 12.3 µs | 11.7 µs..13.0 µs |
 ";
         assert_eq!(md, expected_md);
 
-        let txt = render_numbers(&groups, &machine());
+        let txt = render_numbers(
+            &groups,
+            &machine(),
+            &RunNote {
+                record: None,
+                report_only: true,
+            },
+        );
         assert!(txt.starts_with("// ANCHOR: machine_cpu\nTest CPU @ 3.0GHz\n// ANCHOR_END: machine_cpu\n// ANCHOR: machine_cores\n2\n// ANCHOR_END: machine_cores\n"), "{txt}");
-        assert!(txt.contains("// ANCHOR: tutorial_one-thread-per-number_median\n20.5 ms\n// ANCHOR_END: tutorial_one-thread-per-number_median\n// ANCHOR: tutorial_one-thread-per-number_speedup\n1.86x\n// ANCHOR_END: tutorial_one-thread-per-number_speedup\n"), "{txt}");
+        assert!(txt.contains("// ANCHOR: tutorial_one-thread-per-number_median\n20.5 ms\n// ANCHOR_END: tutorial_one-thread-per-number_median\n// ANCHOR: tutorial_one-thread-per-number_spread\n19.5 ms..21.6 ms\n// ANCHOR_END: tutorial_one-thread-per-number_spread\n// ANCHOR: tutorial_one-thread-per-number_speedup\n1.86x\n// ANCHOR_END: tutorial_one-thread-per-number_speedup\n"), "{txt}");
         assert!(
             txt.contains("// ANCHOR: spawn-cost_thread_median\n12.3 µs\n"),
             "{txt}"
         );
         assert!(!txt.contains("spawn-cost_thread_speedup"), "{txt}");
+        assert!(
+            txt.contains("// ANCHOR: spawn-cost_thread_spread\n11.7 µs..13.0 µs\n"),
+            "{txt}"
+        );
+        assert!(
+            txt.contains("// ANCHOR: calibration\nnot calibrated\n"),
+            "{txt}"
+        );
         // Every anchor the numbers file defines is found by the book's include check.
         for name in crate::includes::anchors_in(&txt) {
             assert_eq!(crate::includes::anchor_problem(&txt, &name), None, "{name}");

@@ -4,7 +4,8 @@
 //! package names, built into separate target directories: with a shared one, cargo would reuse
 //! one side's build for the other and the check would silently test the wrong code.
 
-use crate::bench::cargo;
+use crate::cargo_json;
+use crate::libtest::cargo;
 use crate::libtest::{self, Finished, Outcome, TestResult};
 use crate::project::{Exercise, Project};
 use anyhow::{Result, bail};
@@ -47,45 +48,93 @@ pub struct SpecRun {
     pub listed: Vec<String>,
     pub results: Vec<TestResult>,
     pub run: Finished,
-    /// The spec did not compile (or has no `spec` test target).
-    pub build_failed: bool,
+    /// The spec did not compile (or has no `spec` test target): the compiler's errors.
+    pub build_errors: Option<String>,
 }
 
-fn spec_command(project: &Project, ex: &Exercise, side: Side) -> std::process::Command {
+/// Builds every exercise's spec on one side with one cargo command (`--keep-going`, so one
+/// package that does not compile does not hide the others), reading the test executables and
+/// the compiler's errors from cargo's JSON messages.
+pub fn build_side(
+    project: &Project,
+    exercises: &[Exercise],
+    side: Side,
+    limit: Duration,
+) -> Result<(cargo_json::Build, Finished)> {
+    println!(
+        "building the {} workspace ({} packages, target dir {})...",
+        side.workspace(),
+        exercises.len(),
+        relative(project, &side.target_dir(project)).display()
+    );
     let mut cmd = cargo();
     cmd.current_dir(project.path(side.workspace()))
         .args([
-            "test",
-            "-p",
-            &ex.package,
+            "build",
             "--test",
             "spec",
-            "--no-fail-fast",
+            "--keep-going",
+            "--message-format=json",
         ])
         .arg("--target-dir")
         .arg(side.target_dir(project));
-    cmd
+    for ex in exercises {
+        cmd.args(["-p", &ex.package]);
+    }
+    let done = libtest::run_with_timeout(&mut cmd, limit * 4)?;
+    if done.timed_out() {
+        bail!(
+            "building the {} workspace took longer than {} s",
+            side.workspace(),
+            (limit * 4).as_secs()
+        );
+    }
+    Ok((cargo_json::Build::parse(&done.stdout), done))
 }
 
-/// Runs an exercise's spec on one side: lists its tests, then runs them.
-pub fn run_spec(project: &Project, ex: &Exercise, side: Side, limit: Duration) -> Result<SpecRun> {
-    let mut list = spec_command(project, ex, side);
-    list.args(["--", "--list"]);
-    let listed = libtest::run_with_timeout(&mut list, limit)?;
-    if !listed.success() {
+/// Runs an exercise's spec executable on one side (built by [`build_side`]): lists its tests,
+/// then runs them, in the package's folder as `cargo test` would.
+pub fn run_spec(
+    project: &Project,
+    ex: &Exercise,
+    side: Side,
+    build: &(cargo_json::Build, Finished),
+    limit: Duration,
+) -> Result<SpecRun> {
+    let (built, cargo_run) = build;
+    let Some(exe) = built.executable(&ex.package, "spec") else {
+        let errors = built
+            .errors_of(&ex.package, 12)
+            .unwrap_or_else(|| cargo_json::tail(&cargo_run.stderr, 12));
         return Ok(SpecRun {
             listed: Vec::new(),
             results: Vec::new(),
-            build_failed: !listed.timed_out(),
-            run: listed,
+            run: Finished {
+                status: cargo_run.status,
+                stdout: String::new(),
+                stderr: String::new(),
+            },
+            build_errors: Some(errors),
         });
-    }
+    };
+    let dir = project.path(match side {
+        Side::Starter => ex.starter_dir(),
+        Side::Solution => ex.solution_dir(),
+    });
+    let command = || {
+        let mut cmd = std::process::Command::new(exe);
+        // As `cargo test` would: the spec's own crate, not the `course` crate this tool runs
+        // from under `cargo run` (trybuild builds the crate CARGO_MANIFEST_DIR names).
+        cmd.current_dir(&dir).env("CARGO_MANIFEST_DIR", &dir);
+        cmd
+    };
+    let listed = libtest::run_with_timeout(command().arg("--list"), limit)?;
     let names = libtest::parse_list(&listed.stdout);
-    let run = libtest::run_with_timeout(&mut spec_command(project, ex, side), limit)?;
+    let run = libtest::run_with_timeout(&mut command(), limit)?;
     Ok(SpecRun {
         listed: names,
         results: libtest::parse_results(&run.stdout),
-        build_failed: false,
+        build_errors: None,
         run,
     })
 }
@@ -122,11 +171,11 @@ pub fn judge(starter: &SpecRun, solution: &SpecRun, limit: Duration) -> Verdict 
                 side.label(),
                 limit.as_secs()
             ));
-        } else if run.build_failed {
+        } else if let Some(errors) = &run.build_errors {
             v.problems.push(format!(
                 "the {} does not compile with its spec:\n{}",
                 side.label(),
-                indent(&libtest::compile_errors(&run.run.stderr, 12))
+                indent(errors)
             ));
         }
     }
@@ -257,33 +306,6 @@ fn indent(s: &str) -> String {
         .join("\n")
 }
 
-/// Compiles one side's packages (and their specs) once, so that per-exercise runs are quick.
-fn prebuild(project: &Project, exercises: &[Exercise], side: Side, limit: Duration) -> Result<()> {
-    println!(
-        "building the {} workspace ({} packages, target dir {})...",
-        side.workspace(),
-        exercises.len(),
-        relative(project, &side.target_dir(project)).display()
-    );
-    let mut cmd = cargo();
-    cmd.current_dir(project.path(side.workspace()))
-        .args(["test", "--no-run"])
-        .arg("--target-dir")
-        .arg(side.target_dir(project));
-    for ex in exercises {
-        cmd.args(["-p", &ex.package]);
-    }
-    let done = libtest::run_with_timeout(&mut cmd, limit * 4)?;
-    if !done.success() {
-        // Not fatal: the per-exercise runs report which one does not compile.
-        println!(
-            "  the {} workspace does not fully compile; details below",
-            side.workspace()
-        );
-    }
-    Ok(())
-}
-
 fn relative(project: &Project, p: &Path) -> PathBuf {
     p.strip_prefix(&project.root).unwrap_or(p).to_path_buf()
 }
@@ -298,13 +320,13 @@ pub fn run(project: &Project, chapter: Option<&str>, limit: Duration) -> Result<
             chapter.map(|c| format!(" for {c}")).unwrap_or_default()
         );
     }
-    prebuild(project, &exercises, Side::Starter, limit)?;
-    prebuild(project, &exercises, Side::Solution, limit)?;
+    let starters = build_side(project, &exercises, Side::Starter, limit)?;
+    let solutions = build_side(project, &exercises, Side::Solution, limit)?;
     let (mut passed, mut failed, mut bad_exercises) = (0, 0, 0);
     let width = exercises.iter().map(|e| e.package.len()).max().unwrap_or(0);
     for ex in &exercises {
-        let starter = run_spec(project, ex, Side::Starter, limit)?;
-        let solution = run_spec(project, ex, Side::Solution, limit)?;
+        let starter = run_spec(project, ex, Side::Starter, &starters, limit)?;
+        let solution = run_spec(project, ex, Side::Solution, &solutions, limit)?;
         let verdict = judge(&starter, &solution, limit);
         passed += verdict.passed.len();
         failed += verdict.failed;
@@ -348,7 +370,7 @@ mod tests {
                 stdout: stdout.to_string(),
                 stderr: String::new(),
             },
-            build_failed: false,
+            build_errors: None,
         }
     }
 
@@ -438,8 +460,8 @@ mod tests {
     #[test]
     fn a_starter_that_does_not_compile_is_reported() {
         let mut broken = spec(&[], "", 101);
-        broken.build_failed = true;
-        broken.run.stderr = "error[E0425]: cannot find value `x`\n --> src/lib.rs:3:5\n".into();
+        broken.build_errors =
+            Some("error[E0425]: cannot find value `x`\n --> src/lib.rs:3:5".into());
         let solution = spec(&["a", "b"], "test a ... ok\ntest b ... ok\n", 0);
         let v = judge(&broken, &solution, LIMIT);
         assert!(

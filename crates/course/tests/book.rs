@@ -43,6 +43,61 @@ fn fixture_book(root: &Path) {
 }
 
 #[test]
+fn the_exercise_directive_renders_and_a_broken_one_fails_the_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fixture_book(root);
+    write(
+        root,
+        "book/SUMMARY.md",
+        "# Summary\n\n- [Sequential](ch01-sequential/index.md)\n  - [Exercises](ch01-sequential/exercises.md)\n",
+    );
+    write(
+        root,
+        "book/ch01-sequential/exercises.md",
+        "# Exercises\n\n## Exercise 1: add\n\n{{#exercise ch01-ex01}}\n",
+    );
+    let ex = "exercises/ch01-sequential/ex01-add";
+    write(
+        root,
+        &format!("{ex}/README.md"),
+        "# Exercise 1: add\n\nWrite `add`.\n",
+    );
+    write(
+        root,
+        &format!("{ex}/src/lib.rs"),
+        "// ANCHOR: starter\npub fn add(a: u64, b: u64) -> u64 {\n    todo!()\n}\n// ANCHOR_END: starter\n",
+    );
+    write(root, &format!("{ex}/hints.md"), "## Hint 1\n\nUse `+`.\n");
+    let dest = root.join("out");
+    course::book::build_book(root, Some(&dest), false).expect("the book builds");
+    let page = fs::read_to_string(dest.join("ch01-sequential/exercises.html")).unwrap();
+    for wanted in [
+        "Write <code>add</code>.",
+        "pub fn add",
+        "cargo course check ch01-ex01",
+        "Use <code>+</code>.",
+    ] {
+        assert!(page.contains(wanted), "{wanted:?} missing in:\n{page}");
+    }
+
+    write(
+        root,
+        "book/ch01-sequential/exercises.md",
+        "# Exercises\n\n{{#exercise ch01-ex02}}\n",
+    );
+    let err = format!(
+        "{:#}",
+        course::book::build_book(root, Some(&dest), false).unwrap_err()
+    );
+    assert!(err.contains("broken exercise directive"), "{err}");
+    assert!(
+        err.contains("book/ch01-sequential/exercises.md:3: {{#exercise ch01-ex02}}: no folder exercises/ch01-sequential/ex02-*"),
+        "{err}"
+    );
+}
+
+#[test]
 fn fixture_book_builds_with_inline_numbers_and_escapes() {
     let dir = tempfile::tempdir().unwrap();
     fixture_book(dir.path());

@@ -119,15 +119,27 @@ fn check_reports_failing_passing_and_broken_code_and_records_it() {
         &out,
         &[
             "running the tests of ch01-ex01-add",
-            "test adds ... ok",
             "ch01-ex01-add: 1 of 2 tests pass.",
             "First failing test: multiplies (panicked at ch01-sequential/ex01-add/src/lib.rs:6:5)",
             "not yet implemented: multiply 2 by 3",
+            "The tests, in the spec's order:\n    ok      adds\n    FAILED  multiplies\n",
             "edit exercises/ch01-sequential/ex01-add/src/lib.rs",
             "`cargo course hint ch01-ex01` shows a hint (2 hints left)",
+            "(cargo's whole output: target/course/check/ch01-ex01-add.txt",
             "error: ch01-ex01 is not done yet: 1 of 2 tests pass",
         ],
     );
+    // Quiet: the summary comes first, with no test output and no backtrace advice or walls.
+    for noise in [
+        "test adds ... ok",
+        "RUST_BACKTRACE",
+        "stack backtrace",
+        "---- multiplies",
+    ] {
+        assert!(!out.contains(noise), "{noise:?} in:\n{out}");
+    }
+    let whole = fs::read_to_string(root.join("target/course/check/ch01-ex01-add.txt")).unwrap();
+    assert!(whole.contains("test adds ... ok"), "{whole}");
     assert!(
         root.join("exercises/target").is_dir(),
         "built in the learner's own target dir"
@@ -140,12 +152,25 @@ fn check_reports_failing_passing_and_broken_code_and_records_it() {
     );
     assert!(p["checked_at"].as_str().unwrap().ends_with('Z'));
 
-    // Solved: done, and the next exercise is named.
+    // Solved without `check` (say, with `cargo test`): `list` sees the change and checks again.
     fs::write(
         &lib,
         STARTER.replace("todo!(\"multiply {a} by {b}\")", "a * b"),
     )
     .unwrap();
+    let (code, out) = course(root, &["list"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert_has(
+        &out,
+        &[
+            "checking ch01-ex01 again (changed since its last `cargo course check`)",
+            "ch01-ex01  passed     add and multiply",
+        ],
+    );
+    let (_, out) = course(root, &["list"]);
+    assert!(!out.contains("checking ch01-ex01 again"), "{out}");
+
+    // Checked: done, and the next exercise is named.
     let (code, out) = course(root, &["check", "ch01-ex01-add"]);
     assert_eq!(code, Some(0), "{out}");
     assert_has(
@@ -182,9 +207,14 @@ fn check_reports_failing_passing_and_broken_code_and_records_it() {
         &[
             "ch01-ex01-add does not compile:",
             "error[E0308]: mismatched types",
+            "(cargo's whole output: target/course/check/ch01-ex01-add.txt",
             "error: ch01-ex01 is not done yet: does not compile",
         ],
     );
+    assert!(!out.contains("\"reason\""), "no JSON shown:\n{out}");
+    let whole = fs::read_to_string(root.join("target/course/check/ch01-ex01-add.txt")).unwrap();
+    assert!(whole.contains("error[E0308]: mismatched types"), "{whole}");
+    assert!(!whole.contains("\"reason\""), "{whole}");
     let (_, out) = course(root, &["list", "ch01"]);
     assert_has(
         &out,
@@ -269,7 +299,7 @@ fn hints_come_one_at_a_time_and_bad_names_list_valid_ones() {
         assert_has(
             &out,
             &[
-                "unknown exercise `ch09-ex01`. Valid exercises:",
+                "unknown exercise `ch09-ex01`. Did you mean ch01-ex01? Valid exercises:",
                 "ch01-ex01-add (or ch01-ex01)",
                 "ch01-ex02-hang (or ch01-ex02)",
             ],
@@ -278,4 +308,50 @@ fn hints_come_one_at_a_time_and_bad_names_list_valid_ones() {
     let (code, out) = course(root, &["list", "ch09"]);
     assert_eq!(code, Some(1), "{out}");
     assert_has(&out, &["unknown chapter `ch09`"]);
+}
+
+#[test]
+fn an_exercise_built_but_never_checked_is_checked_by_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fixture(root);
+    // The learner ran `cargo test` in the exercise's folder: it fails, and `list` says so.
+    let status = Command::new(env!("CARGO"))
+        .args(["test", "-q", "-p", "ch01-ex01-add"])
+        .current_dir(root.join("exercises/ch01-sequential/ex01-add"))
+        .env("RUST_BACKTRACE", "0")
+        .output()
+        .unwrap()
+        .status;
+    assert!(!status.success());
+    let (code, out) = course(root, &["list"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert_has(
+        &out,
+        &[
+            "ch01-ex01  failing (1 of 2)  add and multiply",
+            "ch01-ex02  not tried         stop waiting",
+        ],
+    );
+}
+
+#[test]
+fn a_closed_stdout_ends_the_tool_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fixture(root);
+    // `cargo course list | head -0`: the reader is gone before the first line is written.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_course"))
+        .arg("--root")
+        .arg(root)
+        .arg("list")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
 }

@@ -8,6 +8,9 @@
 //! Every workload takes a [`Scale`], so tests run in milliseconds ([`Scale::TEST`]) and demos
 //! run at the tutorials' size ([`Scale::FULL`]).
 
+#[cfg(feature = "criterion")]
+pub mod bench;
+
 use std::hint::black_box;
 use std::ops::Range;
 use std::time::{Duration, Instant};

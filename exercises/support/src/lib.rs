@@ -4,7 +4,10 @@
 //! * [`Rendezvous`]: all `n` tasks must be inside at once, or the wait times out.
 //! * [`InFlight`]: the largest number of tasks that were ever inside at once.
 //! * [`Gate`]: a test-controlled door that orders tasks without sleeping.
+//! * [`finishes_after_gate`]: does a `drop`/`join` wait for the tasks held at a gate?
+//! * [`panic_message`]: the text of a panic payload (exercises give it to the learner).
 //! * [`children`] / [`zombies`]: the calling process's children, from `/proc` (Linux).
+//! * [`fork`] (feature `fork`, Unix): the harness for tests that fork.
 //!
 //! Time limits here are generous ([`PATIENCE`]): they only turn a hang into a failure on a
 //! shared, noisy two-core machine; nothing asserts that work was fast.
@@ -13,6 +16,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
+
+#[cfg(all(unix, feature = "fork"))]
+pub mod fork;
 
 /// How long a spec waits for something that should happen at once before calling it a hang.
 pub const PATIENCE: Duration = Duration::from_secs(20);
@@ -224,6 +230,44 @@ impl Gate {
     }
 }
 
+/// Runs `finish` (a pool's `drop` or `join`) on a thread of its own while tasks are held at
+/// `gate`, then opens the gate. `Ok(value)` if `finish` returned only after the gate opened,
+/// as it must if it waits for those tasks; `Err(value)` if it returned before.
+///
+/// The short wait before opening only bounds how long we look: a correct `finish` cannot
+/// return before the gate opens, however slow the machine, so it never fails by chance.
+pub fn finishes_after_gate<T, F>(gate: &Gate, finish: F) -> Result<T, T>
+where
+    T: Send + 'static,
+    F: FnOnce() -> T + Send + 'static,
+{
+    let (tx, rx) = mpsc::channel();
+    let finisher = std::thread::spawn(move || {
+        let _ = tx.send(finish());
+    });
+    let early = rx.recv_timeout(Duration::from_millis(500));
+    gate.open();
+    let outcome = match early {
+        Ok(value) => Err(value),
+        Err(_) => Ok(rx.recv().expect("finish panicked")),
+    };
+    let _ = finisher.join();
+    outcome
+}
+
+/// The message of a panic payload (`panic!` gives a `&str` or a `String`), worded as the book's
+/// `ch02_threads::panic_message`. A copy on purpose: the exercises depend on no chapter crate,
+/// so that a chapter can be handed out on its own.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "a panic with a non-string payload".to_owned()
+    }
+}
+
 /// One child process of the caller, as `/proc` shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Child {
@@ -327,6 +371,24 @@ mod tests {
         let t = std::thread::spawn(move || g2.wait(PATIENCE));
         g.open();
         assert!(t.join().unwrap());
+    }
+
+    #[test]
+    fn finishes_after_gate_tells_a_wait_from_an_early_return() {
+        let gate = Arc::new(Gate::new());
+        let g = Arc::clone(&gate);
+        assert_eq!(
+            finishes_after_gate(&gate, move || g.wait(PATIENCE)),
+            Ok(true)
+        );
+        assert_eq!(finishes_after_gate(&Gate::new(), || 1), Err(1));
+    }
+
+    #[test]
+    fn panic_message_reads_both_payloads() {
+        assert_eq!(panic_message(&"static"), "static");
+        assert_eq!(panic_message(&String::from("owned")), "owned");
+        assert_eq!(panic_message(&3), "a panic with a non-string payload");
     }
 
     #[test]

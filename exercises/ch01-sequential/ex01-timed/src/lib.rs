@@ -3,8 +3,6 @@
 //! Replace each `todo!()` by your code; `cargo test -p ch01-ex01-timed` tells you when you are
 //! done.
 
-#![allow(unused_variables, unused_imports, unused_mut, dead_code)]
-
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 

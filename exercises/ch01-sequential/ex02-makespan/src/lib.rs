@@ -3,8 +3,6 @@
 //! Replace each `todo!()` by your code; `cargo test -p ch01-ex02-makespan` tells you when you
 //! are done.
 
-#![allow(unused_variables, unused_imports, unused_mut, dead_code)]
-
 use std::fmt;
 
 /// What can be wrong with a schedule.

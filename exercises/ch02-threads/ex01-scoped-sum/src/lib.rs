@@ -2,8 +2,6 @@
 //!
 //! Replace the `todo!()` by your code; `cargo test` in this folder tells you when you are done.
 
-#![allow(unused_variables, unused_imports, dead_code)]
-
 use std::fmt;
 use std::ops::Range;
 use std::thread;

@@ -1,76 +1,143 @@
 //! Spec for exercise 1. Each test runs in a single-threaded process of its own, with a time
-//! limit, and fails if it leaves a child process behind (see ../../spec_runner.rs).
-
-#[macro_use]
-#[path = "../../spec_runner.rs"]
-mod spec_runner;
+//! limit, and fails if it leaves a child process behind (see `support::fork`).
 
 use std::process::ExitCode;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
-use ch03_ex01_run_in_child::run_in_child;
+use ch03_ex01_run_in_child::{ChildError, run_in_child};
+use nix::sys::signal::{Signal, raise};
+use nix::sys::wait::WaitStatus;
+use support::case;
+use support::fork::Runner;
 
-fn returns_the_value_computed_in_the_child() {
-    assert_eq!(run_in_child(|| 6 * 7).unwrap(), 42);
-    let sum = (0..1_000_000u64).sum::<u64>();
-    assert_eq!(run_in_child(|| (0..1_000_000u64).sum()).unwrap(), sum);
-}
-
-fn all_64_bits_come_back() {
-    // An exit code holds only 8 bits: a pipe is needed for these.
-    assert_eq!(run_in_child(|| u64::MAX - 1).unwrap(), u64::MAX - 1);
-    assert_eq!(run_in_child(|| 256).unwrap(), 256);
+fn returns_the_string_computed_in_the_child() {
+    assert_eq!(
+        run_in_child(|| "forty-two".to_owned()),
+        Ok("forty-two".into())
+    );
+    assert_eq!(run_in_child(String::new), Ok(String::new()));
 }
 
 fn f_runs_in_another_process() {
-    let parent = u64::from(std::process::id());
-    let child = run_in_child(|| u64::from(std::process::id())).unwrap();
+    let parent = std::process::id().to_string();
+    let child = run_in_child(|| std::process::id().to_string()).unwrap();
     assert_ne!(
         child, parent,
         "f must run in a child process, not in the caller"
     );
 }
 
-fn what_the_child_changes_stays_in_the_child() {
-    let mut counter = 1u64;
-    let in_child = run_in_child(|| {
-        counter += 10;
-        counter
-    })
-    .unwrap();
-    assert_eq!(in_child, 11);
+fn a_value_bigger_than_the_pipe_buffer_arrives_whole() {
+    // A pipe holds 64 KiB: the child blocks in `write` until the parent reads.
+    let big = "x".repeat(1 << 20);
+    let got = run_in_child(|| "x".repeat(1 << 20)).unwrap();
+    assert!(
+        got == big,
+        "got {} bytes instead of {}",
+        got.len(),
+        big.len()
+    );
+}
+
+fn a_panic_in_the_child_comes_back_with_its_message() {
     assert_eq!(
-        counter, 1,
-        "the child changed its own copy of memory, not ours"
+        run_in_child(|| panic!("no value for input {}", 7)),
+        Err(ChildError::Panicked("no value for input 7".into())),
+        "catch the panic in the child (catch_unwind) and send its message"
+    );
+    assert_eq!(
+        run_in_child(|| std::panic::panic_any(3)),
+        Err(ChildError::Panicked(
+            "a panic with a non-string payload".into()
+        ))
+    );
+}
+
+fn a_value_that_looks_like_a_report_is_still_a_value() {
+    let text = "P: not a panic, just text";
+    assert_eq!(run_in_child(|| text.to_owned()), Ok(text.to_owned()));
+}
+
+fn a_child_killed_by_a_signal_is_died_with_its_status() {
+    let got = run_in_child(|| {
+        let _ = raise(Signal::SIGKILL);
+        "never sent".into()
+    });
+    assert!(
+        matches!(
+            got,
+            Err(ChildError::Died(WaitStatus::Signaled(
+                _,
+                Signal::SIGKILL,
+                _
+            )))
+        ),
+        "a child killed by SIGKILL sent nothing: {got:?}"
+    );
+}
+
+fn a_child_that_exits_without_a_report_is_died() {
+    for code in [0, 101] {
+        let got = run_in_child(|| std::process::exit(code));
+        assert!(
+            matches!(got, Err(ChildError::Died(WaitStatus::Exited(_, c))) if c == code),
+            "exit({code}) without a report is no value and no panic: {got:?}"
+        );
+    }
+}
+
+/// How many times an exit handler ran, in memory shared with every child.
+static EXIT_HANDLERS: OnceLock<&'static [AtomicUsize]> = OnceLock::new();
+
+extern "C" fn count_exit_handler() {
+    if let Some(counter) = EXIT_HANDLERS.get() {
+        counter[0].fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+fn the_child_leaves_with_exit_not_process_exit() {
+    EXIT_HANDLERS.get_or_init(|| support::fork::shared_counters(1));
+    // SAFETY: `atexit` only stores the function pointer; the handler touches an atomic only.
+    assert_eq!(unsafe { nix::libc::atexit(count_exit_handler) }, 0);
+    assert_eq!(run_in_child(|| "ok".to_owned()), Ok("ok".into()));
+    let _ = run_in_child(|| panic!("and on this path too"));
+    assert_eq!(
+        EXIT_HANDLERS.get().unwrap()[0].load(Ordering::SeqCst),
+        0,
+        "the child ran this program's exit handlers (atexit): it left with \
+         std::process::exit, which also flushes buffers it inherited; use nix::libc::_exit"
     );
 }
 
 fn every_child_is_reaped() {
     for i in 0..5 {
-        assert_eq!(run_in_child(move || i).unwrap(), i);
+        assert_eq!(run_in_child(move || i.to_string()), Ok(i.to_string()));
     }
+    let _ = run_in_child(|| panic!("reaped too"));
     assert_eq!(support::zombies(), Vec::<i32>::new(), "waitpid every child");
     assert!(support::children().is_empty());
 }
 
-fn a_child_that_dies_before_writing_is_an_error() {
-    assert!(
-        run_in_child(|| std::process::abort()).is_err(),
-        "killed by SIGABRT"
-    );
-    assert!(
-        run_in_child(|| panic!("no value")).is_err(),
-        "a panic is no value either"
-    );
-    assert!(support::children().is_empty());
-}
-
 fn main() -> ExitCode {
-    spec_runner::run(&[
-        case!(returns_the_value_computed_in_the_child),
-        case!(all_64_bits_come_back),
-        case!(f_runs_in_another_process),
-        case!(what_the_child_changes_stays_in_the_child),
-        case!(every_child_is_reaped),
-        case!(a_child_that_dies_before_writing_is_an_error),
-    ])
+    Runner::new()
+        .patience(Duration::from_secs(5))
+        .on_hang(
+            "A hang here is usually the parent reading forever: `read_to_end` returns only once \
+             every write end of the pipe is closed, the parent's own copy included (drop the \
+             writer before reading). Or the parent waits for the child before reading, while \
+             the child waits for room in the pipe (read first, then waitpid).",
+        )
+        .run(&[
+            case!(returns_the_string_computed_in_the_child),
+            case!(f_runs_in_another_process),
+            case!(a_value_bigger_than_the_pipe_buffer_arrives_whole),
+            case!(a_panic_in_the_child_comes_back_with_its_message),
+            case!(a_value_that_looks_like_a_report_is_still_a_value),
+            case!(a_child_killed_by_a_signal_is_died_with_its_status),
+            case!(a_child_that_exits_without_a_report_is_died),
+            case!(the_child_leaves_with_exit_not_process_exit),
+            case!(every_child_is_reaped),
+        ])
 }

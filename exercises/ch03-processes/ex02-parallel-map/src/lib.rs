@@ -1,12 +1,11 @@
 //! Exercise 2: one child process per input, all started before any is joined.
-#![allow(unused_variables, dead_code)]
 
 use std::fs::File;
 use std::io::{self, Read, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use nix::sys::wait::{WaitStatus, waitpid};
-use nix::unistd::{ForkResult, Pid, fork, pipe};
+use nix::unistd::{ForkResult, Pid, fork};
 
 /// A started child process that will produce a `u64`.
 pub struct Running {
@@ -16,7 +15,8 @@ pub struct Running {
 
 /// Forks a child that computes `f()` and writes it to a pipe. Given: you do not change it.
 pub fn start(f: impl FnOnce() -> u64) -> io::Result<Running> {
-    let (reader, writer) = pipe()?;
+    // Both ends close on exec (chapter 03's `pipe`).
+    let (reader, writer) = support::fork::pipe()?;
     // SAFETY: the spec calls this from a single-threaded process, so the child is a consistent
     // copy; the child leaves through `_exit` and never returns into the caller's code.
     match unsafe { fork() }? {
@@ -38,11 +38,6 @@ pub fn start(f: impl FnOnce() -> u64) -> io::Result<Running> {
 }
 
 impl Running {
-    /// The child's process id.
-    pub fn pid(&self) -> u32 {
-        self.pid.as_raw() as u32
-    }
-
     /// Reads the child's result and reaps it. Given: you do not change it.
     pub fn join(mut self) -> io::Result<u64> {
         let mut bytes = Vec::new();

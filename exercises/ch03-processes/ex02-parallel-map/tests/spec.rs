@@ -1,15 +1,13 @@
 //! Spec for exercise 2. Each test runs in a single-threaded process of its own, with a time
-//! limit, and fails if it leaves a child process behind (see ../../spec_runner.rs).
-
-#[macro_use]
-#[path = "../../spec_runner.rs"]
-mod spec_runner;
+//! limit, and fails if it leaves a child process behind (see `support::fork`).
 
 use std::process::ExitCode;
+
 use std::time::Duration;
+use support::case;
 
 use ch03_ex02_parallel_map::parallel_map_processes;
-use spec_runner::ProcessRendezvous;
+use support::fork::ProcessRendezvous;
 
 fn results_come_back_in_input_order() {
     let inputs = [5, 1, 4, 2, 3];
@@ -71,7 +69,7 @@ fn a_failing_child_is_an_error_and_every_child_is_reaped() {
 }
 
 fn main() -> ExitCode {
-    spec_runner::run(&[
+    support::fork::run(&[
         case!(results_come_back_in_input_order),
         case!(every_input_runs_in_a_process_of_its_own),
         case!(every_child_is_started_before_any_is_joined),

@@ -1,14 +1,16 @@
-//! Exercise 1: a thread pool's workers, `apply_async` and `get`.
-#![allow(unused_variables, dead_code)]
+//! Exercise 1: a pool whose workers each own a state, built once, on the worker's own thread.
+//!
+//! CPython's `Pool(processes, initializer, initargs)` runs `initializer(*initargs)` once in
+//! each worker before its first task: the place to open a connection or load a model that
+//! every task of that worker then reuses. Here the state is a value `S` that each worker owns
+//! and lends to its tasks as `&mut S`.
 
-// You will also need `std::sync::mpsc::channel` and `std::thread::spawn`.
-use std::sync::mpsc::{Receiver, Sender};
+use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
+use std::thread::{self, JoinHandle};
 
-// ANCHOR: starter
-/// A task, type-erased: a closure that runs once, on any thread.
-pub type Job = Box<dyn FnOnce() + Send + 'static>;
+/// A task for a pool whose workers own an `S`: it borrows its worker's state while it runs.
+pub type Job<S> = Box<dyn FnOnce(&mut S) + Send + 'static>;
 
 /// Why a pool could not be built.
 #[derive(Debug, PartialEq, Eq)]
@@ -17,52 +19,28 @@ pub enum PoolError {
     ZeroWorkers,
 }
 
-/// n worker threads pulling jobs from one queue.
-pub struct ThreadPool {
-    queue: Option<Sender<Job>>,
+/// `n` worker threads, each with a state of its own, pulling jobs from one queue.
+pub struct StatePool<S> {
+    queue: Option<Sender<Job<S>>>,
     workers: Vec<JoinHandle<()>>,
 }
 
-/// The pending result of one task.
+/// The pending result of one task. Given.
 pub struct TaskHandle<T> {
     result: Receiver<T>,
-}
-
-impl ThreadPool {
-    /// Starts `n` workers, each running `worker_loop` on the shared receiver.
-    pub fn new(n: usize) -> Result<Self, PoolError> {
-        // TODO: refuse n == 0; make the channel; share the receiver; spawn n workers.
-        todo!()
-    }
-
-    /// Queues `f`; the handle's `get` returns what `f` returned.
-    pub fn apply_async<T, F>(&self, f: F) -> TaskHandle<T>
-    where
-        F: FnOnce() -> T + Send + 'static,
-        T: Send + 'static,
-    {
-        // TODO: a channel for the result, a job that sends f() on it, queue the job.
-        todo!()
-    }
-}
-
-/// Runs jobs from `jobs` until the queue is closed and empty.
-fn worker_loop(jobs: Arc<Mutex<Receiver<Job>>>) {
-    // TODO: take one job at a time, without holding the lock while it runs.
-    todo!()
 }
 
 impl<T> TaskHandle<T> {
     /// Waits for the task's value.
     pub fn get(self) -> T {
-        // TODO
-        todo!()
+        self.result
+            .recv()
+            .expect("the task ran and sent its value (did it panic?)")
     }
 }
-// ANCHOR_END: starter
 
-impl Drop for ThreadPool {
-    /// Closes the queue (workers finish what is queued, then stop) and waits for them.
+impl<S> Drop for StatePool<S> {
+    /// Closes the queue (workers finish what is queued, then stop) and waits for them. Given.
     fn drop(&mut self) {
         drop(self.queue.take());
         for worker in self.workers.drain(..) {
@@ -70,3 +48,34 @@ impl Drop for ThreadPool {
         }
     }
 }
+
+// ANCHOR: starter
+impl<S: 'static> StatePool<S> {
+    /// Starts `n` workers. Worker `i` builds its state with `init(i)`, on its own thread,
+    /// once, before its first task; `n == 0` is an error.
+    pub fn new<I>(n: usize, init: I) -> Result<Self, PoolError>
+    where
+        I: Fn(usize) -> S + Send + Sync + 'static,
+    {
+        // TODO: refuse n == 0; make the job channel; share its receiver and `init` (`Arc`).
+        // TODO: spawn n workers; worker i calls `init(i)` on its own thread, then `worker_loop`.
+        todo!("start n workers, each building its own state")
+    }
+
+    /// Queues `f`; it will run on some worker, with that worker's state.
+    pub fn apply_async<T, F>(&self, f: F) -> TaskHandle<T>
+    where
+        F: FnOnce(&mut S) -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        // TODO: a channel for the result; a `Job<S>` that calls `f(state)` and sends the value.
+        todo!("wrap f in a job and queue it")
+    }
+}
+
+/// A worker: owns `state`, runs jobs from `jobs` with it until the queue is closed and empty.
+fn worker_loop<S>(mut state: S, jobs: &Mutex<Receiver<Job<S>>>) {
+    // TODO: take one job at a time (the lock held only while taking it), run it on `&mut state`.
+    todo!("run jobs with this worker's state")
+}
+// ANCHOR_END: starter

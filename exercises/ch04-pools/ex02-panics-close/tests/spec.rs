@@ -45,7 +45,11 @@ fn submitting_after_close_is_an_error() {
         assert_eq!(pool.apply_async(|| 1).unwrap().get(), Ok(1));
         pool.close();
         pool.close(); // twice is fine
-        assert!(matches!(pool.apply_async(|| 2), Err(PoolError::Closed)));
+        if !matches!(pool.apply_async(|| 2), Err(PoolError::Closed)) {
+            // A pool that did not close would hang in `drop`: leave it, fail with the reason.
+            std::mem::forget(pool);
+            panic!("apply_async after close must return Err(PoolError::Closed)");
+        }
     });
 }
 
@@ -77,12 +81,15 @@ fn dropping_the_pool_waits_for_queued_tasks() {
                 ran.fetch_add(1, Ordering::SeqCst);
             }));
         }
-        gate.open();
-        drop(pool);
+        let seen = Arc::clone(&ran);
+        let ran_when_drop_returned = support::finishes_after_gate(&gate, move || {
+            drop(pool);
+            seen.load(Ordering::SeqCst)
+        });
         assert_eq!(
-            ran.load(Ordering::SeqCst),
-            10,
-            "drop returned before every task had run"
+            ran_when_drop_returned,
+            Ok(10),
+            "drop returned before every queued task had run: close, then join every worker"
         );
     });
 }

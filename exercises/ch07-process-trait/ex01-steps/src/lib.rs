@@ -1,5 +1,4 @@
 //! Exercise 1: the tutorial's MyProcess, with steps whose results reach the parent.
-#![allow(unused_variables, dead_code)]
 
 use std::fs::File;
 use std::io::{self, Read, Write};

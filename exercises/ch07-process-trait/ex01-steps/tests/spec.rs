@@ -1,11 +1,9 @@
 //! Spec for exercise 1. Each test runs in a single-threaded process of its own, with a time
-//! limit, and fails if it leaves a child process behind (see ../../../ch03-processes/spec_runner.rs).
-
-#[macro_use]
-#[path = "../../../ch03-processes/spec_runner.rs"]
-mod spec_runner;
+//! limit, and fails if it leaves a child process behind (see `support::fork`).
 
 use std::process::ExitCode;
+
+use support::case;
 
 use ch07_ex01_steps::{MyProcess, Outcome, decode, encode, exit_code_for, run_in_child};
 
@@ -134,7 +132,7 @@ fn exit_codes_are_cpythons() {
 }
 
 fn main() -> ExitCode {
-    spec_runner::run(&[
+    support::fork::run(&[
         case!(each_step_records_and_returns_its_result),
         case!(the_steps_results_reach_the_parent),
         case!(an_overflow_in_step_2_is_an_error_with_exit_code_1),

@@ -1,5 +1,4 @@
 //! Exercise 3: CPython's `os.waitstatus_to_exitcode`, from the bits `waitpid` returns.
-#![allow(unused_variables)]
 
 use std::fmt;
 

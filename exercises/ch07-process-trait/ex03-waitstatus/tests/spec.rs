@@ -1,11 +1,9 @@
 //! Spec for exercise 3. Each test runs in a single-threaded process of its own, with a time
-//! limit, and fails if it leaves a child process behind (see ../../../ch03-processes/spec_runner.rs).
-
-#[macro_use]
-#[path = "../../../ch03-processes/spec_runner.rs"]
-mod spec_runner;
+//! limit, and fails if it leaves a child process behind (see `support::fork`).
 
 use std::process::ExitCode;
+
+use support::case;
 
 use ch07_ex03_waitstatus::{StatusError, waitstatus_to_exitcode};
 use nix::libc;
@@ -159,7 +157,7 @@ fn a_real_stopped_child_is_not_an_ended_one() {
 }
 
 fn main() -> ExitCode {
-    spec_runner::run(&[
+    support::fork::run(&[
         case!(an_exit_gives_its_code),
         case!(a_signal_gives_minus_its_number),
         case!(a_stopped_process_is_an_error_naming_the_signal),

@@ -8,7 +8,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use nix::sys::signal::Signal;
 use nix::sys::wait::{WaitStatus, waitpid};
-use nix::unistd::{ForkResult, fork, pipe};
+use nix::unistd::{ForkResult, fork};
 
 /// The exit code `run_raw`'s child uses when `f` panicked.
 pub const PANIC_CODE: i32 = 101;
@@ -30,7 +30,8 @@ impl std::error::Error for ChildError {}
 
 /// Runs `f` in a child; returns how the child ended and the bytes it wrote. Given.
 pub fn run_raw(f: impl FnOnce() -> u64) -> io::Result<(WaitStatus, Vec<u8>)> {
-    let (reader, writer) = pipe()?;
+    // Both ends close on exec (chapter 03's `pipe`).
+    let (reader, writer) = support::fork::pipe()?;
     // SAFETY: the spec calls this from a single-threaded process, so the child is a consistent
     // copy; the child leaves through `_exit` and never returns into the caller's code.
     match unsafe { fork() }? {

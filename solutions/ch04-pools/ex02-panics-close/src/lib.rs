@@ -1,6 +1,5 @@
 //! Exercise 2: panics, `close` and `Drop` (solution).
 
-use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex};
@@ -25,16 +24,8 @@ pub enum TaskError {
     Panicked { message: String },
 }
 
-/// The message of a panic payload (`panic!` gives a `&str` or a `String`).
-pub fn panic_message(payload: &(dyn Any + Send)) -> String {
-    if let Some(s) = payload.downcast_ref::<&str>() {
-        (*s).to_owned()
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "<non-string panic payload>".to_owned()
-    }
-}
+/// The message of a panic payload (`panic!` gives a `&str` or a `String`). Given.
+pub use support::panic_message;
 
 /// n worker threads pulling jobs from one queue.
 pub struct ThreadPool {

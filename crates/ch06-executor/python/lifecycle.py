@@ -1,0 +1,33 @@
+"""What `with ProcessPoolExecutor(2)` costs around one task: start the workers, run a trivial
+task, shut down (join every worker). Also ThreadPoolExecutor(2). Median of RUNS, with the spread.
+"""
+
+import multiprocessing
+import statistics
+import time
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+RUNS = 30
+
+
+def one():
+    return 1
+
+
+def lifecycle_ms(make):
+    samples = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        with make(2) as executor:
+            executor.submit(one).result()
+        samples.append((time.perf_counter() - start) * 1e3)
+    return samples
+
+
+if __name__ == "__main__":
+    print(f"start method: {multiprocessing.get_start_method()}")
+    for name, make in [("ThreadPoolExecutor(2)", ThreadPoolExecutor),
+                       ("ProcessPoolExecutor(2)", ProcessPoolExecutor)]:
+        s = lifecycle_ms(make)
+        print(f"with {name:24} create + first task + shutdown: {statistics.median(s):7.3f} ms "
+              f"(median of {RUNS}, {min(s):.3f}..{max(s):.3f})")

@@ -1,0 +1,539 @@
+//! The process back end: CPython's `ProcessPoolExecutor`, with its broken-pool rule.
+//!
+//! # Why the workers are re-executed, not forked
+//!
+//! The executor is `Send + Sync` and runs a driver thread per worker, and it must work in a
+//! program that already runs other threads. `fork` in a threaded process copies only the
+//! calling thread: a lock another thread held (the allocator's, stdout's) stays locked
+//! forever in the child (chapter 03). Chapter 04's `ProcessPool` avoids that by refusing to
+//! fork once other threads run, and by running no thread of its own. Three ways out:
+//!
+//! * fork every worker before any thread starts: but the executor could then never be created
+//!   later, in a program that already runs threads;
+//! * a fork server, forked while the program is still single-threaded, that forks workers on
+//!   request: it must be started first thing in `main`, and the workers are its children, not
+//!   ours (we could not wait for them, and would need pidfds or a report to see them die);
+//! * re-execute the program, as CPython's `spawn` start method does: `Command` starts
+//!   `/proc/self/exe` (this very binary, even if the file was replaced since) with a flag, and
+//!   [`serve_if_worker`], called first thing in `main`, turns that run into a worker. `Command`
+//!   is safe in a threaded program: the child runs no Rust code between `fork` and `exec`.
+//!
+//! This module takes the third way. The workers are our children, so a dead one is seen as
+//! end-of-file on its pipe and reaped with its exit status. A task still travels as two code
+//! addresses and an argument, as in chapter 04, but the addresses are sent as offsets from a
+//! fixed function in this crate: the loader moves the whole program by one random offset per
+//! run (address-space layout randomisation), so distances between functions of one binary
+//! are the same in every run of it.
+
+use std::collections::VecDeque;
+use std::ffi::OsStr;
+use std::io::{self, BufReader, Read, Write};
+use std::os::fd::AsFd;
+use std::os::unix::process::ExitStatusExt;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread::{self, JoinHandle};
+
+use ch03_processes::error::signal_name;
+use ch03_processes::frame::panic_message;
+use ch03_processes::{Report, Wire, WireError, read_frame, read_report, write_report};
+
+use crate::error::{Broken, SubmitError, TaskError};
+use crate::executor::Executor;
+use crate::ticket::{Promise, Ticket};
+
+/// The first argument that turns a run of the program into a worker.
+pub const WORKER_FLAG: &str = "--ch06-worker";
+
+/// A worker's first message: any other first bytes (a program that prints instead of serving)
+/// fail the start.
+const HELLO: &[u8; 8] = b"ch06 hi\n";
+
+/// Set in every worker's environment: a worker whose `main` forgot [`serve_if_worker`] would
+/// otherwise run the whole program again, create an executor, start workers... (a fork bomb).
+const WORKER_ENV: &str = "CH06_EXECUTOR_WORKER";
+
+/// This process serves tasks (it is a worker): executors created by its tasks are allowed.
+static SERVING: AtomicBool = AtomicBool::new(false);
+
+// ANCHOR: wire_task
+/// The type-erased call a worker makes: decode the argument, call the function, encode.
+type Call = fn(usize, &[u8]) -> Result<Vec<u8>, WireError>;
+
+fn call<A: Wire, R: Wire>(function: usize, argument: &[u8]) -> Result<Vec<u8>, WireError> {
+    // SAFETY: `function` is the address of an `fn(A) -> R`: `encode_task::<A, R>` sent its
+    // offset together with the offset of this very instantiation of `call`, and `address`
+    // rebuilt both in a run of the same binary (see `anchor`).
+    let function = unsafe { std::mem::transmute::<usize, fn(A) -> R>(function) };
+    Ok(function(A::from_bytes(argument)?).to_bytes())
+}
+
+/// The fixed point that code addresses are measured from. One binary's functions keep their
+/// distances in every run: only the whole image moves.
+#[inline(never)]
+fn anchor() {}
+
+fn offset(address: usize) -> u64 {
+    address.wrapping_sub(anchor as fn() as usize) as u64
+}
+
+fn address(offset: u64) -> usize {
+    (anchor as fn() as usize).wrapping_add(offset as usize)
+}
+
+/// A task as one frame: its length, two code offsets, the argument.
+fn encode_task<A: Wire, R: Wire>(function: fn(A) -> R, argument: &A) -> Vec<u8> {
+    let mut frame = vec![0; 8];
+    offset(call::<A, R> as Call as usize).encode(&mut frame);
+    offset(function as usize).encode(&mut frame);
+    argument.encode(&mut frame);
+    let len = (frame.len() - 8) as u64;
+    frame[..8].copy_from_slice(&len.to_le_bytes());
+    frame
+}
+
+/// Runs a task received as bytes, in a worker.
+fn run_task(mut bytes: &[u8]) -> Result<Vec<u8>, WireError> {
+    let call = address(u64::decode(&mut bytes)?);
+    let function = address(u64::decode(&mut bytes)?);
+    // SAFETY: only `encode_task` writes these bytes, into a pipe only this worker reads, and
+    // this worker runs `/proc/self/exe` of the process that wrote them: the same binary, so
+    // the offset of `call::<A, R>` from `anchor` is the same here.
+    let call = unsafe { std::mem::transmute::<usize, Call>(call) };
+    call(function, bytes)
+}
+// ANCHOR_END: wire_task
+
+// ANCHOR: serve
+/// If this run of the program is a worker (started by a [`ProcessExecutor`]), serves tasks
+/// until the executor closes the pipe, then exits. Otherwise returns at once. Call it first
+/// thing in `main`, before any other work.
+pub fn serve_if_worker() {
+    if std::env::args_os().nth(1).as_deref() != Some(OsStr::new(WORKER_FLAG)) {
+        return;
+    }
+    SERVING.store(true, Ordering::SeqCst);
+    std::process::exit(match serve() {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("ch06 worker {}: {e}", std::process::id());
+            1
+        }
+    });
+}
+
+fn serve() -> io::Result<()> {
+    // The pipes are private: fd 0 and 1 are pointed elsewhere, so a task that reads stdin or
+    // prints cannot eat a task or corrupt a report (the copies are close-on-exec).
+    let tasks = io::stdin().as_fd().try_clone_to_owned()?;
+    let reports = io::stdout().as_fd().try_clone_to_owned()?;
+    nix::unistd::dup2_stdin(std::fs::File::open("/dev/null")?)?;
+    nix::unistd::dup2_stdout(io::stderr())?;
+    // A task's panic travels back in its report, as CPython sends back the exception: the
+    // worker does not print it as well.
+    std::panic::set_hook(Box::new(|_| {}));
+    let mut tasks = BufReader::with_capacity(64 * 1024, std::fs::File::from(tasks));
+    let mut reports = std::fs::File::from(reports);
+    // Hello: the executor waits for it, so a program that does not serve fails at once.
+    reports.write_all(HELLO)?;
+    while let Some(task) = read_frame(&mut tasks)? {
+        let report = match catch_unwind(AssertUnwindSafe(|| run_task(&task))) {
+            Ok(Ok(bytes)) => Report::Value(bytes),
+            Ok(Err(wire)) => Report::Panic(format!("the task did not decode: {wire}")),
+            Err(payload) => Report::Panic(panic_message(&*payload)),
+        };
+        write_report(&mut reports, &report)?;
+    }
+    Ok(()) // end of file: the executor shut down
+}
+// ANCHOR_END: serve
+
+/// A queued task for a worker process.
+trait Remote: Send {
+    fn start(&self) -> bool;
+    fn frame(&self) -> &[u8];
+    fn deliver(self: Box<Self>, report: Report);
+    fn fail(self: Box<Self>, error: TaskError);
+    fn cancel(self: Box<Self>);
+}
+
+struct RemoteCall<R> {
+    frame: Vec<u8>,
+    promise: Promise<R>,
+}
+
+impl<R: Wire + Send> Remote for RemoteCall<R> {
+    fn start(&self) -> bool {
+        self.promise.start()
+    }
+    fn frame(&self) -> &[u8] {
+        &self.frame
+    }
+    fn deliver(self: Box<Self>, report: Report) {
+        self.promise.settle(match report {
+            Report::Value(bytes) => R::from_bytes(&bytes).map_err(|e| TaskError::Lost {
+                reason: format!("its result did not decode: {e}"),
+            }),
+            Report::Panic(message) => Err(TaskError::Panicked { message }),
+        });
+    }
+    fn fail(self: Box<Self>, error: TaskError) {
+        self.promise.fail(error);
+    }
+    fn cancel(self: Box<Self>) {
+        self.promise.cancel();
+    }
+}
+
+/// The queue, the idle workers and the pool's fate, under one lock.
+struct Dispatch {
+    jobs: VecDeque<Box<dyn Remote>>,
+    /// Workers with no task: a submit hands its task straight to one of them.
+    idle: Vec<usize>,
+    /// `shutdown` was called: no new tasks; a worker with nothing left to do is closed.
+    closed: bool,
+    /// Set once, by the first driver that sees its worker dead.
+    broken: Option<Broken>,
+}
+
+/// One worker process, seen from the executor.
+struct Slot {
+    /// The process, until its driver reaps it (then `None`: its pid may be reused, so it must
+    /// never be signalled again).
+    child: Mutex<Option<Child>>,
+    /// The write end of its task pipe; `None` once closed on purpose (the worker then exits).
+    tasks: Mutex<Option<ChildStdin>>,
+    /// The task it runs, if any.
+    current: Mutex<Option<Box<dyn Remote>>>,
+}
+
+/// What the executor and its driver threads share.
+struct Pool {
+    dispatch: Mutex<Dispatch>,
+    slots: Vec<Slot>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// How a worker ended, in words.
+fn describe(status: io::Result<ExitStatus>) -> String {
+    match status {
+        Ok(status) => match (status.signal(), status.code()) {
+            (Some(signal), _) => format!("was killed by signal {}", signal_name(signal)),
+            (None, Some(code)) => format!("exited with code {code}"),
+            (None, None) => format!("ended: {status}"),
+        },
+        Err(e) => format!("could not be waited for: {e}"),
+    }
+}
+
+impl Pool {
+    fn broken(&self) -> Option<Broken> {
+        lock(&self.dispatch).broken.clone()
+    }
+
+    /// Waits for worker `me` (its pipe is at end of file) and says how it ended.
+    fn reap(&self, me: usize) -> Option<(u32, String)> {
+        let mut child = lock(&self.slots[me].child).take()?;
+        Some((child.id(), describe(child.wait())))
+    }
+
+    // ANCHOR: hand_out
+    /// Worker `me` is free: give it the next queued task that was not cancelled, or mark it
+    /// idle (or, after `shutdown`, close its pipe: it exits).
+    fn next_task(&self, me: usize, mut dispatch: MutexGuard<'_, Dispatch>) {
+        while let Some(job) = dispatch.jobs.pop_front() {
+            if job.start() {
+                *lock(&self.slots[me].current) = Some(job); // before the lock is released
+                drop(dispatch);
+                self.send(me);
+                return;
+            } // a cancelled job is dropped here: its ticket is settled already
+        }
+        if dispatch.closed {
+            lock(&self.slots[me].tasks).take();
+        } else {
+            dispatch.idle.push(me);
+        }
+    }
+
+    /// Writes worker `me`'s current task to its pipe. A write to a dead worker fails: its
+    /// driver sees the end of file and breaks the pool, so the error is not needed here.
+    fn send(&self, me: usize) {
+        let current = lock(&self.slots[me].current);
+        if let (Some(job), Some(tasks)) = (current.as_ref(), lock(&self.slots[me].tasks).as_mut()) {
+            let _ = tasks.write_all(job.frame());
+        }
+    }
+    // ANCHOR_END: hand_out
+
+    // ANCHOR: break_pool
+    /// Worker `me` died: the pool is broken. The first death is the one every error names.
+    /// The other workers are killed, and every queued task fails, with `me`'s own.
+    fn break_pool(&self, me: usize) {
+        let (pid, cause) = self
+            .reap(me)
+            .unwrap_or((0, "was already reaped".to_owned()));
+        let (broken, mut failed) = {
+            let mut dispatch = lock(&self.dispatch);
+            let broken = dispatch.broken.get_or_insert(Broken { pid, cause }).clone();
+            dispatch.idle.clear();
+            let failed: Vec<_> = dispatch.jobs.drain(..).collect();
+            (broken, failed)
+        };
+        failed.extend(lock(&self.slots[me].current).take());
+        for (i, slot) in self.slots.iter().enumerate() {
+            if i != me
+                && let Some(child) = lock(&slot.child).as_mut()
+            {
+                let _ = child.kill(); // not reaped yet: the pid is still this worker's
+            }
+        }
+        for job in failed {
+            job.fail(TaskError::BrokenPool(broken.clone()));
+        }
+    }
+    // ANCHOR_END: break_pool
+}
+
+// ANCHOR: drive
+/// One driver thread per worker reads its reports: deliver one, hand out the next task. End of
+/// file on a pipe the executor did not close means the worker died, busy or idle.
+fn drive(pool: Arc<Pool>, me: usize, reports: ChildStdout) {
+    let mut reports = BufReader::new(reports);
+    loop {
+        match read_report(&mut reports) {
+            Ok(Some(report)) => {
+                let job = lock(&pool.slots[me].current).take();
+                if let Some(job) = job {
+                    job.deliver(report);
+                }
+                pool.next_task(me, lock(&pool.dispatch));
+            }
+            _ if lock(&pool.slots[me].tasks).is_none() => {
+                pool.reap(me); // we closed its pipe: it exited, as asked
+                return;
+            }
+            _ => {
+                pool.break_pool(me);
+                return;
+            }
+        }
+    }
+}
+// ANCHOR_END: drive
+
+// ANCHOR: process_executor
+/// Worker processes, each a re-executed copy of this program, and a driver thread for each.
+/// `Send + Sync`, and it can be created in a program that already runs threads.
+pub struct ProcessExecutor {
+    pool: Arc<Pool>,
+    drivers: Mutex<Vec<JoinHandle<()>>>,
+    pids: Vec<u32>,
+}
+
+/// A started worker that said hello.
+struct Started {
+    child: Child,
+    tasks: ChildStdin,
+    reports: ChildStdout,
+}
+
+/// Starts one worker and waits for its hello.
+fn start_worker() -> Result<Started, SubmitError> {
+    let mut child = Command::new("/proc/self/exe")
+        .arg(WORKER_FLAG)
+        .env(WORKER_ENV, "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()?;
+    let (tasks, mut reports) = (child.stdin.take(), child.stdout.take());
+    let mut hello = [0u8; 8];
+    let said_hello = reports
+        .as_mut()
+        .is_some_and(|r| r.read_exact(&mut hello).is_ok() && hello == *HELLO);
+    match (tasks, reports) {
+        (Some(tasks), Some(reports)) if said_hello => Ok(Started {
+            child,
+            tasks,
+            reports,
+        }),
+        _ => {
+            let _ = child.kill();
+            let pid = child.id();
+            Err(SubmitError::Start(format!(
+                "worker process {pid} {} before it said hello: does this program call \
+                 ch06_executor::serve_if_worker() first thing in main?",
+                describe(child.wait())
+            )))
+        }
+    }
+}
+// ANCHOR_END: process_executor
+
+impl ProcessExecutor {
+    /// Starts `n` worker processes (and one driver thread for each).
+    pub fn new(n: usize) -> Result<Self, SubmitError> {
+        if n == 0 {
+            return Err(SubmitError::ZeroWorkers);
+        }
+        if std::env::var_os(WORKER_ENV).is_some() && !SERVING.load(Ordering::SeqCst) {
+            return Err(SubmitError::Start(
+                "this process is a worker whose main did not call \
+                 ch06_executor::serve_if_worker() first: refusing to start more workers"
+                    .into(),
+            ));
+        }
+        let mut started: Vec<Started> = Vec::with_capacity(n);
+        for _ in 0..n {
+            match start_worker() {
+                Ok(worker) => started.push(worker),
+                Err(e) => {
+                    for mut worker in started {
+                        let _ = worker.child.kill();
+                        let _ = worker.child.wait();
+                    }
+                    return Err(e);
+                }
+            }
+        }
+        let pids = started.iter().map(|w| w.child.id()).collect();
+        let mut all_reports = Vec::with_capacity(n);
+        let mut slots = Vec::with_capacity(n);
+        for worker in started {
+            all_reports.push(worker.reports);
+            slots.push(Slot {
+                child: Mutex::new(Some(worker.child)),
+                tasks: Mutex::new(Some(worker.tasks)),
+                current: Mutex::new(None),
+            });
+        }
+        let executor = ProcessExecutor {
+            pool: Arc::new(Pool {
+                dispatch: Mutex::new(Dispatch {
+                    jobs: VecDeque::new(),
+                    idle: (0..n).rev().collect(),
+                    closed: false,
+                    broken: None,
+                }),
+                slots,
+            }),
+            drivers: Mutex::new(Vec::with_capacity(n)),
+            pids,
+        };
+        for (me, reports) in all_reports.into_iter().enumerate() {
+            let pool = executor.pool.clone();
+            let driver = thread::Builder::new()
+                .name(format!("driver-{me}"))
+                .spawn(move || drive(pool, me, reports));
+            match driver {
+                Ok(driver) => lock(&executor.drivers).push(driver),
+                Err(e) => {
+                    // No driver will reap this worker: kill it now (Drop closes the others).
+                    lock(&executor.pool.dispatch).idle.retain(|&i| i != me);
+                    if let Some(mut child) = lock(&executor.pool.slots[me].child).take() {
+                        let _ = child.kill();
+                        let _ = child.wait();
+                    }
+                    return Err(e.into());
+                }
+            }
+        }
+        Ok(executor)
+    }
+
+    /// CPython's default for `ProcessPoolExecutor()`: one worker per core.
+    pub fn with_default_size() -> Result<Self, SubmitError> {
+        Self::new(thread::available_parallelism().map_or(1, |n| n.get()))
+    }
+
+    /// The workers' process ids, in start order.
+    pub fn pids(&self) -> &[u32] {
+        &self.pids
+    }
+
+    /// Why the pool is broken, if it is.
+    pub fn broken(&self) -> Option<Broken> {
+        self.pool.broken()
+    }
+}
+
+impl Executor for ProcessExecutor {
+    // ANCHOR: submit
+    fn submit<A, R>(&self, f: fn(A) -> R, arg: A) -> Result<Ticket<R>, SubmitError>
+    where
+        A: Wire + Send + 'static,
+        R: Wire + Send + 'static,
+    {
+        let (ticket, promise) = Ticket::new();
+        let job: Box<dyn Remote> = Box::new(RemoteCall {
+            frame: encode_task(f, &arg),
+            promise,
+        });
+        let mut dispatch = lock(&self.pool.dispatch);
+        if let Some(broken) = &dispatch.broken {
+            let error = SubmitError::BrokenPool(broken.clone());
+            drop(dispatch);
+            job.cancel(); // settle the refused job's promise quietly
+            return Err(error);
+        }
+        if dispatch.closed {
+            drop(dispatch);
+            job.cancel();
+            return Err(SubmitError::Shutdown);
+        }
+        match dispatch.idle.pop() {
+            // An idle worker: hand the task over now, no driver to wake on the way.
+            Some(me) if job.start() => {
+                *lock(&self.pool.slots[me].current) = Some(job);
+                drop(dispatch);
+                self.pool.send(me);
+            }
+            idle => {
+                dispatch.idle.extend(idle);
+                dispatch.jobs.push_back(job);
+            }
+        }
+        Ok(ticket)
+    }
+    // ANCHOR_END: submit
+
+    fn shutdown(&self, wait: bool, cancel_pending: bool) {
+        let (cancelled, idle) = {
+            let mut dispatch = lock(&self.pool.dispatch);
+            dispatch.closed = true;
+            let cancelled: Vec<_> = if cancel_pending {
+                dispatch.jobs.drain(..).collect()
+            } else {
+                Vec::new()
+            };
+            (cancelled, std::mem::take(&mut dispatch.idle))
+        };
+        for job in cancelled {
+            job.cancel();
+        }
+        for me in idle {
+            lock(&self.pool.slots[me].tasks).take(); // end of file: the worker exits
+        }
+        if wait {
+            let me = thread::current().id();
+            let drivers = std::mem::take(&mut *lock(&self.drivers));
+            for driver in drivers {
+                if driver.thread().id() != me {
+                    let _ = driver.join();
+                }
+            }
+        }
+    }
+}
+
+impl Drop for ProcessExecutor {
+    /// Waits for the queued and running tasks, then for every worker to exit (reaped).
+    fn drop(&mut self) {
+        self.shutdown(true, false);
+    }
+}

@@ -1,0 +1,327 @@
+//! [`Ticket`]: what `submit` hands back. CPython calls it a `Future`.
+//!
+//! The name is not `Future` on purpose. In Rust, [`std::future::Future`] is a value that an
+//! async runtime *polls*: nothing happens until someone polls it, and it never blocks a thread.
+//! A CPython `concurrent.futures.Future` is the opposite: the work is already running on a
+//! worker, and `result()` blocks the calling thread until it is done. A ticket is the second
+//! kind: you get it when you hand in the work, and you redeem it for the result, waiting if
+//! you must. (It can *also* be awaited: see [`crate::bridge`].)
+
+use std::sync::mpsc::Sender;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::task::Waker;
+use std::time::{Duration, Instant};
+
+use crate::error::TaskError;
+use crate::state::{Phase, State};
+
+/// Who is waiting for a task to complete, besides `result()`: an async task, and any
+/// `as_completed` / `wait` over this ticket (told the ticket's index in their list).
+pub(crate) struct Slot<R> {
+    pub(crate) outcome: Option<Result<R, TaskError>>,
+    pub(crate) waker: Option<Waker>,
+    watchers: Vec<(usize, Sender<usize>)>,
+}
+
+// ANCHOR: shared
+/// The state a ticket shares with the worker side ([`Promise`]).
+pub(crate) struct Shared<R> {
+    pub(crate) state: State,
+    pub(crate) slot: Mutex<Slot<R>>,
+    ready: Condvar,
+}
+// ANCHOR_END: shared
+
+impl<R> Shared<R> {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Slot<R>> {
+        self.slot.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    // ANCHOR: complete
+    /// Stores the outcome (the first one only) and tells everyone waiting.
+    fn complete(&self, outcome: Result<R, TaskError>) {
+        let (waker, watchers) = {
+            let mut slot = self.lock();
+            if slot.outcome.is_some() {
+                return;
+            }
+            slot.outcome = Some(outcome);
+            if self.state.phase() == Phase::Running {
+                self.state.finish();
+            }
+            (slot.waker.take(), std::mem::take(&mut slot.watchers))
+        };
+        self.ready.notify_all();
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+        for (index, watcher) in watchers {
+            let _ = watcher.send(index); // a watcher that gave up has dropped its receiver
+        }
+    }
+    // ANCHOR_END: complete
+
+    /// Registers a watcher: it is sent `index` when the task completes (at once if it has).
+    pub(crate) fn watch(&self, index: usize, watcher: Sender<usize>) {
+        let mut slot = self.lock();
+        if slot.outcome.is_some() {
+            let _ = watcher.send(index);
+        } else {
+            slot.watchers.push((index, watcher));
+        }
+    }
+}
+
+// ANCHOR: ticket
+/// A claim on the result of a submitted task.
+///
+/// Cloning a ticket gives another claim on the same task (CPython's futures are shared
+/// references too). Dropping every ticket does not cancel the task.
+pub struct Ticket<R> {
+    pub(crate) shared: Arc<Shared<R>>,
+}
+// ANCHOR_END: ticket
+
+impl<R> Clone for Ticket<R> {
+    fn clone(&self) -> Self {
+        Ticket {
+            shared: self.shared.clone(),
+        }
+    }
+}
+
+impl<R> std::fmt::Debug for Ticket<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ticket")
+            .field("phase", &self.phase())
+            .finish()
+    }
+}
+
+impl<R> Ticket<R> {
+    /// A new pending task: the ticket for its owner, the promise for the worker.
+    pub(crate) fn new() -> (Ticket<R>, Promise<R>) {
+        let shared = Arc::new(Shared {
+            state: State::new(),
+            slot: Mutex::new(Slot {
+                outcome: None,
+                waker: None,
+                watchers: Vec::new(),
+            }),
+            ready: Condvar::new(),
+        });
+        (
+            Ticket {
+                shared: shared.clone(),
+            },
+            Promise {
+                shared,
+                settled: false,
+            },
+        )
+    }
+
+    /// Pending, running, cancelled or finished (it may change right after).
+    pub fn phase(&self) -> Phase {
+        self.shared.state.phase()
+    }
+
+    /// `true` once the task finished or was cancelled: `result()` would not block.
+    pub fn done(&self) -> bool {
+        self.shared.lock().outcome.is_some()
+    }
+
+    /// `true` while a worker runs the task.
+    pub fn running(&self) -> bool {
+        self.phase() == Phase::Running
+    }
+
+    /// `true` if the task was cancelled.
+    pub fn cancelled(&self) -> bool {
+        self.phase() == Phase::Cancelled
+    }
+
+    // ANCHOR: cancel
+    /// Cancels the task if no worker has started it. Returns `true` if it is cancelled (now or
+    /// before), `false` if it is running or finished: a running task cannot be stopped.
+    pub fn cancel(&self) -> bool {
+        if self.shared.state.try_cancel() {
+            self.shared.complete(Err(TaskError::Cancelled));
+            return true;
+        }
+        self.cancelled()
+    }
+    // ANCHOR_END: cancel
+
+    /// `true` if the task completed with an error other than being cancelled (CPython's
+    /// `FIRST_EXCEPTION` counts these).
+    pub fn failed(&self) -> bool {
+        matches!(
+            self.shared.lock().outcome,
+            Some(Err(ref e)) if *e != TaskError::Cancelled
+        )
+    }
+}
+
+impl<R: Clone> Ticket<R> {
+    // ANCHOR: result
+    /// Waits for the task and returns its result (a copy: the ticket keeps it, as CPython's
+    /// `result()` may be called again).
+    pub fn result(&self) -> Result<R, TaskError> {
+        let mut slot = self.shared.lock();
+        loop {
+            if let Some(outcome) = &slot.outcome {
+                return outcome.clone();
+            }
+            slot = self
+                .shared
+                .ready
+                .wait(slot)
+                .unwrap_or_else(|e| e.into_inner());
+        }
+    }
+    // ANCHOR_END: result
+
+    /// Waits at most `timeout`; [`TaskError::Timeout`] if the task is not done by then (it goes
+    /// on, and a later call can still get its result).
+    pub fn result_timeout(&self, timeout: Duration) -> Result<R, TaskError> {
+        let deadline = Instant::now() + timeout;
+        let mut slot = self.shared.lock();
+        loop {
+            if let Some(outcome) = &slot.outcome {
+                return outcome.clone();
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(TaskError::Timeout);
+            }
+            slot = self
+                .shared
+                .ready
+                .wait_timeout(slot, left)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+    }
+}
+
+// ANCHOR: promise
+/// The worker side of a ticket: start the task, then settle it, exactly once.
+///
+/// A promise dropped unsettled (its job was lost: a queue dropped, a worker thread gone)
+/// settles its ticket with [`TaskError::Lost`], so no `result()` waits forever.
+pub(crate) struct Promise<R> {
+    shared: Arc<Shared<R>>,
+    settled: bool,
+}
+
+impl<R> Promise<R> {
+    /// The worker's claim (see [`State::try_start`]): `false` means cancelled, skip it.
+    pub(crate) fn start(&self) -> bool {
+        self.shared.state.try_start()
+    }
+
+    /// Stores the outcome of a task this worker started.
+    pub(crate) fn settle(mut self, outcome: Result<R, TaskError>) {
+        self.settled = true;
+        self.shared.complete(outcome);
+    }
+
+    /// Fails the task whether it is pending or running (a broken pool); a cancelled one stays
+    /// cancelled.
+    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+    pub(crate) fn fail(mut self, error: TaskError) {
+        self.settled = true;
+        let state = &self.shared.state;
+        if state.try_start() || state.phase() == Phase::Running {
+            self.shared.complete(Err(error));
+        }
+    }
+
+    /// Cancels a task that never started (shutdown with `cancel_pending`).
+    pub(crate) fn cancel(mut self) {
+        self.settled = true;
+        if self.shared.state.try_cancel() {
+            self.shared.complete(Err(TaskError::Cancelled));
+        }
+    }
+}
+
+impl<R> Drop for Promise<R> {
+    fn drop(&mut self) {
+        if !self.settled {
+            let state = &self.shared.state;
+            if state.try_start() || state.phase() == Phase::Running {
+                self.shared.complete(Err(TaskError::Lost {
+                    reason: "its executor dropped the task without running it".into(),
+                }));
+            }
+        }
+    }
+}
+// ANCHOR_END: promise
+
+// Not under loom: loom's atomics work only inside `loom::model`.
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pending_task_can_be_cancelled_once_and_never_starts() {
+        let (ticket, promise) = Ticket::<u64>::new();
+        assert_eq!(ticket.phase(), Phase::Pending);
+        assert!(!ticket.done());
+        assert!(ticket.cancel());
+        assert!(
+            ticket.cancel(),
+            "cancel on a cancelled task says true, as CPython's"
+        );
+        assert!(!promise.start(), "a cancelled task must not start");
+        assert!(ticket.done() && ticket.cancelled());
+        assert_eq!(ticket.result(), Err(TaskError::Cancelled));
+    }
+
+    #[test]
+    fn a_running_task_cannot_be_cancelled() {
+        let (ticket, promise) = Ticket::<u64>::new();
+        assert!(promise.start());
+        assert!(ticket.running());
+        assert!(
+            !ticket.cancel(),
+            "cancel must fail once a worker started the task"
+        );
+        promise.settle(Ok(7));
+        assert!(!ticket.cancel(), "nor after it finished");
+        assert_eq!(ticket.phase(), Phase::Finished);
+        assert_eq!(ticket.result(), Ok(7));
+        assert_eq!(ticket.result(), Ok(7), "result() may be asked twice");
+    }
+
+    #[test]
+    fn timeouts_leave_the_task_alone() {
+        let (ticket, promise) = Ticket::<u64>::new();
+        assert_eq!(
+            ticket.result_timeout(Duration::from_millis(1)),
+            Err(TaskError::Timeout)
+        );
+        assert!(promise.start());
+        promise.settle(Ok(1));
+        assert_eq!(ticket.result_timeout(Duration::ZERO), Ok(1));
+    }
+
+    #[test]
+    fn a_dropped_promise_never_leaves_a_waiter_hanging() {
+        let (ticket, promise) = Ticket::<u64>::new();
+        drop(promise);
+        assert!(matches!(ticket.result(), Err(TaskError::Lost { .. })));
+    }
+
+    #[test]
+    fn failing_a_cancelled_task_keeps_it_cancelled() {
+        let (ticket, promise) = Ticket::<u64>::new();
+        assert!(ticket.cancel());
+        promise.fail(TaskError::Timeout);
+        assert_eq!(ticket.result(), Err(TaskError::Cancelled));
+        assert!(!ticket.failed());
+    }
+}

@@ -1,0 +1,334 @@
+//! The `{{#exercise ch01-ex01}}` directive of the book: one exercise's task (its README.md
+//! without the title line), its starter as published, the commands that check it, and its first
+//! hint, with a pointer to `cargo course hint` for the others.
+//!
+//! "As published" means as committed: every file is read from git's `HEAD`, so a learner's
+//! edits in `exercises/` (a solved starter, a deleted ANCHOR comment, a removed README) never
+//! reach the book and never break its build. A file that is not committed (a new exercise being
+//! written, or a copy of the project without git) is read from disk. An author who changes a
+//! starter sees the change in the book once it is committed.
+
+use crate::hint::parse_hints;
+use anyhow::{Context, Result, bail};
+use regex::Regex;
+use std::fmt::Write as _;
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+use std::sync::LazyLock;
+
+static DIRECTIVE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\\?\{\{\s*#exercise\s+([^}\s]+)\s*\}\}").expect("static regex"));
+
+/// The project's files as committed (`HEAD`), falling back to the files on disk.
+pub struct Published<'a> {
+    root: &'a Path,
+}
+
+impl<'a> Published<'a> {
+    pub fn new(root: &'a Path) -> Self {
+        Published { root }
+    }
+
+    fn git(&self, args: &[&str]) -> Option<String> {
+        let out = Command::new("git")
+            .arg("-C")
+            .arg(self.root)
+            .args(args)
+            .output()
+            .ok()?;
+        out.status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
+    /// The file at `rel` (relative to the root, `/`-separated) as committed, else as on disk.
+    pub fn read(&self, rel: &str) -> Result<String> {
+        if let Some(text) = self.git(&["show", &format!("HEAD:./{rel}")]) {
+            return Ok(text);
+        }
+        let path = self.root.join(rel);
+        fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))
+    }
+
+    /// The folders in folder `rel`, as committed, else as on disk; sorted.
+    pub fn dirs(&self, rel: &str) -> Vec<String> {
+        let mut names: Vec<String> =
+            match self.git(&["ls-tree", "-d", "--name-only", "HEAD", &format!("./{rel}/")]) {
+                Some(out) if !out.trim().is_empty() => out
+                    .lines()
+                    .filter_map(|l| l.rsplit('/').next())
+                    .map(str::to_string)
+                    .collect(),
+                _ => fs::read_dir(self.root.join(rel))
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|e| e.ok())
+                    .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+                    .filter_map(|e| e.file_name().into_string().ok())
+                    .collect(),
+            };
+        names.sort();
+        names
+    }
+}
+
+/// The lines between `// ANCHOR: starter` and its end (the whole file if there is no such
+/// anchor), without any ANCHOR comment lines.
+pub fn starter_region(source: &str) -> String {
+    let lines: Vec<&str> = source.lines().collect();
+    let is_anchor = |l: &str, kind: &str| {
+        let t = l.trim_start();
+        t.starts_with("//") && t.contains(kind)
+    };
+    let start = lines
+        .iter()
+        .position(|l| is_anchor(l, "ANCHOR: starter"))
+        .map_or(0, |i| i + 1);
+    let end = lines[start..]
+        .iter()
+        .position(|l| is_anchor(l, "ANCHOR_END: starter"))
+        .map_or(lines.len(), |i| start + i);
+    lines[start..end]
+        .iter()
+        .filter(|l| !is_anchor(l, "ANCHOR:") && !is_anchor(l, "ANCHOR_END:"))
+        .copied()
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Renders `{{#exercise <id>}}` (`id` = `ch01-ex01`).
+pub fn render(published: &Published, id: &str) -> Result<String> {
+    let Some((chapter, exercise)) = id.split_once('-').filter(|(c, e)| {
+        c.len() == 4 && c.starts_with("ch") && e.len() == 4 && e.starts_with("ex")
+    }) else {
+        bail!("`{id}` is not an exercise id like ch01-ex01");
+    };
+    let find = |dirs: Vec<String>, prefix: &str| {
+        dirs.into_iter()
+            .find(|d| d.starts_with(&format!("{prefix}-")))
+    };
+    let Some(chapter_dir) = find(published.dirs("exercises"), chapter) else {
+        bail!("no folder exercises/{chapter}-*");
+    };
+    let Some(dir) = find(
+        published.dirs(&format!("exercises/{chapter_dir}")),
+        exercise,
+    ) else {
+        bail!("no folder exercises/{chapter_dir}/{exercise}-*");
+    };
+    let base = format!("exercises/{chapter_dir}/{dir}");
+    let package = format!("{chapter}-{dir}");
+
+    let readme = published.read(&format!("{base}/README.md"))?;
+    let task = match readme.split_once('\n') {
+        Some((first, rest)) if first.starts_with("# ") => rest,
+        _ => readme.as_str(),
+    };
+    let lib = format!("{base}/src/lib.rs");
+    let starter = starter_region(&published.read(&lib)?);
+    let hints = parse_hints(
+        &published
+            .read(&format!("{base}/hints.md"))
+            .unwrap_or_default(),
+    );
+
+    let mut md = String::new();
+    let _ = writeln!(md, "{}\n", task.trim());
+    let _ = writeln!(
+        md,
+        "The starter, `{lib}`:\n\n```rust,ignore\n{}\n```\n",
+        starter.trim_end()
+    );
+    let _ = writeln!(
+        md,
+        "Write your code there. `cargo course check {id}` runs its tests and says what to do \
+         next (or, in `exercises/`, `cargo test -p {package}`)."
+    );
+    if let Some(first) = hints.first() {
+        let _ = writeln!(
+            md,
+            "\n<details>\n<summary>Hint 1 of {}</summary>\n\n{}\n\n</details>",
+            hints.len(),
+            first.text
+        );
+        if hints.len() > 1 {
+            let _ = writeln!(
+                md,
+                "\nThe next hints, one at a time: `cargo course hint {id}`."
+            );
+        }
+    }
+    Ok(md)
+}
+
+/// Replaces every `{{#exercise <id>}}` in a page; an escaped `\{{#exercise ...}}` is left for
+/// mdBook to unescape. Returns the new text and, for each directive that failed, its line, the
+/// directive and the error.
+pub fn expand(content: &str, published: &Published) -> (String, Vec<(usize, String, String)>) {
+    let mut problems = Vec::new();
+    let mut out = String::with_capacity(content.len());
+    let mut last = 0;
+    for cap in DIRECTIVE.captures_iter(content) {
+        let (Some(whole), Some(id)) = (cap.get(0), cap.get(1)) else {
+            continue;
+        };
+        if whole.as_str().starts_with('\\') {
+            continue;
+        }
+        out.push_str(&content[last..whole.start()]);
+        match render(published, id.as_str()) {
+            Ok(md) => out.push_str(md.trim_end()),
+            Err(e) => {
+                let line = content[..whole.start()].matches('\n').count() + 1;
+                problems.push((line, whole.as_str().to_string(), format!("{e:#}")));
+                out.push_str(whole.as_str());
+            }
+        }
+        last = whole.end();
+    }
+    out.push_str(&content[last..]);
+    (out, problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use indoc::indoc;
+
+    fn write(root: &Path, rel: &str, text: &str) {
+        let path = root.join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+
+    fn git(root: &Path, args: &[&str]) {
+        let ok = Command::new("git")
+            .arg("-C")
+            .arg(root)
+            .args([
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@t",
+                "-c",
+                "commit.gpgsign=false",
+            ])
+            .args(args)
+            .output()
+            .unwrap()
+            .status
+            .success();
+        assert!(ok, "git {args:?}");
+    }
+
+    const LIB: &str = indoc! {"
+        //! Exercise 1.
+        #![allow(dead_code)]
+
+        // ANCHOR: starter
+        /// Adds.
+        pub fn add(a: u64, b: u64) -> u64 {
+            // TODO: add them.
+            todo!()
+        }
+        // ANCHOR_END: starter
+    "};
+
+    fn fixture(root: &Path) {
+        let ex = "exercises/ch01-sequential/ex01-add";
+        write(
+            root,
+            &format!("{ex}/README.md"),
+            "# Exercise 1: add\n\nWrite `add`.\n",
+        );
+        write(root, &format!("{ex}/src/lib.rs"), LIB);
+        write(
+            root,
+            &format!("{ex}/hints.md"),
+            indoc! {"
+                ## Hint 1
+
+                The operator is `+`.
+
+                ## Hint 2
+
+                `a + b`.
+            "},
+        );
+    }
+
+    #[test]
+    fn the_directive_renders_task_starter_commands_and_the_first_hint() {
+        let dir = tempfile::tempdir().unwrap();
+        fixture(dir.path());
+        let published = Published::new(dir.path());
+        let (page, problems) = expand(
+            "## Exercise 1\n\n{{#exercise ch01-ex01}}\n\nAfter.\n",
+            &published,
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        let expected = indoc! {"
+            ## Exercise 1
+
+            Write `add`.
+
+            The starter, `exercises/ch01-sequential/ex01-add/src/lib.rs`:
+
+            ```rust,ignore
+            /// Adds.
+            pub fn add(a: u64, b: u64) -> u64 {
+                // TODO: add them.
+                todo!()
+            }
+            ```
+
+            Write your code there. `cargo course check ch01-ex01` runs its tests and says what to do next (or, in `exercises/`, `cargo test -p ch01-ex01-add`).
+
+            <details>
+            <summary>Hint 1 of 2</summary>
+
+            The operator is `+`.
+
+            </details>
+
+            The next hints, one at a time: `cargo course hint ch01-ex01`.
+
+            After.
+        "};
+        assert_eq!(page, expected);
+        assert!(!page.contains("`a + b`"), "only the first hint");
+
+        let (_, problems) = expand("{{#exercise ch01-ex09}}\n\\{{#exercise x}}\n", &published);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].0, 1);
+        assert!(
+            problems[0]
+                .2
+                .contains("no folder exercises/ch01-sequential/ex09-*"),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn the_book_shows_the_committed_starter_whatever_the_learner_did() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fixture(root);
+        git(root, &["init", "-q"]);
+        git(root, &["add", "."]);
+        git(root, &["commit", "-q", "-m", "published"]);
+        let published = Published::new(root);
+        let before = render(&published, "ch01-ex01").unwrap();
+        // The learner solves the exercise, deletes the anchors and the README.
+        let ex = root.join("exercises/ch01-sequential/ex01-add");
+        fs::write(
+            ex.join("src/lib.rs"),
+            "pub fn add(a: u64, b: u64) -> u64 {\n    a + b\n}\n",
+        )
+        .unwrap();
+        fs::remove_file(ex.join("README.md")).unwrap();
+        assert_eq!(render(&published, "ch01-ex01").unwrap(), before);
+        assert!(before.contains("todo!()"), "{before}");
+    }
+}

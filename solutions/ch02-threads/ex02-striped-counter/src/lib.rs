@@ -1,0 +1,114 @@
+//! Exercise 2, solved: one logical counter striped over padded cells (like Java's `LongAdder`).
+
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::thread;
+
+// ANCHOR: solution
+/// One cell of a [`StripedCounter`], alone on its cache line(s): 128-byte aligned, so cells sit
+/// 128 bytes apart in the counter's `Vec`.
+#[repr(align(128))]
+#[derive(Debug, Default)]
+pub struct CounterCell(AtomicU64);
+
+/// One counter that many threads add to at once, spread over `cells` padded cells: each thread
+/// adds through its own [`Adder`], and adders take the cells in turn, so up to `cells` threads
+/// never write the same cache line.
+#[derive(Debug)]
+pub struct StripedCounter {
+    cells: Vec<CounterCell>,
+    /// How many adders were taken: the next one adds to cell `next % cells`.
+    next: AtomicUsize,
+}
+
+/// A handle that adds to one cell of a counter. Take one per thread.
+#[derive(Debug)]
+pub struct Adder<'a> {
+    counter: &'a StripedCounter,
+    cell: usize,
+}
+
+impl StripedCounter {
+    /// A counter of `cells` cells, all zero; `None` if `cells` is zero.
+    pub fn new(cells: usize) -> Option<Self> {
+        if cells == 0 {
+            return None;
+        }
+        Some(StripedCounter {
+            cells: (0..cells).map(|_| CounterCell::default()).collect(),
+            next: AtomicUsize::new(0),
+        })
+    }
+
+    /// An adder for the next cell in turn: the `k`-th adder taken (from 0) adds to cell
+    /// `k % cells`, even when threads take adders at the same time.
+    pub fn adder(&self) -> Adder<'_> {
+        let k = self.next.fetch_add(1, Ordering::Relaxed);
+        Adder {
+            counter: self,
+            cell: k % self.cells.len(),
+        }
+    }
+
+    /// The counter's value: the sum of its cells, wrapping.
+    ///
+    /// Not a snapshot: while adders run, `sum` reads the cells one after the other, so it may
+    /// count an add to a later cell and miss an earlier add to an earlier one. It is exact once
+    /// every add happened before the call, e.g. after the scope that ran the adders ended.
+    pub fn sum(&self) -> u64 {
+        self.cells
+            .iter()
+            .map(|c| c.0.load(Ordering::Relaxed))
+            .fold(0, u64::wrapping_add)
+    }
+}
+
+impl Adder<'_> {
+    /// Adds `n` to this adder's cell, wrapping on overflow.
+    ///
+    /// One `fetch_add`: a read-modify-write no other thread can split, so two adders that share
+    /// a cell (more threads than cells) lose no update. `Relaxed` is enough: atomicity does not
+    /// depend on the ordering, and the counter publishes no other data; the join at the end of
+    /// a scope makes every add visible to `sum`.
+    pub fn add(&self, n: u64) {
+        self.counter.cells[self.cell]
+            .0
+            .fetch_add(n, Ordering::Relaxed);
+    }
+}
+// ANCHOR_END: solution
+
+/// Given: what the spec needs to look inside the counter.
+impl StripedCounter {
+    /// How many cells the counter has.
+    pub fn cells(&self) -> usize {
+        self.cells.len()
+    }
+
+    /// Where cell `cell` lives in memory, so the spec can check the layout.
+    pub fn address_of(&self, cell: usize) -> usize {
+        &self.cells[cell] as *const CounterCell as usize
+    }
+
+    /// What cell `cell` holds now.
+    pub fn value_of(&self, cell: usize) -> u64 {
+        self.cells[cell].0.load(Ordering::Relaxed)
+    }
+}
+
+/// Runs `work` on `threads` scoped threads that share one counter of `cells` cells, each thread
+/// with an adder of its own, and returns the counter once every thread has finished.
+///
+/// Returns `None` (and runs nothing) if `cells` is zero. Zero threads give a counter of zeros.
+pub fn count_with<F>(threads: usize, cells: usize, work: F) -> Option<StripedCounter>
+where
+    F: Fn(&Adder<'_>) + Sync,
+{
+    let counter = StripedCounter::new(cells)?;
+    thread::scope(|s| {
+        for _ in 0..threads {
+            let (counter, work) = (&counter, &work);
+            s.spawn(move || work(&counter.adder()));
+        }
+    });
+    Some(counter)
+}

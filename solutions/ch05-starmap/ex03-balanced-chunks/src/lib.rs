@@ -1,0 +1,48 @@
+//! Exercise 3: the largest chunk size that still balances (solution).
+
+/// Why no plan could be made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlanError {
+    /// Zero workers can run nothing.
+    NoWorkers,
+    /// A chunk must hold at least one task.
+    ZeroChunkSize,
+    /// There are no tasks to cut.
+    NoTasks,
+}
+
+/// The busiest worker's total when the tasks, cut into chunks of `chunksize` in order, go each
+/// to the worker with the least work so far (the lowest-numbered on a tie).
+pub fn makespan(costs: &[u64], workers: usize, chunksize: usize) -> Result<u64, PlanError> {
+    if workers == 0 {
+        return Err(PlanError::NoWorkers);
+    }
+    if chunksize == 0 {
+        return Err(PlanError::ZeroChunkSize);
+    }
+    if costs.is_empty() {
+        return Err(PlanError::NoTasks);
+    }
+    let mut load = vec![0u64; workers];
+    for chunk in costs.chunks(chunksize) {
+        let least = (0..workers).min_by_key(|&w| load[w]).expect("workers > 0");
+        load[least] += chunk.iter().sum::<u64>();
+    }
+    Ok(load.into_iter().max().unwrap_or(0))
+}
+
+/// The largest chunk size whose makespan is within `slack_percent` percent of chunk size 1's.
+pub fn largest_balanced_chunksize(
+    costs: &[u64],
+    workers: usize,
+    slack_percent: u64,
+) -> Result<usize, PlanError> {
+    let limit = makespan(costs, workers, 1)? * (100 + slack_percent);
+    let mut best = 1;
+    for size in 1..=costs.len() {
+        if makespan(costs, workers, size)? * 100 <= limit {
+            best = size;
+        }
+    }
+    Ok(best)
+}
