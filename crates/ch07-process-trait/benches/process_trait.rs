@@ -6,7 +6,6 @@
 //!   by `python/start_join.py`.
 
 use std::hint::black_box;
-use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 
@@ -53,10 +52,7 @@ mod unix {
 }
 
 fn config() -> Criterion {
-    Criterion::default()
-        .sample_size(10)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3))
+    workloads::bench::criterion()
 }
 
 #[cfg(unix)]
