@@ -101,6 +101,16 @@ fn a_dropped_running_process_is_killed_and_reaped() {
 }
 
 #[test]
+fn the_program_is_the_same_in_every_state() {
+    let created = Proc::new("true", &[]);
+    assert_eq!(created.program(), "true");
+    let running = created.start().unwrap();
+    assert_eq!(running.program(), "true", "start keeps the program's name");
+    let finished = running.join().unwrap();
+    assert_eq!(finished.program(), "true", "join keeps the program's name");
+}
+
+#[test]
 fn a_missing_program_is_an_error_not_a_panic() {
     let got = std::panic::catch_unwind(|| Proc::new("/no/such/program", &[]).start().is_err());
     assert!(
