@@ -16,7 +16,7 @@ cargo build --release -q -p ch09-beyond-one-machine --features mpi --examples
 capture() {
     name=$1; shift
     tmp=$(mktemp)
-    if timeout 600 "$@" >"$tmp" 2>&1; then
+    if timeout 600 "$@" </dev/null >"$tmp" 2>&1; then
         { echo "\$ $*"; cat "$tmp"; } >"$out/$name.txt"
         echo "wrote $out/$name.txt"
     else
@@ -33,6 +33,7 @@ for n in 1 2 4; do
     capture ch09-04-uneven.n$n mpirun -n $n --oversubscribe $ex/ch09-04-uneven
 done
 capture ch09-03-ping-pong mpirun -n 2 $ex/ch09-03-ping-pong
+capture ch09-05-busy-wait mpirun -n 2 $ex/ch09-05-busy-wait
 capture spmd mpirun -n 4 --oversubscribe python3 $py/spmd.py
 for n in 1 2 4; do
     capture tutorial.n$n mpirun -n $n --oversubscribe python3 $py/tutorial.py

@@ -5,18 +5,20 @@
 //! `mpirun -n 4 target/release/examples/ch09-02-tutorial` (add `--oversubscribe` for more
 //! ranks than cores).
 
-use std::time::Instant;
+use std::num::NonZeroUsize;
 
 use ch01_sequential::ideal::{self, tutorial_tasks};
 use ch01_sequential::timing::Spread;
 use ch09_beyond_one_machine::decompose::{master_worker_makespan, static_makespan};
 use ch09_beyond_one_machine::master_worker::master_worker;
-use ch09_beyond_one_machine::mpi_world::{MpiTransport, static_split};
+use ch09_beyond_one_machine::mpi_world::{MpiTransport, static_split, timed_runs};
 use ch09_beyond_one_machine::report;
 use mpi::traits::*;
 use workloads::{Scale, TUTORIAL_NUMBERS, cpu_bound_at};
 
-const RUNS: usize = 5;
+/// Each variant runs this often; the quiet barrier before each run keeps waiting ranks off
+/// the cores while rank 0 times the sequential version.
+const RUNS: NonZeroUsize = NonZeroUsize::new(5).unwrap();
 
 fn main() {
     let universe = mpi::initialize().expect("MPI was initialised twice");
@@ -25,18 +27,7 @@ fn main() {
     let work = |n| cpu_bound_at(n, Scale::FULL);
     let expected: Vec<u64> = TUTORIAL_NUMBERS.iter().map(|&n| work(n)).collect();
 
-    // Each measured run starts at a barrier, so rank 0's clock starts when every rank is ready.
-    let timed = |run: &mut dyn FnMut()| -> Option<Spread> {
-        let times = (0..RUNS)
-            .map(|_| {
-                world.barrier();
-                let start = Instant::now();
-                run();
-                start.elapsed()
-            })
-            .collect();
-        (world.rank() == 0).then(|| Spread::new(times).expect("RUNS > 0"))
-    };
+    let timed = |run: &mut dyn FnMut()| timed_runs(&world, RUNS, run);
 
     let sequential = timed(&mut || {
         if world.rank() == 0 {
@@ -68,11 +59,9 @@ fn main() {
     let total = ideal::total(&tasks);
     println!("{size} ranks, cpu_bound on {TUTORIAL_NUMBERS:?}, {RUNS} runs each");
     let line = |name: &str, spread: &Spread, makespan: f64| {
-        let measured = sequential.median().as_secs_f64() / spread.median().as_secs_f64();
         println!(
-            "{name:<14} {}  speedup {measured:.2}, this split's best {:.2}",
-            report::spread(spread),
-            total / makespan
+            "{}",
+            report::speedup_line(name, spread, &sequential, total / makespan)
         );
     };
     // "this split's best": the speedup if every task took exactly its share of the sequential

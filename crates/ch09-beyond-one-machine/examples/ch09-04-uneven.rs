@@ -3,18 +3,20 @@
 //!
 //! `mpirun -n 4 --oversubscribe target/release/examples/ch09-04-uneven`
 
-use std::time::Instant;
+use std::num::NonZeroUsize;
 
 use ch01_sequential::ideal;
 use ch01_sequential::timing::Spread;
 use ch09_beyond_one_machine::decompose::{master_worker_makespan, static_makespan, uneven_tasks};
 use ch09_beyond_one_machine::master_worker::master_worker;
-use ch09_beyond_one_machine::mpi_world::{MpiTransport, static_split};
+use ch09_beyond_one_machine::mpi_world::{MpiTransport, static_split, timed_runs};
 use ch09_beyond_one_machine::report;
 use mpi::traits::*;
 use workloads::{Scale, cpu_bound_at};
 
-const RUNS: usize = 5;
+/// Each variant runs this often; the quiet barrier before each run keeps waiting ranks off
+/// the cores while rank 0 times the sequential version.
+const RUNS: NonZeroUsize = NonZeroUsize::new(5).unwrap();
 
 fn main() {
     let universe = mpi::initialize().expect("MPI was initialised twice");
@@ -23,17 +25,7 @@ fn main() {
     let inputs = uneven_tasks();
     let work = |n| cpu_bound_at(n, Scale::FULL);
 
-    let timed = |run: &mut dyn FnMut()| -> Option<Spread> {
-        let times = (0..RUNS)
-            .map(|_| {
-                world.barrier();
-                let start = Instant::now();
-                run();
-                start.elapsed()
-            })
-            .collect();
-        (world.rank() == 0).then(|| Spread::new(times).expect("RUNS > 0"))
-    };
+    let timed = |run: &mut dyn FnMut()| timed_runs(&world, RUNS, run);
     let sequential = timed(&mut || {
         if world.rank() == 0 {
             std::hint::black_box(inputs.iter().map(|&n| work(n)).collect::<Vec<_>>());
@@ -57,11 +49,9 @@ fn main() {
         tasks.len()
     );
     let line = |name: &str, spread: &Spread, makespan: f64| {
-        let measured = sequential.median().as_secs_f64() / spread.median().as_secs_f64();
         println!(
-            "{name:<14} {}  speedup {measured:.2}, this split's best {:.2}",
-            report::spread(spread),
-            total / makespan
+            "{}",
+            report::speedup_line(name, spread, &sequential, total / makespan)
         );
     };
     line("sequential", &sequential, total);

@@ -3,7 +3,10 @@
 //!
 //! Every function here is called by every rank (SPMD): what differs is what `rank()` says.
 
+use std::num::NonZeroUsize;
 use std::time::{Duration, Instant};
+
+use ch01_sequential::timing::Spread;
 
 use mpi::collective::SystemOperation;
 use mpi::datatype::{Partition, PartitionMut};
@@ -97,6 +100,45 @@ pub fn static_split<C: Communicator>(
     }
 }
 // ANCHOR_END: static_split
+
+// ANCHOR: quiet_barrier
+/// A barrier whose waiting ranks sleep instead of spinning.
+///
+/// A rank blocked in an MPI call (`barrier`, `receive`) polls for the message in a loop: it
+/// keeps a core busy while it waits. While rank 0 times the sequential run, the other ranks
+/// wait here, in an immediate (non-blocking) barrier tested every millisecond, so they leave
+/// the cores to rank 0.
+pub fn quiet_barrier<C: Communicator>(comm: &C) {
+    let mut request = comm.immediate_barrier();
+    loop {
+        match request.test() {
+            Ok(_) => return,
+            Err(pending) => {
+                request = pending;
+                std::thread::sleep(Duration::from_millis(1));
+            }
+        }
+    }
+}
+// ANCHOR_END: quiet_barrier
+
+/// Runs `run` `runs` times on every rank, each run starting at a [`quiet_barrier`] so rank 0's
+/// clock starts when every rank is ready; returns the times on rank 0, `None` elsewhere.
+pub fn timed_runs<C: Communicator>(
+    comm: &C,
+    runs: NonZeroUsize,
+    run: &mut dyn FnMut(),
+) -> Option<Spread> {
+    let times = (0..runs.get())
+        .map(|_| {
+            quiet_barrier(comm);
+            let start = Instant::now();
+            run();
+            start.elapsed()
+        })
+        .collect();
+    (comm.rank() == 0).then(|| Spread::new(times).expect("runs is at least one"))
+}
 
 // ANCHOR: ping_pong
 /// Ranks 0 and 1 bounce a message of `bytes` back and forth `round_trips` times; returns, on
