@@ -6,8 +6,6 @@
 //! also asks for the next task. The master answers each message with a task, or with `Stop`
 //! once none is left, and returns when every worker has been told to stop.
 
-use std::fmt;
-
 // ANCHOR: messages
 /// What a worker tells the master.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,21 +53,6 @@ pub enum MasterError {
     NotOutstanding { worker: usize, index: usize },
 }
 
-impl fmt::Display for MasterError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            MasterError::NoWorkers => write!(f, "no workers"),
-            MasterError::NotOutstanding { worker, index } => {
-                write!(
-                    f,
-                    "worker {worker} returned task {index}, which it was not computing"
-                )
-            }
-        }
-    }
-}
-
-impl std::error::Error for MasterError {}
 // ANCHOR_END: messages
 
 // ANCHOR: starter

@@ -19,6 +19,8 @@ const WAIT: Duration = Duration::from_secs(3);
 struct Master {
     inbox: Receiver<(usize, ToMaster)>,
     workers: Vec<Sender<ToWorker>>,
+    /// The task indices handed out so far.
+    handed_out: Mutex<Vec<usize>>,
 }
 
 impl MasterSide for Master {
@@ -39,6 +41,14 @@ impl MasterSide for Master {
         }
     }
     fn send(&self, worker: usize, message: ToWorker) {
+        if let ToWorker::Task { index, .. } = message {
+            let mut handed_out = self.handed_out.lock().unwrap();
+            assert!(
+                !handed_out.contains(&index),
+                "the master handed out task {index} a second time: does `next` move on?"
+            );
+            handed_out.push(index);
+        }
         assert!(
             (1..=self.workers.len()).contains(&worker),
             "the master sent {message:?} to worker {worker}; workers are 1..={}",
@@ -86,6 +96,7 @@ where
         let side = Master {
             inbox,
             workers: senders,
+            handed_out: Mutex::default(),
         };
         std::thread::scope(|s| {
             let handles: Vec<_> = inboxes
@@ -209,6 +220,7 @@ fn master_against(script: Vec<ToMaster>) -> Result<Vec<u64>, MasterError> {
         let side = Master {
             inbox,
             workers: vec![to_worker],
+            handed_out: Mutex::default(),
         };
         for message in script {
             to_master.send((1, message)).unwrap();
