@@ -7,7 +7,6 @@
 //! thread.
 
 use std::hint::black_box;
-use std::time::Duration;
 
 use ch04_pools::ProcessPool;
 use ch09_beyond_one_machine::decompose::uneven_tasks;
@@ -17,11 +16,7 @@ use criterion::Criterion;
 use workloads::{TUTORIAL_NUMBERS, cpu_bound};
 
 fn config() -> Criterion {
-    Criterion::default()
-        .sample_size(10)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3))
-        .configure_from_args()
+    workloads::bench::criterion().configure_from_args()
 }
 
 /// Every input through master/worker over channels, `ranks` ranks (one of them the master).
