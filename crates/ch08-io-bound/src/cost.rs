@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::memory::{memory, reset_peak};
+use crate::memory::{Memory, memory, reset_peak};
 
 /// How long to wait for `n` tasks to start before giving up.
 pub const START_PATIENCE: Duration = Duration::from_secs(60);
@@ -27,13 +27,26 @@ pub struct Cost {
 }
 // ANCHOR_END: cost
 
-fn cost(n: usize, started: Duration, idle_kib: u64, waiting_kib: u64, peak_kib: u64) -> Cost {
-    Cost {
+/// Waits for all `n` to start, reads the memory, then lets them go with `release`.
+fn read_while_waiting(
+    n: usize,
+    started: &AtomicUsize,
+    t0: Instant,
+    idle: Memory,
+    release: impl FnOnce(),
+) -> Result<Cost, String> {
+    let waited = wait_until(started, n);
+    let elapsed = t0.elapsed();
+    let waiting = memory().ok_or("no /proc/self/status");
+    release();
+    waited?;
+    let waiting = waiting?;
+    Ok(Cost {
         n,
-        start_per_task: started / n.max(1) as u32,
-        kib_per_task: waiting_kib.saturating_sub(idle_kib) as f64 / n.max(1) as f64,
-        peak_above_idle_kib: peak_kib.saturating_sub(idle_kib),
-    }
+        start_per_task: elapsed / n.max(1) as u32,
+        kib_per_task: waiting.rss_kib.saturating_sub(idle.rss_kib) as f64 / n.max(1) as f64,
+        peak_above_idle_kib: waiting.peak_kib.saturating_sub(idle.rss_kib),
+    })
 }
 
 fn wait_until(started: &AtomicUsize, n: usize) -> Result<(), String> {
@@ -77,20 +90,10 @@ pub fn threads(n: usize) -> Result<Cost, String> {
             }
         }
     }
-    let waited = wait_until(&started, n);
-    let elapsed = t0.elapsed();
-    let waiting = memory().ok_or("no /proc/self/status");
-    release(&gate);
-    handles.into_iter().for_each(|h| h.join().unwrap());
-    waited?;
-    let waiting = waiting?;
-    Ok(cost(
-        n,
-        elapsed,
-        idle.rss_kib,
-        waiting.rss_kib,
-        waiting.peak_kib,
-    ))
+    read_while_waiting(n, &started, t0, idle, || {
+        release(&gate);
+        handles.into_iter().for_each(|h| h.join().unwrap());
+    })
 }
 
 fn release(gate: &(std::sync::Mutex<bool>, std::sync::Condvar)) {
@@ -118,20 +121,10 @@ pub fn tasks(runtime: &tokio::runtime::Runtime, n: usize) -> Result<Cost, String
             runtime.handle(),
         );
     }
-    let waited = wait_until(&started, n);
-    let elapsed = t0.elapsed();
-    let waiting = memory().ok_or("no /proc/self/status");
-    gate.add_permits(n);
-    runtime.block_on(async { while tasks.join_next().await.is_some() {} });
-    waited?;
-    let waiting = waiting?;
-    Ok(cost(
-        n,
-        elapsed,
-        idle.rss_kib,
-        waiting.rss_kib,
-        waiting.peak_kib,
-    ))
+    read_while_waiting(n, &started, t0, idle, || {
+        gate.add_permits(n);
+        runtime.block_on(async { while tasks.join_next().await.is_some() {} });
+    })
 }
 // ANCHOR_END: tasks
 
