@@ -89,7 +89,7 @@ fn requests(c: &mut Criterion) {
 // ANCHOR_END: requests
 
 // ANCHOR: stall
-/// How late a task sleeping 1 ms wakes up while a CPU-bound job (`cpu_bound(11)`) runs on the
+/// How late a task sleeping 1 ms wakes up while a CPU-bound job (`cpu_bound(53)`) runs on the
 /// same one-thread runtime, in a task or moved off it. The time measured is the sleeper's.
 fn stall(c: &mut Criterion) {
     let mut group = c.benchmark_group("stall");
@@ -104,7 +104,7 @@ fn stall(c: &mut Criterion) {
                 (0..iters)
                     .map(|_| {
                         sleeper_latency(placement, Duration::from_millis(1), || {
-                            std::hint::black_box(cpu_bound(11));
+                            std::hint::black_box(cpu_bound(53));
                         })
                     })
                     .sum()

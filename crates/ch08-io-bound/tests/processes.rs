@@ -56,7 +56,29 @@ mod unix {
         assert!(cost.kib_per_task > 0.0, "{cost:?}");
     }
 
+    // ANCHOR: unbounded
+    fn unbounded_concurrency_runs_out_of_file_descriptors() {
+        use nix::sys::resource::{Resource, getrlimit, setrlimit};
+        // the service holds every request until 200 are inside: each client keeps its socket
+        let service = ChildService::start(Config::with_delay(Duration::ZERO).meeting(200, MEET))
+            .expect("the service starts");
+        // this test's process (a child of the runner) may open 64 files, sockets included
+        let (_, hard) = getrlimit(Resource::RLIMIT_NOFILE).expect("getrlimit");
+        setrlimit(Resource::RLIMIT_NOFILE, 64, hard).expect("setrlimit");
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        let result = runtime.block_on(ch08_io_bound::clients::tokio_tasks(service.addr(), 200));
+        let err = result.expect_err("200 sockets at once cannot fit in 64 descriptors");
+        assert_eq!(err.raw_os_error(), Some(nix::libc::EMFILE), "{err}");
+        drop(runtime);
+        drop(service);
+    }
+    // ANCHOR_END: unbounded
+
     pub const TESTS: &[Test] = &[
+        case!(unbounded_concurrency_runs_out_of_file_descriptors),
         case!(processes_per_request_all_wait_at_the_same_time),
         case!(a_failed_request_in_a_child_is_an_error_with_its_message),
         case!(sleeping_processes_all_wait_at_the_same_time),
