@@ -1,66 +1,101 @@
-//! N requests to a local service that waits 50 ms per request, made four ways: one process per
-//! request, one thread per request, a thread pool of 10, tokio tasks. The service runs in a
-//! child process first (forking needs a single-threaded process), then on a thread.
+//! Requests per second and latency against a local service that waits 50 ms per request: C
+//! clients at once (C = 1, 10, 100, 1000), three rounds each, for one process per request, one
+//! thread per request, a pool of 10 threads and tokio tasks. Latency runs from the start of a
+//! round to each answer. The service runs in a child process first (forking needs a
+//! single-threaded process), then on a thread.
 
+use std::io;
 use std::time::{Duration, Instant};
 
 use ch04_pools::ThreadPool;
-use ch08_io_bound::clients;
-use ch08_io_bound::service::{ChildService, Config, Service};
+use ch08_io_bound::clients::{each_in_processes, each_on_pool, each_on_tasks, each_on_threads};
+use ch08_io_bound::service::{ChildService, Config, Service, request, request_async};
 
 const DELAY: Duration = Duration::from_millis(50);
+const ROUNDS: usize = 3;
+const LEVELS: [usize; 4] = [1, 10, 100, 1000];
+/// Processes and the pool of 10 stop here: above, a round takes seconds (a fork per request;
+/// 1,000 requests in turns of 10).
+const CAP: usize = 100;
 
-fn report(model: &str, n: usize, elapsed: Duration) {
-    let ideal = DELAY.as_secs_f64();
+fn nanos_since(start: Instant) -> u64 {
+    start.elapsed().as_nanos() as u64
+}
+
+// ANCHOR: rounds
+/// Runs `ROUNDS` rounds of `round(start)`, which returns each request's latency in ns, and
+/// prints requests per second and latency percentiles.
+fn measure(model: &str, c: usize, mut round: impl FnMut(Instant) -> io::Result<Vec<u64>>) {
+    let (mut latencies, mut total) = (Vec::new(), Duration::ZERO);
+    for _ in 0..ROUNDS {
+        let start = Instant::now();
+        latencies.extend(round(start).expect("the requests failed"));
+        total += start.elapsed();
+    }
+    latencies.sort_unstable();
+    let at =
+        |p: usize| latencies[(p * latencies.len() / 100).min(latencies.len() - 1)] as f64 / 1e6;
     println!(
-        "{model:<28} {n:>5} requests in {:>7.1} ms = {:>6.0} requests/s ({:.2}x the ideal {:.0} ms)",
-        elapsed.as_secs_f64() * 1e3,
-        n as f64 / elapsed.as_secs_f64(),
-        elapsed.as_secs_f64() / ideal,
-        ideal * 1e3,
+        "{model:<17} {c:>5} | {:>8.0} req/s | p50 {:>7.1} ms | p99 {:>7.1} ms | max {:>7.1} ms",
+        latencies.len() as f64 / total.as_secs_f64(),
+        at(50),
+        at(99),
+        at(100),
     );
 }
-
-fn timed<T>(f: impl FnOnce() -> std::io::Result<T>) -> Duration {
-    let start = Instant::now();
-    f().expect("the requests failed");
-    start.elapsed()
-}
+// ANCHOR_END: rounds
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
-        "each request waits {} ms in the service\n",
+        "each request waits {} ms in the service; {ROUNDS} rounds of C requests at once per row",
+        DELAY.as_millis()
+    );
+    println!(
+        "the ideal: C / {} ms requests per second, every latency {} ms\n",
+        DELAY.as_millis(),
         DELAY.as_millis()
     );
     // ANCHOR: main
     // Processes first, while this process runs one thread.
     let child = ChildService::start(Config::with_delay(DELAY))?;
-    for n in [10, 100] {
-        let elapsed = timed(|| clients::one_process_per_request(child.addr(), n));
-        report("one process per request", n, elapsed);
+    let addr = child.addr();
+    for c in LEVELS.into_iter().filter(|&c| c <= CAP) {
+        measure("processes", c, |start| {
+            each_in_processes(c, |id| request(addr, id).map(|_| nanos_since(start)))
+        });
     }
     child.stop()?;
+    println!();
 
     let service = Service::start(Config::with_delay(DELAY))?;
+    let addr = service.addr();
+    for c in LEVELS {
+        measure("threads", c, |start| {
+            each_on_threads(c, |id| request(addr, id).map(|_| nanos_since(start)))
+        });
+    }
+    println!();
     let pool = ThreadPool::new(10)?;
+    for c in LEVELS.into_iter().filter(|&c| c <= CAP) {
+        measure("thread pool of 10", c, |start| {
+            each_on_pool(&pool, c, move |id| {
+                request(addr, id).map(|_| nanos_since(start))
+            })
+        });
+    }
+    println!();
     let runtime = tokio::runtime::Runtime::new()?;
-    for n in [10, 100, 1000] {
-        report(
-            "one thread per request",
-            n,
-            timed(|| clients::one_thread_per_request(service.addr(), n)),
-        );
-        report(
-            "thread pool of 10",
-            n,
-            timed(|| clients::thread_pool(&pool, service.addr(), n)),
-        );
-        let tasks = timed(|| runtime.block_on(clients::tokio_tasks(service.addr(), n)));
-        report("tokio tasks", n, tasks);
+    for c in LEVELS {
+        measure("tokio tasks", c, |start| {
+            runtime.block_on(each_on_tasks(c, |id| async move {
+                request_async(addr, id).await.map(|_| nanos_since(start))
+            }))
+        });
     }
     // ANCHOR_END: main
     println!(
-        "\nthe service held at most {} requests at once",
+        "\nprocesses and the pool of 10 stop at {CAP} clients; the service held at most {} \
+         requests at once",
         service.stats().max_in_flight()
     );
     Ok(())

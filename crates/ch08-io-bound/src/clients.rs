@@ -7,6 +7,7 @@
 
 use std::io;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use ch04_pools::ThreadPool;
 use tokio::task::JoinSet;
@@ -16,9 +17,19 @@ use crate::service::{request, request_async};
 // ANCHOR: threads
 /// One OS thread per request, like `threading.Thread` per request.
 pub fn one_thread_per_request(addr: SocketAddr, n: usize) -> io::Result<Vec<u64>> {
+    each_on_threads(n, |id| request(addr, id))
+}
+
+/// `call(0)`, ..., `call(n - 1)` on one OS thread each, all at once; results in order.
+pub fn each_on_threads<R, F>(n: usize, call: F) -> io::Result<Vec<R>>
+where
+    R: Send,
+    F: Fn(u64) -> io::Result<R> + Sync,
+{
+    let call = &call;
     std::thread::scope(|scope| {
         let handles: Vec<_> = (0..n as u64)
-            .map(|id| scope.spawn(move || request(addr, id)))
+            .map(|id| scope.spawn(move || call(id)))
             .collect();
         handles
             .into_iter()
@@ -31,8 +42,21 @@ pub fn one_thread_per_request(addr: SocketAddr, n: usize) -> io::Result<Vec<u64>
 // ANCHOR: pool
 /// The requests queued on chapter 04's thread pool: at most `pool.size()` wait at once.
 pub fn thread_pool(pool: &ThreadPool, addr: SocketAddr, n: usize) -> io::Result<Vec<u64>> {
+    each_on_pool(pool, n, move |id| request(addr, id))
+}
+
+/// `call(0)`, ..., `call(n - 1)` queued on `pool`; results in order.
+pub fn each_on_pool<R, F>(pool: &ThreadPool, n: usize, call: F) -> io::Result<Vec<R>>
+where
+    R: Send + 'static,
+    F: Fn(u64) -> io::Result<R> + Send + Sync + 'static,
+{
+    let call = Arc::new(call);
     let handles = (0..n as u64)
-        .map(|id| pool.apply_async(move || request(addr, id)))
+        .map(|id| {
+            let call = Arc::clone(&call);
+            pool.apply_async(move || call(id))
+        })
         .collect::<Result<Vec<_>, _>>()
         .map_err(io::Error::other)?;
     handles
@@ -43,19 +67,30 @@ pub fn thread_pool(pool: &ThreadPool, addr: SocketAddr, n: usize) -> io::Result<
 // ANCHOR_END: pool
 
 // ANCHOR: tasks
-/// One tokio task per request, gathered with a `JoinSet` (asyncio's `gather`). Tasks finish
-/// in any order; each carries its index, so the answers come back in request order.
+/// One tokio task per request, gathered with a `JoinSet` (asyncio's `gather`).
 pub async fn tokio_tasks(addr: SocketAddr, n: usize) -> io::Result<Vec<u64>> {
+    each_on_tasks(n, |id| request_async(addr, id)).await
+}
+
+/// `call(0)`, ..., `call(n - 1)` as tokio tasks, all at once. Tasks finish in any order; each
+/// carries its index, so the results come back in order.
+pub async fn each_on_tasks<R, F, Fut>(n: usize, call: F) -> io::Result<Vec<R>>
+where
+    R: Send + 'static,
+    F: Fn(u64) -> Fut,
+    Fut: Future<Output = io::Result<R>> + Send + 'static,
+{
     let mut tasks = JoinSet::new();
     for id in 0..n as u64 {
-        tasks.spawn(async move { (id, request_async(addr, id).await) });
+        let answer = call(id);
+        tasks.spawn(async move { (id, answer.await) });
     }
-    let mut answers = vec![0; n];
+    let mut results: Vec<Option<R>> = (0..n).map(|_| None).collect();
     while let Some(joined) = tasks.join_next().await {
         let (id, answer) = joined.map_err(io::Error::other)?;
-        answers[id as usize] = answer?; // returning drops `tasks`, which aborts the rest
+        results[id as usize] = Some(answer?); // returning drops `tasks`, which aborts the rest
     }
-    Ok(answers)
+    Ok(results.into_iter().flatten().collect())
 }
 // ANCHOR_END: tasks
 
@@ -64,19 +99,30 @@ pub async fn tokio_tasks(addr: SocketAddr, n: usize) -> io::Result<Vec<u64>> {
 /// this process ([`crate::service::ChildService`]): a process that forks runs one thread.
 #[cfg(unix)]
 pub fn one_process_per_request(addr: SocketAddr, n: usize) -> io::Result<Vec<u64>> {
-    // The child's result crosses as bytes: (answer, "") or (0, the error's message).
-    let child = move |id| match request(addr, id) {
-        Ok(answer) => (answer, String::new()),
-        Err(e) => (0, e.to_string()),
+    each_in_processes(n, |id| request(addr, id))
+}
+
+/// `call(0)`, ..., `call(n - 1)` in one child process each, all at once; results in order.
+/// Call it while this process runs one thread.
+#[cfg(unix)]
+pub fn each_in_processes<R, F>(n: usize, call: F) -> io::Result<Vec<R>>
+where
+    R: ch03_processes::Wire + Default,
+    F: Fn(u64) -> io::Result<R>,
+{
+    // The child's result crosses as bytes: (result, "") or (R::default(), the error's message).
+    let child = |id| match call(id) {
+        Ok(result) => (result, String::new()),
+        Err(e) => (R::default(), e.to_string()),
     };
     let handles = (0..n as u64)
-        .map(|id| ch03_processes::spawn(move || child(id)))
+        .map(|id| ch03_processes::spawn(|| child(id)))
         .collect::<Result<Vec<_>, _>>()
         .map_err(io::Error::other)?;
     handles
         .into_iter()
         .map(|handle| match handle.join().map_err(io::Error::other)? {
-            (answer, error) if error.is_empty() => Ok(answer),
+            (result, error) if error.is_empty() => Ok(result),
             (_, error) => Err(io::Error::other(error)),
         })
         .collect()
