@@ -21,11 +21,7 @@ use workloads::cpu_bound;
 const WAIT: Duration = Duration::from_millis(10);
 
 fn config() -> Criterion {
-    Criterion::default()
-        .sample_size(10)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3))
-        .configure_from_args()
+    workloads::bench::criterion().configure_from_args()
 }
 
 fn one_thread_runtime() -> tokio::runtime::Runtime {

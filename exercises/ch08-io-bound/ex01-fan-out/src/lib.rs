@@ -1,5 +1,4 @@
 //! Exercise 1: fan out `n` async jobs, at most `limit` in flight, results in order.
-#![allow(unused_variables, dead_code)]
 
 /// Why `fan_out` gave no results.
 #[derive(Debug, PartialEq, Eq)]

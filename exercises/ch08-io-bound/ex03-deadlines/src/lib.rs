@@ -1,5 +1,4 @@
 //! Exercise 3: a time limit per request; the slow ones fail alone and are cancelled.
-#![allow(unused_variables, dead_code)]
 
 use std::time::Duration;
 
