@@ -10,6 +10,7 @@
 //! (`ch02_threads::usage`). A group run next to other load, or with steal, is not to be trusted.
 
 use std::hint::black_box;
+use std::time::Duration;
 
 use ch02_threads::contention::{BENCH_RANGE, VARIANTS};
 use ch02_threads::gil::gil_in_a_bottle;

@@ -6,7 +6,7 @@
 //! there will ever release it. [`lock_across_fork`] shows exactly that.
 //!
 //! Counting threads, which `spawn` does before every fork, lives in [`crate::sys`]
-//! ([`thread_count`], [`ensure_single_threaded`](crate::sys::ensure_single_threaded)).
+//! ([`thread_count`](crate::sys::thread_count), [`ensure_single_threaded`](crate::sys::ensure_single_threaded)).
 
 use std::io::{Read, Write};
 use std::sync::{Mutex, PoisonError, mpsc};

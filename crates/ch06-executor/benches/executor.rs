@@ -14,11 +14,7 @@ use criterion::Criterion;
 use workloads::Scale;
 
 fn config() -> Criterion {
-    Criterion::default()
-        .sample_size(10)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3))
-        .configure_from_args()
+    workloads::bench::criterion().configure_from_args()
 }
 
 fn echo(n: u64) -> u64 {

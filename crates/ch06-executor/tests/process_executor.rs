@@ -201,7 +201,7 @@ mod linux {
     pub fn a_program_with_threads_can_create_a_process_executor() {
         let (stop, stopped) = mpsc::channel::<()>();
         let other = std::thread::spawn(move || stopped.recv_timeout(PATIENCE));
-        let threads = ch03_processes::threads::thread_count().unwrap();
+        let threads = ch03_processes::sys::thread_count().unwrap();
         assert!(
             threads >= 3,
             "main, the watchdog's thread and `other`: {threads}"

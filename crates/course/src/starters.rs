@@ -1,7 +1,9 @@
 //! `cargo course starters`: each starter (`exercises/.../src/*.rs`) may differ from its solution
 //! only inside its TODO regions, the bodies of the functions the starter leaves to the learner
-//! (those that contain `todo!`). Everything else, signatures, types, documentation, helpers,
-//! tests, must be the same, so that a fix to one is never forgotten in the other.
+//! (those that contain `todo!`). Everything else the starter gives, signatures, types,
+//! documentation, helpers, tests, must be the same in the solution, so that a fix to one is
+//! never forgotten in the other. The solution may have items of its own (a helper function, a
+//! helper method in an `impl`): those are what a learner adds too.
 //!
 //! Why a check and not starters generated from marked regions of the solutions: a starter's
 //! TODO bodies are written for the learner (a `// TODO:` that says what to do, sometimes a
@@ -26,7 +28,15 @@ use syn::visit_mut::{self, VisitMut};
 /// Whether the starter's source between two spans' lines holds a TODO: a `todo!` or a `TODO`
 /// comment (comments are not in the syntax tree, so the text is read by line numbers).
 fn has_todo(lines: &[&str], span: proc_macro2::Span) -> bool {
-    let (first, last) = (span.start().line, span.end().line);
+    let (mut first, last) = (span.start().line, span.end().line);
+    // The comment lines just above an item belong to it (`// TODO: align it`).
+    while first > 1
+        && lines
+            .get(first - 2)
+            .is_some_and(|l| l.trim_start().starts_with("//"))
+    {
+        first -= 1;
+    }
     lines
         .get(first.saturating_sub(1)..last.min(lines.len()))
         .is_some_and(|l| l.iter().any(|l| l.contains("TODO") || l.contains("todo!")))
@@ -119,22 +129,86 @@ impl VisitMut for Blank<'_> {
     }
 }
 
-/// A short name for an item, for messages: `fn timed`, `struct Pool`, `impl Pool`, `use ...`.
+/// A short name for an item, for messages and for pairing the items of the two files: `fn
+/// timed`, `struct Pool`, `impl Pool`, `impl Drop for Pool`, `mod pool`. Attributes do not count,
+/// so a struct the learner must annotate (`#[repr(align(128))]`) is still the same item.
 fn describe(item: &syn::Item) -> String {
-    let tokens = item.to_token_stream().to_string();
-    let head: String = tokens
-        .split(['{', ';', '='])
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .chars()
-        .take(80)
-        .collect();
-    head.trim_start_matches("# [doc = ")
-        .split("] ")
-        .last()
-        .unwrap_or(&head)
-        .to_string()
+    use syn::Item;
+    let named = |kind: &str, ident: &syn::Ident| format!("{kind} {ident}");
+    match item {
+        Item::Fn(f) => named("fn", &f.sig.ident),
+        Item::Struct(i) => named("struct", &i.ident),
+        Item::Enum(i) => named("enum", &i.ident),
+        Item::Union(i) => named("union", &i.ident),
+        Item::Const(i) => named("const", &i.ident),
+        Item::Static(i) => named("static", &i.ident),
+        Item::Type(i) => named("type", &i.ident),
+        Item::Trait(i) => named("trait", &i.ident),
+        Item::Mod(i) => named("mod", &i.ident),
+        Item::Macro(m) => format!(
+            "{}!{}",
+            m.mac.path.to_token_stream(),
+            m.ident
+                .as_ref()
+                .map(|i| format!(" {i}"))
+                .unwrap_or_default()
+        ),
+        Item::Impl(i) => match &i.trait_ {
+            Some((_, path, _)) => format!(
+                "impl {} for {}",
+                path.to_token_stream(),
+                i.self_ty.to_token_stream()
+            ),
+            None => format!("impl {}", i.self_ty.to_token_stream()),
+        },
+        other => other
+            .to_token_stream()
+            .to_string()
+            .chars()
+            .take(80)
+            .collect(),
+    }
+}
+
+/// The name of a member of an `impl`, to pair it with its counterpart.
+fn describe_member(member: &syn::ImplItem) -> String {
+    match member {
+        syn::ImplItem::Fn(f) => format!("fn {}", f.sig.ident),
+        syn::ImplItem::Const(c) => format!("const {}", c.ident),
+        syn::ImplItem::Type(t) => format!("type {}", t.ident),
+        other => other
+            .to_token_stream()
+            .to_string()
+            .chars()
+            .take(80)
+            .collect(),
+    }
+}
+
+/// An item's entries for the comparison, each a key and the item's tokens: an `impl` gives one
+/// entry for its header and one per member, so that a solution may add a helper method to an
+/// `impl` without its other methods counting as changed. A `#[path]` on a `mod` does not count:
+/// the two files sit at different depths.
+fn entries(item: &syn::Item) -> Vec<(String, String)> {
+    let key = describe(&without_docs(item));
+    let mut item = item.clone();
+    if let syn::Item::Mod(m) = &mut item {
+        m.attrs.retain(|a| !a.path().is_ident("path"));
+    }
+    match item {
+        syn::Item::Impl(mut imp) => {
+            let members = std::mem::take(&mut imp.items);
+            let mut out = vec![(key.clone(), imp.to_token_stream().to_string())];
+            out.extend(members.iter().map(|m| {
+                (
+                    format!("{key} :: {}", describe_member(m)),
+                    m.to_token_stream().to_string(),
+                )
+            }));
+            out
+        }
+        other => vec![(key, other.to_token_stream().to_string())],
+    }
 }
 
 fn without_docs(item: &syn::Item) -> syn::Item {
@@ -171,13 +245,20 @@ pub fn compare(starter: &str, solution: &str) -> Result<Vec<String>> {
     // Items are paired by description, the k-th `impl Pool` of one with the k-th of the other.
     let keyed = |items: &[syn::Item]| -> Vec<(String, String)> {
         let mut seen: Vec<String> = Vec::new();
+        let mut headers: BTreeSet<String> = BTreeSet::new();
+        let mut seen_header = |key: &str| !headers.insert(key.to_string());
         items
             .iter()
-            .map(|i| {
-                let key = describe(&without_docs(i));
+            .flat_map(entries)
+            // Two `impl Pool` blocks in one file and one in the other are the same `impl`:
+            // its members are paired by name, its header is compared once.
+            .filter(|(key, _)| {
+                !(key.starts_with("impl ") && !key.contains(" :: ") && seen_header(key))
+            })
+            .map(|(key, tokens)| {
                 let k = seen.iter().filter(|s| **s == key).count();
                 seen.push(key.clone());
-                (format!("{key}#{k}"), i.to_token_stream().to_string())
+                (format!("{key}#{k}"), tokens)
             })
             .collect()
     };
@@ -194,11 +275,7 @@ pub fn compare(starter: &str, solution: &str) -> Result<Vec<String>> {
             Some(_) => {}
         }
     }
-    for (key, _) in &solution {
-        if !starter.iter().any(|(k, _)| k == key) {
-            problems.push(format!("`{}` is in the solution only", shown(key)));
-        }
-    }
+    // Items in the solution only are the learner's own: helpers the answer needed.
     Ok(problems)
 }
 
@@ -297,7 +374,7 @@ mod tests {
             solution.replace("fn b(&self) -> u64 { self.0 }", "fn b(&self) -> u64 { 1 }");
         let p = compare(starter, &second_impl_differs).unwrap();
         assert_eq!(p.len(), 1, "{p:?}");
-        assert!(p[0].starts_with("`impl Slot` differs"), "{p:?}");
+        assert!(p[0].starts_with("`impl Slot :: fn b` differs"), "{p:?}");
     }
 
     #[test]
@@ -305,11 +382,8 @@ mod tests {
         let changed_signature =
             starter().replace("-> u128 {\n    // TODO", "-> u64 {\n    // TODO");
         let p = compare(&changed_signature, SOLUTION).unwrap();
-        assert_eq!(p.len(), 2, "{p:?}");
-        assert!(
-            p[0].contains("pub fn timed (f : impl FnOnce ()) -> u64` is in the starter only"),
-            "{p:?}"
-        );
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].starts_with("`fn timed` differs"), "{p:?}");
 
         let changed_body = starter().replace(
             "        self.size\n    }\n    pub fn double",
@@ -319,7 +393,7 @@ mod tests {
         assert_eq!(
             p,
             [
-                "`impl Pool` differs outside a TODO region (a body or item with `todo!` or a TODO comment)"
+                "`impl Pool :: fn size` differs outside a TODO region (a body or item with `todo!` or a TODO comment)"
             ]
         );
 
@@ -328,10 +402,29 @@ mod tests {
         assert_eq!(p.len(), 1, "{p:?}");
         assert!(p[0].contains("differs outside a TODO region"), "{p:?}");
 
-        let helper = format!("{SOLUTION}\nfn helper() {{}}\n");
-        let p = compare(&starter(), &helper).unwrap();
-        assert_eq!(p, ["`fn helper ()` is in the solution only"]);
+        let removed = starter().replace(
+            "pub struct Pool { size: usize }",
+            "pub struct Pool { size: u8 }",
+        );
+        let p = compare(&removed, SOLUTION).unwrap();
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].starts_with("`struct Pool` differs"), "{p:?}");
 
         assert!(compare("fn (", SOLUTION).is_err());
+    }
+
+    #[test]
+    fn the_learners_own_helpers_and_module_paths_do_not_count() {
+        // A helper function, a helper method, a `#[path]` at another depth: all fine.
+        let starter = "#[path = \"../../pool.rs\"]\nmod pool;\npub struct S(u8);\nimpl S {\n    pub fn get(&self) -> u8 {\n        todo!()\n    }\n}\n";
+        let solution = "#[path = \"../../../../exercises/pool.rs\"]\nmod pool;\npub struct S(u8);\nimpl S {\n    pub fn get(&self) -> u8 {\n        self.twice() / 2\n    }\n    fn twice(&self) -> u8 {\n        self.0 * 2\n    }\n}\nfn helper() {}\n";
+        assert_eq!(compare(starter, solution).unwrap(), Vec::<String>::new());
+        // A struct whose starter says TODO may gain an attribute in the solution.
+        let starter = "// TODO: align it to 128 bytes.\npub struct Cell(u64);\n";
+        let solution = "#[repr(align(128))]\npub struct Cell(u64);\n";
+        assert_eq!(compare(starter, solution).unwrap(), Vec::<String>::new());
+        // Without the TODO, the attribute is a difference.
+        let p = compare("pub struct Cell(u64);\n", solution).unwrap();
+        assert_eq!(p.len(), 1, "{p:?}");
     }
 }

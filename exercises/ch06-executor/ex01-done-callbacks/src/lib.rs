@@ -1,5 +1,4 @@
 //! Exercise 1: CPython's `Future`, callbacks included.
-#![allow(unused_variables, dead_code, unused_imports)]
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Condvar, Mutex, MutexGuard};

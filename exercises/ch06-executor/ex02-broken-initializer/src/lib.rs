@@ -1,5 +1,4 @@
 //! Exercise 2: a thread pool with an initializer, broken when it fails.
-#![allow(unused_variables, dead_code, unused_imports)]
 
 use std::any::Any;
 use std::collections::VecDeque;

@@ -64,11 +64,6 @@ impl StripedCounter {
 
 impl Adder<'_> {
     /// Adds `n` to this adder's cell, wrapping on overflow.
-    ///
-    /// One `fetch_add`: a read-modify-write no other thread can split, so two adders that share
-    /// a cell (more threads than cells) lose no update. `Relaxed` is enough: atomicity does not
-    /// depend on the ordering, and the counter publishes no other data; the join at the end of
-    /// a scope makes every add visible to `sum`.
     pub fn add(&self, n: u64) {
         self.counter.cells[self.cell]
             .0

@@ -76,7 +76,9 @@ impl<T: Clone + Send> Ticket<T> {
         }
     }
 
-    /// Cancels the task if it is pending; `true` if it is cancelled (now or before).
+    /// Cancels the task if it is pending; `true` if it is cancelled (now or before), `false`
+    /// if it is running or finished. A successful cancel completes the task: waiters in
+    /// `result()` wake up with `Outcome::Cancelled`, and the callbacks run.
     pub fn cancel(&self) -> bool {
         let inner = self.lock();
         match inner.state {
@@ -89,8 +91,9 @@ impl<T: Clone + Send> Ticket<T> {
         }
     }
 
-    /// The worker's claim: `true` if the task was pending and is now running, `false` if it
-    /// was cancelled. Panics if it is running or finished already.
+    /// The worker's claim, before it runs the task: `true` if the task was pending and is now
+    /// running, `false` if it was cancelled (the worker must skip it). Panics if the task is
+    /// running or finished already.
     pub fn set_running_or_notify_cancel(&self) -> bool {
         let mut inner = self.lock();
         match inner.state {
@@ -106,8 +109,9 @@ impl<T: Clone + Send> Ticket<T> {
         }
     }
 
-    /// The worker's report: the task returned `value`. Panics if the task was cancelled or
-    /// has a result already (CPython raises `InvalidStateError`).
+    /// The worker's report: the task returned `value`. The task is finished, waiters wake up,
+    /// the callbacks run, each once, in the order they were added, on this thread. Panics if
+    /// the task was cancelled or has a result already.
     pub fn set_result(&self, value: T) {
         let inner = self.lock();
         if let state @ (State::Cancelled | State::Finished) = inner.state {
@@ -117,8 +121,8 @@ impl<T: Clone + Send> Ticket<T> {
         self.complete(inner, State::Finished, Outcome::Value(value));
     }
 
-    /// Calls `callback` with the outcome once the task is done: now, on this thread, if it is
-    /// done already; otherwise later, on the thread that completes it.
+    /// Calls `callback` with the outcome once the task is done: at once, on this thread, if it
+    /// is done already; otherwise later, on the thread that completes it.
     pub fn add_done_callback(&self, callback: impl FnOnce(&Outcome<T>) + Send + 'static) {
         let mut inner = self.lock();
         match inner.outcome.clone() {
@@ -130,7 +134,7 @@ impl<T: Clone + Send> Ticket<T> {
         }
     }
 
-    /// Waits until the task is done and returns its outcome.
+    /// Waits until the task is done (finished or cancelled) and returns its outcome.
     pub fn result(&self) -> Outcome<T> {
         let mut inner = self.lock();
         loop {

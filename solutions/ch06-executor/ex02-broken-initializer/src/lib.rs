@@ -113,8 +113,9 @@ impl Shared {
         }
     }
 
-    /// Worker `worker`'s initializer failed with `message`: the first failure breaks the pool,
-    /// and every queued job fails with it, unrun.
+    /// Worker `worker`'s initializer failed with `message`. The first failure breaks the pool:
+    /// record it (a later failure must not replace it), and fail every queued job with it,
+    /// unrun (`job(Err(broken))`).
     fn break_pool(&self, worker: usize, message: String) {
         let (broken, jobs) = {
             let mut queue = self.lock();
@@ -131,7 +132,9 @@ impl Shared {
     }
 }
 
-/// A worker's life: run the initializer once, then jobs until the queue closes.
+/// A worker's life: call `initializer(worker)` once, on this thread. If it panics, break the
+/// pool with its panic message and stop. Otherwise run jobs (`job(Ok(()))`) until `pop`
+/// says the queue is closed.
 fn worker_main(shared: &Shared, worker: usize, initializer: &(dyn Fn(usize) + Send + Sync)) {
     if let Err(payload) = catch_unwind(AssertUnwindSafe(|| initializer(worker))) {
         shared.break_pool(worker, panic_message(&*payload));
@@ -175,7 +178,8 @@ impl InitPool {
         Ok(InitPool { shared, workers })
     }
 
-    /// Queues `task`; refused once the pool is broken.
+    /// Queues `task` (wrap it with `job_for`) and wakes one worker; refused with
+    /// `SubmitError::BrokenPool` once the pool is broken.
     pub fn submit<R: Send + 'static>(
         &self,
         task: impl FnOnce() -> R + Send + 'static,

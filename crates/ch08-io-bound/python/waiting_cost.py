@@ -1,0 +1,194 @@
+"""What one waiting task costs CPython: threads, a ThreadPoolExecutor, asyncio tasks, processes.
+
+For each model and size N, in a fresh Python process (this script runs itself):
+  * memory: N tasks parked on a gate (an Event), resident memory above the program before
+    them, per task (processes: each child's private memory, Private_Dirty, read by the parent
+    from /proc/<pid>/smaps_rollup while the child waits; the parent's RSS excludes children);
+  * start: the time to start the N tasks, per task;
+  * time: N tasks sleeping 200 ms at once, REPEATS times: median (min..max), over the ideal.
+Linux only (/proc). Processes stop at 100: each start is a fork of CPython taking
+milliseconds here, and 1,000 of them take seconds per run.
+"""
+
+import asyncio
+import multiprocessing as mp
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+SLEEP = 0.2
+REPEATS = 3
+SIZES = {
+    "threads": [10, 100, 1000, 10000],
+    "executor": [10, 100, 1000],
+    "asyncio": [10, 100, 1000, 10000],
+    "processes": [10, 100],
+}
+
+
+# ANCHOR: rss
+def rss_kib(pid="self") -> int:
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise RuntimeError("no VmRSS")
+# ANCHOR_END: rss
+
+
+def private_dirty_kib(pid: int) -> int:
+    with open(f"/proc/{pid}/smaps_rollup") as rollup:
+        for line in rollup:
+            if line.startswith("Private_Dirty:"):
+                return int(line.split()[1])
+    return 0
+
+
+def wait_for(count, n):
+    deadline = time.monotonic() + 60
+    while count() < n:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"only {count()} of {n} started")
+        time.sleep(0.0002)
+
+
+def cost_threads(n, executor=False):
+    gate, started, lock = threading.Event(), [0], threading.Lock()
+
+    def task():
+        with lock:
+            started[0] += 1
+        gate.wait()
+
+    idle = rss_kib()
+    t0 = time.perf_counter()
+    if executor:
+        pool = ThreadPoolExecutor(max_workers=n)
+        futures = [pool.submit(task) for _ in range(n)]
+    else:
+        threads = [threading.Thread(target=task) for _ in range(n)]
+        for t in threads:
+            t.start()
+    wait_for(lambda: started[0], n)
+    elapsed = time.perf_counter() - t0
+    waiting = rss_kib()
+    gate.set()
+    if executor:
+        for f in futures:
+            f.result()
+        pool.shutdown()
+    else:
+        for t in threads:
+            t.join()
+    return (waiting - idle) / n, elapsed / n
+
+
+def cost_asyncio(n):
+    async def main():
+        gate, started = asyncio.Event(), [0]
+
+        async def task():
+            started[0] += 1
+            await gate.wait()
+
+        idle = rss_kib()
+        t0 = time.perf_counter()
+        tasks = [asyncio.create_task(task()) for _ in range(n)]
+        while started[0] < n:
+            await asyncio.sleep(0)
+        elapsed = time.perf_counter() - t0
+        waiting = rss_kib()
+        gate.set()
+        await asyncio.gather(*tasks)
+        return (waiting - idle) / n, elapsed / n
+
+    return asyncio.run(main())
+
+
+def child_wait(gate):
+    gate.wait()
+
+
+def cost_processes(n):
+    gate = mp.Event()
+    t0 = time.perf_counter()
+    children = [mp.Process(target=child_wait, args=(gate,)) for _ in range(n)]
+    for c in children:
+        c.start()
+    elapsed = time.perf_counter() - t0
+    private = sum(private_dirty_kib(c.pid) for c in children)
+    gate.set()
+    for c in children:
+        c.join()
+    return private / n, elapsed / n
+
+
+# ANCHOR: sleepers
+def sleep_threads(n):
+    threads = [threading.Thread(target=time.sleep, args=(SLEEP,)) for _ in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
+def sleep_executor(n):
+    with ThreadPoolExecutor(max_workers=n) as pool:
+        list(pool.map(time.sleep, [SLEEP] * n))
+
+
+def sleep_asyncio(n):
+    async def main():
+        await asyncio.gather(*(asyncio.sleep(SLEEP) for _ in range(n)))
+
+    asyncio.run(main())
+
+
+def sleep_processes(n):
+    children = [mp.Process(target=time.sleep, args=(SLEEP,)) for _ in range(n)]
+    for c in children:
+        c.start()
+    for c in children:
+        c.join()
+# ANCHOR_END: sleepers
+
+
+COST = {"threads": cost_threads, "executor": lambda n: cost_threads(n, executor=True),
+        "asyncio": cost_asyncio, "processes": cost_processes}
+SLEEPERS = {"threads": sleep_threads, "executor": sleep_executor,
+            "asyncio": sleep_asyncio, "processes": sleep_processes}
+
+
+def measure(model, n):
+    kib, start = COST[model](n)
+    samples = []
+    for _ in range(REPEATS):
+        t0 = time.perf_counter()
+        SLEEPERS[model](n)
+        samples.append(time.perf_counter() - t0)
+    median = statistics.median(samples)
+    print(f"{model:<9} {n:>6} | {kib:8.2f} KiB each | {start * 1e6:7.1f} µs each | "
+          f"{median * 1e3:7.1f} ms ({min(samples) * 1e3:.1f}..{max(samples) * 1e3:.1f}) "
+          f"= {median / SLEEP:.3f}x")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3:
+        measure(sys.argv[1], int(sys.argv[2]))
+        sys.exit(0)
+    print(f"CPython {sys.version.split()[0]}; idle program: {rss_kib()} KiB resident")
+    print("each row is a fresh process; processes stop at 100 (a fork of CPython each)")
+    print(f"sleep times: median (min..max) of {REPEATS} runs\n")
+    print(f"model          N | memory per task  | start per task | "
+          f"N sleeping {SLEEP * 1e3:.0f} ms at once")
+    for model, sizes in SIZES.items():
+        for n in sizes:
+            out = subprocess.run([sys.executable, __file__, model, str(n)],
+                                 capture_output=True, text=True, timeout=600)
+            if out.returncode != 0:
+                print(f"{model} {n}: failed: {out.stderr.strip().splitlines()[-1:]}")
+                continue
+            print(out.stdout, end="")

@@ -1,0 +1,43 @@
+#!/bin/sh
+# Captures chapter 09's MPI programs into book/ch09-beyond-one-machine/output/*.txt.
+#
+# `cargo course capture` runs examples with `cargo run` and scripts with `python3`, one process
+# each; these programs need `mpirun -n N`, so this script runs them, in the same format (first
+# line the command, then stdout). Needs Open MPI, libclang and mpi4py (see the chapter's page).
+# Run from the repository's root:  sh crates/ch09-beyond-one-machine/capture-mpi.sh
+set -eu
+out=book/ch09-beyond-one-machine/output
+mkdir -p "$out"
+# Open MPI refuses to run as root unless asked (containers, CI).
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+cargo build --release -q -p ch09-beyond-one-machine --features mpi --examples
+
+# capture NAME COMMAND...: run COMMAND (at most 10 minutes), write $out/NAME.txt if it succeeds.
+capture() {
+    name=$1; shift
+    tmp=$(mktemp)
+    if timeout 600 "$@" </dev/null >"$tmp" 2>&1; then
+        { echo "\$ $*"; cat "$tmp"; } >"$out/$name.txt"
+        echo "wrote $out/$name.txt"
+    else
+        echo "FAILED: $*" >&2; cat "$tmp" >&2
+    fi
+    rm -f "$tmp"
+}
+
+ex=target/release/examples
+py=crates/ch09-beyond-one-machine/python
+capture ch09-01-spmd mpirun -n 4 --oversubscribe $ex/ch09-01-spmd
+for n in 1 2 4; do
+    capture ch09-02-tutorial.n$n mpirun -n $n --oversubscribe $ex/ch09-02-tutorial
+    capture ch09-04-uneven.n$n mpirun -n $n --oversubscribe $ex/ch09-04-uneven
+done
+capture ch09-03-ping-pong mpirun -n 2 $ex/ch09-03-ping-pong
+capture ch09-05-busy-wait mpirun -n 2 $ex/ch09-05-busy-wait
+capture spmd mpirun -n 4 --oversubscribe python3 $py/spmd.py
+for n in 1 2 4; do
+    capture tutorial.n$n mpirun -n $n --oversubscribe python3 $py/tutorial.py
+done
+capture ping_pong mpirun -n 2 python3 $py/ping_pong.py
+# Several "hosts" on this machine: the hostfile the book shows.
+capture hostfile mpirun --hostfile crates/ch09-beyond-one-machine/hostfile.example -n 4 $ex/ch09-01-spmd

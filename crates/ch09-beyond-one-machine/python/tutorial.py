@@ -1,0 +1,141 @@
+"""The tutorial's cpu_bound on [11, 23, 53, 34] across ranks with mpi4py: a static split
+(scatter, gather, reduce) and master/worker (rank 0 hands out tasks).
+
+mpirun -n 4 python3 tutorial.py     (the counterpart of examples/ch09-02-tutorial.rs)
+"""
+import statistics
+import sys
+import time
+
+try:
+    from mpi4py import MPI
+except ImportError:
+    print("skipped: mpi4py is not installed (pip install mpi4py; it needs Open MPI's mpicc)")
+    sys.exit(0)
+
+NUMBERS = [11, 23, 53, 34]
+RUNS = 3
+TASK, STOP = 1, 2
+
+
+def cpu_bound(n):
+    return sum(range(n * 1_000_000))
+
+
+def blocks(length, parts):
+    """Contiguous blocks whose lengths differ by at most one, the first ones longer."""
+    base, extra = divmod(length, parts)
+    out, start = [], 0
+    for i in range(parts):
+        end = start + base + (1 if i < extra else 0)
+        out.append((start, end))
+        start = end
+    return out
+
+
+def static_split(comm, inputs):
+    size = comm.Get_size()
+    chunks = [inputs[a:b] for a, b in blocks(len(inputs), size)] if comm.Get_rank() == 0 else None
+    mine = comm.scatter(chunks, root=0)
+    results = [cpu_bound(n) for n in mine]
+    gathered = comm.gather(results, root=0)
+    total = comm.reduce(sum(results), op=MPI.SUM, root=0)
+    if comm.Get_rank() == 0:
+        return [r for part in gathered for r in part], total
+    return None
+
+
+def master(comm, inputs):
+    results = [None] * len(inputs)
+    status = MPI.Status()
+    pending = list(enumerate(inputs))
+    in_flight = 0
+    for worker in range(1, comm.Get_size()):
+        if pending:
+            comm.send(pending.pop(0), dest=worker, tag=TASK)
+            in_flight += 1
+        else:
+            comm.send(None, dest=worker, tag=STOP)
+    while in_flight:
+        index, value = comm.recv(source=MPI.ANY_SOURCE, status=status)
+        results[index] = value
+        in_flight -= 1
+        worker = status.Get_source()
+        if pending:
+            comm.send(pending.pop(0), dest=worker, tag=TASK)
+            in_flight += 1
+        else:
+            comm.send(None, dest=worker, tag=STOP)
+    return results
+
+
+def worker(comm):
+    status = MPI.Status()
+    while True:
+        task = comm.recv(source=0, status=status)
+        if status.Get_tag() == STOP:
+            return
+        index, n = task
+        comm.send((index, cpu_bound(n)), dest=0)
+
+
+def quiet_barrier(comm):
+    """A barrier whose waiting ranks sleep: a rank blocked in Barrier or recv polls, keeping a
+    core busy, which would slow rank 0's sequential run."""
+    request = comm.Ibarrier()
+    while not request.Test():
+        time.sleep(0.001)
+
+
+def timed(comm, run):
+    times = []
+    for _ in range(RUNS):
+        quiet_barrier(comm)
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def line(name, times, sequential):
+    med = statistics.median(times)
+    speedup = statistics.median(sequential) / med
+    print(f"{name:<14} median {med:.3f} s (min..max {min(times):.3f}..{max(times):.3f} s, "
+          f"{len(times)} runs)  speedup {speedup:.2f}")
+
+
+def main():
+    comm = MPI.COMM_WORLD
+    rank, size = comm.Get_rank(), comm.Get_size()
+    expected = [cpu_bound(n) for n in NUMBERS] if rank == 0 else None
+
+    def sequential():
+        if rank == 0:
+            [cpu_bound(n) for n in NUMBERS]
+
+    def statically():
+        got = static_split(comm, NUMBERS)
+        if rank == 0:
+            assert got == (expected, sum(expected)), got
+
+    def dynamic():
+        if rank == 0:
+            assert master(comm, NUMBERS) == expected
+        else:
+            worker(comm)
+
+    seq = timed(comm, sequential)
+    stat = timed(comm, statically)
+    dyn = timed(comm, dynamic) if size > 1 else None
+    if rank == 0:
+        print(f"{size} ranks, cpu_bound on {NUMBERS}, {RUNS} runs each")
+        line("sequential", seq, seq)
+        line("static split", stat, seq)
+        if dyn is None:
+            print("master/worker  needs 2 ranks or more: rank 0 only hands out tasks")
+        else:
+            line("master/worker", dyn, seq)
+
+
+if __name__ == "__main__":
+    main()
