@@ -22,7 +22,6 @@
 use crate::criterion::Measurement;
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
-use std::fs;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
@@ -96,21 +95,11 @@ pub struct PythonRun {
 impl PythonRun {
     /// The rows kept in `home`, if the last run had any.
     pub fn read(home: &Path) -> Result<Option<PythonRun>> {
-        let path = home.join(ROWS_FILE);
-        if !path.is_file() {
-            return Ok(None);
-        }
-        let text =
-            fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-        let run =
-            serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
-        Ok(Some(run))
+        crate::files::read_json(&home.join(ROWS_FILE))
     }
 
     pub fn write(&self, home: &Path) -> Result<()> {
-        let path = home.join(ROWS_FILE);
-        let text = serde_json::to_string_pretty(self)?;
-        fs::write(&path, text).with_context(|| format!("writing {}", path.display()))
+        crate::files::write_json(&home.join(ROWS_FILE), self)
     }
 }
 
