@@ -1,10 +1,14 @@
 """The tutorials' sequential baseline: cpu_bound(n) for each number, one after the other.
 
 Run: python3 crates/ch01-sequential/python/sequential.py
+With --bench-json (what `cargo course bench ch01` runs): the whole loop, 3 runs, as one JSON row
+of group "tutorial", the same workload and size as the Rust bench's `sequential`.
 """
 
+import json
 import os
 import statistics
+import sys
 import time
 
 RUNS = 5
@@ -47,5 +51,16 @@ def main():
 # ANCHOR_END: main
 
 
+def bench_json(group, variant, seconds):
+    """One row for `cargo course bench` (format: CONTRIBUTING.md, "Benchmarks")."""
+    ns = sorted(s * 1e9 for s in seconds)
+    print(json.dumps({"group": group, "variant": variant, "median_ns": statistics.median(ns),
+                      "min_ns": ns[0], "max_ns": ns[-1], "samples": len(ns)}))
+
+
 if __name__ == "__main__":
-    main()
+    if "--bench-json" in sys.argv:
+        bench_json("tutorial", "CPython sequential",
+                   [one_run([11, 23, 53, 34])[1] for _ in range(3)])
+    else:
+        main()

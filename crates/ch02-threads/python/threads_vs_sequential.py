@@ -2,11 +2,14 @@
 
 Run: python3 crates/ch02-threads/python/threads_vs_sequential.py [unit]
 (`unit` is the additions per step of n; the tutorials use 1_000_000, the default.)
+With --bench-json (what `cargo course bench ch02` runs): sequential and one thread per number at
+the tutorials' size, 3 runs each, as JSON rows of group "tutorial" (the Rust bench's size).
 
 With the GIL, one thread at a time runs Python bytecode: threads take turns, so CPU-bound work
 on four threads takes about as long as on one. Standard library only.
 """
 
+import json
 import os
 import statistics
 import sys
@@ -15,7 +18,9 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 NUMBERS = [11, 23, 53, 34]
-UNIT = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+BENCH = "--bench-json" in sys.argv
+ARGS = [a for a in sys.argv[1:] if a != "--bench-json"]
+UNIT = int(ARGS[0]) if ARGS and not BENCH else 1_000_000
 
 
 # ANCHOR: cpu_bound
@@ -85,5 +90,22 @@ def main():
         print(f"{name:<24} {spread(took)}  {speedup:4.2f}x")
 
 
+def bench_json(group, variant, seconds):
+    """One row for `cargo course bench` (format: CONTRIBUTING.md, "Benchmarks")."""
+    ns = sorted(s * 1e9 for s in seconds)
+    print(json.dumps({"group": group, "variant": variant, "median_ns": statistics.median(ns),
+                      "min_ns": ns[0], "max_ns": ns[-1], "samples": len(ns)}))
+
+
+def bench():
+    global RUNS
+    RUNS = 3
+    for name, f in [("sequential", sequential), ("one thread per number", one_thread_per_number)]:
+        bench_json("tutorial", f"CPython {name}", timed(f, NUMBERS)[1])
+
+
 if __name__ == "__main__":
-    main()
+    if BENCH:
+        bench()
+    else:
+        main()

@@ -6,7 +6,11 @@ multiprocessing's fork start method (Process.start + join), and os.posix_spawn o
 Each time is the median of repeated starts, with the spread (min..max).
 CPython 3.11+, Linux, standard library only.
 Run: python3 crates/ch03-processes/python/fork_cost.py
+With --bench-json (what `cargo course bench ch03` runs): os.fork from each parent size and
+posix_spawn from 0 MiB and 1 GiB, as JSON rows of group "fork-rss" (the Rust bench's fork and
+Command variants).
 """
+import json
 import multiprocessing as mp
 import os
 import platform
@@ -69,5 +73,26 @@ def main():
         del ballast
 
 
+def bench_json(group, variant, seconds):
+    """One row for `cargo course bench` (format: CONTRIBUTING.md, "Benchmarks")."""
+    ns = sorted(s * 1e9 for s in seconds)
+    print(json.dumps({"group": group, "variant": variant, "median_ns": statistics.median(ns),
+                      "min_ns": ns[0], "max_ns": ns[-1], "samples": len(ns)}))
+
+
+def bench():
+    for label, size, starts in [("0 MiB", 0, [bare_fork, posix_spawn_true]),
+                                ("100 MiB", 100 * MIB, [bare_fork]),
+                                ("1 GiB", 1024 * MIB, [bare_fork, posix_spawn_true])]:
+        ballast = b"\x01" * size
+        for start in starts:
+            name = "os.fork" if start is bare_fork else "posix_spawn /bin/true"
+            bench_json("fork-rss", f"CPython {name}, {label}", timed(start))
+        del ballast
+
+
 if __name__ == "__main__":
-    main()
+    if "--bench-json" in sys.argv:
+        bench()
+    else:
+        main()

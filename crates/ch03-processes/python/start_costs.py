@@ -4,7 +4,10 @@ Each task does nothing; the time is start + join of one task, timed for each of 
 after one warm-up task (which, for forkserver, starts the server). Prints a Markdown table of
 the median and the spread (min..max).
 Run: python3 crates/ch03-processes/python/start_costs.py
+With --bench-json (what `cargo course bench ch03` runs): the same times as JSON rows of group
+"start-join", the Rust bench's workload (start and join one task that does nothing).
 """
+import json
 import multiprocessing as mp
 import os
 import platform
@@ -41,12 +44,17 @@ def shown(times):
 
 
 # ANCHOR: measure
-def main():
+def measure():
     costs = [("thread", per_task(lambda: threading.Thread(target=nothing)))]
     for method in ("fork", "forkserver", "spawn"):
         if method in mp.get_all_start_methods():
             ctx = mp.get_context(method)
             costs.append((method, per_task(lambda: ctx.Process(target=nothing))))
+    return costs
+
+
+def main():
+    costs = measure()
     print(f"CPython {platform.python_version()} on {sys.platform}, {os.cpu_count()} cores, "
           f"{TASKS} tasks each:")
     print("| start method | start + join of a task that does nothing: median (min..max) |")
@@ -56,5 +64,16 @@ def main():
 # ANCHOR_END: measure
 
 
+def bench_json(group, variant, seconds):
+    """One row for `cargo course bench` (format: CONTRIBUTING.md, "Benchmarks")."""
+    ns = sorted(s * 1e9 for s in seconds)
+    print(json.dumps({"group": group, "variant": variant, "median_ns": statistics.median(ns),
+                      "min_ns": ns[0], "max_ns": ns[-1], "samples": len(ns)}))
+
+
 if __name__ == "__main__":
-    main()
+    if "--bench-json" in sys.argv:
+        for name, times in measure():
+            bench_json("start-join", f"CPython {name}", times)
+    else:
+        main()

@@ -8,9 +8,13 @@ copies it out. Only the length crosses the pipes.
 For scale: ThreadPool, where the bytes object itself is handed over and back, not copied.
 
 Every row: median (min..max) of the repeated round trips, the pool already running.
+With --bench-json (what `cargo course bench ch04` runs): the same round trips as JSON rows of
+group "data", sizes as in the Rust bench (ThreadPool at the largest size only, as there).
 """
 
+import json
 import statistics
+import sys
 import time
 from multiprocessing import Pool, shared_memory
 from multiprocessing.pool import ThreadPool
@@ -43,13 +47,17 @@ def repeats(n: int) -> int:
     return 200 if n < 1 << 20 else 20 if n < 16 << 20 else 5
 
 
-def measure(run, n: int) -> str:
+def sampled(run, n: int) -> list:
     samples = []
     for _ in range(repeats(n) + 1):
         start = time.perf_counter()
         run()
         samples.append(time.perf_counter() - start)
-    samples = samples[1:]  # the first one warms up
+    return samples[1:]  # the first one warms up
+
+
+def measure(run, n: int) -> str:
+    samples = sampled(run, n)
     med = statistics.median(samples)
     return f"{fmt(med)} ({fmt(min(samples))}..{fmt(max(samples))})"
 
@@ -58,10 +66,35 @@ def fmt(seconds: float) -> str:
     return f"{seconds * 1e3:.2f} ms" if seconds >= 1e-3 else f"{seconds * 1e6:.0f} us"
 
 
+def bench_json(group, variant, seconds):
+    """One row for `cargo course bench` (format: CONTRIBUTING.md, "Benchmarks")."""
+    ns = sorted(s * 1e9 for s in seconds)
+    print(json.dumps({"group": group, "variant": variant, "median_ns": statistics.median(ns),
+                      "min_ns": ns[0], "max_ns": ns[-1], "samples": len(ns)}))
+
+
+def bench(processes, threads):
+    for label, n in SIZES:
+        data = bytes(n)
+        bench_json("data", f"CPython Pool pipes {label}",
+                   sampled(lambda: processes.apply(echo, (data,)), n))
+    for label, n in SIZES:
+        data = bytes(n)
+        bench_json("data", f"CPython Pool shared memory {label}",
+                   sampled(lambda: through_shared_memory(processes, data), n))
+    label, n = SIZES[-1]
+    data = bytes(n)
+    bench_json("data", f"CPython ThreadPool {label}",
+               sampled(lambda: threads.apply(echo, (data,)), n))
+
+
 if __name__ == "__main__":
     block = shared_memory.SharedMemory(create=True, size=2 * LARGEST)
     try:
         with Pool(1) as processes, ThreadPool(1) as threads:
+            if "--bench-json" in sys.argv:
+                bench(processes, threads)
+                sys.exit()
             print("one round trip to a worker and back: median (min..max)")
             print(f"{'size':>8}  {'Pool: pickles, pipes':<36}{'Pool: shared memory':<36}ThreadPool")
             for label, n in SIZES:

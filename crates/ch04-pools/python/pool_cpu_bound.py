@@ -4,10 +4,15 @@ Every variant runs REPEATS times; we print the median and the spread (min..max).
 computed from this run's own task times: Pool.map hands the four tasks out one at a time, in
 order, to whichever worker is free, so on two workers one gets 11 then 53 and the other 23
 then 34. The pool cannot finish before the busier of the two, plus starting its processes.
+With --bench-json (what `cargo course bench ch04` runs): sequential and a warm Pool().map (its
+workers started before the clock, like the Rust bench's process pool), 3 runs each, as JSON rows
+of group "cpu-bound", at the tutorials' size (the Rust bench's).
 """
 
+import json
 import os
 import statistics
+import sys
 import time
 from multiprocessing import Pool
 
@@ -38,7 +43,26 @@ def spread(samples: list) -> str:
     return (f"{statistics.median(samples):.3f} s ({min(samples):.3f}..{max(samples):.3f})")
 
 
-if __name__ == "__main__":
+def bench_json(group, variant, seconds):
+    """One row for `cargo course bench` (format: CONTRIBUTING.md, "Benchmarks")."""
+    ns = sorted(s * 1e9 for s in seconds)
+    print(json.dumps({"group": group, "variant": variant, "median_ns": statistics.median(ns),
+                      "min_ns": ns[0], "max_ns": ns[-1], "samples": len(ns)}))
+
+
+def bench():
+    workers = os.cpu_count()
+    bench_json("cpu-bound", "CPython sequential",
+               [timed(lambda: [cpu_bound(n) for n in NUMBERS]) for _ in range(3)])
+    with Pool() as pool:
+        pool.map(cpu_bound, [1] * workers)  # warm: the workers are running
+        bench_json("cpu-bound", f"CPython Pool({workers}).map",
+                   [timed(lambda: pool.map(cpu_bound, NUMBERS)) for _ in range(3)])
+
+
+if __name__ == "__main__" and "--bench-json" in sys.argv:
+    bench()
+elif __name__ == "__main__":
     workers = os.cpu_count()
     expected = [cpu_bound(n) for n in NUMBERS]
     task_times = {n: [] for n in NUMBERS}

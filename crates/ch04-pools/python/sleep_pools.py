@@ -5,9 +5,13 @@ on multiprocessing.Pool(5), multiprocessing.pool.ThreadPool(5) and ThreadPoolExe
 Each pool is started before timing (warm): we time the tasks, not starting workers. Each
 variant runs REPEATS times; we print the median and the spread (min..max), and the CPU time
 the sequential run used, which shows what the tasks do: they wait.
+With --bench-json (what `cargo course bench ch04` runs): the same variants with units of 1 ms
+(the Rust bench's Scale::TEST), 20 runs each, as JSON rows of group "sleep-tasks".
 """
 
+import json
 import statistics
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from multiprocessing import Pool
@@ -42,7 +46,30 @@ def show(label: str, samples: list, baseline: float) -> None:
           f"  {baseline / median:.2f}x")
 
 
-if __name__ == "__main__":
+def bench_json(group, variant, seconds):
+    """One row for `cargo course bench` (format: CONTRIBUTING.md, "Benchmarks")."""
+    ns = sorted(s * 1e9 for s in seconds)
+    print(json.dumps({"group": group, "variant": variant, "median_ns": statistics.median(ns),
+                      "min_ns": ns[0], "max_ns": ns[-1], "samples": len(ns)}))
+
+
+def bench():
+    global UNIT, REPEATS
+    UNIT, REPEATS = 0.001, 20  # set before the pools fork: the workers inherit them
+    bench_json("sleep-tasks", "CPython sequential", timed(sequential))
+    with Pool(5) as pool:
+        pool.map(long_time_task, TASKS)
+        bench_json("sleep-tasks", "CPython Pool(5)",
+                   timed(lambda: pool.map(long_time_task, TASKS)))
+    with ThreadPool(5) as pool:
+        pool.map(long_time_task, TASKS)
+        bench_json("sleep-tasks", "CPython ThreadPool(5)",
+                   timed(lambda: pool.map(long_time_task, TASKS)))
+
+
+if __name__ == "__main__" and "--bench-json" in sys.argv:
+    bench()
+elif __name__ == "__main__":
     cpu = time.process_time()
     seq = timed(sequential)
     cpu = time.process_time() - cpu

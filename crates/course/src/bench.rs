@@ -5,6 +5,7 @@ use crate::chart;
 use crate::files::write_atomically;
 use crate::libtest::cargo;
 use crate::project::{Chapter, Project};
+use crate::python_bench::{self, PythonRun};
 use crate::report::{self, Machine};
 use anyhow::{Context, Result, bail};
 use std::fs;
@@ -17,6 +18,7 @@ pub fn machine() -> Machine {
         cpu: cpu_model(),
         cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
         rustc: rustc_version(),
+        python: None,
         date: report::today(),
     }
 }
@@ -176,7 +178,8 @@ pub fn write_checked(
     write_report(project, chapter, home, &machine(), command, note)
 }
 
-/// Builds the benches, calibrates, runs them, calibrates again; keeps the record in `home`.
+/// Builds the benches, calibrates, runs them and the chapter's CPython scripts, calibrates again;
+/// keeps the record (and the CPython rows) in `home`.
 fn measure_chapter(
     project: &Project,
     chapter: &Chapter,
@@ -224,6 +227,13 @@ fn measure_chapter(
     if !status.success() {
         bail!("`cargo bench -p {chapter}` failed ({status})");
     }
+    // The CPython rows, inside the same calibrated window.
+    let scripts = project.course_metadata(chapter)?.python_bench.scripts;
+    if !scripts.is_empty() {
+        println!("{chapter}: running the CPython benchmark scripts...");
+        python_bench::run_scripts(&project.path("crates").join(&chapter.name), &scripts)?
+            .write(home)?;
+    }
     let steal_percent = ticks
         .zip(CpuTicks::now())
         .and_then(|(a, b)| a.steal_percent(&b));
@@ -238,7 +248,7 @@ fn measure_chapter(
     Ok(record)
 }
 
-/// Turns the criterion results in `home` into `book/bench/<chapter>.{md,svg,txt}`.
+/// Turns the criterion results and CPython rows in `home` into `book/bench/<chapter>.{md,svg,txt}`.
 pub fn write_report(
     project: &Project,
     chapter: &Chapter,
@@ -254,6 +264,15 @@ pub fn write_report(
             home.display()
         );
     }
+    let mut machine = machine.clone();
+    let measured = match PythonRun::read(home)? {
+        Some(run) => {
+            machine.python = Some(run.python);
+            python_bench::merge(measured, &run.rows)?
+        }
+        None => measured,
+    };
+    let machine = &machine;
     let baselines = project.course_metadata(chapter)?.baselines;
     for (group, function) in &baselines {
         if !measured.iter().any(|m| {
@@ -446,5 +465,61 @@ mod tests {
             err.contains("`fork` as the baseline of group `start-join`"),
             "{err}"
         );
+
+        // CPython rows kept beside criterion's results join the same table, numbers and chart,
+        // divided by the same baseline; a group of their own takes a baseline from Cargo.toml.
+        fs::write(
+            dir.path().join("crates/ch02-threads/Cargo.toml"),
+            "[package]\nname = \"ch02-threads\"\n[package.metadata.course.baselines]\n\"start-join\" = \"thread\"\n\"start-join-cpython\" = \"CPython thread\"\n",
+        )
+        .unwrap();
+        let line = |group: &str, variant: &str, median: f64| {
+            serde_json::json!({"group": group, "variant": variant, "median_ns": median,
+                "min_ns": median * 0.9, "max_ns": median * 1.5, "samples": 7})
+            .to_string()
+        };
+        let rows = python_bench::parse_rows(
+            "python/start_costs.py --bench-json",
+            &[
+                line("start-join", "CPython fork", 1_000_000.0),
+                line("start-join-cpython", "CPython thread", 100_000.0),
+                line("start-join-cpython", "CPython spawn", 20_000_000.0),
+            ]
+            .join("\n"),
+        )
+        .unwrap();
+        PythonRun {
+            python: "Python 3.11.7".into(),
+            rows,
+        }
+        .write(&home)
+        .unwrap();
+        write_checked(&project, &chapter, &home, command, &quiet, false).unwrap();
+        let md = fs::read_to_string(dir.path().join("book/bench/ch02-threads.md")).unwrap();
+        assert!(md.contains("(Python 3.11.7)"), "{md}");
+        assert!(
+            md.contains("from criterion's estimates and CPython rows"),
+            "{md}"
+        );
+        assert!(
+            md.contains("| thread | 10.0 µs | 9.00 µs..12.0 µs | 1.00x (baseline) |\n| CPython fork | 1.00 ms | 900 µs..1.50 ms | 0.010x |\n"),
+            "{md}"
+        );
+        assert!(
+            md.contains("### start-join-cpython\n\n| variant | median | spread | speedup |\n|---|---:|---:|---:|\n| CPython thread | 100 µs | 90.0 µs..150 µs | 1.00x (baseline) |\n| CPython spawn | 20.0 ms | 18.0 ms..30.0 ms | 0.0050x |\n"),
+            "{md}"
+        );
+        let txt = fs::read_to_string(dir.path().join("book/bench/ch02-threads.txt")).unwrap();
+        for want in [
+            "// ANCHOR: machine_python\nPython 3.11.7\n",
+            "// ANCHOR: start-join_cpython-fork_median\n1.00 ms\n",
+            "// ANCHOR: start-join_cpython-fork_spread\n900 µs..1.50 ms\n",
+            "// ANCHOR: start-join_cpython-fork_speedup\n0.010x\n",
+            "// ANCHOR: start-join-cpython_cpython-spawn_speedup\n0.0050x\n",
+        ] {
+            assert!(txt.contains(want), "missing {want:?} in\n{txt}");
+        }
+        let svg = fs::read_to_string(dir.path().join("book/bench/ch02-threads.svg")).unwrap();
+        assert!(svg.contains("CPython spawn"), "{svg}");
     }
 }

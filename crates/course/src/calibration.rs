@@ -120,21 +120,11 @@ impl RunRecord {
     }
 
     pub fn read(home: &Path) -> Result<Option<RunRecord>> {
-        let path = home.join(RECORD_FILE);
-        if !path.is_file() {
-            return Ok(None);
-        }
-        let text =
-            fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-        let record =
-            serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
-        Ok(Some(record))
+        crate::files::read_json(&home.join(RECORD_FILE))
     }
 
     pub fn write(&self, home: &Path) -> Result<()> {
-        let path = home.join(RECORD_FILE);
-        let text = serde_json::to_string_pretty(self)?;
-        fs::write(&path, text).with_context(|| format!("writing {}", path.display()))
+        crate::files::write_json(&home.join(RECORD_FILE), self)
     }
 
     /// The error for a disturbed run written without `--force`.

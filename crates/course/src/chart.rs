@@ -1,5 +1,6 @@
 //! The benchmark chart, `book/bench/<chapter>.svg`: one panel per group, horizontal bars of
-//! speedup (with a line at 1x) when the group has a baseline, else of median time.
+//! speedup (with a line at 1x) when the group has a baseline, else of median time. CPython rows
+//! (variant `CPython …`) are drawn in orange, the baseline in grey, Rust rows in blue.
 //!
 //! plotters is built without its font features: the SVG backend writes `<text>` elements and the
 //! browser renders them, so no font file or system font library is needed to draw the chart.
@@ -17,6 +18,8 @@ const FONT: &str = "sans-serif";
 
 const BAR: RGBColor = RGBColor(0x3b, 0x6e, 0xa8);
 const BASELINE_BAR: RGBColor = RGBColor(0x9a, 0x9a, 0x9a);
+/// CPython rows (variant `CPython …`), so they read apart from the Rust bars.
+const CPYTHON_BAR: RGBColor = RGBColor(0xe0, 0x9b, 0x2d);
 const ONE_X: RGBColor = RGBColor(0xc0, 0x39, 0x2b);
 
 fn panel_height(group: &Group) -> u32 {
@@ -139,6 +142,11 @@ fn draw_panel(group: &Group, area: &DrawingArea<SVGBackend<'_>, Shift>) -> Resul
             let i = n - 1 - k as i32;
             let color = if Some(k) == group.baseline {
                 BASELINE_BAR
+            } else if group.rows[k]
+                .variant
+                .starts_with(crate::python_bench::PREFIX)
+            {
+                CPYTHON_BAR
             } else {
                 BAR
             };
@@ -230,11 +238,23 @@ mod tests {
             ),
             group("spawn cost", None, &[("thread", 12e3), ("process", 480e3)]),
         ];
+        let with_python = render_svg(
+            "ch01",
+            &[group(
+                "tutorial",
+                Some(0),
+                &[("sequential", 40e6), ("CPython sequential", 4e9)],
+            )],
+        )
+        .unwrap();
+        assert!(with_python.contains("CPython sequential"), "{with_python}");
+        assert!(with_python.contains("#E09B2D"), "{with_python}");
         let svg = render_svg("ch02-threads", &groups).unwrap();
         // A group with a single variant draws too.
         let single = render_svg("one", &[group("only", Some(0), &[("sequential", 1e6)])]).unwrap();
         assert!(single.contains("1.00x"), "{single}");
         assert!(svg.starts_with("<svg"), "{svg}");
+        assert!(!svg.contains("#E09B2D"), "{svg}");
         for text in [
             "ch02-threads",
             "tutorial: speedup over sequential (higher is better)",

@@ -1,6 +1,9 @@
-//! Writing a file so that a reader never sees half of it and a failure never leaves one.
+//! Writing a file so that a reader never sees half of it and a failure never leaves one; the
+//! small JSON records the tool keeps beside criterion's results.
 
 use anyhow::{Context, Result};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use std::fs;
 use std::io::Write as _;
 use std::path::Path;
@@ -28,6 +31,23 @@ pub fn write_atomically(path: &Path, bytes: impl AsRef<[u8]>) -> Result<()> {
     tmp.persist(path)
         .with_context(|| format!("writing {}", path.display()))?;
     Ok(())
+}
+
+/// Reads a JSON record, `None` if the file does not exist.
+pub fn read_json<T: DeserializeOwned>(path: &Path) -> Result<Option<T>> {
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let text = fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let value =
+        serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+    Ok(Some(value))
+}
+
+/// Writes a JSON record (pretty-printed).
+pub fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<()> {
+    let text = serde_json::to_string_pretty(value)?;
+    fs::write(path, text).with_context(|| format!("writing {}", path.display()))
 }
 
 #[cfg(test)]

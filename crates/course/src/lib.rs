@@ -21,6 +21,7 @@ pub mod libtest;
 pub mod list;
 pub mod progress;
 pub mod project;
+pub mod python_bench;
 pub mod report;
 pub mod serve;
 pub mod starters;

@@ -105,6 +105,18 @@ pub struct CourseMetadata {
     /// `[package.metadata.course.capture]`: extra runs and skips for `cargo course capture`.
     #[serde(default)]
     pub capture: CaptureMetadata,
+    /// `[package.metadata.course.python-bench]`: the CPython scripts `cargo course bench` runs.
+    #[serde(default)]
+    pub python_bench: PythonBenchMetadata,
+}
+
+/// `[package.metadata.course.python-bench]` of a chapter crate.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct PythonBenchMetadata {
+    /// `python/<script>.py --bench-json`: a path relative to the crate, then its arguments.
+    #[serde(default)]
+    pub scripts: Vec<String>,
 }
 
 /// `[package.metadata.course.capture]` of a chapter crate.
@@ -518,6 +530,32 @@ mod tests {
         assert_eq!(meta.capture_skip, ["ch02-09-slow"]);
         let none = parse_course_metadata("[package]\nname = \"x\"\n").unwrap();
         assert!(none.baselines.is_empty());
+        assert!(none.python_bench.scripts.is_empty());
+    }
+
+    #[test]
+    fn course_metadata_parses_python_bench_scripts() {
+        let meta = parse_course_metadata(
+            r#"
+            [package]
+            name = "ch04-pools"
+            [package.metadata.course.python-bench]
+            scripts = ["python/round_trip.py --bench-json"]
+            "#,
+        )
+        .unwrap();
+        assert_eq!(
+            meta.python_bench.scripts,
+            ["python/round_trip.py --bench-json"]
+        );
+        let err = parse_course_metadata(
+            "[package]\nname = \"x\"\n[package.metadata.course.python-bench]\nscript = []\n",
+        )
+        .unwrap_err();
+        assert!(
+            format!("{err:#}").contains("unknown field `script`"),
+            "{err:#}"
+        );
     }
 
     #[test]
