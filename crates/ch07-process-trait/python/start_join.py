@@ -3,7 +3,9 @@ methods. The child runs the tutorial's two steps with their output sent to /dev/
 Prints a Markdown table: median of repeated runs, with the spread (min..max).
 
 Run: python3 crates/ch07-process-trait/python/start_join.py
+With --bench-json it prints rows for `cargo course bench` instead (CONTRIBUTING.md, "Benchmarks").
 """
+import json
 import multiprocessing as mp
 import os
 import platform
@@ -50,7 +52,18 @@ def ms(seconds):
     return f"{seconds * 1000:.2f} ms"
 
 
+def bench_json(group, variant, seconds):
+    """One row for `cargo course bench` (format: CONTRIBUTING.md, "Benchmarks")."""
+    ns = sorted(t * 1e9 for t in seconds)
+    print(json.dumps({"group": group, "variant": variant, "median_ns": statistics.median(ns),
+                      "min_ns": ns[0], "max_ns": ns[-1], "samples": len(ns)}))
+
+
 def main():
+    if "--bench-json" in sys.argv:
+        for method in ("fork", "spawn"):
+            bench_json("start-join", f"CPython MyProcess, {method}", per_start_join(method))
+        return
     print(f"CPython {platform.python_version()} on {sys.platform}, {os.cpu_count()} cores, "
           f"{RUNS} runs each:")
     print("| start method | MyProcess(2).start(); join(): median | min..max |")
