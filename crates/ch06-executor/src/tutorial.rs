@@ -1,20 +1,8 @@
 //! The Nvicta tutorial's rows: `do_something(a, b)` submitted to a `ProcessPoolExecutor`.
 
-use workloads::Scale;
-
 // ANCHOR: do_something
-/// The tutorial's `do_something(a, b)`: sleeps `a + b` units of `scale` (seconds at
-/// [`Scale::FULL`]) and returns `"Done sleeping {a + b} seconds"`.
-pub fn do_something(a: u64, b: u64, scale: Scale) -> String {
-    let units = a + b;
-    workloads::do_something(units, 1, scale); // the workspace's sleeper sleeps its first argument
-    format!("Done sleeping {units} seconds")
-}
-
-/// The tutorial's second row: `[(i, i + 1) for i in range(5)]`, sleeps of 1, 3, 5, 7, 9.
-pub fn tutorial_pairs() -> Vec<(u64, u64)> {
-    (0..5).map(|i| (i, i + 1)).collect()
-}
+/// The tutorial's task and its five pairs (sleeps of 1, 3, 5, 7, 9), written once in `workloads`.
+pub use workloads::{do_something, do_something_args as tutorial_pairs};
 // ANCHOR_END: do_something
 
 // ANCHOR: ideal
@@ -35,6 +23,7 @@ pub fn ideal_units(sleeps: &[u64], workers: usize) -> u64 {
 #[cfg(all(test, not(loom)))]
 mod tests {
     use super::*;
+    use workloads::Scale;
 
     #[test]
     fn the_tutorial_rows_and_their_ideals() {

@@ -3,7 +3,7 @@
 //! * [`cpu_bound`]: the tutorials' CPU-bound task, `sum(range(n * 1_000_000))`.
 //! * [`long_time_task`]: a task that sleeps a pseudo-random, reproducible time and reports its
 //!   pid (the pool-size experiment's sleeper; the tutorial's own task `i` sleeps `i` seconds).
-//! * [`do_something`]: a two-argument task for the `starmap` chapter.
+//! * [`do_something`]: the tutorial's two-argument sleeping task (chapters 05 and 06).
 //!
 //! Every workload takes a [`Scale`], so tests run in milliseconds ([`Scale::TEST`]) and demos
 //! run at the tutorials' size ([`Scale::FULL`]).
@@ -167,10 +167,18 @@ pub fn long_time_task(name: u64, scale: Scale) -> TaskReport {
 // ANCHOR_END: long_time_task
 
 // ANCHOR: do_something
-/// A two-argument task for `starmap`: sleeps `a` units, then returns `a * b`.
-pub fn do_something(a: u64, b: u64, scale: Scale) -> u64 {
-    std::thread::sleep(scale.sleep * u32::try_from(a).unwrap_or(u32::MAX));
-    a * b
+/// The Nvicta tutorial's `do_something(a, b)`: sleeps `a + b` units of `scale` (seconds at
+/// [`Scale::FULL`]) and returns `"Done sleeping {a + b} seconds"`.
+pub fn do_something(a: u64, b: u64, scale: Scale) -> String {
+    let units = a + b;
+    std::thread::sleep(scale.sleep * u32::try_from(units).unwrap_or(u32::MAX));
+    format!("Done sleeping {units} seconds")
+}
+
+/// The tutorial's arguments for `do_something`: `[(i, i + 1) for i in range(5)]`, sleeps of 1,
+/// 3, 5, 7 and 9 units.
+pub fn do_something_args() -> Vec<(u64, u64)> {
+    (0..5).map(|i| (i, i + 1)).collect()
 }
 // ANCHOR_END: do_something
 
@@ -237,7 +245,11 @@ mod tests {
     }
 
     #[test]
-    fn do_something_multiplies() {
-        assert_eq!(do_something(2, 21, Scale::TEST), 42);
+    fn do_something_is_the_tutorials_task() {
+        assert_eq!(do_something(1, 2, Scale::TEST), "Done sleeping 3 seconds");
+        assert_eq!(
+            do_something_args(),
+            [(0, 1), (1, 2), (2, 3), (3, 4), (4, 5)]
+        );
     }
 }
