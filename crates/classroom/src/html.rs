@@ -1,0 +1,234 @@
+//! The chapter's rendered pages, copied so that they open offline.
+
+use anyhow::{Context, Result, bail};
+use std::path::{Component, Path, PathBuf};
+
+/// The page that links to the rest of the book point to.
+const ELSEWHERE: &str = "not-in-this-assignment.html";
+
+/// Copies the chapter `slug` of the book built in `book` (`target/book`) into `dest`: its pages
+/// and their images, the theme (CSS, fonts, scripts, the sidebar), the chapter's bench chart,
+/// an `index.html` that opens the chapter, and a page that the links to other chapters now lead
+/// to. Fails if a link of a copied page still leads nowhere.
+pub fn copy_chapter(book: &Path, slug: &str, dest: &Path) -> Result<()> {
+    let chapter = book.join(slug);
+    if !chapter.join("index.html").is_file() {
+        bail!(
+            "the book is not built ({} is missing): run `cargo course build` first",
+            chapter.join("index.html").display()
+        );
+    }
+    copy_dir(&chapter, &dest.join(slug))?;
+    for entry in read_dir(book)? {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let path = entry.path();
+        if path.is_dir() {
+            if name == "bench" {
+                for bench in read_dir(&path)? {
+                    let bench_name = bench.file_name().to_string_lossy().into_owned();
+                    if bench_name.starts_with(&format!("{slug}.")) {
+                        copy_file(&bench.path(), &dest.join("bench").join(&bench_name))?;
+                    }
+                }
+            } else if !is_chapter_dir(&name) {
+                copy_dir(&path, &dest.join(&name))?;
+            }
+        } else if !name.ends_with(".html") || name == "toc.html" {
+            copy_file(&path, &dest.join(&name))?;
+        }
+    }
+    std::fs::write(
+        dest.join("index.html"),
+        format!(
+            "<!DOCTYPE html>\n<meta charset=\"utf-8\">\n<title>{slug}</title>\n\
+             <meta http-equiv=\"refresh\" content=\"0; url={slug}/index.html\">\n\
+             <a href=\"{slug}/index.html\">{slug}</a>\n"
+        ),
+    )?;
+    std::fs::write(
+        dest.join(ELSEWHERE),
+        "<!DOCTYPE html>\n<meta charset=\"utf-8\">\n<title>Not in this assignment</title>\n\
+         <p>This page belongs to another part of the book, which this assignment does not include.\n\
+         Ask your instructor for the whole book, or read it online.</p>\n\
+         <p><a href=\"index.html\">Back to the chapter</a></p>\n",
+    )?;
+    rewrite_missing_links(dest)?;
+    let broken = broken_links(dest)?;
+    if !broken.is_empty() {
+        bail!(
+            "links of the copied pages lead nowhere:\n  {}",
+            broken.join("\n  ")
+        );
+    }
+    Ok(())
+}
+
+fn is_chapter_dir(name: &str) -> bool {
+    name.len() > 4 && name.starts_with("ch") && name[2..4].bytes().all(|b| b.is_ascii_digit())
+}
+
+fn read_dir(dir: &Path) -> Result<Vec<std::fs::DirEntry>> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .collect::<Result<_, _>>()?;
+    entries.sort_by_key(|e| e.file_name());
+    Ok(entries)
+}
+
+fn copy_file(from: &Path, to: &Path) -> Result<()> {
+    if let Some(parent) = to.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::copy(from, to)
+        .with_context(|| format!("copying {} to {}", from.display(), to.display()))?;
+    Ok(())
+}
+
+/// Copies a folder, skipping `target` folders (build output never goes into an export).
+pub fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in read_dir(from)? {
+        let path = entry.path();
+        let dest = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            if entry.file_name() != "target" {
+                copy_dir(&path, &dest)?;
+            }
+        } else {
+            copy_file(&path, &dest)?;
+        }
+    }
+    Ok(())
+}
+
+/// Every file of `dir` (recursively) whose name ends with one of `exts`.
+fn files_with(dir: &Path, exts: &[&str], out: &mut Vec<PathBuf>) -> Result<()> {
+    for entry in read_dir(dir)? {
+        let path = entry.path();
+        if path.is_dir() {
+            files_with(&path, exts, out)?;
+        } else if exts.iter().any(|e| path.to_string_lossy().ends_with(e)) {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// The local links (`href`/`src`) of a page's text: `(start, end)` byte ranges of the values.
+fn local_links(text: &str) -> Vec<(usize, usize)> {
+    let mut found = Vec::new();
+    for attr in ["href=\"", "src=\""] {
+        let mut from = 0;
+        while let Some(i) = text[from..].find(attr) {
+            let start = from + i + attr.len();
+            let Some(len) = text[start..].find('"') else {
+                break;
+            };
+            let value = &text[start..start + len];
+            let external = value.is_empty()
+                || value.starts_with('#')
+                || value.starts_with('/')
+                || value.contains("://")
+                || value.starts_with("mailto:")
+                || value.starts_with("javascript:")
+                || value.starts_with("data:")
+                || value.contains('{')
+                || value.contains('\'')
+                || value.contains('+');
+            if !external {
+                found.push((start, start + len));
+            }
+            from = start + len;
+        }
+    }
+    found
+}
+
+/// Where a link leads: the file, relative links resolved against `base`.
+fn target_of(base: &Path, link: &str) -> PathBuf {
+    let path = link.split(['#', '?']).next().unwrap_or_default();
+    let mut out = base.to_path_buf();
+    for c in Path::new(path).components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::Normal(n) => out.push(n),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The sidebar script's links are relative to the book's root; a page's to its own folder.
+fn link_base<'a>(root: &'a Path, file: &'a Path) -> &'a Path {
+    if file.extension().is_some_and(|e| e == "js") {
+        root
+    } else {
+        file.parent().unwrap_or(root)
+    }
+}
+
+fn rewrite_missing_links(root: &Path) -> Result<()> {
+    let mut files = Vec::new();
+    files_with(root, &[".html", ".js"], &mut files)?;
+    for file in files {
+        let is_toc_script = file
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("toc"));
+        if file.extension().is_some_and(|e| e == "js") && !is_toc_script {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file)?;
+        let base = link_base(root, &file);
+        let depth = base
+            .strip_prefix(root)
+            .map(|p| p.components().count())
+            .unwrap_or(0);
+        let elsewhere = format!("{}{ELSEWHERE}", "../".repeat(depth));
+        let mut out = String::with_capacity(text.len());
+        let mut last = 0;
+        for (start, end) in local_links(&text) {
+            if !target_of(base, &text[start..end]).exists() {
+                out.push_str(&text[last..start]);
+                out.push_str(&elsewhere);
+                last = end;
+            }
+        }
+        out.push_str(&text[last..]);
+        if out != text {
+            std::fs::write(&file, out)?;
+        }
+    }
+    Ok(())
+}
+
+/// The local links of the pages under `root` (and of the sidebar script) that lead to no file:
+/// `page: link` lines. Empty when every page opens offline with its styles, scripts and images.
+pub fn broken_links(root: &Path) -> Result<Vec<String>> {
+    let mut files = Vec::new();
+    files_with(root, &[".html", ".js"], &mut files)?;
+    let mut broken = Vec::new();
+    for file in files {
+        let is_js = file.extension().is_some_and(|e| e == "js");
+        if is_js
+            && !file
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("toc"))
+        {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file)?;
+        let base = link_base(root, &file);
+        for (start, end) in local_links(&text) {
+            if !target_of(base, &text[start..end]).exists() {
+                broken.push(format!(
+                    "{}: {}",
+                    file.strip_prefix(root).unwrap_or(&file).display(),
+                    &text[start..end]
+                ));
+            }
+        }
+    }
+    Ok(broken)
+}

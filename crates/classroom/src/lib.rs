@@ -1,0 +1,28 @@
+//! One chapter for a class.
+//!
+//! [`assign`] writes a standalone repository for one chapter: its crate and the crates it needs,
+//! `workloads`, `support`, the chapter's exercises (starters only, never solutions), its book
+//! pages (rendered HTML that opens offline, and the Markdown sources), a README for students and
+//! a GitHub Classroom workflow that runs each spec test as a graded test worth one point.
+//!
+//! [`grade`] runs the specs of submissions (each an exported repository as a student hands it
+//! back), kills a hung spec run with its whole process tree after a time limit and counts its
+//! remaining tests failed, and writes a per-student, per-test table (Markdown) with CSV and
+//! JUnit XML for a learning-management system.
+//!
+//! This crate does not depend on `course`: `cargo course assign` and `cargo course grade` only
+//! parse their arguments and call [`assign`] and [`grade`].
+
+mod assign;
+mod grade;
+mod html;
+mod lock;
+mod manifest;
+mod run;
+
+pub use assign::{AssignOptions, Assignment, assign};
+pub use grade::{GradeOptions, Outcome, Report, Submission, TestGrade, grade, grade_quiet};
+pub use html::broken_links;
+pub use lock::registry_versions;
+pub use manifest::{ClassroomManifest, ExerciseTests, MANIFEST};
+pub use run::processes_matching;
