@@ -506,7 +506,7 @@ fn readme(slug: &str, title: &str, manifest: &ClassroomManifest, out: &Path) -> 
          | exercise | task | your code | tests |\n|---|---|---|---|\n{exercises}\n\
          Each exercise folder holds the task (`README.md`), hints one at a time (`hints.md`: read\n\
          them in order, only when stuck), the starter (`src/lib.rs`: replace each `todo!()`) and\n\
-         the spec (`tests/spec.rs`: do not edit it; the grader runs its own copy).\n\n\
+         the spec (`tests/spec.rs`: leave it as it is; it is what grades you).\n\n\
          ## Read the chapter\n\n\
          Open `book/html/{slug}/index.html` in a browser (it works offline). The Markdown sources\n\
          are in `book/{slug}/`; the code they show is in `crates/{slug}/`. Run the chapter's\n\
@@ -551,7 +551,7 @@ fn workflow_yaml(manifest: &ClassroomManifest) -> String {
          \x20   if: github.actor != 'github-classroom[bot]'\n\
          \x20   steps:\n\
          \x20     - name: Checkout code\n        uses: actions/checkout@v4\n\
-         \x20     - name: Build the specs\n        run: cargo test --no-run\n\
+         \x20     - name: Build the specs (a compile error fails the tests below, not the workflow)\n        run: cargo test --no-run\n        continue-on-error: true\n\
          {steps}\
          \x20     - name: Autograding Reporter\n        uses: classroom-resources/autograding-grading-reporter@v1\n        env:\n{env}\
          \x20       with:\n          runners: {}\n",

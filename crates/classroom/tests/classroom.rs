@@ -402,8 +402,34 @@ fn an_export_builds_on_its_own_fails_on_the_starter_and_grades_submissions() {
     assert_eq!(xml.matches("<testsuite ").count(), 3, "{xml}");
     assert_eq!(xml.matches("<testcase ").count(), 3 * n, "{xml}");
 
-    // Every spec test fails on the starter (the copy built above).
-    let on_starter = grade_quiet(&[starter], &options).unwrap();
+    // Every spec test fails on the starter (the copy built above); a submission whose first
+    // exercise does not compile still gets its second graded.
+    let dave = students.join("dave");
+    copy(&alice, &dave);
+    let _ = std::fs::remove_dir_all(dave.join("target"));
+    let lib = dave
+        .join("exercises")
+        .join(CHAPTER)
+        .join(solutions[0].file_name().unwrap())
+        .join("src/lib.rs");
+    let mut code = std::fs::read_to_string(&lib).unwrap();
+    code.push_str("\nfn broken() -> u32 { \"not a number\" }\n");
+    std::fs::write(&lib, code).unwrap();
+    let on_starter = grade_quiet(&[starter, dave], &options).unwrap();
+    assert!(
+        outcomes(&on_starter, "dave", first)
+            .iter()
+            .all(|o| *o == Outcome::NotBuilt),
+        "{}",
+        on_starter.markdown()
+    );
+    assert!(
+        outcomes(&on_starter, "dave", second)
+            .iter()
+            .all(|o| *o == Outcome::Passed),
+        "{}",
+        on_starter.markdown()
+    );
     let passed: Vec<_> = on_starter.submissions[0]
         .tests
         .iter()
@@ -418,7 +444,7 @@ fn an_export_builds_on_its_own_fails_on_the_starter_and_grades_submissions() {
     std::fs::write(
         out.join("assign.txt"),
         format!(
-            "$ cargo course assign ch01 --out ch01-class\n{}\n",
+            "$ cargo course assign ch01 --out ../class/ch01-class\n{}\n",
             assigned.summary()
         ),
     )
@@ -426,7 +452,7 @@ fn an_export_builds_on_its_own_fails_on_the_starter_and_grades_submissions() {
     std::fs::write(
         out.join("grade.txt"),
         format!(
-            "$ cargo course grade alice bob carol --timeout 15 --out grades\n{}",
+            "$ cargo course grade ../class/alice ../class/bob ../class/carol --timeout 15 --out ../class/grades\n{}",
             report.markdown()
         ),
     )
