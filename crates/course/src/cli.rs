@@ -148,6 +148,33 @@ pub enum Command {
         #[arg(long)]
         backtrace: bool,
     },
+    /// Write a standalone repository for one chapter, to hand out as an assignment: the
+    /// chapter's crate (and the crates it needs), `workloads`, `support`, its exercises as
+    /// committed (starters, no solutions), its book pages (HTML that opens offline, and the
+    /// Markdown), a README for students and a GitHub Classroom workflow that runs each spec test
+    /// as a graded test worth one point. Builds the book first if target/book lacks it.
+    Assign {
+        /// The chapter: ch01, 01 or ch01-sequential.
+        chapter: String,
+        /// The new repository's folder (must not exist, or be empty).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+    /// Grade submissions of an assignment (each a folder from `assign`, as the student hands it
+    /// back): run every spec test, print a per-student, per-test table and write grades.md,
+    /// grades.csv and grades.xml (JUnit). A spec run past --timeout is killed with every process
+    /// it started; its tests without a result count as failed ("hung").
+    Grade {
+        /// The submission folders, one per student (the folder's name is the student's).
+        #[arg(required = true, value_name = "DIR")]
+        submissions: Vec<PathBuf>,
+        /// Kill one exercise's spec run after this many seconds.
+        #[arg(long, default_value_t = 120, value_name = "SECS")]
+        timeout: u64,
+        /// Write grades.md, grades.csv and grades.xml into this folder.
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        out: PathBuf,
+    },
     /// Show the next hint of an exercise (from its hints.md), one more each time.
     Hint {
         /// The exercise: ch01-ex01 or its package name, ch01-ex01-timed.
@@ -210,5 +237,21 @@ pub fn run(cli: Cli) -> Result<()> {
         } => crate::check::run(&project, &exercise, Duration::from_secs(timeout), backtrace),
         Command::Starters { chapter } => crate::starters::run(&project, chapter.as_deref()),
         Command::Hint { exercise, all } => crate::hint::run(&project, &exercise, all),
+        Command::Assign { chapter, out } => {
+            let options = classroom::AssignOptions::default();
+            classroom::assign(&project.root, &chapter, &out, &options).map(drop)
+        }
+        Command::Grade {
+            submissions,
+            timeout,
+            out,
+        } => {
+            let options = classroom::GradeOptions {
+                timeout: Duration::from_secs(timeout),
+                out: Some(out),
+                ..classroom::GradeOptions::default()
+            };
+            classroom::grade(&submissions, &options).map(drop)
+        }
     }
 }
