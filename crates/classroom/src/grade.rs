@@ -196,7 +196,7 @@ fn grade_one(
         build.args(["-p", &e.package]);
     }
     let built = run::run_with_watchdog(&mut build, options.build_limit)?;
-    let build_failed = built.status.is_none().then(|| {
+    let build_failed = built.timed_out().then(|| {
         format!(
             "the build was killed by the watchdog after {} s",
             options.build_limit.as_secs()

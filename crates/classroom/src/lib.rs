@@ -18,11 +18,10 @@ mod grade;
 mod html;
 mod lock;
 mod manifest;
-mod run;
+pub mod run;
 
 pub use assign::{AssignOptions, Assignment, assign};
 pub use grade::{GradeOptions, Outcome, Report, Submission, TestGrade, grade, grade_quiet};
 pub use html::broken_links;
 pub use lock::registry_versions;
 pub use manifest::{ClassroomManifest, ExerciseTests, MANIFEST};
-pub use run::processes_matching;

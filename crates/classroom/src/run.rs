@@ -1,4 +1,7 @@
 //! Child processes under a watchdog, and what cargo and libtest print.
+//!
+//! `course::libtest` has an older copy of the runner (`run_with_timeout`, which kills only the
+//! child's group): at merge, course can use [`run_with_watchdog`] instead.
 
 use anyhow::{Context, Result};
 use nix::sys::signal::{Signal, kill, killpg};
@@ -28,6 +31,10 @@ pub struct Finished {
 impl Finished {
     pub fn success(&self) -> bool {
         self.status.is_some_and(|s| s.success())
+    }
+
+    pub fn timed_out(&self) -> bool {
+        self.status.is_none()
     }
 }
 
@@ -328,7 +335,7 @@ mod tests {
             "set -m; sleep 876543 & echo started; exec sleep 876544",
         ]);
         let done = run_with_watchdog(&mut cmd, Duration::from_millis(500)).unwrap();
-        assert!(done.status.is_none(), "the watchdog did not fire");
+        assert!(done.timed_out(), "the watchdog did not fire");
         assert_eq!(done.stdout, "started\n");
         let left = crate::run::tests::processes_with_arg("87654");
         assert!(left.is_empty(), "left behind: {left:?}");

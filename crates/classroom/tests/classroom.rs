@@ -123,6 +123,16 @@ fn outcomes(report: &Report, student: &str, exercise: &str) -> Vec<Outcome> {
         .collect::<Vec<_>>()
 }
 
+/// Every test of `exercise` (a package name or its prefix) in `student`'s column is `outcome`.
+fn expect(report: &Report, student: &str, exercise: &str, outcome: Outcome) {
+    let got = outcomes(report, student, exercise);
+    assert!(
+        !got.is_empty() && got.iter().all(|o| *o == outcome),
+        "{student}, {exercise}: expected every test {outcome:?}\n{}",
+        report.markdown()
+    );
+}
+
 #[test]
 fn bad_input_gets_a_clear_error() {
     let root = root();
@@ -353,42 +363,12 @@ fn an_export_builds_on_its_own_fails_on_the_starter_and_grades_submissions() {
     let n = manifest.test_count();
     let first = &manifest.exercises[0].package;
     let second = &manifest.exercises[1].package;
-    assert!(
-        outcomes(&report, "alice", "ch01")
-            .iter()
-            .all(|o| *o == Outcome::Passed),
-        "{}",
-        report.markdown()
-    );
-    assert!(
-        outcomes(&report, "bob", first)
-            .iter()
-            .all(|o| *o == Outcome::Failed),
-        "{}",
-        report.markdown()
-    );
-    assert!(
-        outcomes(&report, "bob", second)
-            .iter()
-            .all(|o| *o == Outcome::Passed),
-        "{}",
-        report.markdown()
-    );
-    assert!(
-        outcomes(&report, "carol", first)
-            .iter()
-            .all(|o| *o == Outcome::Hung),
-        "{}",
-        report.markdown()
-    );
-    assert!(
-        outcomes(&report, "carol", second)
-            .iter()
-            .all(|o| *o == Outcome::Passed),
-        "{}",
-        report.markdown()
-    );
-    let stray = classroom::processes_matching(&format!("sleep {needle}"));
+    expect(&report, "alice", "ch01", Outcome::Passed);
+    expect(&report, "bob", first, Outcome::Failed);
+    expect(&report, "bob", second, Outcome::Passed);
+    expect(&report, "carol", first, Outcome::Hung);
+    expect(&report, "carol", second, Outcome::Passed);
+    let stray = classroom::run::processes_matching(&format!("sleep {needle}"));
     assert!(
         stray.is_empty(),
         "the watchdog left processes behind: {stray:?}"
@@ -416,20 +396,8 @@ fn an_export_builds_on_its_own_fails_on_the_starter_and_grades_submissions() {
     code.push_str("\nfn broken() -> u32 { \"not a number\" }\n");
     std::fs::write(&lib, code).unwrap();
     let on_starter = grade_quiet(&[starter, dave], &options).unwrap();
-    assert!(
-        outcomes(&on_starter, "dave", first)
-            .iter()
-            .all(|o| *o == Outcome::NotBuilt),
-        "{}",
-        on_starter.markdown()
-    );
-    assert!(
-        outcomes(&on_starter, "dave", second)
-            .iter()
-            .all(|o| *o == Outcome::Passed),
-        "{}",
-        on_starter.markdown()
-    );
+    expect(&on_starter, "dave", first, Outcome::NotBuilt);
+    expect(&on_starter, "dave", second, Outcome::Passed);
     let passed: Vec<_> = on_starter.submissions[0]
         .tests
         .iter()
