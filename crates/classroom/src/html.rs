@@ -30,11 +30,34 @@ pub fn copy_chapter(book: &Path, slug: &str, dest: &Path) -> Result<()> {
                         copy_file(&bench.path(), &dest.join("bench").join(&bench_name))?;
                     }
                 }
-            } else if !is_chapter_dir(&name) {
-                copy_dir(&path, &dest.join(&name))?;
             }
         } else if !name.ends_with(".html") || name == "toc.html" {
             copy_file(&path, &dest.join(&name))?;
+        }
+    }
+    // The theme's folders (css/, fonts/...): those the copied pages link into.
+    let mut pages = Vec::new();
+    files_with(&dest.join(slug), &[".html"], &mut pages)?;
+    pages.push(dest.join("toc.html"));
+    for page in pages.iter().filter(|p| p.is_file()) {
+        let text = std::fs::read_to_string(page)?;
+        for (start, end) in local_links(&text) {
+            let target = target_of(link_base(dest, page), &text[start..end]);
+            let Ok(rel) = target.strip_prefix(dest) else {
+                continue;
+            };
+            let Some(Component::Normal(top)) = rel.components().next() else {
+                continue;
+            };
+            let from = book.join(top);
+            let name = top.to_string_lossy();
+            if from.is_dir()
+                && !is_chapter_dir(&name)
+                && name != "bench"
+                && !dest.join(top).exists()
+            {
+                copy_dir(&from, &dest.join(top))?;
+            }
         }
     }
     std::fs::write(
