@@ -236,17 +236,18 @@ fn grade_one(
             options.timeout,
         )?;
         let results = run::parse_results(&run.stdout);
-        let messages = run::failure_messages(&run.stdout, &run.stderr);
+        let messages = run::failure_messages(&run.stdout);
         for t in &e.tests {
             let (outcome, message) = match (results.get(t), run.status) {
                 (Some(LibtestOutcome::Ok), _) => (Outcome::Passed, String::new()),
                 (Some(LibtestOutcome::Failed), _) => (
                     Outcome::Failed,
-                    messages
-                        .get(t)
-                        .or_else(|| messages.get(""))
-                        .cloned()
-                        .unwrap_or_else(|| "failed".into()),
+                    messages.get(t).cloned().unwrap_or_else(|| {
+                        format!(
+                            "failed (its message: cargo test -p {} --test spec)",
+                            e.package
+                        )
+                    }),
                 ),
                 (Some(LibtestOutcome::Ignored), _) => (
                     Outcome::Failed,

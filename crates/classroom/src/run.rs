@@ -192,10 +192,10 @@ pub fn parse_list(stdout: &str) -> Vec<String> {
         .collect()
 }
 
-/// The first line of each failed test's panic message: libtest's `---- <name> stdout ----`
-/// sections; for a harness that lets panics go to stderr (support's fork runner), the last
-/// `panicked at` message printed before the test's result line.
-pub fn failure_messages(stdout: &str, stderr: &str) -> BTreeMap<String, String> {
+/// The first line of each failed test's panic message, from libtest's `---- <name> stdout ----`
+/// sections (libtest-mimic, behind `support::fork`, writes `---- <name> ----`). A test without
+/// a section has no entry: a message from elsewhere could belong to another test.
+pub fn failure_messages(stdout: &str) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     let mut lines = stdout.lines().peekable();
     while let Some(line) = lines.next() {
@@ -215,12 +215,6 @@ pub fn failure_messages(stdout: &str, stderr: &str) -> BTreeMap<String, String> 
         }
         if let Some(m) = panic_line(&section) {
             out.insert(name.to_string(), m);
-        }
-    }
-    if out.is_empty() {
-        let stderr_lines: Vec<&str> = stderr.lines().collect();
-        if let Some(m) = panic_line(&stderr_lines) {
-            out.insert(String::new(), m);
         }
     }
     out
@@ -318,7 +312,7 @@ mod tests {
         assert_eq!(r["a"], LibtestOutcome::Ok);
         assert_eq!(r["b"], LibtestOutcome::Ok);
         assert_eq!(r["c"], LibtestOutcome::Failed);
-        assert_eq!(failure_messages(out, "")["c"], "expected 3, got 4");
+        assert_eq!(failure_messages(out)["c"], "expected 3, got 4");
         assert_eq!(
             parse_list("x::y: test\nz: test\n\n2 tests\n"),
             ["x::y", "z"]
