@@ -76,6 +76,7 @@ pub fn copy_chapter(book: &Path, slug: &str, dest: &Path) -> Result<()> {
          <p><a href=\"index.html\">Back to the chapter</a></p>\n",
     )?;
     rewrite_missing_links(dest)?;
+    rewrite_search_index(dest)?;
     let broken = broken_links(dest)?;
     if !broken.is_empty() {
         bail!(
@@ -226,7 +227,50 @@ fn rewrite_missing_links(root: &Path) -> Result<()> {
     Ok(())
 }
 
-/// The local links of the pages under `root` (and of the sidebar script) that lead to no file:
+/// The search index's `doc_urls`: `(file, start, end)` of the array's text, for each
+/// `searchindex*.js` at `root`.
+fn search_indexes(root: &Path) -> Result<Vec<(PathBuf, String, usize, usize)>> {
+    let mut found = Vec::new();
+    for entry in read_dir(root)? {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !(name.starts_with("searchindex") && name.ends_with(".js")) {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path())?;
+        let key = "\"doc_urls\":[";
+        let Some(at) = text.find(key) else {
+            continue;
+        };
+        let start = at + key.len();
+        let Some(len) = text[start..].find(']') else {
+            continue;
+        };
+        found.push((entry.path(), text, start, start + len));
+    }
+    Ok(found)
+}
+
+/// Search results that lead to pages of other chapters lead to the page that says so.
+fn rewrite_search_index(root: &Path) -> Result<()> {
+    for (path, text, start, end) in search_indexes(root)? {
+        let urls: Vec<String> = text[start..end]
+            .split(',')
+            .map(|u| {
+                if target_of(root, u.trim_matches('"')).exists() {
+                    u.to_string()
+                } else {
+                    format!("\"{ELSEWHERE}\"")
+                }
+            })
+            .collect();
+        let rewritten = format!("{}{}{}", &text[..start], urls.join(","), &text[end..]);
+        std::fs::write(path, rewritten)?;
+    }
+    Ok(())
+}
+
+/// The local links of the pages under `root` (and of the sidebar script and the search index)
+/// that lead to no file:
 /// `page: link` lines. Empty when every page opens offline with its styles, scripts and images.
 pub fn broken_links(root: &Path) -> Result<Vec<String>> {
     let mut files = Vec::new();
@@ -253,5 +297,85 @@ pub fn broken_links(root: &Path) -> Result<Vec<String>> {
             }
         }
     }
+    for (path, text, start, end) in search_indexes(root)? {
+        for url in text[start..end].split(',') {
+            let url = url.trim_matches('"');
+            if !target_of(root, url).exists() {
+                broken.push(format!("{} (search result): {url}", path.display()));
+            }
+        }
+    }
     Ok(broken)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(root: &Path, rel: &str, text: &str) {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    #[test]
+    fn a_chapter_copy_keeps_its_theme_and_sends_other_links_to_one_page() {
+        let tmp = tempfile::tempdir().unwrap();
+        let book = tmp.path().join("book");
+        write(
+            &book,
+            "ch01-x/index.html",
+            r#"<link href="../css/a.css"><a href="rust.html#s">r</a><a href="../ch02-y/index.html">next</a><a href="../print.html">print</a><a href="https://x.org/">x</a><img src="../bench/ch01-x.svg">"#,
+        );
+        write(&book, "ch01-x/rust.html", r#"<a href="index.html">i</a>"#);
+        write(&book, "ch02-y/index.html", "other chapter");
+        write(&book, "css/a.css", "body {}");
+        write(&book, "bench/ch01-x.svg", "<svg/>");
+        write(&book, "bench/ch02-y.svg", "<svg/>");
+        write(&book, "classroom/grade.txt", "content, not theme");
+        write(&book, "print.html", "the whole book");
+        write(&book, "toc.html", r#"<a href="ch02-y/index.html">2</a>"#);
+        write(
+            &book,
+            "toc-1.js",
+            r#"x = '<a href="ch01-x/index.html">1</a><a href="ch02-y/index.html">2</a>';"#,
+        );
+        write(
+            &book,
+            "searchindex-1.js",
+            r#"s('{"doc_urls":["ch01-x/index.html#a","ch02-y/index.html#b"],"index":{}}');"#,
+        );
+        let dest = tmp.path().join("out");
+        copy_chapter(&book, "ch01-x", &dest).unwrap();
+        assert!(dest.join("css/a.css").is_file());
+        assert!(dest.join("bench/ch01-x.svg").is_file());
+        assert!(!dest.join("bench/ch02-y.svg").exists());
+        assert!(!dest.join("classroom").exists());
+        assert!(!dest.join("ch02-y").exists() && !dest.join("print.html").exists());
+        let index = std::fs::read_to_string(dest.join("ch01-x/index.html")).unwrap();
+        assert_eq!(
+            index.matches("../not-in-this-assignment.html").count(),
+            2,
+            "{index}"
+        );
+        assert!(index.contains("rust.html#s") && index.contains("https://x.org/"));
+        let toc = std::fs::read_to_string(dest.join("toc-1.js")).unwrap();
+        assert!(toc.contains(r#"href="ch01-x/index.html""#), "{toc}");
+        assert!(
+            toc.contains(r#"href="not-in-this-assignment.html""#),
+            "{toc}"
+        );
+        let search = std::fs::read_to_string(dest.join("searchindex-1.js")).unwrap();
+        assert!(
+            search.contains(r#"["ch01-x/index.html#a","not-in-this-assignment.html"]"#),
+            "{search}"
+        );
+        assert_eq!(broken_links(&dest).unwrap(), Vec::<String>::new());
+        // The check finds what the copy would have broken.
+        std::fs::remove_file(dest.join("css/a.css")).unwrap();
+        assert_eq!(
+            broken_links(&dest).unwrap(),
+            ["ch01-x/index.html: ../css/a.css"]
+        );
+    }
 }
