@@ -4,27 +4,30 @@ The service is the Rust chapter's protocol (one line each way, one request per c
 "7\n" -> wait DELAY -> "ok 7\n"), written with asyncio and run in a child process on
 127.0.0.1, on a port the kernel picks. Against it, C clients at once (C = 1, 10, 100, 1000),
 ROUNDS rounds each; every client opens a connection, sends one request, reads the answer:
+  * processes: one multiprocessing.Process per request;
   * threads: one threading.Thread per request;
-  * executor: a ThreadPoolExecutor of 10 workers (at most 10 requests wait at once);
-  * asyncio: one task per request (asyncio.gather);
-  * processes: one multiprocessing.Process per request (up to 100).
-Latency is measured from the start of a round to each answer. The GIL is released while a
-thread waits for the network, so threads overlap their waits.
+  * ThreadPoolExecutor(10): at most 10 requests wait at once;
+  * asyncio: one task per request (asyncio.gather), one event loop for all rounds.
+A row runs only if the machine has room for it (bench_rows: tasks, descriptors, memory); a row
+left out says why on stderr. Latency is measured from the start of a round to each answer.
+The GIL is released while a thread waits for the network, so threads overlap their waits.
+
+With --bench-json (what `cargo course bench ch08` runs): the same rounds, timed whole, as the
+rows of the Rust benchmark's groups requests-C (the same delay, 10 ms, and the same C). The
+service is this script's, in CPython: its time is in the rows too.
 """
 
 import asyncio
 import multiprocessing as mp
 import socket
-import statistics
 import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-DELAY = 0.05
+DELAY = 0.01  # the Rust benchmark's WAIT
 ROUNDS = 3
 LEVELS = [1, 10, 100, 1000]
-CAP = {"executor": 100, "processes": 100}  # above: seconds per round, see the docstring
 
 
 # ANCHOR: server
@@ -62,10 +65,15 @@ def request(port, i):
 
 
 async def request_async(port, i):
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    writer.write(f"{i}\n".encode())
-    reply = (await reader.readline()).decode()
-    writer.close()
+    async def exchange():
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(f"{i}\n".encode())
+        try:
+            return (await reader.readline()).decode()
+        finally:
+            writer.close()
+
+    reply = await asyncio.wait_for(exchange(), timeout=10)
     if not reply.startswith("ok "):
         raise RuntimeError(f"the service said {reply!r}")
     return int(reply[3:])
@@ -73,17 +81,23 @@ async def request_async(port, i):
 
 
 def round_threads(port, c, start):
-    latencies = [0.0] * c
+    latencies = [None] * c
 
     def one(i):
-        assert request(port, i) == i
-        latencies[i] = time.perf_counter() - start
+        try:
+            assert request(port, i) == i
+            latencies[i] = time.perf_counter() - start
+        except Exception as e:  # a thread's exception is only printed: keep it for the caller
+            latencies[i] = e
 
     threads = [threading.Thread(target=one, args=(i,)) for i in range(c)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+    for latency in latencies:
+        if not isinstance(latency, float):
+            raise RuntimeError(f"a request failed: {latency!r}")
     return latencies
 
 
@@ -95,7 +109,7 @@ def round_executor(port, c, start, pool):
     return list(pool.map(one, range(c)))
 
 
-def round_asyncio(port, c, start):
+def round_asyncio(port, c, start, loop=None):
     async def one(i):
         assert await request_async(port, i) == i
         return time.perf_counter() - start
@@ -103,7 +117,7 @@ def round_asyncio(port, c, start):
     async def main():
         return await asyncio.gather(*(one(i) for i in range(c)))
 
-    return asyncio.run(main())
+    return loop.run_until_complete(main()) if loop else asyncio.run(main())
 
 
 def child_request(port, i, out):
@@ -113,11 +127,17 @@ def child_request(port, i, out):
 def round_processes(port, c, start):
     out = mp.Queue()
     children = [mp.Process(target=child_request, args=(port, i, out)) for i in range(c)]
-    for p in children:
-        p.start()
-    results = [out.get(timeout=30) for _ in range(c)]
-    for p in children:
-        p.join()
+    try:
+        for p in children:
+            p.start()
+        results = [out.get(timeout=30) for _ in range(c)]  # queue.Empty if a child failed
+    finally:
+        for p in children:
+            if p.pid is not None:  # started: reaped on every path
+                p.join(timeout=30)
+                if p.exitcode is None:
+                    p.kill()
+                    p.join()
     assert sorted(r[1] for r in results) == list(range(c))
     return [r[2] - start for r in results]
 
@@ -127,42 +147,82 @@ def percentile(sorted_values, p):
 
 
 def measure(model, run, c):
+    """Prints requests per second and latency percentiles of ROUNDS rounds."""
     latencies, total = [], 0.0
     for _ in range(ROUNDS):
         start = time.perf_counter()
         latencies += run(c, start)
         total += time.perf_counter() - start
     latencies.sort()
-    print(f"{model:<9} {c:>5} | {len(latencies) / total:8.0f} req/s | "
+    print(f"{model:<22} {c:>5} | {len(latencies) / total:8.0f} req/s | "
           f"p50 {percentile(latencies, 50) * 1e3:7.1f} ms | p99 {percentile(latencies, 99) * 1e3:7.1f} ms"
           f" | max {latencies[-1] * 1e3:7.1f} ms")
 
 
-if __name__ == "__main__":
+def start_service():
+    """The service in a child process; its port, and how to stop it."""
     port_in, port_out = mp.Pipe(duplex=False)
     stop = mp.Event()
     server = mp.Process(target=serve, args=(port_out, stop))
     server.start()
-    port = port_in.recv()
-    print(f"CPython {sys.version.split()[0]}; each request waits {DELAY * 1e3:.0f} ms in the service "
-          f"(a child process); {ROUNDS} rounds of C requests at once per row")
-    print(f"the ideal: C / {DELAY * 1e3:.0f} ms requests per second, every latency {DELAY * 1e3:.0f} ms\n")
-    pool = ThreadPoolExecutor(max_workers=10)
-    models = {
-        "threads": lambda c, s: round_threads(port, c, s),
-        "executor": lambda c, s: round_executor(port, c, s, pool),
-        "asyncio": lambda c, s: round_asyncio(port, c, s),
-        "processes": lambda c, s: round_processes(port, c, s),
-    }
-    try:
-        for model, run in models.items():
-            for c in LEVELS:
-                if c <= CAP.get(model, c):
-                    measure(model, run, c)
-            print()
-    finally:
-        pool.shutdown()
+    port_out.close()  # the child's copy only: if it dies first, recv() sees end-of-file
+
+    def stop_service():
         stop.set()
-        server.join()
-    print("executor stops at 100 (10 workers: 1,000 requests wait in 100 turns of 50 ms);")
-    print("processes stop at 100 (one fork of CPython each)")
+        server.join(timeout=10)
+        if server.exitcode is None:
+            server.kill()
+            server.join()
+
+    if not port_in.poll(30):
+        stop_service()
+        raise RuntimeError("the service did not start")
+    return port_in.recv(), stop_service
+
+
+def models(port, pool, loop):
+    """(name, run(c, start), what c requests need) per model; processes first, so that they
+    fork before any thread of the pool runs."""
+    import bench_rows
+    return [
+        ("processes", lambda c, s: round_processes(port, c, s),
+         lambda c: dict(tasks=c, fds=c, kib=c * bench_rows.KIB_PER_PROCESS)),
+        ("threads", lambda c, s: round_threads(port, c, s),
+         lambda c: dict(tasks=c, fds=c, kib=c * bench_rows.KIB_PER_THREAD)),
+        ("ThreadPoolExecutor(10)", lambda c, s: round_executor(port, c, s, pool), lambda c: {}),
+        ("asyncio", lambda c, s: round_asyncio(port, c, s, loop), lambda c: dict(fds=c)),
+    ]
+
+
+def main(bench):
+    import bench_rows
+    bench_rows.raise_fd_limit()  # before the service forks: it holds a socket per request
+    port, stop_service = start_service()
+    pool = ThreadPoolExecutor(max_workers=10)
+    loop = asyncio.new_event_loop()  # one for all rounds, as the Rust side keeps one runtime
+    if not bench:
+        print(f"CPython {sys.version.split()[0]}; each request waits {DELAY * 1e3:.0f} ms in the "
+              f"service (a child process); {ROUNDS} rounds of C requests at once per row")
+        print(f"the ideal: C / {DELAY * 1e3:.0f} ms requests per second, "
+              f"every latency {DELAY * 1e3:.0f} ms\n")
+    try:
+        for model, run, needs in models(port, pool, loop):
+            for c in LEVELS:
+                group = f"requests-{c}"
+                if not bench_rows.fits(group, f"CPython {model}", **needs(c)):
+                    continue
+                if bench:
+                    samples = bench_rows.timed(lambda: run(c, time.perf_counter()))
+                    bench_rows.row(group, f"CPython {model}", samples)
+                else:
+                    measure(model, run, c)
+            if not bench:
+                print()
+    finally:
+        loop.close()
+        pool.shutdown()
+        stop_service()
+
+
+if __name__ == "__main__":
+    main(bench="--bench-json" in sys.argv)

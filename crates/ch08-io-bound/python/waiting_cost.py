@@ -8,6 +8,11 @@ For each model and size N, in a fresh Python process (this script runs itself):
   * time: N tasks sleeping 200 ms at once, REPEATS times: median (min..max), over the ideal.
 Linux only (/proc). Processes stop at 100: each start is a fork of CPython taking
 milliseconds here, and 1,000 of them take seconds per run.
+
+With --bench-json (what `cargo course bench ch08` runs): the Rust benchmark's groups
+sleepers-N, N tasks sleeping 10 ms at once (N = 10, 100, 1,000, 10,000), on threads, asyncio
+tasks (one event loop for all runs, as the Rust side keeps one runtime) and processes (up to
+1,000; at 10,000, over ten seconds per run), where the machine has room for them (bench_rows).
 """
 
 import asyncio
@@ -175,7 +180,35 @@ def measure(model, n):
           f"= {median / SLEEP:.3f}x")
 
 
-if __name__ == "__main__":
+def bench():
+    import bench_rows
+    bench_rows.raise_fd_limit()
+    loop = asyncio.new_event_loop()
+
+    def asyncio_sleepers(n):
+        async def main():
+            await asyncio.gather(*(asyncio.sleep(0.01) for _ in range(n)))
+        loop.run_until_complete(main())
+
+    try:
+        for n in [10, 100, 1000, 10000]:
+            group = f"sleepers-{n}"
+            if n <= 1000 and bench_rows.fits(group, "CPython processes", tasks=n, fds=n,
+                                             kib=n * bench_rows.KIB_PER_PROCESS):
+                bench_rows.row(group, "CPython processes",
+                               bench_rows.timed(lambda: sleep_processes(n)))
+            if bench_rows.fits(group, "CPython threads", tasks=n,
+                               kib=n * bench_rows.KIB_PER_THREAD):
+                bench_rows.row(group, "CPython threads", bench_rows.timed(lambda: sleep_threads(n)))
+            bench_rows.row(group, "CPython asyncio", bench_rows.timed(lambda: asyncio_sleepers(n)))
+    finally:
+        loop.close()
+
+
+if __name__ == "__main__" and "--bench-json" in sys.argv:
+    SLEEP = 0.01  # the Rust benchmark's WAIT; set before any process forks
+    bench()
+elif __name__ == "__main__":
     if len(sys.argv) == 3:
         measure(sys.argv[1], int(sys.argv[2]))
         sys.exit(0)

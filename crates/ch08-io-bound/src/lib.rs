@@ -9,11 +9,13 @@
 //! * [`sleepers`]: the tutorial's sleeping tasks on threads, tokio tasks and processes.
 //! * [`cost`] and [`memory`]: what one waiting task costs in memory (`VmRSS`, `VmHWM`) and in
 //!   start time.
+//! * [`limits`]: room for `n` child processes at once? `RLIMIT_NPROC`, `RLIMIT_NOFILE`, memory.
 //! * [`stall`]: a CPU-bound or blocking call inside a task stalls every task of its thread;
 //!   `spawn_blocking` and rayon as the fix.
 
 pub mod clients;
 pub mod cost;
+pub mod limits;
 pub mod memory;
 pub mod service;
 pub mod sleepers;
