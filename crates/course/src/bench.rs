@@ -210,7 +210,10 @@ fn measure_chapter(
         bail!("`cargo bench -p {chapter} --no-run` failed ({status})");
     }
     calibration::build(&project.root)?;
-    let before = calibration::measure(&project.root)?;
+    let before = calibration::settled(
+        || calibration::measure(&project.root),
+        calibration::MAX_BEFORE,
+    )?;
     println!(
         "{chapter}: calibration before the run: {}",
         before.describe()
