@@ -1,9 +1,10 @@
 //! Criterion results → the book's tables (`book/bench/<chapter>.md`) and numbers
 //! (`book/bench/<chapter>.txt`).
 
-use crate::calibration::RunNote;
-pub use crate::criterion::Measurement;
-use crate::units::{format_duration, format_speedup, format_spread};
+use crate::services::calibration::RunNote;
+pub use crate::services::criterion::Measurement;
+use crate::services::machine::Machine;
+use crate::services::units::{format_duration, format_speedup, format_spread};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -23,18 +24,6 @@ impl Group {
         let row = self.rows.get(i)?.median_ns;
         (row > 0.0).then(|| base / row)
     }
-}
-
-/// Where and how the numbers were measured.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Machine {
-    pub cpu: String,
-    pub cores: usize,
-    pub rustc: String,
-    /// The `python3` that timed the CPython rows (`Python 3.11.7`); `None` without CPython rows.
-    pub python: Option<String>,
-    /// `YYYY-MM-DD`.
-    pub date: String,
 }
 
 /// Groups measurements (keeping first-seen order of groups and variants) and picks each group's
@@ -210,11 +199,6 @@ pub fn render_numbers(groups: &[Group], machine: &Machine, run: &RunNote) -> Str
     out
 }
 
-/// Today's date (UTC) as `YYYY-MM-DD`.
-pub fn today() -> String {
-    jiff::Timestamp::now().strftime("%Y-%m-%d").to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -290,12 +274,6 @@ mod tests {
         assert_eq!(g.baseline, Some(0));
     }
 
-    #[test]
-    fn today_is_a_date() {
-        let t = today();
-        assert_eq!((t.len(), &t[4..5], &t[7..8]), (10, "-", "-"), "{t}");
-    }
-
     /// Writes a criterion-shaped result (`<dir>/<group>/<function>/new/*.json`).
     fn write_fixture(dir: &Path, group: &str, function: &str, median: f64, order: u64) {
         let new = dir.join(group).join(function).join("new");
@@ -349,7 +327,7 @@ mod tests {
         );
         write_fixture(dir.path(), "tutorial", "even split", 19_100_000.0, 3);
         write_fixture(dir.path(), "spawn cost", "thread", 12_345.0, 4);
-        let measured = crate::criterion::read_criterion_dir(dir.path()).unwrap();
+        let measured = crate::services::criterion::read_criterion_dir(dir.path()).unwrap();
         let groups = group(measured, &BTreeMap::new());
         let md = render_markdown(
             &groups,
@@ -406,8 +384,12 @@ mod tests {
             "{txt}"
         );
         // Every anchor the numbers file defines is found by the book's include check.
-        for name in crate::includes::anchors_in(&txt) {
-            assert_eq!(crate::includes::anchor_problem(&txt, &name), None, "{name}");
+        for name in crate::services::includes::anchors_in(&txt) {
+            assert_eq!(
+                crate::services::includes::anchor_problem(&txt, &name),
+                None,
+                "{name}"
+            );
         }
     }
 }

@@ -1,9 +1,9 @@
 //! `cargo course list [chapter]`: the chapters, their exercises and the learner's progress.
 
-use crate::check;
-use crate::fingerprint;
-use crate::progress::{Progress, first_unfinished};
-use crate::project::{Exercise, Project, summary_chapters};
+use crate::services::exercise_check::test_exercise;
+use crate::services::fingerprint;
+use crate::services::progress::{Progress, first_unfinished};
+use crate::services::project::{Exercise, Project, summary_chapters};
 use anyhow::Result;
 use std::fs;
 use std::time::Duration;
@@ -51,7 +51,7 @@ fn recheck_changed(project: &Project, exercises: &[&Exercise], limit: Duration) 
                 "checking {} again (changed since its last `cargo course check`)...",
                 ex.short()
             );
-            check::test_exercise(project, ex, limit, false, |_| {})?;
+            test_exercise(project, ex, limit, false, |_| {})?;
         }
     }
     Ok(())

@@ -2,10 +2,10 @@
 //! order (source order of its `fn`s, not alphabetical), its panic message and location; or the
 //! compiler's errors, from cargo's JSON messages.
 
-use crate::cargo_json;
-use crate::libtest::{self, Outcome};
-use crate::progress::Status;
-use crate::project::{Exercise, Project};
+use crate::services::cargo_json;
+use crate::services::libtest::{self, Outcome};
+use crate::services::progress::Status;
+use crate::services::project::{Exercise, Project};
 
 /// The first failing test and why.
 #[derive(Debug, Clone, PartialEq, Eq)]

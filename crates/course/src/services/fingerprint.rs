@@ -5,7 +5,7 @@
 //! `exercises/target/debug/.fingerprint/` for every package it built) is "not tried" without
 //! running anything.
 
-use crate::project::{Exercise, Project};
+use crate::services::project::{Exercise, Project};
 use anyhow::{Context, Result};
 use std::fs;
 use std::hash::{DefaultHasher, Hash, Hasher};

@@ -5,8 +5,8 @@
 //! plotters is built without its font features: the SVG backend writes `<text>` elements and the
 //! browser renders them, so no font file or system font library is needed to draw the chart.
 
-use crate::report::Group;
-use crate::units::{format_duration, format_speedup};
+use crate::services::report::Group;
+use crate::services::units::{format_duration, format_speedup};
 use anyhow::{Result, anyhow};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -144,7 +144,7 @@ fn draw_panel(group: &Group, area: &DrawingArea<SVGBackend<'_>, Shift>) -> Resul
                 BASELINE_BAR
             } else if group.rows[k]
                 .variant
-                .starts_with(crate::python_bench::PREFIX)
+                .starts_with(crate::services::python_bench::PREFIX)
             {
                 CPYTHON_BAR
             } else {
@@ -209,7 +209,7 @@ fn time_unit(max_ns: f64) -> (&'static str, f64) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::Measurement;
+    use crate::services::report::Measurement;
 
     fn group(name: &str, baseline: Option<usize>, rows: &[(&str, f64)]) -> Group {
         Group {

@@ -1,7 +1,7 @@
 //! Building the book with mdBook as a library, with checks mdBook itself does not make.
 
-use crate::exercise_page;
-use crate::includes::{self, Problem};
+use crate::services::exercise_page;
+use crate::services::includes::{self, Problem};
 use anyhow::{Context, Result, bail};
 use mdbook_driver::MDBook;
 use mdbook_driver::book::{Book, BookItem};

@@ -1,40 +1,15 @@
-//! `cargo course check <exercise>`: run the learner's exercise against its spec and say what to
-//! do next.
-//!
-//! Underneath it is the command the exercise's README gives, `cargo test -p <package>` in
-//! `exercises/`, built into the learner's own `exercises/target` (never into `target/nested/`,
-//! where `verify` builds the starters, and never into the solutions' directory: see
-//! ARCHITECTURE.md, "The shared-target-dir trap"). The build's progress is streamed as it comes; then a summary (see
-//! `summary`), the first failing test in the spec's order, and what to do next. cargo's whole
-//! output goes to `target/course/check/<package>.txt`, the result into the progress file that
-//! `list` reads.
+//! `cargo course check <exercise>`: run the learner's exercise against its spec (see
+//! `services::exercise_check`), streaming the build's progress, then say how many tests pass, why
+//! the first failing one (in the spec's order) fails, and what to do next.
 
-use crate::cargo_json;
-use crate::fingerprint;
-use crate::hint;
-use crate::libtest::cargo;
-use crate::libtest::{self, Outcome};
-use crate::progress::{Next, Progress, Status, next_after, now_utc};
-use crate::project::{Exercise, Project};
-use crate::summary::{Summary, spec_source, summarize, summarize_build_failure};
+use crate::services::exercise_check::{output_path, test_exercise};
+use crate::services::hints;
+use crate::services::libtest::Outcome;
+use crate::services::progress::{Next, Progress, Status, next_after};
+use crate::services::project::{Exercise, Project};
+use crate::services::summary::Summary;
 use anyhow::{Result, bail};
-use std::path::PathBuf;
-use std::process::Command;
 use std::time::Duration;
-
-/// The build of one exercise gets at least this long, whatever `--timeout` says: compiling is
-/// not hanging.
-const BUILD_LIMIT: Duration = Duration::from_secs(600);
-
-fn test_command(project: &Project, ex: &Exercise, backtrace: bool) -> Command {
-    let mut cmd = cargo();
-    cmd.current_dir(project.path("exercises"))
-        .env("RUST_BACKTRACE", if backtrace { "1" } else { "0" })
-        .args(["test", "-p", &ex.package, "--no-fail-fast"])
-        .arg("--target-dir")
-        .arg(project.path("exercises/target"));
-    cmd
-}
 
 fn indent(text: &str) -> String {
     text.lines()
@@ -174,74 +149,6 @@ fn report(
     Some(verdict)
 }
 
-/// Where `check` keeps cargo's whole output of an exercise's last run.
-pub fn output_path(project: &Project, ex: &Exercise) -> PathBuf {
-    project.path(format!("target/course/check/{}.txt", ex.package))
-}
-
-/// Builds and runs an exercise's tests (in the learner's `exercises/target`), echoing the build's
-/// progress through `echo_build` and nothing of the test run; keeps cargo's whole output in
-/// [`output_path`] and records the result in the progress file.
-pub fn test_exercise(
-    project: &Project,
-    ex: &Exercise,
-    limit: Duration,
-    backtrace: bool,
-    mut echo_build: impl FnMut(&str),
-) -> Result<Summary> {
-    let source_hash = fingerprint::source_hash(project, ex)?;
-    let mut build = test_command(project, ex, backtrace);
-    build.args(["--no-run", "--message-format=json"]);
-    // JSON lines are for us; the rest (Compiling ...) is the build's progress.
-    let echo = |line: &str| {
-        if !line.starts_with('{') {
-            echo_build(line);
-        }
-    };
-    let built = libtest::run_streaming(&mut build, limit.max(BUILD_LIMIT), echo)?;
-    if built.timed_out() {
-        bail!(
-            "building {} took longer than {} s; is the machine very busy?",
-            ex.package,
-            limit.max(BUILD_LIMIT).as_secs()
-        );
-    }
-    let (summary, output) = if built.success() {
-        let ran = libtest::run_streaming(&mut test_command(project, ex, backtrace), limit, |_| {})?;
-        let spec = spec_source(project, ex);
-        (
-            summarize(&ran.stdout, ran.status.map(|s| s.success()), &spec),
-            ran.stdout,
-        )
-    } else {
-        // Keep it readable: cargo's own lines, then every compiler error as rustc renders it.
-        let human: Vec<&str> = built
-            .stdout
-            .lines()
-            .filter(|l| !l.starts_with('{'))
-            .collect();
-        let errors = cargo_json::Build::parse(&built.stdout)
-            .errors_of(&ex.package, usize::MAX)
-            .unwrap_or_default();
-        (
-            summarize_build_failure(&built.stdout, &ex.package),
-            format!("{}\n\n{errors}\n", human.join("\n")),
-        )
-    };
-    crate::files::write_atomically(&output_path(project, ex), output)?;
-
-    let path = Progress::path(project);
-    let mut progress = Progress::load(&path)?;
-    let entry = progress.entry(ex);
-    entry.status = Some(summary.status);
-    entry.passed = summary.passed;
-    entry.total = summary.total;
-    entry.checked_at = Some(now_utc());
-    entry.source_hash = Some(source_hash);
-    progress.save(&path)?;
-    Ok(summary)
-}
-
 /// `cargo course check <exercise>`: an error (exit status 1) unless every test passes.
 pub fn run(project: &Project, query: &str, limit: Duration, backtrace: bool) -> Result<()> {
     let ex = project.exercise(query)?;
@@ -259,7 +166,7 @@ pub fn run(project: &Project, query: &str, limit: Duration, backtrace: bool) -> 
     let progress = Progress::load(&Progress::path(project))?;
     let all = project.exercises()?;
     let next = (summary.status == Status::Passed).then(|| next_after(&all, &ex, &progress));
-    let hints_left = hint::hints_left(project, &ex, &progress);
+    let hints_left = hints::hints_left(project, &ex, &progress);
     let verdict = report(project, &ex, &summary, limit, next, hints_left);
     if summary.status != Status::Passed {
         let out = output_path(project, &ex);

@@ -19,7 +19,7 @@
 //! The rows are kept beside criterion's results (`target/criterion/<chapter>/python-rows.json`) so
 //! that `--report-only` can re-render them.
 
-use crate::criterion::Measurement;
+use crate::services::criterion::Measurement;
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -95,11 +95,11 @@ pub struct PythonRun {
 impl PythonRun {
     /// The rows kept in `home`, if the last run had any.
     pub fn read(home: &Path) -> Result<Option<PythonRun>> {
-        crate::files::read_json(&home.join(ROWS_FILE))
+        crate::services::files::read_json(&home.join(ROWS_FILE))
     }
 
     pub fn write(&self, home: &Path) -> Result<()> {
-        crate::files::write_json(&home.join(ROWS_FILE), self)
+        crate::services::files::write_json(&home.join(ROWS_FILE), self)
     }
 }
 
@@ -138,8 +138,8 @@ pub fn merge(mut measured: Vec<Measurement>, rows: &[PythonRow]) -> Result<Vec<M
     for row in rows {
         let slug = |m: &Measurement| {
             (
-                crate::report::slugify(&m.group),
-                crate::report::slugify(&m.variant),
+                crate::services::report::slugify(&m.group),
+                crate::services::report::slugify(&m.variant),
             )
         };
         let m = row.measurement();

@@ -8,7 +8,7 @@
 //! written, or a copy of the project without git) is read from disk. An author who changes a
 //! starter sees the change in the book once it is committed.
 
-use crate::hint::parse_hints;
+use crate::services::hints::parse_hints;
 use anyhow::{Context, Result, bail};
 use regex::Regex;
 use std::fmt::Write as _;

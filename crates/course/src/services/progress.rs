@@ -4,7 +4,7 @@
 //! It lives under `target/` on purpose: it belongs to one learner's checkout, is never committed,
 //! and `cargo clean` starts the course over.
 
-use crate::project::{Exercise, Project};
+use crate::services::project::{Exercise, Project};
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -97,7 +97,7 @@ impl Progress {
     /// Writes the file (through a temporary file, so an interrupted write leaves the old one).
     pub fn save(&self, path: &Path) -> Result<()> {
         let text = serde_json::to_string_pretty(self).context("serializing the progress")?;
-        crate::files::write_atomically(path, text + "\n")
+        crate::services::files::write_atomically(path, text + "\n")
     }
 
     /// The entry of an exercise (the default, "not tried", if it has none).

@@ -4,7 +4,7 @@
 //! beside criterion's results (`target/criterion/<chapter>/course-run.json`), so that
 //! `--report-only` can print the calibration of the run it reports on.
 
-use crate::units::format_duration;
+use crate::services::units::format_duration;
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
@@ -126,11 +126,11 @@ impl RunRecord {
     }
 
     pub fn read(home: &Path) -> Result<Option<RunRecord>> {
-        crate::files::read_json(&home.join(RECORD_FILE))
+        crate::services::files::read_json(&home.join(RECORD_FILE))
     }
 
     pub fn write(&self, home: &Path) -> Result<()> {
-        crate::files::write_json(&home.join(RECORD_FILE), self)
+        crate::services::files::write_json(&home.join(RECORD_FILE), self)
     }
 
     /// The error for a disturbed run written without `--force`.
@@ -231,7 +231,7 @@ impl RunNote {
 
 /// Builds the calibration program once (so that building is not timed), in release mode.
 pub fn build(root: &Path) -> Result<()> {
-    let status = crate::libtest::cargo()
+    let status = crate::services::process::cargo()
         .current_dir(root)
         .args([
             "build",
@@ -274,7 +274,7 @@ pub fn settled(
 
 /// Times the calibration workload once (it runs its rounds and prints their statistics).
 pub fn measure(root: &Path) -> Result<Calibration> {
-    let out = crate::libtest::cargo()
+    let out = crate::services::process::cargo()
         .current_dir(root)
         .args([
             "run",
