@@ -9,8 +9,9 @@
 use course::services::exercise_page::Published;
 use course::services::hints::parse_hints;
 use course::services::libtest;
+use course::services::manifests::package_name;
 use course::services::process::{cargo, run_with_timeout};
-use course::services::project::{Project, default_root, package_name};
+use course::services::project::{Project, default_root};
 use serde::Deserialize;
 use std::fs;
 use std::path::Path;

@@ -2,8 +2,9 @@
 
 use crate::services::exercise_check::test_exercise;
 use crate::services::fingerprint;
+use crate::services::manifests::summary_chapters;
 use crate::services::progress::{Progress, first_unfinished};
-use crate::services::project::{Exercise, Project, summary_chapters};
+use crate::services::project::{Exercise, Project};
 use anyhow::Result;
 use std::fs;
 use std::time::Duration;

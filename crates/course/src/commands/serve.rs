@@ -1,7 +1,8 @@
 //! `cargo course serve`: build the book, serve it at 127.0.0.1:3000, rebuild on every change.
 
 use crate::services::project::Project;
-use crate::services::server::{Server, Watcher, rebuild};
+use crate::services::server::{Server, rebuild};
+use crate::services::watch::Watcher;
 use anyhow::Result;
 use std::net::{IpAddr, SocketAddr};
 use std::process::{Command, Stdio};

@@ -8,7 +8,7 @@ use mdbook_driver::book::{Book, BookItem};
 use mdbook_driver::builtin_preprocessors::{IndexPreprocessor, LinkPreprocessor};
 use mdbook_driver::config::Config;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Once;
 
 /// Makes mdBook's own warnings and errors visible (it logs through `tracing`). `RUST_LOG`
@@ -28,91 +28,80 @@ pub fn init_logging() {
     });
 }
 
-/// Runs first: expands `{{#exercise ch01-ex01}}` (see `exercise_page`).
-struct ExerciseDirective;
+/// One of the course's passes over every page: `pass` may rewrite a page's text (given with its
+/// path under the book's source folder) and returns its problems; any problem fails the build.
+struct PagePass {
+    name: &'static str,
+    /// What a problem is called in the error: `broken include`.
+    what: &'static str,
+    pass: fn(&PreprocessorContext, &Path, &mut String) -> Vec<Problem>,
+}
 
-impl Preprocessor for ExerciseDirective {
+impl Preprocessor for PagePass {
     fn name(&self) -> &str {
-        "course-exercise"
+        self.name
     }
 
     fn run(&self, ctx: &PreprocessorContext, mut book: Book) -> Result<Book> {
-        let published = exercise_page::Published::new(&ctx.root);
         let mut problems: Vec<Problem> = Vec::new();
         book.for_each_mut(|item| {
             if let BookItem::Chapter(ch) = item
                 && let Some(path) = &ch.path
-                && ch.content.contains("#exercise")
             {
-                let (content, failed) = exercise_page::expand(&ch.content, &published);
-                ch.content = content;
-                let page = Path::new(&ctx.config.book.src).join(path);
-                problems.extend(
-                    failed
-                        .into_iter()
-                        .map(|(line, directive, message)| Problem {
-                            page: page.clone(),
-                            line,
-                            directive,
-                            message,
-                        }),
-                );
+                problems.extend((self.pass)(ctx, path, &mut ch.content));
             }
         });
-        fail_on(problems, "broken exercise directive", &ctx.root)?;
+        fail_on(problems, self.what, &ctx.root)?;
         Ok(book)
     }
 }
+
+/// Runs first: expands `{{#exercise ch01-ex01}}` (see `exercise_page`).
+const EXERCISE_DIRECTIVE: PagePass = PagePass {
+    name: "course-exercise",
+    what: "broken exercise directive",
+    pass: |ctx, path, content| {
+        if !content.contains("#exercise") {
+            return Vec::new();
+        }
+        let (expanded, failed) =
+            exercise_page::expand(content, &exercise_page::Published::new(&ctx.root));
+        *content = expanded;
+        let page = Path::new(&ctx.config.book.src).join(path);
+        let problem = |(line, directive, message)| Problem {
+            page: page.clone(),
+            line,
+            directive,
+            message,
+        };
+        failed.into_iter().map(problem).collect()
+    },
+};
 
 /// Runs before mdBook's links preprocessor: every include must name an existing file and anchor.
-struct IncludeCheck;
-
-impl Preprocessor for IncludeCheck {
-    fn name(&self) -> &str {
-        "course-include-check"
-    }
-
-    fn run(&self, ctx: &PreprocessorContext, mut book: Book) -> Result<Book> {
+const INCLUDE_CHECK: PagePass = PagePass {
+    name: "course-include-check",
+    what: "broken include",
+    pass: |ctx, path, content| {
         let src = ctx.root.join(&ctx.config.book.src);
-        let mut problems: Vec<Problem> = Vec::new();
-        book.for_each_mut(|item| {
-            if let BookItem::Chapter(ch) = item
-                && let Some(path) = &ch.path
-            {
-                let base = path.parent().map_or_else(|| src.clone(), |p| src.join(p));
-                let page = Path::new(&ctx.config.book.src).join(path);
-                problems.extend(includes::check_page(&ch.content, &base, &page));
-                ch.content = includes::hide_escapes(&ch.content);
-            }
-        });
-        fail_on(problems, "broken include", &ctx.root)?;
-        Ok(book)
-    }
-}
+        let base = path.parent().map_or_else(|| src.clone(), |p| src.join(p));
+        let page = Path::new(&ctx.config.book.src).join(path);
+        let problems = includes::check_page(content, &base, &page);
+        *content = includes::hide_escapes(content);
+        problems
+    },
+};
 
 /// Runs after mdBook's links preprocessor: no `{{#` may be left in any page.
-struct LeftoverCheck;
-
-impl Preprocessor for LeftoverCheck {
-    fn name(&self) -> &str {
-        "course-leftover-check"
-    }
-
-    fn run(&self, ctx: &PreprocessorContext, mut book: Book) -> Result<Book> {
-        let mut problems: Vec<Problem> = Vec::new();
-        book.for_each_mut(|item| {
-            if let BookItem::Chapter(ch) = item
-                && let Some(path) = &ch.path
-            {
-                let page = Path::new(&ctx.config.book.src).join(path);
-                problems.extend(includes::leftovers(&ch.content, &page));
-                ch.content = includes::restore_escapes(&ch.content);
-            }
-        });
-        fail_on(problems, "unexpanded directive", &ctx.root)?;
-        Ok(book)
-    }
-}
+const LEFTOVER_CHECK: PagePass = PagePass {
+    name: "course-leftover-check",
+    what: "unexpanded directive",
+    pass: |ctx, path, content| {
+        let problems = includes::leftovers(content, &Path::new(&ctx.config.book.src).join(path));
+        *content = includes::restore_escapes(content);
+        problems
+    },
+};
 
 fn fail_on(problems: Vec<Problem>, what: &str, root: &Path) -> Result<()> {
     if problems.is_empty() {
@@ -139,8 +128,8 @@ fn fail_on(problems: Vec<Problem>, what: &str, root: &Path) -> Result<()> {
     )
 }
 
-/// Loads the book at `root` with the preprocessors in a fixed order: exercise directive, include check, links,
-/// leftover check, index. The HTML goes to `dest` (default: `build-dir` of book.toml).
+/// Loads the book at `root` with the preprocessors in a fixed order: exercise directive, include
+/// check, links, leftover check, index. The HTML goes to `dest` (default: `build-dir` of book.toml).
 pub fn load(root: &Path, dest: Option<&Path>) -> Result<MDBook> {
     init_logging();
     let config_path = root.join("book.toml");
@@ -148,26 +137,17 @@ pub fn load(root: &Path, dest: Option<&Path>) -> Result<MDBook> {
         .with_context(|| format!("reading {}", config_path.display()))?;
     config.build.use_default_preprocessors = false;
     if let Some(dest) = dest {
-        config.build.build_dir = absolute(dest)?;
+        config.build.build_dir =
+            std::path::absolute(dest).context("reading the current directory")?;
     }
     let mut book = MDBook::load_with_config(root, config)
         .with_context(|| format!("loading the book in {}", root.display()))?;
-    book.with_preprocessor(ExerciseDirective)
-        .with_preprocessor(IncludeCheck)
+    book.with_preprocessor(EXERCISE_DIRECTIVE)
+        .with_preprocessor(INCLUDE_CHECK)
         .with_preprocessor(LinkPreprocessor::new())
-        .with_preprocessor(LeftoverCheck)
+        .with_preprocessor(LEFTOVER_CHECK)
         .with_preprocessor(IndexPreprocessor::new());
     Ok(book)
-}
-
-fn absolute(path: &Path) -> Result<PathBuf> {
-    if path.is_absolute() {
-        Ok(path.to_path_buf())
-    } else {
-        Ok(std::env::current_dir()
-            .context("reading the current directory")?
-            .join(path))
-    }
 }
 
 /// Builds the book at `root` into `dest` (default `target/book`), failing on a broken include.

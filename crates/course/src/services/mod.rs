@@ -4,6 +4,7 @@
 
 // The project on disk, files, numbers.
 pub mod files;
+pub mod manifests;
 pub mod project;
 pub mod units;
 // Child processes and what cargo and libtest print.
@@ -33,3 +34,4 @@ pub mod book;
 pub mod exercise_page;
 pub mod includes;
 pub mod server;
+pub mod watch;

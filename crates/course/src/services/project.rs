@@ -4,12 +4,16 @@
 //! `exercises/chNN-slug`). An exercise lives in `exercises/chNN-slug/exMM-slug/` and its package
 //! is `chNN-exMM-slug`, the same in `solutions/`.
 
-use anyhow::{Context, Result, bail};
-use serde::Deserialize;
+use crate::services::manifests::{
+    CourseMetadata, package_name, read_course_metadata, summary_chapters,
+};
+use anyhow::{Result, bail};
+use regex::Regex;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 
 /// The root of the repository this binary was built from (`crates/course/../..`).
 pub fn default_root() -> PathBuf {
@@ -68,11 +72,8 @@ pub struct Exercise {
 impl Exercise {
     /// `ch01-ex01` for `ch01-ex01-timed`.
     pub fn short(&self) -> String {
-        let mut parts = self.package.splitn(3, '-');
-        match (parts.next(), parts.next()) {
-            (Some(ch), Some(ex)) => format!("{ch}-{ex}"),
-            _ => self.package.clone(),
-        }
+        let parts: Vec<&str> = self.package.splitn(3, '-').take(2).collect();
+        parts.join("-")
     }
 
     /// The starter's folder relative to the root, `exercises/ch01-sequential/ex01-timed`.
@@ -92,79 +93,11 @@ impl fmt::Display for Exercise {
     }
 }
 
-/// `[package.metadata.course]` of a chapter crate.
-#[derive(Debug, Default, Clone, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub struct CourseMetadata {
-    /// group → baseline function id.
-    #[serde(default)]
-    pub baselines: BTreeMap<String, String>,
-    /// Example or script names that `capture` skips.
-    #[serde(default)]
-    pub capture_skip: Vec<String>,
-    /// `[package.metadata.course.capture]`: extra runs and skips for `cargo course capture`.
-    #[serde(default)]
-    pub capture: CaptureMetadata,
-    /// `[package.metadata.course.python-bench]`: the CPython scripts `cargo course bench` runs.
-    #[serde(default)]
-    pub python_bench: PythonBenchMetadata,
-}
-
-/// `[package.metadata.course.python-bench]` of a chapter crate.
-#[derive(Debug, Default, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct PythonBenchMetadata {
-    /// `python/<script>.py --bench-json`: a path relative to the crate, then its arguments.
-    #[serde(default)]
-    pub scripts: Vec<String>,
-}
-
-/// `[package.metadata.course.capture]` of a chapter crate.
-#[derive(Debug, Default, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct CaptureMetadata {
-    /// Example names or Python script stems that are not run.
-    #[serde(default)]
-    pub skip: Vec<String>,
-    /// Runs beyond the plain release run of each example.
-    #[serde(default)]
-    pub extra: Vec<ExtraRun>,
-}
-
-/// One extra run of an example, written to `output/<name>.txt`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct ExtraRun {
-    /// The output file's stem, e.g. `ch01-01-sequential.debug`.
-    pub name: String,
-    /// The example to run.
-    pub example: String,
-    /// The cargo profile: `release` (the default), `dev`, or any custom profile.
-    #[serde(default = "release")]
-    pub profile: String,
-    /// Arguments passed to the example after `--`.
-    #[serde(default)]
-    pub args: Vec<String>,
-}
-
-fn release() -> String {
-    "release".into()
-}
-
 /// Parses `chNN-slug` into its number; `None` for anything else.
 pub fn chapter_number(name: &str) -> Option<u32> {
-    let rest = name.strip_prefix("ch")?;
-    let (digits, slug) = rest.split_once('-')?;
-    if digits.len() != 2 || !digits.bytes().all(|b| b.is_ascii_digit()) || slug.is_empty() {
-        return None;
-    }
-    if !slug
-        .bytes()
-        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-    {
-        return None;
-    }
-    digits.parse().ok()
+    static NAME: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^ch([0-9]{2})-[a-z0-9-]+$").expect("static regex"));
+    NAME.captures(name)?[1].parse().ok()
 }
 
 fn subdirs(dir: &Path) -> Vec<String> {
@@ -268,17 +201,7 @@ impl Project {
 
     /// The `[package.metadata.course]` table of a chapter crate (empty if absent).
     pub fn course_metadata(&self, chapter: &Chapter) -> Result<CourseMetadata> {
-        let manifest = self
-            .root
-            .join("crates")
-            .join(&chapter.name)
-            .join("Cargo.toml");
-        if !manifest.is_file() {
-            return Ok(CourseMetadata::default());
-        }
-        let text = fs::read_to_string(&manifest)
-            .with_context(|| format!("reading {}", manifest.display()))?;
-        parse_course_metadata(&text).with_context(|| format!("in {}", manifest.display()))
+        read_course_metadata(&self.path("crates").join(&chapter.name).join("Cargo.toml"))
     }
 
     /// Chapter titles from `book/SUMMARY.md`, keyed by chapter name.
@@ -288,54 +211,13 @@ impl Project {
     }
 }
 
-/// Reads `[package] name` from a manifest.
-pub fn package_name(manifest: &Path) -> Result<String> {
-    #[derive(Deserialize)]
-    struct Manifest {
-        package: Package,
-    }
-    #[derive(Deserialize)]
-    struct Package {
-        name: String,
-    }
-    let text =
-        fs::read_to_string(manifest).with_context(|| format!("reading {}", manifest.display()))?;
-    let parsed: Manifest =
-        toml::from_str(&text).with_context(|| format!("parsing {}", manifest.display()))?;
-    Ok(parsed.package.name)
-}
-
-/// Parses `[package.metadata.course]` out of a manifest's text.
-pub fn parse_course_metadata(manifest: &str) -> Result<CourseMetadata> {
-    #[derive(Deserialize)]
-    struct Manifest {
-        package: Option<Package>,
-    }
-    #[derive(Deserialize)]
-    struct Package {
-        metadata: Option<Metadata>,
-    }
-    #[derive(Deserialize)]
-    struct Metadata {
-        course: Option<CourseMetadata>,
-    }
-    let parsed: Manifest = toml::from_str(manifest).context("invalid Cargo.toml")?;
-    Ok(parsed
-        .package
-        .and_then(|p| p.metadata)
-        .and_then(|m| m.course)
-        .unwrap_or_default())
-}
-
 /// Resolves a chapter name against a list; the error lists the valid names.
 pub fn resolve_chapter(chapters: &[Chapter], query: &str) -> Result<Chapter> {
     let q = query.trim().trim_end_matches('/');
     let digits = q.strip_prefix("ch").unwrap_or(q);
-    let number = if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-        digits.parse::<u32>().ok()
-    } else {
-        None
-    };
+    let number = (digits.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| digits.parse::<u32>().ok())
+        .flatten();
     let hit = chapters
         .iter()
         .find(|c| c.name == q || Some(c.number) == number);
@@ -344,16 +226,15 @@ pub fn resolve_chapter(chapters: &[Chapter], query: &str) -> Result<Chapter> {
         None if chapters.is_empty() => {
             bail!("unknown chapter `{query}`: this project has no chapters yet")
         }
-        None => {
-            let valid: Vec<String> = chapters
-                .iter()
-                .map(|c| format!("  {} (or {}, {:02})", c.name, c.short(), c.number))
-                .collect();
-            bail!(
-                "unknown chapter `{query}`. Valid chapters:\n{}",
-                valid.join("\n")
-            )
-        }
+        None => bail!(
+            "unknown chapter `{query}`. Valid chapters:\n{}",
+            listed(chapters, |c| format!(
+                "{} (or {}, {:02})",
+                c.name,
+                c.short(),
+                c.number
+            ))
+        ),
     }
 }
 
@@ -369,10 +250,6 @@ pub fn resolve_exercise(exercises: &[Exercise], query: &str) -> Result<Exercise>
             bail!("unknown exercise `{query}`: this project has no exercises yet")
         }
         None => {
-            let valid: Vec<String> = exercises
-                .iter()
-                .map(|e| format!("  {} (or {})", e.package, e.short()))
-                .collect();
             let names = exercises
                 .iter()
                 .flat_map(|e| [e.short(), e.package.clone()]);
@@ -381,10 +258,16 @@ pub fn resolve_exercise(exercises: &[Exercise], query: &str) -> Result<Exercise>
                 .unwrap_or_default();
             bail!(
                 "unknown exercise `{query}`.{suggestion} Valid exercises:\n{}",
-                valid.join("\n")
+                listed(exercises, |e| format!("{} (or {})", e.package, e.short()))
             )
         }
     }
+}
+
+/// One indented line per item.
+fn listed<T>(items: &[T], line: impl Fn(&T) -> String) -> String {
+    let lines: Vec<String> = items.iter().map(|i| format!("  {}", line(i))).collect();
+    lines.join("\n")
 }
 
 /// The name closest to `query` by edit distance, if it is close enough to be a typo (at most
@@ -396,22 +279,6 @@ pub fn closest(query: &str, names: impl IntoIterator<Item = String>) -> Option<S
         .filter(|(d, n)| *d > 0 && *d <= 2.max(n.len() / 3))
         .min_by_key(|(d, _)| *d)
         .map(|(_, n)| n)
-}
-
-/// The top-level chapters of SUMMARY.md (parsed by mdBook's own parser), as `(title, target)`;
-/// `target` is `None` for a draft (`- [Title]()`). A SUMMARY.md that does not parse has none.
-pub fn summary_chapters(summary: &str) -> Vec<(String, Option<PathBuf>)> {
-    let Ok(parsed) = mdbook_summary::parse_summary(summary) else {
-        return Vec::new();
-    };
-    parsed
-        .numbered_chapters
-        .into_iter()
-        .filter_map(|item| match item {
-            mdbook_summary::SummaryItem::Link(link) => Some((link.name, link.location)),
-            _ => None,
-        })
-        .collect()
 }
 
 /// Maps `chNN-slug` → title from SUMMARY.md entries like `- [Title](chNN-slug/index.md)`.
@@ -430,140 +297,4 @@ pub fn summary_titles(summary: &str) -> BTreeMap<String, String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn ch(number: u32, name: &str) -> Chapter {
-        Chapter {
-            number,
-            name: name.into(),
-        }
-    }
-
-    fn ex(chapter: &str, dir: &str, package: &str) -> Exercise {
-        Exercise {
-            chapter: chapter.into(),
-            dir: dir.into(),
-            package: package.into(),
-        }
-    }
-
-    #[test]
-    fn chapter_numbers() {
-        assert_eq!(chapter_number("ch01-sequential"), Some(1));
-        assert_eq!(chapter_number("ch12-process-trait"), Some(12));
-        assert_eq!(chapter_number("ch1-x"), None);
-        assert_eq!(chapter_number("workloads"), None);
-        assert_eq!(chapter_number("ch01-"), None);
-        assert_eq!(chapter_number("ch01-Upper"), None);
-    }
-
-    #[test]
-    fn chapter_names_resolve_in_every_accepted_form() {
-        let chapters = [ch(1, "ch01-sequential"), ch(2, "ch02-threads")];
-        for q in ["ch02", "02", "2", "ch02-threads", "ch02-threads/"] {
-            assert_eq!(
-                resolve_chapter(&chapters, q).unwrap().name,
-                "ch02-threads",
-                "{q}"
-            );
-        }
-    }
-
-    #[test]
-    fn unknown_chapter_lists_valid_names() {
-        let chapters = [ch(1, "ch01-sequential"), ch(2, "ch02-threads")];
-        let err = resolve_chapter(&chapters, "ch09").unwrap_err().to_string();
-        assert!(err.contains("unknown chapter `ch09`"), "{err}");
-        assert!(err.contains("ch01-sequential (or ch01, 01)"), "{err}");
-        assert!(err.contains("ch02-threads"), "{err}");
-        let err = resolve_chapter(&chapters, "ch02-thread")
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("unknown chapter"), "{err}");
-        let err = resolve_chapter(&[], "ch01").unwrap_err().to_string();
-        assert!(err.contains("no chapters"), "{err}");
-    }
-
-    #[test]
-    fn exercise_names_resolve_and_errors_list_valid_names() {
-        let all = [
-            ex("ch01-sequential", "ex01-timed", "ch01-ex01-timed"),
-            ex("ch01-sequential", "ex02-makespan", "ch01-ex02-makespan"),
-        ];
-        assert_eq!(
-            resolve_exercise(&all, "ch01-ex02").unwrap().dir,
-            "ex02-makespan"
-        );
-        assert_eq!(
-            resolve_exercise(&all, "ch01-ex01-timed").unwrap().dir,
-            "ex01-timed"
-        );
-        let err = resolve_exercise(&all, "ch01-ex1").unwrap_err().to_string();
-        assert!(err.contains("Did you mean ch01-ex01?"), "{err}");
-        let err = resolve_exercise(&all, "ch01-ex02-makspan")
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("Did you mean ch01-ex02-makespan?"), "{err}");
-        let err = resolve_exercise(&all, "hello").unwrap_err().to_string();
-        assert!(!err.contains("Did you mean"), "{err}");
-        let err = resolve_exercise(&all, "ch01-ex03").unwrap_err().to_string();
-        assert!(err.contains("unknown exercise `ch01-ex03`"), "{err}");
-        assert!(err.contains("ch01-ex01-timed (or ch01-ex01)"), "{err}");
-        assert!(err.contains("ch01-ex02-makespan"), "{err}");
-    }
-
-    #[test]
-    fn course_metadata_parses_baselines_and_skips() {
-        let meta = parse_course_metadata(
-            r#"
-            [package]
-            name = "ch02-threads"
-            [package.metadata.course]
-            capture-skip = ["ch02-09-slow"]
-            [package.metadata.course.baselines]
-            "start-join" = "thread"
-            "#,
-        )
-        .unwrap();
-        assert_eq!(meta.baselines["start-join"], "thread");
-        assert_eq!(meta.capture_skip, ["ch02-09-slow"]);
-        let none = parse_course_metadata("[package]\nname = \"x\"\n").unwrap();
-        assert!(none.baselines.is_empty());
-        assert!(none.python_bench.scripts.is_empty());
-    }
-
-    #[test]
-    fn course_metadata_parses_python_bench_scripts() {
-        let meta = parse_course_metadata(
-            r#"
-            [package]
-            name = "ch04-pools"
-            [package.metadata.course.python-bench]
-            scripts = ["python/round_trip.py --bench-json"]
-            "#,
-        )
-        .unwrap();
-        assert_eq!(
-            meta.python_bench.scripts,
-            ["python/round_trip.py --bench-json"]
-        );
-        let err = parse_course_metadata(
-            "[package]\nname = \"x\"\n[package.metadata.course.python-bench]\nscript = []\n",
-        )
-        .unwrap_err();
-        assert!(
-            format!("{err:#}").contains("unknown field `script`"),
-            "{err:#}"
-        );
-    }
-
-    #[test]
-    fn titles_come_from_summary() {
-        let titles = summary_titles(
-            "# Summary\n- [Sequential: the honest baseline](ch01-sequential/index.md)\n  - [The Rust version](ch01-sequential/rust.md)\n- [Starmap]()\n",
-        );
-        assert_eq!(titles["ch01-sequential"], "Sequential: the honest baseline");
-        assert_eq!(titles.len(), 1);
-    }
-}
+mod tests;

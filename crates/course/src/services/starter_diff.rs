@@ -1,5 +1,5 @@
-//! The check behind `cargo course starters`: each starter (`exercises/.../src/*.rs`) may differ from its solution
-//! only inside its TODO regions, the bodies of the functions the starter leaves to the learner
+//! The check behind `cargo course starters`: each starter (`exercises/.../src/*.rs`) may differ
+//! from its solution only inside its TODO regions, the bodies of the functions the starter leaves to the learner
 //! (those that contain `todo!`). Everything else the starter gives, signatures, types,
 //! documentation, helpers, tests, must be the same in the solution, so that a fix to one is
 //! never forgotten in the other. The solution may have items of its own (a helper function, a
@@ -16,12 +16,9 @@
 //! inner attributes and `//!` docs (a starter's `#![allow(...)]`, its "Replace each todo!()"
 //! header) do not count; doc comments on items do.
 
-use crate::services::project::{Exercise, Project};
 use anyhow::{Context, Result};
 use quote::ToTokens;
 use std::collections::BTreeSet;
-use std::fs;
-use std::path::Path;
 use syn::spanned::Spanned;
 use syn::visit_mut::{self, VisitMut};
 
@@ -161,13 +158,17 @@ fn describe(item: &syn::Item) -> String {
             ),
             None => format!("impl {}", i.self_ty.to_token_stream()),
         },
-        other => other
-            .to_token_stream()
-            .to_string()
-            .chars()
-            .take(80)
-            .collect(),
+        other => first_80(other),
     }
+}
+
+/// The first 80 characters of an item's tokens: the name of an item that has no name.
+fn first_80(item: &impl ToTokens) -> String {
+    item.to_token_stream()
+        .to_string()
+        .chars()
+        .take(80)
+        .collect()
 }
 
 /// The name of a member of an `impl`, to pair it with its counterpart.
@@ -176,12 +177,7 @@ fn describe_member(member: &syn::ImplItem) -> String {
         syn::ImplItem::Fn(f) => format!("fn {}", f.sig.ident),
         syn::ImplItem::Const(c) => format!("const {}", c.ident),
         syn::ImplItem::Type(t) => format!("type {}", t.ident),
-        other => other
-            .to_token_stream()
-            .to_string()
-            .chars()
-            .take(80)
-            .collect(),
+        other => first_80(other),
     }
 }
 
@@ -276,47 +272,6 @@ pub fn compare(starter: &str, solution: &str) -> Result<Vec<String>> {
         }
     }
     // Items in the solution only are the learner's own: helpers the answer needed.
-    Ok(problems)
-}
-
-fn rust_files(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e.ok()?.file_name().into_string().ok())
-        .filter(|n| n.ends_with(".rs"))
-        .collect();
-    names.sort();
-    names
-}
-
-/// The problems of one exercise, each prefixed with the file.
-pub fn check_exercise(project: &Project, ex: &Exercise) -> Result<Vec<String>> {
-    let starter_src = project.path(ex.starter_dir().join("src"));
-    let solution_src = project.path(ex.solution_dir().join("src"));
-    let mut problems = Vec::new();
-    let starters = rust_files(&starter_src);
-    for name in rust_files(&solution_src) {
-        if !starters.contains(&name) {
-            problems.push(format!(
-                "{}/src/{name}: in the solution only",
-                ex.solution_dir().display()
-            ));
-        }
-    }
-    for name in starters {
-        let rel = ex.starter_dir().join("src").join(&name);
-        let solution = solution_src.join(&name);
-        if !solution.is_file() {
-            problems.push(format!("{}: the solution has no src/{name}", rel.display()));
-            continue;
-        }
-        let read =
-            |p: &Path| fs::read_to_string(p).with_context(|| format!("reading {}", p.display()));
-        let found = compare(&read(&starter_src.join(&name))?, &read(&solution)?)
-            .with_context(|| format!("in {}", rel.display()))?;
-        problems.extend(found.into_iter().map(|p| format!("{}: {p}", rel.display())));
-    }
     Ok(problems)
 }
 

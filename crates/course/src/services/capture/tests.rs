@@ -1,5 +1,5 @@
 use super::*;
-use crate::services::project::{ExtraRun, parse_course_metadata};
+use crate::services::manifests::{ExtraRun, parse_course_metadata};
 
 fn example(name: &str, profile: &str) -> Run {
     Run {
