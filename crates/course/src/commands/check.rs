@@ -8,15 +8,9 @@ use crate::services::libtest::Outcome;
 use crate::services::progress::{Next, Progress, Status, next_after};
 use crate::services::project::{Exercise, Project};
 use crate::services::summary::Summary;
+use crate::services::units::indent;
 use anyhow::{Result, bail};
 use std::time::Duration;
-
-fn indent(text: &str) -> String {
-    text.lines()
-        .map(|l| format!("    {l}"))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
 
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
@@ -67,7 +61,7 @@ fn report(
         Status::CompileError => {
             println!("{} does not compile:\n", ex.package);
             if let Some(errors) = &summary.detail {
-                println!("{}\n", indent(errors));
+                println!("{}\n", indent(errors, 4));
             }
             println!(
                 "Next: fix {} (every error: see the file named below), then run `cargo course check {}` again.",
@@ -111,7 +105,7 @@ fn report(
                     None => println!("First failing test: {}", f.test),
                 }
                 if let Some(message) = &f.message {
-                    println!("{}", indent(message));
+                    println!("{}", indent(message, 4));
                 }
             }
             if let Some(why) = &summary.detail {

@@ -18,6 +18,7 @@
 use crate::services::files::write_atomically;
 use crate::services::process::{cargo, run_with_timeout};
 use crate::services::project::{Chapter, Project};
+use crate::services::units::indent;
 use anyhow::{Context, Result, bail};
 use std::collections::BTreeSet;
 use std::fs;
@@ -269,8 +270,7 @@ fn stderr_block(stderr: &str) -> String {
     if stderr.is_empty() {
         ", with nothing on stderr".into()
     } else {
-        let lines: Vec<String> = stderr.lines().map(|l| format!("    {l}")).collect();
-        format!(", stderr:\n{}", lines.join("\n"))
+        format!(", stderr:\n{}", indent(stderr, 4))
     }
 }
 

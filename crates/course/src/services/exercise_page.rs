@@ -9,6 +9,7 @@
 //! starter sees the change in the book once it is committed.
 
 use crate::services::hints::parse_hints;
+use crate::services::project::subdirs;
 use anyhow::{Context, Result, bail};
 use regex::Regex;
 use std::fmt::Write as _;
@@ -60,13 +61,7 @@ impl<'a> Published<'a> {
                     .filter_map(|l| l.rsplit('/').next())
                     .map(str::to_string)
                     .collect(),
-                _ => fs::read_dir(self.root.join(rel))
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|e| e.ok())
-                    .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-                    .filter_map(|e| e.file_name().into_string().ok())
-                    .collect(),
+                _ => subdirs(&self.root.join(rel)),
             };
         names.sort();
         names

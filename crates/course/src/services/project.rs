@@ -100,7 +100,8 @@ pub fn chapter_number(name: &str) -> Option<u32> {
     NAME.captures(name)?[1].parse().ok()
 }
 
-fn subdirs(dir: &Path) -> Vec<String> {
+/// The names of the folders in `dir`, sorted (none if it cannot be read).
+pub fn subdirs(dir: &Path) -> Vec<String> {
     let Ok(entries) = fs::read_dir(dir) else {
         return Vec::new();
     };
@@ -139,8 +140,7 @@ impl Project {
 
     /// Resolves `ch01`, `01`, `1` or `ch01-sequential`.
     pub fn chapter(&self, query: &str) -> Result<Chapter> {
-        let chapters = self.chapters();
-        resolve_chapter(&chapters, query)
+        resolve_chapter(&self.chapters(), query)
     }
 
     /// The chapters a command runs on: the one named, or all of them.
@@ -195,8 +195,7 @@ impl Project {
 
     /// Resolves `ch01-ex01` or the package name `ch01-ex01-timed`.
     pub fn exercise(&self, query: &str) -> Result<Exercise> {
-        let all = self.exercises()?;
-        resolve_exercise(&all, query)
+        resolve_exercise(&self.exercises()?, query)
     }
 
     /// The `[package.metadata.course]` table of a chapter crate (empty if absent).

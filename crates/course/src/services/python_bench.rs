@@ -1,23 +1,8 @@
-//! CPython rows in the benchmark tables. A chapter declares the Python scripts that time the same
-//! workloads as its criterion groups:
-//!
-//! ```toml
-//! [package.metadata.course.python-bench]
-//! scripts = ["python/round_trip.py --bench-json"]
-//! ```
-//!
-//! `cargo course bench` runs each (`python3 <script> <args>` in the chapter's crate folder) after
-//! criterion and before the second calibration, so they are timed inside the calibrated window. In
-//! bench mode a script prints one JSON object per line on stdout:
-//!
-//! ```json
-//! {"group": "round-trip", "variant": "CPython Pool(2)", "median_ns": 81234.5,
-//!  "min_ns": 79000.0, "max_ns": 90210.0, "samples": 20}
-//! ```
-//!
-//! Every variant starts with `CPython ` so that the rows read apart from Rust's in the same table.
-//! The rows are kept beside criterion's results (`target/criterion/<chapter>/python-rows.json`) so
-//! that `--report-only` can re-render them.
+//! CPython rows in the benchmark tables (CONTRIBUTING.md, "Benchmarks", has the format). The
+//! scripts a chapter declares under `[package.metadata.course.python-bench]` run in bench mode
+//! after criterion and before the second calibration, printing one JSON row per line; every
+//! variant starts with `CPython `. The rows are kept beside criterion's results
+//! (`target/criterion/<chapter>/python-rows.json`) so that `--report-only` can re-render them.
 
 use crate::services::criterion::Measurement;
 use anyhow::{Context, Result, bail};

@@ -9,6 +9,7 @@ use crate::services::cargo_json;
 use crate::services::libtest::{self, Outcome, TestResult};
 use crate::services::process::{Finished, cargo, run_with_timeout};
 use crate::services::project::{Exercise, Project};
+use crate::services::units::indent;
 use anyhow::{Result, bail};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -180,7 +181,7 @@ pub fn judge(starter: &SpecRun, solution: &SpecRun, limit: Duration) -> Verdict 
             v.problems.push(format!(
                 "the {} does not compile with its spec:\n{}",
                 side.label(),
-                indent(errors)
+                indent(errors, 7)
             ));
         }
     }
@@ -252,13 +253,6 @@ pub fn judge(starter: &SpecRun, solution: &SpecRun, limit: Duration) -> Verdict 
         .cloned()
         .collect();
     v
-}
-
-fn indent(s: &str) -> String {
-    s.lines()
-        .map(|l| format!("       {l}"))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 pub fn relative(project: &Project, p: &Path) -> PathBuf {

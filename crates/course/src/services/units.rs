@@ -1,4 +1,5 @@
-//! Numbers as the book prints them: durations and ratios with 3 significant digits.
+//! Numbers as the book prints them (durations and ratios with 3 significant digits), and
+//! indented text as the tool prints it.
 
 /// Rounds to 3 significant digits and prints without exponent (`38.2`, `412`, `1.86`).
 fn three_digits(v: f64) -> String {
@@ -41,6 +42,12 @@ pub fn format_spread(spread: Option<(f64, f64)>) -> String {
         Some((lo, hi)) => format!("{}..{}", format_duration(lo), format_duration(hi)),
         None => "-".to_string(),
     }
+}
+
+/// `text` with every line indented by `by` spaces.
+pub fn indent(text: &str, by: usize) -> String {
+    let lines: Vec<String> = text.lines().map(|l| format!("{:by$}{l}", "")).collect();
+    lines.join("\n")
 }
 
 #[cfg(test)]
