@@ -64,17 +64,11 @@ const EXERCISE_DIRECTIVE: PagePass = PagePass {
         if !content.contains("#exercise") {
             return Vec::new();
         }
-        let (expanded, failed) =
-            exercise_page::expand(content, &exercise_page::Published::new(&ctx.root));
-        *content = expanded;
+        let published = exercise_page::Published::new(&ctx.root);
         let page = Path::new(&ctx.config.book.src).join(path);
-        let problem = |(line, directive, message)| Problem {
-            page: page.clone(),
-            line,
-            directive,
-            message,
-        };
-        failed.into_iter().map(problem).collect()
+        let (expanded, problems) = exercise_page::expand(content, &published, &page);
+        *content = expanded;
+        problems
     },
 };
 
@@ -110,14 +104,12 @@ fn fail_on(problems: Vec<Problem>, what: &str, root: &Path) -> Result<()> {
     let lines: Vec<String> = problems
         .iter()
         .map(|p| {
-            let page = p.page.strip_prefix(root).unwrap_or(&p.page);
-            let message = p.message.replace(&format!("{}/", root.display()), "");
-            format!(
-                "  {}:{}: {}: {message}",
-                page.display(),
-                p.line,
-                p.directive
-            )
+            let shown = Problem {
+                page: p.page.strip_prefix(root).unwrap_or(&p.page).to_path_buf(),
+                message: p.message.replace(&format!("{}/", root.display()), ""),
+                ..p.clone()
+            };
+            format!("  {shown}")
         })
         .collect();
     bail!(

@@ -9,6 +9,7 @@
 //! starter sees the change in the book once it is committed.
 
 use crate::services::hints::parse_hints;
+use crate::services::includes::{Problem, line_of};
 use crate::services::project::subdirs;
 use anyhow::{Context, Result, bail};
 use regex::Regex;
@@ -158,9 +159,9 @@ pub fn render(published: &Published, id: &str) -> Result<String> {
 }
 
 /// Replaces every `{{#exercise <id>}}` in a page; an escaped `\{{#exercise ...}}` is left for
-/// mdBook to unescape. Returns the new text and, for each directive that failed, its line, the
-/// directive and the error.
-pub fn expand(content: &str, published: &Published) -> (String, Vec<(usize, String, String)>) {
+/// mdBook to unescape. Returns the new text and a problem of `page` for each directive that
+/// failed.
+pub fn expand(content: &str, published: &Published, page: &Path) -> (String, Vec<Problem>) {
     let mut problems = Vec::new();
     let mut out = String::with_capacity(content.len());
     let mut last = 0;
@@ -175,8 +176,12 @@ pub fn expand(content: &str, published: &Published) -> (String, Vec<(usize, Stri
         match render(published, id.as_str()) {
             Ok(md) => out.push_str(md.trim_end()),
             Err(e) => {
-                let line = content[..whole.start()].matches('\n').count() + 1;
-                problems.push((line, whole.as_str().to_string(), format!("{e:#}")));
+                problems.push(Problem {
+                    page: page.to_path_buf(),
+                    line: line_of(content, whole.start()),
+                    directive: whole.as_str().to_string(),
+                    message: format!("{e:#}"),
+                });
                 out.push_str(whole.as_str());
             }
         }

@@ -71,6 +71,7 @@ fn the_directive_renders_task_starter_commands_and_the_first_hint() {
     let (page, problems) = expand(
         "## Exercise 1\n\n{{#exercise ch01-ex01}}\n\nAfter.\n",
         &published,
+        Path::new("p.md"),
     );
     assert!(problems.is_empty(), "{problems:?}");
     let expected = indoc! {"
@@ -104,12 +105,16 @@ fn the_directive_renders_task_starter_commands_and_the_first_hint() {
     assert_eq!(page, expected);
     assert!(!page.contains("`a + b`"), "only the first hint");
 
-    let (_, problems) = expand("{{#exercise ch01-ex09}}\n\\{{#exercise x}}\n", &published);
+    let (_, problems) = expand(
+        "{{#exercise ch01-ex09}}\n\\{{#exercise x}}\n",
+        &published,
+        Path::new("p.md"),
+    );
     assert_eq!(problems.len(), 1, "{problems:?}");
-    assert_eq!(problems[0].0, 1);
+    assert_eq!(problems[0].line, 1);
     assert!(
         problems[0]
-            .2
+            .message
             .contains("no folder exercises/ch01-sequential/ex09-*"),
         "{problems:?}"
     );
