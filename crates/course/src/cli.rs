@@ -1,7 +1,9 @@
 //! The command line: `cargo course <command>`.
 
-use crate::project::{Project, default_root};
-use crate::{bench, book, verify};
+use crate::commands::{
+    assign, bench, build, capture, check, grade, hint, list, serve, starters, verify,
+};
+use crate::services::project::{Project, default_root};
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -37,7 +39,7 @@ pub enum Command {
     /// A failed rebuild prints the error and keeps serving the last good build.
     Serve {
         /// The address to listen on (default: this machine only).
-        #[arg(long, default_value_t = crate::serve::DEFAULT_ADDRESS)]
+        #[arg(long, default_value_t = crate::services::server::DEFAULT_ADDRESS)]
         address: std::net::IpAddr,
         /// The port to listen on.
         #[arg(long, default_value_t = 3000)]
@@ -185,17 +187,23 @@ pub enum Command {
     },
 }
 
-/// Runs one parsed command line.
+/// Runs one parsed command line: each command's arguments go to its module in `commands`.
 pub fn run(cli: Cli) -> Result<()> {
     let project = Project::new(cli.root.unwrap_or_else(default_root));
+    let p = &project;
+    let secs = Duration::from_secs;
     match cli.command {
-        Command::Build { dest, no_test } => {
-            println!("building the book...");
-            book::build_book(&project.root, dest.as_deref(), !no_test)?;
-            let out = dest.unwrap_or_else(|| project.path("target/book"));
-            println!("built the book into {}", out.display());
-            Ok(())
-        }
+        Command::Build { dest, no_test } => build::run(p, dest.as_deref(), no_test),
+        Command::Serve {
+            address,
+            port,
+            open,
+        } => serve::run(p, address, port, open),
+        Command::Capture {
+            chapter,
+            out,
+            timeout,
+        } => capture::run(p, chapter.as_deref(), out.as_deref(), secs(timeout)),
         Command::Bench {
             chapter,
             quick,
@@ -207,51 +215,22 @@ pub fn run(cli: Cli) -> Result<()> {
                 (true, false) => bench::Mode::Quick,
                 (false, false) => bench::Mode::Full,
             };
-            bench::run(&project, chapter.as_deref(), mode, force)
+            bench::run(p, chapter.as_deref(), mode, force)
         }
-        Command::Serve {
-            address,
-            port,
-            open,
-        } => crate::serve::run(&project, address, port, open),
-        Command::Capture {
-            chapter,
-            out,
-            timeout,
-        } => crate::capture::run(
-            &project,
-            chapter.as_deref(),
-            out.as_deref(),
-            Duration::from_secs(timeout),
-        ),
-        Command::Verify { chapter, timeout } => {
-            verify::run(&project, chapter.as_deref(), Duration::from_secs(timeout))
-        }
-        Command::List { chapter, timeout } => {
-            crate::list::run(&project, chapter.as_deref(), Duration::from_secs(timeout))
-        }
+        Command::Verify { chapter, timeout } => verify::run(p, chapter.as_deref(), secs(timeout)),
+        Command::Starters { chapter } => starters::run(p, chapter.as_deref()),
+        Command::List { chapter, timeout } => list::run(p, chapter.as_deref(), secs(timeout)),
         Command::Check {
             exercise,
             timeout,
             backtrace,
-        } => crate::check::run(&project, &exercise, Duration::from_secs(timeout), backtrace),
-        Command::Starters { chapter } => crate::starters::run(&project, chapter.as_deref()),
-        Command::Hint { exercise, all } => crate::hint::run(&project, &exercise, all),
-        Command::Assign { chapter, out } => {
-            let options = classroom::AssignOptions::default();
-            classroom::assign(&project.root, &chapter, &out, &options).map(drop)
-        }
+        } => check::run(p, &exercise, secs(timeout), backtrace),
+        Command::Hint { exercise, all } => hint::run(p, &exercise, all),
+        Command::Assign { chapter, out } => assign::run(p, &chapter, &out),
         Command::Grade {
             submissions,
             timeout,
             out,
-        } => {
-            let options = classroom::GradeOptions {
-                timeout: Duration::from_secs(timeout),
-                out: Some(out),
-                ..classroom::GradeOptions::default()
-            };
-            classroom::grade(&submissions, &options).map(drop)
-        }
+        } => grade::run(&submissions, secs(timeout), out),
     }
 }

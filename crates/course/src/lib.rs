@@ -2,29 +2,19 @@
 //! spec fails on its starter and passes on its solution, and turn criterion results into the
 //! book's tables and charts. `main.rs` only parses the command line; everything lives here so that
 //! tests can call it.
+//!
+//! Three layers, and dependencies point down only:
+//! - `cli`: the command line (one enum variant per command) and the dispatch to `commands`;
+//! - `commands`: one module per command, thin: arguments to calls, orchestration, printing. A
+//!   command uses services, never another command;
+//! - `services`: the project model, cargo and process control, libtest and cargo JSON parsing,
+//!   calibration, report and chart writing, the book's preprocessing and server. A service never
+//!   uses a command or `cli`, and the services form no cycle (see `services/mod.rs`).
 
-pub mod bench;
-pub mod book;
-pub mod calibration;
-pub mod capture;
-pub mod cargo_json;
-pub mod chart;
-pub mod check;
 pub mod cli;
-pub mod criterion;
-pub mod exercise_page;
-pub mod files;
-pub mod fingerprint;
-pub mod hint;
-pub mod includes;
-pub mod libtest;
-pub mod list;
-pub mod progress;
-pub mod project;
-pub mod python_bench;
-pub mod report;
-pub mod serve;
-pub mod starters;
-pub mod summary;
-pub mod units;
-pub mod verify;
+pub mod commands;
+pub mod services;
+
+// The paths `crates/book-browser-test` uses.
+pub use services::book;
+pub use services::server as serve;

@@ -70,7 +70,7 @@ fn the_exercise_directive_renders_and_a_broken_one_fails_the_build() {
     );
     write(root, &format!("{ex}/hints.md"), "## Hint 1\n\nUse `+`.\n");
     let dest = root.join("out");
-    course::book::build_book(root, Some(&dest), false).expect("the book builds");
+    course::services::book::build_book(root, Some(&dest), false).expect("the book builds");
     let page = fs::read_to_string(dest.join("ch01-sequential/exercises.html")).unwrap();
     for wanted in [
         "Write <code>add</code>.",
@@ -88,7 +88,7 @@ fn the_exercise_directive_renders_and_a_broken_one_fails_the_build() {
     );
     let err = format!(
         "{:#}",
-        course::book::build_book(root, Some(&dest), false).unwrap_err()
+        course::services::book::build_book(root, Some(&dest), false).unwrap_err()
     );
     assert!(err.contains("broken exercise directive"), "{err}");
     assert!(
@@ -102,7 +102,8 @@ fn fixture_book_builds_with_inline_numbers_and_escapes() {
     let dir = tempfile::tempdir().unwrap();
     fixture_book(dir.path());
     let dest = dir.path().join("out");
-    course::book::build_book(dir.path(), Some(&dest), true).expect("the fixture book builds");
+    course::services::book::build_book(dir.path(), Some(&dest), true)
+        .expect("the fixture book builds");
     let intro = fs::read_to_string(dest.join("introduction.html")).unwrap();
     // An anchored include of a generated number stays inside its paragraph.
     assert!(
@@ -137,7 +138,7 @@ fn broken_include_fails_the_build_and_names_it() {
         "book/ch01-sequential/index.md",
         "# Sequential\n\ntext\n\n```rust,ignore\n{{#include ../../crates/ch01-sequential/src/lib.rs:cpu_bond}}\n```\n\n{{#include ../../crates/ch01-sequential/src/gone.rs}}\n",
     );
-    let err = course::book::build_book(dir.path(), Some(&dir.path().join("out")), false)
+    let err = course::services::book::build_book(dir.path(), Some(&dir.path().join("out")), false)
         .expect_err("a broken include must fail the build");
     let msg = format!("{err:#}");
     assert!(msg.contains("2 broken includes"), "{msg}");
@@ -162,9 +163,9 @@ fn failing_inline_snippet_fails_the_build() {
         "# Sequential\n\n```rust\nlet x: u32 = \"not a number\";\n```\n",
     );
     let out = dir.path().join("out");
-    course::book::build_book(dir.path(), Some(&out), false)
+    course::services::book::build_book(dir.path(), Some(&out), false)
         .expect("builds without the rustdoc step");
-    let err = course::book::build_book(dir.path(), Some(&out), true)
+    let err = course::services::book::build_book(dir.path(), Some(&out), true)
         .expect_err("a snippet that does not compile must fail the build");
     assert!(format!("{err:#}").contains("rustdoc"), "{err:#}");
 }
@@ -175,6 +176,6 @@ fn the_real_book_builds() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let dir = tempfile::tempdir().unwrap();
     eprintln!("building the real book into {}", dir.path().display());
-    course::book::build_book(&root, Some(dir.path()), true).expect("the book builds");
+    course::services::book::build_book(&root, Some(dir.path()), true).expect("the book builds");
     assert!(dir.path().join("index.html").exists());
 }

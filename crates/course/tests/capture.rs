@@ -1,8 +1,9 @@
 //! `cargo course capture` on a fixture project: what it runs, what it writes, and that a failing
 //! program leaves the committed output untouched.
 
-use course::capture::{self, Program};
-use course::project::Project;
+use course::commands::capture::run;
+use course::services::capture::{self, Program};
+use course::services::project::Project;
 use std::fs;
 use std::path::Path;
 use std::time::Duration;
@@ -117,7 +118,7 @@ fn scripts_are_captured_in_the_committed_format() {
         "[package.metadata.course.capture]\nskip = [\"ch01-01-sequential\", \"ch01-02-folding\"]\n",
     );
     let out = dir.path().join("out");
-    capture::run(&project, Some("01"), Some(&out), Duration::from_secs(60)).unwrap();
+    run(&project, Some("01"), Some(&out), Duration::from_secs(60)).unwrap();
     let read =
         |name: &str| fs::read_to_string(out.join("ch01-sequential/output").join(name)).unwrap();
     assert_eq!(
@@ -154,7 +155,7 @@ fn a_failing_program_writes_nothing_and_shows_its_stderr() {
         committed,
     );
 
-    let err = capture::run(
+    let err = run(
         &project,
         Some("ch01-sequential"),
         None,
@@ -196,7 +197,7 @@ fn a_failing_program_writes_nothing_and_shows_its_stderr() {
 fn unknown_chapters_list_the_valid_ones() {
     let dir = tempfile::tempdir().unwrap();
     let project = fixture(dir.path(), "");
-    let err = capture::run(&project, Some("ch07"), None, Duration::from_secs(5))
+    let err = run(&project, Some("ch07"), None, Duration::from_secs(5))
         .unwrap_err()
         .to_string();
     assert!(err.contains("unknown chapter `ch07`"), "{err}");

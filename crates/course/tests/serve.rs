@@ -7,7 +7,8 @@
 
 use clap::Parser;
 use course::cli::{Cli, Command};
-use course::serve::{self, Event, Server, Watcher};
+use course::services::server::{self as serve, Server};
+use course::services::watch::{Event, Watcher};
 use std::fs;
 use std::io::{Read, Write};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpStream};

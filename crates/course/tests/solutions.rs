@@ -6,10 +6,12 @@
 //! `cargo course verify` checks the stronger rule (every test also fails on the starter); this
 //! file keeps the README's one test command honest without needing the course tool.
 
-use course::exercise_page::Published;
-use course::hint::parse_hints;
-use course::libtest::{self, cargo, run_with_timeout};
-use course::project::{Project, default_root, package_name};
+use course::services::exercise_page::Published;
+use course::services::hints::parse_hints;
+use course::services::libtest;
+use course::services::manifests::package_name;
+use course::services::process::{cargo, run_with_timeout};
+use course::services::project::{Project, default_root};
 use serde::Deserialize;
 use std::fs;
 use std::path::Path;
@@ -47,7 +49,7 @@ fn every_solution_passes_its_spec() {
             "`cargo test --workspace` in solutions/ failed ({}); failing tests: {failed:?}\n\n--- stdout ---\n{}\n--- stderr (its end) ---\n{}",
             done.status.map_or("killed".into(), |s| s.to_string()),
             done.stdout,
-            course::cargo_json::tail(&done.stderr, 60)
+            course::services::cargo_json::tail(&done.stderr, 60)
         );
     }
 }

@@ -1,0 +1,171 @@
+//! `cargo course bench`: run a chapter's criterion benches and write `book/bench/<chapter>.*`.
+
+use crate::services::bench_report::{bench_targets, criterion_home, write_checked};
+use crate::services::calibration::{self, CpuTicks, RunNote, RunRecord};
+use crate::services::process::cargo;
+use crate::services::project::{Chapter, Project};
+use crate::services::python_bench;
+use anyhow::{Context, Result, bail};
+use std::fs;
+use std::path::Path;
+
+/// How `cargo course bench` measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Criterion's full measurement: the numbers the book quotes.
+    Full,
+    /// Criterion's `--quick`: rough numbers, for checking the pipeline.
+    Quick,
+    /// Measure nothing: rewrite the reports from the results already on disk.
+    ReportOnly,
+}
+
+/// Runs a chapter's benches (streaming criterion's progress) between two calibrations and writes
+/// its report files. Returns `false` if the chapter has no benches. A run whose calibrations
+/// differ by more than [`calibration::MAX_DRIFT`] writes no report unless `force`.
+pub fn bench_chapter(
+    project: &Project,
+    chapter: &Chapter,
+    mode: Mode,
+    force: bool,
+) -> Result<bool> {
+    let targets = bench_targets(project, &chapter.name)?;
+    if targets.is_empty() {
+        println!("{chapter}: no benches, skipped");
+        return Ok(false);
+    }
+    let home = criterion_home(project, chapter);
+    let quick = mode == Mode::Quick;
+    let command = format!(
+        "cargo course bench {}{}",
+        chapter.name,
+        if quick { " --quick" } else { "" }
+    );
+    let (note, verb) = if mode == Mode::ReportOnly {
+        if !home.exists() {
+            bail!(
+                "no criterion results for {chapter} in {}: run `cargo course bench {chapter}` first",
+                home.display()
+            );
+        }
+        let record = RunRecord::read(&home)?;
+        (
+            RunNote {
+                record,
+                report_only: true,
+            },
+            "rewrote",
+        )
+    } else {
+        let record = measure_chapter(project, chapter, &home, &targets, quick)?;
+        (
+            RunNote {
+                record: Some(record),
+                report_only: false,
+            },
+            "wrote",
+        )
+    };
+    for path in write_checked(project, chapter, &home, &command, &note, force)? {
+        println!(
+            "{chapter}: {verb} {}",
+            path.strip_prefix(&project.root).unwrap_or(&path).display()
+        );
+    }
+    Ok(true)
+}
+
+/// Builds the benches, calibrates, runs them and the chapter's CPython scripts, calibrates again;
+/// keeps the record (and the CPython rows) in `home`.
+fn measure_chapter(
+    project: &Project,
+    chapter: &Chapter,
+    home: &Path,
+    targets: &[String],
+    quick: bool,
+) -> Result<RunRecord> {
+    if home.exists() {
+        fs::remove_dir_all(home).with_context(|| format!("removing {}", home.display()))?;
+    }
+    fs::create_dir_all(home).with_context(|| format!("creating {}", home.display()))?;
+    let bench = |extra: &[&str]| {
+        let mut cmd = cargo();
+        cmd.current_dir(&project.root)
+            .env("CRITERION_HOME", home)
+            .args(["bench", "-p", &chapter.name]);
+        for t in targets {
+            cmd.args(["--bench", t]);
+        }
+        cmd.args(extra);
+        cmd
+    };
+    // Build everything first, so that no compiler runs between the two calibrations.
+    let status = bench(&["--no-run"])
+        .status()
+        .context("building the benches")?;
+    if !status.success() {
+        bail!("`cargo bench -p {chapter} --no-run` failed ({status})");
+    }
+    calibration::build(&project.root)?;
+    let before = calibration::settled(
+        || calibration::measure(&project.root),
+        calibration::MAX_BEFORE,
+    )?;
+    println!(
+        "{chapter}: calibration before the run: {}",
+        before.describe()
+    );
+    let ticks = CpuTicks::now();
+    println!(
+        "{chapter}: running benches {} (results in {})...",
+        targets.join(", "),
+        home.strip_prefix(&project.root).unwrap_or(home).display()
+    );
+    let status = bench(if quick { &["--", "--quick"] } else { &[] })
+        .status()
+        .context("running `cargo bench`")?;
+    if !status.success() {
+        bail!("`cargo bench -p {chapter}` failed ({status})");
+    }
+    // The CPython rows, inside the same calibrated window.
+    let scripts = project.course_metadata(chapter)?.python_bench.scripts;
+    if !scripts.is_empty() {
+        println!("{chapter}: running the CPython benchmark scripts...");
+        python_bench::run_scripts(&project.path("crates").join(&chapter.name), &scripts)?
+            .write(home)?;
+    }
+    let steal_percent = ticks
+        .zip(CpuTicks::now())
+        .and_then(|(a, b)| a.steal_percent(&b));
+    let after = calibration::measure(&project.root)?;
+    println!("{chapter}: calibration after the run: {}", after.describe());
+    let record = RunRecord {
+        before,
+        after,
+        steal_percent,
+    };
+    record.write(home)?;
+    Ok(record)
+}
+
+/// `cargo course bench [chapter]`.
+pub fn run(project: &Project, chapter: Option<&str>, mode: Mode, force: bool) -> Result<()> {
+    let chapters = project.chapters_or_all(chapter)?;
+    let mut ran = 0;
+    for ch in &chapters {
+        if bench_chapter(project, ch, mode, force)? {
+            ran += 1;
+        }
+    }
+    if ran == 0 {
+        bail!(
+            "no benches found in {}",
+            chapters
+                .iter()
+                .map(|c| c.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,154 @@
+//! `cargo course list [chapter]`: the chapters, their exercises and the learner's progress.
+
+use crate::services::exercise_check::test_exercise;
+use crate::services::fingerprint;
+use crate::services::manifests::summary_chapters;
+use crate::services::progress::{Progress, first_unfinished};
+use crate::services::project::{Exercise, Project};
+use anyhow::Result;
+use std::fs;
+use std::time::Duration;
+
+/// The exercise's one-line title: the first `# ` heading of its README.md, without a leading
+/// `Exercise N: ` (the id already says which one it is).
+pub fn readme_title(readme: &str) -> Option<String> {
+    let heading = readme.lines().find_map(|l| l.strip_prefix("# "))?.trim();
+    let short = heading
+        .strip_prefix("Exercise ")
+        .and_then(|rest| rest.split_once(": "))
+        .filter(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        .map_or(heading, |(_, title)| title);
+    Some(short.to_string())
+}
+
+fn title_of(project: &Project, ex: &Exercise) -> String {
+    fs::read_to_string(project.path(ex.starter_dir().join("README.md")))
+        .ok()
+        .and_then(|text| readme_title(&text))
+        .unwrap_or_else(|| "(no README.md)".into())
+}
+
+/// The titles of the chapters that SUMMARY.md lists as drafts (`- [Title]()`), not written yet.
+pub fn draft_titles(summary: &str) -> Vec<String> {
+    summary_chapters(summary)
+        .into_iter()
+        .filter(|(_, target)| target.is_none())
+        .map(|(title, _)| title)
+        .collect()
+}
+
+/// Checks again, quietly, every exercise whose files changed since its last check, and every
+/// exercise built but never checked: the learner may have run `cargo test` instead of `check`.
+fn recheck_changed(project: &Project, exercises: &[&Exercise], limit: Duration) -> Result<()> {
+    let progress = Progress::load(&Progress::path(project))?;
+    for ex in exercises {
+        let recorded = progress.get(ex).source_hash;
+        let stale = match recorded {
+            Some(hash) => hash != fingerprint::source_hash(project, ex)?,
+            None => fingerprint::was_built(project, ex),
+        };
+        if stale {
+            eprintln!(
+                "checking {} again (changed since its last `cargo course check`)...",
+                ex.short()
+            );
+            test_exercise(project, ex, limit, false, |_| {})?;
+        }
+    }
+    Ok(())
+}
+
+/// `cargo course list [chapter]`.
+pub fn run(project: &Project, chapter: Option<&str>, limit: Duration) -> Result<()> {
+    let chapters = project.chapters_or_all(chapter)?;
+    let titles = project.chapter_titles();
+    let all = project.exercises()?;
+    let shown: Vec<&Exercise> = all
+        .iter()
+        .filter(|e| chapters.iter().any(|c| c.name == e.chapter))
+        .collect();
+    recheck_changed(project, &shown, limit)?;
+    let progress = Progress::load(&Progress::path(project))?;
+    let id_width = shown.iter().map(|e| e.short().len()).max().unwrap_or(0);
+    let labels: Vec<String> = shown.iter().map(|e| progress.get(e).label()).collect();
+    let label_width = labels.iter().map(String::len).max().unwrap_or(0);
+
+    for ch in &chapters {
+        let title = titles.get(&ch.name).map_or("", String::as_str);
+        println!("{} {}  {}", ch.short(), ch.slug(), title);
+        let mut any = false;
+        for (ex, label) in shown.iter().zip(&labels) {
+            if ex.chapter != ch.name {
+                continue;
+            }
+            any = true;
+            println!(
+                "  {:id_width$}  {:label_width$}  {}",
+                ex.short(),
+                label,
+                title_of(project, ex)
+            );
+        }
+        if !any {
+            println!("  (no exercises)");
+        }
+        println!();
+    }
+
+    if chapter.is_none() {
+        let summary = fs::read_to_string(project.path("book/SUMMARY.md")).unwrap_or_default();
+        let drafts = draft_titles(&summary);
+        if !drafts.is_empty() {
+            println!("not written yet: {}\n", drafts.join("; "));
+        }
+    }
+
+    let done = shown.iter().filter(|e| progress.is_passed(e)).count();
+    println!(
+        "progress: {done} of {} exercise{} done",
+        shown.len(),
+        if shown.len() == 1 { "" } else { "s" }
+    );
+    let shown_owned: Vec<Exercise> = shown.into_iter().cloned().collect();
+    match first_unfinished(&shown_owned, &progress) {
+        Some(ex) => println!(
+            "next: cargo course check {}   (the task: {})",
+            ex.short(),
+            ex.starter_dir().join("README.md").display()
+        ),
+        None if !shown_owned.is_empty() => println!("every exercise here passes. Well done!"),
+        None => {}
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_come_from_the_first_heading() {
+        assert_eq!(
+            readme_title("# Exercise 1: a timing helper\n\nPython times...\n# Other\n").as_deref(),
+            Some("a timing helper")
+        );
+        assert_eq!(
+            readme_title("Intro\n# Workers, `apply_async` and `get`\n").as_deref(),
+            Some("Workers, `apply_async` and `get`")
+        );
+        assert_eq!(
+            readme_title("# Exercise one: words\n").as_deref(),
+            Some("Exercise one: words")
+        );
+        assert_eq!(readme_title("## Not a title\n"), None);
+    }
+
+    #[test]
+    fn drafts_are_the_top_level_entries_without_a_page() {
+        let summary = "# Summary\n- [Pools](ch04-pools/index.md)\n  - [Sub]()\n- [Starmap: many arguments]()\n- [Executors]()\n";
+        assert_eq!(
+            draft_titles(summary),
+            ["Starmap: many arguments", "Executors"]
+        );
+    }
+}

@@ -1,0 +1,52 @@
+//! `cargo course verify [chapter]`: every spec test fails on its starter and passes on its
+//! solution (see `services::spec`).
+
+use crate::services::project::Project;
+use crate::services::spec::{Side, build_side, judge, run_spec};
+use anyhow::{Result, bail};
+use std::time::Duration;
+
+/// `cargo course verify [chapter]`. Returns an error (non-zero exit) on any violation.
+pub fn run(project: &Project, chapter: Option<&str>, limit: Duration) -> Result<()> {
+    let chapter = chapter.map(|c| project.chapter(c)).transpose()?;
+    let exercises = project.exercises_of(chapter.as_ref())?;
+    if exercises.is_empty() {
+        bail!(
+            "no exercises found{}",
+            chapter.map(|c| format!(" for {c}")).unwrap_or_default()
+        );
+    }
+    let starters = build_side(project, &exercises, Side::Starter, limit)?;
+    let solutions = build_side(project, &exercises, Side::Solution, limit)?;
+    let (mut passed, mut failed, mut bad_exercises) = (0, 0, 0);
+    let width = exercises.iter().map(|e| e.package.len()).max().unwrap_or(0);
+    for ex in &exercises {
+        let starter = run_spec(project, ex, Side::Starter, &starters, limit)?;
+        let solution = run_spec(project, ex, Side::Solution, &solutions, limit)?;
+        let verdict = judge(&starter, &solution, limit);
+        passed += verdict.passed.len();
+        failed += verdict.failed;
+        if verdict.problems.is_empty() {
+            println!(
+                "ok   {:width$}  {} test{}: fail on starter, pass on solution",
+                ex.package,
+                verdict.passed.len(),
+                if verdict.passed.len() == 1 { "" } else { "s" }
+            );
+        } else {
+            bad_exercises += 1;
+            println!("FAIL {:width$}", ex.package);
+            for p in &verdict.problems {
+                println!("     - {p}");
+            }
+        }
+    }
+    println!("verify: {passed} passed, {failed} failed");
+    if bad_exercises > 0 || failed > 0 {
+        bail!(
+            "{bad_exercises} of {} exercises break the rule: every spec test fails on the starter and passes on the solution",
+            exercises.len()
+        );
+    }
+    Ok(())
+}

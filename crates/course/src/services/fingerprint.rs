@@ -1,0 +1,91 @@
+//! Has an exercise changed since its last check? `check` records a hash of the exercise's files
+//! with its result; `list` re-checks an exercise whose files no longer match, so its progress is
+//! the result of the code as it is now, whether the learner ran `cargo course check` or
+//! `cargo test`. An exercise never checked and never built (cargo keeps a fingerprint folder in
+//! `exercises/target/debug/.fingerprint/` for every package it built) is "not tried" without
+//! running anything.
+
+use crate::services::project::{Exercise, Project};
+use anyhow::{Context, Result};
+use std::fs;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::Path;
+
+fn collect(dir: &Path, rel: &Path, out: &mut Vec<(String, Vec<u8>)>) -> Result<()> {
+    let entries = fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?;
+    for entry in entries {
+        let entry = entry?;
+        let name = entry.file_name();
+        let path = entry.path();
+        let rel = rel.join(&name);
+        if entry.file_type()?.is_dir() {
+            if name != "target" {
+                collect(&path, &rel, out)?;
+            }
+        } else {
+            let bytes = fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+            out.push((rel.to_string_lossy().into_owned(), bytes));
+        }
+    }
+    Ok(())
+}
+
+/// A hash of every file of the exercise (names and contents, `target/` excluded), in hex.
+///
+/// std's `DefaultHasher` may change between Rust releases: then every exercise looks changed
+/// once, and `list` re-checks it. A cache miss, never a wrong result.
+pub fn source_hash(project: &Project, ex: &Exercise) -> Result<String> {
+    let mut files = Vec::new();
+    collect(&project.path(ex.starter_dir()), Path::new(""), &mut files)?;
+    files.sort();
+    let mut hasher = DefaultHasher::new();
+    files.hash(&mut hasher);
+    Ok(format!("{:016x}", hasher.finish()))
+}
+
+/// Whether cargo has built this package in the learner's `exercises/target` (by `cargo test`,
+/// `cargo build`, `cargo course check` or an editor's `cargo check`).
+pub fn was_built(project: &Project, ex: &Exercise) -> bool {
+    let dir = project.path("exercises/target/debug/.fingerprint");
+    let Ok(entries) = fs::read_dir(dir) else {
+        return false;
+    };
+    entries.filter_map(|e| e.ok()).any(|e| {
+        e.file_name()
+            .to_str()
+            .and_then(|n| n.strip_prefix(&ex.package)?.strip_prefix('-'))
+            .is_some_and(|h| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_hash_follows_the_files_and_ignores_target() {
+        let dir = tempfile::tempdir().unwrap();
+        let project = Project::new(dir.path());
+        let ex = Exercise {
+            chapter: "ch01-sequential".into(),
+            dir: "ex01-add".into(),
+            package: "ch01-ex01-add".into(),
+        };
+        let src = dir.path().join("exercises/ch01-sequential/ex01-add/src");
+        fs::create_dir_all(&src).unwrap();
+        fs::write(src.join("lib.rs"), "todo!()").unwrap();
+        let before = source_hash(&project, &ex).unwrap();
+        fs::create_dir_all(src.join("../target")).unwrap();
+        fs::write(src.join("../target/x"), "build output").unwrap();
+        assert_eq!(source_hash(&project, &ex).unwrap(), before);
+        fs::write(src.join("lib.rs"), "42").unwrap();
+        assert_ne!(source_hash(&project, &ex).unwrap(), before);
+
+        assert!(!was_built(&project, &ex));
+        let fp = dir.path().join("exercises/target/debug/.fingerprint");
+        fs::create_dir_all(fp.join("ch01-ex01-add-more-0123456789abcdef")).unwrap();
+        assert!(!was_built(&project, &ex), "another package's fingerprint");
+        fs::create_dir_all(fp.join("ch01-ex01-add-0123456789abcdef")).unwrap();
+        assert!(was_built(&project, &ex));
+    }
+}

@@ -1,0 +1,126 @@
+//! An exercise's hints: its `hints.md` holds sections headed `## Hint 1`, `## Hint 2`, ... (the
+//! book shows them in `<details>` blocks).
+
+use crate::services::progress::Progress;
+use crate::services::project::{Exercise, Project};
+use anyhow::{Context, Result, bail};
+use std::fs;
+
+/// One `## Hint N` section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hint {
+    /// The heading, `Hint 2` (or whatever follows `## `).
+    pub title: String,
+    /// The section's text, trimmed.
+    pub text: String,
+}
+
+/// Splits `hints.md` into its `## Hint ...` sections, in order. Text before the first one is
+/// ignored; headings inside fenced code blocks do not count.
+pub fn parse_hints(markdown: &str) -> Vec<Hint> {
+    let mut hints: Vec<Hint> = Vec::new();
+    let mut in_fence = false;
+    let mut body: Vec<&str> = Vec::new();
+    let mut title: Option<String> = None;
+    let mut finish = |title: Option<String>, body: &mut Vec<&str>| {
+        if let Some(title) = title {
+            hints.push(Hint {
+                title,
+                text: body.join("\n").trim().to_string(),
+            });
+        }
+        body.clear();
+    };
+    for line in markdown.lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            in_fence = !in_fence;
+        }
+        if !in_fence && let Some(heading) = line.strip_prefix("## ") {
+            let heading = heading.trim();
+            if heading.starts_with("Hint") {
+                finish(title.take(), &mut body);
+                title = Some(heading.to_string());
+                continue;
+            }
+        }
+        body.push(line);
+    }
+    finish(title, &mut body);
+    hints
+}
+
+/// The hints of an exercise, read from its `hints.md`; a clear error if there are none.
+pub fn hints_of(project: &Project, ex: &Exercise) -> Result<Vec<Hint>> {
+    let rel = ex.starter_dir().join("hints.md");
+    let path = project.path(&rel);
+    if !path.is_file() {
+        bail!(
+            "{} has no hints: {} does not exist",
+            ex.package,
+            rel.display()
+        );
+    }
+    let text = fs::read_to_string(&path).with_context(|| format!("reading {}", rel.display()))?;
+    let hints = parse_hints(&text);
+    if hints.is_empty() {
+        bail!(
+            "{} has no hints: {} has no `## Hint 1` section",
+            ex.package,
+            rel.display()
+        );
+    }
+    Ok(hints)
+}
+
+/// How many hints of an exercise are still unseen, for `check`'s advice (`None` if it has none).
+pub fn hints_left(project: &Project, ex: &Exercise, progress: &Progress) -> Option<usize> {
+    let total = hints_of(project, ex).ok()?.len();
+    Some(total.saturating_sub(progress.get(ex).hints_shown))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_sections_in_order() {
+        let hints = parse_hints(
+            "Intro text that is not a hint.\n\n## Hint 1\n\nRead the clock.\n\n## Hint 2\n\nCall `f()`:\n\n```rust\n## Hint 9 inside a fence\nlet x = 1;\n```\n\nDone.\n## Hint 3\nLast one.\n",
+        );
+        let titles: Vec<&str> = hints.iter().map(|h| h.title.as_str()).collect();
+        assert_eq!(titles, ["Hint 1", "Hint 2", "Hint 3"]);
+        assert_eq!(hints[0].text, "Read the clock.");
+        assert_eq!(
+            hints[1].text,
+            "Call `f()`:\n\n```rust\n## Hint 9 inside a fence\nlet x = 1;\n```\n\nDone."
+        );
+        assert_eq!(hints[2].text, "Last one.");
+    }
+
+    #[test]
+    fn other_headings_stay_inside_a_hint() {
+        let hints = parse_hints("# Hints\n## Hint 1\nA\n## Why\nB\n### Hint-like\nC\n");
+        assert_eq!(hints.len(), 1);
+        assert_eq!(hints[0].text, "A\n## Why\nB\n### Hint-like\nC");
+    }
+
+    #[test]
+    fn no_sections_no_hints() {
+        assert!(parse_hints("").is_empty());
+        assert!(parse_hints("# Hints\n\nJust text.\n").is_empty());
+    }
+
+    #[test]
+    fn the_real_hints_parse() {
+        let project = Project::new(crate::services::project::default_root());
+        for ex in project.exercises().unwrap() {
+            let hints = hints_of(&project, &ex).unwrap();
+            assert!(
+                hints.iter().all(|h| !h.text.is_empty()),
+                "{}: an empty hint",
+                ex.package
+            );
+        }
+    }
+}

@@ -1,0 +1,104 @@
+//! The machine the numbers come from: CPU model, cores, rustc, and the date.
+
+use std::fs;
+use std::process::Command;
+
+/// Where and how the numbers were measured.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Machine {
+    pub cpu: String,
+    pub cores: usize,
+    pub rustc: String,
+    /// The `python3` that timed the CPython rows (`Python 3.11.7`); `None` without CPython rows.
+    pub python: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+}
+
+/// The machine the numbers come from.
+pub fn machine() -> Machine {
+    Machine {
+        cpu: cpu_model(),
+        cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        rustc: rustc_version(),
+        python: None,
+        date: today(),
+    }
+}
+
+fn cpu_model() -> String {
+    if let Ok(info) = fs::read_to_string("/proc/cpuinfo")
+        && let Some(model) = cpuinfo_model(&info)
+    {
+        return model;
+    }
+    if let Ok(out) = Command::new("sysctl")
+        .args(["-n", "machdep.cpu.brand_string"])
+        .output()
+        && out.status.success()
+    {
+        let model = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        if !model.is_empty() {
+            return model;
+        }
+    }
+    format!("unknown {} CPU", std::env::consts::ARCH)
+}
+
+/// The CPU model from `/proc/cpuinfo` (`model name` on x86, `Hardware`/`Model` elsewhere).
+pub fn cpuinfo_model(info: &str) -> Option<String> {
+    for key in ["model name", "Hardware", "Model", "cpu model"] {
+        for line in info.lines() {
+            if let Some((k, v)) = line.split_once(':')
+                && k.trim() == key
+                && !v.trim().is_empty()
+            {
+                return Some(v.split_whitespace().collect::<Vec<_>>().join(" "));
+            }
+        }
+    }
+    None
+}
+
+fn rustc_version() -> String {
+    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+    Command::new(rustc)
+        .arg("-V")
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_else(|| "rustc (unknown version)".to_string())
+}
+
+/// Today's date (UTC) as `YYYY-MM-DD`.
+pub fn today() -> String {
+    jiff::Timestamp::now().strftime("%Y-%m-%d").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cpu_model_from_cpuinfo() {
+        let x86 = "processor\t: 0\nvendor_id\t: GenuineIntel\nmodel name\t: Intel(R) Xeon(R)  CPU @ 2.20GHz\n";
+        assert_eq!(
+            cpuinfo_model(x86).as_deref(),
+            Some("Intel(R) Xeon(R) CPU @ 2.20GHz")
+        );
+        let arm =
+            "processor\t: 0\nBogoMIPS\t: 48.00\n\nModel\t\t: Raspberry Pi 4 Model B Rev 1.4\n";
+        assert_eq!(
+            cpuinfo_model(arm).as_deref(),
+            Some("Raspberry Pi 4 Model B Rev 1.4")
+        );
+        assert_eq!(cpuinfo_model("processor : 0\n"), None);
+    }
+
+    #[test]
+    fn today_is_a_date() {
+        let t = today();
+        assert_eq!((t.len(), &t[4..5], &t[7..8]), (10, "-", "-"), "{t}");
+    }
+}

@@ -1,0 +1,37 @@
+//! What the commands are built from. A service never uses a command (nor `cli`), and the services
+//! form no cycle: the groups below are bottom-up, a service uses only services of its own group
+//! or of the groups above it (unit tests aside).
+
+// The project on disk, files, numbers.
+pub mod files;
+pub mod manifests;
+pub mod project;
+pub mod units;
+// Child processes and what cargo and libtest print.
+pub mod cargo_json;
+pub mod libtest;
+pub mod process;
+// The learner's side: progress, hints, running an exercise's spec.
+pub mod exercise_check;
+pub mod fingerprint;
+pub mod hints;
+pub mod progress;
+pub mod summary;
+// The author's side: the spec contract, starters against solutions, captured outputs.
+pub mod capture;
+pub mod spec;
+pub mod starter_diff;
+// Benchmarks: criterion's results, CPython rows, calibration, the report and its chart.
+pub mod bench_report;
+pub mod calibration;
+pub mod chart;
+pub mod criterion;
+pub mod machine;
+pub mod python_bench;
+pub mod report;
+// The book: the {{#exercise}} directive, the include checks, the build, the server.
+pub mod book;
+pub mod exercise_page;
+pub mod includes;
+pub mod server;
+pub mod watch;

@@ -1,0 +1,198 @@
+//! Child processes: the nested cargo, and running a command in its own process group with a time
+//! limit after which the whole group is killed (cargo and the test binaries it started).
+
+use anyhow::{Context, Result};
+use std::io::{BufRead, BufReader, Read};
+use std::os::unix::process::CommandExt;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// The cargo that runs nested builds: the one running us (`CARGO`), else `cargo` from `PATH`.
+pub fn cargo() -> Command {
+    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+}
+
+/// A finished child process.
+#[derive(Debug)]
+pub struct Finished {
+    /// `None` when it was killed for running past its time limit.
+    pub status: Option<ExitStatus>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Finished {
+    pub fn success(&self) -> bool {
+        self.status.is_some_and(|s| s.success())
+    }
+
+    pub fn timed_out(&self) -> bool {
+        self.status.is_none()
+    }
+}
+
+/// Runs `cmd` in its own process group, capturing its output. After `limit`, the whole group
+/// is killed and `status` is `None`.
+pub fn run_with_timeout(cmd: &mut Command, limit: Duration) -> Result<Finished> {
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0);
+    let mut child = cmd.spawn().with_context(|| format!("starting {cmd:?}"))?;
+    let read_all = |mut pipe: Box<dyn Read + Send>| {
+        thread::spawn(move || {
+            let mut buf = Vec::new();
+            let _ = pipe.read_to_end(&mut buf);
+            String::from_utf8_lossy(&buf).into_owned()
+        })
+    };
+    let out = read_all(Box::new(child.stdout.take().context("child stdout")?));
+    let err = read_all(Box::new(child.stderr.take().context("child stderr")?));
+    let status = wait_or_kill(&mut child, limit, || {
+        thread::sleep(Duration::from_millis(50))
+    })?;
+    // Grandchildren that outlive cargo would keep the pipes open: stop them too.
+    kill_group(&child);
+    Ok(Finished {
+        status,
+        stdout: out.join().unwrap_or_default(),
+        stderr: err.join().unwrap_or_default(),
+    })
+}
+
+/// Runs `cmd` in its own process group with stdout and stderr merged into one pipe, so the
+/// lines keep the order they were written in; `on_line` sees each line as it arrives. The merged
+/// text is returned in `stdout` (`stderr` stays empty). After `limit`, the group is killed.
+pub fn run_streaming(
+    cmd: &mut Command,
+    limit: Duration,
+    mut on_line: impl FnMut(&str),
+) -> Result<Finished> {
+    let (reader, writer) = std::io::pipe().context("creating a pipe")?;
+    let writer_too = writer.try_clone().context("duplicating a pipe")?;
+    cmd.stdin(Stdio::null())
+        .stdout(writer)
+        .stderr(writer_too)
+        .process_group(0);
+    let spawned = cmd.spawn();
+    // Drop our copies of the pipe's write end, or the reader would never see its end.
+    cmd.stdout(Stdio::null()).stderr(Stdio::null());
+    let mut child = spawned.with_context(|| format!("starting {cmd:?}"))?;
+    let (tx, rx) = mpsc::channel::<String>();
+    thread::spawn(move || {
+        for line in BufReader::new(reader).split(b'\n').map_while(Result::ok) {
+            let line = String::from_utf8_lossy(&line);
+            if tx.send(line.trim_end_matches('\r').to_string()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut merged = String::new();
+    let mut take = |line: String| {
+        on_line(&line);
+        merged.push_str(&line);
+        merged.push('\n');
+    };
+    let mut open = true;
+    let status = wait_or_kill(&mut child, limit, || {
+        if !open {
+            thread::sleep(Duration::from_millis(50));
+            return;
+        }
+        match rx.recv_timeout(Duration::from_millis(50)) {
+            Ok(line) => take(line),
+            Err(mpsc::RecvTimeoutError::Disconnected) => open = false,
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+        }
+    })?;
+    // Stop what cargo left in its group, then read what is still in the pipe. A process that
+    // left the group (the spec runner gives each test a group of its own) may hold the pipe
+    // open: stop reading after a grace period rather than wait for it.
+    kill_group(&child);
+    let grace = Instant::now() + Duration::from_secs(2);
+    while let Some(left) = grace.checked_duration_since(Instant::now()) {
+        match rx.recv_timeout(left) {
+            Ok(line) => take(line),
+            Err(_) => break,
+        }
+    }
+    Ok(Finished {
+        status,
+        stdout: merged,
+        stderr: String::new(),
+    })
+}
+
+/// Calls `between` (which waits a little) until `child` exits or `limit` has passed; then kills
+/// its group and reaps it, and the status is `None`.
+fn wait_or_kill(
+    child: &mut Child,
+    limit: Duration,
+    mut between: impl FnMut(),
+) -> Result<Option<ExitStatus>> {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(status) = child.try_wait().context("waiting for the child")? {
+            return Ok(Some(status));
+        }
+        if Instant::now() >= deadline {
+            kill_group(child);
+            let _ = child.wait();
+            return Ok(None);
+        }
+        between();
+    }
+}
+
+/// Kills the group made for `child` (`process_group(0)` makes its pgid equal to its pid).
+fn kill_group(child: &Child) {
+    if let Ok(pgid) = i32::try_from(child.id()) {
+        let _ = nix::sys::signal::killpg(
+            nix::unistd::Pid::from_raw(pgid),
+            nix::sys::signal::Signal::SIGKILL,
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sh(script: &str) -> Command {
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", script]);
+        cmd
+    }
+
+    #[test]
+    fn a_hung_child_is_killed() {
+        let done = run_with_timeout(
+            &mut sh("echo started; sleep 600"),
+            Duration::from_millis(200),
+        );
+        assert!(done.unwrap().timed_out());
+        let done = run_with_timeout(&mut sh("echo hi; exit 3"), Duration::from_secs(600)).unwrap();
+        assert_eq!(done.status.and_then(|s| s.code()), Some(3));
+        assert_eq!(done.stdout, "hi\n");
+    }
+
+    #[test]
+    fn streaming_merges_both_streams_in_order_and_kills_a_hung_child() {
+        let mut seen = Vec::new();
+        let mut cmd = sh("echo one; echo two >&2; echo three; exit 2");
+        let done = run_streaming(&mut cmd, Duration::from_secs(600), |l| {
+            seen.push(l.to_string())
+        })
+        .unwrap();
+        assert_eq!(seen, ["one", "two", "three"]);
+        assert_eq!(done.stdout, "one\ntwo\nthree\n");
+        assert_eq!(done.status.and_then(|s| s.code()), Some(2));
+
+        let mut cmd = sh("echo started; sleep 600");
+        let done = run_streaming(&mut cmd, Duration::from_millis(300), |_| {}).unwrap();
+        assert!(done.timed_out());
+        assert_eq!(done.stdout, "started\n");
+    }
+}

@@ -1,0 +1,299 @@
+//! The project's layout: where chapters and exercises live, and how their names resolve.
+//!
+//! A chapter is named `chNN-slug` everywhere (`crates/chNN-slug`, `book/chNN-slug`,
+//! `exercises/chNN-slug`). An exercise lives in `exercises/chNN-slug/exMM-slug/` and its package
+//! is `chNN-exMM-slug`, the same in `solutions/`.
+
+use crate::services::manifests::{
+    CourseMetadata, package_name, read_course_metadata, summary_chapters,
+};
+use anyhow::{Result, bail};
+use regex::Regex;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+/// The root of the repository this binary was built from (`crates/course/../..`).
+pub fn default_root() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest
+        .parent()
+        .and_then(Path::parent)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| manifest.to_path_buf())
+}
+
+/// The project on disk.
+#[derive(Debug, Clone)]
+pub struct Project {
+    pub root: PathBuf,
+}
+
+/// One chapter, e.g. `ch01-sequential`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chapter {
+    /// `1` for `ch01-sequential`.
+    pub number: u32,
+    /// The full name, `ch01-sequential`: the package, folder and file name everywhere.
+    pub name: String,
+}
+
+impl Chapter {
+    /// `ch01` for `ch01-sequential`.
+    pub fn short(&self) -> String {
+        format!("ch{:02}", self.number)
+    }
+
+    /// `sequential` for `ch01-sequential`.
+    pub fn slug(&self) -> &str {
+        self.name.split_once('-').map_or("", |(_, slug)| slug)
+    }
+}
+
+impl fmt::Display for Chapter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.name)
+    }
+}
+
+/// One exercise, e.g. package `ch01-ex01-timed` in `exercises/ch01-sequential/ex01-timed`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exercise {
+    /// The chapter folder, `ch01-sequential`.
+    pub chapter: String,
+    /// The exercise folder, `ex01-timed`.
+    pub dir: String,
+    /// The package name, `ch01-ex01-timed`.
+    pub package: String,
+}
+
+impl Exercise {
+    /// `ch01-ex01` for `ch01-ex01-timed`.
+    pub fn short(&self) -> String {
+        let parts: Vec<&str> = self.package.splitn(3, '-').take(2).collect();
+        parts.join("-")
+    }
+
+    /// The starter's folder relative to the root, `exercises/ch01-sequential/ex01-timed`.
+    pub fn starter_dir(&self) -> PathBuf {
+        Path::new("exercises").join(&self.chapter).join(&self.dir)
+    }
+
+    /// The solution's folder relative to the root, `solutions/ch01-sequential/ex01-timed`.
+    pub fn solution_dir(&self) -> PathBuf {
+        Path::new("solutions").join(&self.chapter).join(&self.dir)
+    }
+}
+
+impl fmt::Display for Exercise {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.package)
+    }
+}
+
+/// Parses `chNN-slug` into its number; `None` for anything else.
+pub fn chapter_number(name: &str) -> Option<u32> {
+    static NAME: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^ch([0-9]{2})-[a-z0-9-]+$").expect("static regex"));
+    NAME.captures(name)?[1].parse().ok()
+}
+
+/// The names of the folders in `dir`, sorted (none if it cannot be read).
+pub fn subdirs(dir: &Path) -> Vec<String> {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|e| e.file_name().into_string().ok())
+        .collect();
+    names.sort();
+    names
+}
+
+impl Project {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Project { root: root.into() }
+    }
+
+    pub fn path(&self, rel: impl AsRef<Path>) -> PathBuf {
+        self.root.join(rel)
+    }
+
+    /// Every chapter found in `crates/` or `book/`, in order.
+    pub fn chapters(&self) -> Vec<Chapter> {
+        let mut found: BTreeMap<(u32, String), Chapter> = BTreeMap::new();
+        for dir in ["crates", "book"] {
+            for name in subdirs(&self.root.join(dir)) {
+                if let Some(number) = chapter_number(&name) {
+                    found
+                        .entry((number, name.clone()))
+                        .or_insert(Chapter { number, name });
+                }
+            }
+        }
+        found.into_values().collect()
+    }
+
+    /// Resolves `ch01`, `01`, `1` or `ch01-sequential`.
+    pub fn chapter(&self, query: &str) -> Result<Chapter> {
+        resolve_chapter(&self.chapters(), query)
+    }
+
+    /// The chapters a command runs on: the one named, or all of them.
+    pub fn chapters_or_all(&self, query: Option<&str>) -> Result<Vec<Chapter>> {
+        match query {
+            Some(q) => Ok(vec![self.chapter(q)?]),
+            None => {
+                let all = self.chapters();
+                if all.is_empty() {
+                    bail!(
+                        "no chapters found under {}",
+                        self.root.join("crates").display()
+                    );
+                }
+                Ok(all)
+            }
+        }
+    }
+
+    /// Every exercise in `exercises/`, in order.
+    pub fn exercises(&self) -> Result<Vec<Exercise>> {
+        let base = self.root.join("exercises");
+        let mut out = Vec::new();
+        for chapter in subdirs(&base) {
+            if chapter_number(&chapter).is_none() {
+                continue;
+            }
+            for dir in subdirs(&base.join(&chapter)) {
+                let manifest = base.join(&chapter).join(&dir).join("Cargo.toml");
+                if !manifest.is_file() {
+                    continue;
+                }
+                let package = package_name(&manifest)?;
+                out.push(Exercise {
+                    chapter: chapter.clone(),
+                    dir,
+                    package,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// The exercises of one chapter, or all of them.
+    pub fn exercises_of(&self, chapter: Option<&Chapter>) -> Result<Vec<Exercise>> {
+        let all = self.exercises()?;
+        Ok(match chapter {
+            Some(ch) => all.into_iter().filter(|e| e.chapter == ch.name).collect(),
+            None => all,
+        })
+    }
+
+    /// Resolves `ch01-ex01` or the package name `ch01-ex01-timed`.
+    pub fn exercise(&self, query: &str) -> Result<Exercise> {
+        resolve_exercise(&self.exercises()?, query)
+    }
+
+    /// The `[package.metadata.course]` table of a chapter crate (empty if absent).
+    pub fn course_metadata(&self, chapter: &Chapter) -> Result<CourseMetadata> {
+        read_course_metadata(&self.path("crates").join(&chapter.name).join("Cargo.toml"))
+    }
+
+    /// Chapter titles from `book/SUMMARY.md`, keyed by chapter name.
+    pub fn chapter_titles(&self) -> BTreeMap<String, String> {
+        let summary = fs::read_to_string(self.root.join("book/SUMMARY.md")).unwrap_or_default();
+        summary_titles(&summary)
+    }
+}
+
+/// Resolves a chapter name against a list; the error lists the valid names.
+pub fn resolve_chapter(chapters: &[Chapter], query: &str) -> Result<Chapter> {
+    let q = query.trim().trim_end_matches('/');
+    let digits = q.strip_prefix("ch").unwrap_or(q);
+    let number = (digits.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| digits.parse::<u32>().ok())
+        .flatten();
+    let hit = chapters
+        .iter()
+        .find(|c| c.name == q || Some(c.number) == number);
+    match hit {
+        Some(c) => Ok(c.clone()),
+        None if chapters.is_empty() => {
+            bail!("unknown chapter `{query}`: this project has no chapters yet")
+        }
+        None => bail!(
+            "unknown chapter `{query}`. Valid chapters:\n{}",
+            listed(chapters, |c| format!(
+                "{} (or {}, {:02})",
+                c.name,
+                c.short(),
+                c.number
+            ))
+        ),
+    }
+}
+
+/// Resolves an exercise name against a list; the error lists the valid names.
+pub fn resolve_exercise(exercises: &[Exercise], query: &str) -> Result<Exercise> {
+    let q = query.trim().trim_end_matches('/');
+    let hit = exercises
+        .iter()
+        .find(|e| e.package == q || e.short() == q || format!("{}/{}", e.chapter, e.dir) == q);
+    match hit {
+        Some(e) => Ok(e.clone()),
+        None if exercises.is_empty() => {
+            bail!("unknown exercise `{query}`: this project has no exercises yet")
+        }
+        None => {
+            let names = exercises
+                .iter()
+                .flat_map(|e| [e.short(), e.package.clone()]);
+            let suggestion = closest(q, names)
+                .map(|n| format!(" Did you mean {n}?"))
+                .unwrap_or_default();
+            bail!(
+                "unknown exercise `{query}`.{suggestion} Valid exercises:\n{}",
+                listed(exercises, |e| format!("{} (or {})", e.package, e.short()))
+            )
+        }
+    }
+}
+
+/// One indented line per item.
+fn listed<T>(items: &[T], line: impl Fn(&T) -> String) -> String {
+    let lines: Vec<String> = items.iter().map(|i| format!("  {}", line(i))).collect();
+    lines.join("\n")
+}
+
+/// The name closest to `query` by edit distance, if it is close enough to be a typo (at most
+/// 2 edits, or a third of the name's length).
+pub fn closest(query: &str, names: impl IntoIterator<Item = String>) -> Option<String> {
+    names
+        .into_iter()
+        .map(|n| (strsim::levenshtein(query, &n), n))
+        .filter(|(d, n)| *d > 0 && *d <= 2.max(n.len() / 3))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, n)| n)
+}
+
+/// Maps `chNN-slug` → title from SUMMARY.md entries like `- [Title](chNN-slug/index.md)`.
+pub fn summary_titles(summary: &str) -> BTreeMap<String, String> {
+    let mut titles = BTreeMap::new();
+    for (title, target) in summary_chapters(summary) {
+        let Some(target) = target else { continue };
+        if target.file_name().is_some_and(|f| f == "index.md")
+            && let Some(dir) = target.parent().and_then(Path::to_str)
+            && chapter_number(dir).is_some()
+        {
+            titles.entry(dir.to_string()).or_insert(title);
+        }
+    }
+    titles
+}
+
+#[cfg(test)]
+mod tests;

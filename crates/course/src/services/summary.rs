@@ -1,0 +1,161 @@
+//! What one run of an exercise's tests says: how many pass, the first failing test in the spec's
+//! order (source order of its `fn`s, not alphabetical), its panic message and location; or the
+//! compiler's errors, from cargo's JSON messages.
+
+use crate::services::cargo_json;
+use crate::services::libtest::{self, Outcome};
+use crate::services::progress::Status;
+use crate::services::project::{Exercise, Project};
+
+/// The first failing test and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub test: String,
+    /// Its panic message, if one was found.
+    pub message: Option<String>,
+    /// Where it panicked, `ch01-sequential/ex01-timed/src/lib.rs:30:5` (relative to exercises/).
+    pub location: Option<String>,
+}
+
+/// Where a failed test panicked: the first panic of its `---- <name> stdout ----` section, or,
+/// in the spec runner's format, the last panic printed before its `FAILED` line.
+pub fn panic_location(output: &str, test: &str) -> Option<String> {
+    let lines: Vec<&str> = output.lines().collect();
+    let header = format!("---- {test} stdout ----");
+    let found = if let Some(i) = lines.iter().position(|l| *l == header) {
+        lines[i + 1..]
+            .iter()
+            .take_while(|l| !l.starts_with("---- ") && **l != "failures:")
+            .find(|l| l.contains("panicked at "))
+    } else {
+        let failed = format!("test {test} ... FAILED");
+        let end = lines.iter().position(|l| *l == failed)?;
+        lines[..end]
+            .iter()
+            .rev()
+            .take_while(|l| !l.starts_with("running ") && libtest::parse_results(l).is_empty())
+            .find(|l| l.starts_with("thread '") && l.contains("panicked at "))
+    };
+    let (_, at) = found?.split_once("panicked at ")?;
+    Some(at.trim_end_matches(':').to_string())
+}
+
+/// What one check found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    pub status: Status,
+    pub passed: usize,
+    /// Tests that ran to a result (ignored ones not counted).
+    pub total: usize,
+    pub first_failure: Option<Failure>,
+    /// The compiler's first errors, or why the test run ended early.
+    pub detail: Option<String>,
+    /// Every test that ran to a result, in the spec's order (source order of its `fn`s).
+    pub tests: Vec<(String, Outcome)>,
+}
+
+/// The summary of a build (`cargo test --no-run --message-format=json`) of `package` that
+/// failed: the compiler's errors from cargo's JSON messages, else the end of cargo's own output
+/// (a broken manifest, say).
+pub fn summarize_build_failure(output: &str, package: &str) -> Summary {
+    let detail = cargo_json::Build::parse(output)
+        .errors_of(package, 16)
+        .unwrap_or_else(|| {
+            let human: Vec<&str> = output.lines().filter(|l| !l.starts_with('{')).collect();
+            cargo_json::tail(&human.join("\n"), 16)
+        });
+    Summary {
+        status: Status::CompileError,
+        passed: 0,
+        total: 0,
+        first_failure: None,
+        detail: Some(detail),
+        tests: Vec::new(),
+    }
+}
+
+/// Where test `name` (`module::name` or `name`) is defined in the spec's source: the offset of
+/// its `fn name(`; tests not found there come last.
+fn spec_position(spec: &str, name: &str) -> usize {
+    let short = name.rsplit("::").next().unwrap_or(name);
+    spec.find(&format!("fn {short}(")).unwrap_or(usize::MAX)
+}
+
+/// The source of an exercise's spec (every `tests/*.rs`, in name order), to order its tests.
+pub fn spec_source(project: &Project, ex: &Exercise) -> String {
+    let dir = project.path(ex.starter_dir().join("tests"));
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .filter_map(|f| std::fs::read_to_string(f).ok())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The summary of a test run from its merged output; `exit` is `None` when it was killed for
+/// running too long, else whether cargo exited successfully.
+///
+/// Reads both libtest's format (panic messages in `---- <name> stdout ----` sections) and the
+/// `harness = false` spec runner's (panic messages on stderr, before each `FAILED` line).
+///
+/// `spec` is the spec's source ([`spec_source`]): the tests are reported in its order, so the
+/// first failing test is the first one the spec defines, not the first alphabetically.
+pub fn summarize(output: &str, exit: Option<bool>, spec: &str) -> Summary {
+    let mut results = libtest::parse_results(output);
+    results.retain(|r| r.outcome != Outcome::Ignored);
+    // A stable sort: tests not found in the spec keep the order they ran in.
+    results.sort_by_key(|r| spec_position(spec, &r.name));
+    let passed = results.iter().filter(|r| r.outcome == Outcome::Ok).count();
+    let failed: Vec<&str> = results
+        .iter()
+        .filter(|r| r.outcome == Outcome::Failed)
+        .map(|r| r.name.as_str())
+        .collect();
+    let first_failure = failed.first().map(|name| {
+        let message = libtest::failure_messages(output)
+            .remove(*name)
+            .filter(|m| !m.is_empty())
+            .or_else(|| libtest::inline_failure_messages(output).remove(*name));
+        Failure {
+            test: name.to_string(),
+            message,
+            location: panic_location(output, name),
+        }
+    });
+    let (status, detail) = match exit {
+        None => (Status::TimedOut, None),
+        Some(true) if failed.is_empty() => (Status::Passed, None),
+        Some(_) if failed.is_empty() => {
+            // Cargo failed, yet no test failed: the test binary died (a signal, an abort).
+            let why = output
+                .lines()
+                .find(|l| l.contains("process didn't exit successfully"))
+                .or_else(|| output.lines().rev().find(|l| l.starts_with("error")))
+                .unwrap_or("cargo test failed without naming a failing test")
+                .trim()
+                .to_string();
+            (Status::Failing, Some(why))
+        }
+        Some(_) => (Status::Failing, None),
+    };
+    Summary {
+        status,
+        passed,
+        total: passed + failed.len(),
+        first_failure,
+        detail,
+        tests: results
+            .iter()
+            .map(|r| (r.name.clone(), r.outcome))
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests;
