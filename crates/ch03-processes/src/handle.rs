@@ -23,9 +23,9 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::{ForkResult, Pid, fork};
 
-use crate::error::{EXIT_PANIC, EXIT_WRITE_FAILED, ProcessError, outcome};
-use crate::frame::{Report, panic_message, write_report};
-use crate::sys::{ChildPipe, ensure_single_threaded, exit_now, flush_stdio, pipe, wait_for};
+use crate::error::{EXIT_PANIC, ProcessError, outcome};
+use crate::frame::{Report, panic_message};
+use crate::sys::{ChildPipe, ensure_single_threaded, flush_stdio, pipe, report_and_exit, wait_for};
 use crate::wire::Wire;
 
 // ANCHOR: handle
@@ -117,12 +117,7 @@ fn child_main<T: Wire, F: FnOnce() -> T>(f: F, mut out: File) -> ! {
         Ok(bytes) => (Report::Value(bytes), 0),
         Err(payload) => (Report::Panic(panic_message(&*payload)), EXIT_PANIC),
     };
-    let code = if write_report(&mut out, &report).is_ok() {
-        code
-    } else {
-        EXIT_WRITE_FAILED
-    };
-    exit_now(code)
+    report_and_exit(&mut out, &report, code)
 }
 // ANCHOR_END: spawn_unchecked
 

@@ -2,19 +2,23 @@
 //! child, reading a child's result pipe until the child ends, leaving a child, and counting
 //! this process's threads (which `spawn` does before every fork).
 
+use std::ffi::c_void;
 use std::fs::File;
 use std::io::{self, Read, Write};
+use std::num::NonZeroUsize;
 use std::os::fd::{AsFd, OwnedFd};
+use std::ptr::NonNull;
 use std::time::{Duration, Instant};
 
 use nix::errno::Errno;
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+use nix::sys::mman::{MapFlags, ProtFlags, mmap_anonymous};
 use nix::sys::signal::{Signal, kill};
 use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
 use nix::unistd::Pid;
 
-use crate::error::{Exit, ProcessError};
-use crate::frame::{Report, read_report};
+use crate::error::{EXIT_WRITE_FAILED, Exit, ProcessError};
+use crate::frame::{Report, read_report, write_report};
 
 /// A pipe whose two ends close on `exec`, so programs started later never inherit them.
 ///
@@ -110,14 +114,40 @@ pub fn ensure_single_threaded() -> Result<(), ProcessError> {
 /// Waits for child `pid` to end and says how it ended. Retries when a signal interrupts.
 pub fn wait_for(pid: Pid) -> Result<Exit, ProcessError> {
     loop {
-        match waitpid(pid, None) {
-            Ok(WaitStatus::Exited(_, code)) => return Ok(Exit::Code(code)),
-            Ok(WaitStatus::Signaled(_, signal, _)) => return Ok(Exit::Signal(signal as i32)),
+        if let Some(exit) = reap(pid, None)? {
+            return Ok(exit);
+        }
+    }
+}
+
+/// How child `pid` ended, if it has (it is reaped then); `None` while it runs. This is
+/// `waitpid` with `WNOHANG`, which CPython's `is_alive` calls too.
+pub fn try_wait(pid: Pid) -> Result<Option<Exit>, ProcessError> {
+    reap(pid, Some(WaitPidFlag::WNOHANG))
+}
+
+fn reap(pid: Pid, flags: Option<WaitPidFlag>) -> Result<Option<Exit>, ProcessError> {
+    loop {
+        match waitpid(pid, flags) {
+            Ok(WaitStatus::Exited(_, code)) => return Ok(Some(Exit::Code(code))),
+            Ok(WaitStatus::Signaled(_, signal, _)) => return Ok(Some(Exit::Signal(signal as i32))),
+            Ok(WaitStatus::StillAlive) => return Ok(None),
             // Stopped/continued are reported only with flags we do not pass; wait again.
             Ok(_) | Err(Errno::EINTR) => continue,
             Err(e) => return Err(e.into()),
         }
     }
+}
+
+/// The end of a forked child: writes `report` to `out` and leaves with `code`, or with
+/// [`EXIT_WRITE_FAILED`] if the report could not be written. Never returns.
+pub fn report_and_exit(out: &mut File, report: &Report, code: i32) -> ! {
+    let code = if write_report(out, report).is_ok() {
+        code
+    } else {
+        EXIT_WRITE_FAILED
+    };
+    exit_now(code)
 }
 
 // ANCHOR: child_pipe
@@ -228,29 +258,14 @@ impl ChildPipe {
                 Ok((true, _)) => return Ok(true), // data or end-of-file: read it first
                 Ok((false, true)) => return Ok(false),
                 Ok((false, false)) if self.pidfd.is_none() => {
-                    if self.reap_if_ended()? {
+                    self.exit = try_wait(self.pid).map_err(io::Error::other)?;
+                    if self.exit.is_some() {
                         return Ok(false);
                     }
                 }
                 Ok((false, false)) | Err(Errno::EINTR) => {}
                 Err(e) => return Err(e.into()),
             }
-        }
-    }
-
-    /// `waitpid(WNOHANG)`: reaps the child and keeps its status if it has ended.
-    fn reap_if_ended(&mut self) -> io::Result<bool> {
-        loop {
-            match waitpid(self.pid, Some(WaitPidFlag::WNOHANG)) {
-                Ok(WaitStatus::StillAlive) => return Ok(false),
-                Ok(WaitStatus::Exited(_, code)) => self.exit = Some(Exit::Code(code)),
-                Ok(WaitStatus::Signaled(_, signal, _)) => {
-                    self.exit = Some(Exit::Signal(signal as i32));
-                }
-                Ok(_) | Err(Errno::EINTR) => continue,
-                Err(e) => return Err(e.into()),
-            }
-            return Ok(true);
         }
     }
 }
@@ -284,6 +299,15 @@ fn pidfd_open(pid: Pid) -> Option<OwnedFd> {
 #[cfg(not(target_os = "linux"))]
 fn pidfd_open(_pid: Pid) -> Option<OwnedFd> {
     None
+}
+
+/// A new anonymous mapping of `size` readable, writable, zero-filled bytes, at an address the
+/// kernel chooses: private to each process after a fork (`MAP_PRIVATE`: copy-on-write) or one
+/// copy that parent and children share (`MAP_SHARED`), as `sharing` says.
+pub fn map_anonymous(size: NonZeroUsize, sharing: MapFlags) -> nix::Result<NonNull<c_void>> {
+    let access = ProtFlags::PROT_READ | ProtFlags::PROT_WRITE;
+    // SAFETY: a fresh anonymous mapping at an address the kernel chooses aliases no Rust object.
+    unsafe { mmap_anonymous(None, size, access, sharing) }
 }
 
 /// Writes out what `print!` and `eprint!` still hold, before a fork.

@@ -3,7 +3,6 @@
 //! chapter 03's exercise specs use too).
 
 use std::io::{Read, Write};
-use std::process::ExitCode;
 
 #[cfg(unix)]
 mod unix {
@@ -518,14 +517,8 @@ mod unix {
     }
 }
 
-#[cfg(unix)]
-fn main() -> ExitCode {
-    unix::registry().serve_if_child();
-    support::fork::run(&unix::tests())
-}
-
-#[cfg(not(unix))]
-fn main() -> ExitCode {
-    println!("{}", ch03_processes::UNIX_ONLY);
-    ExitCode::SUCCESS
+support::fork_main! {
+    first: unix::registry().serve_if_child(),
+    tests: unix::tests(),
+    elsewhere: ch03_processes::UNIX_ONLY,
 }

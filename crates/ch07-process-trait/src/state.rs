@@ -51,13 +51,11 @@ use std::fs::File;
 use std::marker::PhantomData;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use ch03_processes::error::{EXIT_WRITE_FAILED, Exit};
-use ch03_processes::frame::{Report, panic_message, write_report};
-use ch03_processes::sys::{ChildPipe, ensure_single_threaded, exit_now};
+use ch03_processes::error::Exit;
+use ch03_processes::frame::{Report, panic_message};
+use ch03_processes::sys::{ChildPipe, ensure_single_threaded, report_and_exit, try_wait};
 use ch03_processes::{ProcessError, Wire, pipe};
-use nix::errno::Errno;
 use nix::sys::signal::{Signal, kill};
-use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
 use nix::unistd::{ForkResult, Pid, fork};
 
 use crate::daemon;
@@ -132,12 +130,7 @@ fn child_main<P: Process>(mut process: P, mut out: File) -> ! {
         ),
         Err(payload) => (Report::Panic(panic_message(&*payload)), EXIT_FAILED),
     };
-    let code = if write_report(&mut out, &report).is_ok() {
-        code
-    } else {
-        EXIT_WRITE_FAILED
-    };
-    exit_now(code)
+    report_and_exit(&mut out, &report, code)
 }
 // ANCHOR_END: child_main
 
@@ -169,21 +162,10 @@ impl<T: Wire> Running<T> {
     /// Whether the child still runs. Like CPython's `is_alive`, it reaps a child that has
     /// ended (`waitpid` with `WNOHANG`), so no zombie waits for `join`.
     pub fn is_alive(&mut self) -> Result<bool, ProcessError> {
-        if self.exit.is_some() {
-            return Ok(false);
+        if self.exit.is_none() {
+            self.exit = try_wait(self.pid)?;
         }
-        loop {
-            match waitpid(self.pid, Some(WaitPidFlag::WNOHANG)) {
-                Ok(WaitStatus::StillAlive) => return Ok(true),
-                Ok(WaitStatus::Exited(_, code)) => self.exit = Some(Exit::Code(code)),
-                Ok(WaitStatus::Signaled(_, signal, _)) => {
-                    self.exit = Some(Exit::Signal(signal as i32));
-                }
-                Ok(_) | Err(Errno::EINTR) => continue,
-                Err(e) => return Err(e.into()),
-            }
-            return Ok(false);
-        }
+        Ok(self.exit.is_none())
     }
 
     /// Sends `SIGTERM`, like `Process.terminate()`: the child dies without running its
