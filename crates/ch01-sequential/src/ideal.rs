@@ -14,7 +14,7 @@
 //!   `n > k` threads remain, each runs at `k / n` of a core.
 //! * [`amdahl`] is the other limit: the part of a program that does not run in parallel.
 
-use std::fmt;
+use thiserror::Error;
 
 /// The tutorials' task sizes, `[11, 23, 53, 34]`, in the order they submit them.
 pub fn tutorial_tasks() -> [f64; 4] {
@@ -22,11 +22,13 @@ pub fn tutorial_tasks() -> [f64; 4] {
 }
 
 /// Why an ideal could not be computed.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Error)]
 pub enum IdealError {
     /// Zero workers (or cores) can run nothing.
+    #[error("zero workers can run nothing; ask for at least one")]
     NoWorkers,
     /// A task size that is negative, infinite or NaN.
+    #[error("task {index} has size {size}; sizes must be finite and not negative")]
     BadTask {
         /// The task's position in the list.
         index: usize,
@@ -34,6 +36,7 @@ pub enum IdealError {
         size: f64,
     },
     /// The assignment does not name exactly one worker per task.
+    #[error("{tasks} tasks but {assigned} assignments; give one worker per task")]
     AssignmentLength {
         /// How many tasks there are.
         tasks: usize,
@@ -41,6 +44,7 @@ pub enum IdealError {
         assigned: usize,
     },
     /// The assignment names a worker that does not exist.
+    #[error("task {task} is assigned to worker {worker}, but the workers are 0..{workers}")]
     WorkerOutOfRange {
         /// The task's position in the list.
         task: usize,
@@ -50,8 +54,13 @@ pub enum IdealError {
         workers: usize,
     },
     /// A parallel fraction outside `0.0..=1.0`.
+    #[error("parallel fraction {0} is outside 0.0..=1.0")]
     BadFraction(f64),
     /// Too many tasks for a search that tries every schedule.
+    #[error(
+        "{tasks} tasks are too many to try every schedule (at most {limit}); \
+         use lower_bound instead"
+    )]
     TooManyToTry {
         /// How many tasks were given.
         tasks: usize,
@@ -59,46 +68,6 @@ pub enum IdealError {
         limit: usize,
     },
 }
-
-impl fmt::Display for IdealError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            IdealError::NoWorkers => {
-                write!(f, "zero workers can run nothing; ask for at least one")
-            }
-            IdealError::BadTask { index, size } => {
-                write!(
-                    f,
-                    "task {index} has size {size}; sizes must be finite and not negative"
-                )
-            }
-            IdealError::AssignmentLength { tasks, assigned } => {
-                write!(
-                    f,
-                    "{tasks} tasks but {assigned} assignments; give one worker per task"
-                )
-            }
-            IdealError::WorkerOutOfRange {
-                task,
-                worker,
-                workers,
-            } => write!(
-                f,
-                "task {task} is assigned to worker {worker}, but the workers are 0..{workers}"
-            ),
-            IdealError::BadFraction(p) => {
-                write!(f, "parallel fraction {p} is outside 0.0..=1.0")
-            }
-            IdealError::TooManyToTry { tasks, limit } => write!(
-                f,
-                "{tasks} tasks are too many to try every schedule (at most {limit}); \
-                 use lower_bound instead"
-            ),
-        }
-    }
-}
-
-impl std::error::Error for IdealError {}
 
 fn check(tasks: &[f64], workers: usize) -> Result<(), IdealError> {
     if workers == 0 {

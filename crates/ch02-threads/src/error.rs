@@ -1,13 +1,16 @@
 use std::any::Any;
-use std::fmt;
+
+use thiserror::Error;
 
 // ANCHOR: error
 /// What can go wrong when work is handed to threads.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum ThreadsError {
     /// The work was to be split over zero threads: there is nobody to do it.
+    #[error("cannot split work over zero threads")]
     ZeroThreads,
     /// The thread that ran task `index` panicked with `message`.
+    #[error("the thread running task {index} panicked: {message}")]
     Panicked {
         /// Which task (in input order) panicked.
         index: usize,
@@ -42,19 +45,6 @@ pub fn panic_message(payload: &(dyn Any + Send)) -> String {
     }
 }
 // ANCHOR_END: panic_message
-
-impl fmt::Display for ThreadsError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ThreadsError::ZeroThreads => write!(f, "cannot split work over zero threads"),
-            ThreadsError::Panicked { index, message } => {
-                write!(f, "the thread running task {index} panicked: {message}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for ThreadsError {}
 
 /// Collects joined results in order; the first panic (by task index) becomes the error.
 ///

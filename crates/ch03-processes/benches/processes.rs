@@ -16,8 +16,6 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use criterion::{Criterion, criterion_group};
-
 #[cfg(unix)]
 mod unix {
     use super::*;
@@ -28,6 +26,7 @@ mod unix {
         start_join_in_loop,
     };
     use ch03_processes::{ProcessError, spawn};
+    use criterion::Criterion;
     use workloads::{Scale, TUTORIAL_NUMBERS, cpu_bound};
 
     pub fn registry() -> Registry {
@@ -130,26 +129,18 @@ mod unix {
     }
 }
 
-fn config() -> Criterion {
-    workloads::bench::criterion()
-}
-
-#[cfg(unix)]
-criterion_group! {
-    name = benches;
-    config = config();
-    targets = unix::start_join, unix::tutorial, unix::clock, unix::fork_rss
-}
-
 #[cfg(unix)]
 fn main() {
     unix::registry().serve_if_child();
-    benches();
-    Criterion::default().configure_from_args().final_summary();
+    let mut c = workloads::bench::criterion().configure_from_args();
+    unix::start_join(&mut c);
+    unix::tutorial(&mut c);
+    unix::clock(&mut c);
+    unix::fork_rss(&mut c);
+    c.final_summary();
 }
 
 #[cfg(not(unix))]
 fn main() {
-    let _ = config();
     println!("{}", ch03_processes::UNIX_ONLY);
 }

@@ -1,7 +1,8 @@
 //! What can go wrong with a child process, as one error type.
 
-use std::fmt;
 use std::io;
+
+use thiserror::Error;
 
 use crate::frame::Report;
 use crate::wire::WireError;
@@ -15,25 +16,42 @@ pub const EXIT_UNKNOWN_TASK: i32 = 103;
 
 // ANCHOR: process_error
 /// Why a child process gave no result.
-#[derive(Debug)]
+#[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum ProcessError {
     /// The task panicked in the child; the panic message came back over the pipe.
+    #[error("child {pid} panicked: {message}")]
     Panicked { pid: u32, message: String },
     /// The child was killed by a signal (`SIGKILL`, `SIGSEGV`, `SIGABRT`...).
+    #[error("child {pid} was killed by signal {} ({signal})", signal_name(*.signal))]
     Signaled { pid: u32, signal: i32 },
     /// The child exited with a non-zero code and no result.
+    #[error("child {pid} exited with code {code} and no result")]
     Exited { pid: u32, code: i32 },
     /// The child exited with code 0 but never wrote its result.
+    #[error("child {pid} exited normally without writing its result")]
     NoResult { pid: u32 },
     /// The child's bytes did not decode into the expected type.
-    Decode { pid: u32, error: WireError },
+    #[error("child {pid} sent a bad result: {error}")]
+    Decode {
+        pid: u32,
+        #[source]
+        error: WireError,
+    },
     /// `spawn` refused to fork: the process runs other threads (see `spawn_unchecked`).
+    #[error(
+        "refused to fork: this process runs {threads} threads, and only the calling \
+         thread would exist in the child (locks held by the others would stay locked \
+         forever); fork before starting threads, use the re-exec start method, or call \
+         `spawn_unchecked` if you know the child touches no such lock"
+    )]
     OtherThreads { threads: usize },
     /// The operation is not available on this platform.
+    #[error("not supported here: {0}")]
     Unsupported(&'static str),
     /// A system call failed (`pipe`, `fork`, `waitpid`, reading the pipe...).
-    Io(io::Error),
+    #[error("system call failed: {0}")]
+    Io(#[from] io::Error),
 }
 // ANCHOR_END: process_error
 
@@ -69,57 +87,6 @@ pub fn signal_name(signal: i32) -> &'static str {
     {
         let _ = signal;
         "unknown signal"
-    }
-}
-
-impl fmt::Display for ProcessError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ProcessError::Panicked { pid, message } => {
-                write!(f, "child {pid} panicked: {message}")
-            }
-            ProcessError::Signaled { pid, signal } => {
-                write!(
-                    f,
-                    "child {pid} was killed by signal {} ({signal})",
-                    signal_name(*signal)
-                )
-            }
-            ProcessError::Exited { pid, code } => {
-                write!(f, "child {pid} exited with code {code} and no result")
-            }
-            ProcessError::NoResult { pid } => {
-                write!(f, "child {pid} exited normally without writing its result")
-            }
-            ProcessError::Decode { pid, error } => {
-                write!(f, "child {pid} sent a bad result: {error}")
-            }
-            ProcessError::OtherThreads { threads } => write!(
-                f,
-                "refused to fork: this process runs {threads} threads, and only the calling \
-                 thread would exist in the child (locks held by the others would stay locked \
-                 forever); fork before starting threads, use the re-exec start method, or call \
-                 `spawn_unchecked` if you know the child touches no such lock"
-            ),
-            ProcessError::Unsupported(why) => write!(f, "not supported here: {why}"),
-            ProcessError::Io(e) => write!(f, "system call failed: {e}"),
-        }
-    }
-}
-
-impl std::error::Error for ProcessError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            ProcessError::Io(e) => Some(e),
-            ProcessError::Decode { error, .. } => Some(error),
-            _ => None,
-        }
-    }
-}
-
-impl From<io::Error> for ProcessError {
-    fn from(e: io::Error) -> Self {
-        ProcessError::Io(e)
     }
 }
 

@@ -16,14 +16,14 @@ use std::num::NonZeroUsize;
 use std::process::Command;
 use std::ptr::NonNull;
 
-use nix::sys::mman::{MapFlags, ProtFlags, mmap_anonymous, munmap};
+use nix::sys::mman::{MapFlags, munmap};
 #[cfg(any(target_os = "linux", target_os = "android"))]
 use nix::sys::mman::{MmapAdvise, madvise};
 use nix::unistd::{ForkResult, fork};
 
 use crate::error::{Exit, ProcessError};
 use crate::handle::spawn;
-use crate::sys::{ensure_single_threaded, exit_now, flush_stdio, wait_for};
+use crate::sys::{ensure_single_threaded, exit_now, flush_stdio, map_anonymous, wait_for};
 
 /// The size of a base page, 4 KiB on x86-64 Linux.
 pub fn page_size() -> usize {
@@ -61,15 +61,7 @@ impl Resident {
         let Some(size) = NonZeroUsize::new(len) else {
             return Ok(Self { map: None, len: 0 });
         };
-        // SAFETY: a new private anonymous mapping aliases nothing; the kernel picks the address.
-        let map = unsafe {
-            mmap_anonymous(
-                None,
-                size,
-                ProtFlags::PROT_READ | ProtFlags::PROT_WRITE,
-                MapFlags::MAP_PRIVATE,
-            )
-        }?;
+        let map = map_anonymous(size, MapFlags::MAP_PRIVATE)?;
         let mut region = Self {
             map: Some(map.cast()),
             len,

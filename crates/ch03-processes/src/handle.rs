@@ -23,9 +23,9 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::{ForkResult, Pid, fork};
 
-use crate::error::{EXIT_PANIC, EXIT_WRITE_FAILED, ProcessError, outcome};
-use crate::frame::{Report, panic_message, read_report, write_report};
-use crate::sys::{ensure_single_threaded, exit_now, flush_stdio, pipe, wait_for};
+use crate::error::{EXIT_PANIC, ProcessError, outcome};
+use crate::frame::{Report, panic_message};
+use crate::sys::{ChildPipe, ensure_single_threaded, flush_stdio, pipe, report_and_exit, wait_for};
 use crate::wire::Wire;
 
 // ANCHOR: handle
@@ -101,7 +101,7 @@ pub unsafe fn spawn_unchecked<T: Wire, F: FnOnce() -> T>(
             child_main(f, writer)
         }
         ForkResult::Parent { child } => {
-            drop(writer); // the child holds the only write end: its exit means end-of-file
+            drop(writer); // else the pipe stays open for as long as we hold it
             Ok(ProcessHandle {
                 pid: child,
                 result: Some(reader),
@@ -117,12 +117,7 @@ fn child_main<T: Wire, F: FnOnce() -> T>(f: F, mut out: File) -> ! {
         Ok(bytes) => (Report::Value(bytes), 0),
         Err(payload) => (Report::Panic(panic_message(&*payload)), EXIT_PANIC),
     };
-    let code = if write_report(&mut out, &report).is_ok() {
-        code
-    } else {
-        EXIT_WRITE_FAILED
-    };
-    exit_now(code)
+    report_and_exit(&mut out, &report, code)
 }
 // ANCHOR_END: spawn_unchecked
 
@@ -136,18 +131,19 @@ impl<T: Wire> ProcessHandle<T> {
     /// Waits for the child to finish and returns its result, like `Process.join()` followed by
     /// reading the result. Always reaps the child, whatever the outcome.
     pub fn join(mut self) -> Result<T, ProcessError> {
-        let mut result = self
+        let result = self
             .result
             .take()
             .expect("only join takes the pipe, and join takes self");
         // Read first, then wait: a child blocked writing a result bigger than the pipe's
-        // buffer (64 KiB on Linux) would never exit if we waited for it before reading.
-        let report = read_report(&mut result);
+        // buffer (64 KiB on Linux) would never exit if we waited for it before reading. Read
+        // until the child ends, not until end-of-file: its own children may hold the pipe.
+        let mut child = ChildPipe::new(result, self.pid);
+        let report = child.read_report();
         if report.is_err() {
-            let _ = kill(self.pid, Signal::SIGKILL); // garbage on the pipe: do not wait forever
+            let _ = child.kill(Signal::SIGKILL); // garbage on the pipe: do not wait forever
         }
-        drop(result);
-        let exit = wait_for(self.pid)?;
+        let exit = child.wait()?;
         let pid = self.pid();
         let bytes = outcome(pid, exit, report?)?;
         T::from_bytes(&bytes).map_err(|error| ProcessError::Decode { pid, error })

@@ -1,18 +1,24 @@
 //! Small Unix helpers shared by the fork-based modules: a close-on-exec pipe, waiting for a
-//! child, leaving a child, and counting this process's threads (which `spawn` does before
-//! every fork).
+//! child, reading a child's result pipe until the child ends, leaving a child, and counting
+//! this process's threads (which `spawn` does before every fork).
 
+use std::ffi::c_void;
 use std::fs::File;
-use std::io::Write;
-use std::os::fd::AsFd;
+use std::io::{self, Read, Write};
+use std::num::NonZeroUsize;
+use std::os::fd::{AsFd, OwnedFd};
+use std::ptr::NonNull;
 use std::time::{Duration, Instant};
 
 use nix::errno::Errno;
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
-use nix::sys::wait::{WaitStatus, waitpid};
+use nix::sys::mman::{MapFlags, ProtFlags, mmap_anonymous};
+use nix::sys::signal::{Signal, kill};
+use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
 use nix::unistd::Pid;
 
-use crate::error::{Exit, ProcessError};
+use crate::error::{EXIT_WRITE_FAILED, Exit, ProcessError};
+use crate::frame::{Report, read_report, write_report};
 
 /// A pipe whose two ends close on `exec`, so programs started later never inherit them.
 ///
@@ -108,14 +114,200 @@ pub fn ensure_single_threaded() -> Result<(), ProcessError> {
 /// Waits for child `pid` to end and says how it ended. Retries when a signal interrupts.
 pub fn wait_for(pid: Pid) -> Result<Exit, ProcessError> {
     loop {
-        match waitpid(pid, None) {
-            Ok(WaitStatus::Exited(_, code)) => return Ok(Exit::Code(code)),
-            Ok(WaitStatus::Signaled(_, signal, _)) => return Ok(Exit::Signal(signal as i32)),
+        if let Some(exit) = reap(pid, None)? {
+            return Ok(exit);
+        }
+    }
+}
+
+/// How child `pid` ended, if it has (it is reaped then); `None` while it runs. This is
+/// `waitpid` with `WNOHANG`, which CPython's `is_alive` calls too.
+pub fn try_wait(pid: Pid) -> Result<Option<Exit>, ProcessError> {
+    reap(pid, Some(WaitPidFlag::WNOHANG))
+}
+
+fn reap(pid: Pid, flags: Option<WaitPidFlag>) -> Result<Option<Exit>, ProcessError> {
+    loop {
+        match waitpid(pid, flags) {
+            Ok(WaitStatus::Exited(_, code)) => return Ok(Some(Exit::Code(code))),
+            Ok(WaitStatus::Signaled(_, signal, _)) => return Ok(Some(Exit::Signal(signal as i32))),
+            Ok(WaitStatus::StillAlive) => return Ok(None),
             // Stopped/continued are reported only with flags we do not pass; wait again.
             Ok(_) | Err(Errno::EINTR) => continue,
             Err(e) => return Err(e.into()),
         }
     }
+}
+
+/// The end of a forked child: writes `report` to `out` and leaves with `code`, or with
+/// [`EXIT_WRITE_FAILED`] if the report could not be written. Never returns.
+pub fn report_and_exit(out: &mut File, report: &Report, code: i32) -> ! {
+    let code = if write_report(out, report).is_ok() {
+        code
+    } else {
+        EXIT_WRITE_FAILED
+    };
+    exit_now(code)
+}
+
+// ANCHOR: child_pipe
+/// The read end of a child's result pipe, read until the *child* ends, not until end-of-file.
+///
+/// End-of-file comes when every write end is closed, and a child that forks (a process of its
+/// own, a pool) gives each grandchild a copy of its write end. Killed before it reported, that
+/// child would leave end-of-file to its last grandchild, and a parent reading to end-of-file
+/// would wait for the grandchildren too. So the reader also watches the child: once the child
+/// has ended, everything it wrote is in the pipe already, and the reader takes what is there,
+/// then says end-of-file without waiting for the other copies to close.
+///
+/// On Linux the watch is a pidfd (`pidfd_open`, Linux 5.3), readable when the child ends and
+/// polled together with the pipe. Elsewhere, or if the kernel refuses, the pipe is polled for
+/// at most [`CHILD_CHECK_INTERVAL`] at a time, and the child is checked between two polls with
+/// `waitpid(WNOHANG)`, which reaps it if it has ended.
+#[derive(Debug)]
+pub struct ChildPipe {
+    pipe: File,
+    pid: Pid,
+    /// Readable once the child has ended (Linux); `None`: check with `waitpid(WNOHANG)`.
+    pidfd: Option<OwnedFd>,
+    /// How the child ended, once reaped.
+    exit: Option<Exit>,
+    /// The child has ended: read what the pipe holds, never wait for more.
+    ended: bool,
+}
+// ANCHOR_END: child_pipe
+
+/// How long [`ChildPipe`] waits on the pipe alone, where it has no pidfd, before it checks
+/// whether the child has ended.
+pub const CHILD_CHECK_INTERVAL: Duration = Duration::from_millis(20);
+
+impl ChildPipe {
+    /// Watches child `pid` (not yet reaped) while reading `pipe`, the read end of its result
+    /// pipe. Uses a pidfd where the system has one.
+    pub fn new(pipe: File, pid: Pid) -> Self {
+        ChildPipe {
+            pidfd: pidfd_open(pid),
+            ..Self::polling(pipe, pid)
+        }
+    }
+
+    /// Like [`new`](Self::new), without a pidfd: the portable way, used where there is none.
+    pub fn polling(pipe: File, pid: Pid) -> Self {
+        ChildPipe {
+            pipe,
+            pid,
+            pidfd: None,
+            exit: None,
+            ended: false,
+        }
+    }
+
+    /// For a child that was reaped already (it ended with `exit`): only what the pipe holds
+    /// is read.
+    pub fn reaped(pipe: File, pid: Pid, exit: Exit) -> Self {
+        ChildPipe {
+            exit: Some(exit),
+            ended: true,
+            ..Self::polling(pipe, pid)
+        }
+    }
+
+    /// Reads the child's [`Report`]: `Ok(None)` if it ended without writing one.
+    pub fn read_report(&mut self) -> io::Result<Option<Report>> {
+        read_report(self)
+    }
+
+    /// Sends `signal` to the child, unless it has been reaped (its pid may be another
+    /// process's by now).
+    pub fn kill(&self, signal: Signal) -> Result<(), ProcessError> {
+        if self.exit.is_some() {
+            return Ok(());
+        }
+        kill(self.pid, signal).map_err(Into::into)
+    }
+
+    /// Closes the pipe and reaps the child (unless it was reaped already): how it ended.
+    pub fn wait(self) -> Result<Exit, ProcessError> {
+        drop(self.pipe);
+        match self.exit {
+            Some(exit) => Ok(exit),
+            None => wait_for(self.pid),
+        }
+    }
+
+    /// Blocks until the pipe is readable (`true`) or the child has ended (`false`).
+    fn pipe_readable_before_exit(&mut self) -> io::Result<bool> {
+        loop {
+            let pipe = PollFd::new(self.pipe.as_fd(), PollFlags::POLLIN);
+            let polled = match &self.pidfd {
+                Some(pidfd) => {
+                    let mut fds = [pipe, PollFd::new(pidfd.as_fd(), PollFlags::POLLIN)];
+                    poll(&mut fds, PollTimeout::NONE).map(|_| {
+                        let ready = |fd: &PollFd| fd.revents().is_some_and(|r| !r.is_empty());
+                        (ready(&fds[0]), ready(&fds[1]))
+                    })
+                }
+                None => {
+                    let mut fds = [pipe];
+                    let limit = PollTimeout::try_from(CHILD_CHECK_INTERVAL)
+                        .expect("a short interval fits a poll timeout");
+                    poll(&mut fds, limit).map(|n| (n > 0, false))
+                }
+            };
+            match polled {
+                Ok((true, _)) => return Ok(true), // data or end-of-file: read it first
+                Ok((false, true)) => return Ok(false),
+                Ok((false, false)) if self.pidfd.is_none() => {
+                    self.exit = try_wait(self.pid).map_err(io::Error::other)?;
+                    if self.exit.is_some() {
+                        return Ok(false);
+                    }
+                }
+                Ok((false, false)) | Err(Errno::EINTR) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+}
+
+impl Read for ChildPipe {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if !self.ended && !self.pipe_readable_before_exit()? {
+            self.ended = true;
+        }
+        if self.ended && !readable_within(&self.pipe, Duration::ZERO) {
+            return Ok(0); // the child is gone and the pipe is empty: end of its output
+        }
+        // Readable: this does not block (the parent is the pipe's only reader).
+        (&self.pipe).read(buf)
+    }
+}
+
+/// A pidfd for child `pid`: close-on-exec (always, for a pidfd), readable once the child has
+/// ended. `None` where the system has none.
+#[cfg(target_os = "linux")]
+fn pidfd_open(pid: Pid) -> Option<OwnedFd> {
+    use std::os::fd::FromRawFd;
+    // SAFETY: `pidfd_open(pid, 0)` takes two integers and returns a new descriptor or -1.
+    let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid.as_raw(), 0) };
+    let fd = i32::try_from(fd).ok().filter(|&fd| fd >= 0)?;
+    // SAFETY: `fd` was just returned by the kernel, open, and owned by nothing else.
+    Some(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+/// A pidfd for child `pid`: `None` where the system has none.
+#[cfg(not(target_os = "linux"))]
+fn pidfd_open(_pid: Pid) -> Option<OwnedFd> {
+    None
+}
+
+/// A new anonymous mapping of `size` readable, writable, zero-filled bytes, at an address the
+/// kernel chooses: private to each process after a fork (`MAP_PRIVATE`: copy-on-write) or one
+/// copy that parent and children share (`MAP_SHARED`), as `sharing` says.
+pub fn map_anonymous(size: NonZeroUsize, sharing: MapFlags) -> nix::Result<NonNull<c_void>> {
+    let access = ProtFlags::PROT_READ | ProtFlags::PROT_WRITE;
+    // SAFETY: a fresh anonymous mapping at an address the kernel chooses aliases no Rust object.
+    unsafe { mmap_anonymous(None, size, access, sharing) }
 }
 
 /// Writes out what `print!` and `eprint!` still hold, before a fork.

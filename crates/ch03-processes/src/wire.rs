@@ -5,19 +5,12 @@
 //! pipe and rebuilt on the other side. Python's `multiprocessing` does this with `pickle`;
 //! here a small trait does it for the types the book needs, with no dependency.
 
-use std::fmt;
+use thiserror::Error;
 
 /// Bytes that could not be turned back into a value.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("malformed message: {0}")]
 pub struct WireError(pub &'static str);
-
-impl fmt::Display for WireError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "malformed message: {}", self.0)
-    }
-}
-
-impl std::error::Error for WireError {}
 
 // ANCHOR: wire
 /// A value that can travel between processes as bytes.
@@ -180,7 +173,7 @@ impl<A: Wire, B: Wire, C: Wire> Wire for (A, B, C) {
 mod tests {
     use super::*;
 
-    fn round_trip<T: Wire + PartialEq + fmt::Debug>(value: T) {
+    fn round_trip<T: Wire + PartialEq + std::fmt::Debug>(value: T) {
         let bytes = value.to_bytes();
         assert_eq!(T::from_bytes(&bytes).unwrap(), value);
     }

@@ -3,20 +3,21 @@
 //! chapter 03's exercise specs use too).
 
 use std::io::{Read, Write};
-use std::process::ExitCode;
 
 #[cfg(unix)]
 mod unix {
     use super::*;
+    use ch03_processes::error::Exit;
     use ch03_processes::reexec::{self, Registry};
     use ch03_processes::s1_exit_code::exit_code_of;
     use ch03_processes::s2_pipe::run_in_child;
-    use ch03_processes::sys::{ensure_single_threaded, thread_count};
+    use ch03_processes::sys::{ChildPipe, ensure_single_threaded, thread_count};
     use ch03_processes::tutorial::{
         join_all, one_process_per_number, sequential, start_all, start_join_in_loop,
     };
-    use ch03_processes::{ProcessError, spawn};
+    use ch03_processes::{ProcessError, ProcessHandle, spawn};
     use nix::sys::signal::Signal;
+    use nix::unistd::Pid;
     use support::case;
     use support::fork::{ProcessInFlight, ProcessRendezvous, Test};
     use workloads::{Scale, TUTORIAL_NUMBERS, cpu_bound_expected};
@@ -156,6 +157,114 @@ mod unix {
             !support::children().iter().any(|c| c.pid == pid),
             "gone, not even a zombie"
         );
+    }
+
+    /// Orphans of the test's descendants become its children (Linux), so it can reap them.
+    fn adopt_orphans() {
+        #[cfg(target_os = "linux")]
+        // SAFETY: `prctl` with these arguments only sets a flag on this process.
+        unsafe {
+            assert_eq!(libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), 0);
+        }
+    }
+
+    fn block_forever() -> ! {
+        loop {
+            nix::unistd::pause();
+        }
+    }
+
+    // ANCHOR: grandchild
+    /// A child that starts a grandchild (blocked until killed), tells its pid, then does
+    /// `then`. The grandchild is a copy of the child, so it holds a copy of every descriptor the
+    /// child held at that moment, the write end of the child's own result pipe included.
+    fn a_child_with_a_grandchild(then: fn() -> u64) -> (ProcessHandle<u64>, Pid) {
+        adopt_orphans();
+        let (mut pid_r, mut pid_w) = ch03_processes::pipe().unwrap();
+        let child = spawn(move || {
+            let grandchild = spawn(|| -> u64 { block_forever() }).unwrap();
+            pid_w.write_all(&grandchild.pid().to_le_bytes()).unwrap();
+            std::mem::forget(grandchild); // no `Drop`: it would kill the grandchild
+            then()
+        })
+        .unwrap();
+        let mut pid = [0u8; 4];
+        pid_r.read_exact(&mut pid).unwrap();
+        (child, Pid::from_raw(u32::from_le_bytes(pid) as i32))
+    }
+
+    /// Joins `child` under a watchdog, while its grandchild still runs; then, whatever the join
+    /// did, kills the grandchild and reaps it.
+    fn join_while_the_grandchild_runs(
+        child: ProcessHandle<u64>,
+        grandchild: Pid,
+    ) -> Result<u64, ProcessError> {
+        let joined = std::panic::catch_unwind(|| {
+            support::watchdog(support::PATIENCE / 2, move || child.join())
+        });
+        let alive = nix::sys::signal::kill(grandchild, None).is_ok();
+        nix::sys::signal::kill(grandchild, Signal::SIGKILL).unwrap();
+        #[cfg(target_os = "linux")] // adopted: ours to reap
+        nix::sys::wait::waitpid(grandchild, None).unwrap();
+        let joined = joined.unwrap_or_else(|_| {
+            panic!("join waited for the grandchild, which holds a copy of the result pipe")
+        });
+        assert!(alive, "the grandchild ran until the test killed it");
+        joined
+    }
+
+    fn join_returns_when_the_child_is_killed_though_its_grandchild_runs() {
+        let (child, grandchild) = a_child_with_a_grandchild(|| block_forever());
+        child.kill(Signal::SIGKILL).unwrap();
+        let err = join_while_the_grandchild_runs(child, grandchild).unwrap_err();
+        assert_eq!(err.signal_name(), Some("SIGKILL"), "{err}");
+    }
+
+    fn join_returns_the_value_of_a_child_whose_grandchild_runs() {
+        let (child, grandchild) = a_child_with_a_grandchild(|| 7);
+        assert_eq!(
+            join_while_the_grandchild_runs(child, grandchild).unwrap(),
+            7
+        );
+    }
+    // ANCHOR_END: grandchild
+
+    /// Where there is no pidfd, `ChildPipe` polls the pipe and checks the child between two
+    /// polls: the read ends with the child there too, and the child is reaped by the check.
+    fn without_a_pidfd_the_read_still_ends_with_the_child() {
+        adopt_orphans();
+        let (reader, writer) = ch03_processes::pipe().unwrap();
+        let (mut pid_r, mut pid_w) = ch03_processes::pipe().unwrap();
+        // SAFETY: the test process is single-threaded (the harness's rule); the child leaves
+        // only by being killed.
+        let child = match unsafe { nix::unistd::fork() }.unwrap() {
+            nix::unistd::ForkResult::Child => {
+                drop(reader);
+                let grandchild = spawn(|| -> u64 { block_forever() }).unwrap();
+                pid_w.write_all(&grandchild.pid().to_le_bytes()).unwrap();
+                std::mem::forget(grandchild);
+                let _held = writer;
+                block_forever()
+            }
+            nix::unistd::ForkResult::Parent { child } => child,
+        };
+        drop(writer);
+        let mut pid = [0u8; 4];
+        pid_r.read_exact(&mut pid).unwrap();
+        let grandchild = Pid::from_raw(u32::from_le_bytes(pid) as i32);
+        nix::sys::signal::kill(child, Signal::SIGKILL).unwrap();
+        let read = std::panic::catch_unwind(|| {
+            support::watchdog(support::PATIENCE / 2, move || {
+                let mut pipe = ChildPipe::polling(reader, child);
+                (pipe.read_report().unwrap(), pipe.wait().unwrap())
+            })
+        });
+        nix::sys::signal::kill(grandchild, Signal::SIGKILL).unwrap();
+        #[cfg(target_os = "linux")]
+        nix::sys::wait::waitpid(grandchild, None).unwrap();
+        let (report, exit) = read.unwrap_or_else(|_| panic!("the read waited for the grandchild"));
+        assert_eq!(report, None);
+        assert_eq!(exit, Exit::Signal(libc::SIGKILL));
     }
 
     fn spawn_refuses_to_fork_a_threaded_process() {
@@ -389,6 +498,9 @@ mod unix {
             case!(a_child_killed_by_a_signal_is_an_error_naming_it),
             case!(a_child_that_exits_without_its_result_is_an_error),
             case!(a_dropped_handle_kills_and_reaps_its_child),
+            case!(join_returns_when_the_child_is_killed_though_its_grandchild_runs),
+            case!(join_returns_the_value_of_a_child_whose_grandchild_runs),
+            case!(without_a_pidfd_the_read_still_ends_with_the_child),
             case!(spawn_refuses_to_fork_a_threaded_process),
             case!(a_thread_just_joined_does_not_make_spawn_refuse),
             case!(text_printed_before_a_fork_appears_once),
@@ -405,14 +517,8 @@ mod unix {
     }
 }
 
-#[cfg(unix)]
-fn main() -> ExitCode {
-    unix::registry().serve_if_child();
-    support::fork::run(&unix::tests())
-}
-
-#[cfg(not(unix))]
-fn main() -> ExitCode {
-    println!("{}", ch03_processes::UNIX_ONLY);
-    ExitCode::SUCCESS
+support::fork_main! {
+    first: unix::registry().serve_if_child(),
+    tests: unix::tests(),
+    elsewhere: ch03_processes::UNIX_ONLY,
 }

@@ -1,58 +1,42 @@
 //! The two ways a pool can say no: [`PoolError`] when you submit, [`TaskError`] when you `get`.
 
-use std::fmt;
-
 use ch03_processes::ProcessError;
+use thiserror::Error;
 
 // ANCHOR: pool_error
 /// Why a pool could not be built or would not take a task.
-#[derive(Debug)]
+#[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum PoolError {
     /// A pool of zero workers would accept tasks and never run them.
+    #[error("a pool needs at least one worker, got 0")]
     ZeroWorkers,
     /// The pool was closed: it takes no new tasks (CPython raises `ValueError("Pool not running")`).
+    #[error("the pool is closed and takes no new tasks")]
     Closed,
     /// The operating system refused a worker thread.
-    Spawn(std::io::Error),
+    #[error("could not start a worker thread: {0}")]
+    Spawn(#[source] std::io::Error),
     /// A worker process could not be forked (chapter 03's `spawn` refuses to fork a process
     /// that runs other threads).
-    Fork(ProcessError),
+    #[error("could not fork a worker process: {0}")]
+    Fork(#[source] ProcessError),
 }
 // ANCHOR_END: pool_error
 
-impl fmt::Display for PoolError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            PoolError::ZeroWorkers => write!(f, "a pool needs at least one worker, got 0"),
-            PoolError::Closed => write!(f, "the pool is closed and takes no new tasks"),
-            PoolError::Spawn(e) => write!(f, "could not start a worker thread: {e}"),
-            PoolError::Fork(e) => write!(f, "could not fork a worker process: {e}"),
-        }
-    }
-}
-
-impl std::error::Error for PoolError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            PoolError::Spawn(e) => Some(e),
-            PoolError::Fork(e) => Some(e),
-            _ => None,
-        }
-    }
-}
-
 // ANCHOR: task_error
 /// Why a task gave no result. `get()` returns it where CPython re-raises the task's exception.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[non_exhaustive]
 pub enum TaskError {
     /// The task panicked; its worker caught the panic and lives on.
+    #[error("the task panicked: {message}")]
     Panicked {
         /// The panic message ("a panic with a non-string payload" if it was not a string).
         message: String,
     },
     /// The worker process running the task died before it answered (a process pool only).
+    #[error("worker process {pid} died during the task: {cause}")]
     WorkerDied {
         /// The worker's process id.
         pid: u32,
@@ -60,30 +44,17 @@ pub enum TaskError {
         cause: String,
     },
     /// `get_timeout` gave up waiting. The task goes on; its result can still be had later.
+    #[error("the task has not finished yet (timed out)")]
     Timeout,
     /// The task has no result for another reason, given here: the pool could not start any
     /// worker to run it, or its result could not be decoded.
+    #[error("the task has no result: {reason}")]
     Lost {
         /// What happened.
         reason: String,
     },
 }
 // ANCHOR_END: task_error
-
-impl fmt::Display for TaskError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            TaskError::Panicked { message } => write!(f, "the task panicked: {message}"),
-            TaskError::WorkerDied { pid, cause } => {
-                write!(f, "worker process {pid} died during the task: {cause}")
-            }
-            TaskError::Timeout => write!(f, "the task has not finished yet (timed out)"),
-            TaskError::Lost { reason } => write!(f, "the task has no result: {reason}"),
-        }
-    }
-}
-
-impl std::error::Error for TaskError {}
 
 /// The message inside a panic payload: chapter 02's, one wording for the whole book.
 pub use ch02_threads::panic_message;

@@ -17,8 +17,9 @@ use std::ops::Range;
 use std::ptr::NonNull;
 use std::sync::OnceLock;
 
+use ch03_processes::sys::map_anonymous;
 use nix::errno::Errno;
-use nix::sys::mman::{MapFlags, ProtFlags, mmap_anonymous, munmap};
+use nix::sys::mman::{MapFlags, munmap};
 
 use crate::process_pool::ProcessPool;
 
@@ -41,16 +42,7 @@ impl SharedBytes {
     /// Maps `len` zeroed bytes of shared memory; `EINVAL` for `len == 0`.
     pub fn new(len: usize) -> Result<Self, Errno> {
         let size = NonZeroUsize::new(len).ok_or(Errno::EINVAL)?;
-        // SAFETY: a fresh anonymous mapping at an address the kernel chooses aliases no Rust
-        // object; it is readable and writable, and zero-filled.
-        let ptr = unsafe {
-            mmap_anonymous(
-                None,
-                size,
-                ProtFlags::PROT_READ | ProtFlags::PROT_WRITE,
-                MapFlags::MAP_SHARED,
-            )
-        }?;
+        let ptr = map_anonymous(size, MapFlags::MAP_SHARED)?;
         Ok(SharedBytes {
             ptr: ptr.cast(),
             len,

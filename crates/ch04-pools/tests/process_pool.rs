@@ -2,8 +2,6 @@
 //! `support::fork` runs each one in a single-threaded child process of its own, under a time
 //! limit, and fails a test that leaves a child process behind (running or zombie).
 
-use std::process::ExitCode;
-
 #[cfg(unix)]
 mod unix {
     use std::collections::HashSet;
@@ -614,13 +612,7 @@ mod unix {
     }
 }
 
-#[cfg(unix)]
-fn main() -> ExitCode {
-    support::fork::run(&unix::tests())
-}
-
-#[cfg(not(unix))]
-fn main() -> ExitCode {
-    println!("the process pool needs fork(): no tests on this platform");
-    ExitCode::SUCCESS
+support::fork_main! {
+    tests: unix::tests(),
+    elsewhere: "the process pool needs fork(): no tests on this platform",
 }

@@ -2,8 +2,6 @@
 //! single-threaded runner (see `tests/process_pool.rs`): each test in a process of its own,
 //! which is also what lets each one map its own shared region before its pool forks.
 
-use std::process::ExitCode;
-
 #[cfg(unix)]
 mod unix {
     use ch04_pools::ProcessPool;
@@ -72,13 +70,7 @@ mod unix {
     }
 }
 
-#[cfg(unix)]
-fn main() -> ExitCode {
-    support::fork::run(&unix::tests())
-}
-
-#[cfg(not(unix))]
-fn main() -> ExitCode {
-    println!("shared memory with a process pool needs fork(): no tests on this platform");
-    ExitCode::SUCCESS
+support::fork_main! {
+    tests: unix::tests(),
+    elsewhere: "shared memory with a process pool needs fork(): no tests on this platform",
 }

@@ -1,7 +1,7 @@
 //! Chunks: how many items one task carries to a worker.
 
-use std::fmt;
 use std::ops::Range;
+use thiserror::Error;
 
 // ANCHOR: default_chunksize
 /// CPython's default for `Pool.map` and `starmap`: `ceil(len / (4 * workers))`, so each worker
@@ -23,16 +23,9 @@ pub enum ChunkSize {
 }
 
 /// A chunk size of zero: a chunk must carry at least one item.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Error)]
+#[error("a chunk size must be at least 1, got 0")]
 pub struct ZeroChunkSize;
-
-impl fmt::Display for ZeroChunkSize {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "a chunk size must be at least 1, got 0")
-    }
-}
-
-impl std::error::Error for ZeroChunkSize {}
 
 impl ChunkSize {
     /// The number of items per chunk for `len` items on `workers` workers (at least 1).

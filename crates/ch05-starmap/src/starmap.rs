@@ -12,9 +12,9 @@
 //! `|(a, b)|` takes it apart. So `starmap` here is `map` over tuples; there is no second
 //! function to write (module [`arity`](crate::arity) shows what a second one would cost).
 
-use std::fmt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
+use thiserror::Error;
 
 use ch04_pools::error::panic_message;
 use ch04_pools::{PoolError, TaskError, TaskHandle, ThreadPool};
@@ -26,49 +26,27 @@ pub type Outcome<T> = Result<T, TaskError>;
 
 // ANCHOR: map_error
 /// Why a map gave no list of results.
-#[derive(Debug)]
+#[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum MapError {
     /// The pool refused the work (closed, or no worker).
-    Pool(PoolError),
+    #[error("the pool refused the work: {0}")]
+    Pool(#[from] PoolError),
     /// A chunk size of zero was asked for.
+    #[error("{}", ZeroChunkSize)]
     ZeroChunkSize,
     /// The item at `index` (its position in the input) failed; it is the first failed item in
     /// input order.
+    #[error("item {index} failed: {error}")]
     Item {
         /// The failed item's position in the input.
         index: usize,
         /// What happened to it.
+        #[source]
         error: TaskError,
     },
 }
 // ANCHOR_END: map_error
-
-impl fmt::Display for MapError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            MapError::Pool(e) => write!(f, "the pool refused the work: {e}"),
-            MapError::ZeroChunkSize => write!(f, "{ZeroChunkSize}"),
-            MapError::Item { index, error } => write!(f, "item {index} failed: {error}"),
-        }
-    }
-}
-
-impl std::error::Error for MapError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            MapError::Pool(e) => Some(e),
-            MapError::Item { error, .. } => Some(error),
-            MapError::ZeroChunkSize => None,
-        }
-    }
-}
-
-impl From<PoolError> for MapError {
-    fn from(e: PoolError) -> Self {
-        MapError::Pool(e)
-    }
-}
 
 impl From<ZeroChunkSize> for MapError {
     fn from(_: ZeroChunkSize) -> Self {

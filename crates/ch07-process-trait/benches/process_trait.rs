@@ -7,12 +7,11 @@
 
 use std::hint::black_box;
 
-use criterion::{Criterion, criterion_group, criterion_main};
-
 #[cfg(unix)]
 mod unix {
     use super::*;
     use ch07_process_trait::{Process, RunError};
+    use criterion::Criterion;
 
     /// A process with state, like the tutorial's `MyProcess`, returning its two steps.
     #[derive(Clone)]
@@ -51,22 +50,13 @@ mod unix {
     }
 }
 
-fn config() -> Criterion {
-    workloads::bench::criterion()
-}
-
-#[cfg(unix)]
-criterion_group! {
-    name = benches;
-    config = config();
-    targets = unix::start_join
-}
-
-#[cfg(unix)]
-criterion_main!(benches);
-
-#[cfg(not(unix))]
 fn main() {
-    let _ = config();
+    #[cfg(unix)]
+    {
+        let mut c = workloads::bench::criterion().configure_from_args();
+        unix::start_join(&mut c);
+        c.final_summary();
+    }
+    #[cfg(not(unix))]
     println!("{}", ch07_process_trait::UNIX_ONLY);
 }

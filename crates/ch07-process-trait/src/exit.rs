@@ -4,7 +4,7 @@
 //! that returns gives 0, an uncaught exception 1, `sys.exit(n)` gives `n`, and a child killed
 //! by signal `N` gives `-N`. Here a returned `Err` and a panic play the uncaught exception.
 
-use std::fmt;
+use thiserror::Error;
 
 use ch03_processes::error::{Exit, signal_name};
 use ch03_processes::frame::Report;
@@ -20,15 +20,19 @@ pub const EXIT_FAILED: i32 = 1;
 
 // ANCHOR: exit_error
 /// Why a finished process gave no output, each case with CPython's `exitcode`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum ExitError {
     /// `run` returned `Err`; the error's message came back over the pipe. Exit code 1.
+    #[error("run() failed: {message}")]
     Failed { message: String },
     /// `run` panicked; the panic's message came back over the pipe. Exit code 1.
+    #[error("run() panicked: {message}")]
     Panicked { message: String },
     /// The child ended itself with an explicit exit code before `run` returned (`exit(n)`).
+    #[error("the child exited with code {code} before run() returned")]
     Exited { code: i32 },
     /// A signal ended the child: `terminate` (`SIGTERM`), `kill` (`SIGKILL`), a crash...
+    #[error("the child was killed by signal {} ({signal})", signal_name(*.signal))]
     Signaled { signal: i32 },
 }
 // ANCHOR_END: exit_error
@@ -50,25 +54,6 @@ pub fn exitcode<T>(result: &Result<T, ExitError>) -> i32 {
     result.as_ref().map_or_else(ExitError::exitcode, |_| 0)
 }
 // ANCHOR_END: exitcode
-
-impl fmt::Display for ExitError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ExitError::Failed { message } => write!(f, "run() failed: {message}"),
-            ExitError::Panicked { message } => write!(f, "run() panicked: {message}"),
-            ExitError::Exited { code } => {
-                write!(f, "the child exited with code {code} before run() returned")
-            }
-            ExitError::Signaled { signal } => write!(
-                f,
-                "the child was killed by signal {} ({signal})",
-                signal_name(*signal)
-            ),
-        }
-    }
-}
-
-impl std::error::Error for ExitError {}
 
 /// What `run` returned, as it crosses the pipe: a value or the error's message.
 #[derive(Debug, PartialEq, Eq)]

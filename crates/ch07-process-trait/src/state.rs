@@ -49,17 +49,13 @@
 
 use std::fs::File;
 use std::marker::PhantomData;
-use std::os::fd::AsRawFd;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::atomic::{AtomicI32, Ordering};
 
-use ch03_processes::error::{EXIT_WRITE_FAILED, Exit};
-use ch03_processes::frame::{Report, panic_message, read_report, write_report};
-use ch03_processes::sys::{ensure_single_threaded, exit_now, wait_for};
+use ch03_processes::error::Exit;
+use ch03_processes::frame::{Report, panic_message};
+use ch03_processes::sys::{ChildPipe, ensure_single_threaded, report_and_exit, try_wait};
 use ch03_processes::{ProcessError, Wire, pipe};
-use nix::errno::Errno;
 use nix::sys::signal::{Signal, kill};
-use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
 use nix::unistd::{ForkResult, Pid, fork};
 
 use crate::daemon;
@@ -103,7 +99,6 @@ impl<P: Process> Created<P> {
         match unsafe { fork() }? {
             ForkResult::Child => {
                 drop(reader);
-                close_inherited_report_pipe(&writer);
                 if self.daemon {
                     daemon::die_with_parent(parent);
                 }
@@ -124,25 +119,6 @@ impl<P: Process> Created<P> {
 }
 // ANCHOR_END: created
 
-// ANCHOR: inherited
-/// The write end of this process's own report pipe, in a child that `start` forked; -1 in a
-/// process that is nobody's child here.
-static REPORT_FD: AtomicI32 = AtomicI32::new(-1);
-
-/// In a freshly forked child: records `ours` as this process's report pipe, and closes the
-/// copy of the parent's report pipe that `fork` gave us. Kept open, that copy would hold the
-/// grandparent's `join` reading until this process ends, even after its parent is gone.
-fn close_inherited_report_pipe(ours: &File) {
-    let inherited = REPORT_FD.swap(ours.as_raw_fd(), Ordering::SeqCst);
-    if inherited >= 0 {
-        // SAFETY: `inherited` is the parent's report pipe, owned by a `File` on the parent's
-        // stack, which this process copied but never drops (it leaves through `_exit` from
-        // its own `child_main`). Nothing else here uses that descriptor.
-        unsafe { libc::close(inherited) };
-    }
-}
-// ANCHOR_END: inherited
-
 // ANCHOR: child_main
 /// The child's whole life: `run`, report, `_exit` with CPython's code. Never returns.
 fn child_main<P: Process>(mut process: P, mut out: File) -> ! {
@@ -154,12 +130,7 @@ fn child_main<P: Process>(mut process: P, mut out: File) -> ! {
         ),
         Err(payload) => (Report::Panic(panic_message(&*payload)), EXIT_FAILED),
     };
-    let code = if write_report(&mut out, &report).is_ok() {
-        code
-    } else {
-        EXIT_WRITE_FAILED
-    };
-    exit_now(code)
+    report_and_exit(&mut out, &report, code)
 }
 // ANCHOR_END: child_main
 
@@ -191,21 +162,10 @@ impl<T: Wire> Running<T> {
     /// Whether the child still runs. Like CPython's `is_alive`, it reaps a child that has
     /// ended (`waitpid` with `WNOHANG`), so no zombie waits for `join`.
     pub fn is_alive(&mut self) -> Result<bool, ProcessError> {
-        if self.exit.is_some() {
-            return Ok(false);
+        if self.exit.is_none() {
+            self.exit = try_wait(self.pid)?;
         }
-        loop {
-            match waitpid(self.pid, Some(WaitPidFlag::WNOHANG)) {
-                Ok(WaitStatus::StillAlive) => return Ok(true),
-                Ok(WaitStatus::Exited(_, code)) => self.exit = Some(Exit::Code(code)),
-                Ok(WaitStatus::Signaled(_, signal, _)) => {
-                    self.exit = Some(Exit::Signal(signal as i32));
-                }
-                Ok(_) | Err(Errno::EINTR) => continue,
-                Err(e) => return Err(e.into()),
-            }
-            return Ok(false);
-        }
+        Ok(self.exit.is_none())
     }
 
     /// Sends `SIGTERM`, like `Process.terminate()`: the child dies without running its
@@ -241,39 +201,45 @@ impl<T: Wire> Running<T> {
 
     /// Reads the report, closes the pipe, reaps the child (unless already reaped).
     fn collect(&mut self) -> Result<Option<Report>, ProcessError> {
-        let Some(mut pipe) = self.result.take() else {
+        let Some(mut child) = self.child_pipe() else {
             return Ok(None);
         };
         // Read first, then wait: a child blocked on a full pipe would never exit otherwise.
-        let report = read_report(&mut pipe);
+        let report = child.read_report();
         if report.is_err() {
-            let _ = self.kill(); // garbage on the pipe: do not wait forever
+            let _ = child.kill(Signal::SIGKILL); // garbage on the pipe: do not wait forever
         }
-        drop(pipe);
-        if self.exit.is_none() {
-            self.exit = Some(wait_for(self.pid)?);
-        }
+        self.exit = Some(child.wait()?);
         Ok(report?)
+    }
+}
+
+impl<T> Running<T> {
+    /// The result pipe, read until the child ends (chapter 03's `ChildPipe`: a grandchild's
+    /// copy of the write end does not hold the read open).
+    fn child_pipe(&mut self) -> Option<ChildPipe> {
+        let pipe = self.result.take()?;
+        Some(match self.exit {
+            Some(exit) => ChildPipe::reaped(pipe, self.pid, exit),
+            None => ChildPipe::new(pipe, self.pid),
+        })
     }
 }
 
 impl<T> Drop for Running<T> {
     /// No zombie on any path: a daemon is killed then reaped; another child is waited for.
     fn drop(&mut self) {
-        let Some(mut pipe) = self.result.take() else {
+        let Some(mut child) = self.child_pipe() else {
             return; // joined
         };
-        if self.exit.is_none() {
-            if self.daemon {
-                let _ = kill(self.pid, Signal::SIGKILL);
-            } else {
-                // Keep the pipe open until the child wrote its report: closing it first
-                // would make the child's write fail, and the child's work with it.
-                let _ = read_report(&mut pipe);
-            }
-            drop(pipe);
-            let _ = wait_for(self.pid);
+        if self.daemon {
+            let _ = child.kill(Signal::SIGKILL);
+        } else {
+            // Keep the pipe open until the child wrote its report: closing it first
+            // would make the child's write fail, and the child's work with it.
+            let _ = child.read_report();
         }
+        let _ = child.wait();
     }
 }
 // ANCHOR_END: running_impl

@@ -1,8 +1,6 @@
 //! Tests that fork. They run one by one, each in a single-threaded child process of their own,
 //! under a time limit, and fail if they leave a child behind: see `support::fork`.
 
-use std::process::ExitCode;
-
 #[cfg(unix)]
 mod unix {
     use std::fs::File;
@@ -364,13 +362,7 @@ mod unix {
     }
 }
 
-#[cfg(unix)]
-fn main() -> ExitCode {
-    support::fork::run(&unix::tests())
-}
-
-#[cfg(not(unix))]
-fn main() -> ExitCode {
-    println!("{}", ch07_process_trait::UNIX_ONLY);
-    ExitCode::SUCCESS
+support::fork_main! {
+    tests: unix::tests(),
+    elsewhere: ch07_process_trait::UNIX_ONLY,
 }

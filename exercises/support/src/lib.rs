@@ -20,6 +20,35 @@ use std::time::{Duration, Instant};
 #[cfg(all(unix, feature = "fork"))]
 pub mod fork;
 
+/// The `main` of a test file whose tests fork (`harness = false`): on Unix it runs the
+/// [`fork::Test`]s that `tests` gives with [`fork::run`], after `first` if given (a statement
+/// that must come before anything else, such as serving a re-executed child); on other
+/// targets it prints `elsewhere`, why there are no tests, and succeeds.
+///
+/// ```ignore
+/// support::fork_main! {
+///     tests: unix::tests(),
+///     elsewhere: "the process pool needs fork(): no tests on this platform",
+/// }
+/// ```
+#[cfg(feature = "fork")]
+#[macro_export]
+macro_rules! fork_main {
+    ($(first: $first:expr,)? tests: $tests:expr, elsewhere: $elsewhere:expr $(,)?) => {
+        #[cfg(unix)]
+        fn main() -> ::std::process::ExitCode {
+            $($first;)?
+            $crate::fork::run(&$tests)
+        }
+
+        #[cfg(not(unix))]
+        fn main() -> ::std::process::ExitCode {
+            ::std::println!("{}", $elsewhere);
+            ::std::process::ExitCode::SUCCESS
+        }
+    };
+}
+
 /// How long a spec waits for something that should happen at once before calling it a hang.
 pub const PATIENCE: Duration = Duration::from_secs(20);
 

@@ -12,6 +12,14 @@ use support::{PATIENCE, watchdog};
 /// watchdog.
 const PATIENT: Duration = Duration::from_secs(2);
 
+/// Counts its turns on the runtime, one a yield, until `stop`.
+async fn tick(ticks: Arc<AtomicUsize>, stop: Arc<AtomicBool>) {
+    while !stop.load(Ordering::SeqCst) {
+        ticks.fetch_add(1, Ordering::SeqCst);
+        tokio::task::yield_now().await;
+    }
+}
+
 /// Runs `body` on a one-thread runtime beside a ticker; returns its value and the ticks
 /// counted while it ran.
 fn with_ticker<T, F>(body: impl FnOnce(Arc<AtomicUsize>) -> F) -> (T, usize)
@@ -23,17 +31,11 @@ where
         .build()
         .unwrap();
     runtime.block_on(async {
-        let ticks = Arc::new(AtomicUsize::new(0));
-        let stop = Arc::new(AtomicBool::new(false));
-        let ticker = tokio::spawn({
-            let (ticks, stop) = (Arc::clone(&ticks), Arc::clone(&stop));
-            async move {
-                while !stop.load(Ordering::SeqCst) {
-                    ticks.fetch_add(1, Ordering::SeqCst);
-                    tokio::task::yield_now().await;
-                }
-            }
-        });
+        let (ticks, stop) = (
+            Arc::new(AtomicUsize::new(0)),
+            Arc::new(AtomicBool::new(false)),
+        );
+        let ticker = tokio::spawn(tick(Arc::clone(&ticks), Arc::clone(&stop)));
         tokio::task::yield_now().await; // the ticker has started
         let before = ticks.load(Ordering::SeqCst);
         let value = body(Arc::clone(&ticks)).await;

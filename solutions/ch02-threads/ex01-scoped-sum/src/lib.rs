@@ -39,17 +39,12 @@ where
     if k == 0 {
         return Err(SumError::ZeroChunks);
     }
-    let len = range.end.saturating_sub(range.start);
-    let (base, extra) = (len / k as u64, len % k as u64);
-    let mut start = range.start;
-    let chunks: Vec<Range<u64>> = (0..k as u64)
-        .map(|i| {
-            let end = start + base + u64::from(i < extra);
-            let chunk = start..end;
-            start = end;
-            chunk
-        })
-        .collect();
+    let (len, k) = (range.end.saturating_sub(range.start), k as u64);
+    let (base, extra) = (len / k, len % k);
+    // Chunk `i` starts after `i` chunks of `base` elements and the `min(i, extra)` extra ones
+    // of the chunks before it, which are one element longer.
+    let start_of = |i: u64| range.start + i * base + i.min(extra);
+    let chunks: Vec<Range<u64>> = (0..k).map(|i| start_of(i)..start_of(i + 1)).collect();
 
     let sum_chunk = &sum_chunk;
     thread::scope(|s| {

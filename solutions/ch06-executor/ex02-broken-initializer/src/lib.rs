@@ -1,6 +1,5 @@
 //! Exercise 2: a thread pool with an initializer, broken when it fails (solution).
 
-use std::any::Any;
 use std::collections::VecDeque;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc::{self, Receiver};
@@ -35,15 +34,7 @@ pub enum SubmitError {
 pub type Job = Box<dyn FnOnce(Result<(), Broken>) + Send + 'static>;
 
 /// The message of a panic payload.
-pub fn panic_message(payload: &(dyn Any + Send)) -> String {
-    if let Some(s) = payload.downcast_ref::<&str>() {
-        (*s).to_owned()
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "a panic with a non-string payload".to_owned()
-    }
-}
+pub use support::panic_message;
 
 /// The pending result of one task.
 pub struct Handle<R> {
@@ -98,19 +89,11 @@ impl Shared {
 
     /// The next job, waiting for one; `None` once the queue is closed and empty.
     fn pop(&self) -> Option<Job> {
-        let mut queue = self.lock();
-        loop {
-            if let Some(job) = queue.jobs.pop_front() {
-                return Some(job);
-            }
-            if queue.closed {
-                return None;
-            }
-            queue = self
-                .available
-                .wait(queue)
-                .unwrap_or_else(|e| e.into_inner());
-        }
+        let mut queue = self
+            .available
+            .wait_while(self.lock(), |queue| queue.jobs.is_empty() && !queue.closed)
+            .unwrap_or_else(|e| e.into_inner());
+        queue.jobs.pop_front()
     }
 
     /// Worker `worker`'s initializer failed with `message`. The first failure breaks the pool:
