@@ -22,7 +22,7 @@ pub const NOTE: &str = "course note: ";
 
 /// What to install for the MPI side of the specs.
 const INSTALL: &str =
-    "install libopenmpi-dev openmpi-bin libclang-dev (Debian/Ubuntu; see chapter 09's page)";
+    "on Debian/Ubuntu: apt install libopenmpi-dev openmpi-bin libclang-dev; see chapter 09's page";
 
 /// Whether the ranks ran under MPI.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,15 +45,21 @@ fn find_mpirun() -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-/// The last `n` lines of a process's stdout and stderr.
-fn tail(output: &Output, n: usize) -> String {
+/// A process's stdout and stderr, at most `n` lines: the first ones (`first`), where the ranks'
+/// panic messages are, or the last ones, where cargo's errors are.
+fn lines(output: &Output, n: usize, first: bool) -> String {
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
     let lines: Vec<&str> = text.lines().collect();
-    lines[lines.len().saturating_sub(n)..].join("\n")
+    let keep = if first {
+        &lines[..n.min(lines.len())]
+    } else {
+        &lines[lines.len().saturating_sub(n)..]
+    };
+    keep.join("\n")
 }
 
 /// Skips (with a note), or fails when `COURSE_REQUIRE_MPI` is set.
@@ -107,7 +113,7 @@ pub fn under_mpirun(
             &package,
             format!(
                 "the `mpi` feature does not build ({INSTALL}):\n{}",
-                tail(&build, 15)
+                lines(&build, 15, false)
             ),
         );
     }
@@ -118,6 +124,8 @@ pub fn under_mpirun(
                 .args(["--oversubscribe", "-n", &n.to_string()])
                 .args(["--timeout", &limit.as_secs().max(1).to_string()])
                 .arg(&exe)
+                // One line per panic, not a backtrace per rank.
+                .env("RUST_BACKTRACE", "0")
                 // Open MPI refuses to run as root unless asked (containers, CI).
                 .env("OMPI_ALLOW_RUN_AS_ROOT", "1")
                 .env("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1"),
@@ -128,7 +136,7 @@ pub fn under_mpirun(
             Some(output) => panic!(
                 "under `mpirun -n {n}`, a rank failed ({}):\n{}",
                 output.status,
-                tail(&output, 25)
+                lines(&output, 30, true)
             ),
             None => {
                 panic!("`mpirun -n {n}` did not finish: a rank waits for a message nobody sends")
