@@ -70,8 +70,7 @@ impl Mpi {
             .args([
                 "build",
                 "--quiet",
-                "--features",
-                "mpi",
+                "--features=mpi",
                 "--example",
                 RANK_PROGRAM,
             ])

@@ -26,10 +26,10 @@ fn main() {
             .chain([2, 4].map(|w| ("process pool", w, w, ideal::list_makespan(&tasks, w))));
         for (variant, n, computing, makespan) in rows {
             let makespan = makespan.expect("at least one computing rank");
-            let unit = if variant == "process pool" {
-                "workers"
-            } else {
-                "ranks"
+            let unit = match (variant, n) {
+                ("process pool", _) => "workers",
+                (_, 1) => "rank",
+                _ => "ranks",
             };
             println!(
                 "  {:<28} {computing:>9}  {makespan:>8}  {:>11.2}",

@@ -97,9 +97,9 @@ def quiet_barrier(comm):
         time.sleep(0.001)
 
 
-def timed(comm, run):
+def timed(comm, run, runs=RUNS):
     times = []
-    for _ in range(RUNS):
+    for _ in range(runs):
         quiet_barrier(comm)
         start = time.perf_counter()
         run()
@@ -133,12 +133,7 @@ def bench_rank():
             variants.append((f"CPython mpi4py master/worker, {size} ranks (n/10)",
                              lambda: master(comm, inputs) if rank == 0 else worker(comm)))
         for variant, run in variants:
-            times = []
-            for _ in range(BENCH_RUNS):
-                quiet_barrier(comm)
-                start = time.perf_counter()
-                run()
-                times.append(time.perf_counter() - start)
+            times = timed(comm, run, BENCH_RUNS)
             if rank == 0:
                 ns = sorted(t * 1e9 for t in times)
                 print(json.dumps({"group": group, "variant": variant,

@@ -93,14 +93,8 @@ pub fn under_mpirun(
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let target_dir = Path::new(target_dir).join("mpi");
     let build = Command::new(cargo)
-        .args([
-            "build",
-            "--quiet",
-            "--features",
-            "mpi",
-            "--example",
-            example,
-        ])
+        .args(["build", "--quiet", "--features=mpi"])
+        .args(["--example", example])
         .arg("--manifest-path")
         .arg(&manifest)
         .arg("--target-dir")
