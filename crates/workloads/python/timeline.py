@@ -1,0 +1,103 @@
+"""Timelines in CPython: which worker ran which task, from when to when.
+
+The same file format and the same switch as the Rust module `workloads::timeline`: recording is
+off unless the environment variable COURSE_TIMELINE names a file (`cargo course capture` sets
+it). Times are time.monotonic_ns(), CLOCK_MONOTONIC on Linux, the clock the Rust side reads, so
+both write on one time axis. Lines, tab-separated:
+
+    task     <pid> <tid>   <start_ns> <end_ns> <label>
+    section  <pid> <slots> <start_ns> <end_ns> <label>
+
+The process that called start() keeps its records in memory and writes them at finish(). Any
+other process (a Pool or executor worker) appends each record as its task ends, with one write
+to a file opened O_APPEND.
+
+A chapter script imports it with:
+
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "workloads", "python"))
+    import timeline
+"""
+
+import contextlib
+import os
+import threading
+import time
+
+ENV = "COURSE_TIMELINE"
+PATH = os.environ.get(ENV) or None
+_owner = None
+_kept = []
+_lock = threading.Lock()
+
+
+def enabled():
+    return PATH is not None
+
+
+def start():
+    """Makes this process the recording one and empties the file. First thing, before workers."""
+    global _owner
+    if PATH is not None:
+        _owner = os.getpid()
+        open(PATH, "w").close()
+
+
+def _line(kind, pid, tid_or_slots, start_ns, end_ns, label):
+    label = str(label).replace("\t", " ").replace("\n", " ")
+    return f"{kind}\t{pid}\t{tid_or_slots}\t{start_ns}\t{end_ns}\t{label}\n"
+
+
+def _keep(line):
+    if os.getpid() == _owner:
+        with _lock:
+            _kept.append(line)
+    else:
+        _append(line)
+
+
+def _append(text):
+    # One write of the whole text: O_APPEND writers of a regular file do not interleave.
+    fd = os.open(PATH, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    try:
+        os.write(fd, text.encode())
+    finally:
+        os.close(fd)
+
+
+class Traced:
+    """`fn` as one recorded task per call; picklable, so a Pool or an executor can send it."""
+
+    def __init__(self, fn, name=None):
+        self.fn = fn
+        self.name = name or fn.__name__
+
+    def __call__(self, *args):
+        if PATH is None:
+            return self.fn(*args)
+        start_ns = time.monotonic_ns()
+        value = self.fn(*args)
+        end_ns = time.monotonic_ns()
+        label = f"{self.name}({', '.join(map(repr, args))})"
+        _keep(_line("task", os.getpid(), threading.get_native_id(), start_ns, end_ns, label))
+        return value
+
+
+@contextlib.contextmanager
+def section(label, slots):
+    """One run of a workload (one panel of the chart), in which `slots` tasks progress at once."""
+    start_ns = time.monotonic_ns()
+    try:
+        yield
+    finally:
+        if PATH is not None:
+            end_ns = time.monotonic_ns()
+            _keep(_line("section", os.getpid(), slots, start_ns, end_ns, label))
+
+
+def finish():
+    """Writes the records this process kept; last thing, after every worker was joined."""
+    if PATH is not None:
+        with _lock:
+            text = "".join(_kept)
+            _kept.clear()
+        _append(text)
