@@ -257,7 +257,10 @@ pub fn capture_one(
     out: &Path,
     limit: Duration,
 ) -> Result<PathBuf> {
-    let done = libtest::run_with_timeout(&mut run.command(project), limit)?;
+    let timeline = crate::timeline::prepare(&project.root, &chapter.name, &run.name)?;
+    let mut command = run.command(project);
+    command.env(workloads::timeline::ENV, &timeline);
+    let done = libtest::run_with_timeout(&mut command, limit)?;
     let shown = run.shown_command();
     match done.status {
         None => bail!(
@@ -275,6 +278,8 @@ pub fn capture_one(
         .join("output")
         .join(format!("{}.txt", run.name));
     crate::files::write_atomically(&path, render(&shown, &done.stdout, &done.stderr))?;
+    let cpython = matches!(run.program, Program::Python { .. });
+    crate::timeline::after_capture(&timeline, &path, &run.name, cpython)?;
     Ok(path)
 }
 

@@ -26,5 +26,6 @@ pub mod report;
 pub mod serve;
 pub mod starters;
 pub mod summary;
+pub mod timeline;
 pub mod units;
 pub mod verify;

@@ -1,0 +1,354 @@
+//! Timeline charts, `book/<chapter>/output/<name>.timeline.svg`: where the cores went in one run.
+//!
+//! `cargo course capture` runs each example and script with `COURSE_TIMELINE` naming a file;
+//! those that record (through `workloads::timeline` or `workloads/python/timeline.py`) write
+//! there which worker ran which task, from when to when. This module draws that file: one panel
+//! per recorded section, one row per worker (a thread or a process), one bar per task, and a
+//! line at the ideal makespan, the larger of the longest task and the total task time divided
+//! by the section's slots (the cores for CPU-bound work, the workers for sleeps).
+
+use anyhow::{Context, Result, anyhow};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use std::collections::BTreeSet;
+use std::path::Path;
+use workloads::timeline::{Kind, Record};
+
+const WIDTH: u32 = 860;
+const HEADER: u32 = 36;
+const ROW: u32 = 30;
+const FONT: &str = "sans-serif";
+const RUST_BAR: RGBColor = RGBColor(0x3b, 0x6e, 0xa8);
+/// CPython's bars, in the orange of its rows in the benchmark charts.
+const CPYTHON_BAR: RGBColor = RGBColor(0xe0, 0x9b, 0x2d);
+const IDEAL: RGBColor = RGBColor(0xc0, 0x39, 0x2b);
+
+fn plotting_error(e: impl std::fmt::Display) -> anyhow::Error {
+    anyhow!("drawing the timeline: {e}")
+}
+
+/// One section with its tasks, grouped by worker.
+#[derive(Debug)]
+pub struct Panel {
+    pub label: String,
+    pub slots: u64,
+    /// Seconds from the section's start to its end.
+    pub makespan: f64,
+    /// One row per worker, in the order they started their first task: its name, and each task
+    /// as (label, start, end) in seconds from the section's start.
+    pub rows: Vec<(String, Vec<(String, f64, f64)>)>,
+}
+
+impl Panel {
+    /// The larger of the longest task and the total task time over the slots, in seconds.
+    pub fn ideal(&self) -> f64 {
+        let tasks = self.rows.iter().flat_map(|(_, tasks)| tasks);
+        let (total, longest) = tasks.fold((0.0, 0.0f64), |(total, longest), (_, s, e)| {
+            (total + (e - s), longest.max(e - s))
+        });
+        longest.max(total / self.slots.max(1) as f64)
+    }
+}
+
+/// The panels of a timeline: one per section, in order, each with the tasks that started in it.
+pub fn panels(records: &[Record]) -> Vec<Panel> {
+    let mut sections: Vec<&Record> = records.iter().filter(|r| r.kind == Kind::Section).collect();
+    sections.sort_by_key(|s| s.start_ns);
+    let secs = |origin: u64, t: u64| t.saturating_sub(origin) as f64 / 1e9;
+    sections
+        .into_iter()
+        .map(|s| {
+            let mut tasks: Vec<&Record> = records
+                .iter()
+                .filter(|r| r.kind == Kind::Task && (s.start_ns..=s.end_ns).contains(&r.start_ns))
+                .collect();
+            tasks.sort_by_key(|t| t.start_ns);
+            let pids: BTreeSet<u32> = tasks.iter().map(|t| t.pid).collect();
+            let mut rows: Vec<((u32, u64), String, Vec<(String, f64, f64)>)> = Vec::new();
+            for t in tasks {
+                let worker = (t.pid, t.tid_or_slots);
+                let bar = (
+                    t.label.clone(),
+                    secs(s.start_ns, t.start_ns),
+                    secs(s.start_ns, t.end_ns),
+                );
+                match rows.iter_mut().find(|(w, _, _)| *w == worker) {
+                    Some((_, _, bars)) => bars.push(bar),
+                    None => {
+                        let name = if u64::from(t.pid) == t.tid_or_slots {
+                            format!("process {}", t.pid)
+                        } else if pids.len() > 1 {
+                            format!("process {} thread {}", t.pid, t.tid_or_slots)
+                        } else {
+                            format!("thread {}", t.tid_or_slots)
+                        };
+                        rows.push((worker, name, vec![bar]));
+                    }
+                }
+            }
+            Panel {
+                label: s.label.clone(),
+                slots: s.tid_or_slots,
+                makespan: secs(s.start_ns, s.end_ns),
+                rows: rows.into_iter().map(|(_, n, b)| (n, b)).collect(),
+            }
+        })
+        .collect()
+}
+
+fn panel_height(panel: &Panel) -> u32 {
+    40 + 45 + ROW * panel.rows.len().max(1) as u32
+}
+
+/// Renders the panels of `records` as an SVG document; CPython's bars are orange, Rust's blue.
+pub fn render_svg(title: &str, records: &[Record], cpython: bool) -> Result<String> {
+    let panels = panels(records);
+    let mut svg = String::new();
+    {
+        let heights: Vec<u32> = panels.iter().map(panel_height).collect();
+        let total = HEADER + heights.iter().sum::<u32>().max(1);
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, total)).into_drawing_area();
+        root.fill(&WHITE).map_err(plotting_error)?;
+        let (header, body) = root.split_vertically(HEADER);
+        header
+            .draw_text(title, &(FONT, 20).into_font().color(&BLACK), (12, 10))
+            .map_err(plotting_error)?;
+        let mut breaks = Vec::new();
+        let mut y = 0;
+        for h in heights.iter().take(heights.len().saturating_sub(1)) {
+            y += *h as i32;
+            breaks.push(y);
+        }
+        let areas = body.split_by_breakpoints::<i32, i32, _, _>([], breaks);
+        let color = if cpython { CPYTHON_BAR } else { RUST_BAR };
+        for (panel, area) in panels.iter().zip(areas.iter()) {
+            draw_panel(panel, area, color)?;
+        }
+        root.present().map_err(plotting_error)?;
+    }
+    Ok(svg)
+}
+
+fn draw_panel(
+    panel: &Panel,
+    area: &DrawingArea<SVGBackend<'_>, Shift>,
+    color: RGBColor,
+) -> Result<()> {
+    let n = panel.rows.len().max(1) as i32;
+    let ideal = panel.ideal();
+    let x_max = (panel.makespan.max(ideal) * 1.05).max(1e-6);
+    let caption = format!(
+        "{}: makespan {:.3} s; ideal {ideal:.3} s (longest task, or total / {})",
+        panel.label, panel.makespan, panel.slots
+    );
+    let longest_name = panel
+        .rows
+        .iter()
+        .map(|(name, _)| name.chars().count())
+        .max()
+        .unwrap_or(1) as u32;
+    // plotters' integer ranges include their end: `0..n - 1` has exactly n segments.
+    let mut chart = ChartBuilder::on(area)
+        .caption(caption, (FONT, 15))
+        .margin(8)
+        .margin_right(24)
+        .x_label_area_size(40)
+        .y_label_area_size((24 + 7 * longest_name).min(300))
+        .build_cartesian_2d(0f64..x_max, (0..n - 1).into_segmented())
+        .map_err(plotting_error)?;
+    let names: Vec<&str> = panel.rows.iter().map(|(name, _)| name.as_str()).collect();
+    // Row k is drawn at segment n-1-k so the first worker is at the top.
+    let name_of = |v: &SegmentValue<i32>| match v {
+        SegmentValue::CenterOf(i) => usize::try_from(n - 1 - *i)
+            .ok()
+            .and_then(|k| names.get(k))
+            .map_or_else(String::new, |s| s.to_string()),
+        _ => String::new(),
+    };
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .light_line_style(WHITE.mix(0.0))
+        .y_labels(panel.rows.len().max(1))
+        .y_label_formatter(&name_of)
+        .x_desc("seconds from the start of the run")
+        .label_style((FONT, 12))
+        .axis_desc_style((FONT, 12))
+        .draw()
+        .map_err(plotting_error)?;
+
+    let bars = panel.rows.iter().enumerate().flat_map(|(k, (_, tasks))| {
+        let i = n - 1 - k as i32;
+        tasks.iter().map(move |(_, start, end)| {
+            let mut bar = Rectangle::new(
+                [
+                    (*start, SegmentValue::Exact(i)),
+                    (*end, SegmentValue::Exact(i + 1)),
+                ],
+                color.filled(),
+            );
+            bar.set_margin(4, 4, 1, 1);
+            bar
+        })
+    });
+    chart.draw_series(bars).map_err(plotting_error)?;
+
+    let label_style = TextStyle::from((FONT, 11).into_font()).color(&WHITE).pos(
+        plotters::style::text_anchor::Pos::new(
+            plotters::style::text_anchor::HPos::Left,
+            plotters::style::text_anchor::VPos::Center,
+        ),
+    );
+    let labels = panel.rows.iter().enumerate().flat_map(|(k, (_, tasks))| {
+        let i = n - 1 - k as i32;
+        let style = label_style.clone();
+        tasks.iter().map(move |(label, start, _)| {
+            EmptyElement::at((*start, SegmentValue::CenterOf(i)))
+                + Text::new(label.clone(), (4, 0), style.clone())
+        })
+    });
+    chart.draw_series(labels).map_err(plotting_error)?;
+
+    chart
+        .draw_series(std::iter::once(PathElement::new(
+            vec![
+                (ideal, SegmentValue::Exact(0)),
+                (ideal, SegmentValue::Exact(n)),
+            ],
+            IDEAL.stroke_width(2),
+        )))
+        .map_err(plotting_error)?;
+    Ok(())
+}
+
+/// Draws the timeline file `timeline` into `svg` if it records at least one section; returns
+/// whether it wrote the chart. The file is removed either way: it belongs to one run.
+pub fn render_file(timeline: &Path, svg: &Path, title: &str, cpython: bool) -> Result<bool> {
+    let records = workloads::timeline::read(timeline)
+        .with_context(|| format!("reading {}", timeline.display()))?;
+    std::fs::remove_file(timeline).with_context(|| format!("removing {}", timeline.display()))?;
+    if !records.iter().any(|r| r.kind == Kind::Section) {
+        return Ok(false);
+    }
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let title = format!("{title}: who ran what, when ({cores} cores)");
+    crate::files::write_atomically(svg, render_svg(&title, &records, cpython)?)?;
+    Ok(true)
+}
+
+/// Where `cargo course capture` has `run` of `chapter` record its timeline:
+/// `target/timeline/<chapter>/<run>.tsv`, its folder made and an old file removed.
+pub fn prepare(root: &Path, chapter: &str, run: &str) -> Result<std::path::PathBuf> {
+    let dir = root.join("target").join("timeline").join(chapter);
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let file = dir.join(format!("{run}.tsv"));
+    let _ = std::fs::remove_file(&file);
+    Ok(file)
+}
+
+/// After a capture wrote `output` (`<name>.txt`): draws `<name>.timeline.svg` next to it if the
+/// run recorded a timeline.
+pub fn after_capture(timeline: &Path, output: &Path, name: &str, cpython: bool) -> Result<()> {
+    if timeline.exists() {
+        render_file(
+            timeline,
+            &output.with_extension("timeline.svg"),
+            name,
+            cpython,
+        )?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(kind: Kind, pid: u32, tid: u64, start: u64, end: u64, label: &str) -> Record {
+        Record {
+            kind,
+            pid,
+            tid_or_slots: tid,
+            start_ns: start,
+            end_ns: end,
+            label: label.into(),
+        }
+    }
+
+    fn two_workers_three_tasks() -> Vec<Record> {
+        vec![
+            record(Kind::Task, 10, 11, 1_000, 2_000, "a"),
+            record(Kind::Task, 10, 12, 1_100, 1_500, "b"),
+            record(Kind::Task, 10, 12, 1_600, 2_500, "c"),
+            // outside every section: not drawn
+            record(Kind::Task, 10, 13, 9_000, 9_500, "late"),
+            record(Kind::Section, 10, 2, 1_000, 3_000, "two threads"),
+        ]
+    }
+
+    #[test]
+    fn panels_group_tasks_by_worker_and_mark_the_ideal() {
+        let panels = panels(&two_workers_three_tasks());
+        assert_eq!(panels.len(), 1);
+        let p = &panels[0];
+        let names: Vec<&str> = p.rows.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["thread 11", "thread 12"]);
+        assert_eq!(p.rows[1].1.len(), 2);
+        // total 1000 + 400 + 900 ns over 2 slots = 1150 ns; the longest task is 1000 ns
+        assert!((p.ideal() - 1.15e-6).abs() < 1e-12, "{}", p.ideal());
+        assert!((p.makespan - 2e-6).abs() < 1e-12);
+    }
+
+    #[test]
+    fn svg_has_one_row_per_worker_and_one_bar_per_task() {
+        let svg = render_svg("ch02-threads", &two_workers_three_tasks(), false).unwrap();
+        assert!(svg.starts_with("<svg"), "{svg}");
+        let bars = svg.matches(r##"fill="#3B6EA8""##).count();
+        assert_eq!(bars, 3, "{svg}");
+        for text in [
+            "ch02-threads",
+            "\nthread 11\n",
+            "\nthread 12\n",
+            "\na\n",
+            "\nc\n",
+        ] {
+            assert!(svg.contains(text), "{text} missing in {svg}");
+        }
+        assert!(!svg.contains("\nlate\n"), "{svg}");
+        let cpython = render_svg("x", &two_workers_three_tasks(), true).unwrap();
+        assert_eq!(cpython.matches(r##"fill="#E09B2D""##).count(), 3);
+    }
+
+    #[test]
+    fn processes_are_named_by_pid() {
+        let records = [
+            record(Kind::Task, 21, 21, 10, 20, "x"),
+            record(Kind::Task, 22, 22, 10, 20, "y"),
+            record(Kind::Task, 20, 30, 10, 20, "z"),
+            record(Kind::Section, 20, 4, 0, 30, "s"),
+        ];
+        let names: Vec<String> = panels(&records)[0]
+            .rows
+            .iter()
+            .map(|(n, _)| n.clone())
+            .collect();
+        assert_eq!(names, ["process 21", "process 22", "process 20 thread 30"]);
+    }
+
+    #[test]
+    fn a_file_without_sections_draws_nothing_and_is_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let (file, svg) = (dir.path().join("t.tsv"), dir.path().join("t.svg"));
+        std::fs::write(&file, "task\t1\t1\t0\t5\tx\n").unwrap();
+        assert!(!render_file(&file, &svg, "t", false).unwrap());
+        assert!(!file.exists() && !svg.exists());
+        let lines: String = two_workers_three_tasks().iter().map(Record::line).collect();
+        std::fs::write(&file, lines).unwrap();
+        assert!(render_file(&file, &svg, "t", false).unwrap());
+        assert!(
+            std::fs::read_to_string(&svg)
+                .unwrap()
+                .contains("\nthread 12\n")
+        );
+    }
+}
