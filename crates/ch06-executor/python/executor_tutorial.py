@@ -11,7 +11,12 @@ Each row runs REPEATS times; we print the median and the spread (min..max).
 import concurrent.futures
 import os
 import statistics
+import sys
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "workloads",
+                                "python"))
+import timeline  # noqa: E402 (after the path above)
 
 REPEATS = 3
 
@@ -35,6 +40,14 @@ def five_tasks(workers=None):
         futures = [executor.submit(do_something, *item) for item in inputs]
         return [f.result() for f in futures]
 # ANCHOR_END: tutorial
+
+
+def recorded_five(workers=None):
+    """Row 2 again, each task recorded (`cargo course capture` draws it)."""
+    task = timeline.Traced(do_something)
+    with concurrent.futures.ProcessPoolExecutor(workers) as executor:
+        futures = [executor.submit(task, i, i + 1) for i in range(5)]
+        return [f.result() for f in futures]
 
 
 def ideal(sleeps, workers):
@@ -70,3 +83,5 @@ if __name__ == "__main__":
             print(f"  {line}")
         print(f"  {statistics.median(times):.3f} s median of {REPEATS} "
               f"({min(times):.3f}..{max(times):.3f}); ideal {ideal(sleeps, size)} s")
+    timeline.record(f"ProcessPoolExecutor() ({cores} workers), five tasks", cores, recorded_five)
+    timeline.record("ProcessPoolExecutor(5), five tasks", 5, lambda: recorded_five(5))

@@ -101,3 +101,51 @@ def finish():
             text = "".join(_kept)
             _kept.clear()
         _append(text)
+
+
+def record(label, slots, run):
+    """When recording is on: runs run() once more as a section, prints how long that took, and
+    writes its records. A script calls it after its own measurements, which stay unrecorded."""
+    if PATH is None:
+        return
+    if _owner is None:
+        start()
+    began = time.perf_counter()
+    with section(label, slots):
+        run()
+    print(f"timeline of {label}: one more run, recorded: {time.perf_counter() - began:.3f} s")
+    finish()
+
+
+def print_cost(rounds=10_000):
+    """When recording is on: prints what one record costs here, kept in memory (a task of the
+    recording process) and appended to the file (a task of a worker process), median of rounds."""
+    global PATH
+    if PATH is None:
+        return
+    if _owner is None:
+        start()
+    real = PATH
+    PATH = f"{real}.cost-{os.getpid()}"
+    try:
+        kept, appended = [], []
+        nothing = Traced(lambda: None, "nothing")
+        for _ in range(rounds):
+            began = time.monotonic_ns()
+            nothing()
+            kept.append(time.monotonic_ns() - began)
+        with _lock:
+            _kept[-rounds:] = []  # the measurement's own records are not part of the timeline
+        line = _line("task", os.getpid(), threading.get_native_id(), 0, 1, "cpu_bound(53)")
+        for _ in range(rounds):
+            began = time.monotonic_ns()
+            _append(line)
+            appended.append(time.monotonic_ns() - began)
+        os.remove(PATH)
+    finally:
+        PATH = real
+    kept.sort()
+    appended.sort()
+    print(f"one record costs {kept[rounds // 2] / 1000:.1f} µs kept in memory (the recording "
+          f"process), {appended[rounds // 2] / 1000:.1f} µs appended to the file (a worker "
+          f"process); median of {rounds} each")
