@@ -34,15 +34,22 @@ pub struct Panel {
     pub slots: u64,
     /// Seconds from the section's start to its end.
     pub makespan: f64,
-    /// One row per worker, in the order they started their first task: its name, and each task
-    /// as (label, start, end) in seconds from the section's start.
-    pub rows: Vec<(String, Vec<(String, f64, f64)>)>,
+    /// One row per worker, in the order they started their first task.
+    pub rows: Vec<Row>,
+}
+
+/// One worker (a thread or a process) and the tasks it ran.
+#[derive(Debug)]
+pub struct Row {
+    pub worker: String,
+    /// Each task as (label, start, end), in seconds from the section's start.
+    pub bars: Vec<(String, f64, f64)>,
 }
 
 impl Panel {
     /// The larger of the longest task and the total task time over the slots, in seconds.
     pub fn ideal(&self) -> f64 {
-        let tasks = self.rows.iter().flat_map(|(_, tasks)| tasks);
+        let tasks = self.rows.iter().flat_map(|row| &row.bars);
         let (total, longest) = tasks.fold((0.0, 0.0f64), |(total, longest), (_, s, e)| {
             (total + (e - s), longest.max(e - s))
         });
@@ -64,7 +71,7 @@ pub fn panels(records: &[Record]) -> Vec<Panel> {
                 .collect();
             tasks.sort_by_key(|t| t.start_ns);
             let pids: BTreeSet<u32> = tasks.iter().map(|t| t.pid).collect();
-            let mut rows: Vec<((u32, u64), String, Vec<(String, f64, f64)>)> = Vec::new();
+            let mut rows: Vec<((u32, u64), Row)> = Vec::new();
             for t in tasks {
                 let worker = (t.pid, t.tid_or_slots);
                 let bar = (
@@ -72,8 +79,8 @@ pub fn panels(records: &[Record]) -> Vec<Panel> {
                     secs(s.start_ns, t.start_ns),
                     secs(s.start_ns, t.end_ns),
                 );
-                match rows.iter_mut().find(|(w, _, _)| *w == worker) {
-                    Some((_, _, bars)) => bars.push(bar),
+                match rows.iter_mut().find(|(w, _)| *w == worker) {
+                    Some((_, row)) => row.bars.push(bar),
                     None => {
                         let name = if u64::from(t.pid) == t.tid_or_slots {
                             format!("process {}", t.pid)
@@ -82,7 +89,8 @@ pub fn panels(records: &[Record]) -> Vec<Panel> {
                         } else {
                             format!("thread {}", t.tid_or_slots)
                         };
-                        rows.push((worker, name, vec![bar]));
+                        let bars = vec![bar];
+                        rows.push((worker, Row { worker: name, bars }));
                     }
                 }
             }
@@ -90,7 +98,7 @@ pub fn panels(records: &[Record]) -> Vec<Panel> {
                 label: s.label.clone(),
                 slots: s.tid_or_slots,
                 makespan: secs(s.start_ns, s.end_ns),
-                rows: rows.into_iter().map(|(_, n, b)| (n, b)).collect(),
+                rows: rows.into_iter().map(|(_, row)| row).collect(),
             }
         })
         .collect()
@@ -144,7 +152,7 @@ fn draw_panel(
     let longest_name = panel
         .rows
         .iter()
-        .map(|(name, _)| name.chars().count())
+        .map(|row| row.worker.chars().count())
         .max()
         .unwrap_or(1) as u32;
     // plotters' integer ranges include their end: `0..n - 1` has exactly n segments.
@@ -156,7 +164,7 @@ fn draw_panel(
         .y_label_area_size((24 + 7 * longest_name).min(300))
         .build_cartesian_2d(0f64..x_max, (0..n - 1).into_segmented())
         .map_err(plotting_error)?;
-    let names: Vec<&str> = panel.rows.iter().map(|(name, _)| name.as_str()).collect();
+    let names: Vec<&str> = panel.rows.iter().map(|row| row.worker.as_str()).collect();
     // Row k is drawn at segment n-1-k so the first worker is at the top.
     let name_of = |v: &SegmentValue<i32>| match v {
         SegmentValue::CenterOf(i) => usize::try_from(n - 1 - *i)
@@ -177,9 +185,9 @@ fn draw_panel(
         .draw()
         .map_err(plotting_error)?;
 
-    let bars = panel.rows.iter().enumerate().flat_map(|(k, (_, tasks))| {
+    let bars = panel.rows.iter().enumerate().flat_map(|(k, row)| {
         let i = n - 1 - k as i32;
-        tasks.iter().map(move |(_, start, end)| {
+        row.bars.iter().map(move |(_, start, end)| {
             let mut bar = Rectangle::new(
                 [
                     (*start, SegmentValue::Exact(i)),
@@ -199,10 +207,10 @@ fn draw_panel(
             plotters::style::text_anchor::VPos::Center,
         ),
     );
-    let labels = panel.rows.iter().enumerate().flat_map(|(k, (_, tasks))| {
+    let labels = panel.rows.iter().enumerate().flat_map(|(k, row)| {
         let i = n - 1 - k as i32;
         let style = label_style.clone();
-        tasks.iter().map(move |(label, start, _)| {
+        row.bars.iter().map(move |(label, start, _)| {
             EmptyElement::at((*start, SegmentValue::CenterOf(i)))
                 + Text::new(label.clone(), (4, 0), style.clone())
         })
@@ -291,9 +299,9 @@ mod tests {
         let panels = panels(&two_workers_three_tasks());
         assert_eq!(panels.len(), 1);
         let p = &panels[0];
-        let names: Vec<&str> = p.rows.iter().map(|(n, _)| n.as_str()).collect();
+        let names: Vec<&str> = p.rows.iter().map(|r| r.worker.as_str()).collect();
         assert_eq!(names, ["thread 11", "thread 12"]);
-        assert_eq!(p.rows[1].1.len(), 2);
+        assert_eq!(p.rows[1].bars.len(), 2);
         // total 1000 + 400 + 900 ns over 2 slots = 1150 ns; the longest task is 1000 ns
         assert!((p.ideal() - 1.15e-6).abs() < 1e-12, "{}", p.ideal());
         assert!((p.makespan - 2e-6).abs() < 1e-12);
@@ -330,7 +338,7 @@ mod tests {
         let names: Vec<String> = panels(&records)[0]
             .rows
             .iter()
-            .map(|(n, _)| n.clone())
+            .map(|r| r.worker.clone())
             .collect();
         assert_eq!(names, ["process 21", "process 22", "process 20 thread 30"]);
     }
