@@ -16,7 +16,7 @@ use workloads::timeline::{Kind, Record};
 
 const WIDTH: u32 = 860;
 const HEADER: u32 = 36;
-const ROW: u32 = 30;
+const ROW: u32 = 32;
 const FONT: &str = "sans-serif";
 const RUST_BAR: RGBColor = RGBColor(0x3b, 0x6e, 0xa8);
 /// CPython's bars, in the orange of its rows in the benchmark charts.
@@ -105,7 +105,8 @@ pub fn panels(records: &[Record]) -> Vec<Panel> {
 }
 
 fn panel_height(panel: &Panel) -> u32 {
-    40 + 45 + ROW * panel.rows.len().max(1) as u32
+    // caption, margins and x axis, then the rows
+    120 + ROW * panel.rows.len().max(2) as u32
 }
 
 /// Renders the panels of `records` as an SVG document; CPython's bars are orange, Rust's blue.
@@ -142,7 +143,8 @@ fn draw_panel(
     area: &DrawingArea<SVGBackend<'_>, Shift>,
     color: RGBColor,
 ) -> Result<()> {
-    let n = panel.rows.len().max(1) as i32;
+    // Two segments at least: plotters draws nothing on a segmented range of one (`0..0`).
+    let n = panel.rows.len().max(2) as i32;
     let ideal = panel.ideal();
     let x_max = (panel.makespan.max(ideal) * 1.05).max(1e-6);
     let caption = format!(
@@ -177,7 +179,7 @@ fn draw_panel(
         .configure_mesh()
         .disable_y_mesh()
         .light_line_style(WHITE.mix(0.0))
-        .y_labels(panel.rows.len().max(1))
+        .y_labels(n as usize)
         .y_label_formatter(&name_of)
         .x_desc("seconds from the start of the run")
         .label_style((FONT, 12))
@@ -210,9 +212,13 @@ fn draw_panel(
     let labels = panel.rows.iter().enumerate().flat_map(|(k, row)| {
         let i = n - 1 - k as i32;
         let style = label_style.clone();
-        row.bars.iter().map(move |(label, start, _)| {
+        // A label is written only into a bar wide enough for it (about 6 px a character on
+        // a plotting area of about 700 px).
+        row.bars.iter().map(move |(label, start, end)| {
+            let fits = (end - start) / x_max * 700.0 >= 6.0 * label.chars().count() as f64 + 8.0;
+            let text = if fits { label.clone() } else { String::new() };
             EmptyElement::at((*start, SegmentValue::CenterOf(i)))
-                + Text::new(label.clone(), (4, 0), style.clone())
+                + Text::new(text, (4, 0), style.clone())
         })
     });
     chart.draw_series(labels).map_err(plotting_error)?;
