@@ -4,8 +4,12 @@
 //! those that record (through `workloads::timeline` or `workloads/python/timeline.py`) write
 //! there which worker ran which task, from when to when. This module draws that file: one panel
 //! per recorded section, one row per worker (a thread or a process), one bar per task, and a
-//! line at the ideal makespan, the larger of the longest task and the total task time divided
-//! by the section's slots (the cores for CPU-bound work, the workers for sleeps).
+//! line at the ideal makespan, the larger of the longest task and the total work divided by
+//! the section's slots (the cores for CPU-bound work, the workers for sleeps).
+//!
+//! A task's work is the CPU time its thread used, not the length of its bar: a task that shared
+//! its core, or waited for CPython's GIL, has a bar longer than its work. A task that used less
+//! CPU than a tenth of its bar mostly slept: its work is the whole bar.
 
 use anyhow::{Context, Result, anyhow};
 use plotters::coord::Shift;
@@ -42,16 +46,17 @@ pub struct Panel {
 #[derive(Debug)]
 pub struct Row {
     pub worker: String,
-    /// Each task as (label, start, end), in seconds from the section's start.
-    pub bars: Vec<(String, f64, f64)>,
+    /// Each task as (label, start, end, work), in seconds (start and end from the section's
+    /// start).
+    pub bars: Vec<(String, f64, f64, f64)>,
 }
 
 impl Panel {
-    /// The larger of the longest task and the total task time over the slots, in seconds.
+    /// The larger of the longest task and the total work over the slots, in seconds.
     pub fn ideal(&self) -> f64 {
         let tasks = self.rows.iter().flat_map(|row| &row.bars);
-        let (total, longest) = tasks.fold((0.0, 0.0f64), |(total, longest), (_, s, e)| {
-            (total + (e - s), longest.max(e - s))
+        let (total, longest) = tasks.fold((0.0, 0.0f64), |(total, longest), (_, _, _, w)| {
+            (total + w, longest.max(*w))
         });
         longest.max(total / self.slots.max(1) as f64)
     }
@@ -74,10 +79,17 @@ pub fn panels(records: &[Record]) -> Vec<Panel> {
             let mut rows: Vec<((u32, u64), Row)> = Vec::new();
             for t in tasks {
                 let worker = (t.pid, t.tid_or_slots);
+                let wall = t.end_ns.saturating_sub(t.start_ns);
+                let work = if t.cpu_ns >= wall / 10 {
+                    t.cpu_ns
+                } else {
+                    wall
+                };
                 let bar = (
                     t.label.clone(),
                     secs(s.start_ns, t.start_ns),
                     secs(s.start_ns, t.end_ns),
+                    work as f64 / 1e9,
                 );
                 match rows.iter_mut().find(|(w, _)| *w == worker) {
                     Some((_, row)) => row.bars.push(bar),
@@ -148,7 +160,7 @@ fn draw_panel(
     let ideal = panel.ideal();
     let x_max = (panel.makespan.max(ideal) * 1.05).max(1e-6);
     let caption = format!(
-        "{}: makespan {:.3} s; ideal {ideal:.3} s (longest task, or total / {})",
+        "{}: makespan {:.3} s; ideal {ideal:.3} s (longest task, or total work / {})",
         panel.label, panel.makespan, panel.slots
     );
     let longest_name = panel
@@ -189,7 +201,7 @@ fn draw_panel(
 
     let bars = panel.rows.iter().enumerate().flat_map(|(k, row)| {
         let i = n - 1 - k as i32;
-        row.bars.iter().map(move |(_, start, end)| {
+        row.bars.iter().map(move |(_, start, end, _)| {
             let mut bar = Rectangle::new(
                 [
                     (*start, SegmentValue::Exact(i)),
@@ -214,7 +226,7 @@ fn draw_panel(
         let style = label_style.clone();
         // A label is written only into a bar wide enough for it (about 6 px a character on
         // a plotting area of about 700 px).
-        row.bars.iter().map(move |(label, start, end)| {
+        row.bars.iter().map(move |(label, start, end, _)| {
             let fits = (end - start) / x_max * 700.0 >= 6.0 * label.chars().count() as f64 + 8.0;
             let text = if fits { label.clone() } else { String::new() };
             EmptyElement::at((*start, SegmentValue::CenterOf(i)))
@@ -285,6 +297,8 @@ mod tests {
             tid_or_slots: tid,
             start_ns: start,
             end_ns: end,
+            // all CPU time but for task "c", which used less than a tenth of its bar
+            cpu_ns: if label == "c" { 10 } else { end - start },
             label: label.into(),
         }
     }
@@ -308,8 +322,11 @@ mod tests {
         let names: Vec<&str> = p.rows.iter().map(|r| r.worker.as_str()).collect();
         assert_eq!(names, ["thread 11", "thread 12"]);
         assert_eq!(p.rows[1].bars.len(), 2);
-        // total 1000 + 400 + 900 ns over 2 slots = 1150 ns; the longest task is 1000 ns
+        // total work 1000 + 400 + 900 ns over 2 slots = 1150 ns; the longest is 1000 ns
         assert!((p.ideal() - 1.15e-6).abs() < 1e-12, "{}", p.ideal());
+        let mut shared = two_workers_three_tasks();
+        shared[1].cpu_ns = 200; // "b" ran half its bar: 1000 + 200 + 900 = 2100 ns of work
+        assert!((super::panels(&shared)[0].ideal() - 1.05e-6).abs() < 1e-12);
         assert!((p.makespan - 2e-6).abs() < 1e-12);
     }
 
@@ -353,7 +370,7 @@ mod tests {
     fn a_file_without_sections_draws_nothing_and_is_removed() {
         let dir = tempfile::tempdir().unwrap();
         let (file, svg) = (dir.path().join("t.tsv"), dir.path().join("t.svg"));
-        std::fs::write(&file, "task\t1\t1\t0\t5\tx\n").unwrap();
+        std::fs::write(&file, "task\t1\t1\t0\t5\t5\tx\n").unwrap();
         assert!(!render_file(&file, &svg, "t", false).unwrap());
         assert!(!file.exists() && !svg.exists());
         let lines: String = two_workers_three_tasks().iter().map(Record::line).collect();

@@ -5,8 +5,10 @@ off unless the environment variable COURSE_TIMELINE names a file (`cargo course 
 it). Times are time.monotonic_ns(), CLOCK_MONOTONIC on Linux, the clock the Rust side reads, so
 both write on one time axis. Lines, tab-separated:
 
-    task     <pid> <tid>   <start_ns> <end_ns> <label>
-    section  <pid> <slots> <start_ns> <end_ns> <label>
+    task     <pid> <tid>   <start_ns> <end_ns> <cpu_ns> <label>
+    section  <pid> <slots> <start_ns> <end_ns> 0        <label>
+
+(cpu_ns: the task's thread's CPU time meanwhile, time.thread_time_ns().)
 
 The process that called start() keeps its records in memory and writes them at finish(). Any
 other process (a Pool or executor worker) appends each record as its task ends, with one write
@@ -42,9 +44,9 @@ def start():
         open(PATH, "w").close()
 
 
-def _line(kind, pid, tid_or_slots, start_ns, end_ns, label):
+def _line(kind, pid, tid_or_slots, start_ns, end_ns, cpu_ns, label):
     label = str(label).replace("\t", " ").replace("\n", " ")
-    return f"{kind}\t{pid}\t{tid_or_slots}\t{start_ns}\t{end_ns}\t{label}\n"
+    return f"{kind}\t{pid}\t{tid_or_slots}\t{start_ns}\t{end_ns}\t{cpu_ns}\t{label}\n"
 
 
 def _keep(line):
@@ -74,11 +76,12 @@ class Traced:
     def __call__(self, *args):
         if PATH is None:
             return self.fn(*args)
-        start_ns = time.monotonic_ns()
+        start_ns, cpu_start = time.monotonic_ns(), time.thread_time_ns()
         value = self.fn(*args)
-        end_ns = time.monotonic_ns()
+        end_ns, cpu_ns = time.monotonic_ns(), time.thread_time_ns() - cpu_start
         label = f"{self.name}({', '.join(map(repr, args))})"
-        _keep(_line("task", os.getpid(), threading.get_native_id(), start_ns, end_ns, label))
+        _keep(_line("task", os.getpid(), threading.get_native_id(), start_ns, end_ns, cpu_ns,
+                    label))
         return value
 
 
@@ -91,7 +94,7 @@ def section(label, slots):
     finally:
         if PATH is not None:
             end_ns = time.monotonic_ns()
-            _keep(_line("section", os.getpid(), slots, start_ns, end_ns, label))
+            _keep(_line("section", os.getpid(), slots, start_ns, end_ns, 0, label))
 
 
 def finish():
@@ -136,7 +139,7 @@ def print_cost(rounds=10_000):
             kept.append(time.monotonic_ns() - began)
         with _lock:
             _kept[-rounds:] = []  # the measurement's own records are not part of the timeline
-        line = _line("task", os.getpid(), threading.get_native_id(), 0, 1, "cpu_bound(53)")
+        line = _line("task", os.getpid(), threading.get_native_id(), 0, 1, 0, "cpu_bound(53)")
         for _ in range(rounds):
             began = time.monotonic_ns()
             _append(line)

@@ -17,14 +17,18 @@
 //! The file has one record per line, tab-separated, times in nanoseconds:
 //!
 //! ```text
-//! task     <pid> <tid>   <start_ns> <end_ns> <label>
-//! section  <pid> <slots> <start_ns> <end_ns> <label>
+//! task     <pid> <tid>   <start_ns> <end_ns> <cpu_ns> <label>
+//! section  <pid> <slots> <start_ns> <end_ns> 0        <label>
 //! ```
+//!
+//! `cpu_ns` is the CPU time the task's thread used while it ran (`CLOCK_THREAD_CPUTIME_ID`,
+//! CPython's `time.thread_time_ns()`): a task that shared its core, or waited for a lock, has
+//! a bar longer than its work, and the chart's ideal counts the work.
 //!
 //! A `section` brackets one run of a workload in the recording process; the chart draws each
 //! section as one panel, with the tasks that started inside it. `slots` is how many tasks can
 //! make progress at once (the cores for CPU-bound work, the workers for sleeps): the ideal
-//! makespan is the larger of the longest task and the total task time divided by `slots`.
+//! makespan is the larger of the longest task and the total work divided by `slots`.
 
 use std::fmt::Write as _;
 use std::fs::OpenOptions;
@@ -49,6 +53,8 @@ pub struct Record {
     pub start_ns: u64,
     /// `CLOCK_MONOTONIC` when it ended, in nanoseconds.
     pub end_ns: u64,
+    /// For a task, the CPU time its thread used meanwhile, in nanoseconds; 0 for a section.
+    pub cpu_ns: u64,
     /// What it was (`cpu_bound(53)`, `ThreadPool(5)`); tabs and newlines are replaced by spaces.
     pub label: String,
 }
@@ -75,14 +81,14 @@ impl Record {
             .map(|c| if c == '\t' || c == '\n' { ' ' } else { c })
             .collect();
         format!(
-            "{kind}\t{}\t{}\t{}\t{}\t{label}\n",
-            self.pid, self.tid_or_slots, self.start_ns, self.end_ns
+            "{kind}\t{}\t{}\t{}\t{}\t{}\t{label}\n",
+            self.pid, self.tid_or_slots, self.start_ns, self.end_ns, self.cpu_ns
         )
     }
 
     /// Parses one line written by [`Record::line`] (or by `timeline.py`).
     pub fn parse(line: &str) -> Option<Record> {
-        let mut fields = line.trim_end_matches(['\n', '\r']).splitn(6, '\t');
+        let mut fields = line.trim_end_matches(['\n', '\r']).splitn(7, '\t');
         let kind = match fields.next()? {
             "task" => Kind::Task,
             "section" => Kind::Section,
@@ -90,12 +96,14 @@ impl Record {
         };
         let mut number = || fields.next()?.parse::<u64>().ok();
         let (pid, tid_or_slots, start_ns, end_ns) = (number()?, number()?, number()?, number()?);
+        let cpu_ns = number()?;
         Some(Record {
             kind,
             pid: u32::try_from(pid).ok()?,
             tid_or_slots,
             start_ns,
             end_ns,
+            cpu_ns,
             label: fields.next().unwrap_or("").to_string(),
         })
     }
@@ -144,15 +152,16 @@ pub fn task<T>(label: impl FnOnce() -> String, work: impl FnOnce() -> T) -> T {
     let Some(r) = recorder() else {
         return work();
     };
-    let start_ns = now_ns();
+    let (start_ns, cpu_start) = (now_ns(), sys::thread_cpu_ns());
     let value = work();
-    let end_ns = now_ns();
+    let (end_ns, cpu_end) = (now_ns(), sys::thread_cpu_ns());
     r.keep(Record {
         kind: Kind::Task,
         pid: std::process::id(),
         tid_or_slots: thread_id(),
         start_ns,
         end_ns,
+        cpu_ns: cpu_end.saturating_sub(cpu_start),
         label: label(),
     });
     value
@@ -173,6 +182,7 @@ pub fn section<T>(label: &str, slots: usize, work: impl FnOnce() -> T) -> T {
         tid_or_slots: slots as u64,
         start_ns,
         end_ns,
+        cpu_ns: 0,
         label: label.to_string(),
     });
     value
@@ -266,18 +276,27 @@ mod sys {
     }
 
     const CLOCK_MONOTONIC: i32 = 1;
+    const CLOCK_THREAD_CPUTIME_ID: i32 = 3;
 
-    pub fn now_ns() -> u64 {
+    fn read(clock: i32) -> u64 {
         let mut ts = Timespec {
             tv_sec: 0,
             tv_nsec: 0,
         };
         // SAFETY: `ts` is a valid, writable timespec (two 64-bit fields on 64-bit Linux, the
-        // only targets this module is built for, see the compile_error below), and
-        // CLOCK_MONOTONIC always exists on Linux.
-        let rc = unsafe { clock_gettime(CLOCK_MONOTONIC, &mut ts) };
-        assert_eq!(rc, 0, "clock_gettime(CLOCK_MONOTONIC) failed");
+        // only targets this module is built for, see the compile_error below), and both
+        // clocks read here always exist on Linux.
+        let rc = unsafe { clock_gettime(clock, &mut ts) };
+        assert_eq!(rc, 0, "clock_gettime({clock}) failed");
         ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
+    }
+
+    pub fn now_ns() -> u64 {
+        read(CLOCK_MONOTONIC)
+    }
+
+    pub fn thread_cpu_ns() -> u64 {
+        read(CLOCK_THREAD_CPUTIME_ID)
     }
 
     pub fn thread_id() -> u64 {
@@ -299,6 +318,11 @@ mod sys {
     pub fn now_ns() -> u64 {
         static ORIGIN: OnceLock<Instant> = OnceLock::new();
         ORIGIN.get_or_init(Instant::now).elapsed().as_nanos() as u64
+    }
+
+    /// No per-thread CPU clock here: 0, and the chart counts wall time as work.
+    pub fn thread_cpu_ns() -> u64 {
+        0
     }
 
     pub fn thread_id() -> u64 {
@@ -328,14 +352,15 @@ pub fn cost(rounds: usize, scratch: &std::path::Path) -> std::io::Result<(u64, u
     let mut in_memory = Vec::with_capacity(rounds);
     for _ in 0..rounds {
         let t = now_ns();
-        let start_ns = now_ns();
-        let end_ns = now_ns();
+        let (start_ns, cpu_start) = (now_ns(), sys::thread_cpu_ns());
+        let (end_ns, cpu_end) = (now_ns(), sys::thread_cpu_ns());
         kept.lock().unwrap_or_else(|p| p.into_inner()).push(Record {
             kind: Kind::Task,
             pid: std::process::id(),
             tid_or_slots: thread_id(),
             start_ns,
             end_ns,
+            cpu_ns: cpu_end - cpu_start,
             label: format!("task {rounds}"),
         });
         in_memory.push(now_ns() - t);
@@ -352,6 +377,7 @@ pub fn cost(rounds: usize, scratch: &std::path::Path) -> std::io::Result<(u64, u
         tid_or_slots: thread_id(),
         start_ns: now_ns(),
         end_ns: now_ns(),
+        cpu_ns: 0,
         label: "cpu_bound(53)".into(),
     }
     .line();
@@ -381,10 +407,11 @@ mod tests {
             tid_or_slots: 9,
             start_ns: 10,
             end_ns: 20,
+            cpu_ns: 5,
             label: "a\tb\nc".into(),
         };
         let line = r.line();
-        assert_eq!(line, "task\t7\t9\t10\t20\ta b c\n");
+        assert_eq!(line, "task\t7\t9\t10\t20\t5\ta b c\n");
         assert_eq!(
             Record::parse(&line),
             Some(Record {
