@@ -37,21 +37,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let label = format!("ThreadPool({workers}), task i sleeps i x 0.1 s");
         timeline::plain_then_recorded(&label, workers, |record| {
             let pool = ThreadPool::new(workers)?;
-            let handles = TUTORIAL_TASKS
-                .map(|i| {
-                    pool.apply_async(move || {
-                        timeline::task_if(
-                            record,
-                            || format!("task {i}"),
-                            || sleep_i_units(i, Scale::DEMO),
-                        )
-                    })
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            let reports = handles
-                .into_iter()
-                .map(|h| h.get())
-                .collect::<Result<Vec<_>, _>>()?;
+            let mut handles = Vec::new();
+            for i in TUTORIAL_TASKS {
+                let task = move || sleep_i_units(i, Scale::DEMO);
+                handles.push(pool.apply_async(move || {
+                    timeline::task_if(record, || format!("task {i}"), task)
+                })?);
+            }
+            let mut reports = Vec::new();
+            for handle in handles {
+                reports.push(handle.get()?);
+            }
             pool.join();
             Ok::<_, Box<dyn std::error::Error>>(reports)
         })?;

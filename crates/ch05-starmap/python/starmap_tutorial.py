@@ -16,6 +16,7 @@ from multiprocessing import Pool
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "workloads",
                                 "python"))
 import timeline  # noqa: E402 (after the path above)
+from bench_rows import timed_runs  # noqa: E402
 
 REPEATS = 3
 
@@ -52,12 +53,7 @@ def recorded_starmap():
 
 
 def timed(row):
-    times, results = [], None
-    for _ in range(REPEATS):
-        start = time.perf_counter()
-        results = row()
-        times.append(time.perf_counter() - start)
-    return results, times
+    return timed_runs(row, REPEATS)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "workloads",
                                 "python"))
 import timeline  # noqa: E402 (after the path above)
+from bench_rows import timed_runs  # noqa: E402
 
 REPEATS = 3
 
@@ -60,12 +61,7 @@ def ideal(sleeps, workers):
 
 
 def timed(row, *args):
-    times, results = [], None
-    for _ in range(REPEATS):
-        start = time.perf_counter()
-        results = row(*args)
-        times.append(time.perf_counter() - start)
-    return results, times
+    return timed_runs(lambda: row(*args), REPEATS)
 
 
 if __name__ == "__main__":

@@ -18,10 +18,8 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use workloads::timeline::{Kind, Record};
 
-const WIDTH: u32 = 860;
-const HEADER: u32 = 36;
 const ROW: u32 = 32;
-const FONT: &str = "sans-serif";
+use crate::chart::FONT;
 const RUST_BAR: RGBColor = RGBColor(0x3b, 0x6e, 0xa8);
 /// CPython's bars, in the orange of its rows in the benchmark charts.
 const CPYTHON_BAR: RGBColor = RGBColor(0xe0, 0x9b, 0x2d);
@@ -123,31 +121,10 @@ fn panel_height(panel: &Panel) -> u32 {
 
 /// Renders the panels of `records` as an SVG document; CPython's bars are orange, Rust's blue.
 pub fn render_svg(title: &str, records: &[Record], cpython: bool) -> Result<String> {
-    let panels = panels(records);
-    let mut svg = String::new();
-    {
-        let heights: Vec<u32> = panels.iter().map(panel_height).collect();
-        let total = HEADER + heights.iter().sum::<u32>().max(1);
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, total)).into_drawing_area();
-        root.fill(&WHITE).map_err(plotting_error)?;
-        let (header, body) = root.split_vertically(HEADER);
-        header
-            .draw_text(title, &(FONT, 20).into_font().color(&BLACK), (12, 10))
-            .map_err(plotting_error)?;
-        let mut breaks = Vec::new();
-        let mut y = 0;
-        for h in heights.iter().take(heights.len().saturating_sub(1)) {
-            y += *h as i32;
-            breaks.push(y);
-        }
-        let areas = body.split_by_breakpoints::<i32, i32, _, _>([], breaks);
-        let color = if cpython { CPYTHON_BAR } else { RUST_BAR };
-        for (panel, area) in panels.iter().zip(areas.iter()) {
-            draw_panel(panel, area, color)?;
-        }
-        root.present().map_err(plotting_error)?;
-    }
-    Ok(svg)
+    let color = if cpython { CPYTHON_BAR } else { RUST_BAR };
+    crate::chart::stacked_panels(title, &panels(records), panel_height, |panel, area| {
+        draw_panel(panel, area, color)
+    })
 }
 
 fn draw_panel(
@@ -169,35 +146,11 @@ fn draw_panel(
         .map(|row| row.worker.chars().count())
         .max()
         .unwrap_or(1) as u32;
-    // plotters' integer ranges include their end: `0..n - 1` has exactly n segments.
-    let mut chart = ChartBuilder::on(area)
-        .caption(caption, (FONT, 15))
-        .margin(8)
-        .margin_right(24)
-        .x_label_area_size(40)
-        .y_label_area_size((24 + 7 * longest_name).min(300))
-        .build_cartesian_2d(0f64..x_max, (0..n - 1).into_segmented())
-        .map_err(plotting_error)?;
     let names: Vec<&str> = panel.rows.iter().map(|row| row.worker.as_str()).collect();
-    // Row k is drawn at segment n-1-k so the first worker is at the top.
-    let name_of = |v: &SegmentValue<i32>| match v {
-        SegmentValue::CenterOf(i) => usize::try_from(n - 1 - *i)
-            .ok()
-            .and_then(|k| names.get(k))
-            .map_or_else(String::new, |s| s.to_string()),
-        _ => String::new(),
-    };
-    chart
-        .configure_mesh()
-        .disable_y_mesh()
-        .light_line_style(WHITE.mix(0.0))
-        .y_labels(n as usize)
-        .y_label_formatter(&name_of)
-        .x_desc("seconds from the start of the run")
-        .label_style((FONT, 12))
-        .axis_desc_style((FONT, 12))
-        .draw()
-        .map_err(plotting_error)?;
+    let label_width = (24 + 7 * longest_name).min(300);
+    let x_desc = "seconds from the start of the run";
+    let mut chart =
+        crate::chart::rows_chart(area, &caption, label_width, x_max, n, &names, x_desc)?;
 
     let bars = panel.rows.iter().enumerate().flat_map(|(k, row)| {
         let i = n - 1 - k as i32;
