@@ -76,7 +76,7 @@ fn spin_budget(c: &mut Criterion) {
         let threads = ThreadExecutor::with_handoff(1, handoff).unwrap();
         let name = match micros {
             0 => "park only".to_string(),
-            _ => format!("spin {micros} µs"),
+            _ => format!("spin {micros} us"), // ASCII: the name becomes an include anchor
         };
         group.bench_function(name, |b| {
             b.iter(|| {
