@@ -27,6 +27,9 @@ pub(crate) struct Queue<J> {
     changes: AtomicU64,
     /// A worker is spinning: the next idle worker parks at once.
     spinning: AtomicBool,
+    /// The notifies `push` sent (the tests check that nobody is woken in vain).
+    #[cfg(test)]
+    wakes: std::sync::atomic::AtomicUsize,
 }
 
 impl<J> Queue<J> {
@@ -41,6 +44,8 @@ impl<J> Queue<J> {
             spinner: Spinner::new(handoff),
             changes: AtomicU64::new(0),
             spinning: AtomicBool::new(false),
+            #[cfg(test)]
+            wakes: std::sync::atomic::AtomicUsize::new(0),
         }
     }
 
@@ -62,6 +67,8 @@ impl<J> Queue<J> {
         let wake = inner.parked > 0 && !spinner_takes_it;
         drop(inner);
         if wake {
+            #[cfg(test)]
+            self.wakes.fetch_add(1, Ordering::Relaxed);
             self.available.notify_one();
         }
         Ok(())
@@ -192,6 +199,52 @@ mod tests {
             let mut got: Vec<_> = workers.into_iter().map(|w| w.join().unwrap()).collect();
             got.sort();
             assert_eq!(got, [Some(0), Some(1), Some(2)], "each job exactly once");
+        });
+    }
+
+    #[test]
+    fn a_push_wakes_a_worker_only_if_one_is_parked() {
+        within_patience(|| {
+            let wakes = |queue: &Queue<u32>| queue.wakes.load(Ordering::Relaxed);
+            // Nobody waiting: no notify (no system call).
+            let queue = Arc::new(Queue::new(Handoff::PARK));
+            queue.push(1).unwrap();
+            assert_eq!(queue.pop(), Some(1));
+            assert_eq!(
+                wakes(&queue),
+                0,
+                "a push woke a worker when none was parked"
+            );
+            // A spinning worker takes its job without a notify.
+            let spun = Arc::new(Queue::new(FOREVER));
+            let worker = {
+                let spun = spun.clone();
+                thread::spawn(move || spun.pop())
+            };
+            until(|| spun.spinning.load(Ordering::Acquire));
+            spun.push(2).unwrap();
+            assert_eq!(worker.join().unwrap(), Some(2));
+            assert_eq!(
+                wakes(&spun),
+                0,
+                "a push woke a worker although one was spinning"
+            );
+            // A parked worker is woken once; after it left, the next push wakes nobody.
+            let worker = {
+                let queue = queue.clone();
+                thread::spawn(move || queue.pop())
+            };
+            until(|| parked(&queue) == 1);
+            queue.push(3).unwrap();
+            assert_eq!(worker.join().unwrap(), Some(3));
+            assert_eq!(wakes(&queue), 1);
+            assert_eq!(
+                parked(&queue),
+                0,
+                "a woken worker must stop counting as parked"
+            );
+            queue.push(4).unwrap();
+            assert_eq!(wakes(&queue), 1, "a push woke a worker that had left");
         });
     }
 
