@@ -3,11 +3,13 @@
 use crate::html;
 use crate::lock;
 use crate::manifest::{ClassroomManifest, ExerciseTests};
-use crate::run::{self, cargo};
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
+use testrun::cargo_json::{Build, tail};
+use testrun::libtest::parse_list;
+use testrun::process::{cargo, run_with_watchdog};
 
 /// Settings of [`assign`] beyond the chapter and the folder.
 #[derive(Debug, Clone)]
@@ -150,7 +152,7 @@ pub fn assign(
         "building the exported specs (target dir {})...",
         target.display()
     );
-    let done = run::run_with_watchdog(&mut build, options.build_limit)?;
+    let done = run_with_watchdog(&mut build, options.build_limit)?;
     if !done.success() {
         bail!(
             "the exported repository does not build ({}):\n{}",
@@ -160,23 +162,22 @@ pub fn assign(
             tail(&done.stderr, 30)
         );
     }
-    let built = run::Built::parse(&done.stdout);
+    let built = Build::parse(&done.stdout);
     let mut exercises = Vec::new();
     for m in &exercise_members {
         let dir = out.join(m);
         let package = package_name(&dir)?;
         let exe = built
-            .specs
-            .get(&dir)
+            .executable(&package, "spec")
             .with_context(|| format!("cargo built no `spec` test for {package}"))?;
-        let listed = run::run_with_watchdog(
+        let listed = run_with_watchdog(
             Command::new(exe)
                 .arg("--list")
                 .current_dir(&dir)
                 .env("CARGO_MANIFEST_DIR", &dir),
             Duration::from_secs(60),
         )?;
-        let tests = run::parse_list(&listed.stdout);
+        let tests = parse_list(&listed.stdout);
         if tests.is_empty() {
             bail!("the spec of {package} lists no tests:\n{}", listed.stdout);
         }
@@ -558,10 +559,4 @@ fn workflow_yaml(manifest: &ClassroomManifest) -> String {
         ids.join(","),
         chapter = manifest.chapter,
     )
-}
-
-/// The last `n` lines of `s`.
-fn tail(s: &str, n: usize) -> String {
-    let lines: Vec<&str> = s.lines().collect();
-    lines[lines.len().saturating_sub(n)..].join("\n")
 }

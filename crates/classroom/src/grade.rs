@@ -1,13 +1,15 @@
 //! `cargo course grade DIR...`: run the specs of submissions, write a table, CSV and JUnit XML.
 
 use crate::manifest::ClassroomManifest;
-use crate::run::{self, Built, LibtestOutcome, cargo};
 use anyhow::{Context, Result, bail};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
+use testrun::cargo_json::Build;
+use testrun::libtest::{self, Outcome as LibtestOutcome};
+use testrun::process::{cargo, run_with_watchdog};
 
 /// Settings of [`grade`].
 #[derive(Debug, Clone)]
@@ -195,14 +197,14 @@ fn grade_one(
     for e in &manifest.exercises {
         build.args(["-p", &e.package]);
     }
-    let built = run::run_with_watchdog(&mut build, options.build_limit)?;
+    let built = run_with_watchdog(&mut build, options.build_limit)?;
     let build_failed = built.timed_out().then(|| {
         format!(
             "the build was killed by the watchdog after {} s",
             options.build_limit.as_secs()
         )
     });
-    let parsed = Built::parse(&built.stdout);
+    let parsed = Build::parse(&built.stdout);
     let mut grades = Vec::new();
     for e in &manifest.exercises {
         let edir = dir.join(&e.dir);
@@ -214,29 +216,36 @@ fn grade_one(
                 message: message.clone(),
             })
         };
-        let exe = match (&build_failed, parsed.specs.get(&edir)) {
+        let exe = match (&build_failed, parsed.executable(&e.package, "spec")) {
             (Some(why), _) => {
                 grades.extend(not_built(why.clone()));
                 continue;
             }
             (None, Some(exe)) => exe,
             (None, None) => {
-                let why = parsed.errors.get(&edir).cloned().unwrap_or_else(|| {
+                let why = parsed.errors_of(&e.package, 1).unwrap_or_else(|| {
                     first_error(&built.stderr).unwrap_or_else(|| "it does not build".into())
                 });
                 grades.extend(not_built(format!("does not compile: {why}")));
                 continue;
             }
         };
-        let run = run::run_with_watchdog(
+        let run = run_with_watchdog(
             Command::new(exe)
                 .current_dir(&edir)
                 .env("CARGO_MANIFEST_DIR", &edir)
                 .env("RUST_BACKTRACE", "0"),
             options.timeout,
         )?;
-        let results = run::parse_results(&run.stdout);
-        let messages = run::failure_messages(&run.stdout);
+        let results: BTreeMap<_, _> = libtest::parse_results(&run.stdout)
+            .into_iter()
+            .map(|r| (r.name, r.outcome))
+            .collect();
+        // The first line of each panic message: a grade's message is one line.
+        let messages: BTreeMap<_, _> = libtest::failure_messages(&run.stdout)
+            .into_iter()
+            .filter_map(|(name, m)| Some((name, m.lines().next()?.to_string())))
+            .collect();
         for t in &e.tests {
             let (outcome, message) = match (results.get(t), run.status) {
                 (Some(LibtestOutcome::Ok), _) => (Outcome::Passed, String::new()),

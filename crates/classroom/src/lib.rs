@@ -11,14 +11,14 @@
 //! JUnit XML for a learning-management system.
 //!
 //! This crate does not depend on `course`: `cargo course assign` and `cargo course grade` only
-//! parse their arguments and call [`assign`] and [`grade`].
+//! parse their arguments and call [`assign`] and [`grade`]. Both crates run cargo and the specs
+//! with the runner and parsers of the crate `testrun`.
 
 mod assign;
 mod grade;
 mod html;
 mod lock;
 mod manifest;
-pub mod run;
 
 pub use assign::{AssignOptions, Assignment, assign};
 pub use grade::{GradeOptions, Outcome, Report, Submission, TestGrade, grade, grade_quiet};

@@ -16,7 +16,7 @@
 //! ```
 
 use crate::services::files::write_atomically;
-use crate::services::process::{cargo, run_with_timeout};
+use crate::services::process::{cargo, run_with_watchdog};
 use crate::services::project::{Chapter, Project};
 use crate::services::units::indent;
 use anyhow::{Context, Result, bail};
@@ -244,7 +244,7 @@ pub fn capture_one(
     out: &Path,
     limit: Duration,
 ) -> Result<PathBuf> {
-    let done = run_with_timeout(&mut run.command(project), limit)?;
+    let done = run_with_watchdog(&mut run.command(project), limit)?;
     let shown = run.shown_command();
     match done.status {
         None => bail!(

@@ -7,10 +7,8 @@ pub mod files;
 pub mod manifests;
 pub mod project;
 pub mod units;
-// Child processes and what cargo and libtest print.
-pub mod cargo_json;
-pub mod libtest;
-pub mod process;
+// Child processes and what cargo and libtest print: the crate `testrun`, shared with `classroom`.
+pub use testrun::{cargo_json, libtest, process};
 // The learner's side: progress, hints, running an exercise's spec.
 pub mod exercise_check;
 pub mod fingerprint;

@@ -7,7 +7,7 @@
 
 use crate::services::cargo_json;
 use crate::services::libtest::{self, Outcome, TestResult};
-use crate::services::process::{Finished, cargo, run_with_timeout};
+use crate::services::process::{Finished, cargo, run_with_watchdog};
 use crate::services::project::{Exercise, Project};
 use crate::services::units::indent;
 use anyhow::{Result, bail};
@@ -83,7 +83,7 @@ pub fn build_side(
     for ex in exercises {
         cmd.args(["-p", &ex.package]);
     }
-    let done = run_with_timeout(&mut cmd, limit * 4)?;
+    let done = run_with_watchdog(&mut cmd, limit * 4)?;
     if done.timed_out() {
         bail!(
             "building the {} workspace took longer than {} s",
@@ -130,9 +130,9 @@ pub fn run_spec(
         cmd.current_dir(&dir).env("CARGO_MANIFEST_DIR", &dir);
         cmd
     };
-    let listed = run_with_timeout(command().arg("--list"), limit)?;
+    let listed = run_with_watchdog(command().arg("--list"), limit)?;
     let names = libtest::parse_list(&listed.stdout);
-    let run = run_with_timeout(&mut command(), limit)?;
+    let run = run_with_watchdog(&mut command(), limit)?;
     Ok(SpecRun {
         listed: names,
         results: libtest::parse_results(&run.stdout),
