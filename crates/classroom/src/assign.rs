@@ -1,11 +1,12 @@
 //! `cargo course assign chNN --out DIR`: a standalone repository for one chapter.
 
-use crate::export::{crate_closure, export_files, package_name, workspace_manifest};
+use crate::export::{crate_closure, export_files, workspace_manifest};
 use crate::handout::{chapter_title, readme, workflow_yaml};
 use crate::html;
 use crate::lock;
 use crate::manifest::{ClassroomManifest, ExerciseTests};
 use anyhow::{Context, Result, bail};
+use project_model::project::Project;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
@@ -57,8 +58,17 @@ pub fn assign(
     out: &Path,
     options: &AssignOptions,
 ) -> Result<Assignment> {
-    let slug = resolve_chapter(root, chapter)?;
-    let exercise_dirs = exercises_of(root, &slug)?;
+    let project = Project::new(root);
+    let chapter = project.chapter(chapter)?;
+    let slug = chapter.name.clone();
+    let starters = project.exercises_of(Some(&chapter))?;
+    if starters.is_empty() {
+        bail!("chapter {slug} has no exercises");
+    }
+    let exercise_members: Vec<String> = starters
+        .iter()
+        .map(|e| e.starter_dir().display().to_string())
+        .collect();
     if out.exists() {
         let empty = out.is_dir()
             && std::fs::read_dir(out)
@@ -114,16 +124,8 @@ pub fn assign(
     let members: Vec<String> = paths
         .iter()
         .filter(|p| p.starts_with("crates/") || *p == "exercises/support")
+        .chain(&exercise_members)
         .cloned()
-        .chain(
-            exercise_dirs
-                .iter()
-                .map(|d| format!("exercises/{slug}/{d}")),
-        )
-        .collect();
-    let exercise_members: Vec<String> = exercise_dirs
-        .iter()
-        .map(|d| format!("exercises/{slug}/{d}"))
         .collect();
     std::fs::write(
         out.join("Cargo.toml"),
@@ -147,8 +149,8 @@ pub fn assign(
         .args(["build", "--test", "spec", "--message-format=json"])
         .arg("--target-dir")
         .arg(&target);
-    for m in &exercise_members {
-        build.args(["-p", &package_name(&out.join(m))?]);
+    for e in &starters {
+        build.args(["-p", &e.package]);
     }
     eprintln!(
         "building the exported specs (target dir {})...",
@@ -166,9 +168,9 @@ pub fn assign(
     }
     let built = Build::parse(&done.stdout);
     let mut exercises = Vec::new();
-    for m in &exercise_members {
+    for (e, m) in starters.iter().zip(&exercise_members) {
         let dir = out.join(m);
-        let package = package_name(&dir)?;
+        let package = e.package.clone();
         let exe = built
             .executable(&package, "spec")
             .with_context(|| format!("cargo built no `spec` test for {package}"))?;
@@ -233,45 +235,4 @@ impl Assignment {
         );
         s
     }
-}
-
-/// `ch01`, `01`, `1` or `ch01-sequential` → `ch01-sequential`, from the chapters that have
-/// exercises.
-pub fn resolve_chapter(root: &Path, name: &str) -> Result<String> {
-    let mut chapters: Vec<String> = std::fs::read_dir(root.join("exercises"))
-        .with_context(|| format!("reading {}/exercises", root.display()))?
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with("ch") && root.join("crates").join(n).is_dir())
-        .collect();
-    chapters.sort();
-    let number = name.strip_prefix("ch").unwrap_or(name);
-    let number = number.split('-').next().unwrap_or_default();
-    let found = chapters.iter().find(|c| {
-        *c == name
-            || (number.parse::<u32>().ok().is_some()
-                && c[2..4].parse::<u32>().ok() == number.parse::<u32>().ok()
-                && !name.contains('-'))
-    });
-    match found {
-        Some(c) => Ok(c.clone()),
-        None => bail!(
-            "unknown chapter `{name}`: the chapters with exercises are {}",
-            chapters.join(", ")
-        ),
-    }
-}
-
-fn exercises_of(root: &Path, slug: &str) -> Result<Vec<String>> {
-    let mut dirs: Vec<String> = std::fs::read_dir(root.join("exercises").join(slug))?
-        .flatten()
-        .filter(|e| e.path().join("Cargo.toml").is_file())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with("ex"))
-        .collect();
-    dirs.sort();
-    if dirs.is_empty() {
-        bail!("chapter {slug} has no exercises");
-    }
-    Ok(dirs)
 }

@@ -13,16 +13,6 @@ fn read_toml(path: &Path) -> Result<toml::Table> {
         .with_context(|| format!("parsing {}", path.display()))
 }
 
-pub fn package_name(dir: &Path) -> Result<String> {
-    let manifest = read_toml(&dir.join("Cargo.toml"))?;
-    manifest
-        .get("package")
-        .and_then(|p| p.get("name"))
-        .and_then(|n| n.as_str())
-        .map(str::to_string)
-        .with_context(|| format!("{}/Cargo.toml has no package name", dir.display()))
-}
-
 /// The workspace's path dependencies: name → folder, from the root `[workspace.dependencies]`.
 fn path_deps(root_manifest: &toml::Table) -> Vec<(String, String)> {
     root_manifest

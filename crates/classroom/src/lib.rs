@@ -12,7 +12,8 @@
 //!
 //! This crate does not depend on `course`: `cargo course assign` and `cargo course grade` only
 //! parse their arguments and call [`assign`] and [`grade`]. Both crates run cargo and the specs
-//! with the runner and parsers of the crate `testrun`.
+//! with the runner and parsers of the crate `testrun`, and find chapters and exercises with the
+//! crate `project-model`.
 
 // assign: the flow, over export (the files and the workspace manifest), lock (Cargo.lock),
 // html and links (the rendered pages, made to open offline), handout (README, workflow).

@@ -4,9 +4,7 @@
 //! `exercises/chNN-slug`). An exercise lives in `exercises/chNN-slug/exMM-slug/` and its package
 //! is `chNN-exMM-slug`, the same in `solutions/`.
 
-use crate::services::manifests::{
-    CourseMetadata, package_name, read_course_metadata, summary_chapters,
-};
+use crate::manifests::{CourseMetadata, package_name, read_course_metadata, summary_chapters};
 use anyhow::{Result, bail};
 use regex::Regex;
 use std::collections::BTreeMap;

@@ -1,0 +1,7 @@
+//! The project on disk: [`project`] finds chapters and exercises and resolves their names;
+//! [`manifests`] reads a package's name, a chapter's `[package.metadata.course]` and the chapters
+//! of `book/SUMMARY.md`. The one model of both `course` and `classroom`, which depends on
+//! neither.
+
+pub mod manifests;
+pub mod project;
