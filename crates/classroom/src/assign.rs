@@ -8,11 +8,11 @@ use crate::manifest::{ClassroomManifest, ExerciseTests};
 use anyhow::{Context, Result, bail};
 use project_model::project::Project;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
-use testrun::cargo_json::{Build, tail};
+use testrun::cargo_json::tail;
 use testrun::libtest::parse_list;
 use testrun::process::{cargo, run_with_watchdog};
+use testrun::spec::{build_specs, spec_command};
 
 /// Settings of [`assign`] beyond the chapter and the folder.
 #[derive(Debug, Clone)]
@@ -143,20 +143,12 @@ pub fn assign(
         .target_dir
         .clone()
         .unwrap_or_else(|| root.join("target/classroom"));
-    let mut build = cargo();
-    build
-        .current_dir(&out)
-        .args(["build", "--test", "spec", "--message-format=json"])
-        .arg("--target-dir")
-        .arg(&target);
-    for e in &starters {
-        build.args(["-p", &e.package]);
-    }
     eprintln!(
         "building the exported specs (target dir {})...",
         target.display()
     );
-    let done = run_with_watchdog(&mut build, options.build_limit)?;
+    let packages = starters.iter().map(|e| e.package.as_str());
+    let (built, done) = build_specs(&out, &target, packages, options.build_limit)?;
     if !done.success() {
         bail!(
             "the exported repository does not build ({}):\n{}",
@@ -166,7 +158,6 @@ pub fn assign(
             tail(&done.stderr, 30)
         );
     }
-    let built = Build::parse(&done.stdout);
     let mut exercises = Vec::new();
     for (e, m) in starters.iter().zip(&exercise_members) {
         let dir = out.join(m);
@@ -175,10 +166,7 @@ pub fn assign(
             .executable(&package, "spec")
             .with_context(|| format!("cargo built no `spec` test for {package}"))?;
         let listed = run_with_watchdog(
-            Command::new(exe)
-                .arg("--list")
-                .current_dir(&dir)
-                .env("CARGO_MANIFEST_DIR", &dir),
+            spec_command(exe, &dir).arg("--list"),
             Duration::from_secs(60),
         )?;
         let tests = parse_list(&listed.stdout);

@@ -4,11 +4,10 @@ use crate::manifest::ClassroomManifest;
 use anyhow::{Context, Result, bail};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
-use testrun::cargo_json::Build;
 use testrun::libtest::{self, Outcome as LibtestOutcome};
-use testrun::process::{cargo, run_with_watchdog};
+use testrun::process::run_with_watchdog;
+use testrun::spec::{build_specs, spec_command};
 
 /// Settings of [`grade`].
 #[derive(Debug, Clone)]
@@ -137,29 +136,28 @@ pub fn grade_quiet(dirs: &[PathBuf], options: &GradeOptions) -> Result<Report> {
             );
         }
     }
-    let mut names = BTreeMap::new();
+    // In the order given; a name twice is an error (the table has a column per name).
+    let (mut seen, mut named) = (BTreeMap::new(), Vec::new());
     for dir in dirs {
-        let name = dir
+        let full = dir
             .canonicalize()
-            .with_context(|| format!("resolving {}", dir.display()))?
+            .with_context(|| format!("resolving {}", dir.display()))?;
+        let name = full
             .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| dir.display().to_string());
-        if let Some(other) = names.insert(name.clone(), dir) {
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        if let Some(other) = seen.insert(name.clone(), dir) {
             bail!(
                 "two submissions are named {name} ({} and {}): name each folder after its student",
                 other.display(),
                 dir.display()
             );
         }
+        named.push((name, full));
     }
     let mut submissions = Vec::new();
-    for dir in dirs {
-        let dir = dir.canonicalize()?;
-        let name = dir
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+    for (name, dir) in named {
         eprintln!("grading {name} ({})...", dir.display());
         let tests = grade_one(&dir, &name, reference, options)?;
         submissions.push(Submission { name, dir, tests });
@@ -180,30 +178,14 @@ fn grade_one(
         Some(t) => t.join(name),
         None => dir.join("target"),
     };
-    let mut build = cargo();
-    build
-        .current_dir(dir)
-        .args([
-            "build",
-            "--test",
-            "spec",
-            "--keep-going",
-            "--message-format=json",
-        ])
-        .arg("--target-dir")
-        .arg(&target)
-        .env_remove("CARGO_TARGET_DIR");
-    for e in &manifest.exercises {
-        build.args(["-p", &e.package]);
-    }
-    let built = run_with_watchdog(&mut build, options.build_limit)?;
+    let packages = manifest.exercises.iter().map(|e| e.package.as_str());
+    let (parsed, built) = build_specs(dir, &target, packages, options.build_limit)?;
     let build_failed = built.timed_out().then(|| {
         format!(
             "the build was killed by the watchdog after {} s",
             options.build_limit.as_secs()
         )
     });
-    let parsed = Build::parse(&built.stdout);
     let mut grades = Vec::new();
     for e in &manifest.exercises {
         let edir = dir.join(&e.dir);
@@ -230,10 +212,7 @@ fn grade_one(
             }
         };
         let run = run_with_watchdog(
-            Command::new(exe)
-                .current_dir(&edir)
-                .env("CARGO_MANIFEST_DIR", &edir)
-                .env("RUST_BACKTRACE", "0"),
+            spec_command(exe, &edir).env("RUST_BACKTRACE", "0"),
             options.timeout,
         )?;
         let results: BTreeMap<_, _> = libtest::parse_results(&run.stdout)

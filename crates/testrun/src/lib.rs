@@ -12,6 +12,7 @@
 pub mod cargo_json;
 pub mod libtest;
 pub mod process;
+pub mod spec;
 mod tree;
 
 pub use tree::processes_matching;
