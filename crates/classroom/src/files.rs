@@ -1,6 +1,7 @@
 //! Copying folders and finding files, for the export.
 
 use anyhow::{Context, Result};
+use project_model::files::files_under;
 use std::path::{Path, PathBuf};
 
 /// The entries of `dir`, sorted by name.
@@ -21,32 +22,19 @@ pub fn copy_file(from: &Path, to: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Copies a folder, skipping `target` folders (build output never goes into an export).
+/// Copies a folder's files, skipping `target` folders (build output never goes into an export).
 pub fn copy_dir(from: &Path, to: &Path) -> Result<()> {
     std::fs::create_dir_all(to)?;
-    for entry in read_dir(from)? {
-        let path = entry.path();
-        let dest = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            if entry.file_name() != "target" {
-                copy_dir(&path, &dest)?;
-            }
-        } else {
-            copy_file(&path, &dest)?;
-        }
+    for rel in files_under(from)? {
+        copy_file(&from.join(&rel), &to.join(&rel))?;
     }
     Ok(())
 }
 
-/// Every file of `dir` (recursively) whose name ends with one of `exts`.
-pub fn files_with(dir: &Path, exts: &[&str], out: &mut Vec<PathBuf>) -> Result<()> {
-    for entry in read_dir(dir)? {
-        let path = entry.path();
-        if path.is_dir() {
-            files_with(&path, exts, out)?;
-        } else if exts.iter().any(|e| path.to_string_lossy().ends_with(e)) {
-            out.push(path);
-        }
-    }
-    Ok(())
+/// Every file below `dir` whose name ends with one of `exts`.
+pub fn files_with(dir: &Path, exts: &[&str]) -> Result<Vec<PathBuf>> {
+    let files = files_under(dir)?.into_iter().map(|rel| dir.join(rel));
+    Ok(files
+        .filter(|p| exts.iter().any(|e| p.to_string_lossy().ends_with(e)))
+        .collect())
 }

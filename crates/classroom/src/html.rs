@@ -38,8 +38,7 @@ pub fn copy_chapter(book: &Path, slug: &str, dest: &Path) -> Result<()> {
         }
     }
     // The theme's folders (css/, fonts/...): those the copied pages link into.
-    let mut pages = Vec::new();
-    files_with(&dest.join(slug), &[".html"], &mut pages)?;
+    let mut pages = files_with(&dest.join(slug), &[".html"])?;
     pages.push(dest.join("toc.html"));
     for page in pages.iter().filter(|p| p.is_file()) {
         let text = std::fs::read_to_string(page)?;

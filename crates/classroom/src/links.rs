@@ -91,10 +91,8 @@ type DeadLinks = Vec<(PathBuf, String, Vec<(usize, usize)>)>;
 
 /// The pages under `root` whose links count: every `.html`, and the sidebar's `toc*.js`.
 fn dead_links(root: &Path) -> Result<DeadLinks> {
-    let mut files = Vec::new();
-    files_with(root, &[".html", ".js"], &mut files)?;
     let mut found = Vec::new();
-    for file in files {
+    for file in files_with(root, &[".html", ".js"])? {
         let name = file.file_name().unwrap_or_default().to_string_lossy();
         if name.ends_with(".js") && !name.starts_with("toc") {
             continue;
