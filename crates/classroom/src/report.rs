@@ -2,6 +2,7 @@
 
 use crate::grade::{Outcome, Report, TestGrade};
 use anyhow::{Context, Result};
+use project_model::project::short_name;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -26,7 +27,7 @@ impl Report {
             return s;
         };
         for (i, t) in first.tests.iter().enumerate() {
-            let _ = write!(s, "| {} `{}` |", short(&t.exercise), t.test);
+            let _ = write!(s, "| {} `{}` |", short_name(&t.exercise), t.test);
             for sub in &self.submissions {
                 let _ = write!(s, " {} |", sub.tests[i].outcome.label());
             }
@@ -50,7 +51,7 @@ impl Report {
                     s,
                     "- {}, {}: {} of {} not passed; `{}`: {}",
                     sub.name,
-                    short(exercise),
+                    short_name(exercise),
                     count,
                     sub.tests.iter().filter(|x| x.exercise == exercise).count(),
                     t.test,
@@ -144,14 +145,6 @@ impl Report {
         std::fs::write(out.join("grades.csv"), self.csv())?;
         std::fs::write(out.join("grades.xml"), self.junit())?;
         Ok(())
-    }
-}
-
-/// `ch01-ex01-timed` → `ch01-ex01`.
-fn short(package: &str) -> &str {
-    match package.match_indices('-').nth(1) {
-        Some((i, _)) => &package[..i],
-        None => package,
     }
 }
 

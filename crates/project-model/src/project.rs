@@ -70,8 +70,7 @@ pub struct Exercise {
 impl Exercise {
     /// `ch01-ex01` for `ch01-ex01-timed`.
     pub fn short(&self) -> String {
-        let parts: Vec<&str> = self.package.splitn(3, '-').take(2).collect();
-        parts.join("-")
+        short_name(&self.package).to_string()
     }
 
     /// The starter's folder relative to the root, `exercises/ch01-sequential/ex01-timed`.
@@ -89,6 +88,12 @@ impl fmt::Display for Exercise {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.package)
     }
+}
+
+/// `ch01-ex01` for the exercise package `ch01-ex01-timed`.
+pub fn short_name(package: &str) -> &str {
+    let end = package.match_indices('-').nth(1);
+    end.map_or(package, |(i, _)| &package[..i])
 }
 
 /// Parses `chNN-slug` into its number; `None` for anything else.
