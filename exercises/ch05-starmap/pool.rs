@@ -29,17 +29,7 @@ impl<T> TaskHandle<T> {
     }
 }
 
-/// The message of a panic payload (`panic!` gives a `&str` or a `String`).
-pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    match (
-        payload.downcast_ref::<&str>(),
-        payload.downcast_ref::<String>(),
-    ) {
-        (Some(s), _) => (*s).to_owned(),
-        (_, Some(s)) => s.clone(),
-        _ => "<non-string panic payload>".to_owned(),
-    }
-}
+pub use support::panic_message;
 
 impl ThreadPool {
     /// Starts `n` workers (at least one).

@@ -9,8 +9,8 @@
 //! 2. Searching for "fork" (click the search icon, type) lists pages of chapter 03.
 //! 3. Clicking each link of the sidebar, one after the other, reaches every page of the book, each
 //!    with the title the sidebar gave it and a heading.
-//! 4. Every chart (`<img>` of `bench/*.svg`) is displayed with a non-zero size, and every chart of
-//!    the book is on some page.
+//! 4. Every chart (`<img>` of `bench/*.svg`, or of a chapter's timeline `output/*.timeline.svg`)
+//!    is displayed with a non-zero size, and every chart of `bench/` is on some page.
 //!
 //! Without chromium or chromedriver the test is skipped with a message (`cargo test` on a
 //! learner's machine), unless `CI` is set: then it fails, since `.ci/run` installs them.
@@ -259,7 +259,8 @@ async fn script(client: &Client, js: &str) -> Result<Value, String> {
 const CHARTS_JS: &str = r#"
 const done = arguments[arguments.length - 1];
 const charts = [...document.querySelectorAll('img')]
-  .filter(img => /(^|\/)bench\/[^\/]+\.svg$/.test(img.getAttribute('src') || ''));
+  .filter(img => /(^|\/)(bench\/[^\/]+|output\/[^\/]+\.timeline)\.svg$/
+    .test(img.getAttribute('src') || ''));
 Promise.all(charts.map(img => {
   img.scrollIntoView({block: 'center'});
   return img.decode().then(() => '', e => String(e));

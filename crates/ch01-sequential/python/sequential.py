@@ -5,11 +5,15 @@ With --bench-json (what `cargo course bench ch01` runs): the whole loop, 3 runs,
 of group "tutorial", the same workload and size as the Rust bench's `sequential`.
 """
 
-import json
 import os
 import statistics
 import sys
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "workloads",
+                                "python"))
+import timeline  # noqa: E402 (after the path above)
+from bench_rows import bench_json  # noqa: E402
 
 RUNS = 5
 
@@ -51,16 +55,12 @@ def main():
 # ANCHOR_END: main
 
 
-def bench_json(group, variant, seconds):
-    """One row for `cargo course bench` (format: CONTRIBUTING.md, "Benchmarks")."""
-    ns = sorted(s * 1e9 for s in seconds)
-    print(json.dumps({"group": group, "variant": variant, "median_ns": statistics.median(ns),
-                      "min_ns": ns[0], "max_ns": ns[-1], "samples": len(ns)}))
-
-
 if __name__ == "__main__":
     if "--bench-json" in sys.argv:
         bench_json("tutorial", "CPython sequential",
                    [one_run([11, 23, 53, 34])[1] for _ in range(3)])
     else:
         main()
+        task = timeline.Traced(cpu_bound)
+        timeline.record("sequential", os.cpu_count(), lambda: [task(n) for n in [11, 23, 53, 34]])
+        timeline.print_cost()

@@ -9,13 +9,16 @@ With the GIL, one thread at a time runs Python bytecode: threads take turns, so 
 on four threads takes about as long as on one. Standard library only.
 """
 
-import json
 import os
 import statistics
 import sys
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "workloads",
+                                "python"))
+import timeline  # noqa: E402 (after the path above)
+from bench_rows import bench_json, timed_runs  # noqa: E402
 
 NUMBERS = [11, 23, 53, 34]
 BENCH = "--bench-json" in sys.argv
@@ -60,12 +63,7 @@ RUNS = 5
 
 def timed(f, numbers):
     """Runs f(numbers) RUNS times; returns the value and every run's time."""
-    times = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        value = f(numbers)
-        times.append(time.perf_counter() - start)
-    return value, times
+    return timed_runs(lambda: f(numbers), RUNS)
 
 
 def spread(times):
@@ -90,11 +88,13 @@ def main():
         print(f"{name:<24} {spread(took)}  {speedup:4.2f}x")
 
 
-def bench_json(group, variant, seconds):
-    """One row for `cargo course bench` (format: CONTRIBUTING.md, "Benchmarks")."""
-    ns = sorted(s * 1e9 for s in seconds)
-    print(json.dumps({"group": group, "variant": variant, "median_ns": statistics.median(ns),
-                      "min_ns": ns[0], "max_ns": ns[-1], "samples": len(ns)}))
+def recorded_threads():
+    """One thread per number again, each task recorded (`cargo course capture` draws it)."""
+    threads = [threading.Thread(target=timeline.Traced(cpu_bound), args=(n,)) for n in NUMBERS]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
 
 
 def bench():
@@ -109,3 +109,4 @@ if __name__ == "__main__":
         bench()
     else:
         main()
+        timeline.record("one thread per number", os.cpu_count(), recorded_threads)

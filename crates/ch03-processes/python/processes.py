@@ -5,8 +5,13 @@ Run: python3 crates/ch03-processes/python/processes.py
 """
 import os
 import statistics
+import sys
 import time
 from multiprocessing import Process, Queue
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "workloads",
+                                "python"))
+import timeline  # noqa: E402 (after the path above)
 
 NUMBERS = [11, 23, 53, 34]
 REPEATS = 3
@@ -59,6 +64,15 @@ def start_join_in_the_loop():
 # ANCHOR_END: mistakes
 
 
+def recorded_processes():
+    """One process per number again, each task recorded (`cargo course capture` draws it)."""
+    processes = [Process(target=timeline.Traced(cpu_bound), args=(n,)) for n in NUMBERS]
+    for p in processes:
+        p.start()
+    for p in processes:
+        p.join()
+
+
 def shown(seconds, digits=2):
     return (f"{statistics.median(seconds):.{digits}f} s "
             f"({min(seconds):.{digits}f}..{max(seconds):.{digits}f})")
@@ -83,3 +97,4 @@ if __name__ == "__main__":
     print(f"clock stopped before join: {shown(before, 3)} (only the starts)")
     print(f"clock stopped after join:  {shown(after)} (the work)")
     print(f"start(); join() in the loop: {shown(in_loop)}")
+    timeline.record("one process per number", os.cpu_count(), recorded_processes)

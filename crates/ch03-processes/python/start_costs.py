@@ -7,7 +7,6 @@ Run: python3 crates/ch03-processes/python/start_costs.py
 With --bench-json (what `cargo course bench ch03` runs): the same times as JSON rows of group
 "start-join", the Rust bench's workload (start and join one task that does nothing).
 """
-import json
 import multiprocessing as mp
 import os
 import platform
@@ -15,6 +14,10 @@ import statistics
 import sys
 import threading
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "workloads",
+                                "python"))
+from bench_rows import bench_json  # noqa: E402 (after the path above)
 
 TASKS = 20
 
@@ -62,13 +65,6 @@ def main():
     for name, times in costs:
         print(f"| {name} | {shown(times)} |")
 # ANCHOR_END: measure
-
-
-def bench_json(group, variant, seconds):
-    """One row for `cargo course bench` (format: CONTRIBUTING.md, "Benchmarks")."""
-    ns = sorted(s * 1e9 for s in seconds)
-    print(json.dumps({"group": group, "variant": variant, "median_ns": statistics.median(ns),
-                      "min_ns": ns[0], "max_ns": ns[-1], "samples": len(ns)}))
 
 
 if __name__ == "__main__":

@@ -9,12 +9,16 @@ workers started before the clock, like the Rust bench's process pool), 3 runs ea
 of group "cpu-bound", at the tutorials' size (the Rust bench's).
 """
 
-import json
 import os
 import statistics
 import sys
 import time
 from multiprocessing import Pool
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "workloads",
+                                "python"))
+import timeline  # noqa: E402 (after the path above)
+from bench_rows import bench_json  # noqa: E402
 
 NUMBERS = [11, 23, 53, 34]
 REPEATS = 5
@@ -41,13 +45,6 @@ def greedy_makespan(times: list, workers: int) -> float:
 
 def spread(samples: list) -> str:
     return (f"{statistics.median(samples):.3f} s ({min(samples):.3f}..{max(samples):.3f})")
-
-
-def bench_json(group, variant, seconds):
-    """One row for `cargo course bench` (format: CONTRIBUTING.md, "Benchmarks")."""
-    ns = sorted(s * 1e9 for s in seconds)
-    print(json.dumps({"group": group, "variant": variant, "median_ns": statistics.median(ns),
-                      "min_ns": ns[0], "max_ns": ns[-1], "samples": len(ns)}))
 
 
 def bench():
@@ -86,3 +83,7 @@ elif __name__ == "__main__":
           f"(runs paired one by one: {min(s / p for s, p in zip(sequential, pooled)):.2f}x.."
           f"{max(s / p for s, p in zip(sequential, pooled)):.2f}x)")
     print(f"ideal for one task per free worker, from the median task times: {ideal:.2f}x")
+    with Pool() as pool:  # started before the recorded run, like the Rust example's pool
+        pool.map(cpu_bound, [1] * workers)  # warm: the workers are running
+        task = timeline.Traced(cpu_bound)
+        timeline.record(f"Pool({workers}).map", workers, lambda: pool.map(task, NUMBERS))

@@ -5,10 +5,23 @@ Task i sleeps i units and reports its process id, as in the tutorial. One unit i
 """
 
 import os
+import sys
 import time
 from multiprocessing import Pool
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "workloads",
+                                "python"))
+import timeline  # noqa: E402 (after the path above)
+
 UNIT = 0.1  # seconds per unit of sleep, like Scale::DEMO
+
+
+def recorded_pool(workers):
+    """The pool experiment again, each task recorded (`cargo course capture` draws it)."""
+    task = timeline.Traced(long_time_task)
+    with Pool(workers) as pool:
+        handles = [pool.apply_async(task, (name,)) for name in range(1, 6)]
+        return [h.get() for h in handles]
 
 
 # ANCHOR: pool_sleep
@@ -37,3 +50,6 @@ if __name__ == "__main__":
     run(5, range(1, 6))
     run(2, range(1, 6))
 # ANCHOR_END: pool_sleep
+    for workers in (5, 2):
+        timeline.record(f"Pool({workers}), task i sleeps i x 0.1 s", workers,
+                        lambda: recorded_pool(workers))

@@ -7,9 +7,16 @@ and the whole row takes as long as the longest task, 4 + 5 = 9 s. Row 2: Pool(2)
 REPEATS times; we print the median and the spread (min..max).
 """
 
+import os
 import statistics
+import sys
 import time
 from multiprocessing import Pool
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "workloads",
+                                "python"))
+import timeline  # noqa: E402 (after the path above)
+from bench_rows import timed_runs  # noqa: E402
 
 REPEATS = 3
 
@@ -36,13 +43,17 @@ def apply_row():
 # ANCHOR_END: tutorial
 
 
+def recorded_starmap():
+    """Row 1 again, each task recorded (`cargo course capture` draws it)."""
+    with Pool(5) as pool:
+        result = pool.starmap_async(timeline.Traced(do_something), [(i, i + 1) for i in range(5)])
+        pool.close()
+        pool.join()
+        return result.get()
+
+
 def timed(row):
-    times, results = [], None
-    for _ in range(REPEATS):
-        start = time.perf_counter()
-        results = row()
-        times.append(time.perf_counter() - start)
-    return results, times
+    return timed_runs(row, REPEATS)
 
 
 if __name__ == "__main__":
@@ -54,3 +65,4 @@ if __name__ == "__main__":
             print(f"  {line}")
         print(f"  {statistics.median(times):.3f} s median of {REPEATS} "
               f"({min(times):.3f}..{max(times):.3f}); ideal {ideal} s (the longest task)")
+    timeline.record("Pool(5).starmap_async", 5, recorded_starmap)

@@ -1,4 +1,5 @@
-//! Chapter 06's benchmarks: a submit + result round trip on each back end, the first result
+//! Chapter 06's benchmarks: a submit + result round trip on each back end (parking waiters,
+//! and spinning before parking), the round trip at several spin budgets, the first result
 //! through `as_completed` against waiting in submission order, an executor's whole life
 //! around one task, and the tutorial's rows scaled (one unit of sleep is 1 ms).
 //!
@@ -9,7 +10,9 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use ch06_executor::tutorial::{do_something, tutorial_pairs};
-use ch06_executor::{Executor, ProcessExecutor, ThreadExecutor, as_completed};
+use ch06_executor::{
+    Executor, Handoff, ProcessExecutor, SPIN_BUDGET, ThreadExecutor, as_completed,
+};
 use criterion::Criterion;
 use workloads::Scale;
 
@@ -34,29 +37,71 @@ fn tutorial_task((a, b): (u64, u64)) -> String {
 // ANCHOR: round_trip
 fn round_trip(c: &mut Criterion) {
     let mut group = c.benchmark_group("round-trip");
-    let threads = ThreadExecutor::new(1).unwrap();
-    group.bench_function("thread executor", |b| {
+    let spin = Handoff::spin_then_park(SPIN_BUDGET);
+    for (name, handoff) in [("park only", Handoff::PARK), ("spin then park", spin)] {
+        let threads = ThreadExecutor::with_handoff(1, handoff).unwrap();
+        group.bench_function(format!("thread executor, {name}"), |b| {
+            b.iter(|| {
+                threads
+                    .submit(echo, black_box(1))
+                    .unwrap()
+                    .result()
+                    .unwrap()
+            })
+        });
+    }
+    for (name, handoff) in [("park only", Handoff::PARK), ("spin then park", spin)] {
+        let processes = ProcessExecutor::with_handoff(1, handoff).unwrap();
+        group.bench_function(format!("process executor, {name}"), |b| {
+            b.iter(|| {
+                processes
+                    .submit(echo, black_box(1))
+                    .unwrap()
+                    .result()
+                    .unwrap()
+            })
+        });
+    }
+    group.finish();
+}
+// ANCHOR_END: round_trip
+
+// ANCHOR: spin_budget
+/// The thread executor's round trip at spin budgets below and above a wake-up.
+fn spin_budget(c: &mut Criterion) {
+    let mut group = c.benchmark_group("spin-budget");
+    let budgets = [0, 3, 10, 30, 100, 300];
+    for micros in budgets {
+        let handoff = Handoff::spin_then_park(Duration::from_micros(micros));
+        let threads = ThreadExecutor::with_handoff(1, handoff).unwrap();
+        let name = match micros {
+            0 => "park only".to_string(),
+            _ => format!("spin {micros} us"), // ASCII: the name becomes an include anchor
+        };
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                threads
+                    .submit(echo, black_box(1))
+                    .unwrap()
+                    .result()
+                    .unwrap()
+            })
+        });
+    }
+    group.finish();
+    // crossbeam's Backoff, as its docs use it before parking: how long it spins and yields.
+    let mut group = c.benchmark_group("backoff");
+    group.bench_function("crossbeam Backoff until is_completed", |b| {
         b.iter(|| {
-            threads
-                .submit(echo, black_box(1))
-                .unwrap()
-                .result()
-                .unwrap()
-        })
-    });
-    let processes = ProcessExecutor::new(1).unwrap();
-    group.bench_function("process executor", |b| {
-        b.iter(|| {
-            processes
-                .submit(echo, black_box(1))
-                .unwrap()
-                .result()
-                .unwrap()
+            let backoff = crossbeam_utils::Backoff::new();
+            while !backoff.is_completed() {
+                backoff.snooze();
+            }
         })
     });
     group.finish();
 }
-// ANCHOR_END: round_trip
+// ANCHOR_END: spin_budget
 
 // ANCHOR: as_completed
 /// Four tasks of 4, 1, 2, 3 ms on four threads: the time until the first result is in hand.
@@ -158,6 +203,7 @@ fn main() {
     ch06_executor::serve_if_worker();
     let mut c = config();
     round_trip(&mut c);
+    spin_budget(&mut c);
     first_result(&mut c);
     lifecycle(&mut c);
     tutorial(&mut c);

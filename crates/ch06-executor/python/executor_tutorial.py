@@ -11,7 +11,13 @@ Each row runs REPEATS times; we print the median and the spread (min..max).
 import concurrent.futures
 import os
 import statistics
+import sys
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "workloads",
+                                "python"))
+import timeline  # noqa: E402 (after the path above)
+from bench_rows import timed_runs  # noqa: E402
 
 REPEATS = 3
 
@@ -37,6 +43,14 @@ def five_tasks(workers=None):
 # ANCHOR_END: tutorial
 
 
+def recorded_five(workers=None):
+    """Row 2 again, each task recorded (`cargo course capture` draws it)."""
+    task = timeline.Traced(do_something)
+    with concurrent.futures.ProcessPoolExecutor(workers) as executor:
+        futures = [executor.submit(task, i, i + 1) for i in range(5)]
+        return [f.result() for f in futures]
+
+
 def ideal(sleeps, workers):
     """Each worker takes the next task when free: when does the last one end?"""
     free_at = [0] * workers
@@ -47,12 +61,7 @@ def ideal(sleeps, workers):
 
 
 def timed(row, *args):
-    times, results = [], None
-    for _ in range(REPEATS):
-        start = time.perf_counter()
-        results = row(*args)
-        times.append(time.perf_counter() - start)
-    return results, times
+    return timed_runs(lambda: row(*args), REPEATS)
 
 
 if __name__ == "__main__":
@@ -70,3 +79,5 @@ if __name__ == "__main__":
             print(f"  {line}")
         print(f"  {statistics.median(times):.3f} s median of {REPEATS} "
               f"({min(times):.3f}..{max(times):.3f}); ideal {ideal(sleeps, size)} s")
+    timeline.record(f"ProcessPoolExecutor() ({cores} workers), five tasks", cores, recorded_five)
+    timeline.record("ProcessPoolExecutor(5), five tasks", 5, lambda: recorded_five(5))

@@ -5,6 +5,7 @@
 //!   under `--cfg loom`).
 //! * [`executor`]: the [`Executor`] trait (`submit`, `map`, `shutdown`), [`as_completed`] and
 //!   [`wait`].
+//! * [`handoff`]: [`Handoff`], how a waiter waits: spin up to a budget, then park.
 //! * [`thread`]: [`ThreadExecutor`], CPython's `ThreadPoolExecutor`.
 //! * [`process`]: [`ProcessExecutor`], CPython's `ProcessPoolExecutor`: re-executed workers,
 //!   a broken pool when one dies (Linux).
@@ -19,6 +20,7 @@
 pub mod bridge;
 pub mod error;
 pub mod executor;
+pub mod handoff;
 #[cfg(target_os = "linux")]
 pub mod process;
 mod queue;
@@ -29,6 +31,7 @@ pub mod tutorial;
 
 pub use error::{Broken, SubmitError, TaskError};
 pub use executor::{AsCompleted, Executor, InOrder, ReturnWhen, as_completed, wait};
+pub use handoff::{Handoff, SPIN_BUDGET};
 #[cfg(target_os = "linux")]
 pub use process::{ProcessExecutor, serve_if_worker};
 pub use state::Phase;

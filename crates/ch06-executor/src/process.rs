@@ -28,7 +28,7 @@
 use std::collections::VecDeque;
 use std::ffi::OsStr;
 use std::io::{self, BufReader, Read, Write};
-use std::os::fd::AsFd;
+use std::os::fd::{AsFd, OwnedFd};
 use std::os::unix::process::ExitStatusExt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
@@ -42,6 +42,7 @@ use ch03_processes::{Report, Wire, WireError, read_frame, read_report, write_rep
 
 use crate::error::{Broken, SubmitError, TaskError};
 use crate::executor::Executor;
+use crate::handoff::{Handoff, Spinner};
 use crate::ticket::{Promise, Ticket};
 
 /// The first argument that turns a run of the program into a worker.
@@ -55,8 +56,78 @@ const HELLO: &[u8; 8] = b"ch06 hi\n";
 /// otherwise run the whole program again, create an executor, start workers... (a fork bomb).
 const WORKER_ENV: &str = "CH06_EXECUTOR_WORKER";
 
+/// Set in every worker's environment: its spin budget in nanoseconds (0: park at once).
+const SPIN_ENV: &str = "CH06_EXECUTOR_SPIN_NS";
+
 /// This process serves tasks (it is a worker): executors created by its tasks are allowed.
 static SERVING: AtomicBool = AtomicBool::new(false);
+
+// ANCHOR: spin_read
+/// A pipe's read end that spins before it blocks: a read tries the (non-blocking) pipe until
+/// bytes come or the budget is spent, then waits in `poll`. Reading an empty pipe that way
+/// costs a system call per try, but no wake-up when the bytes come in time.
+struct SpinRead<F> {
+    pipe: F,
+    spinner: Spinner,
+}
+
+impl<F: Read + AsFd> SpinRead<F> {
+    /// Makes `pipe` non-blocking (its open file is private to this process: nobody else's
+    /// reads change).
+    fn new(pipe: F, handoff: Handoff) -> io::Result<Self> {
+        use nix::fcntl::{FcntlArg, OFlag, fcntl};
+        let flags = OFlag::from_bits_truncate(fcntl(&pipe, FcntlArg::F_GETFL)?);
+        fcntl(&pipe, FcntlArg::F_SETFL(flags | OFlag::O_NONBLOCK))?;
+        Ok(SpinRead {
+            pipe,
+            spinner: Spinner::new(handoff),
+        })
+    }
+}
+
+impl<F: Read + AsFd> Read for SpinRead<F> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let mut got = None;
+        self.spinner.spin(|| match self.pipe.read(buf) {
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => false,
+            other => {
+                got = Some(other);
+                true
+            }
+        });
+        if let Some(got) = got {
+            return got;
+        }
+        loop {
+            use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+            let mut fds = [PollFd::new(self.pipe.as_fd(), PollFlags::POLLIN)];
+            match poll(&mut fds, PollTimeout::NONE) {
+                Ok(_) | Err(nix::errno::Errno::EINTR) => {}
+                Err(e) => return Err(e.into()),
+            }
+            match self.pipe.read(buf) {
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                other => return other,
+            }
+        }
+    }
+}
+
+/// A pipe's read end, read as `handoff` says: blocking reads for [`Handoff::PARK`] (the
+/// executor's behaviour before spinning), [`SpinRead`] otherwise.
+fn reader<F: Read + AsFd + Send + 'static>(
+    pipe: F,
+    handoff: Handoff,
+) -> io::Result<BufReader<Box<dyn Read + Send>>> {
+    let pipe: Box<dyn Read + Send> = if handoff == Handoff::PARK {
+        Box::new(pipe)
+    } else {
+        Box::new(SpinRead::new(pipe, handoff)?)
+    };
+    Ok(BufReader::with_capacity(64 * 1024, pipe))
+}
+// ANCHOR_END: spin_read
 
 // ANCHOR: wire_task
 /// The type-erased call a worker makes: decode the argument, call the function, encode.
@@ -127,14 +198,19 @@ pub fn serve_if_worker() {
 fn serve() -> io::Result<()> {
     // The pipes are private: fd 0 and 1 are pointed elsewhere, so a task that reads stdin or
     // prints cannot eat a task or corrupt a report (the copies are close-on-exec).
-    let tasks = io::stdin().as_fd().try_clone_to_owned()?;
+    let tasks: OwnedFd = io::stdin().as_fd().try_clone_to_owned()?;
     let reports = io::stdout().as_fd().try_clone_to_owned()?;
     nix::unistd::dup2_stdin(std::fs::File::open("/dev/null")?)?;
     nix::unistd::dup2_stdout(io::stderr())?;
     // A task's panic travels back in its report, as CPython sends back the exception: the
     // worker does not print it as well.
     std::panic::set_hook(Box::new(|_| {}));
-    let mut tasks = BufReader::with_capacity(64 * 1024, std::fs::File::from(tasks));
+    let spin_ns = std::env::var(SPIN_ENV)
+        .ok()
+        .and_then(|ns| ns.parse().ok())
+        .unwrap_or(0);
+    let handoff = Handoff::spin_then_park(std::time::Duration::from_nanos(spin_ns));
+    let mut tasks = reader(std::fs::File::from(tasks), handoff)?;
     let mut reports = std::fs::File::from(reports);
     // Hello: the executor waits for it, so a program that does not serve fails at once.
     reports.write_all(HELLO)?;
@@ -213,6 +289,9 @@ struct Slot {
 struct Pool {
     dispatch: Mutex<Dispatch>,
     slots: Vec<Slot>,
+    handoff: Handoff,
+    /// How the callers' `result()` waits.
+    callers: Arc<Spinner>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -304,7 +383,16 @@ impl Pool {
 /// One driver thread per worker reads its reports: deliver one, hand out the next task. End of
 /// file on a pipe the executor did not close means the worker died, busy or idle.
 fn drive(pool: Arc<Pool>, me: usize, reports: ChildStdout) {
-    let mut reports = BufReader::new(reports);
+    let mut reports = match reader(reports, pool.handoff) {
+        Ok(reports) => reports,
+        Err(_) => {
+            // Its pipe could not be made non-blocking: stop the worker, so it can be reaped.
+            if let Some(child) = lock(&pool.slots[me].child).as_mut() {
+                let _ = child.kill();
+            }
+            return pool.break_pool(me);
+        }
+    };
     loop {
         match read_report(&mut reports) {
             Ok(Some(report)) => {
@@ -344,10 +432,11 @@ struct Started {
 }
 
 /// Starts one worker and waits for its hello.
-fn start_worker() -> Result<Started, SubmitError> {
+fn start_worker(handoff: Handoff) -> Result<Started, SubmitError> {
     let mut child = Command::new("/proc/self/exe")
         .arg(WORKER_FLAG)
         .env(WORKER_ENV, "1")
+        .env(SPIN_ENV, handoff.budget().as_nanos().to_string())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()?;
@@ -376,8 +465,15 @@ fn start_worker() -> Result<Started, SubmitError> {
 // ANCHOR_END: process_executor
 
 impl ProcessExecutor {
-    /// Starts `n` worker processes (and one driver thread for each).
+    /// Starts `n` worker processes (and one driver thread for each). Waiters spin briefly
+    /// before they block ([`Handoff::default`]).
     pub fn new(n: usize) -> Result<Self, SubmitError> {
+        Self::with_handoff(n, Handoff::default())
+    }
+
+    /// Starts `n` worker processes; the workers (waiting for a task), the drivers (waiting for
+    /// a report) and `result()` wait as `handoff` says.
+    pub fn with_handoff(n: usize, handoff: Handoff) -> Result<Self, SubmitError> {
         if n == 0 {
             return Err(SubmitError::ZeroWorkers);
         }
@@ -390,7 +486,7 @@ impl ProcessExecutor {
         }
         let mut started: Vec<Started> = Vec::with_capacity(n);
         for _ in 0..n {
-            match start_worker() {
+            match start_worker(handoff) {
                 Ok(worker) => started.push(worker),
                 Err(e) => {
                     for mut worker in started {
@@ -421,6 +517,8 @@ impl ProcessExecutor {
                     broken: None,
                 }),
                 slots,
+                handoff,
+                callers: Arc::new(Spinner::new(handoff)),
             }),
             drivers: Mutex::new(Vec::with_capacity(n)),
             pids,
@@ -469,7 +567,7 @@ impl Executor for ProcessExecutor {
         A: Wire + Send + 'static,
         R: Wire + Send + 'static,
     {
-        let (ticket, promise) = Ticket::new();
+        let (ticket, promise) = Ticket::with_spinner(self.pool.callers.clone());
         let job: Box<dyn Remote> = Box::new(RemoteCall {
             frame: encode_task(f, &arg),
             promise,

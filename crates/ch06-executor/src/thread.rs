@@ -9,6 +9,7 @@ use ch03_processes::frame::panic_message;
 
 use crate::error::{SubmitError, TaskError};
 use crate::executor::Executor;
+use crate::handoff::{Handoff, Spinner};
 use crate::queue::Queue;
 use crate::ticket::{Promise, Ticket};
 
@@ -49,19 +50,27 @@ pub struct ThreadExecutor {
     queue: Arc<Queue<Box<dyn Job>>>,
     workers: Mutex<Vec<JoinHandle<()>>>,
     size: usize,
+    /// How the callers' `result()` waits.
+    callers: Arc<Spinner>,
 }
 
 impl ThreadExecutor {
-    /// Starts `n` worker threads.
+    /// Starts `n` worker threads. Waiters spin briefly before they park ([`Handoff::default`]).
     pub fn new(n: usize) -> Result<Self, SubmitError> {
+        Self::with_handoff(n, Handoff::default())
+    }
+
+    /// Starts `n` worker threads; idle workers and `result()` wait as `handoff` says.
+    pub fn with_handoff(n: usize, handoff: Handoff) -> Result<Self, SubmitError> {
         if n == 0 {
             return Err(SubmitError::ZeroWorkers);
         }
-        let queue: Arc<Queue<Box<dyn Job>>> = Arc::new(Queue::new());
+        let queue: Arc<Queue<Box<dyn Job>>> = Arc::new(Queue::new(handoff));
         let executor = ThreadExecutor {
             queue: queue.clone(),
             workers: Mutex::new(Vec::with_capacity(n)),
             size: n,
+            callers: Arc::new(Spinner::new(handoff)),
         };
         for i in 0..n {
             let queue = queue.clone();
@@ -101,7 +110,7 @@ impl ThreadExecutor {
         F: FnOnce() -> R + Send + 'static,
         R: Send + 'static,
     {
-        let (ticket, promise) = Ticket::new();
+        let (ticket, promise) = Ticket::with_spinner(self.callers.clone());
         let job: Box<dyn Job> = Box::new(Call { task, promise });
         match self.queue.push(job) {
             Ok(()) => Ok(ticket),

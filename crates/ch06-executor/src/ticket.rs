@@ -7,12 +7,16 @@
 //! kind: you get it when you hand in the work, and you redeem it for the result, waiting if
 //! you must. (It can *also* be awaited: see [`crate::bridge`].)
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::task::Waker;
 use std::time::{Duration, Instant};
 
 use crate::error::TaskError;
+#[cfg(test)]
+use crate::handoff::Handoff;
+use crate::handoff::Spinner;
 use crate::state::{Phase, State};
 
 /// Who is waiting for a task to complete, besides `result()`: an async task, and any
@@ -21,6 +25,8 @@ pub(crate) struct Slot<R> {
     pub(crate) outcome: Option<Result<R, TaskError>>,
     pub(crate) waker: Option<Waker>,
     watchers: Vec<(usize, Sender<usize>)>,
+    /// Threads parked in `result()` (completing wakes them only if there are any).
+    parked: usize,
 }
 
 // ANCHOR: shared
@@ -29,6 +35,10 @@ pub(crate) struct Shared<R> {
     pub(crate) state: State,
     pub(crate) slot: Mutex<Slot<R>>,
     ready: Condvar,
+    /// Set once the outcome is in the slot: what `result()` spins on before it parks.
+    done: AtomicBool,
+    /// How `result()` waits (shared by the tickets of one executor).
+    spinner: Arc<Spinner>,
 }
 // ANCHOR_END: shared
 
@@ -40,18 +50,25 @@ impl<R> Shared<R> {
     // ANCHOR: complete
     /// Stores the outcome (the first one only) and tells everyone waiting.
     fn complete(&self, outcome: Result<R, TaskError>) {
-        let (waker, watchers) = {
+        let (waker, watchers, parked) = {
             let mut slot = self.lock();
             if slot.outcome.is_some() {
                 return;
             }
             slot.outcome = Some(outcome);
+            self.done.store(true, Ordering::Release);
             if self.state.phase() == Phase::Running {
                 self.state.finish();
             }
-            (slot.waker.take(), std::mem::take(&mut slot.watchers))
+            (
+                slot.waker.take(),
+                std::mem::take(&mut slot.watchers),
+                slot.parked > 0,
+            )
         };
-        self.ready.notify_all();
+        if parked {
+            self.ready.notify_all();
+        }
         if let Some(waker) = waker {
             waker.wake();
         }
@@ -100,15 +117,30 @@ impl<R> std::fmt::Debug for Ticket<R> {
 
 impl<R> Ticket<R> {
     /// A new pending task: the ticket for its owner, the promise for the worker.
+    #[cfg(test)]
     pub(crate) fn new() -> (Ticket<R>, Promise<R>) {
+        Self::with_handoff(Handoff::default())
+    }
+
+    /// A new pending task whose `result()` waits as `handoff` says.
+    #[cfg(test)]
+    pub(crate) fn with_handoff(handoff: Handoff) -> (Ticket<R>, Promise<R>) {
+        Self::with_spinner(Arc::new(Spinner::new(handoff)))
+    }
+
+    /// A new pending task whose `result()` spins (or not) as `spinner` says.
+    pub(crate) fn with_spinner(spinner: Arc<Spinner>) -> (Ticket<R>, Promise<R>) {
         let shared = Arc::new(Shared {
             state: State::new(),
             slot: Mutex::new(Slot {
                 outcome: None,
                 waker: None,
                 watchers: Vec::new(),
+                parked: 0,
             }),
             ready: Condvar::new(),
+            done: AtomicBool::new(false),
+            spinner,
         });
         (
             Ticket {
@@ -168,16 +200,17 @@ impl<R: Clone> Ticket<R> {
     /// Waits for the task and returns its result (a copy: the ticket keeps it, as CPython's
     /// `result()` may be called again).
     pub fn result(&self) -> Result<R, TaskError> {
-        let mut slot = self.shared.lock();
+        let shared = &*self.shared;
+        shared.spinner.spin(|| shared.done.load(Ordering::Acquire));
+        let mut slot = shared.lock();
         loop {
             if let Some(outcome) = &slot.outcome {
                 return outcome.clone();
             }
-            slot = self
-                .shared
-                .ready
-                .wait(slot)
-                .unwrap_or_else(|e| e.into_inner());
+            // Counted under the lock `complete` takes: it sees this waiter and notifies.
+            slot.parked += 1;
+            slot = shared.ready.wait(slot).unwrap_or_else(|e| e.into_inner());
+            slot.parked -= 1;
         }
     }
     // ANCHOR_END: result
@@ -195,12 +228,14 @@ impl<R: Clone> Ticket<R> {
             if left.is_zero() {
                 return Err(TaskError::Timeout);
             }
+            slot.parked += 1;
             slot = self
                 .shared
                 .ready
                 .wait_timeout(slot, left)
                 .unwrap_or_else(|e| e.into_inner())
                 .0;
+            slot.parked -= 1;
         }
     }
 }
@@ -314,6 +349,53 @@ mod tests {
         let (ticket, promise) = Ticket::<u64>::new();
         drop(promise);
         assert!(matches!(ticket.result(), Err(TaskError::Lost { .. })));
+    }
+
+    /// Waits (no timing asserted) until `what` holds.
+    fn until(what: impl Fn() -> bool) {
+        while !what() {
+            std::thread::yield_now();
+        }
+    }
+
+    #[test]
+    fn result_parks_when_its_spin_runs_out_and_completing_wakes_it() {
+        support::within_patience(|| {
+            for handoff in [
+                Handoff::PARK,
+                Handoff::spin_then_park(Duration::from_micros(50)),
+            ] {
+                let (ticket, promise) = Ticket::<u64>::with_handoff(handoff);
+                let waiter = {
+                    let ticket = ticket.clone();
+                    std::thread::spawn(move || ticket.result())
+                };
+                until(|| ticket.shared.lock().parked == 1); // the park path, for sure
+                assert!(promise.start());
+                promise.settle(Ok(42));
+                assert_eq!(waiter.join().unwrap(), Ok(42), "{handoff:?}");
+            }
+        });
+    }
+
+    #[test]
+    fn a_spinning_result_gets_its_outcome_without_parking() {
+        support::within_patience(|| {
+            let forever = Handoff::spin_then_park(Duration::from_secs(3600));
+            let (ticket, promise) = Ticket::<u64>::with_handoff(forever);
+            let waiter = {
+                let ticket = ticket.clone();
+                std::thread::spawn(move || ticket.result())
+            };
+            assert!(promise.start());
+            promise.settle(Ok(42));
+            assert_eq!(waiter.join().unwrap(), Ok(42));
+            assert_eq!(
+                ticket.shared.lock().parked,
+                0,
+                "a spin that never ends never parks"
+            );
+        });
     }
 
     #[test]

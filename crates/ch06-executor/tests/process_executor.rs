@@ -7,9 +7,13 @@
 mod linux {
     use std::sync::mpsc;
 
-    use ch06_executor::{Broken, Executor, ProcessExecutor, SubmitError, TaskError, as_completed};
+    use ch06_executor::{
+        Broken, Executor, Handoff, ProcessExecutor, SPIN_BUDGET, SubmitError, TaskError,
+        as_completed,
+    };
     use nix::sys::signal::{Signal, kill};
     use nix::unistd::Pid;
+    use std::time::Duration;
     use support::{PATIENCE, children, within_patience, zombies};
 
     fn pid_of_worker(_: u64) -> u32 {
@@ -270,6 +274,55 @@ mod linux {
         assert_send_sync::<ProcessExecutor>();
     }
 
+    /// Park at once (the blocking reads of before), the default budget, and a budget so short
+    /// that each wait races the spin against the block. (No endless spin here: a worker, its
+    /// driver and the caller would spin at once on two cores; the thread tests and the unit
+    /// tests of `Queue` and `Ticket` cover the spin-only path.)
+    const HANDOFFS: [Handoff; 3] = [
+        Handoff::PARK,
+        Handoff::spin_then_park(SPIN_BUDGET),
+        Handoff::spin_then_park(Duration::from_micros(1)),
+    ];
+
+    /// Back-to-back round trips, then a burst queued behind busy workers: every ticket gets its
+    /// own result (squares are distinct), on every hand-off. A lost wake-up would hang.
+    pub fn every_hand_off_delivers_every_result_exactly_once() {
+        for handoff in HANDOFFS {
+            let executor = ProcessExecutor::with_handoff(2, handoff).unwrap();
+            for i in 0..1000u64 {
+                let back = executor.submit(square, i).unwrap().result();
+                assert_eq!(back, Ok(i * i), "{handoff:?}");
+            }
+            let tickets: Vec<_> = (0..200u64)
+                .map(|i| executor.submit(square, i).unwrap())
+                .collect();
+            for (i, ticket) in tickets.iter().enumerate() {
+                let i = i as u64;
+                assert_eq!(ticket.result(), Ok(i * i), "{handoff:?}");
+            }
+        }
+    }
+
+    /// The state letter of a process in `/proc/<pid>/stat` (`R` running, `S` asleep...).
+    fn state_of(pid: u32) -> Option<char> {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        stat.rsplit_once(')')?.1.trim_start().chars().next()
+    }
+
+    /// An idle worker stops spinning: it ends up asleep in `poll` (no timing asserted: it must
+    /// get there, the watchdog turns "never" into a failure).
+    pub fn an_idle_spinning_worker_ends_up_asleep() {
+        let executor =
+            ProcessExecutor::with_handoff(1, Handoff::spin_then_park(SPIN_BUDGET)).unwrap();
+        assert_eq!(executor.submit(square, 3).unwrap().result(), Ok(9));
+        let pid = executor.pids()[0];
+        while state_of(pid) != Some('S') {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        // Asleep, it still wakes for the next task.
+        assert_eq!(executor.submit(square, 4).unwrap().result(), Ok(16));
+    }
+
     type Test = (&'static str, fn());
 
     pub const TESTS: &[Test] = &[
@@ -310,6 +363,14 @@ mod linux {
             large_arguments_and_results_cross_whole,
         ),
         ("is_send_and_sync", is_send_and_sync),
+        (
+            "every_hand_off_delivers_every_result_exactly_once",
+            every_hand_off_delivers_every_result_exactly_once,
+        ),
+        (
+            "an_idle_spinning_worker_ends_up_asleep",
+            an_idle_spinning_worker_ends_up_asleep,
+        ),
     ];
 
     pub fn run(filter: Option<&str>) -> bool {

@@ -7,7 +7,8 @@ use std::sync::mpsc;
 use std::sync::{Arc, LazyLock};
 
 use ch06_executor::{
-    Executor, Phase, ReturnWhen, SubmitError, TaskError, ThreadExecutor, Ticket, as_completed, wait,
+    Executor, Handoff, Phase, ReturnWhen, SPIN_BUDGET, SubmitError, TaskError, ThreadExecutor,
+    Ticket, as_completed, wait,
 };
 use support::{Gate, PATIENCE, Rendezvous, within_patience};
 
@@ -425,5 +426,89 @@ fn a_program_that_does_not_serve_cannot_start_process_workers() {
         ),
         Err(e) => panic!("expected a start error, got {e}"),
         Ok(_) => panic!("a worker that does not serve must not pass the hello"),
+    });
+}
+
+/// The hand-offs to check: park at once (the park path only), the default budget, a budget so
+/// short that each wait races the spin against the park, and a spin that never gives up by
+/// itself (the spin path only: no notify is ever needed).
+fn handoffs() -> [Handoff; 4] {
+    [
+        Handoff::PARK,
+        Handoff::spin_then_park(SPIN_BUDGET),
+        Handoff::spin_then_park(std::time::Duration::from_micros(1)),
+        Handoff::spin_then_park(std::time::Duration::from_secs(3600)),
+    ]
+}
+
+#[test]
+fn every_hand_off_delivers_every_result_exactly_once() {
+    within_patience(|| {
+        for handoff in handoffs() {
+            let executor = ThreadExecutor::with_handoff(2, handoff).unwrap();
+            let runs = Arc::new(AtomicUsize::new(0));
+            std::thread::scope(|s| {
+                for submitter in 0..3usize {
+                    let (executor, runs) = (&executor, runs.clone());
+                    s.spawn(move || {
+                        for i in 0..300 {
+                            let n = submitter * 1000 + i;
+                            let runs = runs.clone();
+                            let back = executor
+                                .spawn(move || {
+                                    runs.fetch_add(1, Ordering::Relaxed);
+                                    n
+                                })
+                                .unwrap()
+                                .result();
+                            assert_eq!(back, Ok(n), "{handoff:?}: a result went astray");
+                        }
+                    });
+                }
+            });
+            assert_eq!(
+                runs.load(Ordering::Relaxed),
+                900,
+                "{handoff:?}: each task once"
+            );
+        }
+    });
+}
+
+#[test]
+fn no_wake_up_is_lost_over_many_round_trips() {
+    // One worker, back-to-back round trips: each waiter finds its partner spinning, parking
+    // or in between, many thousand times over. A lost wake-up would hang (the watchdog fails).
+    within_patience(|| {
+        for handoff in handoffs() {
+            let executor = ThreadExecutor::with_handoff(1, handoff).unwrap();
+            for i in 0..5_000u64 {
+                assert_eq!(executor.submit(double, i).unwrap().result(), Ok(2 * i));
+            }
+        }
+    });
+}
+
+#[test]
+fn a_gated_task_is_waited_for_on_every_hand_off() {
+    // The task is behind a gate opened only after `result()` was called: whatever the budget,
+    // the result comes from the worker's completion, spun for or woken up to.
+    within_patience(|| {
+        for handoff in handoffs() {
+            let executor = ThreadExecutor::with_handoff(1, handoff).unwrap();
+            let gate = Arc::new(Gate::new());
+            let ticket = {
+                let gate = gate.clone();
+                executor
+                    .spawn(move || {
+                        gate.wait_or_panic();
+                        7
+                    })
+                    .unwrap()
+            };
+            let opener = std::thread::spawn(move || gate.open());
+            assert_eq!(ticket.result(), Ok(7), "{handoff:?}");
+            opener.join().unwrap();
+        }
     });
 }

@@ -12,8 +12,6 @@
 //!
 //! Linux only (`/proc`); elsewhere the probe says it cannot tell.
 
-use std::fmt;
-
 /// What one child is charged: its private pages (tens of KiB for a forked Rust program, the
 /// chapter's measurements show), its page tables, its kernel stack and task structures. A
 /// deliberate overestimate.
@@ -43,16 +41,9 @@ pub struct Limits {
 }
 
 /// Why `n` processes do not fit, naming the limit.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
 pub struct NoRoom(pub String);
-
-impl fmt::Display for NoRoom {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for NoRoom {}
 
 /// What a benchmark is about to ask for, on top of what runs now.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

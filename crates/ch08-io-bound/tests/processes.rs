@@ -2,8 +2,6 @@
 //! libtest's threads: `support::fork` runs each one in a single-threaded child process of its
 //! own, under a time limit, and fails a test that leaves a child process behind.
 
-use std::process::ExitCode;
-
 #[cfg(unix)]
 mod unix {
     use std::sync::OnceLock;
@@ -86,12 +84,7 @@ mod unix {
     ];
 }
 
-#[cfg(unix)]
-fn main() -> ExitCode {
-    support::fork::run(unix::TESTS)
-}
-
-#[cfg(not(unix))]
-fn main() -> ExitCode {
-    ExitCode::SUCCESS
+support::fork_main! {
+    tests: unix::TESTS,
+    elsewhere: "processes per request need fork(): no tests on this platform",
 }

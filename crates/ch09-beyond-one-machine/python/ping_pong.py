@@ -4,7 +4,11 @@ mpirun -n 2 python3 ping_pong.py     (the counterpart of examples/ch09-03-ping-p
 
 Upper-case Send/Recv pass the buffer itself, as the Rust version does; lower-case send/recv
 would pickle it, a copy each way.
+
+With --bench-rank (under `mpirun -n 2`, started by bench.py --bench-json): rank 0 prints JSON
+rows of group "ping-pong", the one-way time from 8 B to 64 MiB, as the Rust bench measures it.
 """
+import json
 import statistics
 import sys
 import time
@@ -60,5 +64,23 @@ def main():
                   f"({round_trips} round trips per repeat)")
 
 
+def bench_rank():
+    comm = MPI.COMM_WORLD
+    for nbytes, label in ((8, "8 B"), (1 << 10, "1 KiB"), (64 << 10, "64 KiB"), (1 << 20, "1 MiB"),
+                          (64 << 20, "64 MiB")):
+        buffer = bytearray(nbytes)
+        round_trips = (1 << 20) // max(nbytes, 1 << 10) + 2
+        ping_pong(comm, buffer, round_trips)  # warm-up
+        times = [ping_pong(comm, buffer, round_trips) for _ in range(REPEATS)]
+        if comm.Get_rank() == 0:
+            ns = sorted(t * 1e9 for t in times)
+            print(json.dumps({"group": "ping-pong", "variant": f"CPython mpi4py {label}",
+                              "median_ns": statistics.median(ns), "min_ns": ns[0],
+                              "max_ns": ns[-1], "samples": len(ns)}), flush=True)
+
+
 if __name__ == "__main__":
-    main()
+    if "--bench-rank" in sys.argv:
+        bench_rank()
+    else:
+        main()

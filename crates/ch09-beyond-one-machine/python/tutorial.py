@@ -2,7 +2,12 @@
 (scatter, gather, reduce) and master/worker (rank 0 hands out tasks).
 
 mpirun -n 4 python3 tutorial.py     (the counterpart of examples/ch09-02-tutorial.rs)
+
+With --bench-rank (under mpirun, started by bench.py --bench-json): rank 0 prints JSON rows of
+groups "tutorial-cpython" and "uneven-cpython": the same workloads at a tenth of the size (n/10:
+n * 100_000 additions), sequential (on 1 rank), static split and master/worker.
 """
+import json
 import statistics
 import sys
 import time
@@ -10,16 +15,21 @@ import time
 try:
     from mpi4py import MPI
 except ImportError:
-    print("skipped: mpi4py is not installed (pip install mpi4py; it needs Open MPI's mpicc)")
-    sys.exit(0)
+    MPI = None
 
+SKIPPED = "skipped: mpi4py is not installed (pip install mpi4py; it needs Open MPI's mpicc)"
 NUMBERS = [11, 23, 53, 34]
+# The chapter's long uneven list (decompose::uneven_tasks): 40 small tasks, then 8 large ones.
+UNEVEN = [2] * 40 + [20] * 8
 RUNS = 3
+BENCH_RUNS = 5
 TASK, STOP = 1, 2
+# Additions per unit of n; --bench-rank uses a tenth.
+UNIT = 1_000_000
 
 
 def cpu_bound(n):
-    return sum(range(n * 1_000_000))
+    return sum(range(n * UNIT))
 
 
 def blocks(length, parts):
@@ -87,9 +97,9 @@ def quiet_barrier(comm):
         time.sleep(0.001)
 
 
-def timed(comm, run):
+def timed(comm, run, runs=RUNS):
     times = []
-    for _ in range(RUNS):
+    for _ in range(runs):
         quiet_barrier(comm)
         start = time.perf_counter()
         run()
@@ -102,6 +112,34 @@ def line(name, times, sequential):
     speedup = statistics.median(sequential) / med
     print(f"{name:<14} median {med:.3f} s (min..max {min(times):.3f}..{max(times):.3f} s, "
           f"{len(times)} runs)  speedup {speedup:.2f}")
+
+
+def bench_rank():
+    """Under mpirun: time each variant BENCH_RUNS times; rank 0 prints one JSON row each."""
+    global UNIT
+    UNIT = 100_000
+    comm = MPI.COMM_WORLD
+    rank, size = comm.Get_rank(), comm.Get_size()
+    plural = "" if size == 1 else "s"
+    for group, inputs in (("tutorial-cpython", NUMBERS), ("uneven-cpython", UNEVEN)):
+        variants = []
+        if size == 1:
+            variants.append(("CPython sequential (n/10)",
+                             lambda: rank == 0 and [cpu_bound(n) for n in inputs]))
+        if size != 3:  # as the Rust bench: static on 1, 2, 4 ranks, master/worker on 2, 3, 4
+            variants.append((f"CPython mpi4py static, {size} rank{plural} (n/10)",
+                             lambda: static_split(comm, inputs)))
+        if size > 1:
+            variants.append((f"CPython mpi4py master/worker, {size} ranks (n/10)",
+                             lambda: master(comm, inputs) if rank == 0 else worker(comm)))
+        for variant, run in variants:
+            run()  # untimed, as the Rust bench: a fresh process's first messages set up links
+            times = timed(comm, run, BENCH_RUNS)
+            if rank == 0:
+                ns = sorted(t * 1e9 for t in times)
+                print(json.dumps({"group": group, "variant": variant,
+                                  "median_ns": statistics.median(ns), "min_ns": ns[0],
+                                  "max_ns": ns[-1], "samples": len(ns)}), flush=True)
 
 
 def main():
@@ -138,4 +176,9 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    if MPI is None:
+        print(SKIPPED)
+    elif "--bench-rank" in sys.argv:
+        bench_rank()
+    else:
+        main()

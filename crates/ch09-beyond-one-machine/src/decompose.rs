@@ -113,6 +113,10 @@ mod tests {
         assert_eq!(static_makespan(&tasks, 4), Ok(168.0));
         // Master/worker on 4 ranks: 3 workers in list order: 86 (no schedule beats 80).
         assert_eq!(master_worker_makespan(&tasks, 4), Ok(86.0));
+        // On 3 ranks, 2 workers: 20 small tasks and 4 large ones each, half the total.
+        assert_eq!(master_worker_makespan(&tasks, 3), Ok(120.0));
+        // Two ranks, blocks of 24: the second holds 16 small and all 8 large tasks.
+        assert_eq!(static_makespan(&tasks, 2), Ok(192.0));
         assert_eq!(ideal::lower_bound(&tasks, 3), Ok(80.0));
     }
 
@@ -121,6 +125,8 @@ mod tests {
         let tasks = tutorial_tasks();
         // Two ranks: one worker does everything.
         assert_eq!(master_worker_makespan(&tasks, 2), Ok(121.0));
+        // Three ranks: two workers, chapter 01's pool in order: 11 + 53 and 23 + 34.
+        assert_eq!(master_worker_makespan(&tasks, 3), Ok(64.0));
         // Five ranks: four workers, one number each.
         assert_eq!(master_worker_makespan(&tasks, 5), Ok(53.0));
         assert_eq!(

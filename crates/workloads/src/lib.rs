@@ -4,12 +4,14 @@
 //! * [`long_time_task`]: a task that sleeps a pseudo-random, reproducible time and reports its
 //!   pid (the pool-size experiment's sleeper; the tutorial's own task `i` sleeps `i` seconds).
 //! * [`do_something`]: the tutorial's two-argument sleeping task (chapters 05 and 06).
+//! * [`timeline`]: which worker ran which task, from when to when, for the charts of the book.
 //!
 //! Every workload takes a [`Scale`], so tests run in milliseconds ([`Scale::TEST`]) and demos
 //! run at the tutorials' size ([`Scale::FULL`]).
 
 #[cfg(feature = "criterion")]
 pub mod bench;
+pub mod timeline;
 
 use std::hint::black_box;
 use std::ops::Range;

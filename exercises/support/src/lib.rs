@@ -8,6 +8,7 @@
 //! * [`panic_message`]: the text of a panic payload (exercises give it to the learner).
 //! * [`children`] / [`zombies`]: the calling process's children, from `/proc` (Linux).
 //! * [`fork`] (feature `fork`, Unix): the harness for tests that fork.
+//! * [`mpirun`]: run a chapter 09 exercise's ranks under `mpirun`, or say why not.
 //!
 //! Time limits here are generous ([`PATIENCE`]): they only turn a hang into a failure on a
 //! shared, noisy two-core machine; nothing asserts that work was fast.
@@ -19,6 +20,7 @@ use std::time::{Duration, Instant};
 
 #[cfg(all(unix, feature = "fork"))]
 pub mod fork;
+pub mod mpirun;
 
 /// The `main` of a test file whose tests fork (`harness = false`): on Unix it runs the
 /// [`fork::Test`]s that `tests` gives with [`fork::run`], after `first` if given (a statement

@@ -74,8 +74,8 @@ pub fn run(
             let started = Instant::now();
             match capture_one(project, ch, r, &out, limit) {
                 Ok(path) => {
-                    // The output is written: anything made from a capture's output (a chart of
-                    // it, say) is made here, from `path`.
+                    // The output is written, and its timeline chart if the run recorded one
+                    // (`services::capture::capture_one`).
                     written += 1;
                     let shown = path.strip_prefix(&project.root).unwrap_or(&path);
                     println!(

@@ -40,6 +40,15 @@ pub fn run(project: &Project, chapter: Option<&str>, limit: Duration) -> Result<
                 println!("     - {p}");
             }
         }
+        // What a spec says about how it ran (e.g. chapter 09's: under mpirun, or skipped).
+        for note in solution
+            .run
+            .stderr
+            .lines()
+            .filter_map(|l| l.strip_prefix("course note: "))
+        {
+            println!("     {note}");
+        }
     }
     println!("verify: {passed} passed, {failed} failed");
     if bad_exercises > 0 || failed > 0 {

@@ -18,6 +18,7 @@
 use crate::services::files::write_atomically;
 use crate::services::process::{cargo, run_with_watchdog};
 use crate::services::project::{Chapter, Project};
+use crate::services::timeline;
 use crate::services::units::indent;
 use anyhow::{Context, Result, bail};
 use std::collections::BTreeSet;
@@ -244,7 +245,10 @@ pub fn capture_one(
     out: &Path,
     limit: Duration,
 ) -> Result<PathBuf> {
-    let done = run_with_watchdog(&mut run.command(project), limit)?;
+    let timeline = timeline::prepare(&project.root, &chapter.name, &run.name)?;
+    let mut command = run.command(project);
+    command.env(workloads::timeline::ENV, &timeline);
+    let done = run_with_watchdog(&mut command, limit)?;
     let shown = run.shown_command();
     match done.status {
         None => bail!(
@@ -262,6 +266,8 @@ pub fn capture_one(
         .join("output")
         .join(format!("{}.txt", run.name));
     write_atomically(&path, render(&shown, &done.stdout, &done.stderr))?;
+    let cpython = matches!(run.program, Program::Python { .. });
+    timeline::after_capture(&timeline, &path, &run.name, cpython)?;
     Ok(path)
 }
 

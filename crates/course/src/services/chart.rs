@@ -14,7 +14,7 @@ use plotters::prelude::*;
 const WIDTH: u32 = 860;
 const HEADER: u32 = 36;
 const ROW: u32 = 34;
-const FONT: &str = "sans-serif";
+pub const FONT: &str = "sans-serif";
 
 const BAR: RGBColor = RGBColor(0x3b, 0x6e, 0xa8);
 const BASELINE_BAR: RGBColor = RGBColor(0x9a, 0x9a, 0x9a);
@@ -33,9 +33,20 @@ fn plotting_error(e: impl std::fmt::Display) -> anyhow::Error {
 
 /// Renders the chart for a chapter's groups as an SVG document.
 pub fn render_svg(title: &str, groups: &[Group]) -> Result<String> {
+    stacked_panels(title, groups, panel_height, draw_panel)
+}
+
+/// An SVG document in the house style: `title` on top, then one panel per item, stacked, each
+/// `height(item)` pixels high and drawn by `draw` (the benchmark charts, the timelines).
+pub fn stacked_panels<T>(
+    title: &str,
+    items: &[T],
+    height: impl Fn(&T) -> u32,
+    mut draw: impl FnMut(&T, &DrawingArea<SVGBackend<'_>, Shift>) -> Result<()>,
+) -> Result<String> {
     let mut svg = String::new();
     {
-        let heights: Vec<u32> = groups.iter().map(panel_height).collect();
+        let heights: Vec<u32> = items.iter().map(height).collect();
         let total = HEADER + heights.iter().sum::<u32>().max(1);
         let root = SVGBackend::with_string(&mut svg, (WIDTH, total)).into_drawing_area();
         root.fill(&WHITE).map_err(plotting_error)?;
@@ -50,13 +61,64 @@ pub fn render_svg(title: &str, groups: &[Group]) -> Result<String> {
             breaks.push(y);
         }
         let panels = body.split_by_breakpoints::<i32, i32, _, _>([], breaks);
-        for (group, area) in groups.iter().zip(panels.iter()) {
-            draw_panel(group, area)?;
+        for (item, area) in items.iter().zip(panels.iter()) {
+            draw(item, area)?;
         }
         root.present().map_err(plotting_error)?;
     }
     Ok(svg)
 }
+
+/// The chart of one panel: horizontal rows, `n` of them, named from the top by `names`, over an
+/// x axis from 0 to `x_max` described by `x_desc`; row k is segment `n - 1 - k`.
+pub fn rows_chart<'a, 'b>(
+    area: &'a DrawingArea<SVGBackend<'b>, Shift>,
+    caption: &str,
+    label_width: u32,
+    x_max: f64,
+    n: i32,
+    names: &[&str],
+    x_desc: &str,
+) -> Result<RowsChart<'a, 'b>> {
+    // plotters' integer ranges include their end: `0..n - 1` has exactly n segments.
+    let mut chart = ChartBuilder::on(area)
+        .caption(caption, (FONT, 16))
+        .margin(8)
+        .margin_right(24)
+        .x_label_area_size(40)
+        .y_label_area_size(label_width)
+        .build_cartesian_2d(0f64..x_max, (0..n - 1).into_segmented())
+        .map_err(plotting_error)?;
+    let name_of = |v: &SegmentValue<i32>| match v {
+        SegmentValue::CenterOf(i) => usize::try_from(n - 1 - *i)
+            .ok()
+            .and_then(|k| names.get(k))
+            .map_or_else(String::new, |s| s.to_string()),
+        _ => String::new(),
+    };
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .light_line_style(WHITE.mix(0.0))
+        .y_labels(names.len())
+        .y_label_formatter(&name_of)
+        .x_desc(x_desc)
+        .label_style((FONT, 13))
+        .axis_desc_style((FONT, 13))
+        .draw()
+        .map_err(plotting_error)?;
+    Ok(chart)
+}
+
+/// What [`rows_chart`] returns: seconds or a ratio across, rows down.
+pub type RowsChart<'a, 'b> = ChartContext<
+    'a,
+    SVGBackend<'b>,
+    Cartesian2d<
+        plotters::coord::types::RangedCoordf64,
+        plotters::coord::ranged1d::SegmentedCoord<plotters::coord::types::RangedCoordi32>,
+    >,
+>;
 
 fn draw_panel(group: &Group, area: &DrawingArea<SVGBackend<'_>, Shift>) -> Result<()> {
     let n = group.rows.len() as i32;
@@ -106,36 +168,8 @@ fn draw_panel(group: &Group, area: &DrawingArea<SVGBackend<'_>, Shift>) -> Resul
     let floor = if speedups.is_some() { 1.0 } else { 0.0 };
     let x_max = (max.max(floor) * 1.2).max(f64::MIN_POSITIVE);
 
-    // plotters' integer ranges include their end: `0..n - 1` has exactly n segments.
-    let mut chart = ChartBuilder::on(area)
-        .caption(caption, (FONT, 16))
-        .margin(8)
-        .margin_right(24)
-        .x_label_area_size(40)
-        .y_label_area_size(label_width)
-        .build_cartesian_2d(0f64..x_max, (0..n - 1).into_segmented())
-        .map_err(plotting_error)?;
-
     let names: Vec<&str> = group.rows.iter().map(|r| r.variant.as_str()).collect();
-    // Row k is drawn at segment n-1-k so the first variant is at the top.
-    let name_of = |v: &SegmentValue<i32>| match v {
-        SegmentValue::CenterOf(i) => usize::try_from(n - 1 - *i)
-            .ok()
-            .and_then(|k| names.get(k))
-            .map_or_else(String::new, |s| s.to_string()),
-        _ => String::new(),
-    };
-    chart
-        .configure_mesh()
-        .disable_y_mesh()
-        .light_line_style(WHITE.mix(0.0))
-        .y_labels(group.rows.len())
-        .y_label_formatter(&name_of)
-        .x_desc(axis)
-        .label_style((FONT, 13))
-        .axis_desc_style((FONT, 13))
-        .draw()
-        .map_err(plotting_error)?;
+    let mut chart = rows_chart(area, &caption, label_width, x_max, n, &names, &axis)?;
 
     chart
         .draw_series(values.iter().enumerate().map(|(k, v)| {
@@ -207,64 +241,4 @@ fn time_unit(max_ns: f64) -> (&'static str, f64) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::services::report::Measurement;
-
-    fn group(name: &str, baseline: Option<usize>, rows: &[(&str, f64)]) -> Group {
-        Group {
-            name: name.into(),
-            rows: rows
-                .iter()
-                .map(|(v, ns)| Measurement {
-                    group: name.into(),
-                    variant: (*v).into(),
-                    function: Some((*v).into()),
-                    median_ns: *ns,
-                    spread_ns: None,
-                })
-                .collect(),
-            baseline,
-        }
-    }
-
-    #[test]
-    fn chart_has_a_panel_per_group_with_labels() {
-        let groups = [
-            group(
-                "tutorial",
-                Some(0),
-                &[("sequential", 40e6), ("one thread per number", 21e6)],
-            ),
-            group("spawn cost", None, &[("thread", 12e3), ("process", 480e3)]),
-        ];
-        let with_python = render_svg(
-            "ch01",
-            &[group(
-                "tutorial",
-                Some(0),
-                &[("sequential", 40e6), ("CPython sequential", 4e9)],
-            )],
-        )
-        .unwrap();
-        assert!(with_python.contains("CPython sequential"), "{with_python}");
-        assert!(with_python.contains("#E09B2D"), "{with_python}");
-        let svg = render_svg("ch02-threads", &groups).unwrap();
-        // A group with a single variant draws too.
-        let single = render_svg("one", &[group("only", Some(0), &[("sequential", 1e6)])]).unwrap();
-        assert!(single.contains("1.00x"), "{single}");
-        assert!(svg.starts_with("<svg"), "{svg}");
-        assert!(!svg.contains("#E09B2D"), "{svg}");
-        for text in [
-            "ch02-threads",
-            "tutorial: speedup over sequential (higher is better)",
-            "spawn cost: median time (lower is better)",
-            "one thread per number",
-            "1.90x",
-            "480 µs",
-            "median time (µs)",
-        ] {
-            assert!(svg.contains(text), "missing {text:?} in\n{svg}");
-        }
-    }
-}
+mod tests;

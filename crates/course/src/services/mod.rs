@@ -14,11 +14,8 @@ pub mod fingerprint;
 pub mod hints;
 pub mod progress;
 pub mod summary;
-// The author's side: the spec contract, starters against solutions, captured outputs.
-pub mod capture;
-pub mod spec;
-pub mod starter_diff;
-// Benchmarks: criterion's results, CPython rows, calibration, the report and its chart.
+// Benchmarks: criterion's results, CPython rows, calibration, the report and its chart; the
+// timeline charts of captured runs.
 pub mod bench_report;
 pub mod calibration;
 pub mod chart;
@@ -26,6 +23,11 @@ pub mod criterion;
 pub mod machine;
 pub mod python_bench;
 pub mod report;
+pub mod timeline;
+// The author's side: the spec contract, starters against solutions, captured outputs.
+pub mod capture;
+pub mod spec;
+pub mod starter_diff;
 // The book: the {{#exercise}} directive, the include checks, the build, the server.
 pub mod book;
 pub mod exercise_page;

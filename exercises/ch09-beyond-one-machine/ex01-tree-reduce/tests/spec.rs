@@ -235,3 +235,27 @@ fn parallel_sum_over_ranks_is_the_sequential_sum() {
         );
     }
 }
+
+/// The same program under a real MPI job: `examples/ex01-mpi-ranks.rs` on every rank of
+/// `mpirun -n 2` and `-n 4`. Without MPI here (no `mpirun`, or the `mpi` feature does not
+/// build), it says so and runs 2 and 4 ranks as threads instead.
+#[test]
+fn under_mpirun_with_2_and_4_ranks_or_threads_without_mpi() {
+    let ran = support::mpirun::under_mpirun(
+        env!("CARGO_MANIFEST_DIR"),
+        env!("CARGO_TARGET_TMPDIR"),
+        "ex01-mpi-ranks",
+        &[2, 4],
+        Duration::from_secs(60),
+    );
+    if ran != support::mpirun::Mpi::Ran {
+        for size in [2, 4] {
+            let run = run(size, |r| parallel_sum(r, &(1..=100).collect::<Vec<u64>>()));
+            assert_eq!(
+                run.results[0],
+                Some(5050),
+                "{size} ranks: the sum of 1..=100"
+            );
+        }
+    }
+}

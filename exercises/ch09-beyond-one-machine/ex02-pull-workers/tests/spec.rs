@@ -255,3 +255,26 @@ fn a_result_returned_twice_is_an_error() {
         "task 0 came back twice: the second is not outstanding"
     );
 }
+
+/// The same protocol under a real MPI job: `examples/ex02-mpi-ranks.rs`, master on rank 0 and
+/// workers on the others, under `mpirun -n 2` (one worker) and `-n 4` (three). Without MPI
+/// here (no `mpirun`, or the `mpi` feature does not build), it says so and runs one and three
+/// workers as threads instead.
+#[test]
+fn under_mpirun_with_2_and_4_ranks_or_threads_without_mpi() {
+    let ran = support::mpirun::under_mpirun(
+        env!("CARGO_MANIFEST_DIR"),
+        env!("CARGO_TARGET_TMPDIR"),
+        "ex02-mpi-ranks",
+        &[2, 4],
+        Duration::from_secs(60),
+    );
+    if ran != support::mpirun::Mpi::Ran {
+        let inputs: Vec<u64> = (0..30).collect();
+        for workers in [1, 3] {
+            let (result, counts) = run(workers, inputs.clone(), |_, n| n * n);
+            assert_eq!(result, Ok(inputs.iter().map(|n| n * n).collect()));
+            assert_eq!(counts.iter().sum::<usize>(), inputs.len());
+        }
+    }
+}

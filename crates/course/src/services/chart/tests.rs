@@ -1,0 +1,59 @@
+use super::*;
+use crate::services::report::Measurement;
+
+fn group(name: &str, baseline: Option<usize>, rows: &[(&str, f64)]) -> Group {
+    Group {
+        name: name.into(),
+        rows: rows
+            .iter()
+            .map(|(v, ns)| Measurement {
+                group: name.into(),
+                variant: (*v).into(),
+                function: Some((*v).into()),
+                median_ns: *ns,
+                spread_ns: None,
+            })
+            .collect(),
+        baseline,
+    }
+}
+
+#[test]
+fn chart_has_a_panel_per_group_with_labels() {
+    let groups = [
+        group(
+            "tutorial",
+            Some(0),
+            &[("sequential", 40e6), ("one thread per number", 21e6)],
+        ),
+        group("spawn cost", None, &[("thread", 12e3), ("process", 480e3)]),
+    ];
+    let with_python = render_svg(
+        "ch01",
+        &[group(
+            "tutorial",
+            Some(0),
+            &[("sequential", 40e6), ("CPython sequential", 4e9)],
+        )],
+    )
+    .unwrap();
+    assert!(with_python.contains("CPython sequential"), "{with_python}");
+    assert!(with_python.contains("#E09B2D"), "{with_python}");
+    let svg = render_svg("ch02-threads", &groups).unwrap();
+    // A group with a single variant draws too.
+    let single = render_svg("one", &[group("only", Some(0), &[("sequential", 1e6)])]).unwrap();
+    assert!(single.contains("1.00x"), "{single}");
+    assert!(svg.starts_with("<svg"), "{svg}");
+    assert!(!svg.contains("#E09B2D"), "{svg}");
+    for text in [
+        "ch02-threads",
+        "tutorial: speedup over sequential (higher is better)",
+        "spawn cost: median time (lower is better)",
+        "one thread per number",
+        "1.90x",
+        "480 µs",
+        "median time (µs)",
+    ] {
+        assert!(svg.contains(text), "missing {text:?} in\n{svg}");
+    }
+}

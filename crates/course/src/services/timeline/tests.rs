@@ -1,0 +1,94 @@
+use super::*;
+
+fn record(kind: Kind, pid: u32, tid: u64, start: u64, end: u64, label: &str) -> Record {
+    Record {
+        kind,
+        pid,
+        tid_or_slots: tid,
+        start_ns: start,
+        end_ns: end,
+        // all CPU time but for task "c", which used less than a tenth of its bar
+        cpu_ns: if label == "c" { 10 } else { end - start },
+        label: label.into(),
+    }
+}
+
+fn two_workers_three_tasks() -> Vec<Record> {
+    vec![
+        record(Kind::Task, 10, 11, 1_000, 2_000, "a"),
+        record(Kind::Task, 10, 12, 1_100, 1_500, "b"),
+        record(Kind::Task, 10, 12, 1_600, 2_500, "c"),
+        // outside every section: not drawn
+        record(Kind::Task, 10, 13, 9_000, 9_500, "late"),
+        record(Kind::Section, 10, 2, 1_000, 3_000, "two threads"),
+    ]
+}
+
+#[test]
+fn panels_group_tasks_by_worker_and_mark_the_ideal() {
+    let panels = panels(&two_workers_three_tasks());
+    assert_eq!(panels.len(), 1);
+    let p = &panels[0];
+    let names: Vec<&str> = p.rows.iter().map(|r| r.worker.as_str()).collect();
+    assert_eq!(names, ["thread 11", "thread 12"]);
+    assert_eq!(p.rows[1].bars.len(), 2);
+    // total work 1000 + 400 + 900 ns over 2 slots = 1150 ns; the longest is 1000 ns
+    assert!((p.ideal() - 1.15e-6).abs() < 1e-12, "{}", p.ideal());
+    let mut shared = two_workers_three_tasks();
+    shared[1].cpu_ns = 200; // "b" ran half its bar: 1000 + 200 + 900 = 2100 ns of work
+    assert!((super::panels(&shared)[0].ideal() - 1.05e-6).abs() < 1e-12);
+    assert!((p.makespan - 2e-6).abs() < 1e-12);
+}
+
+#[test]
+fn svg_has_one_row_per_worker_and_one_bar_per_task() {
+    let svg = render_svg("ch02-threads", &two_workers_three_tasks(), false).unwrap();
+    assert!(svg.starts_with("<svg"), "{svg}");
+    let bars = svg.matches(r##"fill="#3B6EA8""##).count();
+    assert_eq!(bars, 3, "{svg}");
+    for text in [
+        "ch02-threads",
+        "\nthread 11\n",
+        "\nthread 12\n",
+        "\na\n",
+        "\nc\n",
+    ] {
+        assert!(svg.contains(text), "{text} missing in {svg}");
+    }
+    assert!(!svg.contains("\nlate\n"), "{svg}");
+    let cpython = render_svg("x", &two_workers_three_tasks(), true).unwrap();
+    assert_eq!(cpython.matches(r##"fill="#E09B2D""##).count(), 3);
+}
+
+#[test]
+fn processes_are_named_by_pid() {
+    let records = [
+        record(Kind::Task, 21, 21, 10, 20, "x"),
+        record(Kind::Task, 22, 22, 10, 20, "y"),
+        record(Kind::Task, 20, 30, 10, 20, "z"),
+        record(Kind::Section, 20, 4, 0, 30, "s"),
+    ];
+    let names: Vec<String> = panels(&records)[0]
+        .rows
+        .iter()
+        .map(|r| r.worker.clone())
+        .collect();
+    assert_eq!(names, ["process 21", "process 22", "process 20 thread 30"]);
+}
+
+#[test]
+fn a_file_without_sections_draws_nothing_and_is_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (file, svg) = (dir.path().join("t.tsv"), dir.path().join("t.svg"));
+    std::fs::write(&file, "task\t1\t1\t0\t5\t5\tx\n").unwrap();
+    assert!(!render_file(&file, &svg, "t", false).unwrap());
+    assert!(!file.exists() && !svg.exists());
+    let lines: String = two_workers_three_tasks().iter().map(Record::line).collect();
+    std::fs::write(&file, lines).unwrap();
+    assert!(render_file(&file, &svg, "t", false).unwrap());
+    assert!(
+        std::fs::read_to_string(&svg)
+            .unwrap()
+            .contains("\nthread 12\n")
+    );
+}

@@ -1,0 +1,176 @@
+//! Running an exercise's ranks under `mpirun` (chapter 09).
+//!
+//! A chapter 09 exercise has an example, built only with the package's `mpi` feature, that
+//! calls the learner's functions from every rank of a real MPI job. [`under_mpirun`] builds it
+//! (a nested `cargo build` into a target directory of its own, so it never waits for the
+//! spec's) and runs it under `mpirun -n N`. Where `mpirun` is missing, or the feature does not
+//! build (no `libopenmpi-dev`, no `libclang-dev`), it says why and returns [`Mpi::Skipped`]:
+//! the spec then runs the same ranks on threads. With `COURSE_REQUIRE_MPI=1` (CI, after
+//! installing Open MPI) a skip is a failure instead.
+//!
+//! Either way it writes one line starting with [`NOTE`] to the real stderr (not the captured
+//! one), so that `cargo test` and `cargo course verify` both show which it did.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// What every line this module writes for `cargo course verify` starts with.
+pub const NOTE: &str = "course note: ";
+
+/// What to install for the MPI side of the specs.
+const INSTALL: &str =
+    "on Debian/Ubuntu: apt install libopenmpi-dev openmpi-bin libclang-dev; see chapter 09's page";
+
+/// Whether the ranks ran under MPI.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mpi {
+    /// Every `mpirun -n N` finished and every rank passed.
+    Ran,
+    /// MPI is not usable here; why.
+    Skipped(String),
+}
+
+/// Writes `line` after [`NOTE`] to stderr, past libtest's capture.
+pub fn note(line: &str) {
+    let _ = writeln!(std::io::stderr(), "{NOTE}{line}");
+}
+
+/// `mpirun` on the PATH, if any.
+fn find_mpirun() -> Option<PathBuf> {
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|dir| dir.join("mpirun"))
+        .find(|p| p.is_file())
+}
+
+/// A process's stdout and stderr, at most `n` lines: the first ones (`first`), where the ranks'
+/// panic messages are, or the last ones, where cargo's errors are.
+fn lines(output: &Output, n: usize, first: bool) -> String {
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let lines: Vec<&str> = text.lines().collect();
+    let keep = if first {
+        &lines[..n.min(lines.len())]
+    } else {
+        &lines[lines.len().saturating_sub(n)..]
+    };
+    keep.join("\n")
+}
+
+/// Skips (with a note), or fails when `COURSE_REQUIRE_MPI` is set.
+fn skip(package: &str, why: String) -> Mpi {
+    if std::env::var_os("COURSE_REQUIRE_MPI").is_some_and(|v| v != "0") {
+        panic!("COURSE_REQUIRE_MPI is set, but {why}");
+    }
+    note(&format!(
+        "{package}: MPI skipped, {why}; the ranks ran as threads instead"
+    ));
+    Mpi::Skipped(why)
+}
+
+/// Builds example `example` of the package whose manifest is in `manifest_dir`, with its `mpi`
+/// feature, into `target_dir`; then runs it under `mpirun --oversubscribe -n N` for each N in
+/// `ranks`, each for at most `limit`. Panics, with the ranks' output, if a run fails.
+pub fn under_mpirun(
+    manifest_dir: &str,
+    target_dir: &str,
+    example: &str,
+    ranks: &[usize],
+    limit: Duration,
+) -> Mpi {
+    let manifest = Path::new(manifest_dir).join("Cargo.toml");
+    let package = Path::new(manifest_dir)
+        .file_name()
+        .map_or_else(|| example.to_string(), |n| n.to_string_lossy().into());
+    let Some(mpirun) = find_mpirun() else {
+        return skip(&package, format!("mpirun not found ({INSTALL})"));
+    };
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let target_dir = Path::new(target_dir).join("mpi");
+    let build = Command::new(cargo)
+        .args(["build", "--quiet", "--features=mpi"])
+        .args(["--example", example])
+        .arg("--manifest-path")
+        .arg(&manifest)
+        .arg("--target-dir")
+        .arg(&target_dir)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run cargo to build the MPI example");
+    if !build.status.success() {
+        return skip(
+            &package,
+            format!(
+                "the `mpi` feature does not build ({INSTALL}):\n{}",
+                lines(&build, 15, false)
+            ),
+        );
+    }
+    let exe = target_dir.join("debug/examples").join(example);
+    for &n in ranks {
+        let output = run_bounded(
+            Command::new(&mpirun)
+                .args(["--oversubscribe", "-n", &n.to_string()])
+                .args(["--timeout", &limit.as_secs().max(1).to_string()])
+                .arg(&exe)
+                // One line per panic, not a backtrace per rank.
+                .env("RUST_BACKTRACE", "0")
+                // Open MPI refuses to run as root unless asked (containers, CI).
+                .env("OMPI_ALLOW_RUN_AS_ROOT", "1")
+                .env("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1"),
+            limit + Duration::from_secs(10),
+        );
+        match output {
+            Some(output) if output.status.success() => {}
+            Some(output) => panic!(
+                "under `mpirun -n {n}`, a rank failed ({}):\n{}",
+                output.status,
+                lines(&output, 30, true)
+            ),
+            None => {
+                panic!("`mpirun -n {n}` did not finish: a rank waits for a message nobody sends")
+            }
+        }
+    }
+    let counts: Vec<String> = ranks.iter().map(|n| format!("-n {n}")).collect();
+    note(&format!(
+        "{package}: the ranks ran under mpirun {}, every rank passed",
+        counts.join(" and ")
+    ));
+    Mpi::Ran
+}
+
+/// Runs `cmd` with its output captured; `None` (after killing it) if it outlives `limit`.
+fn run_bounded(cmd: &mut Command, limit: Duration) -> Option<Output> {
+    let child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start mpirun");
+    let pid = child.id();
+    let (tx, rx) = mpsc::channel();
+    let waiter = std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    match rx.recv_timeout(limit) {
+        Ok(output) => {
+            let _ = waiter.join();
+            Some(output.expect("wait for mpirun"))
+        }
+        Err(_) => {
+            // mpirun's own --timeout should have ended it; this is the backstop. The waiter
+            // thread reaps it.
+            let _ = Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status();
+            let _ = waiter.join();
+            None
+        }
+    }
+}
