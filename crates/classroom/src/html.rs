@@ -1,10 +1,12 @@
 //! The chapter's rendered pages, copied so that they open offline.
 
-use anyhow::{Context, Result, bail};
-use std::path::{Component, Path, PathBuf};
-
-/// The page that links to the rest of the book point to.
-const ELSEWHERE: &str = "not-in-this-assignment.html";
+use crate::files::{copy_dir, copy_file, files_with, read_dir};
+use crate::links::{
+    ELSEWHERE, broken_links, link_base, local_links, rewrite_missing_links, rewrite_search_index,
+    target_of,
+};
+use anyhow::{Result, bail};
+use std::path::{Component, Path};
 
 /// Copies the chapter `slug` of the book built in `book` (`target/book`) into `dest`: its pages
 /// and their images, the theme (CSS, fonts, scripts, the sidebar), the chapter's bench chart,
@@ -36,8 +38,7 @@ pub fn copy_chapter(book: &Path, slug: &str, dest: &Path) -> Result<()> {
         }
     }
     // The theme's folders (css/, fonts/...): those the copied pages link into.
-    let mut pages = Vec::new();
-    files_with(&dest.join(slug), &[".html"], &mut pages)?;
+    let mut pages = files_with(&dest.join(slug), &[".html"])?;
     pages.push(dest.join("toc.html"));
     for page in pages.iter().filter(|p| p.is_file()) {
         let text = std::fs::read_to_string(page)?;
@@ -89,223 +90,6 @@ pub fn copy_chapter(book: &Path, slug: &str, dest: &Path) -> Result<()> {
 
 fn is_chapter_dir(name: &str) -> bool {
     name.len() > 4 && name.starts_with("ch") && name[2..4].bytes().all(|b| b.is_ascii_digit())
-}
-
-fn read_dir(dir: &Path) -> Result<Vec<std::fs::DirEntry>> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .with_context(|| format!("reading {}", dir.display()))?
-        .collect::<Result<_, _>>()?;
-    entries.sort_by_key(|e| e.file_name());
-    Ok(entries)
-}
-
-fn copy_file(from: &Path, to: &Path) -> Result<()> {
-    if let Some(parent) = to.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    std::fs::copy(from, to)
-        .with_context(|| format!("copying {} to {}", from.display(), to.display()))?;
-    Ok(())
-}
-
-/// Copies a folder, skipping `target` folders (build output never goes into an export).
-pub fn copy_dir(from: &Path, to: &Path) -> Result<()> {
-    std::fs::create_dir_all(to)?;
-    for entry in read_dir(from)? {
-        let path = entry.path();
-        let dest = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            if entry.file_name() != "target" {
-                copy_dir(&path, &dest)?;
-            }
-        } else {
-            copy_file(&path, &dest)?;
-        }
-    }
-    Ok(())
-}
-
-/// Every file of `dir` (recursively) whose name ends with one of `exts`.
-fn files_with(dir: &Path, exts: &[&str], out: &mut Vec<PathBuf>) -> Result<()> {
-    for entry in read_dir(dir)? {
-        let path = entry.path();
-        if path.is_dir() {
-            files_with(&path, exts, out)?;
-        } else if exts.iter().any(|e| path.to_string_lossy().ends_with(e)) {
-            out.push(path);
-        }
-    }
-    Ok(())
-}
-
-/// The local links (`href`/`src`) of a page's text: `(start, end)` byte ranges of the values.
-fn local_links(text: &str) -> Vec<(usize, usize)> {
-    let mut found = Vec::new();
-    for attr in ["href=\"", "src=\""] {
-        let mut from = 0;
-        while let Some(i) = text[from..].find(attr) {
-            let start = from + i + attr.len();
-            let Some(len) = text[start..].find('"') else {
-                break;
-            };
-            let value = &text[start..start + len];
-            let external = value.is_empty()
-                || value.starts_with('#')
-                || value.starts_with('/')
-                || value.contains("://")
-                || value.starts_with("mailto:")
-                || value.starts_with("javascript:")
-                || value.starts_with("data:")
-                || value.contains('{')
-                || value.contains('\'')
-                || value.contains('+');
-            if !external {
-                found.push((start, start + len));
-            }
-            from = start + len;
-        }
-    }
-    found
-}
-
-/// Where a link leads: the file, relative links resolved against `base`.
-fn target_of(base: &Path, link: &str) -> PathBuf {
-    let path = link.split(['#', '?']).next().unwrap_or_default();
-    let mut out = base.to_path_buf();
-    for c in Path::new(path).components() {
-        match c {
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::Normal(n) => out.push(n),
-            _ => {}
-        }
-    }
-    out
-}
-
-/// The sidebar script's links are relative to the book's root; a page's to its own folder.
-fn link_base<'a>(root: &'a Path, file: &'a Path) -> &'a Path {
-    if file.extension().is_some_and(|e| e == "js") {
-        root
-    } else {
-        file.parent().unwrap_or(root)
-    }
-}
-
-fn rewrite_missing_links(root: &Path) -> Result<()> {
-    let mut files = Vec::new();
-    files_with(root, &[".html", ".js"], &mut files)?;
-    for file in files {
-        let is_toc_script = file
-            .file_name()
-            .is_some_and(|n| n.to_string_lossy().starts_with("toc"));
-        if file.extension().is_some_and(|e| e == "js") && !is_toc_script {
-            continue;
-        }
-        let text = std::fs::read_to_string(&file)?;
-        let base = link_base(root, &file);
-        let depth = base
-            .strip_prefix(root)
-            .map(|p| p.components().count())
-            .unwrap_or(0);
-        let elsewhere = format!("{}{ELSEWHERE}", "../".repeat(depth));
-        let mut out = String::with_capacity(text.len());
-        let mut last = 0;
-        for (start, end) in local_links(&text) {
-            if !target_of(base, &text[start..end]).exists() {
-                out.push_str(&text[last..start]);
-                out.push_str(&elsewhere);
-                last = end;
-            }
-        }
-        out.push_str(&text[last..]);
-        if out != text {
-            std::fs::write(&file, out)?;
-        }
-    }
-    Ok(())
-}
-
-/// The search index's `doc_urls`: `(file, start, end)` of the array's text, for each
-/// `searchindex*.js` at `root`.
-fn search_indexes(root: &Path) -> Result<Vec<(PathBuf, String, usize, usize)>> {
-    let mut found = Vec::new();
-    for entry in read_dir(root)? {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if !(name.starts_with("searchindex") && name.ends_with(".js")) {
-            continue;
-        }
-        let text = std::fs::read_to_string(entry.path())?;
-        let key = "\"doc_urls\":[";
-        let Some(at) = text.find(key) else {
-            continue;
-        };
-        let start = at + key.len();
-        let Some(len) = text[start..].find(']') else {
-            continue;
-        };
-        found.push((entry.path(), text, start, start + len));
-    }
-    Ok(found)
-}
-
-/// Search results that lead to pages of other chapters lead to the page that says so.
-fn rewrite_search_index(root: &Path) -> Result<()> {
-    for (path, text, start, end) in search_indexes(root)? {
-        let urls: Vec<String> = text[start..end]
-            .split(',')
-            .map(|u| {
-                if target_of(root, u.trim_matches('"')).exists() {
-                    u.to_string()
-                } else {
-                    format!("\"{ELSEWHERE}\"")
-                }
-            })
-            .collect();
-        let rewritten = format!("{}{}{}", &text[..start], urls.join(","), &text[end..]);
-        std::fs::write(path, rewritten)?;
-    }
-    Ok(())
-}
-
-/// The local links of the pages under `root` (and of the sidebar script and the search index)
-/// that lead to no file:
-/// `page: link` lines. Empty when every page opens offline with its styles, scripts and images.
-pub fn broken_links(root: &Path) -> Result<Vec<String>> {
-    let mut files = Vec::new();
-    files_with(root, &[".html", ".js"], &mut files)?;
-    let mut broken = Vec::new();
-    for file in files {
-        let is_js = file.extension().is_some_and(|e| e == "js");
-        if is_js
-            && !file
-                .file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with("toc"))
-        {
-            continue;
-        }
-        let text = std::fs::read_to_string(&file)?;
-        let base = link_base(root, &file);
-        for (start, end) in local_links(&text) {
-            if !target_of(base, &text[start..end]).exists() {
-                broken.push(format!(
-                    "{}: {}",
-                    file.strip_prefix(root).unwrap_or(&file).display(),
-                    &text[start..end]
-                ));
-            }
-        }
-    }
-    for (path, text, start, end) in search_indexes(root)? {
-        for url in text[start..end].split(',') {
-            let url = url.trim_matches('"');
-            if !target_of(root, url).exists() {
-                broken.push(format!("{} (search result): {url}", path.display()));
-            }
-        }
-    }
-    Ok(broken)
 }
 
 #[cfg(test)]

@@ -11,17 +11,27 @@
 //! JUnit XML for a learning-management system.
 //!
 //! This crate does not depend on `course`: `cargo course assign` and `cargo course grade` only
-//! parse their arguments and call [`assign`] and [`grade`].
+//! parse their arguments and call [`assign`] and [`grade`]. Both crates run cargo and the specs
+//! with the runner and parsers of the crate `testrun`, and find chapters and exercises with the
+//! crate `project-model`.
 
+// assign: the flow, over export (the files and the workspace manifest), lock (Cargo.lock),
+// html and links (the rendered pages, made to open offline), handout (README, workflow).
 mod assign;
-mod grade;
+mod export;
+mod handout;
 mod html;
+mod links;
 mod lock;
+// grade: building and running the specs; report: the table, CSV and JUnit XML.
+mod grade;
+mod report;
+// Shared by both sides.
+mod files;
 mod manifest;
-pub mod run;
 
 pub use assign::{AssignOptions, Assignment, assign};
 pub use grade::{GradeOptions, Outcome, Report, Submission, TestGrade, grade, grade_quiet};
-pub use html::broken_links;
+pub use links::broken_links;
 pub use lock::registry_versions;
 pub use manifest::{ClassroomManifest, ExerciseTests, MANIFEST};

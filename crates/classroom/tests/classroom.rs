@@ -368,7 +368,7 @@ fn an_export_builds_on_its_own_fails_on_the_starter_and_grades_submissions() {
     expect(&report, "bob", second, Outcome::Passed);
     expect(&report, "carol", first, Outcome::Hung);
     expect(&report, "carol", second, Outcome::Passed);
-    let stray = classroom::run::processes_matching(&format!("sleep {needle}"));
+    let stray = testrun::processes_matching(&format!("sleep {needle}"));
     assert!(
         stray.is_empty(),
         "the watchdog left processes behind: {stray:?}"

@@ -7,9 +7,10 @@
 //! - `cli`: the command line (one enum variant per command) and the dispatch to `commands`;
 //! - `commands`: one module per command, thin: arguments to calls, orchestration, printing. A
 //!   command uses services, never another command;
-//! - `services`: the project model, cargo and process control, libtest and cargo JSON parsing,
-//!   calibration, report and chart writing, the book's preprocessing and server. A service never
-//!   uses a command or `cli`, and the services form no cycle (see `services/mod.rs`).
+//! - `services`: the project model (crate `project-model`), cargo and process control, libtest
+//!   and cargo JSON parsing (crate `testrun`; both shared with `classroom`), calibration, report
+//!   and chart writing, the book's preprocessing and server. A service never uses a command or
+//!   `cli`, and the services form no cycle (see `services/mod.rs`).
 
 pub mod cli;
 pub mod commands;

@@ -10,7 +10,7 @@ use course::services::exercise_page::Published;
 use course::services::hints::parse_hints;
 use course::services::libtest;
 use course::services::manifests::package_name;
-use course::services::process::{cargo, run_with_timeout};
+use course::services::process::{cargo, run_with_watchdog};
 use course::services::project::{Project, default_root};
 use serde::Deserialize;
 use std::fs;
@@ -31,7 +31,7 @@ fn every_solution_passes_its_spec() {
         .args(["test", "--workspace", "--no-fail-fast"])
         .arg("--target-dir")
         .arg(&target);
-    let done = run_with_timeout(&mut cmd, LIMIT).expect("cargo runs");
+    let done = run_with_watchdog(&mut cmd, LIMIT).expect("cargo runs");
     assert!(
         !done.timed_out(),
         "`cargo test --workspace` in solutions/ did not finish within {} s (a hung test?)\n{}",

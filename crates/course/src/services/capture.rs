@@ -16,7 +16,7 @@
 //! ```
 
 use crate::services::files::write_atomically;
-use crate::services::process::{cargo, run_with_timeout};
+use crate::services::process::{cargo, run_with_watchdog};
 use crate::services::project::{Chapter, Project};
 use crate::services::timeline;
 use crate::services::units::indent;
@@ -248,7 +248,7 @@ pub fn capture_one(
     let timeline = timeline::prepare(&project.root, &chapter.name, &run.name)?;
     let mut command = run.command(project);
     command.env(workloads::timeline::ENV, &timeline);
-    let done = run_with_timeout(&mut command, limit)?;
+    let done = run_with_watchdog(&mut command, limit)?;
     let shown = run.shown_command();
     match done.status {
         None => bail!(

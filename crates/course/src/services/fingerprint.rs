@@ -7,39 +7,22 @@
 
 use crate::services::project::{Exercise, Project};
 use anyhow::{Context, Result};
+use project_model::files::files_under;
 use std::fs;
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::path::Path;
-
-fn collect(dir: &Path, rel: &Path, out: &mut Vec<(String, Vec<u8>)>) -> Result<()> {
-    let entries = fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?;
-    for entry in entries {
-        let entry = entry?;
-        let name = entry.file_name();
-        let path = entry.path();
-        let rel = rel.join(&name);
-        if entry.file_type()?.is_dir() {
-            if name != "target" {
-                collect(&path, &rel, out)?;
-            }
-        } else {
-            let bytes = fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
-            out.push((rel.to_string_lossy().into_owned(), bytes));
-        }
-    }
-    Ok(())
-}
 
 /// A hash of every file of the exercise (names and contents, `target/` excluded), in hex.
 ///
 /// std's `DefaultHasher` may change between Rust releases: then every exercise looks changed
 /// once, and `list` re-checks it. A cache miss, never a wrong result.
 pub fn source_hash(project: &Project, ex: &Exercise) -> Result<String> {
-    let mut files = Vec::new();
-    collect(&project.path(ex.starter_dir()), Path::new(""), &mut files)?;
-    files.sort();
+    let dir = project.path(ex.starter_dir());
     let mut hasher = DefaultHasher::new();
-    files.hash(&mut hasher);
+    for rel in files_under(&dir)? {
+        let path = dir.join(&rel);
+        let bytes = fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+        (rel, bytes).hash(&mut hasher);
+    }
     Ok(format!("{:016x}", hasher.finish()))
 }
 

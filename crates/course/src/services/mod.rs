@@ -2,15 +2,12 @@
 //! form no cycle: the groups below are bottom-up, a service uses only services of its own group
 //! or of the groups above it (unit tests aside).
 
-// The project on disk, files, numbers.
+// The project on disk (the crate `project-model`, shared with `classroom`), files, numbers.
+pub use project_model::{manifests, project};
 pub mod files;
-pub mod manifests;
-pub mod project;
 pub mod units;
-// Child processes and what cargo and libtest print.
-pub mod cargo_json;
-pub mod libtest;
-pub mod process;
+// Child processes and what cargo and libtest print: the crate `testrun`, shared with `classroom`.
+pub use testrun::{cargo_json, libtest, process};
 // The learner's side: progress, hints, running an exercise's spec.
 pub mod exercise_check;
 pub mod fingerprint;

@@ -7,13 +7,14 @@
 
 use crate::services::cargo_json;
 use crate::services::libtest::{self, Outcome, TestResult};
-use crate::services::process::{Finished, cargo, run_with_timeout};
+use crate::services::process::{Finished, run_with_watchdog};
 use crate::services::project::{Exercise, Project};
 use crate::services::units::indent;
 use anyhow::{Result, bail};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+use testrun::spec::{build_specs, spec_command};
 
 /// One side of the check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,21 +70,13 @@ pub fn build_side(
         exercises.len(),
         relative(project, &side.target_dir(project)).display()
     );
-    let mut cmd = cargo();
-    cmd.current_dir(project.path(side.workspace()))
-        .args([
-            "build",
-            "--test",
-            "spec",
-            "--keep-going",
-            "--message-format=json",
-        ])
-        .arg("--target-dir")
-        .arg(side.target_dir(project));
-    for ex in exercises {
-        cmd.args(["-p", &ex.package]);
-    }
-    let done = run_with_timeout(&mut cmd, limit * 4)?;
+    let packages = exercises.iter().map(|ex| ex.package.as_str());
+    let (built, done) = build_specs(
+        &project.path(side.workspace()),
+        &side.target_dir(project),
+        packages,
+        limit * 4,
+    )?;
     if done.timed_out() {
         bail!(
             "building the {} workspace took longer than {} s",
@@ -91,7 +84,7 @@ pub fn build_side(
             (limit * 4).as_secs()
         );
     }
-    Ok((cargo_json::Build::parse(&done.stdout), done))
+    Ok((built, done))
 }
 
 /// Runs an exercise's spec executable on one side (built by [`build_side`]): lists its tests,
@@ -123,16 +116,9 @@ pub fn run_spec(
         Side::Starter => ex.starter_dir(),
         Side::Solution => ex.solution_dir(),
     });
-    let command = || {
-        let mut cmd = std::process::Command::new(exe);
-        // As `cargo test` would: the spec's own crate, not the `course` crate this tool runs
-        // from under `cargo run` (trybuild builds the crate CARGO_MANIFEST_DIR names).
-        cmd.current_dir(&dir).env("CARGO_MANIFEST_DIR", &dir);
-        cmd
-    };
-    let listed = run_with_timeout(command().arg("--list"), limit)?;
+    let listed = run_with_watchdog(spec_command(exe, &dir).arg("--list"), limit)?;
     let names = libtest::parse_list(&listed.stdout);
-    let run = run_with_timeout(&mut command(), limit)?;
+    let run = run_with_watchdog(&mut spec_command(exe, &dir), limit)?;
     Ok(SpecRun {
         listed: names,
         results: libtest::parse_results(&run.stdout),

@@ -4,9 +4,7 @@
 //! `exercises/chNN-slug`). An exercise lives in `exercises/chNN-slug/exMM-slug/` and its package
 //! is `chNN-exMM-slug`, the same in `solutions/`.
 
-use crate::services::manifests::{
-    CourseMetadata, package_name, read_course_metadata, summary_chapters,
-};
+use crate::manifests::{CourseMetadata, package_name, read_course_metadata, summary_chapters};
 use anyhow::{Result, bail};
 use regex::Regex;
 use std::collections::BTreeMap;
@@ -14,6 +12,9 @@ use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
+
+mod resolve;
+pub use resolve::{closest, resolve_chapter, resolve_exercise};
 
 /// The root of the repository this binary was built from (`crates/course/../..`).
 pub fn default_root() -> PathBuf {
@@ -72,8 +73,7 @@ pub struct Exercise {
 impl Exercise {
     /// `ch01-ex01` for `ch01-ex01-timed`.
     pub fn short(&self) -> String {
-        let parts: Vec<&str> = self.package.splitn(3, '-').take(2).collect();
-        parts.join("-")
+        short_name(&self.package).to_string()
     }
 
     /// The starter's folder relative to the root, `exercises/ch01-sequential/ex01-timed`.
@@ -91,6 +91,14 @@ impl fmt::Display for Exercise {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.package)
     }
+}
+
+/// `ch01-ex01` for the exercise package `ch01-ex01-timed`.
+pub fn short_name(package: &str) -> &str {
+    package
+        .match_indices('-')
+        .nth(1)
+        .map_or(package, |(i, _)| &package[..i])
 }
 
 /// Parses `chNN-slug` into its number; `None` for anything else.
@@ -208,76 +216,6 @@ impl Project {
         let summary = fs::read_to_string(self.root.join("book/SUMMARY.md")).unwrap_or_default();
         summary_titles(&summary)
     }
-}
-
-/// Resolves a chapter name against a list; the error lists the valid names.
-pub fn resolve_chapter(chapters: &[Chapter], query: &str) -> Result<Chapter> {
-    let q = query.trim().trim_end_matches('/');
-    let digits = q.strip_prefix("ch").unwrap_or(q);
-    let number = (digits.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| digits.parse::<u32>().ok())
-        .flatten();
-    let hit = chapters
-        .iter()
-        .find(|c| c.name == q || Some(c.number) == number);
-    match hit {
-        Some(c) => Ok(c.clone()),
-        None if chapters.is_empty() => {
-            bail!("unknown chapter `{query}`: this project has no chapters yet")
-        }
-        None => bail!(
-            "unknown chapter `{query}`. Valid chapters:\n{}",
-            listed(chapters, |c| format!(
-                "{} (or {}, {:02})",
-                c.name,
-                c.short(),
-                c.number
-            ))
-        ),
-    }
-}
-
-/// Resolves an exercise name against a list; the error lists the valid names.
-pub fn resolve_exercise(exercises: &[Exercise], query: &str) -> Result<Exercise> {
-    let q = query.trim().trim_end_matches('/');
-    let hit = exercises
-        .iter()
-        .find(|e| e.package == q || e.short() == q || format!("{}/{}", e.chapter, e.dir) == q);
-    match hit {
-        Some(e) => Ok(e.clone()),
-        None if exercises.is_empty() => {
-            bail!("unknown exercise `{query}`: this project has no exercises yet")
-        }
-        None => {
-            let names = exercises
-                .iter()
-                .flat_map(|e| [e.short(), e.package.clone()]);
-            let suggestion = closest(q, names)
-                .map(|n| format!(" Did you mean {n}?"))
-                .unwrap_or_default();
-            bail!(
-                "unknown exercise `{query}`.{suggestion} Valid exercises:\n{}",
-                listed(exercises, |e| format!("{} (or {})", e.package, e.short()))
-            )
-        }
-    }
-}
-
-/// One indented line per item.
-fn listed<T>(items: &[T], line: impl Fn(&T) -> String) -> String {
-    let lines: Vec<String> = items.iter().map(|i| format!("  {}", line(i))).collect();
-    lines.join("\n")
-}
-
-/// The name closest to `query` by edit distance, if it is close enough to be a typo (at most
-/// 2 edits, or a third of the name's length).
-pub fn closest(query: &str, names: impl IntoIterator<Item = String>) -> Option<String> {
-    names
-        .into_iter()
-        .map(|n| (strsim::levenshtein(query, &n), n))
-        .filter(|(d, n)| *d > 0 && *d <= 2.max(n.len() / 3))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, n)| n)
 }
 
 /// Maps `chNN-slug` → title from SUMMARY.md entries like `- [Title](chNN-slug/index.md)`.

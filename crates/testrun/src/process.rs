@@ -1,6 +1,9 @@
-//! Child processes: the nested cargo, and running a command in its own process group with a time
-//! limit after which the whole group is killed (cargo and the test binaries it started).
+//! Child processes: the nested cargo, and running a command in its own process group under a
+//! watchdog. When it fires, the whole tree is killed: the group, and every descendant with the
+//! group of each (a fork-based spec harness gives each test a group of its own). The child is
+//! always reaped; descendants left behind are orphans that init reaps once they are killed.
 
+use crate::tree::{kill_group, kill_tree};
 use anyhow::{Context, Result};
 use std::io::{BufRead, BufReader, Read};
 use std::os::unix::process::CommandExt;
@@ -33,9 +36,9 @@ impl Finished {
     }
 }
 
-/// Runs `cmd` in its own process group, capturing its output. After `limit`, the whole group
-/// is killed and `status` is `None`.
-pub fn run_with_timeout(cmd: &mut Command, limit: Duration) -> Result<Finished> {
+/// Runs `cmd` in its own process group, capturing its output. After `limit`, its whole tree is
+/// killed and `status` is `None`.
+pub fn run_with_watchdog(cmd: &mut Command, limit: Duration) -> Result<Finished> {
     cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -53,8 +56,8 @@ pub fn run_with_timeout(cmd: &mut Command, limit: Duration) -> Result<Finished> 
     let status = wait_or_kill(&mut child, limit, || {
         thread::sleep(Duration::from_millis(50))
     })?;
-    // Grandchildren that outlive cargo would keep the pipes open: stop them too.
-    kill_group(&child);
+    // Grandchildren that outlive the child would keep the pipes open: stop them too.
+    kill_group(child.id());
     Ok(Finished {
         status,
         stdout: out.join().unwrap_or_default(),
@@ -64,7 +67,7 @@ pub fn run_with_timeout(cmd: &mut Command, limit: Duration) -> Result<Finished> 
 
 /// Runs `cmd` in its own process group with stdout and stderr merged into one pipe, so the
 /// lines keep the order they were written in; `on_line` sees each line as it arrives. The merged
-/// text is returned in `stdout` (`stderr` stays empty). After `limit`, the group is killed.
+/// text is returned in `stdout` (`stderr` stays empty). After `limit`, the tree is killed.
 pub fn run_streaming(
     cmd: &mut Command,
     limit: Duration,
@@ -110,7 +113,7 @@ pub fn run_streaming(
     // Stop what cargo left in its group, then read what is still in the pipe. A process that
     // left the group (the spec runner gives each test a group of its own) may hold the pipe
     // open: stop reading after a grace period rather than wait for it.
-    kill_group(&child);
+    kill_group(child.id());
     let grace = Instant::now() + Duration::from_secs(2);
     while let Some(left) = grace.checked_duration_since(Instant::now()) {
         match rx.recv_timeout(left) {
@@ -126,7 +129,7 @@ pub fn run_streaming(
 }
 
 /// Calls `between` (which waits a little) until `child` exits or `limit` has passed; then kills
-/// its group and reaps it, and the status is `None`.
+/// its tree and reaps it, and the status is `None`.
 fn wait_or_kill(
     child: &mut Child,
     limit: Duration,
@@ -138,21 +141,11 @@ fn wait_or_kill(
             return Ok(Some(status));
         }
         if Instant::now() >= deadline {
-            kill_group(child);
+            kill_tree(child.id());
             let _ = child.wait();
             return Ok(None);
         }
         between();
-    }
-}
-
-/// Kills the group made for `child` (`process_group(0)` makes its pgid equal to its pid).
-fn kill_group(child: &Child) {
-    if let Ok(pgid) = i32::try_from(child.id()) {
-        let _ = nix::sys::signal::killpg(
-            nix::unistd::Pid::from_raw(pgid),
-            nix::sys::signal::Signal::SIGKILL,
-        );
     }
 }
 
@@ -166,14 +159,31 @@ mod tests {
         cmd
     }
 
+    /// Live processes (not zombies being reaped) whose command line holds `needle`; waits a
+    /// little for killed ones to disappear.
+    fn processes_with_arg(needle: &str) -> Vec<String> {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let found = crate::processes_matching(needle);
+            if found.is_empty() || Instant::now() > deadline {
+                return found;
+            }
+            thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     #[test]
-    fn a_hung_child_is_killed() {
-        let done = run_with_timeout(
-            &mut sh("echo started; sleep 600"),
-            Duration::from_millis(200),
-        );
-        assert!(done.unwrap().timed_out());
-        let done = run_with_timeout(&mut sh("echo hi; exit 3"), Duration::from_secs(600)).unwrap();
+    fn the_watchdog_kills_the_whole_tree_and_reaps_the_child() {
+        // A shell that starts a grandchild in a group of its own (setsid would also leave the
+        // session; a group is what the fork harness makes), then hangs.
+        let mut cmd = sh("set -m; sleep 876543 & echo started; exec sleep 876544");
+        let done = run_with_watchdog(&mut cmd, Duration::from_millis(500)).unwrap();
+        assert!(done.timed_out(), "the watchdog did not fire");
+        assert_eq!(done.stdout, "started\n");
+        let left = processes_with_arg("87654");
+        assert!(left.is_empty(), "left behind: {left:?}");
+
+        let done = run_with_watchdog(&mut sh("echo hi; exit 3"), Duration::from_secs(600)).unwrap();
         assert_eq!(done.status.and_then(|s| s.code()), Some(3));
         assert_eq!(done.stdout, "hi\n");
     }

@@ -1,0 +1,95 @@
+//! What the students read first: the README and the GitHub Classroom workflow.
+
+use crate::manifest::ClassroomManifest;
+use std::path::Path;
+
+pub fn chapter_title(index_md: &Path) -> String {
+    std::fs::read_to_string(index_md)
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .find_map(|l| l.strip_prefix("# ").map(|s| s.trim().to_string()))
+        })
+        .unwrap_or_default()
+}
+
+pub fn readme(slug: &str, title: &str, manifest: &ClassroomManifest, out: &Path) -> String {
+    let mut exercises = String::new();
+    for e in &manifest.exercises {
+        let task = chapter_title(&out.join(&e.dir).join("README.md"));
+        exercises.push_str(&format!(
+            "| `{}` | {} | `{}/src/lib.rs` | {} |\n",
+            e.package,
+            task,
+            e.dir,
+            e.tests.len()
+        ));
+    }
+    let first = &manifest.exercises[0].package;
+    format!(
+        "# {title}\n\n\
+         One chapter of *Multiprocessing in Rust*, to do as an assignment. Read the chapter, then\n\
+         solve its exercises: each one is a starter whose tests (its spec) fail until you solve it.\n\n\
+         ## Two commands\n\n\
+         ```console\n\
+         $ cargo test                       # run the tests of every exercise\n\
+         $ cargo test -p {first}   # check one exercise\n\
+         ```\n\n\
+         You are done when every test passes. Each spec test is worth one point: GitHub Classroom\n\
+         runs them on every push (`.github/workflows/classroom.yml`), so push when you want a grade.\n\n\
+         | exercise | task | your code | tests |\n|---|---|---|---|\n{exercises}\n\
+         Each exercise folder holds the task (`README.md`), hints one at a time (`hints.md`: read\n\
+         them in order, only when stuck), the starter (`src/lib.rs`: replace each `todo!()`) and\n\
+         the spec (`tests/spec.rs`: leave it as it is; it is what grades you).\n\n\
+         ## Read the chapter\n\n\
+         Open `book/html/{slug}/index.html` in a browser (it works offline). The Markdown sources\n\
+         are in `book/{slug}/`; the code they show is in `crates/{slug}/`. Run the chapter's\n\
+         examples with `cargo run --release -p {slug} --example <name>` (the names are in\n\
+         `crates/{slug}/examples/`).\n\n\
+         You need Rust 1.88 or newer (`rustup`, stable) on Linux or macOS (on Windows, WSL).\n"
+    )
+}
+
+/// A GitHub Classroom workflow: one graded step per spec test (one point each), then the
+/// reporter that sends the points to GitHub Classroom.
+pub fn workflow_yaml(manifest: &ClassroomManifest) -> String {
+    let mut steps = String::new();
+    let mut ids = Vec::new();
+    for e in &manifest.exercises {
+        for t in &e.tests {
+            let id = format!("t{:02}", ids.len() + 1);
+            let name = format!("{} {}", e.package, t);
+            steps.push_str(&format!(
+                "      - name: '{name}'\n        id: {id}\n        uses: classroom-resources/autograding-command-grader@v1\n        with:\n          test-name: '{name}'\n          setup-command: ''\n          command: 'cargo test -q -p {} --test spec -- --exact {t}'\n          timeout: 5\n          max-score: 1\n",
+                e.package
+            ));
+            ids.push(id);
+        }
+    }
+    let env: String = ids
+        .iter()
+        .map(|id| {
+            format!(
+                "          {}_RESULTS: \"${{{{steps.{id}.outputs.result}}}}\"\n",
+                id.to_uppercase()
+            )
+        })
+        .collect();
+    format!(
+        "# GitHub Classroom autograding, written by `cargo course assign {chapter}`: each spec\n\
+         # test is one graded step worth one point.\n\
+         name: Autograding Tests\n\
+         'on':\n  - push\n  - repository_dispatch\n\
+         permissions:\n  checks: write\n  actions: read\n  contents: read\n\
+         jobs:\n  run-autograding-tests:\n    runs-on: ubuntu-latest\n\
+         \x20   if: github.actor != 'github-classroom[bot]'\n\
+         \x20   steps:\n\
+         \x20     - name: Checkout code\n        uses: actions/checkout@v4\n\
+         \x20     - name: Build the specs (a compile error fails the tests below, not the workflow)\n        run: cargo test --no-run\n        continue-on-error: true\n\
+         {steps}\
+         \x20     - name: Autograding Reporter\n        uses: classroom-resources/autograding-grading-reporter@v1\n        env:\n{env}\
+         \x20       with:\n          runners: {}\n",
+        ids.join(","),
+        chapter = manifest.chapter,
+    )
+}
