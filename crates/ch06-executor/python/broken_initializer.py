@@ -14,6 +14,7 @@ from concurrent.futures.thread import BrokenThreadPool
 logging.disable(logging.CRITICAL)  # CPython logs the initializer's traceback: keep output short
 
 first_started = threading.Event()
+all_queued = threading.Event()
 release_first = threading.Event()
 initializers = 0
 lock = threading.Lock()
@@ -25,7 +26,10 @@ def initializer():
         initializers += 1
         mine = initializers
     if mine == 2:
-        first_started.wait()  # the second worker fails once the first runs a task
+        # The second worker fails once the first runs a task and all three tasks are queued:
+        # failing earlier would make one of the three submits raise instead (a race that once
+        # left this script hanging at exit, its first worker still waiting for release_first).
+        all_queued.wait()
         raise ConnectionError("no database")
 
 
@@ -40,6 +44,7 @@ if __name__ == "__main__":
     running = executor.submit(long_task)
     first_started.wait()
     queued = [executor.submit(str, i) for i in range(3)]
+    all_queued.set()
     for f in queued:
         try:
             f.result()
