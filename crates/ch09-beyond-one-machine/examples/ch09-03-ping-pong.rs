@@ -26,9 +26,10 @@ fn main() {
     for bytes in sizes {
         // Enough round trips that each repeat lasts about a millisecond or more.
         let round_trips = (1 << 20) / bytes.max(1 << 10) as u32 + 2;
-        let _warm_up = ping_pong(&world, bytes, round_trips);
+        let mut buffer = vec![0u8; bytes]; // one buffer for the warm-up and every repeat
+        let _warm_up = ping_pong(&world, &mut buffer, round_trips);
         let times: Vec<_> = (0..REPEATS)
-            .filter_map(|_| ping_pong(&world, bytes, round_trips))
+            .filter_map(|_| ping_pong(&world, &mut buffer, round_trips))
             .collect();
         // ANCHOR_END: sizes
         if let Some(spread) = Spread::new(times) {

@@ -46,9 +46,10 @@ fn main() {
             }
             // A fresh process's first messages set up the connection: not timed.
             let warm_up = ((1 << 20) / bytes.max(1 << 10)).max(1) as u32;
-            let _ = ping_pong(&world, bytes, warm_up);
+            let mut buffer = vec![0u8; bytes];
+            let _ = ping_pong(&world, &mut buffer, warm_up);
             quiet_barrier(&world);
-            ping_pong(&world, bytes, iters.div_ceil(2)).map(|one_way| one_way * iters)
+            ping_pong(&world, &mut buffer, iters.div_ceil(2)).map(|one_way| one_way * iters)
         }
         "static" | "master-worker" => {
             let inputs = match arg.as_str() {

@@ -141,26 +141,33 @@ pub fn timed_runs<C: Communicator>(
 }
 
 // ANCHOR: ping_pong
-/// Ranks 0 and 1 bounce a message of `bytes` back and forth `round_trips` times; returns, on
+/// Ranks 0 and 1 bounce `buffer` (the message) back and forth `round_trips` times; returns, on
 /// rank 0, the one-way time of one message (half a round trip, averaged over the round trips).
 /// The other ranks take no part and return `None`. Needs at least 2 ranks.
-pub fn ping_pong<C: Communicator>(comm: &C, bytes: usize, round_trips: u32) -> Option<Duration> {
-    let mut buffer = vec![0u8; bytes];
+///
+/// The caller owns the buffer and passes the same one to every call, warm-up included, as
+/// `python/ping_pong.py` does: a fresh allocation per call would put the first touch of its
+/// pages (and Open MPI's first sight of that memory) inside the timed loop.
+pub fn ping_pong<C: Communicator>(
+    comm: &C,
+    buffer: &mut [u8],
+    round_trips: u32,
+) -> Option<Duration> {
     match comm.rank() {
         0 => {
             let other = comm.process_at_rank(1);
             let start = Instant::now();
             for _ in 0..round_trips {
-                other.send(&buffer[..]);
-                other.receive_into(&mut buffer[..]);
+                other.send(&*buffer);
+                other.receive_into(&mut *buffer);
             }
             Some(start.elapsed() / (2 * round_trips.max(1)))
         }
         1 => {
             let other = comm.process_at_rank(0);
             for _ in 0..round_trips {
-                other.receive_into(&mut buffer[..]);
-                other.send(&buffer[..]);
+                other.receive_into(&mut *buffer);
+                other.send(&*buffer);
             }
             None
         }

@@ -57,7 +57,7 @@ fn rank_main() {
     }
 
     // Ping-pong: rank 0 gets a time, the others none; the bytes arrive intact.
-    let one_way = ping_pong(&world, 1 << 16, 3);
+    let one_way = ping_pong(&world, &mut vec![0u8; 1 << 16], 3);
     assert_eq!(one_way.is_some(), world.rank() == 0);
     world.barrier();
 }
