@@ -13,16 +13,24 @@ With --bench-json (what `cargo course bench ch08` runs): the Rust benchmark's gr
 sleepers-N, N tasks sleeping 10 ms at once (N = 10, 100, 1,000, 10,000), on threads, asyncio
 tasks (one event loop for all runs, as the Rust side keeps one runtime) and processes (up to
 1,000; at 10,000, over ten seconds per run), where the machine has room for them (bench_rows).
+
+When COURSE_TIMELINE names a file (`cargo course capture` sets it), one more run of 10 sleepers
+per model (processes, threads, asyncio tasks) is recorded as a timeline (workloads/python).
 """
 
 import asyncio
 import multiprocessing as mp
+import os
 import statistics
 import subprocess
 import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "workloads",
+                                "python"))
+import timeline  # noqa: E402 (after the path above)
 
 SLEEP = 0.2
 REPEATS = 3
@@ -132,8 +140,8 @@ def cost_processes(n):
 
 
 # ANCHOR: sleepers
-def sleep_threads(n):
-    threads = [threading.Thread(target=time.sleep, args=(SLEEP,)) for _ in range(n)]
+def sleep_threads(n, sleep=time.sleep):
+    threads = [threading.Thread(target=sleep, args=(SLEEP,)) for _ in range(n)]
     for t in threads:
         t.start()
     for t in threads:
@@ -145,20 +153,33 @@ def sleep_executor(n):
         list(pool.map(time.sleep, [SLEEP] * n))
 
 
-def sleep_asyncio(n):
+def sleep_asyncio(n, sleep=asyncio.sleep):
     async def main():
-        await asyncio.gather(*(asyncio.sleep(SLEEP) for _ in range(n)))
+        await asyncio.gather(*(sleep(SLEEP) for _ in range(n)))
 
     asyncio.run(main())
 
 
-def sleep_processes(n):
-    children = [mp.Process(target=time.sleep, args=(SLEEP,)) for _ in range(n)]
+def sleep_processes(n, sleep=time.sleep):
+    children = [mp.Process(target=sleep, args=(SLEEP,)) for _ in range(n)]
     for c in children:
         c.start()
     for c in children:
         c.join()
 # ANCHOR_END: sleepers
+
+
+def timelines(n=10):
+    """When recording is on: one more run of n sleepers per model, recorded, processes first
+    (they fork this program while it runs one thread)."""
+    sleep = timeline.Traced(time.sleep)
+
+    def asleep(seconds):
+        return timeline.traced_async(f"asyncio.sleep({seconds})", asyncio.sleep(seconds))
+
+    timeline.record(f"{n} processes", n, lambda: sleep_processes(n, sleep))
+    timeline.record(f"{n} threads", n, lambda: sleep_threads(n, sleep))
+    timeline.record(f"{n} asyncio tasks on one thread", n, lambda: sleep_asyncio(n, asleep))
 
 
 COST = {"threads": cost_threads, "executor": lambda n: cost_threads(n, executor=True),
@@ -225,3 +246,6 @@ elif __name__ == "__main__":
                 print(f"{model} {n}: failed: {out.stderr.strip().splitlines()[-1:]}")
                 continue
             print(out.stdout, end="")
+    if timeline.enabled():
+        print()
+        timelines()

@@ -85,6 +85,19 @@ class Traced:
         return value
 
 
+async def traced_async(label, awaitable):
+    """Awaits `awaitable` as one recorded task, from when it starts to when it ends, on the
+    thread that runs the event loop. It holds no thread while it waits, so its CPU time is not
+    measured: 0, and the chart counts its whole bar as work."""
+    if PATH is None:
+        return await awaitable
+    start_ns = time.monotonic_ns()
+    value = await awaitable
+    _keep(_line("task", os.getpid(), threading.get_native_id(), start_ns, time.monotonic_ns(), 0,
+                label))
+    return value
+
+
 @contextlib.contextmanager
 def section(label, slots):
     """One run of a workload (one panel of the chart), in which `slots` tasks progress at once."""

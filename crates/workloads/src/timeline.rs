@@ -167,6 +167,28 @@ pub fn task<T>(label: impl FnOnce() -> String, work: impl FnOnce() -> T) -> T {
     value
 }
 
+/// [`task`] for a future: the task runs from its first poll to its end, and is recorded on the
+/// thread that first polled it. A task that waits holds no thread meanwhile (the thread runs
+/// other tasks, and another thread may wake it), so its CPU time is not measured: 0, and the
+/// chart counts its whole bar as work. With recording off, only awaits `work`.
+pub async fn task_async<T>(label: impl FnOnce() -> String, work: impl Future<Output = T>) -> T {
+    let Some(r) = recorder() else {
+        return work.await;
+    };
+    let (start_ns, tid) = (now_ns(), thread_id());
+    let value = work.await;
+    r.keep(Record {
+        kind: Kind::Task,
+        pid: std::process::id(),
+        tid_or_slots: tid,
+        start_ns,
+        end_ns: now_ns(),
+        cpu_ns: 0,
+        label: label(),
+    });
+    value
+}
+
 /// Runs `work` as one section (one panel of the chart) named `label`, in which `slots` tasks can
 /// make progress at once. With recording off, only runs `work`.
 pub fn section<T>(label: &str, slots: usize, work: impl FnOnce() -> T) -> T {

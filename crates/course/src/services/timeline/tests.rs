@@ -92,3 +92,53 @@ fn a_file_without_sections_draws_nothing_and_is_removed() {
             .contains("\nthread 12\n")
     );
 }
+
+/// The `y` and `height` of each bar of colour `fill` in `svg`.
+fn bars_of(svg: &str, fill: &str) -> Vec<(f64, f64)> {
+    let attr = |tag: &str, name: &str| -> f64 {
+        let from = tag.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+        tag[from..].split('"').next().unwrap().parse().unwrap()
+    };
+    svg.split("<rect")
+        .filter(|tag| tag.contains(&format!("fill=\"{fill}\"")))
+        .map(|tag| (attr(tag, "y"), attr(tag, "height")))
+        .collect()
+}
+
+#[test]
+fn tasks_that_overlap_on_one_worker_get_lanes_of_its_row() {
+    // two tasks waiting at once on thread 11, then a third after both: two lanes
+    let spans = [
+        (1_000, 2_000, "a"),
+        (1_200, 2_200, "b"),
+        (2_300, 2_900, "c"),
+    ];
+    let records = spans.map(|(start, end, label)| record(Kind::Task, 10, 11, start, end, label));
+    let records = [
+        records.to_vec(),
+        vec![record(Kind::Section, 10, 3, 1_000, 3_000, "s")],
+    ]
+    .concat();
+    let p = &panels(&records)[0];
+    assert_eq!(p.rows.len(), 1, "one worker, one row");
+    assert_eq!(p.rows[0].lanes(), (vec![0, 1, 0], 2));
+    // tasks one after the other on one worker keep one lane
+    let sequential = panels(&two_workers_three_tasks());
+    assert_eq!(sequential[0].rows[1].lanes(), (vec![0, 0], 1));
+
+    let svg = render_svg("overlap", &records, false).unwrap();
+    let bars = bars_of(&svg, "#3B6EA8");
+    assert_eq!(bars.len(), 3, "{svg}");
+    let (a, b) = (bars[0], bars[1]);
+    assert!(a.1 > 0.0 && b.1 > 0.0, "bars of no height: {bars:?}");
+    // "a" and "b" overlap in time: their bars must not overlap on the chart
+    assert!(
+        a.0 + a.1 <= b.0 || b.0 + b.1 <= a.0,
+        "overlapping tasks drawn on top of each other: {bars:?}"
+    );
+    assert_eq!(
+        bars[2].0, a.0,
+        "the third task reuses the first lane: {bars:?}"
+    );
+    assert!(svg.contains("\nthread 11\n"), "{svg}");
+}
