@@ -30,7 +30,22 @@ py=crates/ch09-beyond-one-machine/python
 capture ch09-01-spmd mpirun -n 4 --oversubscribe $ex/ch09-01-spmd
 for n in 1 2 4; do
     capture ch09-02-tutorial.n$n mpirun -n $n --oversubscribe $ex/ch09-02-tutorial
-    capture ch09-04-uneven.n$n mpirun -n $n --oversubscribe $ex/ch09-04-uneven
+    if [ $n = 4 ]; then
+        # This run also records its timeline (every rank is a process on this machine, one
+        # CLOCK_MONOTONIC); `cargo course timeline` draws it next to the output, as capture does.
+        timeline=target/timeline/ch09-beyond-one-machine/ch09-04-uneven.n4.tsv
+        mkdir -p "${timeline%/*}"
+        rm -f "$timeline"
+        export COURSE_TIMELINE="$PWD/$timeline"
+        capture ch09-04-uneven.n$n mpirun -n $n --oversubscribe $ex/ch09-04-uneven
+        unset COURSE_TIMELINE
+        if [ -s "$timeline" ]; then
+            cargo course timeline "$timeline" "$out/ch09-04-uneven.n4.timeline.svg" \
+                --title ch09-04-uneven.n4
+        fi
+    else
+        capture ch09-04-uneven.n$n mpirun -n $n --oversubscribe $ex/ch09-04-uneven
+    fi
 done
 capture ch09-03-ping-pong mpirun -n 2 $ex/ch09-03-ping-pong
 capture ch09-05-busy-wait mpirun -n 2 $ex/ch09-05-busy-wait

@@ -1,7 +1,7 @@
 //! The command line: `cargo course <command>`.
 
 use crate::commands::{
-    assign, bench, build, capture, check, grade, hint, list, serve, starters, verify,
+    assign, bench, build, capture, check, grade, hint, list, serve, starters, timeline, verify,
 };
 use crate::services::project::{Project, default_root};
 use anyhow::Result;
@@ -185,6 +185,21 @@ pub enum Command {
         #[arg(long)]
         all: bool,
     },
+    /// Draw a timeline file (COURSE_TIMELINE) recorded outside `capture`, as capture-mpi.sh does
+    /// for chapter 09's MPI runs. The file is removed afterwards: it belongs to one run.
+    #[command(hide = true)]
+    Timeline {
+        /// The timeline file (tab-separated records).
+        file: PathBuf,
+        /// The chart to write (SVG).
+        svg: PathBuf,
+        /// The chart's title (the run's name).
+        #[arg(long)]
+        title: String,
+        /// The run was CPython's (its bars drawn in the CPython colour).
+        #[arg(long)]
+        cpython: bool,
+    },
 }
 
 /// Runs one parsed command line: each command's arguments go to its module in `commands`.
@@ -232,5 +247,11 @@ pub fn run(cli: Cli) -> Result<()> {
             timeout,
             out,
         } => grade::run(&submissions, secs(timeout), out),
+        Command::Timeline {
+            file,
+            svg,
+            title,
+            cpython,
+        } => timeline::run(&file, &svg, &title, cpython),
     }
 }

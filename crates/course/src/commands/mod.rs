@@ -11,4 +11,5 @@ pub mod hint;
 pub mod list;
 pub mod serve;
 pub mod starters;
+pub mod timeline;
 pub mod verify;
