@@ -51,7 +51,21 @@ capture ch09-03-ping-pong mpirun -n 2 $ex/ch09-03-ping-pong
 capture ch09-05-busy-wait mpirun -n 2 $ex/ch09-05-busy-wait
 capture spmd mpirun -n 4 --oversubscribe python3 $py/spmd.py
 for n in 1 2 4; do
-    capture tutorial.n$n mpirun -n $n --oversubscribe python3 $py/tutorial.py
+    if [ $n = 4 ]; then
+        # mpi4py's ranks record the same uneven list as ch09-04-uneven's (after the timed runs).
+        timeline=target/timeline/ch09-beyond-one-machine/tutorial.n4.tsv
+        mkdir -p "${timeline%/*}"
+        rm -f "$timeline"
+        export COURSE_TIMELINE="$PWD/$timeline"
+        capture tutorial.n$n mpirun -n $n --oversubscribe python3 $py/tutorial.py
+        unset COURSE_TIMELINE
+        if [ -s "$timeline" ]; then
+            cargo course timeline "$timeline" "$out/tutorial.n4.timeline.svg" \
+                --title "tutorial.py -n 4, the uneven list" --cpython
+        fi
+    else
+        capture tutorial.n$n mpirun -n $n --oversubscribe python3 $py/tutorial.py
+    fi
 done
 capture ping_pong mpirun -n 2 python3 $py/ping_pong.py
 # Several "hosts" on this machine: the hostfile the book shows.

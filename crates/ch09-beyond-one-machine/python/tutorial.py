@@ -8,9 +8,14 @@ groups "tutorial-cpython" and "uneven-cpython": the same workloads at a tenth of
 n * 100_000 additions), sequential (on 1 rank), static split and master/worker.
 """
 import json
+import os
 import statistics
 import sys
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "workloads",
+                                "python"))
+import timeline  # noqa: E402 (after the path above)
 
 try:
     from mpi4py import MPI
@@ -43,11 +48,11 @@ def blocks(length, parts):
     return out
 
 
-def static_split(comm, inputs):
+def static_split(comm, inputs, work=cpu_bound):
     size = comm.Get_size()
     chunks = [inputs[a:b] for a, b in blocks(len(inputs), size)] if comm.Get_rank() == 0 else None
     mine = comm.scatter(chunks, root=0)
-    results = [cpu_bound(n) for n in mine]
+    results = [work(n) for n in mine]
     gathered = comm.gather(results, root=0)
     total = comm.reduce(sum(results), op=MPI.SUM, root=0)
     if comm.Get_rank() == 0:
@@ -79,14 +84,14 @@ def master(comm, inputs):
     return results
 
 
-def worker(comm):
+def worker(comm, work=cpu_bound):
     status = MPI.Status()
     while True:
         task = comm.recv(source=0, status=status)
         if status.Get_tag() == STOP:
             return
         index, n = task
-        comm.send((index, cpu_bound(n)), dest=0)
+        comm.send((index, work(n)), dest=0)
 
 
 def quiet_barrier(comm):
@@ -175,6 +180,32 @@ def main():
             line("master/worker", dyn, seq)
 
 
+def record_uneven(comm):
+    """With COURSE_TIMELINE set (capture-mpi.sh sets it): one recorded run of each variant on the
+    uneven list, as examples/ch09-04-uneven.rs records it. Every rank records the tasks it
+    computes; rank 0 alone empties the file first (before the barrier) and writes the sections."""
+    if not timeline.enabled():
+        return
+    rank, size = comm.Get_rank(), comm.Get_size()
+    if rank == 0:
+        timeline.start()
+    work = timeline.Traced(cpu_bound)
+    cores = os.cpu_count() or 1
+    variants = [("static split", size, lambda: static_split(comm, UNEVEN, work))]
+    if size > 1:
+        variants.append(("master/worker (rank 0 only hands out)", size - 1,
+                         lambda: master(comm, UNEVEN) if rank == 0 else worker(comm, work)))
+    for label, computing, run in variants:
+        quiet_barrier(comm)
+        if rank == 0:
+            with timeline.section(label, max(1, min(computing, cores))):
+                run()
+        else:
+            run()
+    if rank == 0:
+        timeline.finish()
+
+
 if __name__ == "__main__":
     if MPI is None:
         print(SKIPPED)
@@ -182,3 +213,4 @@ if __name__ == "__main__":
         bench_rank()
     else:
         main()
+        record_uneven(MPI.COMM_WORLD)
