@@ -25,24 +25,31 @@ capture() {
     rm -f "$tmp"
 }
 
+# capture_with_timeline NAME TITLE FLAG COMMAND...: capture NAME with COURSE_TIMELINE set (every
+# rank is a process on this machine, one CLOCK_MONOTONIC), then draw $out/NAME.timeline.svg from
+# what the ranks recorded, as `cargo course capture` does for one-process programs. FLAG is
+# --cpython or "".
+capture_with_timeline() {
+    tl_name=$1; tl_title=$2; tl_flag=$3; shift 3
+    timeline=target/timeline/ch09-beyond-one-machine/$tl_name.tsv
+    mkdir -p "${timeline%/*}"
+    rm -f "$timeline"
+    export COURSE_TIMELINE="$PWD/$timeline"
+    capture "$tl_name" "$@"
+    unset COURSE_TIMELINE
+    if [ -s "$timeline" ]; then
+        cargo course timeline "$timeline" "$out/$tl_name.timeline.svg" --title "$tl_title" $tl_flag
+    fi
+}
+
 ex=target/release/examples
 py=crates/ch09-beyond-one-machine/python
 capture ch09-01-spmd mpirun -n 4 --oversubscribe $ex/ch09-01-spmd
 for n in 1 2 4; do
     capture ch09-02-tutorial.n$n mpirun -n $n --oversubscribe $ex/ch09-02-tutorial
     if [ $n = 4 ]; then
-        # This run also records its timeline (every rank is a process on this machine, one
-        # CLOCK_MONOTONIC); `cargo course timeline` draws it next to the output, as capture does.
-        timeline=target/timeline/ch09-beyond-one-machine/ch09-04-uneven.n4.tsv
-        mkdir -p "${timeline%/*}"
-        rm -f "$timeline"
-        export COURSE_TIMELINE="$PWD/$timeline"
-        capture ch09-04-uneven.n$n mpirun -n $n --oversubscribe $ex/ch09-04-uneven
-        unset COURSE_TIMELINE
-        if [ -s "$timeline" ]; then
-            cargo course timeline "$timeline" "$out/ch09-04-uneven.n4.timeline.svg" \
-                --title ch09-04-uneven.n4
-        fi
+        capture_with_timeline ch09-04-uneven.n$n ch09-04-uneven.n4 "" \
+            mpirun -n $n --oversubscribe $ex/ch09-04-uneven
     else
         capture ch09-04-uneven.n$n mpirun -n $n --oversubscribe $ex/ch09-04-uneven
     fi
@@ -53,16 +60,8 @@ capture spmd mpirun -n 4 --oversubscribe python3 $py/spmd.py
 for n in 1 2 4; do
     if [ $n = 4 ]; then
         # mpi4py's ranks record the same uneven list as ch09-04-uneven's (after the timed runs).
-        timeline=target/timeline/ch09-beyond-one-machine/tutorial.n4.tsv
-        mkdir -p "${timeline%/*}"
-        rm -f "$timeline"
-        export COURSE_TIMELINE="$PWD/$timeline"
-        capture tutorial.n$n mpirun -n $n --oversubscribe python3 $py/tutorial.py
-        unset COURSE_TIMELINE
-        if [ -s "$timeline" ]; then
-            cargo course timeline "$timeline" "$out/tutorial.n4.timeline.svg" \
-                --title "tutorial.py -n 4, the uneven list" --cpython
-        fi
+        capture_with_timeline tutorial.n$n "tutorial.py -n 4, the uneven list" --cpython \
+            mpirun -n $n --oversubscribe python3 $py/tutorial.py
     else
         capture tutorial.n$n mpirun -n $n --oversubscribe python3 $py/tutorial.py
     fi

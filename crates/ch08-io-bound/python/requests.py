@@ -8,7 +8,7 @@ ROUNDS rounds each; every client opens a connection, sends one request, reads th
   * threads: one threading.Thread per request;
   * ThreadPoolExecutor(10): at most 10 requests wait at once;
   * asyncio: one task per request (asyncio.gather), one event loop for all rounds.
-A row runs only if the machine has room for it (bench_rows: tasks, descriptors, memory); a row
+A row runs only if the machine has room for it (io_bench: tasks, descriptors, memory); a row
 left out says why on stderr. Latency is measured from the start of a round to each answer.
 The GIL is released while a thread waits for the network, so threads overlap their waits.
 
@@ -19,11 +19,15 @@ service is this script's, in CPython: its time is in the rows too.
 
 import asyncio
 import multiprocessing as mp
+import os
 import socket
 import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "workloads",
+                                "python"))  # bench_rows, the JSON rows of --bench-json
 
 DELAY = 0.01  # the Rust benchmark's WAIT
 ROUNDS = 3
@@ -183,20 +187,21 @@ def start_service():
 def models(port, pool, loop):
     """(name, run(c, start), what c requests need) per model; processes first, so that they
     fork before any thread of the pool runs."""
-    import bench_rows
+    import io_bench
     return [
         ("processes", lambda c, s: round_processes(port, c, s),
-         lambda c: dict(tasks=c, fds=c, kib=c * bench_rows.KIB_PER_PROCESS)),
+         lambda c: dict(tasks=c, fds=c, kib=c * io_bench.KIB_PER_PROCESS)),
         ("threads", lambda c, s: round_threads(port, c, s),
-         lambda c: dict(tasks=c, fds=c, kib=c * bench_rows.KIB_PER_THREAD)),
+         lambda c: dict(tasks=c, fds=c, kib=c * io_bench.KIB_PER_THREAD)),
         ("ThreadPoolExecutor(10)", lambda c, s: round_executor(port, c, s, pool), lambda c: {}),
         ("asyncio", lambda c, s: round_asyncio(port, c, s, loop), lambda c: dict(fds=c)),
     ]
 
 
 def main(bench):
-    import bench_rows
-    bench_rows.raise_fd_limit()  # before the service forks: it holds a socket per request
+    import io_bench
+    from bench_rows import bench_json
+    io_bench.raise_fd_limit()  # before the service forks: it holds a socket per request
     port, stop_service = start_service()
     pool = ThreadPoolExecutor(max_workers=10)
     loop = asyncio.new_event_loop()  # one for all rounds, as the Rust side keeps one runtime
@@ -209,11 +214,11 @@ def main(bench):
         for model, run, needs in models(port, pool, loop):
             for c in LEVELS:
                 group = f"requests-{c}"
-                if not bench_rows.fits(group, f"CPython {model}", **needs(c)):
+                if not io_bench.fits(group, f"CPython {model}", **needs(c)):
                     continue
                 if bench:
-                    samples = bench_rows.timed(lambda: run(c, time.perf_counter()))
-                    bench_rows.row(group, f"CPython {model}", samples)
+                    samples = io_bench.timed(lambda: run(c, time.perf_counter()))
+                    bench_json(group, f"CPython {model}", samples)
                 else:
                     measure(model, run, c)
             if not bench:

@@ -12,7 +12,7 @@ milliseconds here, and 1,000 of them take seconds per run.
 With --bench-json (what `cargo course bench ch08` runs): the Rust benchmark's groups
 sleepers-N, N tasks sleeping 10 ms at once (N = 10, 100, 1,000, 10,000), on threads, asyncio
 tasks (one event loop for all runs, as the Rust side keeps one runtime) and processes (up to
-1,000; at 10,000, over ten seconds per run), where the machine has room for them (bench_rows).
+1,000; at 10,000, over ten seconds per run), where the machine has room for them (io_bench).
 
 When COURSE_TIMELINE names a file (`cargo course capture` sets it), one more run of 10 sleepers
 per model (processes, threads, asyncio tasks) is recorded as a timeline (workloads/python).
@@ -202,8 +202,9 @@ def measure(model, n):
 
 
 def bench():
-    import bench_rows
-    bench_rows.raise_fd_limit()
+    import io_bench
+    from bench_rows import bench_json
+    io_bench.raise_fd_limit()
     loop = asyncio.new_event_loop()
 
     def asyncio_sleepers(n):
@@ -214,14 +215,14 @@ def bench():
     try:
         for n in [10, 100, 1000, 10000]:
             group = f"sleepers-{n}"
-            if n <= 1000 and bench_rows.fits(group, "CPython processes", tasks=n, fds=n,
-                                             kib=n * bench_rows.KIB_PER_PROCESS):
-                bench_rows.row(group, "CPython processes",
-                               bench_rows.timed(lambda: sleep_processes(n)))
-            if bench_rows.fits(group, "CPython threads", tasks=n,
-                               kib=n * bench_rows.KIB_PER_THREAD):
-                bench_rows.row(group, "CPython threads", bench_rows.timed(lambda: sleep_threads(n)))
-            bench_rows.row(group, "CPython asyncio", bench_rows.timed(lambda: asyncio_sleepers(n)))
+            if n <= 1000 and io_bench.fits(group, "CPython processes", tasks=n, fds=n,
+                                             kib=n * io_bench.KIB_PER_PROCESS):
+                bench_json(group, "CPython processes",
+                               io_bench.timed(lambda: sleep_processes(n)))
+            if io_bench.fits(group, "CPython threads", tasks=n,
+                               kib=n * io_bench.KIB_PER_THREAD):
+                bench_json(group, "CPython threads", io_bench.timed(lambda: sleep_threads(n)))
+            bench_json(group, "CPython asyncio", io_bench.timed(lambda: asyncio_sleepers(n)))
     finally:
         loop.close()
 

@@ -26,4 +26,4 @@ def bench_json(group, variant, seconds):
     """One row for `cargo course bench` (format: CONTRIBUTING.md, "Benchmarks")."""
     ns = sorted(s * 1e9 for s in seconds)
     print(json.dumps({"group": group, "variant": variant, "median_ns": statistics.median(ns),
-                      "min_ns": ns[0], "max_ns": ns[-1], "samples": len(ns)}))
+                      "min_ns": ns[0], "max_ns": ns[-1], "samples": len(ns)}), flush=True)

@@ -1,28 +1,19 @@
 """Bench mode for this chapter's scripts (`--bench-json`, CONTRIBUTING.md "Benchmarks").
 
-Not a program of its own: requests.py and waiting_cost.py import it. It times a run, prints
-one JSON row per variant for `cargo course bench ch08`, and probes the limits one task per
+Not a program of its own: requests.py and waiting_cost.py import it. It times a run (the rows
+themselves are printed by `bench_json` of crates/workloads/python/bench_rows.py), and probes the limits one task per
 request runs into (tasks, file descriptors, memory) before a row starts them, like the Rust
 benchmark's `limits` module.
 """
 
-import json
 import os
 import resource
-import statistics
 import sys
 import time
 
 MARGIN = 256  # tasks and descriptors left free for everything else
 KIB_PER_PROCESS = 4096  # a forked CPython writes over a megabyte of its pages; an overestimate
 KIB_PER_THREAD = 64  # the stack pages a thread touches; its stack is address space
-
-
-def row(group, variant, seconds):
-    """One row: median, fastest and slowest of the timed runs, in nanoseconds."""
-    ns = sorted(s * 1e9 for s in seconds)
-    print(json.dumps({"group": group, "variant": variant, "median_ns": statistics.median(ns),
-                      "min_ns": ns[0], "max_ns": ns[-1], "samples": len(ns)}), flush=True)
 
 
 def timed(run, budget=0.5, least=3, most=10):
