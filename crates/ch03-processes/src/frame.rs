@@ -70,6 +70,15 @@ pub fn write_report(w: &mut impl Write, report: &Report) -> io::Result<()> {
     w.flush()
 }
 
+/// The length of the report at the start of `bytes` (tag, length, payload), if all of it is
+/// there: how a reader that collects bytes as they come (a non-blocking pipe) knows it may
+/// decode one with [`read_report`].
+pub fn report_len(bytes: &[u8]) -> Option<usize> {
+    let len = u64::from_le_bytes(bytes.get(1..9)?.try_into().ok()?);
+    let whole = usize::try_from(len).ok()?.checked_add(9)?;
+    (bytes.len() >= whole).then_some(whole)
+}
+
 /// Reads a [`Report`]; `Ok(None)` if the stream ended before one started.
 pub fn read_report(r: &mut impl Read) -> io::Result<Option<Report>> {
     let mut tag = [0u8; 1];
@@ -124,6 +133,28 @@ mod tests {
             io::ErrorKind::UnexpectedEof
         );
         assert!(read_frame(&mut [1u8, 0].as_slice()).is_err());
+    }
+
+    #[test]
+    fn report_len_waits_for_the_whole_report() {
+        let mut stream = Vec::new();
+        write_report(&mut stream, &Report::Value(vec![7; 5])).unwrap();
+        assert_eq!(stream.len(), 14);
+        for cut in 0..stream.len() {
+            assert_eq!(
+                report_len(&stream[..cut]),
+                None,
+                "{cut} bytes are not a report"
+            );
+        }
+        stream.extend_from_slice(b"next");
+        assert_eq!(
+            report_len(&stream),
+            Some(14),
+            "the bytes after it are not its"
+        );
+        let report = read_report(&mut &stream[..14]).unwrap();
+        assert_eq!(report, Some(Report::Value(vec![7; 5])));
     }
 
     #[test]

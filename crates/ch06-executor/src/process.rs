@@ -27,23 +27,24 @@
 
 use std::collections::VecDeque;
 use std::ffi::OsStr;
+use std::fs::File;
 use std::io::{self, BufReader, Read, Write};
 use std::os::fd::{AsFd, OwnedFd};
 use std::os::unix::process::ExitStatusExt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, TryLockError, Weak};
 use std::thread::{self, JoinHandle};
 
 use ch03_processes::error::signal_name;
 use ch03_processes::frame::panic_message;
-use ch03_processes::{Report, Wire, WireError, read_frame, read_report, write_report};
+use ch03_processes::{Report, Wire, WireError, read_frame, read_report, report_len, write_report};
 
 use crate::error::{Broken, SubmitError, TaskError};
 use crate::executor::Executor;
 use crate::handoff::{Handoff, Spinner};
-use crate::ticket::{Promise, Ticket};
+use crate::ticket::{Help, Promise, Ticket};
 
 /// The first argument that turns a run of the program into a worker.
 pub const WORKER_FLAG: &str = "--ch06-worker";
@@ -72,17 +73,29 @@ struct SpinRead<F> {
 }
 
 impl<F: Read + AsFd> SpinRead<F> {
-    /// Makes `pipe` non-blocking (its open file is private to this process: nobody else's
-    /// reads change).
     fn new(pipe: F, handoff: Handoff) -> io::Result<Self> {
-        use nix::fcntl::{FcntlArg, OFlag, fcntl};
-        let flags = OFlag::from_bits_truncate(fcntl(&pipe, FcntlArg::F_GETFL)?);
-        fcntl(&pipe, FcntlArg::F_SETFL(flags | OFlag::O_NONBLOCK))?;
+        set_nonblocking(&pipe)?;
         Ok(SpinRead {
             pipe,
             spinner: Spinner::new(handoff),
         })
     }
+}
+
+/// Makes reads of `pipe` return `WouldBlock` instead of waiting (its open file is private to
+/// this process: nobody else's reads change).
+fn set_nonblocking(pipe: &impl AsFd) -> io::Result<()> {
+    use nix::fcntl::{FcntlArg, OFlag, fcntl};
+    let flags = OFlag::from_bits_truncate(fcntl(pipe, FcntlArg::F_GETFL)?);
+    fcntl(pipe, FcntlArg::F_SETFL(flags | OFlag::O_NONBLOCK))?;
+    Ok(())
+}
+
+/// Waits until `pipe` has bytes to read or its write end is closed.
+fn wait_readable(pipe: &impl AsFd) {
+    use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+    let mut fds = [PollFd::new(pipe.as_fd(), PollFlags::POLLIN)];
+    while let Err(nix::errno::Errno::EINTR) = poll(&mut fds, PollTimeout::NONE) {}
 }
 
 impl<F: Read + AsFd> Read for SpinRead<F> {
@@ -99,12 +112,7 @@ impl<F: Read + AsFd> Read for SpinRead<F> {
             return got;
         }
         loop {
-            use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
-            let mut fds = [PollFd::new(self.pipe.as_fd(), PollFlags::POLLIN)];
-            match poll(&mut fds, PollTimeout::NONE) {
-                Ok(_) | Err(nix::errno::Errno::EINTR) => {}
-                Err(e) => return Err(e.into()),
-            }
+            wait_readable(&self.pipe);
             match self.pipe.read(buf) {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -283,13 +291,17 @@ struct Slot {
     tasks: Mutex<Option<ChildStdin>>,
     /// The task it runs, if any.
     current: Mutex<Option<Box<dyn Remote>>>,
+    /// The read end of its report pipe, non-blocking: its driver and spinning callers read it.
+    reports: File,
+    /// Bytes read from `reports` that do not make a whole report yet. Its lock is held by
+    /// whoever reads the pipe, for the read and the deliveries: reports stay in order.
+    inbox: Mutex<Vec<u8>>,
 }
 
 /// What the executor and its driver threads share.
 struct Pool {
     dispatch: Mutex<Dispatch>,
     slots: Vec<Slot>,
-    handoff: Handoff,
     /// How the callers' `result()` waits.
     callers: Arc<Spinner>,
 }
@@ -377,32 +389,72 @@ impl Pool {
         }
     }
     // ANCHOR_END: break_pool
+
+    // ANCHOR: pump
+    /// Reads what worker `me` has written so far, without waiting, and for each whole report:
+    /// deliver it, hand the worker its next task. `Ok(false)`: the pipe is at end of file.
+    /// The caller holds `me`'s inbox (passed in).
+    fn pump(&self, me: usize, inbox: &mut Vec<u8>) -> io::Result<bool> {
+        let slot = &self.slots[me];
+        let mut open = true;
+        let mut chunk = [0u8; 4096];
+        loop {
+            match (&slot.reports).read(&mut chunk) {
+                Ok(0) => {
+                    open = false;
+                    break;
+                }
+                Ok(n) => inbox.extend_from_slice(&chunk[..n]),
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        while let Some(len) = report_len(inbox) {
+            let report = read_report(&mut &inbox[..len])?;
+            inbox.drain(..len);
+            let job = lock(&slot.current).take();
+            if let (Some(job), Some(report)) = (job, report) {
+                job.deliver(report);
+            }
+            self.next_task(me, lock(&self.dispatch));
+        }
+        Ok(open)
+    }
+
+    /// What a spinning `result()` does on each turn: read every worker's reports that nobody
+    /// else is reading right now. Its own task's report is one of them: it takes the result
+    /// itself, and does not wait for the worker's driver to be woken up and scheduled. End of
+    /// file and errors are left to the drivers.
+    fn help(&self) {
+        for (me, slot) in self.slots.iter().enumerate() {
+            if let Ok(mut inbox) = slot.inbox.try_lock() {
+                let _ = self.pump(me, &mut inbox);
+            }
+        }
+    }
+    // ANCHOR_END: pump
 }
 
 // ANCHOR: drive
-/// One driver thread per worker reads its reports: deliver one, hand out the next task. End of
-/// file on a pipe the executor did not close means the worker died, busy or idle.
-fn drive(pool: Arc<Pool>, me: usize, reports: ChildStdout) {
-    let mut reports = match reader(reports, pool.handoff) {
-        Ok(reports) => reports,
-        Err(_) => {
-            // Its pipe could not be made non-blocking: stop the worker, so it can be reaped.
-            if let Some(child) = lock(&pool.slots[me].child).as_mut() {
-                let _ = child.kill();
-            }
-            return pool.break_pool(me);
-        }
-    };
+/// One driver thread per worker waits (in `poll`, never spinning) for its reports and pumps
+/// them. End of file on a pipe the executor did not close means the worker died, busy or idle.
+fn drive(pool: Arc<Pool>, me: usize) {
+    let slot = &pool.slots[me];
     loop {
-        match read_report(&mut reports) {
-            Ok(Some(report)) => {
-                let job = lock(&pool.slots[me].current).take();
-                if let Some(job) = job {
-                    job.deliver(report);
-                }
-                pool.next_task(me, lock(&pool.dispatch));
+        wait_readable(&slot.reports);
+        let pumped = match slot.inbox.try_lock() {
+            Ok(mut inbox) => pool.pump(me, &mut inbox),
+            Err(TryLockError::Poisoned(inbox)) => pool.pump(me, &mut inbox.into_inner()),
+            Err(TryLockError::WouldBlock) => {
+                // A caller is reading this pipe: it takes what is there.
+                thread::yield_now();
+                continue;
             }
-            _ if lock(&pool.slots[me].tasks).is_none() => {
+        };
+        match pumped {
+            Ok(true) => {}
+            _ if lock(&slot.tasks).is_none() => {
                 pool.reap(me); // we closed its pipe: it exited, as asked
                 return;
             }
@@ -422,13 +474,16 @@ pub struct ProcessExecutor {
     pool: Arc<Pool>,
     drivers: Mutex<Vec<JoinHandle<()>>>,
     pids: Vec<u32>,
+    /// Given to every ticket: its spinning `result()` reads the report pipes ([`Pool::help`]).
+    /// It holds the pool weakly: a ticket outliving the executor must not keep the pool.
+    help: Help,
 }
 
 /// A started worker that said hello.
 struct Started {
     child: Child,
     tasks: ChildStdin,
-    reports: ChildStdout,
+    reports: File,
 }
 
 /// Starts one worker and waits for its hello.
@@ -445,8 +500,11 @@ fn start_worker(handoff: Handoff) -> Result<Started, SubmitError> {
     let said_hello = reports
         .as_mut()
         .is_some_and(|r| r.read_exact(&mut hello).is_ok() && hello == *HELLO);
+    let reports = reports
+        .map(|r| File::from(OwnedFd::from(r)))
+        .filter(|r| said_hello && set_nonblocking(r).is_ok());
     match (tasks, reports) {
-        (Some(tasks), Some(reports)) if said_hello => Ok(Started {
+        (Some(tasks), Some(reports)) => Ok(Started {
             child,
             tasks,
             reports,
@@ -498,36 +556,42 @@ impl ProcessExecutor {
             }
         }
         let pids = started.iter().map(|w| w.child.id()).collect();
-        let mut all_reports = Vec::with_capacity(n);
-        let mut slots = Vec::with_capacity(n);
-        for worker in started {
-            all_reports.push(worker.reports);
-            slots.push(Slot {
+        let slots = started
+            .into_iter()
+            .map(|worker| Slot {
                 child: Mutex::new(Some(worker.child)),
                 tasks: Mutex::new(Some(worker.tasks)),
                 current: Mutex::new(None),
-            });
-        }
-        let executor = ProcessExecutor {
-            pool: Arc::new(Pool {
-                dispatch: Mutex::new(Dispatch {
-                    jobs: VecDeque::new(),
-                    idle: (0..n).rev().collect(),
-                    closed: false,
-                    broken: None,
-                }),
-                slots,
-                handoff,
-                callers: Arc::new(Spinner::new(handoff)),
+                reports: worker.reports,
+                inbox: Mutex::new(Vec::new()),
+            })
+            .collect();
+        let pool = Arc::new(Pool {
+            dispatch: Mutex::new(Dispatch {
+                jobs: VecDeque::new(),
+                idle: (0..n).rev().collect(),
+                closed: false,
+                broken: None,
             }),
+            slots,
+            callers: Arc::new(Spinner::new(handoff)),
+        });
+        let weak: Weak<Pool> = Arc::downgrade(&pool);
+        let executor = ProcessExecutor {
+            pool,
             drivers: Mutex::new(Vec::with_capacity(n)),
             pids,
+            help: Arc::new(move || {
+                if let Some(pool) = weak.upgrade() {
+                    pool.help();
+                }
+            }),
         };
-        for (me, reports) in all_reports.into_iter().enumerate() {
+        for me in 0..n {
             let pool = executor.pool.clone();
             let driver = thread::Builder::new()
                 .name(format!("driver-{me}"))
-                .spawn(move || drive(pool, me, reports));
+                .spawn(move || drive(pool, me));
             match driver {
                 Ok(driver) => lock(&executor.drivers).push(driver),
                 Err(e) => {
@@ -567,7 +631,8 @@ impl Executor for ProcessExecutor {
         A: Wire + Send + 'static,
         R: Wire + Send + 'static,
     {
-        let (ticket, promise) = Ticket::with_spinner(self.pool.callers.clone());
+        let (ticket, promise) =
+            Ticket::with_help(self.pool.callers.clone(), Some(self.help.clone()));
         let job: Box<dyn Remote> = Box::new(RemoteCall {
             frame: encode_task(f, &arg),
             promise,
@@ -633,5 +698,80 @@ impl Drop for ProcessExecutor {
     /// Waits for the queued and running tasks, then for every worker to exit (reaped).
     fn drop(&mut self) {
         self.shutdown(true, false);
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    /// A pool of one slot with no process behind it: the test writes the worker's reports.
+    fn pool_with_one_task() -> (Arc<Pool>, File, Ticket<u64>) {
+        let (reports, worker_side) = ch03_processes::pipe().unwrap();
+        set_nonblocking(&reports).unwrap();
+        let (ticket, promise) = Ticket::with_help(Arc::new(Spinner::new(Handoff::PARK)), None);
+        assert!(promise.start());
+        let job: Box<dyn Remote> = Box::new(RemoteCall {
+            frame: Vec::new(),
+            promise,
+        });
+        let slot = Slot {
+            child: Mutex::new(None),
+            tasks: Mutex::new(None),
+            current: Mutex::new(Some(job)),
+            reports,
+            inbox: Mutex::new(Vec::new()),
+        };
+        let pool = Arc::new(Pool {
+            dispatch: Mutex::new(Dispatch {
+                jobs: VecDeque::new(),
+                idle: Vec::new(),
+                closed: false,
+                broken: None,
+            }),
+            slots: vec![slot],
+            callers: Arc::new(Spinner::new(Handoff::PARK)),
+        });
+        (pool, worker_side, ticket)
+    }
+
+    #[test]
+    fn help_delivers_a_report_only_once_all_of_it_came() {
+        let (pool, mut worker_side, ticket) = pool_with_one_task();
+        let mut report = Vec::new();
+        write_report(&mut report, &Report::Value(42u64.to_bytes())).unwrap();
+        pool.help(); // an empty pipe: nothing to do, and no waiting
+        assert!(!ticket.done());
+        worker_side.write_all(&report[..5]).unwrap();
+        pool.help();
+        assert!(!ticket.done(), "half a report must wait for the rest");
+        assert_eq!(pool.slots[0].inbox.lock().unwrap().len(), 5, "and be kept");
+        worker_side.write_all(&report[5..]).unwrap();
+        pool.help();
+        assert_eq!(ticket.result_timeout(Duration::ZERO), Ok(42));
+        assert!(pool.slots[0].inbox.lock().unwrap().is_empty());
+        assert_eq!(lock(&pool.dispatch).idle, [0], "the worker is idle again");
+    }
+
+    #[test]
+    fn help_leaves_a_pipe_that_someone_else_reads() {
+        let (pool, mut worker_side, ticket) = pool_with_one_task();
+        write_report(&mut worker_side, &Report::Value(7u64.to_bytes())).unwrap();
+        let held = pool.slots[0].inbox.lock().unwrap(); // the driver, say
+        pool.help();
+        assert!(!ticket.done(), "help must not wait for the inbox, nor read past it");
+        drop(held);
+        pool.help();
+        assert_eq!(ticket.result_timeout(Duration::ZERO), Ok(7));
+    }
+
+    #[test]
+    fn pump_says_when_the_worker_closed_its_pipe() {
+        let (pool, worker_side, _ticket) = pool_with_one_task();
+        let mut inbox = Vec::new();
+        assert!(pool.pump(0, &mut inbox).unwrap(), "open, nothing written");
+        drop(worker_side);
+        assert!(!pool.pump(0, &mut inbox).unwrap(), "end of file");
     }
 }

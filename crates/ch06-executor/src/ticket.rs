@@ -39,8 +39,15 @@ pub(crate) struct Shared<R> {
     done: AtomicBool,
     /// How `result()` waits (shared by the tickets of one executor).
     spinner: Arc<Spinner>,
+    /// What `result()` does on each turn of its spin, if anything (see [`Help`]).
+    help: Option<Help>,
 }
 // ANCHOR_END: shared
+
+/// Work a spinning `result()` does between two looks at its ticket: the process back end reads
+/// its workers' report pipes, so that the result does not wait for a driver thread to wake up
+/// (see `process::Pool::pump`). It must never block.
+pub(crate) type Help = Arc<dyn Fn() + Send + Sync>;
 
 impl<R> Shared<R> {
     pub(crate) fn lock(&self) -> MutexGuard<'_, Slot<R>> {
@@ -130,6 +137,12 @@ impl<R> Ticket<R> {
 
     /// A new pending task whose `result()` spins (or not) as `spinner` says.
     pub(crate) fn with_spinner(spinner: Arc<Spinner>) -> (Ticket<R>, Promise<R>) {
+        Self::with_help(spinner, None)
+    }
+
+    /// A new pending task whose `result()` spins (or not) as `spinner` says, and calls `help`
+    /// on every turn of its spin.
+    pub(crate) fn with_help(spinner: Arc<Spinner>, help: Option<Help>) -> (Ticket<R>, Promise<R>) {
         let shared = Arc::new(Shared {
             state: State::new(),
             slot: Mutex::new(Slot {
@@ -141,6 +154,7 @@ impl<R> Ticket<R> {
             ready: Condvar::new(),
             done: AtomicBool::new(false),
             spinner,
+            help,
         });
         (
             Ticket {
@@ -201,7 +215,12 @@ impl<R: Clone> Ticket<R> {
     /// `result()` may be called again).
     pub fn result(&self) -> Result<R, TaskError> {
         let shared = &*self.shared;
-        shared.spinner.spin(|| shared.done.load(Ordering::Acquire));
+        shared.spinner.spin(|| {
+            if let Some(help) = &shared.help {
+                help();
+            }
+            shared.done.load(Ordering::Acquire)
+        });
         let mut slot = shared.lock();
         loop {
             if let Some(outcome) = &slot.outcome {
