@@ -59,28 +59,24 @@ pub fn line_of(text: &str, offset: usize) -> usize {
 /// Checks every directive of a page whose content is `content`, whose folder on disk is
 /// `base_dir`, and which is reported as `page`. Included Markdown files are checked too.
 pub fn check_page(content: &str, base_dir: &Path, page: &Path) -> Vec<Problem> {
-    let mut problems = Vec::new();
-    check_rec(content, base_dir, page, 0, &mut problems);
-    problems
+    check_rec(content, base_dir, page, 0)
 }
 
-fn check_rec(content: &str, base_dir: &Path, page: &Path, depth: usize, out: &mut Vec<Problem>) {
+fn check_rec(content: &str, base_dir: &Path, page: &Path, depth: usize) -> Vec<Problem> {
+    let mut problems = Vec::new();
     for cap in LINK.captures_iter(content) {
         // An escaped directive matches without groups.
-        let (Some(whole), Some(kind), Some(rest)) = (cap.get(0), cap.get(1), cap.get(2)) else {
+        let (whole, Some(kind), Some(rest)) = (cap.get_match(), cap.get(1), cap.get(2)) else {
             continue;
         };
         let target = rest.as_str().split_whitespace().next().unwrap_or("");
         match check_directive(kind.as_str(), target, base_dir) {
-            Ok(Some((path, text))) if depth < MAX_DEPTH => check_rec(
-                &text,
-                path.parent().unwrap_or(base_dir),
-                &path,
-                depth + 1,
-                out,
-            ),
+            Ok(Some((path, text))) if depth < MAX_DEPTH => {
+                let base = path.parent().unwrap_or(base_dir);
+                problems.extend(check_rec(&text, base, &path, depth + 1));
+            }
             Ok(_) => {}
-            Err(message) => out.push(Problem {
+            Err(message) => problems.push(Problem {
                 page: page.to_path_buf(),
                 line: line_of(content, whole.start()),
                 directive: whole.as_str().to_string(),
@@ -88,6 +84,7 @@ fn check_rec(content: &str, base_dir: &Path, page: &Path, depth: usize, out: &mu
             }),
         }
     }
+    problems
 }
 
 /// What is wrong with directive `{{#kind target ...}}`; else the path and text of the Markdown

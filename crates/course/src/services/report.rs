@@ -43,10 +43,7 @@ pub fn group(measurements: Vec<Measurement>, baselines: &BTreeMap<String, String
         }
     }
     for g in &mut groups {
-        let wanted = baselines
-            .get(&g.name)
-            .map(String::as_str)
-            .unwrap_or("sequential");
+        let wanted = baselines.get(&g.name).map_or("sequential", String::as_str);
         g.baseline = g.rows.iter().position(|r| r.variant == wanted).or_else(|| {
             g.rows
                 .iter()
