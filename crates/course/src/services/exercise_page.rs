@@ -103,10 +103,10 @@ pub fn render(published: &Published, id: &str) -> Result<String> {
     let base = format!("exercises/{chapter_dir}/{dir}");
 
     let readme = published.read(&format!("{base}/README.md"))?;
-    let task = match readme.split_once('\n') {
-        Some((first, rest)) if first.starts_with("# ") => rest,
-        _ => readme.as_str(),
-    };
+    let task = readme
+        .split_once('\n')
+        .filter(|(first, _)| first.starts_with("# "))
+        .map_or(readme.as_str(), |(_, rest)| rest);
     let lib = format!("{base}/src/lib.rs");
     let starter = starter_region(&published.read(&lib)?);
     let hints = parse_hints(
@@ -114,23 +114,20 @@ pub fn render(published: &Published, id: &str) -> Result<String> {
             .read(&format!("{base}/hints.md"))
             .unwrap_or_default(),
     );
-    let hint = match hints.first() {
-        Some(first) => format!(
-            "\n<details>\n<summary>Hint 1 of {}</summary>\n\n{}\n\n</details>\n",
+    let more = format!("\nThe next hints, one at a time: `cargo course hint {id}`.\n");
+    let hint = match hints.as_slice() {
+        [] => String::new(),
+        [first, rest @ ..] => format!(
+            "\n<details>\n<summary>Hint 1 of {}</summary>\n\n{}\n\n</details>\n{}",
             hints.len(),
-            first.text
+            first.text,
+            if rest.is_empty() { "" } else { &more }
         ),
-        None => String::new(),
-    };
-    let more = if hints.len() > 1 {
-        format!("\nThe next hints, one at a time: `cargo course hint {id}`.\n")
-    } else {
-        String::new()
     };
     Ok(format!(
         "{}\n\nThe starter, `{lib}`:\n\n```rust,ignore\n{}\n```\n\n\
          Write your code there. `cargo course check {id}` runs its tests and says what to do next \
-         (or, in `exercises/`, `cargo test -p {chapter}-{dir}`).\n{hint}{more}",
+         (or, in `exercises/`, `cargo test -p {chapter}-{dir}`).\n{hint}",
         task.trim(),
         starter.trim_end()
     ))
