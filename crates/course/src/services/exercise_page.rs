@@ -12,8 +12,7 @@ use crate::services::hints::parse_hints;
 use crate::services::includes::{Problem, line_of};
 use crate::services::project::subdirs;
 use anyhow::{Context, Result, bail};
-use regex::Regex;
-use std::fmt::Write as _;
+use regex::{Captures, Regex};
 use std::fs;
 use std::path::Path;
 use std::process::Command;
@@ -53,42 +52,34 @@ impl<'a> Published<'a> {
         fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))
     }
 
-    /// The folders in folder `rel`, as committed, else as on disk; sorted.
+    /// The folders in folder `rel`, as committed, else as on disk; sorted (git lists a tree's
+    /// folders in byte order).
     pub fn dirs(&self, rel: &str) -> Vec<String> {
-        let mut names: Vec<String> =
-            match self.git(&["ls-tree", "-d", "--name-only", "HEAD", &format!("./{rel}/")]) {
-                Some(out) if !out.trim().is_empty() => out
-                    .lines()
-                    .filter_map(|l| l.rsplit('/').next())
-                    .map(str::to_string)
-                    .collect(),
-                _ => subdirs(&self.root.join(rel)),
-            };
-        names.sort();
-        names
+        match self.git(&["ls-tree", "-d", "--name-only", "HEAD", &format!("./{rel}/")]) {
+            Some(out) if !out.trim().is_empty() => out
+                .lines()
+                .map(|l| l.rsplit_once('/').map_or(l, |(_, name)| name).to_string())
+                .collect(),
+            _ => subdirs(&self.root.join(rel)),
+        }
     }
 }
 
 /// The lines between `// ANCHOR: starter` and its end (the whole file if there is no such
 /// anchor), without any ANCHOR comment lines.
 pub fn starter_region(source: &str) -> String {
-    let lines: Vec<&str> = source.lines().collect();
-    let is_anchor = |l: &str, kind: &str| {
+    let is_comment_with = |l: &str, marks: &[&str]| {
         let t = l.trim_start();
-        t.starts_with("//") && t.contains(kind)
+        t.starts_with("//") && marks.iter().any(|m| t.contains(m))
     };
-    let start = lines
-        .iter()
-        .position(|l| is_anchor(l, "ANCHOR: starter"))
-        .map_or(0, |i| i + 1);
-    let end = lines[start..]
-        .iter()
-        .position(|l| is_anchor(l, "ANCHOR_END: starter"))
-        .map_or(lines.len(), |i| start + i);
-    lines[start..end]
-        .iter()
-        .filter(|l| !is_anchor(l, "ANCHOR:") && !is_anchor(l, "ANCHOR_END:"))
-        .copied()
+    let anchored = source
+        .lines()
+        .any(|l| is_comment_with(l, &["ANCHOR: starter"]));
+    source
+        .lines()
+        .skip_while(|l| anchored && !is_comment_with(l, &["ANCHOR: starter"]))
+        .take_while(|l| !is_comment_with(l, &["ANCHOR_END: starter"]))
+        .filter(|l| !is_comment_with(l, &["ANCHOR:", "ANCHOR_END:"]))
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -100,27 +91,22 @@ pub fn render(published: &Published, id: &str) -> Result<String> {
     }) else {
         bail!("`{id}` is not an exercise id like ch01-ex01");
     };
-    let find = |dirs: Vec<String>, prefix: &str| {
-        dirs.into_iter()
+    let find = |parent: &str, prefix: &str| {
+        published
+            .dirs(parent)
+            .into_iter()
             .find(|d| d.starts_with(&format!("{prefix}-")))
+            .with_context(|| format!("no folder {parent}/{prefix}-*"))
     };
-    let Some(chapter_dir) = find(published.dirs("exercises"), chapter) else {
-        bail!("no folder exercises/{chapter}-*");
-    };
-    let Some(dir) = find(
-        published.dirs(&format!("exercises/{chapter_dir}")),
-        exercise,
-    ) else {
-        bail!("no folder exercises/{chapter_dir}/{exercise}-*");
-    };
+    let chapter_dir = find("exercises", chapter)?;
+    let dir = find(&format!("exercises/{chapter_dir}"), exercise)?;
     let base = format!("exercises/{chapter_dir}/{dir}");
-    let package = format!("{chapter}-{dir}");
 
     let readme = published.read(&format!("{base}/README.md"))?;
-    let task = match readme.split_once('\n') {
-        Some((first, rest)) if first.starts_with("# ") => rest,
-        _ => readme.as_str(),
-    };
+    let task = readme
+        .split_once('\n')
+        .filter(|(first, _)| first.starts_with("# "))
+        .map_or(readme.as_str(), |(_, rest)| rest);
     let lib = format!("{base}/src/lib.rs");
     let starter = starter_region(&published.read(&lib)?);
     let hints = parse_hints(
@@ -128,34 +114,23 @@ pub fn render(published: &Published, id: &str) -> Result<String> {
             .read(&format!("{base}/hints.md"))
             .unwrap_or_default(),
     );
-
-    let mut md = String::new();
-    let _ = writeln!(md, "{}\n", task.trim());
-    let _ = writeln!(
-        md,
-        "The starter, `{lib}`:\n\n```rust,ignore\n{}\n```\n",
-        starter.trim_end()
-    );
-    let _ = writeln!(
-        md,
-        "Write your code there. `cargo course check {id}` runs its tests and says what to do \
-         next (or, in `exercises/`, `cargo test -p {package}`)."
-    );
-    if let Some(first) = hints.first() {
-        let _ = writeln!(
-            md,
-            "\n<details>\n<summary>Hint 1 of {}</summary>\n\n{}\n\n</details>",
+    let more = format!("\nThe next hints, one at a time: `cargo course hint {id}`.\n");
+    let hint = match hints.as_slice() {
+        [] => String::new(),
+        [first, rest @ ..] => format!(
+            "\n<details>\n<summary>Hint 1 of {}</summary>\n\n{}\n\n</details>\n{}",
             hints.len(),
-            first.text
-        );
-        if hints.len() > 1 {
-            let _ = writeln!(
-                md,
-                "\nThe next hints, one at a time: `cargo course hint {id}`."
-            );
-        }
-    }
-    Ok(md)
+            first.text,
+            if rest.is_empty() { "" } else { &more }
+        ),
+    };
+    Ok(format!(
+        "{}\n\nThe starter, `{lib}`:\n\n```rust,ignore\n{}\n```\n\n\
+         Write your code there. `cargo course check {id}` runs its tests and says what to do next \
+         (or, in `exercises/`, `cargo test -p {chapter}-{dir}`).\n{hint}",
+        task.trim(),
+        starter.trim_end()
+    ))
 }
 
 /// Replaces every `{{#exercise <id>}}` in a page; an escaped `\{{#exercise ...}}` is left for
@@ -163,18 +138,13 @@ pub fn render(published: &Published, id: &str) -> Result<String> {
 /// failed.
 pub fn expand(content: &str, published: &Published, page: &Path) -> (String, Vec<Problem>) {
     let mut problems = Vec::new();
-    let mut out = String::with_capacity(content.len());
-    let mut last = 0;
-    for cap in DIRECTIVE.captures_iter(content) {
-        let (Some(whole), Some(id)) = (cap.get(0), cap.get(1)) else {
-            continue;
-        };
+    let expanded = DIRECTIVE.replace_all(content, |cap: &Captures| {
+        let whole = cap.get_match();
         if whole.as_str().starts_with('\\') {
-            continue;
+            return whole.as_str().to_string();
         }
-        out.push_str(&content[last..whole.start()]);
-        match render(published, id.as_str()) {
-            Ok(md) => out.push_str(md.trim_end()),
+        match render(published, &cap[1]) {
+            Ok(md) => md.trim_end().to_string(),
             Err(e) => {
                 problems.push(Problem {
                     page: page.to_path_buf(),
@@ -182,13 +152,11 @@ pub fn expand(content: &str, published: &Published, page: &Path) -> (String, Vec
                     directive: whole.as_str().to_string(),
                     message: format!("{e:#}"),
                 });
-                out.push_str(whole.as_str());
+                whole.as_str().to_string()
             }
         }
-        last = whole.end();
-    }
-    out.push_str(&content[last..]);
-    (out, problems)
+    });
+    (expanded.into_owned(), problems)
 }
 
 #[cfg(test)]

@@ -10,26 +10,16 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
-/// mdBook's own directive syntax (`mdbook-driver` `links.rs`).
+/// mdBook's own directive syntax (`mdbook-driver` `links.rs`): an escaped `\{{#...}}` (no
+/// groups), or `{{#directive path and properties}}`.
 static LINK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?x)
-        \\\{\{\#.*\}\}      # an escaped directive
-        |
-        \{\{\s*             # opening braces
-        \#([a-zA-Z0-9_]+)   # directive
-        \s+
-        ([^}]+)             # path and properties
-        \}\}",
-    )
-    .expect("static regex")
+    Regex::new(r"\\\{\{\#.*\}\}|\{\{\s*\#([a-zA-Z0-9_]+)\s+([^}]+)\}\}").expect("static regex")
 });
 
-/// mdBook's own anchor syntax (`take_lines.rs`).
-static ANCHOR_START: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"ANCHOR:\s*(?P<name>[\w_-]+)").expect("static regex"));
-static ANCHOR_END: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"ANCHOR_END:\s*(?P<name>[\w_-]+)").expect("static regex"));
+/// mdBook's own anchor syntax (`take_lines.rs`): the first marker of a line, `ANCHOR_END: name`
+/// (group 1 set) or `ANCHOR: name`.
+static ANCHOR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"ANCHOR(_END)?:\s*([\w_-]+)").expect("static regex"));
 
 /// Stands in for the `\` of an escaped `\{{#...}}` between the two checks, so that the text mdBook
 /// unescapes is not mistaken for a directive it failed to expand.
@@ -51,14 +41,13 @@ pub struct Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}: {}: {}",
-            self.page.display(),
-            self.line,
-            self.directive,
-            self.message
-        )
+        let Problem {
+            page,
+            line,
+            directive,
+            message,
+        } = self;
+        write!(f, "{}:{line}: {directive}: {message}", page.display())
     }
 }
 
@@ -70,66 +59,65 @@ pub fn line_of(text: &str, offset: usize) -> usize {
 /// Checks every directive of a page whose content is `content`, whose folder on disk is
 /// `base_dir`, and which is reported as `page`. Included Markdown files are checked too.
 pub fn check_page(content: &str, base_dir: &Path, page: &Path) -> Vec<Problem> {
-    let mut problems = Vec::new();
-    check_rec(content, base_dir, page, 0, &mut problems);
-    problems
+    check_rec(content, base_dir, page, 0)
 }
 
-fn check_rec(content: &str, base_dir: &Path, page: &Path, depth: usize, out: &mut Vec<Problem>) {
+fn check_rec(content: &str, base_dir: &Path, page: &Path, depth: usize) -> Vec<Problem> {
+    let mut problems = Vec::new();
     for cap in LINK.captures_iter(content) {
-        let Some(whole) = cap.get(0) else { continue };
-        if whole.as_str().starts_with('\\') {
-            continue;
-        }
-        let (Some(kind), Some(rest)) = (cap.get(1), cap.get(2)) else {
+        // An escaped directive matches without groups.
+        let (whole, Some(kind), Some(rest)) = (cap.get_match(), cap.get(1), cap.get(2)) else {
             continue;
         };
-        let mut problem = |message: String| {
-            out.push(Problem {
+        let target = rest.as_str().split_whitespace().next().unwrap_or("");
+        match check_directive(kind.as_str(), target, base_dir) {
+            Ok(Some((path, text))) if depth < MAX_DEPTH => {
+                let base = path.parent().unwrap_or(base_dir);
+                problems.extend(check_rec(&text, base, &path, depth + 1));
+            }
+            Ok(_) => {}
+            Err(message) => problems.push(Problem {
                 page: page.to_path_buf(),
                 line: line_of(content, whole.start()),
                 directive: whole.as_str().to_string(),
                 message,
-            })
-        };
-        let kind = kind.as_str();
-        let target = rest.as_str().split_whitespace().next().unwrap_or("");
-        let (file, spec) = match kind {
-            "include" | "rustdoc_include" => match target.split_once(':') {
-                Some((file, spec)) => (file, Some(spec)),
-                None => (target, None),
-            },
-            "playground" | "playpen" => (target, None),
-            "title" => continue,
-            other => {
-                problem(format!(
-                    "unknown directive `{{{{#{other}`: mdBook knows include, rustdoc_include, playground and title"
-                ));
-                continue;
-            }
-        };
-        let path = base_dir.join(file);
-        let text = match fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                problem(format!("no such file: {}", normalize(&path).display()));
-                continue;
-            }
-            Err(e) => {
-                problem(format!("cannot read {}: {e}", normalize(&path).display()));
-                continue;
-            }
-        };
-        if let Some(message) = spec.and_then(|spec| spec_problem(&text, spec)) {
-            problem(message);
-            continue;
-        }
-        let is_markdown = path.extension().is_some_and(|e| e == "md");
-        if is_markdown && depth < MAX_DEPTH {
-            let base = path.parent().unwrap_or(base_dir).to_path_buf();
-            check_rec(&text, &base, &path, depth + 1, out);
+            }),
         }
     }
+    problems
+}
+
+/// What is wrong with directive `{{#kind target ...}}`; else the path and text of the Markdown
+/// file it includes, to be checked in turn.
+fn check_directive(
+    kind: &str,
+    target: &str,
+    base_dir: &Path,
+) -> Result<Option<(PathBuf, String)>, String> {
+    let (file, spec) = match kind {
+        "include" | "rustdoc_include" => target
+            .split_once(':')
+            .map_or((target, None), |(file, spec)| (file, Some(spec))),
+        "playground" | "playpen" => (target, None),
+        "title" => return Ok(None),
+        other => {
+            return Err(format!(
+                "unknown directive `{{{{#{other}`: mdBook knows include, rustdoc_include, playground and title"
+            ));
+        }
+    };
+    let path = base_dir.join(file);
+    let text = fs::read_to_string(&path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => format!("no such file: {}", normalize(&path).display()),
+        _ => format!("cannot read {}: {e}", normalize(&path).display()),
+    })?;
+    if let Some(message) = spec.and_then(|spec| spec_problem(&text, spec)) {
+        return Err(message);
+    }
+    Ok(path
+        .extension()
+        .is_some_and(|e| e == "md")
+        .then_some((path, text)))
 }
 
 /// Removes `.` and `a/..` from a path without touching the file system.
@@ -152,46 +140,40 @@ pub fn normalize(path: &Path) -> PathBuf {
 
 /// What is wrong with the part after the file name (`:anchor`, `:3`, `:3:10`, `::10`), if anything.
 pub fn spec_problem(text: &str, spec: &str) -> Option<String> {
-    let first = spec.split(':').next().unwrap_or("");
-    if first.is_empty() || first.parse::<usize>().is_ok() {
-        let start = first.parse::<usize>().unwrap_or(1).max(1);
-        let lines = text.lines().count();
-        if start > lines {
-            return Some(format!(
-                "the line range starts at line {start}, but the file has {lines} lines"
-            ));
-        }
-        return None;
+    let first = spec.split_once(':').map_or(spec, |(first, _)| first);
+    if !first.is_empty() && first.parse::<usize>().is_err() {
+        return anchor_problem(text, first);
     }
-    anchor_problem(text, first)
+    let start = first.parse::<usize>().unwrap_or(1).max(1);
+    let lines = text.lines().count();
+    (start > lines)
+        .then(|| format!("the line range starts at line {start}, but the file has {lines} lines"))
+}
+
+/// Every anchor marker of `text`: (1-based line, whether it is an `ANCHOR_END`, name).
+fn markers(text: &str) -> impl Iterator<Item = (usize, bool, &str)> {
+    text.lines().enumerate().filter_map(|(i, line)| {
+        let cap = ANCHOR.captures(line)?;
+        Some((i + 1, cap.get(1).is_some(), cap.get(2)?.as_str()))
+    })
 }
 
 /// Whether `text` has an `ANCHOR: name` line followed by an `ANCHOR_END: name` line.
 pub fn anchor_problem(text: &str, anchor: &str) -> Option<String> {
-    let mut start_line = None;
-    for (i, line) in text.lines().enumerate() {
-        if let Some(cap) = ANCHOR_END.captures(line) {
-            if &cap["name"] == anchor {
-                return match start_line {
-                    Some(_) => None,
-                    None => Some(format!(
-                        "`ANCHOR_END: {anchor}` at line {} comes before any `ANCHOR: {anchor}`",
-                        i + 1
-                    )),
-                };
-            }
-        } else if let Some(cap) = ANCHOR_START.captures(line)
-            && &cap["name"] == anchor
-            && start_line.is_none()
-        {
-            start_line = Some(i + 1);
-        }
-    }
-    match start_line {
-        Some(line) => Some(format!(
-            "`ANCHOR: {anchor}` at line {line} has no matching `ANCHOR_END: {anchor}`"
+    let first = |end: bool| {
+        markers(text)
+            .find(|&(_, e, name)| e == end && name == anchor)
+            .map(|m| m.0)
+    };
+    match (first(false), first(true)) {
+        (Some(start), Some(end)) if start < end => None,
+        (_, Some(end)) => Some(format!(
+            "`ANCHOR_END: {anchor}` at line {end} comes before any `ANCHOR: {anchor}`"
         )),
-        None => {
+        (Some(start), None) => Some(format!(
+            "`ANCHOR: {anchor}` at line {start} has no matching `ANCHOR_END: {anchor}`"
+        )),
+        (None, None) => {
             let known = anchors_in(text);
             let known = if known.is_empty() {
                 "the file has no anchors".to_string()
@@ -206,15 +188,9 @@ pub fn anchor_problem(text: &str, anchor: &str) -> Option<String> {
 /// The anchor names a file defines, in order.
 pub fn anchors_in(text: &str) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
-    for line in text.lines() {
-        if ANCHOR_END.is_match(line) {
-            continue;
-        }
-        if let Some(cap) = ANCHOR_START.captures(line) {
-            let name = cap["name"].to_string();
-            if !names.contains(&name) {
-                names.push(name);
-            }
+    for (_, end, name) in markers(text) {
+        if !end && !names.iter().any(|n| n == name) {
+            names.push(name.to_string());
         }
     }
     names
@@ -235,18 +211,15 @@ pub fn restore_escapes(content: &str) -> String {
 /// not expand (it logs an error and keeps the raw text).
 pub fn leftovers(content: &str, page: &Path) -> Vec<Problem> {
     content
-        .match_indices("{{#")
-        .map(|(offset, _)| {
-            let line_start = content[..offset].rfind('\n').map_or(0, |i| i + 1);
-            let line_end = content[offset..]
-                .find('\n')
-                .map_or(content.len(), |i| offset + i);
-            Problem {
+        .lines()
+        .enumerate()
+        .flat_map(|(i, line)| {
+            line.match_indices("{{#").map(move |_| Problem {
                 page: page.to_path_buf(),
-                line: line_of(content, offset),
-                directive: content[line_start..line_end].trim().to_string(),
+                line: i + 1,
+                directive: line.trim().to_string(),
                 message: "left unexpanded by mdBook (see its error above)".to_string(),
-            }
+            })
         })
         .collect()
 }

@@ -74,13 +74,6 @@ pub fn summarize_build_failure(output: &str, package: &str) -> Summary {
     }
 }
 
-/// Where test `name` (`module::name` or `name`) is defined in the spec's source: the offset of
-/// its `fn name(`; tests not found there come last.
-fn spec_position(spec: &str, name: &str) -> usize {
-    let short = name.rsplit("::").next().unwrap_or(name);
-    spec.find(&format!("fn {short}(")).unwrap_or(usize::MAX)
-}
-
 /// The source of an exercise's spec (every `tests/*.rs`, in name order), to order its tests.
 pub fn spec_source(project: &Project, ex: &Exercise) -> String {
     let dir = project.path(ex.starter_dir().join("tests"));
@@ -107,53 +100,54 @@ pub fn spec_source(project: &Project, ex: &Exercise) -> String {
 /// `spec` is the spec's source ([`spec_source`]): the tests are reported in its order, so the
 /// first failing test is the first one the spec defines, not the first alphabetically.
 pub fn summarize(output: &str, exit: Option<bool>, spec: &str) -> Summary {
-    let mut results = libtest::parse_results(output);
-    results.retain(|r| r.outcome != Outcome::Ignored);
-    // A stable sort: tests not found in the spec keep the order they ran in.
-    results.sort_by_key(|r| spec_position(spec, &r.name));
-    let passed = results.iter().filter(|r| r.outcome == Outcome::Ok).count();
-    let failed: Vec<&str> = results
-        .iter()
-        .filter(|r| r.outcome == Outcome::Failed)
-        .map(|r| r.name.as_str())
+    let mut tests: Vec<(String, Outcome)> = libtest::parse_results(output)
+        .into_iter()
+        .filter(|r| r.outcome != Outcome::Ignored)
+        .map(|r| (r.name, r.outcome))
         .collect();
-    let first_failure = failed.first().map(|name| {
-        let message = libtest::failure_messages(output)
-            .remove(*name)
-            .filter(|m| !m.is_empty())
-            .or_else(|| libtest::inline_failure_messages(output).remove(*name));
-        Failure {
-            test: name.to_string(),
-            message,
-            location: panic_location(output, name),
-        }
+    // Where each test (`module::name` or `name`) is defined in the spec: the offset of its
+    // `fn name(`. A stable sort: tests not found in the spec come last, in the order they ran.
+    tests.sort_by_key(|(name, _)| {
+        let short = name.rsplit("::").next().unwrap_or(name);
+        spec.find(&format!("fn {short}(")).unwrap_or(usize::MAX)
     });
+    let passed = tests.iter().filter(|t| t.1 == Outcome::Ok).count();
+    let first_failure = tests
+        .iter()
+        .find(|t| t.1 == Outcome::Failed)
+        .map(|(name, _)| {
+            let message = libtest::failure_messages(output)
+                .remove(name)
+                .filter(|m| !m.is_empty())
+                .or_else(|| libtest::inline_failure_messages(output).remove(name));
+            Failure {
+                test: name.clone(),
+                message,
+                location: panic_location(output, name),
+            }
+        });
     let (status, detail) = match exit {
         None => (Status::TimedOut, None),
-        Some(true) if failed.is_empty() => (Status::Passed, None),
-        Some(_) if failed.is_empty() => {
+        Some(true) if first_failure.is_none() => (Status::Passed, None),
+        Some(_) if first_failure.is_none() => {
             // Cargo failed, yet no test failed: the test binary died (a signal, an abort).
             let why = output
                 .lines()
                 .find(|l| l.contains("process didn't exit successfully"))
                 .or_else(|| output.lines().rev().find(|l| l.starts_with("error")))
-                .unwrap_or("cargo test failed without naming a failing test")
-                .trim()
-                .to_string();
-            (Status::Failing, Some(why))
+                .unwrap_or("cargo test failed without naming a failing test");
+            (Status::Failing, Some(why.trim().to_string()))
         }
         Some(_) => (Status::Failing, None),
     };
     Summary {
         status,
         passed,
-        total: passed + failed.len(),
+        // Only passed and failed tests are left.
+        total: tests.len(),
         first_failure,
         detail,
-        tests: results
-            .iter()
-            .map(|r| (r.name.clone(), r.outcome))
-            .collect(),
+        tests,
     }
 }
 
