@@ -1,6 +1,6 @@
 //! `cargo course bench`: run a chapter's criterion benches and write `book/bench/<chapter>.*`.
 
-use crate::services::bench_report::{bench_targets, criterion_home, write_checked};
+use crate::services::bench_report::{bench_targets, write_report};
 use crate::services::calibration::{self, CpuTicks, RunNote, RunRecord};
 use crate::services::process::cargo;
 use crate::services::project::{Chapter, Project};
@@ -34,43 +34,34 @@ pub fn bench_chapter(
         println!("{chapter}: no benches, skipped");
         return Ok(false);
     }
-    let home = criterion_home(project, chapter);
+    // Where criterion writes the chapter's results.
+    let home = project.path("target/criterion").join(&chapter.name);
     let quick = mode == Mode::Quick;
-    let command = format!(
-        "cargo course bench {}{}",
-        chapter.name,
-        if quick { " --quick" } else { "" }
-    );
-    let (note, verb) = if mode == Mode::ReportOnly {
+    let report_only = mode == Mode::ReportOnly;
+    let record = if report_only {
         if !home.exists() {
             bail!(
                 "no criterion results for {chapter} in {}: run `cargo course bench {chapter}` first",
                 home.display()
             );
         }
-        let record = RunRecord::read(&home)?;
-        (
-            RunNote {
-                record,
-                report_only: true,
-            },
-            "rewrote",
-        )
+        RunRecord::read(&home)?
     } else {
-        let record = measure_chapter(project, chapter, &home, &targets, quick)?;
-        (
-            RunNote {
-                record: Some(record),
-                report_only: false,
-            },
-            "wrote",
-        )
+        Some(measure_chapter(project, chapter, &home, &targets, quick)?)
     };
-    for path in write_checked(project, chapter, &home, &command, &note, force)? {
-        println!(
-            "{chapter}: {verb} {}",
-            path.strip_prefix(&project.root).unwrap_or(&path).display()
-        );
+    let command = format!(
+        "cargo course bench {}{}",
+        chapter.name,
+        if quick { " --quick" } else { "" }
+    );
+    let run = RunNote {
+        record,
+        report_only,
+    };
+    let verb = if report_only { "rewrote" } else { "wrote" };
+    for path in write_report(project, chapter, &home, &command, &run, force)? {
+        let path = path.strip_prefix(&project.root).unwrap_or(&path);
+        println!("{chapter}: {verb} {}", path.display());
     }
     Ok(true)
 }
@@ -96,37 +87,29 @@ fn measure_chapter(
         for t in targets {
             cmd.args(["--bench", t]);
         }
-        cmd.args(extra);
-        cmd
+        let status = cmd.args(extra).status().context("running `cargo bench`")?;
+        if !status.success() {
+            let shown = format!("cargo bench -p {chapter} {}", extra.join(" "));
+            bail!("`{}` failed ({status})", shown.trim_end());
+        }
+        Ok(())
     };
     // Build everything first, so that no compiler runs between the two calibrations.
-    let status = bench(&["--no-run"])
-        .status()
-        .context("building the benches")?;
-    if !status.success() {
-        bail!("`cargo bench -p {chapter} --no-run` failed ({status})");
-    }
-    calibration::build(&project.root)?;
-    let before = calibration::settled(
-        || calibration::measure(&project.root),
-        calibration::MAX_BEFORE,
-    )?;
+    bench(&["--no-run"])?;
+    let measure = || calibration::measure(&project.root);
+    let before = calibration::settled(measure, calibration::MAX_BEFORE)?;
     println!(
         "{chapter}: calibration before the run: {}",
         before.describe()
     );
     let ticks = CpuTicks::now();
+    let shown = home.strip_prefix(&project.root).unwrap_or(home);
     println!(
         "{chapter}: running benches {} (results in {})...",
         targets.join(", "),
-        home.strip_prefix(&project.root).unwrap_or(home).display()
+        shown.display()
     );
-    let status = bench(if quick { &["--", "--quick"] } else { &[] })
-        .status()
-        .context("running `cargo bench`")?;
-    if !status.success() {
-        bail!("`cargo bench -p {chapter}` failed ({status})");
-    }
+    bench(if quick { &["--", "--quick"] } else { &[] })?;
     // The CPython rows, inside the same calibrated window.
     let scripts = project.course_metadata(chapter)?.python_bench.scripts;
     if !scripts.is_empty() {
@@ -137,7 +120,7 @@ fn measure_chapter(
     let steal_percent = ticks
         .zip(CpuTicks::now())
         .and_then(|(a, b)| a.steal_percent(&b));
-    let after = calibration::measure(&project.root)?;
+    let after = measure()?;
     println!("{chapter}: calibration after the run: {}", after.describe());
     let record = RunRecord {
         before,
@@ -151,21 +134,13 @@ fn measure_chapter(
 /// `cargo course bench [chapter]`.
 pub fn run(project: &Project, chapter: Option<&str>, mode: Mode, force: bool) -> Result<()> {
     let chapters = project.chapters_or_all(chapter)?;
-    let mut ran = 0;
+    let mut ran = false;
     for ch in &chapters {
-        if bench_chapter(project, ch, mode, force)? {
-            ran += 1;
-        }
+        ran |= bench_chapter(project, ch, mode, force)?;
     }
-    if ran == 0 {
-        bail!(
-            "no benches found in {}",
-            chapters
-                .iter()
-                .map(|c| c.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
+    if !ran {
+        let names: Vec<&str> = chapters.iter().map(|c| c.name.as_str()).collect();
+        bail!("no benches found in {}", names.join(", "));
     }
     Ok(())
 }
