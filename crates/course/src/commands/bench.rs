@@ -20,50 +20,51 @@ pub enum Mode {
     ReportOnly,
 }
 
-/// Runs a chapter's benches (streaming criterion's progress) between two calibrations and writes
-/// its report files. Returns `false` if the chapter has no benches. A run whose calibrations
-/// differ by more than [`calibration::MAX_DRIFT`] writes no report unless `force`.
-pub fn bench_chapter(
-    project: &Project,
-    chapter: &Chapter,
-    mode: Mode,
-    force: bool,
-) -> Result<bool> {
-    let targets = bench_targets(project, &chapter.name)?;
-    if targets.is_empty() {
-        println!("{chapter}: no benches, skipped");
-        return Ok(false);
-    }
-    // Where criterion writes the chapter's results.
-    let home = project.path("target/criterion").join(&chapter.name);
-    let quick = mode == Mode::Quick;
-    let report_only = mode == Mode::ReportOnly;
-    let record = if report_only {
-        if !home.exists() {
-            bail!(
-                "no criterion results for {chapter} in {}: run `cargo course bench {chapter}` first",
-                home.display()
-            );
+/// `cargo course bench [chapter]`: runs each chapter's benches (streaming criterion's progress)
+/// between two calibrations and writes its report files; chapters without benches are skipped.
+/// A run whose calibrations differ by more than [`calibration::MAX_DRIFT`] writes no report
+/// unless `force`.
+pub fn run(project: &Project, chapter: Option<&str>, mode: Mode, force: bool) -> Result<()> {
+    let chapters = project.chapters_or_all(chapter)?;
+    let (quick, report_only) = (mode == Mode::Quick, mode == Mode::ReportOnly);
+    let mut ran = false;
+    for chapter in &chapters {
+        let targets = bench_targets(project, &chapter.name)?;
+        if targets.is_empty() {
+            println!("{chapter}: no benches, skipped");
+            continue;
         }
-        RunRecord::read(&home)?
-    } else {
-        Some(measure_chapter(project, chapter, &home, &targets, quick)?)
-    };
-    let command = format!(
-        "cargo course bench {}{}",
-        chapter.name,
-        if quick { " --quick" } else { "" }
-    );
-    let run = RunNote {
-        record,
-        report_only,
-    };
-    let verb = if report_only { "rewrote" } else { "wrote" };
-    for path in write_report(project, chapter, &home, &command, &run, force)? {
-        let path = path.strip_prefix(&project.root).unwrap_or(&path);
-        println!("{chapter}: {verb} {}", path.display());
+        // Where criterion writes the chapter's results.
+        let home = project.path("target/criterion").join(&chapter.name);
+        let record = if report_only {
+            if !home.exists() {
+                bail!(
+                    "no criterion results for {chapter} in {}: run `cargo course bench {chapter}` first",
+                    home.display()
+                );
+            }
+            RunRecord::read(&home)?
+        } else {
+            Some(measure_chapter(project, chapter, &home, &targets, quick)?)
+        };
+        let flag = if quick { " --quick" } else { "" };
+        let command = format!("cargo course bench {chapter}{flag}");
+        let run = RunNote {
+            record,
+            report_only,
+        };
+        let verb = if report_only { "rewrote" } else { "wrote" };
+        for path in write_report(project, chapter, &home, &command, &run, force)? {
+            let path = path.strip_prefix(&project.root).unwrap_or(&path);
+            println!("{chapter}: {verb} {}", path.display());
+        }
+        ran = true;
     }
-    Ok(true)
+    if !ran {
+        let names: Vec<&str> = chapters.iter().map(|c| c.name.as_str()).collect();
+        bail!("no benches found in {}", names.join(", "));
+    }
+    Ok(())
 }
 
 /// Builds the benches, calibrates, runs them and the chapter's CPython scripts, calibrates again;
@@ -129,18 +130,4 @@ fn measure_chapter(
     };
     record.write(home)?;
     Ok(record)
-}
-
-/// `cargo course bench [chapter]`.
-pub fn run(project: &Project, chapter: Option<&str>, mode: Mode, force: bool) -> Result<()> {
-    let chapters = project.chapters_or_all(chapter)?;
-    let mut ran = false;
-    for ch in &chapters {
-        ran |= bench_chapter(project, ch, mode, force)?;
-    }
-    if !ran {
-        let names: Vec<&str> = chapters.iter().map(|c| c.name.as_str()).collect();
-        bail!("no benches found in {}", names.join(", "));
-    }
-    Ok(())
 }

@@ -13,13 +13,13 @@ use std::path::{Path, PathBuf};
 /// The bench targets of a package, from `cargo metadata`.
 pub fn bench_targets(project: &Project, package: &str) -> Result<Vec<String>> {
     let meta = cargo_metadata::MetadataCommand::new()
-        .cargo_path(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
         .current_dir(&project.root)
         .no_deps()
         .exec()
         .context("running `cargo metadata`")?;
-    let pkg = (meta.packages.iter().find(|p| p.name.as_str() == package))
-        .with_context(|| format!("package `{package}` is not a member of the root workspace"))?;
+    let Some(pkg) = meta.packages.iter().find(|p| p.name.as_str() == package) else {
+        bail!("package `{package}` is not a member of the root workspace");
+    };
     let mut names: Vec<String> = pkg
         .targets
         .iter()
@@ -70,8 +70,8 @@ pub fn write_report(
     }
     let groups = report::group(measured, &baselines);
     let title = format!(
-        "{} (criterion medians, {} logical cores)",
-        chapter.name, machine.cores
+        "{chapter} (criterion medians, {} logical cores)",
+        machine.cores
     );
     let files = [
         (
@@ -82,7 +82,8 @@ pub fn write_report(
         ("txt", report::render_numbers(&groups, &machine, run)),
     ];
     let dir = project.path("book/bench");
-    (files.into_iter())
+    files
+        .into_iter()
         .map(|(ext, text)| {
             let path = dir.join(format!("{}.{ext}", chapter.name));
             write_atomically(&path, text)?;

@@ -31,7 +31,7 @@ fn cpu_model() -> String {
     fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|info| cpuinfo_model(&info))
-        .or_else(|| stdout_of("sysctl".as_ref(), &["-n", "machdep.cpu.brand_string"]))
+        .or_else(|| stdout_of("sysctl", &["-n", "machdep.cpu.brand_string"]))
         .unwrap_or_else(|| format!("unknown {} CPU", std::env::consts::ARCH))
 }
 
@@ -49,7 +49,7 @@ pub fn cpuinfo_model(info: &str) -> Option<String> {
 }
 
 /// What a command printed, trimmed; `None` if it failed or printed nothing.
-fn stdout_of(program: &OsStr, args: &[&str]) -> Option<String> {
+fn stdout_of(program: impl AsRef<OsStr>, args: &[&str]) -> Option<String> {
     let out = Command::new(program).args(args).output().ok()?;
     let text = String::from_utf8_lossy(&out.stdout).trim().to_string();
     (out.status.success() && !text.is_empty()).then_some(text)
@@ -57,7 +57,7 @@ fn stdout_of(program: &OsStr, args: &[&str]) -> Option<String> {
 
 fn rustc_version() -> String {
     let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
-    stdout_of(&rustc, &["-V"]).unwrap_or_else(|| "rustc (unknown version)".to_string())
+    stdout_of(rustc, &["-V"]).unwrap_or_else(|| "rustc (unknown version)".to_string())
 }
 
 /// Today's date (UTC) as `YYYY-MM-DD`.
