@@ -6,7 +6,7 @@ use anyhow::{Context, Result};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::SystemTime;
 
 /// One measured benchmark: a variant of a group.
@@ -97,11 +97,9 @@ pub fn read_criterion_dir(dir: &Path) -> Result<Vec<Measurement>> {
             files.push(path);
         }
     }
-    let mtime = |f: &PathBuf| {
-        fs::metadata(f)
-            .and_then(|m| m.modified())
-            .unwrap_or(SystemTime::UNIX_EPOCH)
-    };
-    files.sort_by_cached_key(|f| (mtime(f), f.clone()));
+    files.sort_by_cached_key(|f| {
+        let mtime = fs::metadata(f).and_then(|m| m.modified());
+        (mtime.unwrap_or(SystemTime::UNIX_EPOCH), f.clone())
+    });
     files.iter().map(|f| measurement(f)).collect()
 }
