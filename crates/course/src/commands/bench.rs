@@ -1,6 +1,6 @@
 //! `cargo course bench`: run a chapter's criterion benches and write `book/bench/<chapter>.*`.
 
-use crate::services::bench_report::{bench_targets, criterion_home, write_checked};
+use crate::services::bench_report::{bench_targets, write_report};
 use crate::services::calibration::{self, CpuTicks, RunNote, RunRecord};
 use crate::services::process::cargo;
 use crate::services::project::{Chapter, Project};
@@ -20,59 +20,51 @@ pub enum Mode {
     ReportOnly,
 }
 
-/// Runs a chapter's benches (streaming criterion's progress) between two calibrations and writes
-/// its report files. Returns `false` if the chapter has no benches. A run whose calibrations
-/// differ by more than [`calibration::MAX_DRIFT`] writes no report unless `force`.
-pub fn bench_chapter(
-    project: &Project,
-    chapter: &Chapter,
-    mode: Mode,
-    force: bool,
-) -> Result<bool> {
-    let targets = bench_targets(project, &chapter.name)?;
-    if targets.is_empty() {
-        println!("{chapter}: no benches, skipped");
-        return Ok(false);
-    }
-    let home = criterion_home(project, chapter);
-    let quick = mode == Mode::Quick;
-    let command = format!(
-        "cargo course bench {}{}",
-        chapter.name,
-        if quick { " --quick" } else { "" }
-    );
-    let (note, verb) = if mode == Mode::ReportOnly {
-        if !home.exists() {
-            bail!(
-                "no criterion results for {chapter} in {}: run `cargo course bench {chapter}` first",
-                home.display()
-            );
+/// `cargo course bench [chapter]`: runs each chapter's benches (streaming criterion's progress)
+/// between two calibrations and writes its report files; chapters without benches are skipped.
+/// A run whose calibrations differ by more than [`calibration::MAX_DRIFT`] writes no report
+/// unless `force`.
+pub fn run(project: &Project, chapter: Option<&str>, mode: Mode, force: bool) -> Result<()> {
+    let chapters = project.chapters_or_all(chapter)?;
+    let (quick, report_only) = (mode == Mode::Quick, mode == Mode::ReportOnly);
+    let mut ran = false;
+    for chapter in &chapters {
+        let targets = bench_targets(project, &chapter.name)?;
+        if targets.is_empty() {
+            println!("{chapter}: no benches, skipped");
+            continue;
         }
-        let record = RunRecord::read(&home)?;
-        (
-            RunNote {
-                record,
-                report_only: true,
-            },
-            "rewrote",
-        )
-    } else {
-        let record = measure_chapter(project, chapter, &home, &targets, quick)?;
-        (
-            RunNote {
-                record: Some(record),
-                report_only: false,
-            },
-            "wrote",
-        )
-    };
-    for path in write_checked(project, chapter, &home, &command, &note, force)? {
-        println!(
-            "{chapter}: {verb} {}",
-            path.strip_prefix(&project.root).unwrap_or(&path).display()
-        );
+        // Where criterion writes the chapter's results.
+        let home = project.path("target/criterion").join(&chapter.name);
+        let record = if report_only {
+            if !home.exists() {
+                bail!(
+                    "no criterion results for {chapter} in {}: run `cargo course bench {chapter}` first",
+                    home.display()
+                );
+            }
+            RunRecord::read(&home)?
+        } else {
+            Some(measure_chapter(project, chapter, &home, &targets, quick)?)
+        };
+        let flag = if quick { " --quick" } else { "" };
+        let command = format!("cargo course bench {chapter}{flag}");
+        let run = RunNote {
+            record,
+            report_only,
+        };
+        let verb = if report_only { "rewrote" } else { "wrote" };
+        for path in write_report(project, chapter, &home, &command, &run, force)? {
+            let path = path.strip_prefix(&project.root).unwrap_or(&path);
+            println!("{chapter}: {verb} {}", path.display());
+        }
+        ran = true;
     }
-    Ok(true)
+    if !ran {
+        let names: Vec<&str> = chapters.iter().map(|c| c.name.as_str()).collect();
+        bail!("no benches found in {}", names.join(", "));
+    }
+    Ok(())
 }
 
 /// Builds the benches, calibrates, runs them and the chapter's CPython scripts, calibrates again;
@@ -96,37 +88,29 @@ fn measure_chapter(
         for t in targets {
             cmd.args(["--bench", t]);
         }
-        cmd.args(extra);
-        cmd
+        let status = cmd.args(extra).status().context("running `cargo bench`")?;
+        if !status.success() {
+            let shown = format!("cargo bench -p {chapter} {}", extra.join(" "));
+            bail!("`{}` failed ({status})", shown.trim_end());
+        }
+        Ok(())
     };
     // Build everything first, so that no compiler runs between the two calibrations.
-    let status = bench(&["--no-run"])
-        .status()
-        .context("building the benches")?;
-    if !status.success() {
-        bail!("`cargo bench -p {chapter} --no-run` failed ({status})");
-    }
-    calibration::build(&project.root)?;
-    let before = calibration::settled(
-        || calibration::measure(&project.root),
-        calibration::MAX_BEFORE,
-    )?;
+    bench(&["--no-run"])?;
+    let measure = || calibration::measure(&project.root);
+    let before = calibration::settled(measure, calibration::MAX_BEFORE)?;
     println!(
         "{chapter}: calibration before the run: {}",
         before.describe()
     );
     let ticks = CpuTicks::now();
+    let shown = home.strip_prefix(&project.root).unwrap_or(home);
     println!(
         "{chapter}: running benches {} (results in {})...",
         targets.join(", "),
-        home.strip_prefix(&project.root).unwrap_or(home).display()
+        shown.display()
     );
-    let status = bench(if quick { &["--", "--quick"] } else { &[] })
-        .status()
-        .context("running `cargo bench`")?;
-    if !status.success() {
-        bail!("`cargo bench -p {chapter}` failed ({status})");
-    }
+    bench(if quick { &["--", "--quick"] } else { &[] })?;
     // The CPython rows, inside the same calibrated window.
     let scripts = project.course_metadata(chapter)?.python_bench.scripts;
     if !scripts.is_empty() {
@@ -137,7 +121,7 @@ fn measure_chapter(
     let steal_percent = ticks
         .zip(CpuTicks::now())
         .and_then(|(a, b)| a.steal_percent(&b));
-    let after = calibration::measure(&project.root)?;
+    let after = measure()?;
     println!("{chapter}: calibration after the run: {}", after.describe());
     let record = RunRecord {
         before,
@@ -146,26 +130,4 @@ fn measure_chapter(
     };
     record.write(home)?;
     Ok(record)
-}
-
-/// `cargo course bench [chapter]`.
-pub fn run(project: &Project, chapter: Option<&str>, mode: Mode, force: bool) -> Result<()> {
-    let chapters = project.chapters_or_all(chapter)?;
-    let mut ran = 0;
-    for ch in &chapters {
-        if bench_chapter(project, ch, mode, force)? {
-            ran += 1;
-        }
-    }
-    if ran == 0 {
-        bail!(
-            "no benches found in {}",
-            chapters
-                .iter()
-                .map(|c| c.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-    }
-    Ok(())
 }

@@ -7,7 +7,6 @@
 use crate::services::units::format_duration;
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
-use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
 
@@ -35,24 +34,18 @@ pub struct Calibration {
 impl Calibration {
     /// Parses the calibrate example's line, `median_ns min_ns max_ns rounds`.
     pub fn parse(line: &str) -> Result<Calibration> {
-        let fields: Vec<&str> = line.split_whitespace().collect();
-        let [median, min, max, rounds] = fields[..] else {
+        let numbers: Option<Vec<f64>> = line.split_whitespace().map(|f| f.parse().ok()).collect();
+        let Some(&[median_ns, min_ns, max_ns, rounds]) = numbers.as_deref() else {
             bail!(
                 "the calibration printed `{}`, expected `median_ns min_ns max_ns rounds`",
                 line.trim()
             );
         };
-        let num = |s: &str| {
-            s.parse::<f64>()
-                .with_context(|| format!("calibration field `{s}`"))
-        };
         Ok(Calibration {
-            median_ns: num(median)?,
-            min_ns: num(min)?,
-            max_ns: num(max)?,
-            rounds: rounds
-                .parse()
-                .with_context(|| format!("calibration field `{rounds}`"))?,
+            median_ns,
+            min_ns,
+            max_ns,
+            rounds: rounds as u32,
         })
     }
 
@@ -68,7 +61,7 @@ impl Calibration {
 }
 
 /// Steal time: CPU time the hypervisor gave to other guests, from the first line of /proc/stat.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CpuTicks {
     pub steal: u64,
     pub total: u64,
@@ -81,14 +74,13 @@ impl CpuTicks {
         let v: Vec<u64> = line
             .split_whitespace()
             .skip(1)
-            .map(str::parse)
-            .collect::<Result<_, _>>()
-            .ok()?;
+            .map(|f| f.parse().ok())
+            .collect::<Option<_>>()?;
         // Guest time is already counted in user time: the first eight fields are the total.
-        let total = v.iter().take(8).sum();
+        let fields = v.get(..8)?;
         Some(CpuTicks {
-            steal: *v.get(7)?,
-            total,
+            steal: fields[7],
+            total: fields.iter().sum(),
         })
     }
 
@@ -175,42 +167,35 @@ const WORKLOAD: &str = "`cargo run --release -p workloads --example calibrate`: 
 impl RunNote {
     /// The header paragraph of `book/bench/<chapter>.md` about calibration and steal time.
     pub fn markdown(&self) -> String {
-        let mut md = String::new();
-        match &self.record {
-            Some(r) => {
-                let _ = write!(
-                    md,
-                    "*Calibration ({WORKLOAD}, median and min..max of {} rounds): {} before the \
-                     run, {} after: {}, {} the {:.0}% the tool accepts. Steal time during the \
-                     run: {}.",
-                    r.before.rounds,
-                    r.before.describe(),
-                    r.after.describe(),
-                    percent(r.drift()),
-                    if r.disturbed() { "beyond" } else { "within" },
-                    MAX_DRIFT * 100.0,
-                    steal_text(r.steal_percent)
-                );
-                if self.report_only {
-                    md.push_str(
-                        " (Recorded when these results were measured; this file was rewritten \
-                         from them by `--report-only`, which measures nothing.)",
-                    );
-                }
-                md.push_str("*\n");
-                if r.disturbed() {
-                    md.push_str(
-                        "\n**Disturbed run:** the calibration changed by more than the tool \
-                         accepts, and the report was written with `--force`. Do not quote these \
-                         numbers.\n",
-                    );
-                }
-            }
-            None => md.push_str(
-                "*Not calibrated: this file was rewritten by `--report-only` from results \
-                 measured without a calibration record, and `--report-only` cannot calibrate, so \
-                 nothing shows whether the machine was quiet while they were measured.*\n",
-            ),
+        let Some(r) = &self.record else {
+            return "*Not calibrated: this file was rewritten by `--report-only` from results \
+                    measured without a calibration record, and `--report-only` cannot calibrate, \
+                    so nothing shows whether the machine was quiet while they were measured.*\n"
+                .to_string();
+        };
+        let mut md = format!(
+            "*Calibration ({WORKLOAD}, median and min..max of {} rounds): {} before the run, {} \
+             after: {}, {} the {:.0}% the tool accepts. Steal time during the run: {}.",
+            r.before.rounds,
+            r.before.describe(),
+            r.after.describe(),
+            percent(r.drift()),
+            if r.disturbed() { "beyond" } else { "within" },
+            MAX_DRIFT * 100.0,
+            steal_text(r.steal_percent)
+        );
+        if self.report_only {
+            md.push_str(
+                " (Recorded when these results were measured; this file was rewritten from them \
+                 by `--report-only`, which measures nothing.)",
+            );
+        }
+        md.push_str("*\n");
+        if r.disturbed() {
+            md.push_str(
+                "\n**Disturbed run:** the calibration changed by more than the tool accepts, and \
+                 the report was written with `--force`. Do not quote these numbers.\n",
+            );
         }
         md
     }
@@ -249,36 +234,18 @@ pub fn settled(
     Ok(last)
 }
 
-/// `cargo <verb> --release -q -p workloads --example calibrate`, from the root.
-fn calibrate(root: &Path, verb: &str) -> std::process::Command {
-    let mut cmd = crate::services::process::cargo();
-    cmd.current_dir(root)
-        .args([verb, "--release", "-q", "-p", "workloads"]);
-    cmd.args(["--example", "calibrate"]);
-    cmd
-}
-
-/// Builds the calibration program once (so that building is not timed), in release mode.
-pub fn build(root: &Path) -> Result<()> {
-    let status = calibrate(root, "build")
-        .status()
-        .context("building the calibration workload")?;
-    if !status.success() {
-        bail!(
-            "building the calibration workload (`cargo build --release -p workloads --example calibrate`) failed ({status})"
-        );
-    }
-    Ok(())
-}
-
-/// Times the calibration workload once (it runs its rounds and prints their statistics).
+/// Times the calibration workload once: it runs its rounds and prints their statistics, so that
+/// building it (in release mode, on first use) is never timed.
 pub fn measure(root: &Path) -> Result<Calibration> {
-    let out = calibrate(root, "run")
+    let out = crate::services::process::cargo()
+        .current_dir(root)
+        .args("run --release -q -p workloads --example calibrate".split(' '))
         .output()
         .context("running the calibration workload")?;
     if !out.status.success() {
         bail!(
-            "the calibration workload failed ({}):\n{}",
+            "the calibration workload (`cargo run --release -p workloads --example calibrate`) \
+             failed ({}):\n{}",
             out.status,
             String::from_utf8_lossy(&out.stderr)
         );

@@ -1,10 +1,12 @@
 //! Criterion's results on disk (`<CRITERION_HOME>/<group>/<function>/new/*.json`): each
 //! benchmark's median (`estimates.json`) and the spread of its samples (`sample.json`).
 
+use crate::services::files::read_json;
 use anyhow::{Context, Result};
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::SystemTime;
 
 /// One measured benchmark: a variant of a group.
@@ -22,15 +24,17 @@ pub struct Measurement {
     pub spread_ns: Option<(f64, f64)>,
 }
 
+/// Criterion's `benchmark.json`: which benchmark the folder holds.
 #[derive(Deserialize)]
-struct BenchmarkJson {
+struct BenchmarkId {
     group_id: String,
     function_id: Option<String>,
     value_str: Option<String>,
 }
 
+/// Criterion's `estimates.json`, of which only the median is read.
 #[derive(Deserialize)]
-struct EstimatesJson {
+struct Estimates {
     median: Estimate,
 }
 
@@ -41,49 +45,43 @@ struct Estimate {
 
 /// Criterion's `sample.json`: per sample, the iterations run and the total time they took.
 #[derive(Deserialize)]
-struct SampleJson {
+struct Sample {
     iters: Vec<f64>,
     times: Vec<f64>,
 }
 
-/// Min and max time per iteration over criterion's samples, from `sample.json` beside `file`.
-fn read_spread(file: &Path) -> Result<Option<(f64, f64)>> {
-    let path = file.with_file_name("sample.json");
-    if !path.is_file() {
-        return Ok(None);
-    }
-    let text = fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-    let sample: SampleJson = serde_json::from_str(&text)
-        .with_context(|| format!("parsing criterion's {}", path.display()))?;
-    let per_iter = sample
-        .times
-        .iter()
-        .zip(&sample.iters)
-        .filter(|(_, i)| **i > 0.0)
-        .map(|(t, i)| t / i);
-    Ok(per_iter.fold(None, |acc, v| match acc {
-        None => Some((v, v)),
-        Some((lo, hi)) => Some((f64::min(lo, v), f64::max(hi, v))),
-    }))
+/// A JSON file criterion must have written.
+fn read<T: DeserializeOwned>(path: &Path) -> Result<T> {
+    read_json(path)?.with_context(|| format!("criterion wrote no {}", path.display()))
 }
 
-fn find_benchmark_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    let entries = fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?;
-    for entry in entries {
-        let entry = entry.with_context(|| format!("reading {}", dir.display()))?;
-        let path = entry.path();
-        if entry.file_type()?.is_dir() {
-            find_benchmark_files(&path, out)?;
-        } else if path.file_name().is_some_and(|n| n == "benchmark.json")
-            && path
-                .parent()
-                .and_then(Path::file_name)
-                .is_some_and(|n| n == "new")
-        {
-            out.push(path);
-        }
-    }
-    Ok(())
+/// The benchmark of one `new/benchmark.json` and the files beside it.
+fn measurement(file: &Path) -> Result<Measurement> {
+    let id: BenchmarkId = read(file)?;
+    let estimates: Estimates = read(&file.with_file_name("estimates.json"))?;
+    // Min and max time per iteration over the samples.
+    let sample: Option<Sample> = read_json(&file.with_file_name("sample.json"))?;
+    let spread_ns = sample.and_then(|s| {
+        s.times
+            .iter()
+            .zip(&s.iters)
+            .filter(|(_, i)| **i > 0.0)
+            .map(|(t, i)| (t / i, t / i))
+            .reduce(|(lo, hi), (a, b)| (lo.min(a), hi.max(b)))
+    });
+    let variant = match (&id.function_id, id.value_str) {
+        (Some(f), Some(v)) => format!("{f}/{v}"),
+        (f, v) => v
+            .or_else(|| f.clone())
+            .unwrap_or_else(|| id.group_id.clone()),
+    };
+    Ok(Measurement {
+        group: id.group_id,
+        variant,
+        function: id.function_id,
+        median_ns: estimates.median.point_estimate,
+        spread_ns,
+    })
 }
 
 /// Reads every `new/benchmark.json` + `new/estimates.json` under `dir`, in the order the
@@ -91,40 +89,17 @@ fn find_benchmark_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
 /// which is declaration order). Ties are broken by path.
 pub fn read_criterion_dir(dir: &Path) -> Result<Vec<Measurement>> {
     let mut files = Vec::new();
-    find_benchmark_files(dir, &mut files)?;
-    let mut found: Vec<(SystemTime, PathBuf, Measurement)> = Vec::new();
-    for file in files {
-        let text =
-            fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
-        let id: BenchmarkJson = serde_json::from_str(&text)
-            .with_context(|| format!("parsing criterion's {}", file.display()))?;
-        let est_path = file.with_file_name("estimates.json");
-        let text = fs::read_to_string(&est_path)
-            .with_context(|| format!("reading {}", est_path.display()))?;
-        let est: EstimatesJson = serde_json::from_str(&text)
-            .with_context(|| format!("parsing criterion's {}", est_path.display()))?;
-        let variant = match (&id.function_id, &id.value_str) {
-            (Some(f), Some(v)) => format!("{f}/{v}"),
-            (Some(f), None) => f.clone(),
-            (None, Some(v)) => v.clone(),
-            (None, None) => id.group_id.clone(),
-        };
-        let spread_ns = read_spread(&file)?;
-        let mtime = fs::metadata(&file)
-            .and_then(|m| m.modified())
-            .unwrap_or(SystemTime::UNIX_EPOCH);
-        found.push((
-            mtime,
-            file,
-            Measurement {
-                group: id.group_id,
-                variant,
-                function: id.function_id,
-                median_ns: est.median.point_estimate,
-                spread_ns,
-            },
-        ));
+    for entry in walkdir::WalkDir::new(dir) {
+        let path = entry
+            .with_context(|| format!("reading {}", dir.display()))?
+            .into_path();
+        if path.ends_with("new/benchmark.json") {
+            files.push(path);
+        }
     }
-    found.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
-    Ok(found.into_iter().map(|(_, _, m)| m).collect())
+    files.sort_by_cached_key(|f| {
+        let mtime = fs::metadata(f).and_then(|m| m.modified());
+        (mtime.unwrap_or(SystemTime::UNIX_EPOCH), f.clone())
+    });
+    files.iter().map(|f| measurement(f)).collect()
 }

@@ -1,5 +1,6 @@
 //! The machine the numbers come from: CPU model, cores, rustc, and the date.
 
+use std::ffi::OsStr;
 use std::fs;
 use std::process::Command;
 
@@ -27,48 +28,36 @@ pub fn machine() -> Machine {
 }
 
 fn cpu_model() -> String {
-    if let Ok(info) = fs::read_to_string("/proc/cpuinfo")
-        && let Some(model) = cpuinfo_model(&info)
-    {
-        return model;
-    }
-    if let Ok(out) = Command::new("sysctl")
-        .args(["-n", "machdep.cpu.brand_string"])
-        .output()
-        && out.status.success()
-    {
-        let model = String::from_utf8_lossy(&out.stdout).trim().to_string();
-        if !model.is_empty() {
-            return model;
-        }
-    }
-    format!("unknown {} CPU", std::env::consts::ARCH)
+    fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| cpuinfo_model(&info))
+        .or_else(|| stdout_of("sysctl", &["-n", "machdep.cpu.brand_string"]))
+        .unwrap_or_else(|| format!("unknown {} CPU", std::env::consts::ARCH))
 }
 
 /// The CPU model from `/proc/cpuinfo` (`model name` on x86, `Hardware`/`Model` elsewhere).
 pub fn cpuinfo_model(info: &str) -> Option<String> {
-    for key in ["model name", "Hardware", "Model", "cpu model"] {
-        for line in info.lines() {
-            if let Some((k, v)) = line.split_once(':')
-                && k.trim() == key
-                && !v.trim().is_empty()
-            {
-                return Some(v.split_whitespace().collect::<Vec<_>>().join(" "));
-            }
-        }
-    }
-    None
+    ["model name", "Hardware", "Model", "cpu model"]
+        .into_iter()
+        .find_map(|key| {
+            info.lines().find_map(|line| {
+                let (k, v) = line.split_once(':')?;
+                (k.trim() == key && !v.trim().is_empty())
+                    .then(|| v.split_whitespace().collect::<Vec<_>>().join(" "))
+            })
+        })
+}
+
+/// What a command printed, trimmed; `None` if it failed or printed nothing.
+fn stdout_of(program: impl AsRef<OsStr>, args: &[&str]) -> Option<String> {
+    let out = Command::new(program).args(args).output().ok()?;
+    let text = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    (out.status.success() && !text.is_empty()).then_some(text)
 }
 
 fn rustc_version() -> String {
     let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
-    Command::new(rustc)
-        .arg("-V")
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-        .unwrap_or_else(|| "rustc (unknown version)".to_string())
+    stdout_of(rustc, &["-V"]).unwrap_or_else(|| "rustc (unknown version)".to_string())
 }
 
 /// Today's date (UTC) as `YYYY-MM-DD`.

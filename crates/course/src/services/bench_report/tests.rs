@@ -1,5 +1,6 @@
 use super::*;
 use crate::services::calibration::{Calibration, RunRecord};
+use std::fs;
 
 #[test]
 fn report_files_are_written_from_a_criterion_dir() {
@@ -59,7 +60,7 @@ fn report_files_are_written_from_a_criterion_dir() {
         report_only: false,
     };
     let command = "cargo course bench ch02-threads";
-    let written = write_checked(&project, &chapter, &home, command, &quiet, false).unwrap();
+    let written = write_report(&project, &chapter, &home, command, &quiet, false).unwrap();
     assert_eq!(written.len(), 3);
     let md = fs::read_to_string(dir.path().join("book/bench/ch02-threads.md")).unwrap();
     assert!(
@@ -102,12 +103,12 @@ fn report_files_are_written_from_a_criterion_dir() {
         }),
         report_only: true,
     };
-    let err = write_checked(&project, &chapter, &home, command, &disturbed, false)
+    let err = write_report(&project, &chapter, &home, command, &disturbed, false)
         .unwrap_err()
         .to_string();
     assert!(err.contains("changed by +6.0%"), "{err}");
     assert!(!dir.path().join("book/bench/ch02-threads.md").exists());
-    write_checked(&project, &chapter, &home, command, &disturbed, true).unwrap();
+    write_report(&project, &chapter, &home, command, &disturbed, true).unwrap();
     let md = fs::read_to_string(dir.path().join("book/bench/ch02-threads.md")).unwrap();
     assert!(md.contains("**Disturbed run:**"), "{md}");
 
@@ -117,7 +118,7 @@ fn report_files_are_written_from_a_criterion_dir() {
         "[package]\nname = \"ch02-threads\"\n[package.metadata.course.baselines]\n\"start-join\" = \"fork\"\n",
     )
     .unwrap();
-    let err = write_report(&project, &chapter, &home, &machine(), "x", &quiet)
+    let err = write_report(&project, &chapter, &home, "x", &quiet, false)
         .unwrap_err()
         .to_string();
     assert!(
@@ -153,7 +154,7 @@ fn report_files_are_written_from_a_criterion_dir() {
     }
     .write(&home)
     .unwrap();
-    write_checked(&project, &chapter, &home, command, &quiet, false).unwrap();
+    write_report(&project, &chapter, &home, command, &quiet, false).unwrap();
     let md = fs::read_to_string(dir.path().join("book/bench/ch02-threads.md")).unwrap();
     assert!(md.contains("(Python 3.11.7)"), "{md}");
     assert!(
