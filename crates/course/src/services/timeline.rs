@@ -269,29 +269,5 @@ pub fn render_file(timeline: &Path, svg: &Path, title: &str, cpython: bool) -> R
     Ok(true)
 }
 
-/// Where `cargo course capture` has `run` of `chapter` record its timeline:
-/// `target/timeline/<chapter>/<run>.tsv`, its folder made and an old file removed.
-pub fn prepare(root: &Path, chapter: &str, run: &str) -> Result<std::path::PathBuf> {
-    let dir = root.join("target").join("timeline").join(chapter);
-    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-    let file = dir.join(format!("{run}.tsv"));
-    let _ = std::fs::remove_file(&file);
-    Ok(file)
-}
-
-/// After a capture wrote `output` (`<name>.txt`): draws `<name>.timeline.svg` next to it if the
-/// run recorded a timeline.
-pub fn after_capture(timeline: &Path, output: &Path, name: &str, cpython: bool) -> Result<()> {
-    if timeline.exists() {
-        render_file(
-            timeline,
-            &output.with_extension("timeline.svg"),
-            name,
-            cpython,
-        )?;
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests;
