@@ -1,10 +1,10 @@
 //! `cargo course capture [chapter] [--out DIR]`: run a chapter's examples and Python scripts and
 //! write what they print into `book/<chapter>/output/<name>.txt` (see `services::capture`).
 
-use crate::services::capture::{Program, Run, capture_one, plan, profile_args};
+use crate::services::capture::{Run, capture_one, plan, profile_args};
 use crate::services::process::cargo;
 use crate::services::project::{Chapter, Project};
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, bail, ensure};
 use std::collections::BTreeSet;
 use std::io::Write as _;
 use std::path::Path;
@@ -13,12 +13,7 @@ use std::time::{Duration, Instant};
 /// Compiles the chapter's examples once per profile, with cargo's progress shown, so that each
 /// `cargo run -q` afterwards only runs (and a compile error shows up once, in full).
 fn prebuild(project: &Project, chapter: &Chapter, runs: &[Run]) -> Result<()> {
-    let profiles: BTreeSet<&str> = (runs.iter())
-        .filter_map(|r| match &r.program {
-            Program::Example { profile, .. } => Some(profile.as_str()),
-            Program::Python { .. } => None,
-        })
-        .collect();
+    let profiles: BTreeSet<&str> = runs.iter().filter_map(|r| r.profile.as_deref()).collect();
     for profile in profiles {
         println!("building {chapter} examples ({profile} profile)...");
         let status = cargo()
@@ -28,9 +23,10 @@ fn prebuild(project: &Project, chapter: &Chapter, runs: &[Run]) -> Result<()> {
             .current_dir(&project.root)
             .status()
             .context("starting cargo")?;
-        if !status.success() {
-            bail!("the examples of {chapter} do not build ({profile} profile)");
-        }
+        ensure!(
+            status.success(),
+            "the examples of {chapter} do not build ({profile} profile)"
+        );
     }
     Ok(())
 }
@@ -87,15 +83,15 @@ pub fn run(
         "capture: {written} file{} written, {failed} failed",
         s(written)
     );
-    if failed > 0 {
-        bail!(
-            "{failed} capture{} failed (their files were left unchanged):\n  {}",
-            s(failed),
-            failures.join("\n  ")
-        );
-    }
-    if written == 0 {
-        bail!("nothing to capture: no chapter crate has examples or Python scripts");
-    }
+    ensure!(
+        failed == 0,
+        "{failed} capture{} failed (their files were left unchanged):\n  {}",
+        s(failed),
+        failures.join("\n  ")
+    );
+    ensure!(
+        written > 0,
+        "nothing to capture: no chapter crate has examples or Python scripts"
+    );
     Ok(())
 }

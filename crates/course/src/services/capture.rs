@@ -20,76 +20,76 @@ use crate::services::process::{cargo, run_with_watchdog};
 use crate::services::project::{Chapter, Project};
 use crate::services::timeline;
 use crate::services::units::indent;
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, bail, ensure};
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-/// What one capture runs.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Program {
-    /// `cargo run [--release | --profile P] -p <package> --example <example> [-- args]`.
-    Example {
-        package: String,
-        example: String,
-        profile: String,
-        args: Vec<String>,
-    },
-    /// `python3 crates/<chapter>/python/<file>`.
-    Python { script: String },
-}
-
-/// One capture: a program and the file stem its output is written to.
+/// One capture: a program, and the file stem its output is written to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Run {
     pub name: String,
-    pub program: Program,
+    /// The command as a reader would type it, program first (cargo without `-q`).
+    pub words: Vec<String>,
+    /// The cargo profile of an example; `None` for a Python script.
+    pub profile: Option<String>,
 }
 
 impl Run {
-    /// The command as a reader would type it (cargo without `-q`), program first.
-    fn words(&self) -> Vec<&str> {
-        match &self.program {
-            Program::Example {
-                package,
-                example,
-                profile,
-                args,
-            } => {
-                let dashes = (!args.is_empty()).then_some("--");
-                let mut words = vec!["cargo", "run"];
-                words.extend(profile_args(profile));
-                words.extend(
-                    ["-p", package, "--example", example]
-                        .into_iter()
-                        .chain(dashes),
-                );
-                words.extend(args.iter().map(String::as_str));
-                words
-            }
-            Program::Python { script } => vec!["python3", script],
+    /// `cargo run [--release | --profile P] -p <package> --example <example> [-- args]`.
+    pub fn example(
+        name: &str,
+        package: &str,
+        example: &str,
+        profile: &str,
+        args: &[String],
+    ) -> Run {
+        let dashes = (!args.is_empty()).then_some("--");
+        let words = ["cargo", "run"].into_iter().chain(profile_args(profile));
+        let words = words
+            .chain(["-p", package, "--example", example])
+            .chain(dashes);
+        let words = words
+            .chain(args.iter().map(String::as_str))
+            .map(String::from);
+        let profile = Some(profile.into());
+        Run {
+            name: name.into(),
+            words: words.collect(),
+            profile,
         }
     }
 
-    /// The command shown on the file's first line, as a reader would type it (without `-q`).
+    /// `python3 crates/<chapter>/python/<file>`.
+    pub fn python(name: &str, script: String) -> Run {
+        let words = vec!["python3".into(), script];
+        Run {
+            name: name.into(),
+            words,
+            profile: None,
+        }
+    }
+
+    /// The command shown on the file's first line.
     pub fn shown_command(&self) -> String {
-        self.words().join(" ")
+        self.words.join(" ")
     }
 
     /// The command actually run, from the project's root.
     pub fn command(&self, project: &Project) -> Command {
-        let mut words = self.words();
-        let mut cmd = if let Program::Python { .. } = self.program {
-            let mut cmd = Command::new("python3");
-            cmd.env("PYTHONDONTWRITEBYTECODE", "1");
+        let mut cmd = if self.profile.is_some() {
+            let mut cmd = cargo();
+            cmd.args(["run", "-q"]).args(&self.words[2..]);
             cmd
         } else {
-            words.insert(2, "-q");
-            cargo()
+            let mut cmd = Command::new(&self.words[0]);
+            cmd.env("PYTHONDONTWRITEBYTECODE", "1")
+                .args(&self.words[1..]);
+            cmd
         };
-        cmd.args(&words[1..]).current_dir(&project.root);
+        cmd.current_dir(&project.root);
         cmd
     }
 }
@@ -149,35 +149,27 @@ pub fn plan(project: &Project, chapter: &Chapter) -> Result<Vec<Run>> {
         );
     }
 
-    let example = |name: &String, example: &String, profile: &str, args: &[String]| Run {
-        name: name.clone(),
-        program: Program::Example {
-            package: chapter.name.clone(),
-            example: example.clone(),
-            profile: profile.into(),
-            args: args.to_vec(),
-        },
+    let example = |name: &str, example: &str, profile: &str, args: &[String]| {
+        Run::example(name, &chapter.name, example, profile, args)
     };
     let kept = |name: &&String| !skip.contains(name);
     let mut runs: Vec<Run> = (examples.iter().filter(kept))
         .map(|e| example(e, e, "release", &[]))
         .collect();
     for extra in &meta.capture.extra {
-        if !examples.contains(&extra.example) {
-            bail!(
-                "{manifest}: capture extra `{}` runs example `{}`, which does not exist. Examples: {}",
-                extra.name,
-                extra.example,
-                listed(examples.iter())
-            );
-        }
-        if extra.name.is_empty() || extra.name.contains(['/', '\\']) || extra.name.starts_with('.')
-        {
-            bail!(
-                "{manifest}: capture extra name `{}` is not a plain file stem",
-                extra.name
-            );
-        }
+        ensure!(
+            examples.contains(&extra.example),
+            "{manifest}: capture extra `{}` runs example `{}`, which does not exist. Examples: {}",
+            extra.name,
+            extra.example,
+            listed(examples.iter())
+        );
+        let plain = !extra.name.starts_with('.') && !extra.name.contains(['/', '\\']);
+        ensure!(
+            !extra.name.is_empty() && plain,
+            "{manifest}: capture extra name `{}` is not a plain file stem",
+            extra.name
+        );
         runs.push(example(
             &extra.name,
             &extra.example,
@@ -185,11 +177,11 @@ pub fn plan(project: &Project, chapter: &Chapter) -> Result<Vec<Run>> {
             &extra.args,
         ));
     }
-    runs.extend(scripts.iter().filter(kept).map(|script| Run {
-        name: script.clone(),
-        program: Program::Python {
-            script: format!("crates/{}/python/{script}.py", chapter.name),
-        },
+    runs.extend(scripts.iter().filter(kept).map(|script| {
+        Run::python(
+            script,
+            format!("crates/{}/python/{script}.py", chapter.name),
+        )
     }));
 
     let mut seen = BTreeSet::new();
@@ -251,9 +243,8 @@ pub fn capture_one(
         .join(format!("{}.txt", run.name));
     write_atomically(&path, render(&shown, &done.stdout, &done.stderr))?;
     if timeline.exists() {
-        let cpython = matches!(run.program, Program::Python { .. });
         let svg = path.with_extension("timeline.svg");
-        timeline::render_file(&timeline, &svg, &run.name, cpython)?;
+        timeline::render_file(&timeline, &svg, &run.name, run.profile.is_none())?;
     }
     Ok(path)
 }
