@@ -148,8 +148,7 @@ fn draw(panel: &RowsPanel, area: &DrawingArea<SVGBackend<'_>, Shift>) -> Result<
 /// A group's panel: speedups (with a line at 1x) if it has a baseline, else median times.
 fn group_panel(group: &Group) -> RowsPanel {
     let n = group.rows.len() as i32;
-    let variants = group.rows.iter().map(|r| r.variant.clone());
-    let names: Vec<String> = variants.collect();
+    let names: Vec<String> = group.rows.iter().map(|r| r.variant.clone()).collect();
     let longest = names.iter().map(|v| v.chars().count()).max().unwrap_or(1) as u32;
     let (values, labels, caption, x_desc): (Vec<f64>, Vec<String>, _, _) = match group.baseline {
         Some(b) => {
@@ -169,7 +168,11 @@ fn group_panel(group: &Group) -> RowsPanel {
         }
         None => {
             let max = group.rows.iter().map(|r| r.median_ns).fold(0.0, f64::max);
-            let (unit, scale) = time_unit(max);
+            // the unit the largest value reads best in
+            let mut units = [("s", 1e9), ("ms", 1e6), ("µs", 1e3)].into_iter();
+            let (unit, scale) = units
+                .find(|(_, scale)| max >= *scale)
+                .unwrap_or(("ns", 1.0));
             let medians = group.rows.iter().map(|r| r.median_ns);
             (
                 medians.clone().map(|ns| ns / scale).collect(),
@@ -214,19 +217,6 @@ fn group_panel(group: &Group) -> RowsPanel {
         label_style: (13, BLACK, 5),
         line: group.baseline.map(|_| 1.0),
         names,
-    }
-}
-
-/// The unit the largest value reads best in.
-fn time_unit(max_ns: f64) -> (&'static str, f64) {
-    if max_ns >= 1e9 {
-        ("s", 1e9)
-    } else if max_ns >= 1e6 {
-        ("ms", 1e6)
-    } else if max_ns >= 1e3 {
-        ("µs", 1e3)
-    } else {
-        ("ns", 1.0)
     }
 }
 

@@ -75,56 +75,54 @@ impl Panel {
 
 /// The panels of a timeline: one per section, in order, each with the tasks that started in it.
 pub fn panels(records: &[Record]) -> Vec<Panel> {
-    let mut sections: Vec<&Record> = records.iter().filter(|r| r.kind == Kind::Section).collect();
-    sections.sort_by_key(|s| s.start_ns);
+    let mut records: Vec<&Record> = records.iter().collect();
+    records.sort_by_key(|r| r.start_ns);
+    let (sections, tasks): (Vec<&Record>, _) =
+        records.iter().partition(|r| r.kind == Kind::Section);
     let secs = |origin: u64, t: u64| t.saturating_sub(origin) as f64 / 1e9;
-    sections
-        .into_iter()
-        .map(|s| {
-            let mut tasks: Vec<&Record> = records
+    let panel = |s: &Record| {
+        let started = |t: &&&Record| (s.start_ns..=s.end_ns).contains(&t.start_ns);
+        let tasks: Vec<&Record> = tasks.iter().filter(started).copied().collect();
+        let processes = tasks.iter().map(|t| t.pid).collect::<BTreeSet<u32>>().len();
+        let (mut workers, mut rows) = (Vec::new(), Vec::<Row>::new());
+        for t in tasks {
+            let wall = t.end_ns.saturating_sub(t.start_ns);
+            let work = if t.cpu_ns >= wall / 10 {
+                t.cpu_ns
+            } else {
+                wall
+            };
+            let (start, end) = (secs(s.start_ns, t.start_ns), secs(s.start_ns, t.end_ns));
+            let worker = (t.pid, t.tid_or_slots);
+            let k = workers
                 .iter()
-                .filter(|r| r.kind == Kind::Task && (s.start_ns..=s.end_ns).contains(&r.start_ns))
-                .collect();
-            tasks.sort_by_key(|t| t.start_ns);
-            let pids: BTreeSet<u32> = tasks.iter().map(|t| t.pid).collect();
-            let mut rows: Vec<((u32, u64), Row)> = Vec::new();
-            for t in tasks {
-                let worker = (t.pid, t.tid_or_slots);
-                let wall = t.end_ns.saturating_sub(t.start_ns);
-                let work = if t.cpu_ns >= wall / 10 {
-                    t.cpu_ns
-                } else {
-                    wall
-                };
-                let bar = (
-                    t.label.clone(),
-                    secs(s.start_ns, t.start_ns),
-                    secs(s.start_ns, t.end_ns),
-                    work as f64 / 1e9,
-                );
-                match rows.iter_mut().find(|(w, _)| *w == worker) {
-                    Some((_, row)) => row.bars.push(bar),
-                    None => {
-                        let name = if u64::from(t.pid) == t.tid_or_slots {
-                            format!("process {}", t.pid)
-                        } else if pids.len() > 1 {
-                            format!("process {} thread {}", t.pid, t.tid_or_slots)
-                        } else {
-                            format!("thread {}", t.tid_or_slots)
-                        };
-                        let bars = vec![bar];
-                        rows.push((worker, Row { worker: name, bars }));
-                    }
-                }
-            }
-            Panel {
-                label: s.label.clone(),
-                slots: s.tid_or_slots,
-                makespan: secs(s.start_ns, s.end_ns),
-                rows: rows.into_iter().map(|(_, row)| row).collect(),
-            }
-        })
-        .collect()
+                .position(|w| *w == worker)
+                .unwrap_or_else(|| {
+                    let worker = if u64::from(t.pid) == t.tid_or_slots {
+                        format!("process {}", t.pid)
+                    } else if processes > 1 {
+                        format!("process {} thread {}", t.pid, t.tid_or_slots)
+                    } else {
+                        format!("thread {}", t.tid_or_slots)
+                    };
+                    rows.push(Row {
+                        worker,
+                        bars: Vec::new(),
+                    });
+                    workers.push((t.pid, t.tid_or_slots));
+                    rows.len() - 1
+                });
+            let bar = (t.label.clone(), start, end, work as f64 / 1e9);
+            rows[k].bars.push(bar);
+        }
+        Panel {
+            label: s.label.clone(),
+            slots: s.tid_or_slots,
+            makespan: secs(s.start_ns, s.end_ns),
+            rows,
+        }
+    };
+    sections.into_iter().map(panel).collect()
 }
 
 /// Renders the panels of `records` as an SVG document; CPython's bars are orange, Rust's blue.
