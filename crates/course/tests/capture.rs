@@ -2,7 +2,7 @@
 //! program leaves the committed output untouched.
 
 use course::commands::capture::run;
-use course::services::capture::{self, Program};
+use course::services::capture;
 use course::services::project::Project;
 use std::fs;
 use std::path::Path;
@@ -80,7 +80,7 @@ fn the_plan_runs_examples_by_name_then_extras_then_scripts() {
             ),
         ]
     );
-    assert!(matches!(plan[2].program, Program::Python { .. }));
+    assert_eq!(plan[2].profile, None, "a Python script, not an example");
 }
 
 #[test]

@@ -1,10 +1,10 @@
 //! `cargo course capture [chapter] [--out DIR]`: run a chapter's examples and Python scripts and
 //! write what they print into `book/<chapter>/output/<name>.txt` (see `services::capture`).
 
-use crate::services::capture::{Program, Run, capture_one, plan, profile_args};
+use crate::services::capture::{Run, capture_one, plan, profile_args};
 use crate::services::process::cargo;
 use crate::services::project::{Chapter, Project};
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, bail, ensure};
 use std::collections::BTreeSet;
 use std::io::Write as _;
 use std::path::Path;
@@ -13,13 +13,7 @@ use std::time::{Duration, Instant};
 /// Compiles the chapter's examples once per profile, with cargo's progress shown, so that each
 /// `cargo run -q` afterwards only runs (and a compile error shows up once, in full).
 fn prebuild(project: &Project, chapter: &Chapter, runs: &[Run]) -> Result<()> {
-    let profiles: BTreeSet<&str> = runs
-        .iter()
-        .filter_map(|r| match &r.program {
-            Program::Example { profile, .. } => Some(profile.as_str()),
-            Program::Python { .. } => None,
-        })
-        .collect();
+    let profiles: BTreeSet<&str> = runs.iter().filter_map(|r| r.profile.as_deref()).collect();
     for profile in profiles {
         println!("building {chapter} examples ({profile} profile)...");
         let status = cargo()
@@ -29,9 +23,10 @@ fn prebuild(project: &Project, chapter: &Chapter, runs: &[Run]) -> Result<()> {
             .current_dir(&project.root)
             .status()
             .context("starting cargo")?;
-        if !status.success() {
-            bail!("the examples of {chapter} do not build ({profile} profile)");
-        }
+        ensure!(
+            status.success(),
+            "the examples of {chapter} do not build ({profile} profile)"
+        );
     }
     Ok(())
 }
@@ -43,18 +38,14 @@ pub fn run(
     out: Option<&Path>,
     limit: Duration,
 ) -> Result<()> {
-    let named = chapter.is_some();
-    let chapters = project.chapters_or_all(chapter)?;
     let out = out.map_or_else(|| project.path("book"), Path::to_path_buf);
     let mut written = 0usize;
     let mut failures: Vec<String> = Vec::new();
-    for ch in &chapters {
+    for ch in &project.chapters_or_all(chapter)? {
         if !project.path("crates").join(&ch.name).is_dir() {
-            if named {
-                bail!(
-                    "{ch} has no crate at crates/{}: nothing to capture",
-                    ch.name
-                );
+            if chapter.is_some() {
+                let name = &ch.name;
+                bail!("{ch} has no crate at crates/{name}: nothing to capture");
             }
             continue;
         }
@@ -74,39 +65,33 @@ pub fn run(
             let started = Instant::now();
             match capture_one(project, ch, r, &out, limit) {
                 Ok(path) => {
-                    // The output is written, and its timeline chart if the run recorded one
-                    // (`services::capture::capture_one`).
                     written += 1;
-                    let shown = path.strip_prefix(&project.root).unwrap_or(&path);
-                    println!(
-                        "ok ({:.1} s) -> {}",
-                        started.elapsed().as_secs_f64(),
-                        shown.display()
-                    );
+                    let shown = path.strip_prefix(&project.root).unwrap_or(&path).display();
+                    let secs = started.elapsed().as_secs_f64();
+                    println!("ok ({secs:.1} s) -> {shown}");
                 }
                 Err(e) => {
-                    println!("FAILED");
-                    println!("  {e:#}");
+                    println!("FAILED\n  {e:#}");
                     failures.push(format!("{ch}: {}", r.name));
                 }
             }
         }
     }
+    let s = |n: usize| if n == 1 { "" } else { "s" };
+    let failed = failures.len();
     println!(
-        "capture: {written} file{} written, {} failed",
-        if written == 1 { "" } else { "s" },
-        failures.len()
+        "capture: {written} file{} written, {failed} failed",
+        s(written)
     );
-    if !failures.is_empty() {
-        bail!(
-            "{} capture{} failed (their files were left unchanged):\n  {}",
-            failures.len(),
-            if failures.len() == 1 { "" } else { "s" },
-            failures.join("\n  ")
-        );
-    }
-    if written == 0 {
-        bail!("nothing to capture: no chapter crate has examples or Python scripts");
-    }
+    ensure!(
+        failed == 0,
+        "{failed} capture{} failed (their files were left unchanged):\n  {}",
+        s(failed),
+        failures.join("\n  ")
+    );
+    ensure!(
+        written > 0,
+        "nothing to capture: no chapter crate has examples or Python scripts"
+    );
     Ok(())
 }

@@ -20,84 +20,85 @@ use crate::services::process::{cargo, run_with_watchdog};
 use crate::services::project::{Chapter, Project};
 use crate::services::timeline;
 use crate::services::units::indent;
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, bail, ensure};
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-/// What one capture runs.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Program {
-    /// `cargo run [--release | --profile P] -p <package> --example <example> [-- args]`.
-    Example {
-        package: String,
-        example: String,
-        profile: String,
-        args: Vec<String>,
-    },
-    /// `python3 crates/<chapter>/python/<file>`.
-    Python { script: String },
-}
-
-/// One capture: a program and the file stem its output is written to.
+/// One capture: a program, and the file stem its output is written to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Run {
     pub name: String,
-    pub program: Program,
+    /// The command as a reader would type it, program first (cargo without `-q`).
+    pub words: Vec<String>,
+    /// The cargo profile of an example; `None` for a Python script.
+    pub profile: Option<String>,
 }
 
 impl Run {
-    /// The program and its arguments as a reader would type them (cargo without `-q`).
-    fn words(&self) -> (&str, Vec<String>) {
-        match &self.program {
-            Program::Example {
-                package,
-                example,
-                profile,
-                args,
-            } => {
-                let mut words = vec!["run".to_string()];
-                words.extend(profile_args(profile));
-                words.extend(["-p", package, "--example", example].map(String::from));
-                if !args.is_empty() {
-                    words.push("--".into());
-                    words.extend(args.iter().cloned());
-                }
-                ("cargo", words)
-            }
-            Program::Python { script } => ("python3", vec![script.clone()]),
+    /// `cargo run [--release | --profile P] -p <package> --example <example> [-- args]`.
+    pub fn example(
+        name: &str,
+        package: &str,
+        example: &str,
+        profile: &str,
+        args: &[String],
+    ) -> Run {
+        let dashes = (!args.is_empty()).then_some("--");
+        let words = ["cargo", "run"].into_iter().chain(profile_args(profile));
+        let words = words
+            .chain(["-p", package, "--example", example])
+            .chain(dashes);
+        let words = words
+            .chain(args.iter().map(String::as_str))
+            .map(String::from);
+        let profile = Some(profile.into());
+        Run {
+            name: name.into(),
+            words: words.collect(),
+            profile,
         }
     }
 
-    /// The command shown on the file's first line, as a reader would type it (without `-q`).
+    /// `python3 crates/<chapter>/python/<file>`.
+    pub fn python(name: &str, script: String) -> Run {
+        let words = vec!["python3".into(), script];
+        Run {
+            name: name.into(),
+            words,
+            profile: None,
+        }
+    }
+
+    /// The command shown on the file's first line.
     pub fn shown_command(&self) -> String {
-        let (program, words) = self.words();
-        format!("{program} {}", words.join(" "))
+        self.words.join(" ")
     }
 
     /// The command actually run, from the project's root.
     pub fn command(&self, project: &Project) -> Command {
-        let (program, mut words) = self.words();
-        let mut cmd = if program == "cargo" {
-            words.insert(1, "-q".into());
-            cargo()
+        let mut cmd = if self.profile.is_some() {
+            let mut cmd = cargo();
+            cmd.args(["run", "-q"]).args(&self.words[2..]);
+            cmd
         } else {
-            let mut cmd = Command::new(program);
-            cmd.env("PYTHONDONTWRITEBYTECODE", "1");
+            let mut cmd = Command::new(&self.words[0]);
+            cmd.env("PYTHONDONTWRITEBYTECODE", "1")
+                .args(&self.words[1..]);
             cmd
         };
-        cmd.args(words).current_dir(&project.root);
+        cmd.current_dir(&project.root);
         cmd
     }
 }
 
-pub fn profile_args(profile: &str) -> Vec<String> {
+pub fn profile_args(profile: &str) -> Vec<&str> {
     match profile {
-        "release" => vec!["--release".into()],
+        "release" => vec!["--release"],
         "dev" => Vec::new(),
-        other => vec!["--profile".into(), other.into()],
+        other => vec!["--profile", other],
     }
 }
 
@@ -108,113 +109,20 @@ fn stems(dir: &Path, ext: &str) -> Result<Vec<String>> {
     };
     let mut names = Vec::new();
     for entry in entries {
-        let entry = entry.with_context(|| format!("reading {}", dir.display()))?;
-        let path = entry.path();
-        if path.is_file()
-            && path.extension().is_some_and(|e| e == ext)
-            && let Some(stem) = path.file_stem().and_then(|s| s.to_str())
-        {
-            names.push(stem.to_string());
+        let path = entry
+            .with_context(|| format!("reading {}", dir.display()))?
+            .path();
+        if path.is_file() && path.extension().is_some_and(|e| e == ext) {
+            names.extend(path.file_stem().and_then(|s| s.to_str()).map(String::from));
         }
     }
     names.sort();
     Ok(names)
 }
 
-/// Everything `capture` runs for a chapter, in order: each example (by name), the extra runs,
-/// then each Python script (by name), minus the skipped ones.
-pub fn plan(project: &Project, chapter: &Chapter) -> Result<Vec<Run>> {
-    let crate_dir = project.path("crates").join(&chapter.name);
-    let meta = project.course_metadata(chapter)?;
-    let capture = meta.capture;
-    let skip: BTreeSet<&str> = capture
-        .skip
-        .iter()
-        .chain(&meta.capture_skip)
-        .map(String::as_str)
-        .collect();
-    let examples = stems(&crate_dir.join("examples"), "rs")?;
-    let scripts = stems(&crate_dir.join("python"), "py")?;
-    let manifest = format!("crates/{}/Cargo.toml", chapter.name);
-
-    for name in &skip {
-        if !examples.iter().chain(&scripts).any(|n| n == name) {
-            bail!(
-                "{manifest}: capture skips `{name}`, which is neither an example nor a Python script of {chapter}. Known: {}",
-                known(&examples, &scripts)
-            );
-        }
-    }
-
-    let mut runs = Vec::new();
-    for example in &examples {
-        if !skip.contains(example.as_str()) {
-            runs.push(Run {
-                name: example.clone(),
-                program: Program::Example {
-                    package: chapter.name.clone(),
-                    example: example.clone(),
-                    profile: "release".into(),
-                    args: Vec::new(),
-                },
-            });
-        }
-    }
-    for extra in &capture.extra {
-        if !examples.contains(&extra.example) {
-            bail!(
-                "{manifest}: capture extra `{}` runs example `{}`, which does not exist. Examples: {}",
-                extra.name,
-                extra.example,
-                if examples.is_empty() {
-                    "none".into()
-                } else {
-                    examples.join(", ")
-                }
-            );
-        }
-        if extra.name.is_empty() || extra.name.contains(['/', '\\']) || extra.name.starts_with('.')
-        {
-            bail!(
-                "{manifest}: capture extra name `{}` is not a plain file stem",
-                extra.name
-            );
-        }
-        runs.push(Run {
-            name: extra.name.clone(),
-            program: Program::Example {
-                package: chapter.name.clone(),
-                example: extra.example.clone(),
-                profile: extra.profile.clone(),
-                args: extra.args.clone(),
-            },
-        });
-    }
-    for script in &scripts {
-        if !skip.contains(script.as_str()) {
-            runs.push(Run {
-                name: script.clone(),
-                program: Program::Python {
-                    script: format!("crates/{}/python/{script}.py", chapter.name),
-                },
-            });
-        }
-    }
-
-    let mut seen = BTreeSet::new();
-    for run in &runs {
-        if !seen.insert(run.name.as_str()) {
-            bail!(
-                "{manifest}: two captures write output/{}.txt (an example and a Python script, or an extra run, share the name)",
-                run.name
-            );
-        }
-    }
-    Ok(runs)
-}
-
-fn known(examples: &[String], scripts: &[String]) -> String {
-    let all: Vec<&str> = examples.iter().chain(scripts).map(String::as_str).collect();
+/// `names` joined with commas, or `none`.
+fn listed<'a>(names: impl Iterator<Item = &'a String>) -> String {
+    let all: Vec<&str> = names.map(String::as_str).collect();
     if all.is_empty() {
         "none".into()
     } else {
@@ -222,22 +130,86 @@ fn known(examples: &[String], scripts: &[String]) -> String {
     }
 }
 
+/// Everything `capture` runs for a chapter, in order: each example (by name), the extra runs,
+/// then each Python script (by name), minus the skipped ones.
+pub fn plan(project: &Project, chapter: &Chapter) -> Result<Vec<Run>> {
+    let crate_dir = project.path("crates").join(&chapter.name);
+    let meta = project.course_metadata(chapter)?;
+    let skip: BTreeSet<&String> = meta.capture.skip.iter().chain(&meta.capture_skip).collect();
+    let examples = stems(&crate_dir.join("examples"), "rs")?;
+    let scripts = stems(&crate_dir.join("python"), "py")?;
+    let manifest = format!("crates/{}/Cargo.toml", chapter.name);
+    if let Some(name) = skip
+        .iter()
+        .find(|n| !examples.contains(n) && !scripts.contains(n))
+    {
+        bail!(
+            "{manifest}: capture skips `{name}`, which is neither an example nor a Python script of {chapter}. Known: {}",
+            listed(examples.iter().chain(&scripts))
+        );
+    }
+
+    let example = |name: &str, example: &str, profile: &str, args: &[String]| {
+        Run::example(name, &chapter.name, example, profile, args)
+    };
+    let kept = |name: &&String| !skip.contains(name);
+    let mut runs: Vec<Run> = (examples.iter().filter(kept))
+        .map(|e| example(e, e, "release", &[]))
+        .collect();
+    for extra in &meta.capture.extra {
+        ensure!(
+            examples.contains(&extra.example),
+            "{manifest}: capture extra `{}` runs example `{}`, which does not exist. Examples: {}",
+            extra.name,
+            extra.example,
+            listed(examples.iter())
+        );
+        let plain = !extra.name.starts_with('.') && !extra.name.contains(['/', '\\']);
+        ensure!(
+            !extra.name.is_empty() && plain,
+            "{manifest}: capture extra name `{}` is not a plain file stem",
+            extra.name
+        );
+        runs.push(example(
+            &extra.name,
+            &extra.example,
+            &extra.profile,
+            &extra.args,
+        ));
+    }
+    runs.extend(scripts.iter().filter(kept).map(|script| {
+        Run::python(
+            script,
+            format!("crates/{}/python/{script}.py", chapter.name),
+        )
+    }));
+
+    let mut seen = BTreeSet::new();
+    if let Some(run) = runs.iter().find(|run| !seen.insert(&run.name)) {
+        bail!(
+            "{manifest}: two captures write output/{}.txt (an example and a Python script, or an extra run, share the name)",
+            run.name
+        );
+    }
+    Ok(runs)
+}
+
 /// The text of an output file: the command line, stdout, then stderr, each ending in a newline.
 pub fn render(shown_command: &str, stdout: &str, stderr: &str) -> String {
     let mut text = format!("$ {shown_command}\n");
-    for part in [stdout, stderr] {
-        if !part.is_empty() {
-            text.push_str(part);
-            if !part.ends_with('\n') {
-                text.push('\n');
-            }
+    for part in [stdout, stderr].into_iter().filter(|p| !p.is_empty()) {
+        text.push_str(part);
+        if !part.ends_with('\n') {
+            text.push('\n');
         }
     }
     text
 }
 
-/// Runs one capture and writes its file into `<out>/<chapter>/output/`. On failure nothing is
-/// written and the error carries the program's stderr.
+/// Runs one capture and writes its file into `<out>/<chapter>/output/`, and beside it
+/// `<name>.timeline.svg` if the run recorded a timeline (in
+/// `target/timeline/<chapter>/<name>.tsv`). On failure nothing is written and the error carries
+/// the program's stderr.
 pub fn capture_one(
     project: &Project,
     chapter: &Chapter,
@@ -245,20 +217,24 @@ pub fn capture_one(
     out: &Path,
     limit: Duration,
 ) -> Result<PathBuf> {
-    let timeline = timeline::prepare(&project.root, &chapter.name, &run.name)?;
+    let dir = project.path("target/timeline").join(&chapter.name);
+    fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let timeline = dir.join(format!("{}.tsv", run.name));
+    let _ = fs::remove_file(&timeline);
     let mut command = run.command(project);
     command.env(workloads::timeline::ENV, &timeline);
     let done = run_with_watchdog(&mut command, limit)?;
     let shown = run.shown_command();
+    let stderr = match done.stderr.trim_end() {
+        "" => ", with nothing on stderr".into(),
+        stderr => format!(", stderr:\n{}", indent(stderr, 4)),
+    };
     match done.status {
         None => bail!(
-            "`{shown}` was killed after {} s (use --timeout to allow longer){}",
+            "`{shown}` was killed after {} s (use --timeout to allow longer){stderr}",
             limit.as_secs(),
-            stderr_block(&done.stderr)
         ),
-        Some(status) if !status.success() => {
-            bail!("`{shown}` failed ({status}){}", stderr_block(&done.stderr))
-        }
+        Some(status) if !status.success() => bail!("`{shown}` failed ({status}){stderr}"),
         Some(_) => {}
     }
     let path = out
@@ -266,18 +242,11 @@ pub fn capture_one(
         .join("output")
         .join(format!("{}.txt", run.name));
     write_atomically(&path, render(&shown, &done.stdout, &done.stderr))?;
-    let cpython = matches!(run.program, Program::Python { .. });
-    timeline::after_capture(&timeline, &path, &run.name, cpython)?;
-    Ok(path)
-}
-
-fn stderr_block(stderr: &str) -> String {
-    let stderr = stderr.trim_end();
-    if stderr.is_empty() {
-        ", with nothing on stderr".into()
-    } else {
-        format!(", stderr:\n{}", indent(stderr, 4))
+    if timeline.exists() {
+        let svg = path.with_extension("timeline.svg");
+        timeline::render_file(&timeline, &svg, &run.name, run.profile.is_none())?;
     }
+    Ok(path)
 }
 
 #[cfg(test)]

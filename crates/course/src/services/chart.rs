@@ -10,21 +10,47 @@ use crate::services::units::{format_duration, format_speedup};
 use anyhow::{Result, anyhow};
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 const WIDTH: u32 = 860;
 const HEADER: u32 = 36;
-const ROW: u32 = 34;
-pub const FONT: &str = "sans-serif";
+const FONT: &str = "sans-serif";
 
-const BAR: RGBColor = RGBColor(0x3b, 0x6e, 0xa8);
+pub const RUST_BAR: RGBColor = RGBColor(0x3b, 0x6e, 0xa8);
 const BASELINE_BAR: RGBColor = RGBColor(0x9a, 0x9a, 0x9a);
 /// CPython rows (variant `CPython …`), so they read apart from the Rust bars.
-const CPYTHON_BAR: RGBColor = RGBColor(0xe0, 0x9b, 0x2d);
-const ONE_X: RGBColor = RGBColor(0xc0, 0x39, 0x2b);
+pub const CPYTHON_BAR: RGBColor = RGBColor(0xe0, 0x9b, 0x2d);
+/// The line at 1x, or at a timeline's ideal makespan.
+const LINE: RGBColor = RGBColor(0xc0, 0x39, 0x2b);
 
-fn panel_height(group: &Group) -> u32 {
-    // caption + x axis + one row per variant
-    40 + 45 + ROW * group.rows.len() as u32
+/// One panel in the house style, as the benchmark charts and the timelines draw it: a caption,
+/// `segments` horizontal rows named from the top by `names`, over an x axis from 0 to `x_max`
+/// described by `x_desc`. Segment `i` counts from the bottom: row k from the top is `n - 1 - k`.
+pub struct RowsPanel {
+    pub height: u32,
+    pub caption: String,
+    pub label_width: u32,
+    pub x_max: f64,
+    pub x_desc: String,
+    pub segments: i32,
+    pub names: Vec<String>,
+    /// Drawn in order, so a bar covers the ones before it.
+    pub bars: Vec<Bar>,
+    /// (x, segment, text): text written right of x, in the middle of the segment.
+    pub labels: Vec<(f64, i32, String)>,
+    /// The labels' font size, colour and distance from their x, in pixels.
+    pub label_style: (u32, RGBColor, i32),
+    /// A red line across every row at this x.
+    pub line: Option<f64>,
+}
+
+/// A rectangle over `x.0..x.1` and the segments `i.0..i.1`, `margin` (top, bottom, left, right)
+/// pixels inside.
+pub struct Bar {
+    pub x: (f64, f64),
+    pub i: (i32, i32),
+    pub margin: [u32; 4],
+    pub color: RGBColor,
 }
 
 fn plotting_error(e: impl std::fmt::Display) -> anyhow::Error {
@@ -33,210 +59,164 @@ fn plotting_error(e: impl std::fmt::Display) -> anyhow::Error {
 
 /// Renders the chart for a chapter's groups as an SVG document.
 pub fn render_svg(title: &str, groups: &[Group]) -> Result<String> {
-    stacked_panels(title, groups, panel_height, draw_panel)
+    stacked_panels(title, &groups.iter().map(group_panel).collect::<Vec<_>>())
 }
 
-/// An SVG document in the house style: `title` on top, then one panel per item, stacked, each
-/// `height(item)` pixels high and drawn by `draw` (the benchmark charts, the timelines).
-pub fn stacked_panels<T>(
-    title: &str,
-    items: &[T],
-    height: impl Fn(&T) -> u32,
-    mut draw: impl FnMut(&T, &DrawingArea<SVGBackend<'_>, Shift>) -> Result<()>,
-) -> Result<String> {
+/// An SVG document in the house style: `title` on top, then the panels, stacked.
+pub fn stacked_panels(title: &str, panels: &[RowsPanel]) -> Result<String> {
     let mut svg = String::new();
     {
-        let heights: Vec<u32> = items.iter().map(height).collect();
-        let total = HEADER + heights.iter().sum::<u32>().max(1);
+        let total = HEADER + panels.iter().map(|p| p.height).sum::<u32>().max(1);
         let root = SVGBackend::with_string(&mut svg, (WIDTH, total)).into_drawing_area();
         root.fill(&WHITE).map_err(plotting_error)?;
         let (header, body) = root.split_vertically(HEADER);
         header
             .draw_text(title, &(FONT, 20).into_font().color(&BLACK), (12, 10))
             .map_err(plotting_error)?;
-        let mut breaks = Vec::new();
-        let mut y = 0;
-        for h in heights.iter().take(heights.len().saturating_sub(1)) {
-            y += *h as i32;
-            breaks.push(y);
-        }
-        let panels = body.split_by_breakpoints::<i32, i32, _, _>([], breaks);
-        for (item, area) in items.iter().zip(panels.iter()) {
-            draw(item, area)?;
+        let breaks = panels.iter().scan(0, |y, p| {
+            *y += p.height as i32;
+            Some(*y)
+        });
+        let breaks: Vec<i32> = breaks.take(panels.len().saturating_sub(1)).collect();
+        let areas = body.split_by_breakpoints::<i32, i32, _, _>([], breaks);
+        for (panel, area) in panels.iter().zip(&areas) {
+            draw(panel, area)?;
         }
         root.present().map_err(plotting_error)?;
     }
     Ok(svg)
 }
 
-/// The chart of one panel: horizontal rows, `n` of them, named from the top by `names`, over an
-/// x axis from 0 to `x_max` described by `x_desc`; row k is segment `n - 1 - k`.
-pub fn rows_chart<'a, 'b>(
-    area: &'a DrawingArea<SVGBackend<'b>, Shift>,
-    caption: &str,
-    label_width: u32,
-    x_max: f64,
-    n: i32,
-    names: &[&str],
-    x_desc: &str,
-) -> Result<RowsChart<'a, 'b>> {
+fn draw(panel: &RowsPanel, area: &DrawingArea<SVGBackend<'_>, Shift>) -> Result<()> {
+    let n = panel.segments;
     // plotters' integer ranges include their end: `0..n - 1` has exactly n segments.
     let mut chart = ChartBuilder::on(area)
-        .caption(caption, (FONT, 16))
+        .caption(&panel.caption, (FONT, 16))
         .margin(8)
         .margin_right(24)
         .x_label_area_size(40)
-        .y_label_area_size(label_width)
-        .build_cartesian_2d(0f64..x_max, (0..n - 1).into_segmented())
+        .y_label_area_size(panel.label_width)
+        .build_cartesian_2d(0f64..panel.x_max, (0..n - 1).into_segmented())
         .map_err(plotting_error)?;
     let name_of = |v: &SegmentValue<i32>| match v {
         SegmentValue::CenterOf(i) => usize::try_from(n - 1 - *i)
             .ok()
-            .and_then(|k| names.get(k))
-            .map_or_else(String::new, |s| s.to_string()),
+            .and_then(|k| panel.names.get(k))
+            .map_or_else(String::new, String::clone),
         _ => String::new(),
     };
     chart
         .configure_mesh()
         .disable_y_mesh()
         .light_line_style(WHITE.mix(0.0))
-        .y_labels(names.len())
+        .y_labels(panel.names.len())
         .y_label_formatter(&name_of)
-        .x_desc(x_desc)
+        .x_desc(&panel.x_desc)
         .label_style((FONT, 13))
         .axis_desc_style((FONT, 13))
         .draw()
         .map_err(plotting_error)?;
-    Ok(chart)
+
+    let bars = panel.bars.iter().map(|b| {
+        let corners = [
+            (b.x.0, SegmentValue::Exact(b.i.0)),
+            (b.x.1, SegmentValue::Exact(b.i.1)),
+        ];
+        let mut bar = Rectangle::new(corners, b.color.filled());
+        let [top, bottom, left, right] = b.margin;
+        bar.set_margin(top, bottom, left, right);
+        bar
+    });
+    chart.draw_series(bars).map_err(plotting_error)?;
+    let (size, color, dx) = panel.label_style;
+    let style = TextStyle::from((FONT, size).into_font())
+        .color(&color)
+        .pos(Pos::new(HPos::Left, VPos::Center));
+    let labels = panel.labels.iter().map(|(x, i, text)| {
+        EmptyElement::at((*x, SegmentValue::CenterOf(*i)))
+            + Text::new(text.clone(), (dx, 0), style.clone())
+    });
+    chart.draw_series(labels).map_err(plotting_error)?;
+    if let Some(x) = panel.line {
+        let ends = vec![(x, SegmentValue::Exact(0)), (x, SegmentValue::Exact(n))];
+        let line = PathElement::new(ends, LINE.stroke_width(2));
+        chart.draw_series([line]).map_err(plotting_error)?;
+    }
+    Ok(())
 }
 
-/// What [`rows_chart`] returns: seconds or a ratio across, rows down.
-pub type RowsChart<'a, 'b> = ChartContext<
-    'a,
-    SVGBackend<'b>,
-    Cartesian2d<
-        plotters::coord::types::RangedCoordf64,
-        plotters::coord::ranged1d::SegmentedCoord<plotters::coord::types::RangedCoordi32>,
-    >,
->;
-
-fn draw_panel(group: &Group, area: &DrawingArea<SVGBackend<'_>, Shift>) -> Result<()> {
+/// A group's panel: speedups (with a line at 1x) if it has a baseline, else median times.
+fn group_panel(group: &Group) -> RowsPanel {
     let n = group.rows.len() as i32;
-    let longest = group
-        .rows
-        .iter()
-        .map(|r| r.variant.chars().count())
-        .max()
-        .unwrap_or(1) as u32;
-    let label_width = (24 + 8 * longest).min(360);
-
-    // Bar values, their labels, and the axis they share.
-    let speedups: Option<Vec<f64>> = group.baseline.map(|_| {
-        (0..group.rows.len())
-            .map(|i| group.speedup(i).unwrap_or(0.0))
-            .collect()
-    });
-    let (values, labels, caption, axis): (Vec<f64>, Vec<String>, String, String) = match &speedups {
-        Some(s) => (
-            s.clone(),
-            s.iter().map(|v| format_speedup(*v)).collect(),
-            format!(
-                "{}: speedup over {} (higher is better)",
-                group.name,
-                group
-                    .baseline
-                    .map_or("", |b| group.rows[b].variant.as_str())
-            ),
-            "speedup (baseline median / variant median)".to_string(),
-        ),
+    let names: Vec<String> = group.rows.iter().map(|r| r.variant.clone()).collect();
+    let longest = names.iter().map(|v| v.chars().count()).max().unwrap_or(1) as u32;
+    let (values, labels, caption, x_desc): (Vec<f64>, Vec<String>, _, _) = match group.baseline {
+        Some(b) => {
+            let values: Vec<f64> = (0..group.rows.len())
+                .map(|i| group.speedup(i).unwrap_or(0.0))
+                .collect();
+            let labels = values.iter().map(|v| format_speedup(*v)).collect();
+            (
+                values,
+                labels,
+                format!(
+                    "{}: speedup over {} (higher is better)",
+                    group.name, names[b]
+                ),
+                "speedup (baseline median / variant median)".to_string(),
+            )
+        }
         None => {
             let max = group.rows.iter().map(|r| r.median_ns).fold(0.0, f64::max);
-            let (unit, scale) = time_unit(max);
+            // the unit the largest value reads best in
+            let mut units = [("s", 1e9), ("ms", 1e6), ("µs", 1e3)].into_iter();
+            let (unit, scale) = units
+                .find(|(_, scale)| max >= *scale)
+                .unwrap_or(("ns", 1.0));
+            let medians = group.rows.iter().map(|r| r.median_ns);
             (
-                group.rows.iter().map(|r| r.median_ns / scale).collect(),
-                group
-                    .rows
-                    .iter()
-                    .map(|r| format_duration(r.median_ns))
-                    .collect(),
+                medians.clone().map(|ns| ns / scale).collect(),
+                medians.map(format_duration).collect(),
                 format!("{}: median time (lower is better)", group.name),
                 format!("median time ({unit})"),
             )
         }
     };
     let max = values.iter().copied().fold(0.0, f64::max);
-    let floor = if speedups.is_some() { 1.0 } else { 0.0 };
-    let x_max = (max.max(floor) * 1.2).max(f64::MIN_POSITIVE);
-
-    let names: Vec<&str> = group.rows.iter().map(|r| r.variant.as_str()).collect();
-    let mut chart = rows_chart(area, &caption, label_width, x_max, n, &names, &axis)?;
-
-    chart
-        .draw_series(values.iter().enumerate().map(|(k, v)| {
-            let i = n - 1 - k as i32;
-            let color = if Some(k) == group.baseline {
-                BASELINE_BAR
-            } else if group.rows[k]
-                .variant
-                .starts_with(crate::services::python_bench::PREFIX)
-            {
-                CPYTHON_BAR
-            } else {
-                BAR
-            };
-            let mut bar = Rectangle::new(
-                [
-                    (0.0, SegmentValue::Exact(i)),
-                    (*v, SegmentValue::Exact(i + 1)),
-                ],
-                color.filled(),
-            );
-            bar.set_margin(6, 6, 0, 0);
-            bar
-        }))
-        .map_err(plotting_error)?;
-
-    let value_style = TextStyle::from((FONT, 13).into_font()).color(&BLACK).pos(
-        plotters::style::text_anchor::Pos::new(
-            plotters::style::text_anchor::HPos::Left,
-            plotters::style::text_anchor::VPos::Center,
-        ),
-    );
-    chart
-        .draw_series(
-            values
-                .iter()
-                .zip(&labels)
-                .enumerate()
-                .map(|(k, (v, label))| {
-                    let i = n - 1 - k as i32;
-                    EmptyElement::at((*v, SegmentValue::CenterOf(i)))
-                        + Text::new(label.clone(), (5, 0), value_style.clone())
-                }),
-        )
-        .map_err(plotting_error)?;
-
-    if speedups.is_some() {
-        chart
-            .draw_series(std::iter::once(PathElement::new(
-                vec![(1.0, SegmentValue::Exact(0)), (1.0, SegmentValue::Exact(n))],
-                ONE_X.stroke_width(2),
-            )))
-            .map_err(plotting_error)?;
-    }
-    Ok(())
-}
-
-/// The unit the largest value reads best in.
-fn time_unit(max_ns: f64) -> (&'static str, f64) {
-    if max_ns >= 1e9 {
-        ("s", 1e9)
-    } else if max_ns >= 1e6 {
-        ("ms", 1e6)
-    } else if max_ns >= 1e3 {
-        ("µs", 1e3)
-    } else {
-        ("ns", 1.0)
+    let floor = if group.baseline.is_some() { 1.0 } else { 0.0 };
+    let bars = values.iter().enumerate().map(|(k, v)| {
+        let i = n - 1 - k as i32;
+        let color = if Some(k) == group.baseline {
+            BASELINE_BAR
+        } else if names[k].starts_with(crate::services::python_bench::PREFIX) {
+            CPYTHON_BAR
+        } else {
+            RUST_BAR
+        };
+        let margin = [6, 6, 0, 0];
+        Bar {
+            x: (0.0, *v),
+            i: (i, i + 1),
+            margin,
+            color,
+        }
+    });
+    let labels = values.iter().zip(labels).enumerate();
+    RowsPanel {
+        // caption + x axis + one row per variant
+        height: 40 + 45 + 34 * n as u32,
+        caption,
+        label_width: (24 + 8 * longest).min(360),
+        x_max: (max.max(floor) * 1.2).max(f64::MIN_POSITIVE),
+        x_desc,
+        segments: n,
+        bars: bars.collect(),
+        labels: labels
+            .map(|(k, (v, l))| (*v, n - 1 - k as i32, l))
+            .collect(),
+        label_style: (13, BLACK, 5),
+        line: group.baseline.map(|_| 1.0),
+        names,
     }
 }
 

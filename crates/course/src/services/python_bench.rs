@@ -5,7 +5,8 @@
 //! (`target/criterion/<chapter>/python-rows.json`) so that `--report-only` can re-render them.
 
 use crate::services::criterion::Measurement;
-use anyhow::{Context, Result, bail};
+use crate::services::report::slugify;
+use anyhow::{Context, Result, bail, ensure};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -41,30 +42,22 @@ impl PythonRow {
     }
 
     fn check(&self) -> Result<()> {
-        if self.group.trim().is_empty() {
-            bail!("empty `group`");
-        }
-        if !self.variant.starts_with(PREFIX) || self.variant.len() == PREFIX.len() {
-            bail!(
-                "variant `{}` must start with `{PREFIX}` (e.g. `CPython Pool(2)`), so that it reads apart from the Rust rows",
-                self.variant
-            );
-        }
-        let ok = |v: f64| v.is_finite() && v > 0.0;
-        if !(ok(self.min_ns) && ok(self.median_ns) && ok(self.max_ns)) {
-            bail!("times must be positive numbers of nanoseconds");
-        }
-        if !(self.min_ns <= self.median_ns && self.median_ns <= self.max_ns) {
-            bail!(
-                "expected min_ns <= median_ns <= max_ns, got {} <= {} <= {}",
-                self.min_ns,
-                self.median_ns,
-                self.max_ns
-            );
-        }
-        if self.samples == 0 {
-            bail!("`samples` must be at least 1");
-        }
+        let (min, median, max) = (self.min_ns, self.median_ns, self.max_ns);
+        ensure!(!self.group.trim().is_empty(), "empty `group`");
+        ensure!(
+            self.variant.starts_with(PREFIX) && self.variant.len() > PREFIX.len(),
+            "variant `{}` must start with `{PREFIX}` (e.g. `CPython Pool(2)`), so that it reads apart from the Rust rows",
+            self.variant
+        );
+        ensure!(
+            [min, median, max].iter().all(|v| v.is_finite() && *v > 0.0),
+            "times must be positive numbers of nanoseconds"
+        );
+        ensure!(
+            min <= median && median <= max,
+            "expected min_ns <= median_ns <= max_ns, got {min} <= {median} <= {max}"
+        );
+        ensure!(self.samples > 0, "`samples` must be at least 1");
         Ok(())
     }
 }
@@ -90,83 +83,63 @@ impl PythonRun {
 
 /// Parses a script's bench-mode stdout: one JSON row per non-blank line.
 pub fn parse_rows(script: &str, stdout: &str) -> Result<Vec<PythonRow>> {
-    let mut rows = Vec::new();
-    for (i, line) in stdout.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let where_ = || {
-            format!(
-                "`{script}`, line {} of its output: `{}`",
-                i + 1,
-                line.trim()
-            )
-        };
+    let lines = stdout.lines().enumerate();
+    let rows = lines.filter(|(_, line)| !line.trim().is_empty());
+    let rows = rows.map(|(i, line)| {
+        let at = format!("`{script}`, line {} of its output: `{}`", i + 1, line.trim());
         let row: PythonRow = serde_json::from_str(line).with_context(|| {
-            format!(
-                "{}: expected {{\"group\", \"variant\", \"median_ns\", \"min_ns\", \"max_ns\", \"samples\"}} (see CONTRIBUTING.md, \"Benchmarks\")",
-                where_()
-            )
+            format!("{at}: expected {{\"group\", \"variant\", \"median_ns\", \"min_ns\", \"max_ns\", \"samples\"}} (see CONTRIBUTING.md, \"Benchmarks\")")
         })?;
-        row.check().with_context(where_)?;
-        rows.push(row);
-    }
-    if rows.is_empty() {
-        bail!("`{script}` printed no benchmark rows (does it support bench mode?)");
-    }
+        row.check().context(at)?;
+        Ok(row)
+    });
+    let rows = rows.collect::<Result<Vec<_>>>()?;
+    ensure!(
+        !rows.is_empty(),
+        "`{script}` printed no benchmark rows (does it support bench mode?)"
+    );
     Ok(rows)
 }
 
 /// Appends the CPython rows to criterion's measurements. A row whose group and variant are
 /// already taken is an error (two results would compete for one anchor).
 pub fn merge(mut measured: Vec<Measurement>, rows: &[PythonRow]) -> Result<Vec<Measurement>> {
-    for row in rows {
-        let slug = |m: &Measurement| {
-            (
-                crate::services::report::slugify(&m.group),
-                crate::services::report::slugify(&m.variant),
-            )
-        };
-        let m = row.measurement();
-        if measured.iter().any(|other| slug(other) == slug(&m)) {
-            bail!(
-                "two benchmarks are named `{}` in group `{}` (after slugifying): rename one",
-                m.variant,
-                m.group
-            );
-        }
+    let slug = |m: &Measurement| (slugify(&m.group), slugify(&m.variant));
+    for m in rows.iter().map(PythonRow::measurement) {
+        ensure!(
+            !measured.iter().any(|other| slug(other) == slug(&m)),
+            "two benchmarks are named `{}` in group `{}` (after slugifying): rename one",
+            m.variant,
+            m.group
+        );
         measured.push(m);
     }
     Ok(measured)
 }
 
+/// Runs each declared script in `crate_dir` and collects its rows (stderr passes through), with
 /// `python3 --version`.
-pub fn python_version() -> Result<String> {
-    let out = Command::new("python3")
+pub fn run_scripts(crate_dir: &Path, scripts: &[String]) -> Result<PythonRun> {
+    let version = Command::new("python3")
         .arg("--version")
         .output()
         .context("running `python3 --version` (is python3 installed?)")?;
-    if !out.status.success() {
-        bail!("`python3 --version` failed ({})", out.status);
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
-}
-
-/// Runs each declared script in `crate_dir` and collects its rows (stderr passes through).
-pub fn run_scripts(crate_dir: &Path, scripts: &[String]) -> Result<PythonRun> {
-    let python = python_version()?;
+    ensure!(
+        version.status.success(),
+        "`python3 --version` failed ({})",
+        version.status
+    );
     let mut rows = Vec::new();
     for script in scripts {
         let mut words = script.split_whitespace();
         let Some(file) = words.next() else {
             bail!("an empty entry in [package.metadata.course.python-bench] scripts");
         };
-        if !crate_dir.join(file).is_file() {
-            bail!(
-                "[package.metadata.course.python-bench] names `{file}`, but {} has no such file",
-                crate_dir.display()
-            );
-        }
+        ensure!(
+            crate_dir.join(file).is_file(),
+            "[package.metadata.course.python-bench] names `{file}`, but {} has no such file",
+            crate_dir.display()
+        );
         println!("running python3 {script}...");
         let out = Command::new("python3")
             .arg(file)
@@ -176,11 +149,14 @@ pub fn run_scripts(crate_dir: &Path, scripts: &[String]) -> Result<PythonRun> {
             .stderr(Stdio::inherit())
             .output()
             .with_context(|| format!("running `python3 {script}`"))?;
-        if !out.status.success() {
-            bail!("`python3 {script}` failed ({})", out.status);
-        }
+        ensure!(
+            out.status.success(),
+            "`python3 {script}` failed ({})",
+            out.status
+        );
         rows.extend(parse_rows(script, &String::from_utf8_lossy(&out.stdout))?);
     }
+    let python = String::from_utf8_lossy(&version.stdout).trim().to_string();
     Ok(PythonRun { python, rows })
 }
 

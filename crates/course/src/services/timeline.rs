@@ -15,25 +15,15 @@
 //! its core, or waited for CPython's GIL, has a bar longer than its work. A task that used less
 //! CPU than a tenth of its bar mostly slept: its work is the whole bar.
 
-use crate::services::chart::FONT;
-use anyhow::{Context, Result, anyhow};
-use plotters::coord::Shift;
-use plotters::prelude::*;
+use crate::services::chart::{Bar, CPYTHON_BAR, RUST_BAR, RowsPanel, stacked_panels};
+use anyhow::{Context, Result};
+use plotters::style::{RGBColor, WHITE};
 use std::collections::BTreeSet;
 use std::path::Path;
 use workloads::timeline::{Kind, Record};
 
-const ROW: u32 = 32;
-const RUST_BAR: RGBColor = RGBColor(0x3b, 0x6e, 0xa8);
-/// CPython's bars, in the orange of its rows in the benchmark charts.
-const CPYTHON_BAR: RGBColor = RGBColor(0xe0, 0x9b, 0x2d);
-const IDEAL: RGBColor = RGBColor(0xc0, 0x39, 0x2b);
 /// The band behind a row of several lanes.
 const BAND: RGBColor = RGBColor(0xe4, 0xe4, 0xe4);
-
-fn plotting_error(e: impl std::fmt::Display) -> anyhow::Error {
-    anyhow!("drawing the timeline: {e}")
-}
 
 /// One section with its tasks, grouped by worker.
 #[derive(Debug)]
@@ -73,17 +63,6 @@ impl Row {
 }
 
 impl Panel {
-    /// The lanes of every row, and the segment (from the top) of each row's first lane.
-    fn layout(&self) -> (Vec<(Vec<usize>, usize)>, Vec<usize>) {
-        let lanes: Vec<(Vec<usize>, usize)> = self.rows.iter().map(Row::lanes).collect();
-        let firsts = lanes.iter().scan(0, |next, (_, count)| {
-            *next += count;
-            Some(*next - count)
-        });
-        let firsts = firsts.collect();
-        (lanes, firsts)
-    }
-
     /// The larger of the longest task and the total work over the slots, in seconds.
     pub fn ideal(&self) -> f64 {
         let tasks = self.rows.iter().flat_map(|row| &row.bars);
@@ -96,163 +75,141 @@ impl Panel {
 
 /// The panels of a timeline: one per section, in order, each with the tasks that started in it.
 pub fn panels(records: &[Record]) -> Vec<Panel> {
-    let mut sections: Vec<&Record> = records.iter().filter(|r| r.kind == Kind::Section).collect();
-    sections.sort_by_key(|s| s.start_ns);
+    let mut records: Vec<&Record> = records.iter().collect();
+    records.sort_by_key(|r| r.start_ns);
+    let (sections, tasks): (Vec<&Record>, _) =
+        records.iter().partition(|r| r.kind == Kind::Section);
     let secs = |origin: u64, t: u64| t.saturating_sub(origin) as f64 / 1e9;
-    sections
-        .into_iter()
-        .map(|s| {
-            let mut tasks: Vec<&Record> = records
+    let panel = |s: &Record| {
+        let started = |t: &&&Record| (s.start_ns..=s.end_ns).contains(&t.start_ns);
+        let tasks: Vec<&Record> = tasks.iter().filter(started).copied().collect();
+        let processes = tasks.iter().map(|t| t.pid).collect::<BTreeSet<u32>>().len();
+        let (mut workers, mut rows) = (Vec::new(), Vec::<Row>::new());
+        for t in tasks {
+            let wall = t.end_ns.saturating_sub(t.start_ns);
+            let work = if t.cpu_ns >= wall / 10 {
+                t.cpu_ns
+            } else {
+                wall
+            };
+            let (start, end) = (secs(s.start_ns, t.start_ns), secs(s.start_ns, t.end_ns));
+            let worker = (t.pid, t.tid_or_slots);
+            let k = workers
                 .iter()
-                .filter(|r| r.kind == Kind::Task && (s.start_ns..=s.end_ns).contains(&r.start_ns))
-                .collect();
-            tasks.sort_by_key(|t| t.start_ns);
-            let pids: BTreeSet<u32> = tasks.iter().map(|t| t.pid).collect();
-            let mut rows: Vec<((u32, u64), Row)> = Vec::new();
-            for t in tasks {
-                let worker = (t.pid, t.tid_or_slots);
-                let wall = t.end_ns.saturating_sub(t.start_ns);
-                let work = if t.cpu_ns >= wall / 10 {
-                    t.cpu_ns
-                } else {
-                    wall
-                };
-                let bar = (
-                    t.label.clone(),
-                    secs(s.start_ns, t.start_ns),
-                    secs(s.start_ns, t.end_ns),
-                    work as f64 / 1e9,
-                );
-                match rows.iter_mut().find(|(w, _)| *w == worker) {
-                    Some((_, row)) => row.bars.push(bar),
-                    None => {
-                        let name = if u64::from(t.pid) == t.tid_or_slots {
-                            format!("process {}", t.pid)
-                        } else if pids.len() > 1 {
-                            format!("process {} thread {}", t.pid, t.tid_or_slots)
-                        } else {
-                            format!("thread {}", t.tid_or_slots)
-                        };
-                        let bars = vec![bar];
-                        rows.push((worker, Row { worker: name, bars }));
-                    }
-                }
-            }
-            Panel {
-                label: s.label.clone(),
-                slots: s.tid_or_slots,
-                makespan: secs(s.start_ns, s.end_ns),
-                rows: rows.into_iter().map(|(_, row)| row).collect(),
-            }
-        })
-        .collect()
-}
-
-fn panel_height(panel: &Panel) -> u32 {
-    // caption, margins and x axis, then the lanes of the rows
-    let lanes: usize = panel.layout().0.iter().map(|(_, count)| count).sum();
-    120 + ROW * lanes.max(2) as u32
+                .position(|w| *w == worker)
+                .unwrap_or_else(|| {
+                    let worker = if u64::from(t.pid) == t.tid_or_slots {
+                        format!("process {}", t.pid)
+                    } else if processes > 1 {
+                        format!("process {} thread {}", t.pid, t.tid_or_slots)
+                    } else {
+                        format!("thread {}", t.tid_or_slots)
+                    };
+                    rows.push(Row {
+                        worker,
+                        bars: Vec::new(),
+                    });
+                    workers.push((t.pid, t.tid_or_slots));
+                    rows.len() - 1
+                });
+            let bar = (t.label.clone(), start, end, work as f64 / 1e9);
+            rows[k].bars.push(bar);
+        }
+        Panel {
+            label: s.label.clone(),
+            slots: s.tid_or_slots,
+            makespan: secs(s.start_ns, s.end_ns),
+            rows,
+        }
+    };
+    sections.into_iter().map(panel).collect()
 }
 
 /// Renders the panels of `records` as an SVG document; CPython's bars are orange, Rust's blue.
 pub fn render_svg(title: &str, records: &[Record], cpython: bool) -> Result<String> {
     let color = if cpython { CPYTHON_BAR } else { RUST_BAR };
-    crate::services::chart::stacked_panels(title, &panels(records), panel_height, |panel, area| {
-        draw_panel(panel, area, color)
-    })
+    let panels: Vec<RowsPanel> = panels(records)
+        .iter()
+        .map(|p| rows_panel(p, color))
+        .collect();
+    stacked_panels(title, &panels)
 }
 
-fn draw_panel(
-    panel: &Panel,
-    area: &DrawingArea<SVGBackend<'_>, Shift>,
-    color: RGBColor,
-) -> Result<()> {
+fn rows_panel(panel: &Panel, color: RGBColor) -> RowsPanel {
+    // Each row's lanes, and the segment (from the top) of its first lane.
+    let lanes: Vec<(Vec<usize>, usize)> = panel.rows.iter().map(Row::lanes).collect();
+    let firsts: Vec<usize> = (lanes.iter())
+        .scan(0, |next, (_, count)| {
+            *next += count;
+            Some(*next - count)
+        })
+        .collect();
     // One segment per lane, two at least: plotters draws nothing on a segmented range of one.
-    let (lanes, firsts) = panel.layout();
     let segments: usize = lanes.iter().map(|(_, count)| count).sum();
     let n = segments.max(2) as i32;
     let ideal = panel.ideal();
     let x_max = (panel.makespan.max(ideal) * 1.05).max(1e-6);
-    let caption = format!(
-        "{}: makespan {:.3} s; ideal {ideal:.3} s (longest task, or total work / {})",
-        panel.label, panel.makespan, panel.slots
-    );
-    let longest_name = panel
-        .rows
-        .iter()
+    let longest_name = (panel.rows.iter())
         .map(|row| row.worker.chars().count())
         .max()
         .unwrap_or(1) as u32;
     // a row's name on its middle lane
-    let mut names = vec![""; segments];
+    let mut names = vec![String::new(); segments];
     for (k, row) in panel.rows.iter().enumerate() {
-        names[firsts[k] + (lanes[k].1 - 1) / 2] = row.worker.as_str();
+        names[firsts[k] + (lanes[k].1 - 1) / 2] = row.worker.clone();
     }
-    let label_width = (24 + 7 * longest_name).min(300);
-    let x_desc = "seconds from the start of the run";
-    let mut chart =
-        crate::services::chart::rows_chart(area, &caption, label_width, x_max, n, &names, x_desc)?;
 
     // A row of several lanes lies on a band, so that it reads as one worker.
-    let bands = lanes.iter().zip(&firsts).filter_map(|((_, count), first)| {
-        let (top, bottom) = (n - *first as i32, n - (first + count) as i32);
-        (*count > 1).then(|| block((0.0, x_max), (bottom, top), (1, 1), BAND))
+    let bands = lanes
+        .iter()
+        .zip(&firsts)
+        .filter(|((_, count), _)| *count > 1);
+    let bands = bands.map(|((_, count), first)| Bar {
+        x: (0.0, x_max),
+        i: (n - (first + count) as i32, n - *first as i32),
+        margin: [1; 4],
+        color: BAND,
     });
-    chart.draw_series(bands).map_err(plotting_error)?;
     // Each bar with its segment and its top and bottom margins: lanes of one row close together.
-    let placed = panel.rows.iter().enumerate().flat_map(|(k, row)| {
-        let (lane_of, count, first) = (&lanes[k].0, lanes[k].1, firsts[k]);
+    let placed = panel.rows.iter().zip(lanes.iter().zip(&firsts));
+    let placed = placed.flat_map(|(row, ((lane_of, count), first))| {
         row.bars.iter().zip(lane_of).map(move |(bar, &lane)| {
             let i = n - 1 - (first + lane) as i32;
             let top = if lane == 0 { 4 } else { 1 };
-            (i, top, if lane + 1 == count { 4 } else { 1 }, bar)
+            (i, [top, if lane + 1 == *count { 4 } else { 1 }, 1, 1], bar)
         })
     });
     let placed: Vec<_> = placed.collect();
-    let bars = placed.iter().map(|(i, top, bottom, (_, start, end, _))| {
-        block((*start, *end), (*i, i + 1), (*top, *bottom), color)
+    let bars = placed.iter().map(|(i, margin, (_, start, end, _))| Bar {
+        x: (*start, *end),
+        i: (*i, i + 1),
+        margin: *margin,
+        color,
     });
-    chart.draw_series(bars).map_err(plotting_error)?;
-
-    let label_style = TextStyle::from((FONT, 11).into_font()).color(&WHITE).pos(
-        plotters::style::text_anchor::Pos::new(
-            plotters::style::text_anchor::HPos::Left,
-            plotters::style::text_anchor::VPos::Center,
-        ),
-    );
     // A label is written only into a bar wide enough for it (about 6 px a character on a
     // plotting area of about 700 px).
-    let labels = placed.iter().map(|(i, _, _, (label, start, end, _))| {
+    let labels = placed.iter().map(|(i, _, (label, start, end, _))| {
         let fits = (end - start) / x_max * 700.0 >= 6.0 * label.chars().count() as f64 + 8.0;
-        let text = if fits { label.clone() } else { String::new() };
-        EmptyElement::at((*start, SegmentValue::CenterOf(*i)))
-            + Text::new(text, (4, 0), label_style.clone())
+        (*start, *i, if fits { label.clone() } else { String::new() })
     });
-    chart.draw_series(labels).map_err(plotting_error)?;
-
-    chart
-        .draw_series(std::iter::once(PathElement::new(
-            vec![
-                (ideal, SegmentValue::Exact(0)),
-                (ideal, SegmentValue::Exact(n)),
-            ],
-            IDEAL.stroke_width(2),
-        )))
-        .map_err(plotting_error)?;
-    Ok(())
+    RowsPanel {
+        // caption, margins and x axis, then the lanes of the rows
+        height: 120 + 32 * n as u32,
+        caption: format!(
+            "{}: makespan {:.3} s; ideal {ideal:.3} s (longest task, or total work / {})",
+            panel.label, panel.makespan, panel.slots
+        ),
+        label_width: (24 + 7 * longest_name).min(300),
+        x_max,
+        x_desc: "seconds from the start of the run".into(),
+        segments: n,
+        names,
+        bars: bands.chain(bars).collect(),
+        labels: labels.collect(),
+        label_style: (11, WHITE, 4),
+        line: Some(ideal),
+    }
 }
-
-/// A rectangle over `x.0..x.1` and the segments `i.0..i.1`, `margin` (top, bottom) px inside.
-fn block(x: (f64, f64), i: (i32, i32), margin: (u32, u32), color: RGBColor) -> Block {
-    let corners = [
-        (x.0, SegmentValue::Exact(i.0)),
-        (x.1, SegmentValue::Exact(i.1)),
-    ];
-    let mut block = Rectangle::new(corners, color.filled());
-    block.set_margin(margin.0, margin.1, 1, 1);
-    block
-}
-type Block = Rectangle<(f64, SegmentValue<i32>)>;
 
 /// Draws the timeline file `timeline` into `svg` if it records at least one section; returns
 /// whether it wrote the chart. The file is removed either way: it belongs to one run.
@@ -267,30 +224,6 @@ pub fn render_file(timeline: &Path, svg: &Path, title: &str, cpython: bool) -> R
     let title = format!("{title}: who ran what, when ({cores} cores)");
     crate::services::files::write_atomically(svg, render_svg(&title, &records, cpython)?)?;
     Ok(true)
-}
-
-/// Where `cargo course capture` has `run` of `chapter` record its timeline:
-/// `target/timeline/<chapter>/<run>.tsv`, its folder made and an old file removed.
-pub fn prepare(root: &Path, chapter: &str, run: &str) -> Result<std::path::PathBuf> {
-    let dir = root.join("target").join("timeline").join(chapter);
-    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-    let file = dir.join(format!("{run}.tsv"));
-    let _ = std::fs::remove_file(&file);
-    Ok(file)
-}
-
-/// After a capture wrote `output` (`<name>.txt`): draws `<name>.timeline.svg` next to it if the
-/// run recorded a timeline.
-pub fn after_capture(timeline: &Path, output: &Path, name: &str, cpython: bool) -> Result<()> {
-    if timeline.exists() {
-        render_file(
-            timeline,
-            &output.with_extension("timeline.svg"),
-            name,
-            cpython,
-        )?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -2,15 +2,7 @@ use super::*;
 use crate::services::manifests::{ExtraRun, parse_course_metadata};
 
 fn example(name: &str, profile: &str) -> Run {
-    Run {
-        name: name.into(),
-        program: Program::Example {
-            package: "ch01-sequential".into(),
-            example: "ch01-01-sequential".into(),
-            profile: profile.into(),
-            args: Vec::new(),
-        },
-    }
+    Run::example(name, "ch01-sequential", "ch01-01-sequential", profile, &[])
 }
 
 #[test]
@@ -27,12 +19,32 @@ fn shown_commands_match_the_committed_files() {
         example("x", "bench").shown_command(),
         "cargo run --profile bench -p ch01-sequential --example ch01-01-sequential"
     );
-    let py = Run {
-        name: "cores".into(),
-        program: Program::Python {
-            script: "crates/ch01-sequential/python/cores.py".into(),
-        },
-    };
+    let args = Run::example("x", "p", "e", "release", &["4".into()]);
+    assert_eq!(
+        args.shown_command(),
+        "cargo run --release -p p --example e -- 4"
+    );
+    let project = Project::new("/nowhere");
+    let run: Vec<_> = args
+        .command(&project)
+        .get_args()
+        .map(|a| a.to_owned())
+        .collect();
+    assert_eq!(
+        run,
+        [
+            "run",
+            "-q",
+            "--release",
+            "-p",
+            "p",
+            "--example",
+            "e",
+            "--",
+            "4"
+        ]
+    );
+    let py = Run::python("cores", "crates/ch01-sequential/python/cores.py".into());
     assert_eq!(
         py.shown_command(),
         "python3 crates/ch01-sequential/python/cores.py"
