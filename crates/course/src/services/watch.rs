@@ -4,12 +4,12 @@
 
 use crate::services::server::{Server, rebuild};
 use anyhow::{Context, Result};
-use notify_debouncer_full::notify::{self, RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::notify::{RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 use std::ffi::OsStr;
 use std::fmt;
 use std::fs;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -47,27 +47,8 @@ fn ignored(name: &OsStr) -> bool {
 
 /// Whether a change to `path` (absolute) calls for a rebuild.
 pub fn is_source(root: &Path, path: &Path) -> bool {
-    let Ok(rel) = path.strip_prefix(root) else {
-        return false;
-    };
-    let top = rel.components().next().map(|c| c.as_os_str());
-    WATCHED.iter().any(|w| top == Some(OsStr::new(w)))
-        && !rel
-            .components()
-            .any(|c| matches!(c, Component::Normal(n) if ignored(n)))
-}
-
-/// Watches `dir` and, recursively, each folder in it but the [`ignored`] ones (a recursive
-/// watch on a `target/` folder would see every write of the compiler). A folder created later
-/// right inside `dir` is seen at the next `cargo course serve`.
-fn watch_tree(watcher: &mut Watcher, dir: &Path) -> notify::Result<()> {
-    watcher.watch(dir, RecursiveMode::NonRecursive)?;
-    for entry in fs::read_dir(dir).map_err(notify::Error::io)?.flatten() {
-        if entry.path().is_dir() && !ignored(&entry.file_name()) {
-            watcher.watch(entry.path(), RecursiveMode::Recursive)?;
-        }
-    }
-    Ok(())
+    path.strip_prefix(root)
+        .is_ok_and(|rel| WATCHED.iter().any(|w| rel.starts_with(w)) && !rel.iter().any(ignored))
 }
 
 /// Rebuilds the book on every change of its sources; stops when dropped.
@@ -112,10 +93,23 @@ pub fn start(
         },
     )
     .context("watching for changes")?;
-    // The root itself (not recursively) for book.toml, which editors often replace.
+    // The root itself (not recursively) for book.toml, which editors often replace; each watched
+    // folder, and recursively each folder in it but the ignored ones (a recursive watch on a
+    // `target/` folder would see every write of the compiler). A folder created later right
+    // inside a watched folder is seen at the next `cargo course serve`.
     watcher.watch(root, RecursiveMode::NonRecursive)?;
     for dir in WATCHED.map(|w| root.join(w)).iter().filter(|d| d.is_dir()) {
-        watch_tree(&mut watcher, dir).with_context(|| format!("watching {}", dir.display()))?;
+        let context = || format!("watching {}", dir.display());
+        watcher
+            .watch(dir, RecursiveMode::NonRecursive)
+            .with_context(context)?;
+        for entry in fs::read_dir(dir).with_context(context)?.flatten() {
+            if entry.path().is_dir() && !ignored(&entry.file_name()) {
+                watcher
+                    .watch(entry.path(), RecursiveMode::Recursive)
+                    .with_context(context)?;
+            }
+        }
     }
     Ok(watcher)
 }
