@@ -251,7 +251,7 @@ fn a_change_rebuilds_and_reloads_and_a_failed_rebuild_keeps_the_last_good_build(
         "{changed:?}"
     );
     let built = wait_for(&events, "build", |e| !matches!(e, Event::Changed(_)));
-    assert!(matches!(built, Event::Rebuilt), "{built}");
+    assert!(matches!(built, Event::Rebuilt), "{built:?}");
     assert_eq!(next_event(&mut page), "reload");
     let (status, chapter) = get(addr, "/ch01-sequential/index.html");
     assert_eq!(status, 200);

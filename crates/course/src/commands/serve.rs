@@ -2,7 +2,7 @@
 
 use crate::services::project::Project;
 use crate::services::server::{Server, rebuild};
-use crate::services::watch;
+use crate::services::watch::{self, Event};
 use anyhow::Result;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::mpsc;
@@ -33,7 +33,13 @@ pub fn run(project: &Project, address: IpAddr, port: u16, open: bool) -> Result<
         println!("note: could not open a browser ({e}); open {url} yourself");
     }
     for event in changes {
-        println!("{event}");
+        match event {
+            Event::Changed(path) => println!("{} changed, rebuilding...", path.display()),
+            Event::Rebuilt => println!("rebuilt; open pages reload"),
+            Event::Failed(e) => {
+                println!("error: the rebuild failed, still serving the last good build:\n{e:#}")
+            }
+        }
     }
     server.shutdown()
 }

@@ -8,14 +8,15 @@
 //! broken include never takes the book offline.
 
 use crate::services::book;
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, anyhow};
 use axum::Router;
 use std::fs;
 use std::io::ErrorKind;
-use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::Path;
-use std::thread::{self, JoinHandle};
-use tokio::sync::oneshot;
+use tokio::net::TcpListener;
+use tokio::runtime::{self, Runtime};
+use tokio::task::JoinHandle;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_livereload::{LiveReloadLayer, Reloader};
 
@@ -25,30 +26,36 @@ pub const LIVE_RELOAD: &str = "/__livereload";
 /// The address served unless `--address` says otherwise: this machine only.
 pub const DEFAULT_ADDRESS: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
 
-/// A running HTTP server for a built book. Stop it with [`Server::shutdown`], which waits for it,
-/// or by dropping it.
+/// A running HTTP server for a built book. Stop it with [`Server::shutdown`] or by dropping it.
 pub struct Server {
     addr: SocketAddr,
     /// Tells every open page to reload.
     pub(crate) reloader: Reloader,
-    stop: oneshot::Sender<()>,
-    thread: JoinHandle<std::io::Result<()>>,
+    /// Dropping it stops the server and closes every connection, the pages' event streams too.
+    runtime: Runtime,
+    served: JoinHandle<std::io::Result<()>>,
 }
 
 impl Server {
     /// Serves `dir` on `addr` (port `0` picks a free port; see [`Server::addr`]).
     pub fn start(dir: &Path, addr: SocketAddr) -> Result<Server> {
-        let listener = TcpListener::bind(addr).map_err(|e| match e.kind() {
-            ErrorKind::AddrInUse => anyhow!(
-                "port {} on {} is already in use (another `cargo course serve`?); pick another \
-                 with --port, e.g. `cargo course serve --port {}`",
-                addr.port(),
-                addr.ip(),
-                addr.port().wrapping_add(1).max(1024)
-            ),
-            _ => anyhow!(e).context(format!("listening on {addr}")),
-        })?;
-        listener.set_nonblocking(true)?;
+        let runtime = runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_io()
+            .build()
+            .context("starting the HTTP server's runtime")?;
+        let listener = runtime
+            .block_on(TcpListener::bind(addr))
+            .map_err(|e| match e.kind() {
+                ErrorKind::AddrInUse => anyhow!(
+                    "port {} on {} is already in use (another `cargo course serve`?); pick \
+                     another with --port, e.g. `cargo course serve --port {}`",
+                    addr.port(),
+                    addr.ip(),
+                    addr.port().wrapping_add(1).max(1024)
+                ),
+                _ => anyhow!(e).context(format!("listening on {addr}")),
+            })?;
         let addr = listener.local_addr().context("reading the bound address")?;
         let live_reload = LiveReloadLayer::new().custom_prefix(LIVE_RELOAD);
         let reloader = live_reload.reloader();
@@ -57,27 +64,12 @@ impl Server {
                 ServeDir::new(dir).not_found_service(ServeFile::new(dir.join("404.html"))),
             )
             .layer(live_reload);
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_io()
-            .build()
-            .context("starting the HTTP server's runtime")?;
-        let (stop, stopped) = oneshot::channel::<()>();
-        // Dropping the runtime at the end of the thread closes every connection, the pages' event
-        // streams too. A dropped `Server` drops `stop`, which stops the server as well.
-        let thread = thread::spawn(move || {
-            runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(listener)?;
-                tokio::select! {
-                    served = axum::serve(listener, app).into_future() => served,
-                    _ = stopped => Ok(()),
-                }
-            })
-        });
+        let served = runtime.spawn(axum::serve(listener, app).into_future());
         Ok(Server {
             addr,
             reloader,
-            stop,
-            thread,
+            runtime,
+            served,
         })
     }
 
@@ -86,13 +78,15 @@ impl Server {
         self.addr
     }
 
-    /// Stops serving and waits for the server's thread.
+    /// Stops serving (dropping the runtime); says why if the server had stopped by itself.
     pub fn shutdown(self) -> Result<()> {
-        drop(self.stop);
-        match self.thread.join() {
-            Err(_) => bail!("the HTTP server panicked"),
-            Ok(served) => served.context("serving the book"),
+        if !self.served.is_finished() {
+            return Ok(());
         }
+        let served = self.runtime.block_on(self.served);
+        served
+            .context("the HTTP server panicked")?
+            .context("serving the book")
     }
 }
 

@@ -7,7 +7,6 @@ use anyhow::{Context, Result};
 use notify_debouncer_full::notify::{RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 use std::ffi::OsStr;
-use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -25,19 +24,6 @@ pub enum Event {
     Rebuilt,
     /// The rebuild failed; the last good build is still served.
     Failed(anyhow::Error),
-}
-
-impl fmt::Display for Event {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Event::Changed(path) => write!(f, "{} changed, rebuilding...", path.display()),
-            Event::Rebuilt => write!(f, "rebuilt; open pages reload"),
-            Event::Failed(e) => write!(
-                f,
-                "error: the rebuild failed, still serving the last good build:\n{e:#}"
-            ),
-        }
-    }
 }
 
 /// Folders never watched: build output, caches, hidden folders.
