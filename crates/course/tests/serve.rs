@@ -8,9 +8,9 @@
 use clap::Parser;
 use course::cli::{Cli, Command};
 use course::services::server::{self as serve, Server};
-use course::services::watch::{Event, Watcher};
+use course::services::watch::{self, Event};
 use std::fs;
-use std::io::{Read, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpStream};
 use std::path::Path;
 use std::sync::mpsc;
@@ -85,6 +85,32 @@ fn get(addr: SocketAddr, path: &str) -> (u16, String) {
     (status, response)
 }
 
+/// An open page: its live-reload event stream, read up to the server's first event, `init`
+/// (from then on the server tells it of every good build).
+fn open_page(addr: SocketAddr) -> BufReader<TcpStream> {
+    let mut stream = TcpStream::connect_timeout(&addr, WATCHDOG).unwrap();
+    stream.set_read_timeout(Some(WATCHDOG)).unwrap();
+    let path = format!("{}/event-stream", serve::LIVE_RELOAD);
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\n\r\n").unwrap();
+    let mut page = BufReader::new(stream);
+    assert_eq!(next_event(&mut page), "init");
+    page
+}
+
+/// The name of the next event on a page's live-reload event stream (`event: NAME` lines; the
+/// other lines are HTTP headers, chunk sizes and event data).
+fn next_event(page: &mut BufReader<TcpStream>) -> String {
+    let mut line = String::new();
+    loop {
+        line.clear();
+        let read = page.read_line(&mut line).expect("the event stream answers");
+        assert_ne!(read, 0, "the event stream ended");
+        if let Some(name) = line.trim_end().strip_prefix("event: ") {
+            return name.to_string();
+        }
+    }
+}
+
 #[test]
 fn serves_the_book_and_its_404_page() {
     let (_dir, server) = served_fixture();
@@ -100,7 +126,7 @@ fn serves_the_book_and_its_404_page() {
     assert!(page.contains("The fixture introduction."), "{page}");
     assert!(
         page.contains(serve::LIVE_RELOAD),
-        "mdBook's live-reload script: {page}"
+        "the live-reload script: {page}"
     );
 
     let (status, chapter) = get(addr, "/ch01-sequential/index.html");
@@ -126,9 +152,8 @@ fn serves_the_book_and_its_404_page() {
         "the book's 404.html: {missing}"
     );
 
-    // An open page's websocket does not keep the server from stopping.
-    let stream = TcpStream::connect_timeout(&addr, WATCHDOG).unwrap();
-    let _page = tungstenite::client(format!("ws://{addr}/{}", serve::LIVE_RELOAD), stream).unwrap();
+    // An open page's event stream does not keep the server from stopping.
+    let _page = open_page(addr);
     server.shutdown().unwrap();
     // Once shut down, nobody answers: the connection is refused or closed without a response.
     let answered = TcpStream::connect_timeout(&addr, WATCHDOG).and_then(|mut s| {
@@ -211,13 +236,8 @@ fn a_change_rebuilds_and_reloads_and_a_failed_rebuild_keeps_the_last_good_build(
     let root = dir.path();
     let addr = server.addr();
     let (tx, events) = mpsc::channel();
-    let _watcher = Watcher::start(root, &root.join("target/book"), &server, tx).unwrap();
-
-    // An open page: its websocket.
-    let stream = TcpStream::connect_timeout(&addr, WATCHDOG).unwrap();
-    stream.set_read_timeout(Some(WATCHDOG)).unwrap();
-    let (mut page, _) =
-        tungstenite::client(format!("ws://{addr}/{}", serve::LIVE_RELOAD), stream).unwrap();
+    let _watcher = watch::start(root, &root.join("target/book"), &server, tx).unwrap();
+    let mut page = open_page(addr);
 
     // A source the book includes, outside book/.
     write(
@@ -231,9 +251,8 @@ fn a_change_rebuilds_and_reloads_and_a_failed_rebuild_keeps_the_last_good_build(
         "{changed:?}"
     );
     let built = wait_for(&events, "build", |e| !matches!(e, Event::Changed(_)));
-    assert!(matches!(built, Event::Rebuilt), "{built}");
-    let message = page.read().expect("a message on the live-reload websocket");
-    assert_eq!(message.to_text().unwrap(), "reload");
+    assert!(matches!(built, Event::Rebuilt), "{built:?}");
+    assert_eq!(next_event(&mut page), "reload");
     let (status, chapter) = get(addr, "/ch01-sequential/index.html");
     assert_eq!(status, 200);
     assert!(

@@ -2,37 +2,10 @@
 
 use crate::services::project::Project;
 use crate::services::server::{Server, rebuild};
-use crate::services::watch::Watcher;
+use crate::services::watch::{self, Event};
 use anyhow::Result;
 use std::net::{IpAddr, SocketAddr};
-use std::process::{Command, Stdio};
 use std::sync::mpsc;
-use std::thread;
-
-fn open_browser(url: &str) {
-    let opener = if cfg!(target_os = "macos") {
-        "open"
-    } else {
-        "xdg-open"
-    };
-    let started = Command::new(opener)
-        .arg(url)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn();
-    match started {
-        Ok(mut child) => {
-            // Reap it in the background so it never lingers as a zombie.
-            thread::spawn(move || {
-                let _ = child.wait();
-            });
-        }
-        Err(e) => {
-            println!("note: could not open a browser with `{opener}` ({e}); open {url} yourself")
-        }
-    }
-}
 
 /// `cargo course serve [--address A] [--port P] [--open]`: runs until interrupted.
 pub fn run(project: &Project, address: IpAddr, port: u16, open: bool) -> Result<()> {
@@ -41,7 +14,7 @@ pub fn run(project: &Project, address: IpAddr, port: u16, open: bool) -> Result<
     // Listen first: a taken port is reported before a build that may take a while.
     let server = Server::start(&dest, SocketAddr::new(address, port))?;
     let (events, changes) = mpsc::channel();
-    let _watcher = Watcher::start(root, &dest, &server, events)?;
+    let _watcher = watch::start(root, &dest, &server, events)?;
     println!("building the book...");
     match rebuild(root, &dest) {
         Ok(()) => println!("built the book into {}", dest.display()),
@@ -55,11 +28,18 @@ pub fn run(project: &Project, address: IpAddr, port: u16, open: bool) -> Result<
     let url = format!("http://{}/", server.addr());
     println!("Serving the book at {url} (Ctrl-C to stop)");
     println!("watching book.toml, book/, crates/ and exercises/ for changes");
-    if open {
-        open_browser(&url);
+    // The launcher (xdg-open or the like) is reaped in the background: no zombie.
+    if open && let Err(e) = open::that_detached(&url) {
+        println!("note: could not open a browser ({e}); open {url} yourself");
     }
     for event in changes {
-        println!("{event}");
+        match event {
+            Event::Changed(path) => println!("{} changed, rebuilding...", path.display()),
+            Event::Rebuilt => println!("rebuilt; open pages reload"),
+            Event::Failed(e) => {
+                println!("error: the rebuild failed, still serving the last good build:\n{e:#}")
+            }
+        }
     }
     server.shutdown()
 }

@@ -9,27 +9,24 @@ use mdbook_driver::builtin_preprocessors::{IndexPreprocessor, LinkPreprocessor};
 use mdbook_driver::config::Config;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 use std::path::Path;
-use std::sync::Once;
+use tracing_subscriber::EnvFilter;
 
 /// Makes mdBook's own warnings and errors visible (it logs through `tracing`). `RUST_LOG`
 /// overrides the default level, `warn`.
-pub fn init_logging() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-        // Another subscriber may already be installed (e.g. by a test harness): keep it.
-        let _ = tracing_subscriber::fmt()
-            .with_env_filter(filter)
-            .with_writer(std::io::stderr)
-            .without_time()
-            .with_target(false)
-            .try_init();
-    });
+fn init_logging() {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn"));
+    // A subscriber may already be installed (by an earlier call, a test harness): keep it.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .without_time()
+        .with_target(false)
+        .try_init();
 }
 
 /// One of the course's passes over every page: `pass` may rewrite a page's text (given with its
-/// path under the book's source folder) and returns its problems; any problem fails the build.
+/// path relative to the book's root, e.g. `book/intro.md`) and returns its problems; any problem
+/// fails the build.
 struct PagePass {
     name: &'static str,
     /// What a problem is called in the error: `broken include`.
@@ -48,11 +45,26 @@ impl Preprocessor for PagePass {
             if let BookItem::Chapter(ch) = item
                 && let Some(path) = &ch.path
             {
-                problems.extend((self.pass)(ctx, path, &mut ch.content));
+                let page = Path::new(&ctx.config.book.src).join(path);
+                problems.extend((self.pass)(ctx, &page, &mut ch.content));
             }
         });
-        fail_on(problems, self.what, &ctx.root)?;
-        Ok(book)
+        if problems.is_empty() {
+            return Ok(book);
+        }
+        // Paths as the user sees them: relative to the root.
+        let root = format!("{}/", ctx.root.display());
+        let lines: Vec<String> = problems
+            .iter()
+            .map(|p| format!("  {p}").replace(&root, ""))
+            .collect();
+        bail!(
+            "the book has {} {}{}:\n{}",
+            problems.len(),
+            self.what,
+            if problems.len() == 1 { "" } else { "s" },
+            lines.join("\n")
+        )
     }
 }
 
@@ -60,13 +72,12 @@ impl Preprocessor for PagePass {
 const EXERCISE_DIRECTIVE: PagePass = PagePass {
     name: "course-exercise",
     what: "broken exercise directive",
-    pass: |ctx, path, content| {
+    pass: |ctx, page, content| {
         if !content.contains("#exercise") {
             return Vec::new();
         }
         let published = exercise_page::Published::new(&ctx.root);
-        let page = Path::new(&ctx.config.book.src).join(path);
-        let (expanded, problems) = exercise_page::expand(content, &published, &page);
+        let (expanded, problems) = exercise_page::expand(content, &published, page);
         *content = expanded;
         problems
     },
@@ -76,11 +87,9 @@ const EXERCISE_DIRECTIVE: PagePass = PagePass {
 const INCLUDE_CHECK: PagePass = PagePass {
     name: "course-include-check",
     what: "broken include",
-    pass: |ctx, path, content| {
-        let src = ctx.root.join(&ctx.config.book.src);
-        let base = path.parent().map_or_else(|| src.clone(), |p| src.join(p));
-        let page = Path::new(&ctx.config.book.src).join(path);
-        let problems = includes::check_page(content, &base, &page);
+    pass: |ctx, page, content| {
+        let base = ctx.root.join(page);
+        let problems = includes::check_page(content, base.parent().unwrap_or(&ctx.root), page);
         *content = includes::hide_escapes(content);
         problems
     },
@@ -90,35 +99,12 @@ const INCLUDE_CHECK: PagePass = PagePass {
 const LEFTOVER_CHECK: PagePass = PagePass {
     name: "course-leftover-check",
     what: "unexpanded directive",
-    pass: |ctx, path, content| {
-        let problems = includes::leftovers(content, &Path::new(&ctx.config.book.src).join(path));
+    pass: |_, page, content| {
+        let problems = includes::leftovers(content, page);
         *content = includes::restore_escapes(content);
         problems
     },
 };
-
-fn fail_on(problems: Vec<Problem>, what: &str, root: &Path) -> Result<()> {
-    if problems.is_empty() {
-        return Ok(());
-    }
-    let lines: Vec<String> = problems
-        .iter()
-        .map(|p| {
-            let shown = Problem {
-                page: p.page.strip_prefix(root).unwrap_or(&p.page).to_path_buf(),
-                message: p.message.replace(&format!("{}/", root.display()), ""),
-                ..p.clone()
-            };
-            format!("  {shown}")
-        })
-        .collect();
-    bail!(
-        "the book has {} {what}{}:\n{}",
-        problems.len(),
-        if problems.len() == 1 { "" } else { "s" },
-        lines.join("\n")
-    )
-}
 
 /// Loads the book at `root` with the preprocessors in a fixed order: exercise directive, include
 /// check, links, leftover check, index. The HTML goes to `dest` (default: `build-dir` of book.toml).

@@ -1,15 +1,15 @@
-//! Watching the book's sources: `notify` reports changed files; after a burst of changes settles,
-//! the book is rebuilt (see `server::rebuild`) and open pages are told to reload.
+//! Watching the book's sources: `notify` reports changed files, `notify-debouncer-full` lets a
+//! burst of changes settle, then the book is rebuilt (see `server::rebuild`) and open pages are
+//! told to reload.
 
 use crate::services::server::{Server, rebuild};
 use anyhow::{Context, Result};
-use notify::{RecommendedWatcher, RecursiveMode, Watcher as _};
+use notify_debouncer_full::notify::{RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 use std::ffi::OsStr;
-use std::fmt;
 use std::fs;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::mpsc;
-use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
 /// What is watched for changes, relative to the root.
@@ -26,19 +26,6 @@ pub enum Event {
     Failed(anyhow::Error),
 }
 
-impl fmt::Display for Event {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Event::Changed(path) => write!(f, "{} changed, rebuilding...", path.display()),
-            Event::Rebuilt => write!(f, "rebuilt; open pages reload"),
-            Event::Failed(e) => write!(
-                f,
-                "error: the rebuild failed, still serving the last good build:\n{e:#}"
-            ),
-        }
-    }
-}
-
 /// Folders never watched: build output, caches, hidden folders.
 fn ignored(name: &OsStr) -> bool {
     name == "target" || name == "__pycache__" || name.to_string_lossy().starts_with('.')
@@ -46,109 +33,71 @@ fn ignored(name: &OsStr) -> bool {
 
 /// Whether a change to `path` (absolute) calls for a rebuild.
 pub fn is_source(root: &Path, path: &Path) -> bool {
-    let Ok(rel) = path.strip_prefix(root) else {
-        return false;
-    };
-    let top = rel.components().next().map(|c| c.as_os_str());
-    WATCHED.iter().any(|w| top == Some(OsStr::new(w)))
-        && !rel
-            .components()
-            .any(|c| matches!(c, Component::Normal(n) if ignored(n)))
-}
-
-/// Watches `dir` and, recursively, each folder in it but the [`ignored`] ones (a recursive
-/// watch on a `target/` folder would see every write of the compiler). A folder created later
-/// right inside `dir` is seen at the next `cargo course serve`.
-fn watch_tree(watcher: &mut RecommendedWatcher, dir: &Path) -> notify::Result<()> {
-    watcher.watch(dir, RecursiveMode::NonRecursive)?;
-    for entry in fs::read_dir(dir).map_err(notify::Error::io)?.flatten() {
-        if entry.path().is_dir() && !ignored(&entry.file_name()) {
-            watcher.watch(&entry.path(), RecursiveMode::Recursive)?;
-        }
-    }
-    Ok(())
+    path.strip_prefix(root)
+        .is_ok_and(|rel| WATCHED.iter().any(|w| rel.starts_with(w)) && !rel.iter().any(ignored))
 }
 
 /// Rebuilds the book on every change of its sources; stops when dropped.
-pub struct Watcher {
-    watcher: Option<RecommendedWatcher>,
-    builder: Option<JoinHandle<()>>,
-}
+pub type Watcher = Debouncer<RecommendedWatcher, RecommendedCache>;
 
-impl Watcher {
-    /// Watches [`WATCHED`] under `root`; after a change, [`rebuild`]s into `dest`, tells `server`'s
-    /// pages to reload after a good build, and reports each step to `events`.
-    pub fn start(
-        root: &Path,
-        dest: &Path,
-        server: &Server,
-        events: mpsc::Sender<Event>,
-    ) -> Result<Watcher> {
-        let (tx, changes) = mpsc::channel();
-        let top = root.to_path_buf();
-        let mut watcher = notify::recommended_watcher(move |e: notify::Result<notify::Event>| {
+/// Watches [`WATCHED`] under `root`; once a burst of changes (an editor's save, a checkout) has
+/// settled, [`rebuild`]s into `dest`, tells `server`'s pages to reload after a good build, and
+/// reports each step to `events`.
+pub fn start(
+    root: &Path,
+    dest: &Path,
+    server: &Server,
+    events: mpsc::Sender<Event>,
+) -> Result<Watcher> {
+    let top = root.to_path_buf();
+    let dest = dest.to_path_buf();
+    let reloader = server.reloader.clone();
+    let mut watcher = new_debouncer(
+        Duration::from_millis(200),
+        None,
+        move |batch: DebounceEventResult| {
             // Reads are events too (the build reads every source): only writes count. A failed
             // watch is not worth stopping the server for.
-            if let Some(path) = e
+            let Some(changed) = batch
                 .into_iter()
+                .flatten()
                 .filter(|e| !e.kind.is_access())
-                .flat_map(|e| e.paths)
+                .flat_map(|e| e.event.paths)
                 .find(|p| is_source(&top, p))
-            {
-                let _ = tx.send(path);
-            }
-        })
-        .context("watching for changes")?;
-        // The root itself (not recursively) for book.toml, which editors often replace.
-        watcher.watch(root, RecursiveMode::NonRecursive)?;
-        for dir in WATCHED.map(|w| root.join(w)).iter().filter(|d| d.is_dir()) {
-            watch_tree(&mut watcher, dir).with_context(|| format!("watching {}", dir.display()))?;
-        }
-        let (root, dest, reload) = (
-            root.to_path_buf(),
-            dest.to_path_buf(),
-            server.reload.clone(),
-        );
-        let builder = thread::spawn(move || {
-            // Ends when the watcher is dropped (and with it the sender).
-            while let Ok(changed) = changes.recv() {
-                // Let a burst of writes (an editor's save, a checkout) settle into one rebuild.
-                loop {
-                    match changes.recv_timeout(Duration::from_millis(200)) {
-                        Ok(_) => {}
-                        Err(mpsc::RecvTimeoutError::Timeout) => break,
-                        Err(mpsc::RecvTimeoutError::Disconnected) => return,
-                    }
+            else {
+                return;
+            };
+            let rel = changed.strip_prefix(&top).unwrap_or(&changed).to_path_buf();
+            let _ = events.send(Event::Changed(rel));
+            let _ = events.send(match rebuild(&top, &dest) {
+                Ok(()) => {
+                    reloader.reload();
+                    Event::Rebuilt
                 }
-                let rel = changed
-                    .strip_prefix(&root)
-                    .unwrap_or(&changed)
-                    .to_path_buf();
-                let _ = events.send(Event::Changed(rel));
-                let event = match rebuild(&root, &dest) {
-                    Ok(()) => {
-                        let _ = reload.send(());
-                        Event::Rebuilt
-                    }
-                    Err(e) => Event::Failed(e),
-                };
-                let _ = events.send(event);
+                Err(e) => Event::Failed(e),
+            });
+        },
+    )
+    .context("watching for changes")?;
+    // The root itself (not recursively) for book.toml, which editors often replace; each watched
+    // folder, and recursively each folder in it but the ignored ones (a recursive watch on a
+    // `target/` folder would see every write of the compiler). A folder created later right
+    // inside a watched folder is seen at the next `cargo course serve`.
+    watcher.watch(root, RecursiveMode::NonRecursive)?;
+    for dir in WATCHED.map(|w| root.join(w)).iter().filter(|d| d.is_dir()) {
+        let context = || format!("watching {}", dir.display());
+        watcher
+            .watch(dir, RecursiveMode::NonRecursive)
+            .with_context(context)?;
+        for entry in fs::read_dir(dir).with_context(context)?.flatten() {
+            if entry.path().is_dir() && !ignored(&entry.file_name()) {
+                watcher
+                    .watch(entry.path(), RecursiveMode::Recursive)
+                    .with_context(context)?;
             }
-        });
-        Ok(Watcher {
-            watcher: Some(watcher),
-            builder: Some(builder),
-        })
-    }
-}
-
-impl Drop for Watcher {
-    fn drop(&mut self) {
-        drop(self.watcher.take());
-        if let Some(builder) = self.builder.take() {
-            let _ = builder.join();
         }
     }
+    Ok(watcher)
 }
 
 #[cfg(test)]
