@@ -4,7 +4,9 @@
 use crate::services::progress::Progress;
 use crate::services::project::{Exercise, Project};
 use anyhow::{Context, Result, bail};
+use mdbook_markdown::pulldown_cmark::{Event, HeadingLevel, Parser, Tag};
 use std::fs;
+use std::ops::Range;
 
 /// One `## Hint N` section.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,39 +17,37 @@ pub struct Hint {
     pub text: String,
 }
 
-/// Splits `hints.md` into its `## Hint ...` sections, in order. Text before the first one is
-/// ignored; headings inside fenced code blocks do not count.
+/// Splits `hints.md` into its `## Hint ...` sections, in order, as mdBook's markdown parser reads
+/// it: text before the first one is ignored; headings inside fenced code blocks do not count.
 pub fn parse_hints(markdown: &str) -> Vec<Hint> {
-    let mut hints: Vec<Hint> = Vec::new();
-    let mut in_fence = false;
-    let mut body: Vec<&str> = Vec::new();
-    let mut title: Option<String> = None;
-    let mut finish = |title: Option<String>, body: &mut Vec<&str>| {
-        if let Some(title) = title {
-            hints.push(Hint {
-                title,
-                text: body.join("\n").trim().to_string(),
-            });
-        }
-        body.clear();
-    };
-    for line in markdown.lines() {
-        let trimmed = line.trim_start();
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            in_fence = !in_fence;
-        }
-        if !in_fence && let Some(heading) = line.strip_prefix("## ") {
-            let heading = heading.trim();
-            if heading.starts_with("Hint") {
-                finish(title.take(), &mut body);
-                title = Some(heading.to_string());
-                continue;
+    let headings: Vec<(Range<usize>, &str)> = Parser::new(markdown)
+        .into_offset_iter()
+        .filter_map(|(event, range)| {
+            let Event::Start(Tag::Heading {
+                level: HeadingLevel::H2,
+                ..
+            }) = event
+            else {
+                return None;
+            };
+            let title = markdown[range.clone()].trim_start().strip_prefix("##")?;
+            let title = title.lines().next()?.trim();
+            title.starts_with("Hint").then_some((range, title))
+        })
+        .collect();
+    headings
+        .iter()
+        .enumerate()
+        .map(|(i, (heading, title))| {
+            let end = headings
+                .get(i + 1)
+                .map_or(markdown.len(), |(next, _)| next.start);
+            Hint {
+                title: title.to_string(),
+                text: markdown[heading.end..end].trim().to_string(),
             }
-        }
-        body.push(line);
-    }
-    finish(title, &mut body);
-    hints
+        })
+        .collect()
 }
 
 /// The hints of an exercise, read from its `hints.md`; a clear error if there are none.
