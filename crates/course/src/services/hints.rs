@@ -4,7 +4,7 @@
 use crate::services::progress::Progress;
 use crate::services::project::{Exercise, Project};
 use anyhow::{Context, Result, bail};
-use mdbook_markdown::pulldown_cmark::{Event, HeadingLevel, Parser, Tag};
+use mdbook_markdown::pulldown_cmark::{Event, HeadingLevel::H2, Parser, Tag};
 use std::fs;
 use std::ops::Range;
 
@@ -20,34 +20,22 @@ pub struct Hint {
 /// Splits `hints.md` into its `## Hint ...` sections, in order, as mdBook's markdown parser reads
 /// it: text before the first one is ignored; headings inside fenced code blocks do not count.
 pub fn parse_hints(markdown: &str) -> Vec<Hint> {
-    let headings: Vec<(Range<usize>, &str)> = Parser::new(markdown)
+    let title = |heading: &Range<usize>| {
+        let text = markdown[heading.clone()].strip_prefix("##")?;
+        Some(text.lines().next()?.trim()).filter(|t| t.starts_with("Hint"))
+    };
+    let mut headings: Vec<Range<usize>> = Parser::new(markdown)
         .into_offset_iter()
-        .filter_map(|(event, range)| {
-            let Event::Start(Tag::Heading {
-                level: HeadingLevel::H2,
-                ..
-            }) = event
-            else {
-                return None;
-            };
-            let title = markdown[range.clone()].trim_start().strip_prefix("##")?;
-            let title = title.lines().next()?.trim();
-            title.starts_with("Hint").then_some((range, title))
-        })
+        .filter(|(event, _)| matches!(event, Event::Start(Tag::Heading { level: H2, .. })))
+        .map(|(_, range)| range)
+        .filter(|heading| title(heading).is_some())
         .collect();
-    headings
-        .iter()
-        .enumerate()
-        .map(|(i, (heading, title))| {
-            let end = headings
-                .get(i + 1)
-                .map_or(markdown.len(), |(next, _)| next.start);
-            Hint {
-                title: title.to_string(),
-                text: markdown[heading.end..end].trim().to_string(),
-            }
-        })
-        .collect()
+    headings.push(markdown.len()..markdown.len());
+    let hint = |pair: &[Range<usize>]| Hint {
+        title: title(&pair[0]).unwrap_or_default().to_string(),
+        text: markdown[pair[0].end..pair[1].start].trim().to_string(),
+    };
+    headings.windows(2).map(hint).collect()
 }
 
 /// The hints of an exercise, read from its `hints.md`; a clear error if there are none.
