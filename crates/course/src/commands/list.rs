@@ -39,11 +39,10 @@ pub fn draft_titles(summary: &str) -> Vec<String> {
 
 /// Checks again, quietly, every exercise whose files changed since its last check, and every
 /// exercise built but never checked: the learner may have run `cargo test` instead of `check`.
-fn recheck_changed(project: &Project, exercises: &[&Exercise], limit: Duration) -> Result<()> {
+fn recheck_changed(project: &Project, exercises: &[Exercise], limit: Duration) -> Result<()> {
     let progress = Progress::load(&Progress::path(project))?;
     for ex in exercises {
-        let recorded = progress.get(ex).source_hash;
-        let stale = match recorded {
+        let stale = match progress.get(ex).source_hash {
             Some(hash) => hash != fingerprint::source_hash(project, ex)?,
             None => fingerprint::was_built(project, ex),
         };
@@ -62,35 +61,31 @@ fn recheck_changed(project: &Project, exercises: &[&Exercise], limit: Duration) 
 pub fn run(project: &Project, chapter: Option<&str>, limit: Duration) -> Result<()> {
     let chapters = project.chapters_or_all(chapter)?;
     let titles = project.chapter_titles();
-    let all = project.exercises()?;
-    let shown: Vec<&Exercise> = all
-        .iter()
+    let shown: Vec<Exercise> = project
+        .exercises()?
+        .into_iter()
         .filter(|e| chapters.iter().any(|c| c.name == e.chapter))
         .collect();
     recheck_changed(project, &shown, limit)?;
     let progress = Progress::load(&Progress::path(project))?;
     let id_width = shown.iter().map(|e| e.short().len()).max().unwrap_or(0);
-    let labels: Vec<String> = shown.iter().map(|e| progress.get(e).label()).collect();
-    let label_width = labels.iter().map(String::len).max().unwrap_or(0);
+    let label_width = shown
+        .iter()
+        .map(|e| progress.get(e).label().len())
+        .max()
+        .unwrap_or(0);
 
     for ch in &chapters {
         let title = titles.get(&ch.name).map_or("", String::as_str);
         println!("{} {}  {}", ch.short(), ch.slug(), title);
-        let mut any = false;
-        for (ex, label) in shown.iter().zip(&labels) {
-            if ex.chapter != ch.name {
-                continue;
-            }
-            any = true;
-            println!(
-                "  {:id_width$}  {:label_width$}  {}",
-                ex.short(),
-                label,
-                title_of(project, ex)
-            );
-        }
-        if !any {
+        let mut exercises = shown.iter().filter(|e| e.chapter == ch.name).peekable();
+        if exercises.peek().is_none() {
             println!("  (no exercises)");
+        }
+        for ex in exercises {
+            let (id, label) = (ex.short(), progress.get(ex).label());
+            let title = title_of(project, ex);
+            println!("  {id:id_width$}  {label:label_width$}  {title}");
         }
         println!();
     }
@@ -104,19 +99,15 @@ pub fn run(project: &Project, chapter: Option<&str>, limit: Duration) -> Result<
     }
 
     let done = shown.iter().filter(|e| progress.is_passed(e)).count();
-    println!(
-        "progress: {done} of {} exercise{} done",
-        shown.len(),
-        if shown.len() == 1 { "" } else { "s" }
-    );
-    let shown_owned: Vec<Exercise> = shown.into_iter().cloned().collect();
-    match first_unfinished(&shown_owned, &progress) {
+    let plural = if shown.len() == 1 { "" } else { "s" };
+    println!("progress: {done} of {} exercise{plural} done", shown.len());
+    match first_unfinished(&shown, &progress) {
         Some(ex) => println!(
             "next: cargo course check {}   (the task: {})",
             ex.short(),
             ex.starter_dir().join("README.md").display()
         ),
-        None if !shown_owned.is_empty() => println!("every exercise here passes. Well done!"),
+        None if !shown.is_empty() => println!("every exercise here passes. Well done!"),
         None => {}
     }
     Ok(())
