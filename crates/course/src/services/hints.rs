@@ -3,7 +3,7 @@
 
 use crate::services::progress::Progress;
 use crate::services::project::{Exercise, Project};
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, ensure};
 use mdbook_markdown::pulldown_cmark::{Event, HeadingLevel::H2, Parser, Tag};
 use std::fs;
 use std::ops::Range;
@@ -41,23 +41,12 @@ pub fn parse_hints(markdown: &str) -> Vec<Hint> {
 /// The hints of an exercise, read from its `hints.md`; a clear error if there are none.
 pub fn hints_of(project: &Project, ex: &Exercise) -> Result<Vec<Hint>> {
     let rel = ex.starter_dir().join("hints.md");
+    let no_hints = |why| format!("{} has no hints: {} {why}", ex.package, rel.display());
     let path = project.path(&rel);
-    if !path.is_file() {
-        bail!(
-            "{} has no hints: {} does not exist",
-            ex.package,
-            rel.display()
-        );
-    }
+    ensure!(path.is_file(), no_hints("does not exist"));
     let text = fs::read_to_string(&path).with_context(|| format!("reading {}", rel.display()))?;
     let hints = parse_hints(&text);
-    if hints.is_empty() {
-        bail!(
-            "{} has no hints: {} has no `## Hint 1` section",
-            ex.package,
-            rel.display()
-        );
-    }
+    ensure!(!hints.is_empty(), no_hints("has no `## Hint 1` section"));
     Ok(hints)
 }
 
