@@ -9,33 +9,20 @@ use anyhow::Result;
 /// `cargo course hint <exercise> [--all]`.
 pub fn run(project: &Project, query: &str, all: bool) -> Result<()> {
     let ex = project.exercise(query)?;
-    let hints = hints_of(project, &ex)?;
+    let (id, hints) = (ex.short(), hints_of(project, &ex)?);
     let path = Progress::path(project);
     let mut progress = Progress::load(&path)?;
     let (shown, total) = (progress.get(&ex).hints_shown, hints.len());
     let to_show = if all {
         0..total
     } else if shown >= total {
-        println!(
-            "You have seen all {total} hints of {}; here is the last one again.\n",
-            ex.short()
-        );
+        println!("You have seen all {total} hints of {id}; here is the last one again.\n");
         total - 1..total
     } else {
         shown..shown + 1
     };
-    for (i, hint) in hints
-        .iter()
-        .enumerate()
-        .take(to_show.end)
-        .skip(to_show.start)
-    {
-        println!(
-            "hint {} of {total} for {}:\n\n{}\n",
-            i + 1,
-            ex.short(),
-            hint.text
-        );
+    for (n, hint) in (to_show.start + 1..).zip(&hints[to_show.clone()]) {
+        println!("hint {n} of {total} for {id}:\n\n{}\n", hint.text);
     }
     progress.entry(&ex).hints_shown = to_show.end;
     progress.save(&path)?;
@@ -44,9 +31,9 @@ pub fn run(project: &Project, query: &str, all: bool) -> Result<()> {
             "No hints left. The reference solution is in {} (for after you tried).",
             ex.solution_dir().join("src/lib.rs").display()
         ),
-        1 => println!("1 more hint left: cargo course hint {}", ex.short()),
-        left => println!("{left} more hints left: cargo course hint {}", ex.short()),
+        1 => println!("1 more hint left: cargo course hint {id}"),
+        left => println!("{left} more hints left: cargo course hint {id}"),
     }
-    println!("Check your work: cargo course check {}", ex.short());
+    println!("Check your work: cargo course check {id}");
     Ok(())
 }
