@@ -29,17 +29,15 @@ pub fn check_exercise(project: &Project, ex: &Exercise) -> Result<Vec<String>> {
     let mut problems = Vec::new();
     for name in starters.union(&solutions) {
         let (starter, solution) = (starter_src.join(name), solution_src.join(name));
+        let at = starter.display();
         if !solutions.contains(name) {
-            problems.push(format!(
-                "{}: the solution has no src/{name}",
-                starter.display()
-            ));
+            problems.push(format!("{at}: the solution has no src/{name}"));
         } else if !starters.contains(name) {
             problems.push(format!("{}: in the solution only", solution.display()));
         } else {
-            let found = compare(&read(&starter)?, &read(&solution)?)
-                .with_context(|| format!("in {}", starter.display()))?;
-            problems.extend(found.iter().map(|p| format!("{}: {p}", starter.display())));
+            let found =
+                compare(&read(&starter)?, &read(&solution)?).with_context(|| format!("in {at}"))?;
+            problems.extend(found.iter().map(|p| format!("{at}: {p}")));
         }
     }
     Ok(problems)
@@ -51,24 +49,19 @@ pub fn run(project: &Project, chapter: Option<&str>) -> Result<()> {
     let exercises = project.exercises_of(chapter.as_ref())?;
     let mut failed = 0;
     for ex in &exercises {
-        let problems = check_exercise(project, ex)?;
+        let (id, problems) = (ex.short(), check_exercise(project, ex)?);
         if problems.is_empty() {
-            println!(
-                "{}: the starter differs from its solution only inside TODO regions",
-                ex.short()
-            );
+            println!("{id}: the starter differs from its solution only inside TODO regions");
         } else {
             failed += 1;
-            println!("{}: FAILED", ex.short());
+            println!("{id}: FAILED");
             for p in problems {
                 println!("    {p}");
             }
         }
     }
-    println!(
-        "starters: {} passed, {failed} failed",
-        exercises.len() - failed
-    );
+    let passed = exercises.len() - failed;
+    println!("starters: {passed} passed, {failed} failed");
     if failed > 0 {
         bail!("{failed} starter(s) differ from their solutions outside TODO regions");
     }
