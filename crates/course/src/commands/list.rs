@@ -6,19 +6,18 @@ use crate::services::manifests::summary_chapters;
 use crate::services::progress::{Progress, first_unfinished};
 use crate::services::project::{Exercise, Project};
 use anyhow::Result;
+use regex::Regex;
 use std::fs;
+use std::sync::LazyLock;
 use std::time::Duration;
 
 /// The exercise's one-line title: the first `# ` heading of its README.md, without a leading
 /// `Exercise N: ` (the id already says which one it is).
 pub fn readme_title(readme: &str) -> Option<String> {
+    static NUMBER: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new("^Exercise [0-9]+: ").expect("static regex"));
     let heading = readme.lines().find_map(|l| l.strip_prefix("# "))?.trim();
-    let short = heading
-        .strip_prefix("Exercise ")
-        .and_then(|rest| rest.split_once(": "))
-        .filter(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-        .map_or(heading, |(_, title)| title);
-    Some(short.to_string())
+    Some(NUMBER.replace(heading, "").into_owned())
 }
 
 fn title_of(project: &Project, ex: &Exercise) -> String {
