@@ -20,13 +20,6 @@ pub fn readme_title(readme: &str) -> Option<String> {
     Some(NUMBER.replace(heading, "").into_owned())
 }
 
-fn title_of(project: &Project, ex: &Exercise) -> String {
-    fs::read_to_string(project.path(ex.starter_dir().join("README.md")))
-        .ok()
-        .and_then(|text| readme_title(&text))
-        .unwrap_or_else(|| "(no README.md)".into())
-}
-
 /// The titles of the chapters that SUMMARY.md lists as drafts (`- [Title]()`), not written yet.
 pub fn draft_titles(summary: &str) -> Vec<String> {
     summary_chapters(summary)
@@ -67,24 +60,26 @@ pub fn run(project: &Project, chapter: Option<&str>, limit: Duration) -> Result<
         .collect();
     recheck_changed(project, &shown, limit)?;
     let progress = Progress::load(&Progress::path(project))?;
+    let labels: Vec<String> = shown.iter().map(|e| progress.get(e).label()).collect();
     let id_width = shown.iter().map(|e| e.short().len()).max().unwrap_or(0);
-    let label_width = shown
-        .iter()
-        .map(|e| progress.get(e).label().len())
-        .max()
-        .unwrap_or(0);
+    let label_width = labels.iter().map(String::len).max().unwrap_or(0);
 
     for ch in &chapters {
         let title = titles.get(&ch.name).map_or("", String::as_str);
         println!("{} {}  {}", ch.short(), ch.slug(), title);
-        let mut exercises = shown.iter().filter(|e| e.chapter == ch.name).peekable();
-        if exercises.peek().is_none() {
+        let mut rows = shown
+            .iter()
+            .zip(&labels)
+            .filter(|(e, _)| e.chapter == ch.name)
+            .peekable();
+        if rows.peek().is_none() {
             println!("  (no exercises)");
         }
-        for ex in exercises {
-            let (id, label) = (ex.short(), progress.get(ex).label());
-            let title = title_of(project, ex);
-            println!("  {id:id_width$}  {label:label_width$}  {title}");
+        for (ex, label) in rows {
+            let readme = fs::read_to_string(project.path(ex.starter_dir().join("README.md")));
+            let title = readme.ok().and_then(|text| readme_title(&text));
+            let title = title.unwrap_or_else(|| "(no README.md)".into());
+            println!("  {:id_width$}  {label:label_width$}  {title}", ex.short());
         }
         println!();
     }
