@@ -28,13 +28,12 @@ use syn::spanned::Spanned;
 /// line numbers).
 fn has_todo(lines: &[&str], span: Span) -> bool {
     let last = span.end().line.min(lines.len());
-    let first = span.start().line.saturating_sub(1).min(last);
-    let above = lines[..first]
+    let mut first = span.start().line.saturating_sub(1).min(last);
+    while first > 0 && lines[first - 1].trim_start().starts_with("//") {
+        first -= 1;
+    }
+    lines[first..last]
         .iter()
-        .rev()
-        .take_while(|l| l.trim_start().starts_with("//"));
-    above
-        .chain(&lines[first..last])
         .any(|l| l.contains("TODO") || l.contains("todo!"))
 }
 
