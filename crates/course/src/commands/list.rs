@@ -31,22 +31,22 @@ pub fn draft_titles(summary: &str) -> Vec<String> {
 
 /// Checks again, quietly, every exercise whose files changed since its last check, and every
 /// exercise built but never checked: the learner may have run `cargo test` instead of `check`.
-fn recheck_changed(project: &Project, exercises: &[Exercise], limit: Duration) -> Result<()> {
-    let progress = Progress::load(&Progress::path(project))?;
+/// Returns the progress after.
+fn recheck_changed(project: &Project, exercises: &[Exercise], limit: Duration) -> Result<Progress> {
+    let path = Progress::path(project);
+    let progress = Progress::load(&path)?;
     for ex in exercises {
         let stale = match progress.get(ex).source_hash {
             Some(hash) => hash != fingerprint::source_hash(project, ex)?,
             None => fingerprint::was_built(project, ex),
         };
         if stale {
-            eprintln!(
-                "checking {} again (changed since its last `cargo course check`)...",
-                ex.short()
-            );
+            let id = ex.short();
+            eprintln!("checking {id} again (changed since its last `cargo course check`)...");
             test_exercise(project, ex, limit, false, |_| {})?;
         }
     }
-    Ok(())
+    Progress::load(&path)
 }
 
 /// `cargo course list [chapter]`.
@@ -58,8 +58,7 @@ pub fn run(project: &Project, chapter: Option<&str>, limit: Duration) -> Result<
         .into_iter()
         .filter(|e| chapters.iter().any(|c| c.name == e.chapter))
         .collect();
-    recheck_changed(project, &shown, limit)?;
-    let progress = Progress::load(&Progress::path(project))?;
+    let progress = recheck_changed(project, &shown, limit)?;
     let labels: Vec<String> = shown.iter().map(|e| progress.get(e).label()).collect();
     let id_width = shown.iter().map(|e| e.short().len()).max().unwrap_or(0);
     let label_width = labels.iter().map(String::len).max().unwrap_or(0);
