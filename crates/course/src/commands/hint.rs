@@ -22,7 +22,7 @@ pub fn run(project: &Project, query: &str, all: bool) -> Result<()> {
         shown..shown + 1
     };
     for (n, hint) in (to_show.start + 1..).zip(&hints[to_show.clone()]) {
-        println!("hint {n} of {total} for {id}:\n\n{}\n", hint.text);
+        println!("hint {n} of {total} for {id}:\n\n{hint}\n");
     }
     progress.entry(&ex).hints_shown = to_show.end;
     progress.save(&path)?;

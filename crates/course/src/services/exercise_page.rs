@@ -146,7 +146,7 @@ pub fn render(published: &Published, id: &str) -> Result<String> {
             md,
             "\n<details>\n<summary>Hint 1 of {}</summary>\n\n{}\n\n</details>",
             hints.len(),
-            first.text
+            first
         );
         if hints.len() > 1 {
             let _ = writeln!(
