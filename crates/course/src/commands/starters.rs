@@ -54,10 +54,7 @@ pub fn run(project: &Project, chapter: Option<&str>) -> Result<()> {
             println!("{id}: the starter differs from its solution only inside TODO regions");
         } else {
             failed += 1;
-            println!("{id}: FAILED");
-            for p in problems {
-                println!("    {p}");
-            }
+            println!("{id}: FAILED\n    {}", problems.join("\n    "));
         }
     }
     let passed = exercises.len() - failed;
