@@ -98,23 +98,23 @@ pub fn compare(starter: &str, solution: &str) -> Result<Vec<String>> {
     entries("", parse(solution, "solution")?.items, &mut solution_items);
     let mut problems = Vec::new();
     for (key, item) in &starter_items {
-        // A type, constant or static whose text holds a TODO is a region as a whole; so is the
-        // body of a function whose body holds one.
-        let whole = matches!(
-            item,
-            Item::Struct(_) | Item::Enum(_) | Item::Const(_) | Item::Static(_) | Item::Type(_)
-        );
-        if whole && has_todo(&lines, item.span()) {
-            continue;
-        }
-        let blank_body = matches!(item, Item::Fn(f) if has_todo(&lines, f.block.span()));
+        // The TODO regions: the body of a function whose body holds a TODO; a type, constant or
+        // static whose text holds one, as a whole.
+        let region = match item {
+            Item::Fn(f) => has_todo(&lines, f.block.span()),
+            Item::Struct(_) | Item::Enum(_) | Item::Const(_) | Item::Static(_) | Item::Type(_) => {
+                has_todo(&lines, item.span())
+            }
+            _ => false,
+        };
         let outside_regions = |item: &Item| match item {
-            Item::Fn(f) if blank_body => {
+            _ if !region => item.to_token_stream().to_string(),
+            Item::Fn(f) => {
                 let mut f = f.clone();
                 f.block.stmts.clear();
                 f.to_token_stream().to_string()
             }
-            other => other.to_token_stream().to_string(),
+            _ => String::new(),
         };
         // Items of the same name (two `impl Pool` blocks) agree if any pair does.
         let mut same_name = solution_items.iter().filter(|(k, _)| k == key).peekable();
