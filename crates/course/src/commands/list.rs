@@ -6,26 +6,18 @@ use crate::services::manifests::summary_chapters;
 use crate::services::progress::{Progress, first_unfinished};
 use crate::services::project::{Exercise, Project};
 use anyhow::Result;
+use regex::Regex;
 use std::fs;
+use std::sync::LazyLock;
 use std::time::Duration;
 
 /// The exercise's one-line title: the first `# ` heading of its README.md, without a leading
 /// `Exercise N: ` (the id already says which one it is).
 pub fn readme_title(readme: &str) -> Option<String> {
+    static NUMBER: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new("^Exercise [0-9]+: ").expect("static regex"));
     let heading = readme.lines().find_map(|l| l.strip_prefix("# "))?.trim();
-    let short = heading
-        .strip_prefix("Exercise ")
-        .and_then(|rest| rest.split_once(": "))
-        .filter(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-        .map_or(heading, |(_, title)| title);
-    Some(short.to_string())
-}
-
-fn title_of(project: &Project, ex: &Exercise) -> String {
-    fs::read_to_string(project.path(ex.starter_dir().join("README.md")))
-        .ok()
-        .and_then(|text| readme_title(&text))
-        .unwrap_or_else(|| "(no README.md)".into())
+    Some(NUMBER.replace(heading, "").into_owned())
 }
 
 /// The titles of the chapters that SUMMARY.md lists as drafts (`- [Title]()`), not written yet.
@@ -39,58 +31,54 @@ pub fn draft_titles(summary: &str) -> Vec<String> {
 
 /// Checks again, quietly, every exercise whose files changed since its last check, and every
 /// exercise built but never checked: the learner may have run `cargo test` instead of `check`.
-fn recheck_changed(project: &Project, exercises: &[&Exercise], limit: Duration) -> Result<()> {
-    let progress = Progress::load(&Progress::path(project))?;
+/// Returns the progress after.
+fn recheck_changed(project: &Project, exercises: &[Exercise], limit: Duration) -> Result<Progress> {
+    let path = Progress::path(project);
+    let progress = Progress::load(&path)?;
     for ex in exercises {
-        let recorded = progress.get(ex).source_hash;
-        let stale = match recorded {
+        let stale = match progress.get(ex).source_hash {
             Some(hash) => hash != fingerprint::source_hash(project, ex)?,
             None => fingerprint::was_built(project, ex),
         };
         if stale {
-            eprintln!(
-                "checking {} again (changed since its last `cargo course check`)...",
-                ex.short()
-            );
+            let id = ex.short();
+            eprintln!("checking {id} again (changed since its last `cargo course check`)...");
             test_exercise(project, ex, limit, false, |_| {})?;
         }
     }
-    Ok(())
+    Progress::load(&path)
 }
 
 /// `cargo course list [chapter]`.
 pub fn run(project: &Project, chapter: Option<&str>, limit: Duration) -> Result<()> {
     let chapters = project.chapters_or_all(chapter)?;
     let titles = project.chapter_titles();
-    let all = project.exercises()?;
-    let shown: Vec<&Exercise> = all
-        .iter()
+    let shown: Vec<Exercise> = project
+        .exercises()?
+        .into_iter()
         .filter(|e| chapters.iter().any(|c| c.name == e.chapter))
         .collect();
-    recheck_changed(project, &shown, limit)?;
-    let progress = Progress::load(&Progress::path(project))?;
-    let id_width = shown.iter().map(|e| e.short().len()).max().unwrap_or(0);
+    let progress = recheck_changed(project, &shown, limit)?;
     let labels: Vec<String> = shown.iter().map(|e| progress.get(e).label()).collect();
+    let id_width = shown.iter().map(|e| e.short().len()).max().unwrap_or(0);
     let label_width = labels.iter().map(String::len).max().unwrap_or(0);
 
     for ch in &chapters {
         let title = titles.get(&ch.name).map_or("", String::as_str);
         println!("{} {}  {}", ch.short(), ch.slug(), title);
-        let mut any = false;
-        for (ex, label) in shown.iter().zip(&labels) {
-            if ex.chapter != ch.name {
-                continue;
-            }
-            any = true;
-            println!(
-                "  {:id_width$}  {:label_width$}  {}",
-                ex.short(),
-                label,
-                title_of(project, ex)
-            );
-        }
-        if !any {
+        let mut rows = shown
+            .iter()
+            .zip(&labels)
+            .filter(|(e, _)| e.chapter == ch.name)
+            .peekable();
+        if rows.peek().is_none() {
             println!("  (no exercises)");
+        }
+        for (ex, label) in rows {
+            let readme = fs::read_to_string(project.path(ex.starter_dir().join("README.md")));
+            let title = readme.ok().and_then(|text| readme_title(&text));
+            let title = title.unwrap_or_else(|| "(no README.md)".into());
+            println!("  {:id_width$}  {label:label_width$}  {title}", ex.short());
         }
         println!();
     }
@@ -104,19 +92,15 @@ pub fn run(project: &Project, chapter: Option<&str>, limit: Duration) -> Result<
     }
 
     let done = shown.iter().filter(|e| progress.is_passed(e)).count();
-    println!(
-        "progress: {done} of {} exercise{} done",
-        shown.len(),
-        if shown.len() == 1 { "" } else { "s" }
-    );
-    let shown_owned: Vec<Exercise> = shown.into_iter().cloned().collect();
-    match first_unfinished(&shown_owned, &progress) {
+    let plural = if shown.len() == 1 { "" } else { "s" };
+    println!("progress: {done} of {} exercise{plural} done", shown.len());
+    match first_unfinished(&shown, &progress) {
         Some(ex) => println!(
             "next: cargo course check {}   (the task: {})",
             ex.short(),
             ex.starter_dir().join("README.md").display()
         ),
-        None if !shown_owned.is_empty() => println!("every exercise here passes. Well done!"),
+        None if !shown.is_empty() => println!("every exercise here passes. Well done!"),
         None => {}
     }
     Ok(())

@@ -4,46 +4,41 @@
 use crate::services::project::{Exercise, Project};
 use crate::services::starter_diff::compare;
 use anyhow::{Context, Result, bail};
+use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
 
-fn rust_files(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(dir)
+/// The names of the `.rs` files in `dir` (none if it cannot be read).
+fn rust_files(dir: &Path) -> BTreeSet<String> {
+    fs::read_dir(dir)
         .into_iter()
         .flatten()
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
         .filter(|n| n.ends_with(".rs"))
-        .collect();
-    names.sort();
-    names
+        .collect()
 }
 
 /// The problems of one exercise, each prefixed with the file.
 pub fn check_exercise(project: &Project, ex: &Exercise) -> Result<Vec<String>> {
-    let starter_src = project.path(ex.starter_dir().join("src"));
-    let solution_src = project.path(ex.solution_dir().join("src"));
+    let (starter_src, solution_src) = (ex.starter_dir().join("src"), ex.solution_dir().join("src"));
+    let read = |p: &Path| {
+        fs::read_to_string(project.path(p)).with_context(|| format!("reading {}", p.display()))
+    };
+    let starters = rust_files(&project.path(&starter_src));
+    let solutions = rust_files(&project.path(&solution_src));
     let mut problems = Vec::new();
-    let starters = rust_files(&starter_src);
-    for name in rust_files(&solution_src) {
-        if !starters.contains(&name) {
-            problems.push(format!(
-                "{}/src/{name}: in the solution only",
-                ex.solution_dir().display()
-            ));
+    for name in starters.union(&solutions) {
+        let (starter, solution) = (starter_src.join(name), solution_src.join(name));
+        let at = starter.display();
+        if !solutions.contains(name) {
+            problems.push(format!("{at}: the solution has no src/{name}"));
+        } else if !starters.contains(name) {
+            problems.push(format!("{}: in the solution only", solution.display()));
+        } else {
+            let found =
+                compare(&read(&starter)?, &read(&solution)?).with_context(|| format!("in {at}"))?;
+            problems.extend(found.iter().map(|p| format!("{at}: {p}")));
         }
-    }
-    for name in starters {
-        let rel = ex.starter_dir().join("src").join(&name);
-        let solution = solution_src.join(&name);
-        if !solution.is_file() {
-            problems.push(format!("{}: the solution has no src/{name}", rel.display()));
-            continue;
-        }
-        let read =
-            |p: &Path| fs::read_to_string(p).with_context(|| format!("reading {}", p.display()));
-        let found = compare(&read(&starter_src.join(&name))?, &read(&solution)?)
-            .with_context(|| format!("in {}", rel.display()))?;
-        problems.extend(found.into_iter().map(|p| format!("{}: {p}", rel.display())));
     }
     Ok(problems)
 }
@@ -54,24 +49,16 @@ pub fn run(project: &Project, chapter: Option<&str>) -> Result<()> {
     let exercises = project.exercises_of(chapter.as_ref())?;
     let mut failed = 0;
     for ex in &exercises {
-        let problems = check_exercise(project, ex)?;
+        let (id, problems) = (ex.short(), check_exercise(project, ex)?);
         if problems.is_empty() {
-            println!(
-                "{}: the starter differs from its solution only inside TODO regions",
-                ex.short()
-            );
+            println!("{id}: the starter differs from its solution only inside TODO regions");
         } else {
             failed += 1;
-            println!("{}: FAILED", ex.short());
-            for p in problems {
-                println!("    {p}");
-            }
+            println!("{id}: FAILED\n    {}", problems.join("\n    "));
         }
     }
-    println!(
-        "starters: {} passed, {failed} failed",
-        exercises.len() - failed
-    );
+    let passed = exercises.len() - failed;
+    println!("starters: {passed} passed, {failed} failed");
     if failed > 0 {
         bail!("{failed} starter(s) differ from their solutions outside TODO regions");
     }

@@ -120,7 +120,7 @@ pub fn render(published: &Published, id: &str) -> Result<String> {
         [first, rest @ ..] => format!(
             "\n<details>\n<summary>Hint 1 of {}</summary>\n\n{}\n\n</details>\n{}",
             hints.len(),
-            first.text,
+            first,
             if rest.is_empty() { "" } else { &more }
         ),
     };

@@ -3,73 +3,39 @@
 
 use crate::services::progress::Progress;
 use crate::services::project::{Exercise, Project};
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, ensure};
+use mdbook_markdown::pulldown_cmark::{Event, HeadingLevel::H2, Parser, Tag};
 use std::fs;
+use std::ops::Range;
 
-/// One `## Hint N` section.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Hint {
-    /// The heading, `Hint 2` (or whatever follows `## `).
-    pub title: String,
-    /// The section's text, trimmed.
-    pub text: String,
-}
-
-/// Splits `hints.md` into its `## Hint ...` sections, in order. Text before the first one is
-/// ignored; headings inside fenced code blocks do not count.
-pub fn parse_hints(markdown: &str) -> Vec<Hint> {
-    let mut hints: Vec<Hint> = Vec::new();
-    let mut in_fence = false;
-    let mut body: Vec<&str> = Vec::new();
-    let mut title: Option<String> = None;
-    let mut finish = |title: Option<String>, body: &mut Vec<&str>| {
-        if let Some(title) = title {
-            hints.push(Hint {
-                title,
-                text: body.join("\n").trim().to_string(),
-            });
-        }
-        body.clear();
+/// Splits `hints.md` into the texts (trimmed) of its `## Hint ...` sections, in order, as mdBook's
+/// markdown parser reads it: text before the first one is ignored; headings inside fenced code
+/// blocks do not count.
+pub fn parse_hints(markdown: &str) -> Vec<String> {
+    let is_hint = |heading: &Range<usize>| {
+        let text = markdown[heading.clone()].strip_prefix("##");
+        text.is_some_and(|t| t.trim_start().starts_with("Hint"))
     };
-    for line in markdown.lines() {
-        let trimmed = line.trim_start();
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            in_fence = !in_fence;
-        }
-        if !in_fence && let Some(heading) = line.strip_prefix("## ") {
-            let heading = heading.trim();
-            if heading.starts_with("Hint") {
-                finish(title.take(), &mut body);
-                title = Some(heading.to_string());
-                continue;
-            }
-        }
-        body.push(line);
-    }
-    finish(title, &mut body);
-    hints
+    let mut headings: Vec<Range<usize>> = Parser::new(markdown)
+        .into_offset_iter()
+        .filter(|(event, _)| matches!(event, Event::Start(Tag::Heading { level: H2, .. })))
+        .map(|(_, range)| range)
+        .filter(is_hint)
+        .collect();
+    headings.push(markdown.len()..markdown.len());
+    let text = |pair: &[Range<usize>]| markdown[pair[0].end..pair[1].start].trim().to_string();
+    headings.windows(2).map(text).collect()
 }
 
 /// The hints of an exercise, read from its `hints.md`; a clear error if there are none.
-pub fn hints_of(project: &Project, ex: &Exercise) -> Result<Vec<Hint>> {
+pub fn hints_of(project: &Project, ex: &Exercise) -> Result<Vec<String>> {
     let rel = ex.starter_dir().join("hints.md");
+    let no_hints = |why| format!("{} has no hints: {} {why}", ex.package, rel.display());
     let path = project.path(&rel);
-    if !path.is_file() {
-        bail!(
-            "{} has no hints: {} does not exist",
-            ex.package,
-            rel.display()
-        );
-    }
+    ensure!(path.is_file(), no_hints("does not exist"));
     let text = fs::read_to_string(&path).with_context(|| format!("reading {}", rel.display()))?;
     let hints = parse_hints(&text);
-    if hints.is_empty() {
-        bail!(
-            "{} has no hints: {} has no `## Hint 1` section",
-            ex.package,
-            rel.display()
-        );
-    }
+    ensure!(!hints.is_empty(), no_hints("has no `## Hint 1` section"));
     Ok(hints)
 }
 
@@ -88,21 +54,20 @@ mod tests {
         let hints = parse_hints(
             "Intro text that is not a hint.\n\n## Hint 1\n\nRead the clock.\n\n## Hint 2\n\nCall `f()`:\n\n```rust\n## Hint 9 inside a fence\nlet x = 1;\n```\n\nDone.\n## Hint 3\nLast one.\n",
         );
-        let titles: Vec<&str> = hints.iter().map(|h| h.title.as_str()).collect();
-        assert_eq!(titles, ["Hint 1", "Hint 2", "Hint 3"]);
-        assert_eq!(hints[0].text, "Read the clock.");
+        assert_eq!(hints.len(), 3, "{hints:?}");
+        assert_eq!(hints[0], "Read the clock.");
         assert_eq!(
-            hints[1].text,
+            hints[1],
             "Call `f()`:\n\n```rust\n## Hint 9 inside a fence\nlet x = 1;\n```\n\nDone."
         );
-        assert_eq!(hints[2].text, "Last one.");
+        assert_eq!(hints[2], "Last one.");
     }
 
     #[test]
     fn other_headings_stay_inside_a_hint() {
         let hints = parse_hints("# Hints\n## Hint 1\nA\n## Why\nB\n### Hint-like\nC\n");
         assert_eq!(hints.len(), 1);
-        assert_eq!(hints[0].text, "A\n## Why\nB\n### Hint-like\nC");
+        assert_eq!(hints[0], "A\n## Why\nB\n### Hint-like\nC");
     }
 
     #[test]
@@ -117,7 +82,7 @@ mod tests {
         for ex in project.exercises().unwrap() {
             let hints = hints_of(&project, &ex).unwrap();
             assert!(
-                hints.iter().all(|h| !h.text.is_empty()),
+                hints.iter().all(|h| !h.is_empty()),
                 "{}: an empty hint",
                 ex.package
             );

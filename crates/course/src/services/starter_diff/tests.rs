@@ -59,6 +59,9 @@ fn the_learners_own_helpers_and_module_paths_do_not_count() {
     let starter = "// TODO: align it to 128 bytes.\npub struct Cell(u64);\n";
     let solution = "#[repr(align(128))]\npub struct Cell(u64);\n";
     assert_eq!(compare(starter, solution).unwrap(), Vec::<String>::new());
+    // The solution must still have it.
+    let p = compare(starter, "").unwrap();
+    assert_eq!(p, ["`struct Cell` is in the starter only"]);
     // Without the TODO, the attribute is a difference.
     let p = compare("pub struct Cell(u64);\n", solution).unwrap();
     assert_eq!(p.len(), 1, "{p:?}");
