@@ -2,7 +2,7 @@
 //! solution (see `services::spec`).
 
 use crate::services::project::Project;
-use crate::services::spec::{Side, build_side, judge};
+use crate::services::spec::{Side, judge, run_side};
 use anyhow::{Result, bail};
 use std::time::Duration;
 
@@ -16,13 +16,12 @@ pub fn run(project: &Project, chapter: Option<&str>, limit: Duration) -> Result<
             chapter.map(|c| format!(" for {c}")).unwrap_or_default()
         );
     }
-    let starters = build_side(project, &exercises, Side::Starter, limit)?;
-    let solutions = build_side(project, &exercises, Side::Solution, limit)?;
+    let starters = run_side(project, &exercises, Side::Starter, limit)?;
+    let solutions = run_side(project, &exercises, Side::Solution, limit)?;
     let (mut passed, mut failed, mut bad_exercises) = (0, 0, 0);
     let width = exercises.iter().map(|e| e.package.len()).max().unwrap_or(0);
-    for ex in &exercises {
-        let starter = starters.run_spec(project, ex, limit)?;
-        let solution = solutions.run_spec(project, ex, limit)?;
+    for (ex, (starter, solution)) in exercises.iter().zip(starters.zip(solutions)) {
+        let (starter, solution) = (starter?, solution?);
         let verdict = judge(&starter, &solution, limit);
         passed += verdict.passed.len();
         failed += verdict.failed;

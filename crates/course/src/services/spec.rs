@@ -5,7 +5,7 @@
 //! package names, built into separate target directories: with a shared one, cargo would reuse
 //! one side's build for the other and the check would silently test the wrong code.
 
-use crate::services::cargo_json::{Build, tail};
+use crate::services::cargo_json::tail;
 use crate::services::libtest::{self, Outcome, TestResult};
 use crate::services::process::{Finished, run_with_watchdog};
 use crate::services::project::{Exercise, Project};
@@ -45,23 +45,18 @@ pub struct Ran {
     pub run: Finished,
 }
 
-/// One side, built: every exercise's spec, with one cargo command.
-pub struct BuiltSide {
-    side: Side,
-    build: Build,
-    cargo_stderr: String,
-}
-
 /// Builds every exercise's spec on one side into its own target directory,
 /// `<root>/target/nested/<workspace>`, with one cargo command (`--keep-going`, so one package
 /// that does not compile does not hide the others), reading the test executables and the
-/// compiler's errors from cargo's JSON messages.
-pub fn build_side(
-    project: &Project,
-    exercises: &[Exercise],
+/// compiler's errors from cargo's JSON messages. Then, one exercise at a time as the iterator
+/// is read, runs its spec executable: lists its tests, then runs them, in the package's folder
+/// as `cargo test` would.
+pub fn run_side<'a>(
+    project: &'a Project,
+    exercises: &'a [Exercise],
     side: Side,
     limit: Duration,
-) -> Result<BuiltSide> {
+) -> Result<impl Iterator<Item = Result<SpecRun>> + 'a> {
     let workspace = side.names().1;
     let target = format!("target/nested/{workspace}");
     println!(
@@ -81,22 +76,12 @@ pub fn build_side(
             (limit * 4).as_secs()
         );
     }
-    Ok(BuiltSide {
-        side,
-        build,
-        cargo_stderr: done.stderr,
-    })
-}
-
-impl BuiltSide {
-    /// Runs an exercise's spec executable: lists its tests, then runs them, in the package's
-    /// folder as `cargo test` would.
-    pub fn run_spec(&self, project: &Project, ex: &Exercise, limit: Duration) -> Result<SpecRun> {
-        let Some(exe) = self.build.executable(&ex.package, "spec") else {
-            let errors = self.build.errors_of(&ex.package, 12);
-            return Ok(Err(errors.unwrap_or_else(|| tail(&self.cargo_stderr, 12))));
+    Ok(exercises.iter().map(move |ex| {
+        let Some(exe) = build.executable(&ex.package, "spec") else {
+            let errors = build.errors_of(&ex.package, 12);
+            return Ok(Err(errors.unwrap_or_else(|| tail(&done.stderr, 12))));
         };
-        let dir = project.path(match self.side {
+        let dir = project.path(match side {
             Side::Starter => ex.starter_dir(),
             Side::Solution => ex.solution_dir(),
         });
@@ -107,7 +92,7 @@ impl BuiltSide {
             results: libtest::parse_results(&run.stdout),
             run,
         }))
-    }
+    }))
 }
 
 /// The verdict on one exercise.
