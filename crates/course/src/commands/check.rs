@@ -23,12 +23,13 @@ pub fn run(project: &Project, query: &str, limit: Duration, backtrace: bool) -> 
     let summary = test_exercise(project, &ex, limit, backtrace, |line| println!("{line}"))?;
     let progress = Progress::load(&Progress::path(project))?;
     let (passed, total) = (summary.passed, summary.total);
+    let tests = plural(total, "test", "tests");
     let lib = ex.starter_dir().join("src/lib.rs");
     let lib = lib.display();
     println!();
     let verdict = match summary.status {
         Status::Passed => {
-            println!("{pkg}: all {} pass. Done!", plural(total, "test", "tests"));
+            println!("{pkg}: all {tests} pass. Done!");
             match next_after(&project.exercises()?, &ex, &progress) {
                 Next::Exercise(n) => {
                     println!("Next exercise: cargo course check {}", n.short());
@@ -77,10 +78,7 @@ pub fn run(project: &Project, query: &str, limit: Duration, backtrace: bool) -> 
             format!("the tests were killed after {secs} s")
         }
         Status::Failing => {
-            println!(
-                "{pkg}: {passed} of {} pass.",
-                plural(total, "test", "tests")
-            );
+            println!("{pkg}: {passed} of {tests} pass.");
             if let Some(f) = &summary.first_failure {
                 let at = f.location.as_ref().map(|at| format!(" (panicked at {at})"));
                 println!("First failing test: {}{}", f.test, at.unwrap_or_default());

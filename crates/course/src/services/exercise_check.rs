@@ -95,11 +95,8 @@ pub fn test_exercise(
     entry.status = Some(summary.status);
     entry.passed = summary.passed;
     entry.total = summary.total;
-    entry.checked_at = Some(
-        jiff::Timestamp::now()
-            .strftime("%Y-%m-%dT%H:%M:%SZ")
-            .to_string(),
-    );
+    // RFC 3339 without fractional seconds, `2026-11-22T14:03:09Z`.
+    entry.checked_at = Some(format!("{:.0}", jiff::Timestamp::now()));
     entry.source_hash = Some(source_hash);
     progress.save(&path)?;
     Ok(summary)
