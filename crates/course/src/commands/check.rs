@@ -6,8 +6,7 @@ use crate::services::exercise_check::{output_path, test_exercise};
 use crate::services::hints;
 use crate::services::libtest::Outcome;
 use crate::services::progress::{Next, Progress, Status, next_after};
-use crate::services::project::{Exercise, Project};
-use crate::services::summary::Summary;
+use crate::services::project::Project;
 use crate::services::units::indent;
 use anyhow::{Result, bail};
 use std::time::Duration;
@@ -16,94 +15,73 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// Prints the summary and the advice; returns the line for the exit error, if not done.
-fn report(
-    project: &Project,
-    ex: &Exercise,
-    summary: &Summary,
-    limit: Duration,
-    next: Option<Next>,
-    hints_left: Option<usize>,
-) -> Option<String> {
-    println!();
+/// `cargo course check <exercise>`: an error (exit status 1) unless every test passes.
+pub fn run(project: &Project, query: &str, limit: Duration, backtrace: bool) -> Result<()> {
+    let ex = project.exercise(query)?;
+    let (pkg, short, secs) = (&ex.package, ex.short(), limit.as_secs());
+    println!("running the tests of {pkg} (cargo test -p {pkg} in exercises/)...");
+    let summary = test_exercise(project, &ex, limit, backtrace, |line| println!("{line}"))?;
+    let progress = Progress::load(&Progress::path(project))?;
+    let (passed, total) = (summary.passed, summary.total);
+    let tests = plural(total, "test", "tests");
     let lib = ex.starter_dir().join("src/lib.rs");
+    let lib = lib.display();
+    println!();
     let verdict = match summary.status {
         Status::Passed => {
-            println!(
-                "{}: all {} pass. Done!",
-                ex.package,
-                plural(summary.total, "test", "tests")
-            );
-            match next {
-                Some(Next::Exercise(n)) => {
+            println!("{pkg}: all {tests} pass. Done!");
+            match next_after(&project.exercises()?, &ex, &progress) {
+                Next::Exercise(n) => {
                     println!("Next exercise: cargo course check {}", n.short());
                     let readme = n.starter_dir().join("README.md");
                     if project.path(&readme).is_file() {
                         println!("(the task is in {})", readme.display());
                     }
                 }
-                Some(Next::ChapterComplete { next: Some(n) }) => {
+                Next::ChapterComplete { next: Some(n) } => {
                     println!("Chapter complete: {}.", ex.chapter);
                     println!(
                         "Next chapter's first exercise: cargo course check {}",
                         n.short()
                     );
                 }
-                Some(Next::ChapterComplete { next: None }) | None => {
-                    println!(
-                        "Chapter complete: {}. That was the last exercise of the course.",
-                        ex.chapter
-                    );
-                }
+                Next::ChapterComplete { next: None } => println!(
+                    "Chapter complete: {}. That was the last exercise of the course.",
+                    ex.chapter
+                ),
             }
-            return None;
+            return Ok(());
         }
         Status::CompileError => {
-            println!("{} does not compile:\n", ex.package);
+            println!("{pkg} does not compile:\n");
             if let Some(errors) = &summary.detail {
                 println!("{}\n", indent(errors, 4));
             }
             println!(
-                "Next: fix {} (every error: see the file named below), then run `cargo course check {}` again.",
-                lib.display(),
-                ex.short()
+                "Next: fix {lib} (every error: see the file named below), then run `cargo course check {short}` again."
             );
             "does not compile".to_string()
         }
         Status::TimedOut => {
             println!(
-                "{}: the tests did not finish within {} s and were killed: they probably hang.",
-                ex.package,
-                limit.as_secs()
+                "{pkg}: the tests did not finish within {secs} s and were killed: they probably hang."
             );
             println!(
                 "Look for a loop that never ends, a thread or child process nobody joins or waits for, or a channel nobody closes."
             );
-            if summary.total > 0 {
-                println!(
-                    "Before that, {} of {} finished tests passed.",
-                    summary.passed, summary.total
-                );
+            if total > 0 {
+                println!("Before that, {passed} of {total} finished tests passed.");
             }
             println!(
-                "Next: edit {}, then run `cargo course check {}` again (`--timeout SECS` to wait longer).",
-                lib.display(),
-                ex.short()
+                "Next: edit {lib}, then run `cargo course check {short}` again (`--timeout SECS` to wait longer)."
             );
-            format!("the tests were killed after {} s", limit.as_secs())
+            format!("the tests were killed after {secs} s")
         }
         Status::Failing => {
-            println!(
-                "{}: {} of {} pass.",
-                ex.package,
-                summary.passed,
-                plural(summary.total, "test", "tests")
-            );
+            println!("{pkg}: {passed} of {tests} pass.");
             if let Some(f) = &summary.first_failure {
-                match &f.location {
-                    Some(at) => println!("First failing test: {} (panicked at {at})", f.test),
-                    None => println!("First failing test: {}", f.test),
-                }
+                let at = f.location.as_ref().map(|at| format!(" (panicked at {at})"));
+                println!("First failing test: {}{}", f.test, at.unwrap_or_default());
                 if let Some(message) = &f.message {
                     println!("{}", indent(message, 4));
                 }
@@ -120,62 +98,27 @@ fn report(
                 };
                 println!("    {mark:6}  {name}");
             }
-            println!(
-                "\nNext: edit {}, then run `cargo course check {}` again.",
-                lib.display(),
-                ex.short()
-            );
-            format!("{} of {} tests pass", summary.passed, summary.total)
+            println!("\nNext: edit {lib}, then run `cargo course check {short}` again.");
+            format!("{passed} of {total} tests pass")
         }
     };
-    match hints_left {
+    match hints::hints_left(project, &ex, &progress) {
         Some(0) => println!(
-            "You have seen every hint (`cargo course hint {} --all` shows them again).",
-            ex.short()
+            "You have seen every hint (`cargo course hint {short} --all` shows them again)."
         ),
         Some(n) => println!(
-            "Stuck? `cargo course hint {}` shows a hint ({} left).",
-            ex.short(),
+            "Stuck? `cargo course hint {short}` shows a hint ({} left).",
             plural(n, "hint", "hints")
         ),
         None => {}
     }
-    Some(verdict)
-}
-
-/// `cargo course check <exercise>`: an error (exit status 1) unless every test passes.
-pub fn run(project: &Project, query: &str, limit: Duration, backtrace: bool) -> Result<()> {
-    let ex = project.exercise(query)?;
-    println!(
-        "running the tests of {} (cargo test -p {} in exercises/)...",
-        ex.package, ex.package
-    );
-    // The build's "Executable <path>" lines say nothing to a learner.
-    let echo_build = |line: &str| {
-        if !line.trim_start().starts_with("Executable ") {
-            println!("{line}");
-        }
+    let out = output_path(project, &ex);
+    let out = out.strip_prefix(&project.root).unwrap_or(&out).display();
+    let tip = if backtrace {
+        ""
+    } else {
+        "; `--backtrace` shows where each panic came from"
     };
-    let summary = test_exercise(project, &ex, limit, backtrace, echo_build)?;
-    let progress = Progress::load(&Progress::path(project))?;
-    let all = project.exercises()?;
-    let next = (summary.status == Status::Passed).then(|| next_after(&all, &ex, &progress));
-    let hints_left = hints::hints_left(project, &ex, &progress);
-    let verdict = report(project, &ex, &summary, limit, next, hints_left);
-    if summary.status != Status::Passed {
-        let out = output_path(project, &ex);
-        println!(
-            "(cargo's whole output: {}{})",
-            out.strip_prefix(&project.root).unwrap_or(&out).display(),
-            if backtrace {
-                ""
-            } else {
-                "; `--backtrace` shows where each panic came from"
-            }
-        );
-    }
-    match verdict {
-        None => Ok(()),
-        Some(verdict) => bail!("{} is not done yet: {verdict}", ex.short()),
-    }
+    println!("(cargo's whole output: {out}{tip})");
+    bail!("{short} is not done yet: {verdict}")
 }

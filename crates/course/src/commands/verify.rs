@@ -2,7 +2,7 @@
 //! solution (see `services::spec`).
 
 use crate::services::project::Project;
-use crate::services::spec::{Side, build_side, judge, run_spec};
+use crate::services::spec::{Side, judge, run_side};
 use anyhow::{Result, bail};
 use std::time::Duration;
 
@@ -16,22 +16,21 @@ pub fn run(project: &Project, chapter: Option<&str>, limit: Duration) -> Result<
             chapter.map(|c| format!(" for {c}")).unwrap_or_default()
         );
     }
-    let starters = build_side(project, &exercises, Side::Starter, limit)?;
-    let solutions = build_side(project, &exercises, Side::Solution, limit)?;
+    let starters = run_side(project, &exercises, Side::Starter, limit)?;
+    let solutions = run_side(project, &exercises, Side::Solution, limit)?;
     let (mut passed, mut failed, mut bad_exercises) = (0, 0, 0);
     let width = exercises.iter().map(|e| e.package.len()).max().unwrap_or(0);
-    for ex in &exercises {
-        let starter = run_spec(project, ex, Side::Starter, &starters, limit)?;
-        let solution = run_spec(project, ex, Side::Solution, &solutions, limit)?;
+    for (ex, (starter, solution)) in exercises.iter().zip(starters.zip(solutions)) {
+        let (starter, solution) = (starter?, solution?);
         let verdict = judge(&starter, &solution, limit);
         passed += verdict.passed.len();
         failed += verdict.failed;
         if verdict.problems.is_empty() {
+            let n = verdict.passed.len();
+            let s = if n == 1 { "" } else { "s" };
             println!(
-                "ok   {:width$}  {} test{}: fail on starter, pass on solution",
-                ex.package,
-                verdict.passed.len(),
-                if verdict.passed.len() == 1 { "" } else { "s" }
+                "ok   {:width$}  {n} test{s}: fail on starter, pass on solution",
+                ex.package
             );
         } else {
             bad_exercises += 1;
@@ -41,9 +40,8 @@ pub fn run(project: &Project, chapter: Option<&str>, limit: Duration) -> Result<
             }
         }
         // What a spec says about how it ran (e.g. chapter 09's: under mpirun, or skipped).
-        for note in solution
-            .run
-            .stderr
+        let stderr = solution.map(|ran| ran.run.stderr).unwrap_or_default();
+        for note in stderr
             .lines()
             .filter_map(|l| l.strip_prefix("course note: "))
         {

@@ -10,7 +10,7 @@ use crate::services::cargo_json;
 use crate::services::files::write_atomically;
 use crate::services::fingerprint;
 use crate::services::process::{cargo, run_streaming};
-use crate::services::progress::{Progress, now_utc};
+use crate::services::progress::Progress;
 use crate::services::project::{Exercise, Project};
 use crate::services::summary::{Summary, spec_source, summarize, summarize_build_failure};
 use anyhow::{Result, bail};
@@ -50,9 +50,10 @@ pub fn test_exercise(
     let source_hash = fingerprint::source_hash(project, ex)?;
     let mut build = test_command(project, ex, backtrace);
     build.args(["--no-run", "--message-format=json"]);
-    // JSON lines are for us; the rest (Compiling ...) is the build's progress.
+    // JSON lines are for us; the rest (Compiling ...) is the build's progress, less the
+    // "Executable <path>" lines, which say nothing to a learner.
     let echo = |line: &str| {
-        if !line.starts_with('{') {
+        if !line.starts_with('{') && !line.trim_start().starts_with("Executable ") {
             echo_build(line);
         }
     };
@@ -94,7 +95,8 @@ pub fn test_exercise(
     entry.status = Some(summary.status);
     entry.passed = summary.passed;
     entry.total = summary.total;
-    entry.checked_at = Some(now_utc());
+    // RFC 3339 without fractional seconds, `2026-11-22T14:03:09Z`.
+    entry.checked_at = Some(format!("{:.0}", jiff::Timestamp::now()));
     entry.source_hash = Some(source_hash);
     progress.save(&path)?;
     Ok(summary)

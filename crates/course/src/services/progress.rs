@@ -27,24 +27,22 @@ pub enum Status {
 
 /// One exercise's entry, keyed by its package name.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ExerciseProgress {
     /// The last check's result; absent if never checked.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     /// Tests that passed in the last check.
-    #[serde(default)]
     pub passed: usize,
     /// Tests that ran in the last check (ignored ones not counted).
-    #[serde(default)]
     pub total: usize,
     /// When the last check ran, UTC, `2026-11-22T14:03:09Z`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checked_at: Option<String>,
     /// The hash of the exercise's files when it was last checked (`fingerprint::source_hash`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_hash: Option<String>,
     /// How many hints `cargo course hint` has shown so far.
-    #[serde(default)]
     pub hints_shown: usize,
 }
 
@@ -59,17 +57,13 @@ impl ExerciseProgress {
             Some(Status::TimedOut) => "timed out".into(),
         }
     }
-
-    pub fn is_passed(&self) -> bool {
-        self.status == Some(Status::Passed)
-    }
 }
 
 /// The whole file.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Progress {
     /// Package name → progress.
-    #[serde(default)]
     pub exercises: BTreeMap<String, ExerciseProgress>,
 }
 
@@ -81,11 +75,11 @@ impl Progress {
 
     /// Reads the file; a missing file is a fresh start, a damaged one a clear error.
     pub fn load(path: &Path) -> Result<Progress> {
-        let text = match fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Progress::default()),
-            Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
-        };
+        if !path.exists() {
+            return Ok(Progress::default());
+        }
+        let text =
+            fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
         serde_json::from_str(&text).with_context(|| {
             format!(
                 "{} is damaged (delete it to start the progress record over)",
@@ -110,17 +104,8 @@ impl Progress {
     }
 
     pub fn is_passed(&self, ex: &Exercise) -> bool {
-        self.exercises
-            .get(&ex.package)
-            .is_some_and(|p| p.is_passed())
+        self.get(ex).status == Some(Status::Passed)
     }
-}
-
-/// The current time, UTC, as `YYYY-MM-DDTHH:MM:SSZ`.
-pub fn now_utc() -> String {
-    jiff::Timestamp::now()
-        .strftime("%Y-%m-%dT%H:%M:%SZ")
-        .to_string()
 }
 
 /// What to do after an exercise passes.
@@ -136,22 +121,22 @@ pub enum Next {
 /// The exercise to do after `current`: the next unfinished one of its chapter (after it, then
 /// before it), else the first unfinished one of a later chapter.
 pub fn next_after(all: &[Exercise], current: &Exercise, progress: &Progress) -> Next {
-    let unfinished = |e: &Exercise| e != current && !progress.is_passed(e);
-    let same_chapter: Vec<&Exercise> = all
+    let unfinished = |e: &&Exercise| *e != current && !progress.is_passed(e);
+    let (before, after) = all.split_at(all.iter().position(|e| e == current).unwrap_or(0));
+    let mut same_chapter = after
         .iter()
-        .filter(|e| e.chapter == current.chapter)
-        .collect();
-    let here = same_chapter.iter().position(|e| *e == current).unwrap_or(0);
-    let (before, after) = same_chapter.split_at(here);
-    if let Some(e) = after.iter().chain(before).find(|e| unfinished(e)) {
-        return Next::Exercise((*e).clone());
+        .chain(before)
+        .filter(|e| e.chapter == current.chapter);
+    match same_chapter.find(unfinished) {
+        Some(e) => Next::Exercise(e.clone()),
+        None => Next::ChapterComplete {
+            next: all
+                .iter()
+                .filter(|e| e.chapter > current.chapter)
+                .find(unfinished)
+                .cloned(),
+        },
     }
-    let next = all
-        .iter()
-        .filter(|e| e.chapter > current.chapter)
-        .find(|e| unfinished(e))
-        .cloned();
-    Next::ChapterComplete { next }
 }
 
 /// The first exercise not passed yet, in course order.

@@ -5,14 +5,13 @@
 //! package names, built into separate target directories: with a shared one, cargo would reuse
 //! one side's build for the other and the check would silently test the wrong code.
 
-use crate::services::cargo_json;
+use crate::services::cargo_json::tail;
 use crate::services::libtest::{self, Outcome, TestResult};
 use crate::services::process::{Finished, run_with_watchdog};
 use crate::services::project::{Exercise, Project};
 use crate::services::units::indent;
 use anyhow::{Result, bail};
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 use testrun::spec::{build_specs, spec_command};
 
@@ -24,107 +23,76 @@ pub enum Side {
 }
 
 impl Side {
-    pub fn workspace(self) -> &'static str {
+    /// The side's name and its workspace's folder.
+    fn names(self) -> (&'static str, &'static str) {
         match self {
-            Side::Starter => "exercises",
-            Side::Solution => "solutions",
+            Side::Starter => ("starter", "exercises"),
+            Side::Solution => ("solution", "solutions"),
         }
-    }
-
-    fn label(self) -> &'static str {
-        match self {
-            Side::Starter => "starter",
-            Side::Solution => "solution",
-        }
-    }
-
-    /// The side's own target directory under `<root>/target/nested/`.
-    pub fn target_dir(self, project: &Project) -> PathBuf {
-        project.path("target/nested").join(self.workspace())
     }
 }
 
-/// What running one side's spec produced.
+/// What running one exercise's spec on one side produced, or, if it did not compile (or has no
+/// `spec` test target), the compiler's errors.
+pub type SpecRun = Result<Ran, String>;
+
+/// A spec that built and ran.
 #[derive(Debug)]
-pub struct SpecRun {
-    /// Test names from `--list` (empty if it did not build).
+pub struct Ran {
+    /// Test names from `--list`.
     pub listed: Vec<String>,
     pub results: Vec<TestResult>,
     pub run: Finished,
-    /// The spec did not compile (or has no `spec` test target): the compiler's errors.
-    pub build_errors: Option<String>,
 }
 
-/// Builds every exercise's spec on one side with one cargo command (`--keep-going`, so one
-/// package that does not compile does not hide the others), reading the test executables and
-/// the compiler's errors from cargo's JSON messages.
-pub fn build_side(
-    project: &Project,
-    exercises: &[Exercise],
+/// Builds every exercise's spec on one side into its own target directory,
+/// `<root>/target/nested/<workspace>`, with one cargo command (`--keep-going`, so one package
+/// that does not compile does not hide the others), reading the test executables and the
+/// compiler's errors from cargo's JSON messages. Then, one exercise at a time as the iterator
+/// is read, runs its spec executable: lists its tests, then runs them, in the package's folder
+/// as `cargo test` would.
+pub fn run_side<'a>(
+    project: &'a Project,
+    exercises: &'a [Exercise],
     side: Side,
     limit: Duration,
-) -> Result<(cargo_json::Build, Finished)> {
+) -> Result<impl Iterator<Item = Result<SpecRun>> + 'a> {
+    let workspace = side.names().1;
+    let target = format!("target/nested/{workspace}");
     println!(
-        "building the {} workspace ({} packages, target dir {})...",
-        side.workspace(),
-        exercises.len(),
-        relative(project, &side.target_dir(project)).display()
+        "building the {workspace} workspace ({} packages, target dir {target})...",
+        exercises.len()
     );
     let packages = exercises.iter().map(|ex| ex.package.as_str());
-    let (built, done) = build_specs(
-        &project.path(side.workspace()),
-        &side.target_dir(project),
+    let (build, done) = build_specs(
+        &project.path(workspace),
+        &project.path(&target),
         packages,
         limit * 4,
     )?;
     if done.timed_out() {
         bail!(
-            "building the {} workspace took longer than {} s",
-            side.workspace(),
+            "building the {workspace} workspace took longer than {} s",
             (limit * 4).as_secs()
         );
     }
-    Ok((built, done))
-}
-
-/// Runs an exercise's spec executable on one side (built by [`build_side`]): lists its tests,
-/// then runs them, in the package's folder as `cargo test` would.
-pub fn run_spec(
-    project: &Project,
-    ex: &Exercise,
-    side: Side,
-    build: &(cargo_json::Build, Finished),
-    limit: Duration,
-) -> Result<SpecRun> {
-    let (built, cargo_run) = build;
-    let Some(exe) = built.executable(&ex.package, "spec") else {
-        let errors = built
-            .errors_of(&ex.package, 12)
-            .unwrap_or_else(|| cargo_json::tail(&cargo_run.stderr, 12));
-        return Ok(SpecRun {
-            listed: Vec::new(),
-            results: Vec::new(),
-            run: Finished {
-                status: cargo_run.status,
-                stdout: String::new(),
-                stderr: String::new(),
-            },
-            build_errors: Some(errors),
+    Ok(exercises.iter().map(move |ex| {
+        let Some(exe) = build.executable(&ex.package, "spec") else {
+            let errors = build.errors_of(&ex.package, 12);
+            return Ok(Err(errors.unwrap_or_else(|| tail(&done.stderr, 12))));
+        };
+        let dir = project.path(match side {
+            Side::Starter => ex.starter_dir(),
+            Side::Solution => ex.solution_dir(),
         });
-    };
-    let dir = project.path(match side {
-        Side::Starter => ex.starter_dir(),
-        Side::Solution => ex.solution_dir(),
-    });
-    let listed = run_with_watchdog(spec_command(exe, &dir).arg("--list"), limit)?;
-    let names = libtest::parse_list(&listed.stdout);
-    let run = run_with_watchdog(&mut spec_command(exe, &dir), limit)?;
-    Ok(SpecRun {
-        listed: names,
-        results: libtest::parse_results(&run.stdout),
-        build_errors: None,
-        run,
-    })
+        let listed = run_with_watchdog(spec_command(exe, &dir).arg("--list"), limit)?;
+        let run = run_with_watchdog(&mut spec_command(exe, &dir), limit)?;
+        Ok(Ok(Ran {
+            listed: libtest::parse_list(&listed.stdout),
+            results: libtest::parse_results(&run.stdout),
+            run,
+        }))
+    }))
 }
 
 /// The verdict on one exercise.
@@ -138,18 +106,14 @@ pub struct Verdict {
     pub failed: usize,
 }
 
-fn outcome_of<'a>(results: &'a [TestResult], name: &str) -> Option<&'a TestResult> {
-    results.iter().find(|r| r.name == name)
-}
-
-fn no_result(name: &str, side: Side, run: &SpecRun, limit: Duration) -> String {
-    let status = match run.run.status {
+fn no_result(name: &str, side: Side, ran: &Ran, limit: Duration) -> String {
+    let status = match ran.run.status {
         None => format!("killed after {} s", limit.as_secs()),
         Some(s) => s.to_string(),
     };
     format!(
         "`{name}` has no result on the {} (the test binary ended early: {status})",
-        side.label()
+        side.names().0
     )
 }
 
@@ -157,52 +121,50 @@ fn no_result(name: &str, side: Side, run: &SpecRun, limit: Duration) -> String {
 pub fn judge(starter: &SpecRun, solution: &SpecRun, limit: Duration) -> Verdict {
     let mut v = Verdict::default();
     for (side, run) in [(Side::Starter, starter), (Side::Solution, solution)] {
-        if run.run.timed_out() {
-            v.problems.push(format!(
-                "the {}'s spec did not finish within {} s (a hung test? run it under support::watchdog)",
-                side.label(),
-                limit.as_secs()
-            ));
-        } else if let Some(errors) = &run.build_errors {
-            v.problems.push(format!(
-                "the {} does not compile with its spec:\n{}",
-                side.label(),
+        let label = side.names().0;
+        match run {
+            Err(errors) => v.problems.push(format!(
+                "the {label} does not compile with its spec:\n{}",
                 indent(errors, 7)
-            ));
+            )),
+            Ok(ran) if ran.run.timed_out() => v.problems.push(format!(
+                "the {label}'s spec did not finish within {} s (a hung test? run it under support::watchdog)",
+                limit.as_secs()
+            )),
+            Ok(_) => {}
         }
     }
+    let listed = |run: &SpecRun| run.as_ref().map_or(0, |r| r.listed.len());
     if !v.problems.is_empty() {
-        v.failed = starter.listed.len().max(solution.listed.len()).max(1);
+        v.failed = listed(starter).max(listed(solution)).max(1);
         return v;
     }
-    let starter_names: BTreeSet<&String> = starter.listed.iter().collect();
-    let solution_names: BTreeSet<&String> = solution.listed.iter().collect();
+    // A side that did not build is a problem above.
+    let (Ok(starter), Ok(solution)) = (starter, solution) else {
+        return v;
+    };
+    let starter_names: BTreeSet<&str> = starter.listed.iter().map(String::as_str).collect();
+    let solution_names: BTreeSet<&str> = solution.listed.iter().map(String::as_str).collect();
     if solution_names.is_empty() {
         v.problems.push("the spec has no tests".to_string());
         v.failed = 1;
         return v;
     }
     if starter_names != solution_names {
-        let only_s: Vec<&str> = starter_names
-            .difference(&solution_names)
-            .map(|s| s.as_str())
-            .collect();
-        let only_x: Vec<&str> = solution_names
-            .difference(&starter_names)
-            .map(|s| s.as_str())
-            .collect();
+        let only = |a: &BTreeSet<&str>, b: &BTreeSet<&str>| {
+            a.difference(b).copied().collect::<Vec<_>>().join(", ")
+        };
         v.problems.push(format!(
             "the starter and the solution run different tests (only on the starter: [{}]; only on the solution: [{}]): does the solution's [[test]] point at the exercise's tests/spec.rs?",
-            only_s.join(", "),
-            only_x.join(", ")
+            only(&starter_names, &solution_names),
+            only(&solution_names, &starter_names)
         ));
         v.failed = starter_names.union(&solution_names).count();
         return v;
     }
-    let mut wrong: BTreeSet<&str> = BTreeSet::new();
     for name in &solution.listed {
-        let on_starter = outcome_of(&starter.results, name);
-        let on_solution = outcome_of(&solution.results, name);
+        let on_starter = starter.results.iter().find(|r| r.name == *name);
+        let on_solution = solution.results.iter().find(|r| r.name == *name);
         let starter_problem = match on_starter.map(|r| (r.outcome, r.should_panic)) {
             Some((Outcome::Failed, _)) => None,
             Some((Outcome::Ok, true)) => Some(format!(
@@ -226,23 +188,18 @@ pub fn judge(starter: &SpecRun, solution: &SpecRun, limit: Duration) -> Verdict 
             Some(Outcome::Ignored) => Some(format!("`{name}` is ignored on the solution")),
             None => Some(no_result(name, Side::Solution, solution, limit)),
         };
-        for problem in [starter_problem, solution_problem].into_iter().flatten() {
-            v.problems.push(problem);
-            wrong.insert(name);
+        let problems: Vec<String> = [starter_problem, solution_problem]
+            .into_iter()
+            .flatten()
+            .collect();
+        if problems.is_empty() {
+            v.passed.push(name.clone());
+        } else {
+            v.failed += 1;
+            v.problems.extend(problems);
         }
     }
-    v.failed = wrong.len();
-    v.passed = solution
-        .listed
-        .iter()
-        .filter(|n| !wrong.contains(n.as_str()))
-        .cloned()
-        .collect();
     v
-}
-
-pub fn relative(project: &Project, p: &Path) -> PathBuf {
-    p.strip_prefix(&project.root).unwrap_or(p).to_path_buf()
 }
 
 #[cfg(test)]

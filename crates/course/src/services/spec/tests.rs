@@ -3,7 +3,7 @@ use std::os::unix::process::ExitStatusExt;
 use std::process::ExitStatus;
 
 fn spec(listed: &[&str], stdout: &str, code: i32) -> SpecRun {
-    SpecRun {
+    Ok(Ran {
         listed: listed.iter().map(|s| s.to_string()).collect(),
         results: libtest::parse_results(stdout),
         run: Finished {
@@ -11,8 +11,7 @@ fn spec(listed: &[&str], stdout: &str, code: i32) -> SpecRun {
             stdout: stdout.to_string(),
             stderr: String::new(),
         },
-        build_errors: None,
-    }
+    })
 }
 
 const LIMIT: Duration = Duration::from_secs(300);
@@ -88,7 +87,7 @@ fn missing_results_and_timeouts_are_reported() {
     );
 
     let mut hung = spec(&["a"], "", 0);
-    hung.run.status = None;
+    hung.as_mut().unwrap().run.status = None;
     let v = judge(&hung, &solution, LIMIT);
     assert!(
         v.problems[0].contains("did not finish within 300 s"),
@@ -100,8 +99,7 @@ fn missing_results_and_timeouts_are_reported() {
 
 #[test]
 fn a_starter_that_does_not_compile_is_reported() {
-    let mut broken = spec(&[], "", 101);
-    broken.build_errors = Some("error[E0425]: cannot find value `x`\n --> src/lib.rs:3:5".into());
+    let broken = Err("error[E0425]: cannot find value `x`\n --> src/lib.rs:3:5".into());
     let solution = spec(&["a", "b"], "test a ... ok\ntest b ... ok\n", 0);
     let v = judge(&broken, &solution, LIMIT);
     assert!(
