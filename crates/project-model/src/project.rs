@@ -7,7 +7,7 @@
 use crate::manifests::{CourseMetadata, package_name, read_course_metadata, summary_chapters};
 use anyhow::{Result, bail};
 use regex::Regex;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -20,10 +20,10 @@ pub use resolve::{closest, resolve_chapter, resolve_exercise};
 pub fn default_root() -> PathBuf {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     manifest
-        .parent()
-        .and_then(Path::parent)
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| manifest.to_path_buf())
+        .ancestors()
+        .nth(2)
+        .unwrap_or(manifest)
+        .to_path_buf()
 }
 
 /// The project on disk.
@@ -133,17 +133,14 @@ impl Project {
 
     /// Every chapter found in `crates/` or `book/`, in order.
     pub fn chapters(&self) -> Vec<Chapter> {
-        let mut found: BTreeMap<(u32, String), Chapter> = BTreeMap::new();
-        for dir in ["crates", "book"] {
-            for name in subdirs(&self.root.join(dir)) {
-                if let Some(number) = chapter_number(&name) {
-                    found
-                        .entry((number, name.clone()))
-                        .or_insert(Chapter { number, name });
-                }
-            }
-        }
-        found.into_values().collect()
+        let names = ["crates", "book"].map(|dir| subdirs(&self.root.join(dir)));
+        let numbered: BTreeSet<(u32, String)> = names
+            .into_iter()
+            .flatten()
+            .filter_map(|name| Some((chapter_number(&name)?, name)))
+            .collect();
+        let chapter = |(number, name)| Chapter { number, name };
+        numbered.into_iter().map(chapter).collect()
     }
 
     /// Resolves `ch01`, `01`, `1` or `ch01-sequential`.
@@ -173,20 +170,15 @@ impl Project {
         let base = self.root.join("exercises");
         let mut out = Vec::new();
         for chapter in subdirs(&base) {
-            if chapter_number(&chapter).is_none() {
-                continue;
-            }
             for dir in subdirs(&base.join(&chapter)) {
                 let manifest = base.join(&chapter).join(&dir).join("Cargo.toml");
-                if !manifest.is_file() {
-                    continue;
+                if chapter_number(&chapter).is_some() && manifest.is_file() {
+                    out.push(Exercise {
+                        package: package_name(&manifest)?,
+                        chapter: chapter.clone(),
+                        dir,
+                    });
                 }
-                let package = package_name(&manifest)?;
-                out.push(Exercise {
-                    chapter: chapter.clone(),
-                    dir,
-                    package,
-                });
             }
         }
         Ok(out)
@@ -194,11 +186,9 @@ impl Project {
 
     /// The exercises of one chapter, or all of them.
     pub fn exercises_of(&self, chapter: Option<&Chapter>) -> Result<Vec<Exercise>> {
-        let all = self.exercises()?;
-        Ok(match chapter {
-            Some(ch) => all.into_iter().filter(|e| e.chapter == ch.name).collect(),
-            None => all,
-        })
+        let mut all = self.exercises()?;
+        all.retain(|e| chapter.is_none_or(|ch| e.chapter == ch.name));
+        Ok(all)
     }
 
     /// Resolves `ch01-ex01` or the package name `ch01-ex01-timed`.
@@ -222,8 +212,8 @@ impl Project {
 pub fn summary_titles(summary: &str) -> BTreeMap<String, String> {
     let mut titles = BTreeMap::new();
     for (title, target) in summary_chapters(summary) {
-        let Some(target) = target else { continue };
-        if target.file_name().is_some_and(|f| f == "index.md")
+        if let Some(target) = target
+            && target.file_name().is_some_and(|f| f == "index.md")
             && let Some(dir) = target.parent().and_then(Path::to_str)
             && chapter_number(dir).is_some()
         {
