@@ -5,7 +5,7 @@
 //! is `chNN-exMM-slug`, the same in `solutions/`.
 
 use crate::manifests::{CourseMetadata, package_name, read_course_metadata, summary_chapters};
-use anyhow::{Result, bail};
+use anyhow::{Result, ensure};
 use regex::Regex;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -16,7 +16,7 @@ use std::sync::LazyLock;
 mod resolve;
 pub use resolve::{closest, resolve_chapter, resolve_exercise};
 
-/// The root of the repository this binary was built from (`crates/course/../..`).
+/// The root of the repository this binary was built from (`crates/project-model/../..`).
 pub fn default_root() -> PathBuf {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     manifest
@@ -150,19 +150,17 @@ impl Project {
 
     /// The chapters a command runs on: the one named, or all of them.
     pub fn chapters_or_all(&self, query: Option<&str>) -> Result<Vec<Chapter>> {
-        match query {
-            Some(q) => Ok(vec![self.chapter(q)?]),
-            None => {
-                let all = self.chapters();
-                if all.is_empty() {
-                    bail!(
-                        "no chapters found under {}",
-                        self.root.join("crates").display()
-                    );
-                }
-                Ok(all)
-            }
+        if let Some(q) = query {
+            return Ok(vec![self.chapter(q)?]);
         }
+        let all = self.chapters();
+        let crates = self.root.join("crates");
+        ensure!(
+            !all.is_empty(),
+            "no chapters found under {}",
+            crates.display()
+        );
+        Ok(all)
     }
 
     /// Every exercise in `exercises/`, in order.
