@@ -110,11 +110,8 @@ pub fn chapter_number(name: &str) -> Option<u32> {
 
 /// The names of the folders in `dir`, sorted (none if it cannot be read).
 pub fn subdirs(dir: &Path) -> Vec<String> {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return Vec::new();
-    };
+    let entries = fs::read_dir(dir).into_iter().flatten().flatten();
     let mut names: Vec<String> = entries
-        .filter_map(|e| e.ok())
         .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
         .filter_map(|e| e.file_name().into_string().ok())
         .collect();
