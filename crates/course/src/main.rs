@@ -1,4 +1,5 @@
 use clap::Parser;
+use nix::sys::signal::{SigHandler, Signal, signal};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -7,10 +8,7 @@ fn main() -> ExitCode {
     // SAFETY: called first in `main`, before any thread exists; SIG_DFL is a valid disposition
     // and no handler of ours runs. Children get SIG_DFL from `Command` anyway.
     unsafe {
-        let _ = nix::sys::signal::signal(
-            nix::sys::signal::Signal::SIGPIPE,
-            nix::sys::signal::SigHandler::SigDfl,
-        );
+        let _ = signal(Signal::SIGPIPE, SigHandler::SigDfl);
     }
     let cli = course::cli::Cli::parse();
     match course::cli::run(cli) {

@@ -10,40 +10,33 @@ use std::path::{Path, PathBuf};
 
 /// `[package.metadata.course]` of a chapter crate.
 #[derive(Debug, Default, Clone, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case", default)]
 pub struct CourseMetadata {
     /// group → baseline function id.
-    #[serde(default)]
     pub baselines: BTreeMap<String, String>,
     /// Example or script names that `capture` skips.
-    #[serde(default)]
     pub capture_skip: Vec<String>,
     /// `[package.metadata.course.capture]`: extra runs and skips for `cargo course capture`.
-    #[serde(default)]
     pub capture: CaptureMetadata,
     /// `[package.metadata.course.python-bench]`: the CPython scripts `cargo course bench` runs.
-    #[serde(default)]
     pub python_bench: PythonBenchMetadata,
 }
 
 /// `[package.metadata.course.python-bench]` of a chapter crate.
 #[derive(Debug, Default, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields, default)]
 pub struct PythonBenchMetadata {
     /// `python/<script>.py --bench-json`: a path relative to the crate, then its arguments.
-    #[serde(default)]
     pub scripts: Vec<String>,
 }
 
 /// `[package.metadata.course.capture]` of a chapter crate.
 #[derive(Debug, Default, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields, default)]
 pub struct CaptureMetadata {
     /// Example names or Python script stems that are not run.
-    #[serde(default)]
     pub skip: Vec<String>,
     /// Runs beyond the plain release run of each example.
-    #[serde(default)]
     pub extra: Vec<ExtraRun>,
 }
 
@@ -67,16 +60,27 @@ fn release() -> String {
     "release".into()
 }
 
+/// What the tool reads of a manifest: `[package] name` and `[package.metadata.course]`.
+#[derive(Deserialize)]
+struct Manifest {
+    package: Package,
+}
+
+#[derive(Deserialize)]
+struct Package {
+    name: String,
+    #[serde(default)]
+    metadata: Metadata,
+}
+
+#[derive(Default, Deserialize)]
+struct Metadata {
+    #[serde(default)]
+    course: CourseMetadata,
+}
+
 /// Reads `[package] name` from a manifest.
 pub fn package_name(manifest: &Path) -> Result<String> {
-    #[derive(Deserialize)]
-    struct Manifest {
-        package: Package,
-    }
-    #[derive(Deserialize)]
-    struct Package {
-        name: String,
-    }
     let text =
         fs::read_to_string(manifest).with_context(|| format!("reading {}", manifest.display()))?;
     let parsed: Manifest =
@@ -95,24 +99,8 @@ pub fn read_course_metadata(path: &Path) -> Result<CourseMetadata> {
 
 /// Parses `[package.metadata.course]` out of a manifest's text.
 pub fn parse_course_metadata(manifest: &str) -> Result<CourseMetadata> {
-    #[derive(Deserialize)]
-    struct Manifest {
-        package: Option<Package>,
-    }
-    #[derive(Deserialize)]
-    struct Package {
-        metadata: Option<Metadata>,
-    }
-    #[derive(Deserialize)]
-    struct Metadata {
-        course: Option<CourseMetadata>,
-    }
     let parsed: Manifest = toml::from_str(manifest).context("invalid Cargo.toml")?;
-    Ok(parsed
-        .package
-        .and_then(|p| p.metadata)
-        .and_then(|m| m.course)
-        .unwrap_or_default())
+    Ok(parsed.package.metadata.course)
 }
 
 /// The top-level chapters of SUMMARY.md (parsed by mdBook's own parser), as `(title, target)`;

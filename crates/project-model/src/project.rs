@@ -5,9 +5,9 @@
 //! is `chNN-exMM-slug`, the same in `solutions/`.
 
 use crate::manifests::{CourseMetadata, package_name, read_course_metadata, summary_chapters};
-use anyhow::{Result, bail};
+use anyhow::{Result, ensure};
 use regex::Regex;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -16,14 +16,14 @@ use std::sync::LazyLock;
 mod resolve;
 pub use resolve::{closest, resolve_chapter, resolve_exercise};
 
-/// The root of the repository this binary was built from (`crates/course/../..`).
+/// The root of the repository this binary was built from (`crates/project-model/../..`).
 pub fn default_root() -> PathBuf {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     manifest
-        .parent()
-        .and_then(Path::parent)
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| manifest.to_path_buf())
+        .ancestors()
+        .nth(2)
+        .unwrap_or(manifest)
+        .to_path_buf()
 }
 
 /// The project on disk.
@@ -110,11 +110,8 @@ pub fn chapter_number(name: &str) -> Option<u32> {
 
 /// The names of the folders in `dir`, sorted (none if it cannot be read).
 pub fn subdirs(dir: &Path) -> Vec<String> {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return Vec::new();
-    };
+    let entries = fs::read_dir(dir).into_iter().flatten().flatten();
     let mut names: Vec<String> = entries
-        .filter_map(|e| e.ok())
         .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
         .filter_map(|e| e.file_name().into_string().ok())
         .collect();
@@ -133,17 +130,14 @@ impl Project {
 
     /// Every chapter found in `crates/` or `book/`, in order.
     pub fn chapters(&self) -> Vec<Chapter> {
-        let mut found: BTreeMap<(u32, String), Chapter> = BTreeMap::new();
-        for dir in ["crates", "book"] {
-            for name in subdirs(&self.root.join(dir)) {
-                if let Some(number) = chapter_number(&name) {
-                    found
-                        .entry((number, name.clone()))
-                        .or_insert(Chapter { number, name });
-                }
-            }
-        }
-        found.into_values().collect()
+        let names = ["crates", "book"].map(|dir| subdirs(&self.root.join(dir)));
+        let numbered: BTreeSet<(u32, String)> = names
+            .into_iter()
+            .flatten()
+            .filter_map(|name| Some((chapter_number(&name)?, name)))
+            .collect();
+        let chapter = |(number, name)| Chapter { number, name };
+        numbered.into_iter().map(chapter).collect()
     }
 
     /// Resolves `ch01`, `01`, `1` or `ch01-sequential`.
@@ -153,19 +147,17 @@ impl Project {
 
     /// The chapters a command runs on: the one named, or all of them.
     pub fn chapters_or_all(&self, query: Option<&str>) -> Result<Vec<Chapter>> {
-        match query {
-            Some(q) => Ok(vec![self.chapter(q)?]),
-            None => {
-                let all = self.chapters();
-                if all.is_empty() {
-                    bail!(
-                        "no chapters found under {}",
-                        self.root.join("crates").display()
-                    );
-                }
-                Ok(all)
-            }
+        if let Some(q) = query {
+            return Ok(vec![self.chapter(q)?]);
         }
+        let all = self.chapters();
+        let crates = self.root.join("crates");
+        ensure!(
+            !all.is_empty(),
+            "no chapters found under {}",
+            crates.display()
+        );
+        Ok(all)
     }
 
     /// Every exercise in `exercises/`, in order.
@@ -173,20 +165,15 @@ impl Project {
         let base = self.root.join("exercises");
         let mut out = Vec::new();
         for chapter in subdirs(&base) {
-            if chapter_number(&chapter).is_none() {
-                continue;
-            }
             for dir in subdirs(&base.join(&chapter)) {
                 let manifest = base.join(&chapter).join(&dir).join("Cargo.toml");
-                if !manifest.is_file() {
-                    continue;
+                if chapter_number(&chapter).is_some() && manifest.is_file() {
+                    out.push(Exercise {
+                        package: package_name(&manifest)?,
+                        chapter: chapter.clone(),
+                        dir,
+                    });
                 }
-                let package = package_name(&manifest)?;
-                out.push(Exercise {
-                    chapter: chapter.clone(),
-                    dir,
-                    package,
-                });
             }
         }
         Ok(out)
@@ -194,11 +181,9 @@ impl Project {
 
     /// The exercises of one chapter, or all of them.
     pub fn exercises_of(&self, chapter: Option<&Chapter>) -> Result<Vec<Exercise>> {
-        let all = self.exercises()?;
-        Ok(match chapter {
-            Some(ch) => all.into_iter().filter(|e| e.chapter == ch.name).collect(),
-            None => all,
-        })
+        let mut all = self.exercises()?;
+        all.retain(|e| chapter.is_none_or(|ch| e.chapter == ch.name));
+        Ok(all)
     }
 
     /// Resolves `ch01-ex01` or the package name `ch01-ex01-timed`.
@@ -222,8 +207,8 @@ impl Project {
 pub fn summary_titles(summary: &str) -> BTreeMap<String, String> {
     let mut titles = BTreeMap::new();
     for (title, target) in summary_chapters(summary) {
-        let Some(target) = target else { continue };
-        if target.file_name().is_some_and(|f| f == "index.md")
+        if let Some(target) = target
+            && target.file_name().is_some_and(|f| f == "index.md")
             && let Some(dir) = target.parent().and_then(Path::to_str)
             && chapter_number(dir).is_some()
         {

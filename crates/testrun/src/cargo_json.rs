@@ -17,19 +17,20 @@ pub struct Build {
 }
 
 impl Build {
-    /// Reads every JSON message line of `stdout`; other lines are ignored.
+    /// Reads every JSON message line of `stdout` (cargo_metadata's parser); other lines are
+    /// ignored.
     pub fn parse(stdout: &str) -> Build {
         let mut build = Build::default();
-        for line in stdout.lines().filter(|l| l.starts_with('{')) {
-            match serde_json::from_str::<Message>(line) {
-                Ok(Message::CompilerArtifact(a)) => {
+        for message in Message::parse_stream(stdout.as_bytes()).map_while(Result::ok) {
+            match message {
+                Message::CompilerArtifact(a) => {
                     if let Some(exe) = a.executable {
                         build
                             .executables
                             .insert((package_name(&a.package_id), a.target.name), exe.into());
                     }
                 }
-                Ok(Message::CompilerMessage(m)) if m.message.level == DiagnosticLevel::Error => {
+                Message::CompilerMessage(m) if m.message.level == DiagnosticLevel::Error => {
                     let text = m.message.rendered.unwrap_or(m.message.message);
                     build
                         .errors
@@ -51,8 +52,7 @@ impl Build {
 
     /// The first `max_lines` lines of `package`'s compiler errors, if it has any.
     pub fn errors_of(&self, package: &str, max_lines: usize) -> Option<String> {
-        let errors = self.errors.get(package)?;
-        let text = errors.join("\n\n");
+        let text = self.errors.get(package)?.join("\n\n");
         Some(text.lines().take(max_lines).collect::<Vec<_>>().join("\n"))
     }
 }

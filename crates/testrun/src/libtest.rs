@@ -1,7 +1,9 @@
 //! Reading libtest's human output: the `test <name> ... ok|FAILED` lines, `--list`, and the panic
 //! message of each failed test.
 
+use regex::Regex;
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
 /// How one test ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,29 +22,22 @@ pub struct TestResult {
     pub should_panic: bool,
 }
 
-/// Parses libtest's `test <name> ... ok|FAILED|ignored` lines.
+/// Parses libtest's `test <name> ... ok|FAILED|ignored` lines (libtest-mimic pads the names
+/// with spaces to one width).
 pub fn parse_results(stdout: &str) -> Vec<TestResult> {
-    stdout
-        .lines()
-        .filter_map(|line| {
-            let rest = line.strip_prefix("test ")?;
-            let (name, outcome) = rest.rsplit_once(" ... ")?;
-            let name = name.trim_end(); // libtest-mimic pads names to one width
-            let outcome = match outcome.trim() {
+    static LINE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?m)^test (.+?)( - should panic)? +\.\.\. (ok|FAILED|ignored(?:,.*)?)\s*?$")
+            .expect("static regex")
+    });
+    LINE.captures_iter(stdout)
+        .map(|c| TestResult {
+            name: c[1].to_string(),
+            should_panic: c.get(2).is_some(),
+            outcome: match &c[3] {
                 "ok" => Outcome::Ok,
                 "FAILED" => Outcome::Failed,
-                o if o == "ignored" || o.starts_with("ignored,") => Outcome::Ignored,
-                _ => return None,
-            };
-            let (name, should_panic) = match name.strip_suffix(" - should panic") {
-                Some(n) => (n, true),
-                None => (name, false),
-            };
-            Some(TestResult {
-                name: name.to_string(),
-                outcome,
-                should_panic,
-            })
+                _ => Outcome::Ignored,
+            },
         })
         .collect()
 }
@@ -59,59 +54,49 @@ pub fn parse_list(stdout: &str) -> Vec<String> {
 /// The panic message of each failed test, from libtest's `---- <name> stdout ----` sections
 /// (libtest-mimic, behind `support::fork`, writes `---- <name> ----`).
 pub fn failure_messages(stdout: &str) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    let mut lines = stdout.lines().peekable();
-    while let Some(line) = lines.next() {
-        let Some(name) = line.strip_prefix("---- ").and_then(|l| {
-            l.strip_suffix(" stdout ----")
-                .or_else(|| l.strip_suffix(" ----"))
-        }) else {
-            continue;
-        };
+    let lines: Vec<&str> = stdout.lines().collect();
+    let sections = lines.iter().enumerate().filter_map(|(i, line)| {
+        let name = line.strip_prefix("---- ")?;
+        let name = name
+            .strip_suffix(" stdout ----")
+            .or_else(|| name.strip_suffix(" ----"))?;
         let name = name.strip_suffix(" - should panic").unwrap_or(name);
-        let mut section = Vec::new();
-        while let Some(next) = lines.peek() {
-            if next.starts_with("---- ") || *next == "failures:" {
-                break;
-            }
-            section.push(lines.next().unwrap_or_default());
-        }
-        out.insert(name.to_string(), panic_message(&section));
-    }
-    out
+        let section: Vec<&str> = lines[i + 1..]
+            .iter()
+            .take_while(|l| !l.starts_with("---- ") && **l != "failures:")
+            .copied()
+            .collect();
+        Some((name.to_string(), panic_message(&section)))
+    });
+    sections.collect()
+}
+
+/// `thread 'x' panicked at src/lib.rs:3:5:`, followed by the message on the next lines.
+fn is_panic(line: &&str) -> bool {
+    line.starts_with("thread '") && line.contains("panicked at")
+}
+
+/// The line after a panic message: a blank line, a note, a backtrace or the next panic.
+fn ends_message(line: &&str) -> bool {
+    let notes = ["note: ", "stack backtrace:"];
+    line.is_empty() || is_panic(line) || notes.iter().any(|n| line.starts_with(n))
 }
 
 /// The message of the first panic in a test's captured output, or the output itself.
 fn panic_message(section: &[&str]) -> String {
-    let mut message = Vec::new();
-    let mut in_panic = false;
-    for line in section {
-        if line.starts_with("thread '") && line.contains("panicked at") {
-            if in_panic {
-                break;
-            }
-            // `thread 'x' panicked at src/lib.rs:3:5:` then the message on the next lines.
-            in_panic = true;
-            continue;
-        }
-        if in_panic {
-            if line.is_empty() || line.starts_with("note: ") || line.starts_with("stack backtrace:")
-            {
-                break;
-            }
-            message.push(*line);
-        }
-    }
+    let after_panic = section.iter().skip_while(|l| !is_panic(l)).skip(1);
+    let mut message: Vec<&str> = after_panic
+        .take_while(|l| !ends_message(l))
+        .copied()
+        .collect();
     if message.is_empty() {
-        section
+        message = section
             .iter()
             .map(|l| l.trim())
             .filter(|l| !l.is_empty())
-            .collect::<Vec<_>>()
-            .join("\n")
-    } else {
-        message.join("\n")
+            .collect();
     }
+    message.join("\n")
 }
 
 /// The message of each failed test in *merged* output (stdout and stderr in the order written),
@@ -124,25 +109,18 @@ pub fn inline_failure_messages(merged: &str) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     let mut since_last: Vec<&str> = Vec::new();
     for line in merged.lines() {
-        if line.starts_with("running ") {
-            since_last.clear();
-            continue;
-        }
-        let Some(result) = parse_results(line).pop() else {
-            since_last.push(line);
-            continue;
-        };
-        if result.outcome == Outcome::Failed {
-            let last_panic = since_last
-                .iter()
-                .rposition(|l| l.starts_with("thread '") && l.contains("panicked at"))
-                .unwrap_or(0);
-            let message = panic_message(&since_last[last_panic..]);
-            if !message.is_empty() {
-                out.insert(result.name, message);
+        match parse_results(line).pop() {
+            None if line.starts_with("running ") => since_last.clear(),
+            None => since_last.push(line),
+            Some(result) => {
+                let last_panic = since_last.iter().rposition(is_panic).unwrap_or(0);
+                let message = panic_message(&since_last[last_panic..]);
+                if result.outcome == Outcome::Failed && !message.is_empty() {
+                    out.insert(result.name, message);
+                }
+                since_last.clear();
             }
         }
-        since_last.clear();
     }
     out
 }
@@ -197,6 +175,23 @@ test result: FAILED. 2 passed; 2 failed; 1 ignored; 0 measured; 0 filtered out; 
                 ("with ... dots ... in name", Outcome::Failed, false),
             ]
         );
+    }
+
+    #[test]
+    fn parses_padded_names_and_ignores_other_lines() {
+        let results = parse_results(
+            "test a      ... ok\ntest b - should panic ... FAILED\r\ntest c... ok\ntest d ... okay\n",
+        );
+        assert_eq!(results.len(), 2, "{results:?}");
+        assert_eq!(
+            (results[0].name.as_str(), results[0].outcome),
+            ("a", Outcome::Ok)
+        );
+        assert_eq!(
+            (results[1].name.as_str(), results[1].should_panic),
+            ("b", true)
+        );
+        assert_eq!(results[1].outcome, Outcome::Failed);
     }
 
     #[test]

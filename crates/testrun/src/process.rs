@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use std::io::{BufRead, BufReader, Read};
 use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::mpsc;
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -39,20 +39,10 @@ impl Finished {
 /// Runs `cmd` in its own process group, capturing its output. After `limit`, its whole tree is
 /// killed and `status` is `None`.
 pub fn run_with_watchdog(cmd: &mut Command, limit: Duration) -> Result<Finished> {
-    cmd.stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .process_group(0);
-    let mut child = cmd.spawn().with_context(|| format!("starting {cmd:?}"))?;
-    let read_all = |mut pipe: Box<dyn Read + Send>| {
-        thread::spawn(move || {
-            let mut buf = Vec::new();
-            let _ = pipe.read_to_end(&mut buf);
-            String::from_utf8_lossy(&buf).into_owned()
-        })
-    };
-    let out = read_all(Box::new(child.stdout.take().context("child stdout")?));
-    let err = read_all(Box::new(child.stderr.take().context("child stderr")?));
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = spawn_in_group(cmd)?;
+    let out = read_all(child.stdout.take().context("child stdout")?);
+    let err = read_all(child.stderr.take().context("child stderr")?);
     let status = wait_or_kill(&mut child, limit, || {
         thread::sleep(Duration::from_millis(50))
     })?;
@@ -74,15 +64,12 @@ pub fn run_streaming(
     mut on_line: impl FnMut(&str),
 ) -> Result<Finished> {
     let (reader, writer) = std::io::pipe().context("creating a pipe")?;
-    let writer_too = writer.try_clone().context("duplicating a pipe")?;
-    cmd.stdin(Stdio::null())
-        .stdout(writer)
-        .stderr(writer_too)
-        .process_group(0);
-    let spawned = cmd.spawn();
+    cmd.stdout(writer.try_clone().context("duplicating a pipe")?)
+        .stderr(writer);
+    let spawned = spawn_in_group(cmd);
     // Drop our copies of the pipe's write end, or the reader would never see its end.
     cmd.stdout(Stdio::null()).stderr(Stdio::null());
-    let mut child = spawned.with_context(|| format!("starting {cmd:?}"))?;
+    let mut child = spawned?;
     let (tx, rx) = mpsc::channel::<String>();
     thread::spawn(move || {
         for line in BufReader::new(reader).split(b'\n').map_while(Result::ok) {
@@ -98,16 +85,12 @@ pub fn run_streaming(
         merged.push_str(&line);
         merged.push('\n');
     };
-    let mut open = true;
     let status = wait_or_kill(&mut child, limit, || {
-        if !open {
-            thread::sleep(Duration::from_millis(50));
-            return;
-        }
         match rx.recv_timeout(Duration::from_millis(50)) {
             Ok(line) => take(line),
-            Err(mpsc::RecvTimeoutError::Disconnected) => open = false,
-            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            // The pipe is closed, the child not yet reaped.
+            Err(RecvTimeoutError::Disconnected) => thread::sleep(Duration::from_millis(50)),
+            Err(RecvTimeoutError::Timeout) => {}
         }
     })?;
     // Stop what cargo left in its group, then read what is still in the pipe. A process that
@@ -115,16 +98,30 @@ pub fn run_streaming(
     // open: stop reading after a grace period rather than wait for it.
     kill_group(child.id());
     let grace = Instant::now() + Duration::from_secs(2);
-    while let Some(left) = grace.checked_duration_since(Instant::now()) {
-        match rx.recv_timeout(left) {
-            Ok(line) => take(line),
-            Err(_) => break,
-        }
+    while let Some(left) = grace.checked_duration_since(Instant::now())
+        && let Ok(line) = rx.recv_timeout(left)
+    {
+        take(line);
     }
     Ok(Finished {
         status,
         stdout: merged,
         stderr: String::new(),
+    })
+}
+
+/// Spawns `cmd` with no stdin, as the leader of a process group of its own.
+fn spawn_in_group(cmd: &mut Command) -> Result<Child> {
+    cmd.stdin(Stdio::null()).process_group(0);
+    cmd.spawn().with_context(|| format!("starting {cmd:?}"))
+}
+
+/// Reads all of `pipe` on a thread of its own.
+fn read_all(mut pipe: impl Read + Send + 'static) -> thread::JoinHandle<String> {
+    thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = pipe.read_to_end(&mut buf);
+        String::from_utf8_lossy(&buf).into_owned()
     })
 }
 
@@ -141,12 +138,13 @@ fn wait_or_kill(
             return Ok(Some(status));
         }
         if Instant::now() >= deadline {
-            kill_tree(child.id());
-            let _ = child.wait();
-            return Ok(None);
+            break;
         }
         between();
     }
+    kill_tree(child.id());
+    let _ = child.wait();
+    Ok(None)
 }
 
 #[cfg(test)]

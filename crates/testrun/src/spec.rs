@@ -22,10 +22,8 @@ pub fn build_specs<'a>(
     cmd.current_dir(workspace)
         .args(["build", "--test", "spec", "--keep-going"])
         .args(["--message-format=json", "--target-dir"])
-        .arg(target_dir);
-    for package in packages {
-        cmd.args(["-p", package]);
-    }
+        .arg(target_dir)
+        .args(packages.into_iter().flat_map(|package| ["-p", package]));
     let done = run_with_watchdog(&mut cmd, limit)?;
     Ok((Build::parse(&done.stdout), done))
 }

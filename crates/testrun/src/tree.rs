@@ -2,21 +2,18 @@
 
 use nix::sys::signal::{Signal, kill, killpg};
 use nix::unistd::Pid;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
+use std::fs;
 
 /// Kills the group `pgid` leads (`process_group(0)` made the child's pgid equal to its pid).
 pub(crate) fn kill_group(pgid: u32) {
-    if let Ok(pgid) = i32::try_from(pgid) {
-        let _ = killpg(Pid::from_raw(pgid), Signal::SIGKILL);
-    }
+    let _ = killpg(Pid::from_raw(pgid as i32), Signal::SIGKILL);
 }
 
 /// Stops `root`'s process tree: first every descendant is stopped (SIGSTOP, so none can start
 /// more while we look), then their groups and they are killed, then `root`'s group.
 pub(crate) fn kill_tree(root: u32) {
-    let Ok(root) = i32::try_from(root) else {
-        return;
-    };
+    let root = root as i32;
     let _ = killpg(Pid::from_raw(root), Signal::SIGSTOP);
     let mut seen = BTreeSet::new();
     // Two passes: a process forked between our reading /proc and the SIGSTOP shows up in the
@@ -29,76 +26,59 @@ pub(crate) fn kill_tree(root: u32) {
         }
     }
     for &pid in &seen {
-        if let Some(pgid) = stat_field(pid, 2) {
-            // Only groups that one of the tree leads, never ours or the session's.
-            if seen.contains(&pgid) || pgid == root {
-                let _ = killpg(Pid::from_raw(pgid), Signal::SIGKILL);
-            }
+        // Only groups that one of the tree leads, never ours or the session's.
+        if let Some((_, pgid)) = stat(pid)
+            && (seen.contains(&pgid) || pgid == root)
+        {
+            let _ = killpg(Pid::from_raw(pgid), Signal::SIGKILL);
         }
         let _ = kill(Pid::from_raw(pid), Signal::SIGKILL);
     }
     let _ = killpg(Pid::from_raw(root), Signal::SIGKILL);
 }
 
-/// Every process below `root`, from /proc (Linux; elsewhere, none: the group kill remains).
-fn descendants(root: i32) -> Vec<i32> {
-    let mut parent_of = BTreeMap::new();
-    if let Ok(entries) = std::fs::read_dir("/proc") {
-        for entry in entries.flatten() {
-            if let Some(pid) = entry
-                .file_name()
-                .to_str()
-                .and_then(|s| s.parse::<i32>().ok())
-                && let Some(ppid) = stat_field(pid, 1)
-            {
-                parent_of.insert(pid, ppid);
-            }
-        }
-    }
-    let mut found = Vec::new();
-    let mut frontier = vec![root];
-    while let Some(p) = frontier.pop() {
-        for (&pid, &ppid) in &parent_of {
-            if ppid == p && !found.contains(&pid) {
-                found.push(pid);
-                frontier.push(pid);
-            }
-        }
-    }
-    found
+/// The pids in /proc (Linux; elsewhere, none: the group kill remains).
+fn pids() -> impl Iterator<Item = i32> {
+    let entries = fs::read_dir("/proc").into_iter().flatten().flatten();
+    entries.filter_map(|e| e.file_name().to_str()?.parse().ok())
 }
 
-/// Field `n` after the command name of /proc/<pid>/stat: 1 = ppid, 2 = pgrp.
-fn stat_field(pid: i32, n: usize) -> Option<i32> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // The command name is in parentheses and may hold spaces: read after the last ')'.
-    let rest = &stat[stat.rfind(')')? + 1..];
-    rest.split_whitespace().nth(n)?.parse().ok()
+/// Every process below `root`.
+fn descendants(root: i32) -> Vec<i32> {
+    let parents: Vec<(i32, i32)> = pids().filter_map(|pid| Some((pid, stat(pid)?.0))).collect();
+    let mut found = vec![root];
+    let mut next = 0;
+    while let Some(&parent) = found.get(next) {
+        for &(pid, ppid) in &parents {
+            if ppid == parent && !found.contains(&pid) {
+                found.push(pid);
+            }
+        }
+        next += 1;
+    }
+    found.split_off(1)
+}
+
+/// The ppid and pgrp of `pid`, from /proc/<pid>/stat.
+fn stat(pid: i32) -> Option<(i32, i32)> {
+    let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name is in parentheses and may hold spaces: read after the last ')', where
+    // the state comes first.
+    let mut fields = stat[stat.rfind(')')? + 1..].split_whitespace().skip(1);
+    Some((fields.next()?.parse().ok()?, fields.next()?.parse().ok()?))
 }
 
 /// Processes whose command line holds `needle` (for tests: strays left behind).
 pub fn processes_matching(needle: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    let me = std::process::id().to_string();
-    if let Ok(entries) = std::fs::read_dir("/proc") {
-        for entry in entries.flatten() {
-            let name = entry.file_name();
-            let Some(pid) = name
-                .to_str()
-                .filter(|s| s.bytes().all(|b| b.is_ascii_digit()))
-            else {
-                continue;
-            };
-            if pid == me {
-                continue;
-            }
-            if let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) {
-                let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
-                if cmdline.contains(needle) {
-                    found.push(format!("{pid}: {cmdline}"));
-                }
-            }
-        }
-    }
-    found
+    let me = std::process::id() as i32;
+    pids()
+        .filter(|&pid| pid != me)
+        .filter_map(|pid| {
+            let cmdline = fs::read(format!("/proc/{pid}/cmdline")).ok()?;
+            let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+            cmdline
+                .contains(needle)
+                .then(|| format!("{pid}: {cmdline}"))
+        })
+        .collect()
 }

@@ -14,16 +14,14 @@ fn three_digits(v: f64) -> String {
 
 /// A duration in nanoseconds in human units with 3 significant digits: `412 ns`, `38.2 ms`.
 pub fn format_duration(ns: f64) -> String {
-    const UNITS: [(&str, f64); 4] = [("ns", 1.0), ("µs", 1e3), ("ms", 1e6), ("s", 1e9)];
-    for (i, (unit, scale)) in UNITS.iter().enumerate() {
-        let v = ns / scale;
-        let shown = three_digits(v);
-        let is_last = i == UNITS.len() - 1;
-        if is_last || shown.parse::<f64>().is_ok_and(|s| s < 1000.0) {
-            return format!("{shown} {unit}");
-        }
-    }
-    unreachable!("the last unit always returns")
+    let fits = |scale: f64| {
+        three_digits(ns / scale)
+            .parse::<f64>()
+            .is_ok_and(|s| s < 1000.0)
+    };
+    let units = [("ns", 1.0), ("µs", 1e3), ("ms", 1e6)];
+    let (unit, scale) = units.into_iter().find(|u| fits(u.1)).unwrap_or(("s", 1e9));
+    format!("{} {unit}", three_digits(ns / scale))
 }
 
 /// A speedup ratio with 3 significant digits: `1.86x`, `12.3x`, `0.48x`. Below 0.1 it keeps

@@ -1,59 +1,54 @@
 //! Resolving what a user typed to a chapter or an exercise; errors list the valid names.
 
 use super::{Chapter, Exercise};
-use anyhow::{Result, bail};
+use anyhow::{Result, bail, ensure};
 
 /// Resolves a chapter name against a list; the error lists the valid names.
 pub fn resolve_chapter(chapters: &[Chapter], query: &str) -> Result<Chapter> {
     let q = query.trim().trim_end_matches('/');
     let digits = q.strip_prefix("ch").unwrap_or(q);
-    let number = (digits.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| digits.parse::<u32>().ok())
-        .flatten();
-    let hit = chapters
+    let all_digits = digits.bytes().all(|b| b.is_ascii_digit());
+    let number = digits.parse::<u32>().ok().filter(|_| all_digits);
+    if let Some(c) = chapters
         .iter()
-        .find(|c| c.name == q || Some(c.number) == number);
-    match hit {
-        Some(c) => Ok(c.clone()),
-        None if chapters.is_empty() => {
-            bail!("unknown chapter `{query}`: this project has no chapters yet")
-        }
-        None => bail!(
-            "unknown chapter `{query}`. Valid chapters:\n{}",
-            listed(chapters, |c| format!(
-                "{} (or {}, {:02})",
-                c.name,
-                c.short(),
-                c.number
-            ))
-        ),
+        .find(|c| c.name == q || Some(c.number) == number)
+    {
+        return Ok(c.clone());
     }
+    ensure!(
+        !chapters.is_empty(),
+        "unknown chapter `{query}`: this project has no chapters yet"
+    );
+    let line = |c: &Chapter| format!("{} (or {}, {:02})", c.name, c.short(), c.number);
+    bail!(
+        "unknown chapter `{query}`. Valid chapters:\n{}",
+        listed(chapters, line)
+    )
 }
 
 /// Resolves an exercise name against a list; the error lists the valid names.
 pub fn resolve_exercise(exercises: &[Exercise], query: &str) -> Result<Exercise> {
     let q = query.trim().trim_end_matches('/');
-    let hit = exercises
-        .iter()
-        .find(|e| e.package == q || e.short() == q || format!("{}/{}", e.chapter, e.dir) == q);
-    match hit {
-        Some(e) => Ok(e.clone()),
-        None if exercises.is_empty() => {
-            bail!("unknown exercise `{query}`: this project has no exercises yet")
-        }
-        None => {
-            let names = exercises
-                .iter()
-                .flat_map(|e| [e.short(), e.package.clone()]);
-            let suggestion = closest(q, names)
-                .map(|n| format!(" Did you mean {n}?"))
-                .unwrap_or_default();
-            bail!(
-                "unknown exercise `{query}`.{suggestion} Valid exercises:\n{}",
-                listed(exercises, |e| format!("{} (or {})", e.package, e.short()))
-            )
-        }
+    let named =
+        |e: &&Exercise| e.package == q || e.short() == q || format!("{}/{}", e.chapter, e.dir) == q;
+    if let Some(e) = exercises.iter().find(named) {
+        return Ok(e.clone());
     }
+    ensure!(
+        !exercises.is_empty(),
+        "unknown exercise `{query}`: this project has no exercises yet"
+    );
+    let names = exercises
+        .iter()
+        .flat_map(|e| [e.short(), e.package.clone()]);
+    let suggestion = closest(q, names)
+        .map(|n| format!(" Did you mean {n}?"))
+        .unwrap_or_default();
+    let line = |e: &Exercise| format!("{} (or {})", e.package, e.short());
+    bail!(
+        "unknown exercise `{query}`.{suggestion} Valid exercises:\n{}",
+        listed(exercises, line)
+    )
 }
 
 /// One indented line per item.
