@@ -760,7 +760,10 @@ mod tests {
         write_report(&mut worker_side, &Report::Value(7u64.to_bytes())).unwrap();
         let held = pool.slots[0].inbox.lock().unwrap(); // the driver, say
         pool.help();
-        assert!(!ticket.done(), "help must not wait for the inbox, nor read past it");
+        assert!(
+            !ticket.done(),
+            "help must not wait for the inbox, nor read past it"
+        );
         drop(held);
         pool.help();
         assert_eq!(ticket.result_timeout(Duration::ZERO), Ok(7));
