@@ -9,7 +9,7 @@ use std::thread;
 use std::time::Duration;
 
 use ch06_ex03_first_success::{Failure, HedgeError, Server, TaskError, Ticket, first_success};
-use support::{Gate, within_patience};
+use support::{Gate, finishes_after_gate, within_patience};
 
 /// How long `first_success` may take, once its answer is there, before we call it a hang
 /// (well under the watchdog's patience, so the failure names the cause).
@@ -100,9 +100,13 @@ fn the_first_success_to_complete_wins_not_the_first_asked() {
             "replica 1 is the only one that completed: its answer is the first success"
         );
         assert!(
-            first_asked.running() && !first_asked.cancelled(),
+            first_asked.running() && !first_asked.cancelled() && !first_asked.done(),
             "replica 0 was running when first_success returned: a running task cannot be \
              cancelled, it keeps running"
+        );
+        assert!(
+            !first_asked.cancel(),
+            "cancel() on a running task says false, as CPython's"
         );
         gate.open();
         assert_eq!(
@@ -111,6 +115,7 @@ fn the_first_success_to_complete_wins_not_the_first_asked() {
             "replica 0 runs to its end after first_success returned; its answer stays in its \
              ticket"
         );
+        assert!(!first_asked.running() && first_asked.done());
     });
 }
 
@@ -178,8 +183,16 @@ fn replicas_still_queued_are_cancelled_and_never_run() {
             Err(TaskError::Cancelled),
             "a cancelled replica's ticket says Cancelled"
         );
-        gate.open();
-        drop(servers); // each worker takes its queued replica: a cancelled one is skipped
+        assert!(
+            replicas[2].cancel(),
+            "cancel() on a cancelled task says true again, as CPython's"
+        );
+        // Dropping the servers waits for their workers, which take the queued replicas once
+        // the busy tasks are let go: a cancelled replica is skipped.
+        assert!(
+            finishes_after_gate(&gate, move || drop(servers)).is_ok(),
+            "a Server's drop must wait for its worker (given code: leave it as it is)"
+        );
         assert_eq!(
             runs.load(Ordering::SeqCst),
             1,

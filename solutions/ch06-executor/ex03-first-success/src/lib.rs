@@ -174,9 +174,9 @@ pub fn as_completed<R>(tickets: &[Ticket<R>]) -> AsCompleted<R> {
     for (index, ticket) in tickets.iter().enumerate() {
         ticket.watch(index, tx.clone());
     }
+    drop(tx); // only the tickets' senders are left: once each has sent, the iteration ends
     AsCompleted {
         tickets: tickets.to_vec(),
-        left: tickets.len(),
         completed,
     }
 }
@@ -184,7 +184,6 @@ pub fn as_completed<R>(tickets: &[Ticket<R>]) -> AsCompleted<R> {
 /// The iterator [`as_completed`] returns.
 pub struct AsCompleted<R> {
     tickets: Vec<Ticket<R>>,
-    left: usize,
     completed: Receiver<usize>,
 }
 
@@ -192,11 +191,8 @@ impl<R> Iterator for AsCompleted<R> {
     type Item = (usize, Ticket<R>);
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.left == 0 {
-            return None;
-        }
-        let index = self.completed.recv().ok()?; // every ticket completes, so one comes
-        self.left -= 1;
+        // Each ticket sends its index once and drops its sender: after the last, `recv` fails.
+        let index = self.completed.recv().ok()?;
         Some((index, self.tickets[index].clone()))
     }
 }
