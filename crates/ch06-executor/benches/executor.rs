@@ -35,31 +35,28 @@ fn tutorial_task((a, b): (u64, u64)) -> String {
 }
 
 // ANCHOR: round_trip
+/// One round trip: submit a task that returns its argument, wait for its result.
+fn echo_once(executor: &impl Executor) -> u64 {
+    executor
+        .submit(echo, black_box(1))
+        .unwrap()
+        .result()
+        .unwrap()
+}
+
 fn round_trip(c: &mut Criterion) {
     let mut group = c.benchmark_group("round-trip");
     let spin = Handoff::spin_then_park(SPIN_BUDGET);
     for (name, handoff) in [("park only", Handoff::PARK), ("spin then park", spin)] {
         let threads = ThreadExecutor::with_handoff(1, handoff).unwrap();
         group.bench_function(format!("thread executor, {name}"), |b| {
-            b.iter(|| {
-                threads
-                    .submit(echo, black_box(1))
-                    .unwrap()
-                    .result()
-                    .unwrap()
-            })
+            b.iter(|| echo_once(&threads))
         });
     }
     for (name, handoff) in [("park only", Handoff::PARK), ("spin then park", spin)] {
         let processes = ProcessExecutor::with_handoff(1, handoff).unwrap();
         group.bench_function(format!("process executor, {name}"), |b| {
-            b.iter(|| {
-                processes
-                    .submit(echo, black_box(1))
-                    .unwrap()
-                    .result()
-                    .unwrap()
-            })
+            b.iter(|| echo_once(&processes))
         });
     }
     group.finish();
@@ -78,15 +75,7 @@ fn spin_budget(c: &mut Criterion) {
             0 => "park only".to_string(),
             _ => format!("spin {micros} us"), // ASCII: the name becomes an include anchor
         };
-        group.bench_function(name, |b| {
-            b.iter(|| {
-                threads
-                    .submit(echo, black_box(1))
-                    .unwrap()
-                    .result()
-                    .unwrap()
-            })
-        });
+        group.bench_function(name, |b| b.iter(|| echo_once(&threads)));
     }
     group.finish();
     // crossbeam's Backoff, as its docs use it before parking: how long it spins and yields.
@@ -147,21 +136,13 @@ fn lifecycle(c: &mut Criterion) {
     group.bench_function("thread executor", |b| {
         b.iter(|| {
             let executor = ThreadExecutor::new(2).unwrap();
-            executor
-                .submit(echo, black_box(1))
-                .unwrap()
-                .result()
-                .unwrap()
+            echo_once(&executor)
         })
     });
     group.bench_function("process executor", |b| {
         b.iter(|| {
             let executor = ProcessExecutor::new(2).unwrap();
-            executor
-                .submit(echo, black_box(1))
-                .unwrap()
-                .result()
-                .unwrap()
+            echo_once(&executor)
         })
     });
     group.finish();
