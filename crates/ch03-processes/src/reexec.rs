@@ -15,10 +15,10 @@ use std::ffi::OsStr;
 use std::io::{self, Read, Write};
 use std::marker::PhantomData;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Child, Command, Stdio};
 
 use crate::error::{EXIT_PANIC, EXIT_UNKNOWN_TASK, EXIT_WRITE_FAILED, Exit, ProcessError, outcome};
-use crate::frame::{Report, panic_message, read_report, write_report};
+use crate::frame::{Report, panic_message, write_report};
 use crate::wire::{Wire, WireError};
 
 /// The first argument that turns a run of the program into a child serving one task.
@@ -106,10 +106,12 @@ impl Registry {
 }
 
 /// The real stdout, kept for the report; fd 1 then points at stderr, so whatever the task
-/// prints cannot corrupt the result.
+/// prints cannot corrupt the result. The kept copy is close-on-exec (`try_clone_to_owned` is
+/// `fcntl(F_DUPFD_CLOEXEC)`): a program the task starts must not hold the report pipe open.
 #[cfg(unix)]
 fn private_stdout() -> io::Result<std::fs::File> {
-    let saved = nix::unistd::dup(io::stdout())?;
+    use std::os::fd::AsFd;
+    let saved = io::stdout().as_fd().try_clone_to_owned()?;
     nix::unistd::dup2_stdout(io::stderr())?;
     Ok(std::fs::File::from(saved))
 }
@@ -178,19 +180,12 @@ impl<R: Wire> TaskHandle<R> {
 
     /// Waits for the child and returns its result; always reaps it.
     pub fn join(mut self) -> Result<R, ProcessError> {
-        let mut child = self
+        let child = self
             .child
             .take()
             .expect("only join takes the child, and join takes self");
         let pid = child.id();
-        let report = match child.stdout.take() {
-            Some(mut stdout) => read_report(&mut stdout),
-            None => Ok(None),
-        };
-        if report.is_err() {
-            let _ = child.kill();
-        }
-        let exit = exit_of(child.wait()?);
+        let (report, exit) = read_then_reap(child)?;
         let bytes = outcome(pid, exit, report?)?;
         R::from_bytes(&bytes).map_err(|error| ProcessError::Decode { pid, error })
     }
@@ -206,14 +201,44 @@ impl<R> Drop for TaskHandle<R> {
     }
 }
 
-/// How a program started by `Command` ended.
-fn exit_of(status: ExitStatus) -> Exit {
-    #[cfg(unix)]
-    {
-        use std::os::unix::process::ExitStatusExt;
-        if let Some(signal) = status.signal() {
-            return Exit::Signal(signal);
-        }
+/// Reads the child's report, then reaps the child. On Unix the report is read until the *child*
+/// ends, not until end-of-file: a process the task forked holds a copy of the report pipe, and a
+/// child killed before it reported would otherwise leave `join` waiting for that grandchild
+/// ([`ChildPipe`](crate::sys::ChildPipe), as `ProcessHandle::join` does).
+#[cfg(unix)]
+fn read_then_reap(mut child: Child) -> Result<(io::Result<Option<Report>>, Exit), ProcessError> {
+    use nix::sys::signal::Signal;
+    use nix::unistd::Pid;
+    use std::os::fd::OwnedFd;
+    let stdout = child
+        .stdout
+        .take()
+        .expect("spawn_task_in pipes stdout, only join takes it");
+    let pid = Pid::from_raw(child.id() as i32);
+    let mut pipe = crate::sys::ChildPipe::new(OwnedFd::from(stdout).into(), pid);
+    let report = pipe.read_report();
+    if report.is_err() {
+        let _ = pipe.kill(Signal::SIGKILL); // garbage on the pipe: do not wait forever
     }
+    // `wait` reaps the child; std's `Child`, dropped unwaited, neither kills nor waits.
+    Ok((report, pipe.wait()?))
+}
+
+/// Reads the child's report until end-of-file, then reaps the child.
+#[cfg(not(unix))]
+fn read_then_reap(mut child: Child) -> Result<(io::Result<Option<Report>>, Exit), ProcessError> {
+    let report = match child.stdout.take() {
+        Some(mut stdout) => crate::frame::read_report(&mut stdout),
+        None => Ok(None),
+    };
+    if report.is_err() {
+        let _ = child.kill();
+    }
+    Ok((report, exit_of(child.wait()?)))
+}
+
+/// How a program started by `Command` ended (off Unix there are no signals).
+#[cfg(not(unix))]
+fn exit_of(status: std::process::ExitStatus) -> Exit {
     Exit::Code(status.code().unwrap_or(-1))
 }

@@ -36,6 +36,34 @@ mod unix {
                 std::thread::sleep(support::PATIENCE * 2);
                 0
             })
+            .task("forks_then_hangs", |pid_file: String| -> u64 {
+                // The grandchild is a copy of this re-executed child: it holds the report pipe.
+                let grandchild = spawn(|| -> u64 { block_forever() }).unwrap();
+                std::fs::write(&pid_file, grandchild.pid().to_string()).unwrap();
+                std::mem::forget(grandchild); // no `Drop`: it would kill the grandchild
+                block_forever()
+            })
+            .task("inheritable_fds", |(): ()| inheritable_fds())
+    }
+
+    /// This process's descriptors above 2 without close-on-exec (`O_CLOEXEC` is octal 02000000
+    /// in the `flags:` line of /proc/self/fdinfo/<fd>): what a program it starts would inherit.
+    fn inheritable_fds() -> Vec<u32> {
+        let fds = std::fs::read_dir("/proc/self/fd").unwrap().flatten();
+        let fds: Vec<u32> = fds
+            .filter_map(|e| e.file_name().to_str()?.parse().ok())
+            .collect();
+        fds.into_iter()
+            .filter(|&fd| fd > 2)
+            .filter(|fd| {
+                let info = std::fs::read_to_string(format!("/proc/self/fdinfo/{fd}"));
+                let flags = info.ok().and_then(|info| {
+                    let line = info.lines().find_map(|l| l.strip_prefix("flags:"))?;
+                    u32::from_str_radix(line.trim(), 8).ok()
+                });
+                flags.is_some_and(|flags| flags & 0o2000000 == 0)
+            })
+            .collect()
     }
 
     fn me() -> u32 {
@@ -410,6 +438,62 @@ mod unix {
         assert!(!support::children().iter().any(|c| c.pid == pid));
     }
 
+    /// Like `join_returns_when_the_child_is_killed_though_its_grandchild_runs`, for a child
+    /// started by re-executing the program: its grandchild, forked by the task, holds the report
+    /// pipe, and `join` must not wait for it.
+    fn reexec_join_returns_when_the_child_is_killed_though_its_grandchild_runs() {
+        adopt_orphans();
+        let pid_file = std::env::temp_dir().join(format!("ch03-grandchild-{}", me()));
+        let _ = std::fs::remove_file(&pid_file);
+        let path = pid_file.to_string_lossy().into_owned();
+        let mut child = reexec::spawn_task::<String, u64>("forks_then_hangs", &path).unwrap();
+        let file = pid_file.clone();
+        let grandchild = support::watchdog(support::PATIENCE / 2, move || {
+            loop {
+                if let Some(pid) = std::fs::read_to_string(&file)
+                    .ok()
+                    .and_then(|s| s.parse().ok())
+                {
+                    break Pid::from_raw(pid);
+                }
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+        });
+        let _ = std::fs::remove_file(&pid_file);
+        child.kill().unwrap();
+        let joined = std::panic::catch_unwind(|| {
+            support::watchdog(support::PATIENCE / 2, move || child.join())
+        });
+        nix::sys::signal::kill(grandchild, Signal::SIGKILL).unwrap();
+        #[cfg(target_os = "linux")] // adopted: ours to reap
+        nix::sys::wait::waitpid(grandchild, None).unwrap();
+        let err = joined
+            .unwrap_or_else(|_| {
+                panic!("join waited for the grandchild, which holds the report pipe")
+            })
+            .unwrap_err();
+        assert_eq!(err.signal_name(), Some("SIGKILL"), "{err}");
+    }
+
+    /// The re-executed child keeps its report pipe close-on-exec: a program its task starts
+    /// (with `Command`, inheriting stdio) must not hold the pipe open.
+    #[cfg(target_os = "linux")]
+    fn reexec_keeps_the_report_pipe_from_programs_the_task_starts() {
+        // What this process got from its own parent (a shell's, a jobserver's) passes on to
+        // the child too; anything more is the child's own.
+        let ours = inheritable_fds();
+        let theirs: Vec<u32> = reexec::spawn_task("inheritable_fds", &())
+            .unwrap()
+            .join()
+            .unwrap();
+        let extra: Vec<&u32> = theirs.iter().filter(|fd| !ours.contains(fd)).collect();
+        assert!(
+            extra.is_empty(),
+            "descriptors the re-executed child opened that a program it starts would inherit: \
+             {extra:?} (all it has: {theirs:?}; this process: {ours:?})"
+        );
+    }
+
     fn reexec_is_safe_in_a_threaded_process() {
         let (tx, rx) = std::sync::mpsc::channel::<()>();
         let other = std::thread::spawn(move || rx.recv());
@@ -512,6 +596,9 @@ mod unix {
             case!(a_clock_stopped_before_join_timed_no_work_at_all),
             case!(reexec_runs_a_named_task_in_a_fresh_program),
             case!(reexec_reports_panics_signals_and_unknown_tasks),
+            case!(reexec_join_returns_when_the_child_is_killed_though_its_grandchild_runs),
+            #[cfg(target_os = "linux")]
+            case!(reexec_keeps_the_report_pipe_from_programs_the_task_starts),
             case!(reexec_is_safe_in_a_threaded_process),
         ]
     }
