@@ -1,5 +1,6 @@
 """What MyProcess(...).start(); join() costs in CPython, under the fork and spawn start
-methods. The child runs the tutorial's two steps with their output sent to /dev/null.
+methods. The child runs the tutorial's two steps, which return their values instead of
+printing them (nothing goes back to the parent).
 Prints a Markdown table: median of repeated runs, with the spread (min..max).
 
 Run: python3 crates/ch07-process-trait/python/start_join.py

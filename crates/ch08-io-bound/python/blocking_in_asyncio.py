@@ -3,9 +3,10 @@
 A ticker task counts its turns (tick, asyncio.sleep(0), again) while a CPU-bound job
 (sum(range(N)), the tutorials' cpu_bound) runs:
   * inline, called from a coroutine: the loop runs nothing else until it returns;
-  * loop.run_in_executor(ThreadPoolExecutor): the loop goes on, but the job holds the GIL
-    except when CPython makes it switch (every sys.getswitchinterval(), 5 ms), so the ticker
-    gets some turns, not all;
+  * loop.run_in_executor(ThreadPoolExecutor): the loop goes on, but the job holds the GIL.
+    CPython asks a holder to switch after sys.getswitchinterval() (5 ms), but only its bytecode
+    loop checks the request, and sum(range(N)) is one call into C: the ticker gets its turns
+    only before the job takes the GIL and after it returns;
   * loop.run_in_executor(ProcessPoolExecutor): the job runs in another process with its own
     GIL; the ticker only shares the cores.
 REPEATS runs each: ticks during the job and the job's time, median (min..max).

@@ -121,21 +121,30 @@ def cost_asyncio(n):
     return asyncio.run(main())
 
 
-def child_wait(gate):
+def child_wait(gate, ready):
+    ready.release()  # this child is about to wait: the parent may read its memory now
     gate.wait()
 
 
 def cost_processes(n):
-    gate = mp.Event()
+    gate, ready = mp.Event(), mp.Semaphore(0)
     t0 = time.perf_counter()
-    children = [mp.Process(target=child_wait, args=(gate,)) for _ in range(n)]
-    for c in children:
-        c.start()
-    elapsed = time.perf_counter() - t0
-    private = sum(private_dirty_kib(c.pid) for c in children)
-    gate.set()
-    for c in children:
-        c.join()
+    children = [mp.Process(target=child_wait, args=(gate, ready)) for _ in range(n)]
+    try:
+        for c in children:
+            c.start()
+        elapsed = time.perf_counter() - t0
+        # start() returns once the fork is done, before the child has run: a child read then
+        # has not yet written (copied) the pages its bootstrap writes.
+        for k in range(n):
+            if not ready.acquire(timeout=60):
+                raise RuntimeError(f"only {k} of {n} children reached the gate")
+        private = sum(private_dirty_kib(c.pid) for c in children)
+    finally:
+        gate.set()
+        for c in children:
+            if c.pid is not None:
+                c.join()
     return private / n, elapsed / n
 
 

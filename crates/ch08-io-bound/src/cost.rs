@@ -150,7 +150,7 @@ pub fn processes(n: usize) -> Result<Cost, String> {
         match child {
             Ok(child) => children.push(child),
             Err(e) => {
-                drop(parent_end.take()); // the others finish; dropped handles are reaped
+                drop(parent_end.take()); // `children` drops on return: each handle kills and reaps
                 return Err(format!(
                     "process {} of {n} did not start: {e}",
                     children.len()

@@ -16,7 +16,7 @@ import time
 try:
     from mpi4py import MPI
 except ImportError:
-    print("skipped: mpi4py is not installed (pip install mpi4py; it needs Open MPI's mpicc)")
+    print("skipped: mpi4py is not installed (pip install mpi4py; it needs an MPI library)")
     sys.exit(0)
 
 REPEATS = 7

@@ -22,7 +22,7 @@ try:
 except ImportError:
     MPI = None
 
-SKIPPED = "skipped: mpi4py is not installed (pip install mpi4py; it needs Open MPI's mpicc)"
+SKIPPED = "skipped: mpi4py is not installed (pip install mpi4py; it needs an MPI library)"
 NUMBERS = [11, 23, 53, 34]
 # The chapter's long uneven list (decompose::uneven_tasks): 40 small tasks, then 8 large ones.
 UNEVEN = [2] * 40 + [20] * 8

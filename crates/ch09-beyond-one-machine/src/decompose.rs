@@ -127,6 +127,11 @@ mod tests {
         assert_eq!(master_worker_makespan(&tasks, 2), Ok(121.0));
         // Three ranks: two workers, chapter 01's pool in order: 11 + 53 and 23 + 34.
         assert_eq!(master_worker_makespan(&tasks, 3), Ok(64.0));
+        // ... where three static ranks, [11, 23], [53] and [34], reach 53.
+        assert_eq!(static_makespan(&tasks, 3), Ok(53.0));
+        // Four ranks: three workers take 11, 23 and 53; the 34 follows the 11 (45), so the
+        // 53 alone decides, as on four static ranks.
+        assert_eq!(master_worker_makespan(&tasks, 4), Ok(53.0));
         // Five ranks: four workers, one number each.
         assert_eq!(master_worker_makespan(&tasks, 5), Ok(53.0));
         assert_eq!(
