@@ -107,9 +107,13 @@ impl Registry {
 
 /// The real stdout, kept for the report; fd 1 then points at stderr, so whatever the task
 /// prints cannot corrupt the result.
+///
+/// The copy is close-on-exec (`try_clone_to_owned` is `fcntl(F_DUPFD_CLOEXEC)`; a plain `dup`
+/// is not): a program the task starts must not hold the parent's result pipe open.
 #[cfg(unix)]
 fn private_stdout() -> io::Result<std::fs::File> {
-    let saved = nix::unistd::dup(io::stdout())?;
+    use std::os::fd::AsFd;
+    let saved = io::stdout().as_fd().try_clone_to_owned()?;
     nix::unistd::dup2_stdout(io::stderr())?;
     Ok(std::fs::File::from(saved))
 }

@@ -36,6 +36,29 @@ mod unix {
                 std::thread::sleep(support::PATIENCE * 2);
                 0
             })
+            .task("inheritable_fds", |(): ()| inheritable_fds())
+    }
+
+    /// This process's descriptors above 2 that a program it starts would inherit (no
+    /// `FD_CLOEXEC`), each with what it points at. Linux (`/proc/self/fd`).
+    fn inheritable_fds() -> Vec<String> {
+        use nix::fcntl::{FcntlArg, FdFlag, fcntl};
+        use std::os::fd::BorrowedFd;
+        let fds: Vec<i32> = std::fs::read_dir("/proc/self/fd")
+            .unwrap()
+            .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+            .collect();
+        fds.into_iter()
+            .filter(|&fd| fd > 2)
+            .filter_map(|fd| {
+                // SAFETY: `fd` was listed as open just above and is not closed meanwhile (this
+                // task runs on the only thread); it is borrowed for one fcntl call.
+                let flags = fcntl(unsafe { BorrowedFd::borrow_raw(fd) }, FcntlArg::F_GETFD).ok()?;
+                let cloexec = FdFlag::from_bits_truncate(flags).contains(FdFlag::FD_CLOEXEC);
+                let target = std::fs::read_link(format!("/proc/self/fd/{fd}")).ok()?;
+                (!cloexec).then(|| format!("fd {fd} -> {}", target.display()))
+            })
+            .collect()
     }
 
     fn me() -> u32 {
@@ -410,6 +433,26 @@ mod unix {
         assert!(!support::children().iter().any(|c| c.pid == pid));
     }
 
+    /// The reexec child keeps its real stdout, the parent's result pipe, on a descriptor of its
+    /// own. A program the task starts must not inherit it: holding the pipe open, it would keep
+    /// a parent that reads to end-of-file waiting after the child died without a report.
+    #[cfg(target_os = "linux")]
+    fn the_reexec_report_descriptor_closes_on_exec() {
+        // What this process lets its children inherit (the environment that ran the test may
+        // leave a few), the child inherited too: only what the child adds counts here.
+        let ours = inheritable_fds();
+        let theirs: Vec<String> = reexec::spawn_task("inheritable_fds", &())
+            .unwrap()
+            .join()
+            .unwrap();
+        let added: Vec<&String> = theirs.iter().filter(|fd| !ours.contains(fd)).collect();
+        assert!(
+            added.is_empty(),
+            "descriptors the reexec child opened that a program it starts would inherit: \
+             {added:?}"
+        );
+    }
+
     fn reexec_is_safe_in_a_threaded_process() {
         let (tx, rx) = std::sync::mpsc::channel::<()>();
         let other = std::thread::spawn(move || rx.recv());
@@ -513,6 +556,8 @@ mod unix {
             case!(reexec_runs_a_named_task_in_a_fresh_program),
             case!(reexec_reports_panics_signals_and_unknown_tasks),
             case!(reexec_is_safe_in_a_threaded_process),
+            #[cfg(target_os = "linux")]
+            case!(the_reexec_report_descriptor_closes_on_exec),
         ]
     }
 }
