@@ -5,8 +5,9 @@ Run: python3 crates/ch02-threads/python/threads_vs_sequential.py [unit]
 With --bench-json (what `cargo course bench ch02` runs): sequential and one thread per number at
 the tutorials' size, 3 runs each, as JSON rows of group "tutorial" (the Rust bench's size).
 
-With the GIL, one thread at a time runs Python bytecode: threads take turns, so CPU-bound work
-on four threads takes about as long as on one. Standard library only.
+With the GIL, one thread at a time runs Python. A thread inside `sum(range(...))`, one C call,
+keeps the GIL until the call returns (gil_ticks.py shows it), so the four tasks run one after
+the other and take about as long as on one thread. Standard library only.
 """
 
 import os

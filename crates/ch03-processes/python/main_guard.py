@@ -2,10 +2,12 @@
 
 The program of processes.py, written the way the tutorials write it: at the top level of the
 module, with no guard. Under fork (Linux's default until 3.13) it works. Under spawn (the
-default on Windows and macOS) and forkserver (Linux's default from 3.14) every child imports
-the main module again, runs the top-level code again, reaches `p.start()` while it is still
+default on Windows and macOS), and under forkserver in 3.11 and 3.12, every child imports the
+main module again, runs the top-level code again, reaches `p.start()` while it is still
 starting up, and dies with multiprocessing's bootstrapping RuntimeError. The parent does not
-notice: it prints a time, short and meaningless, and exits with status 0.
+notice: it prints a time, short and meaningless, and exits with status 0. (From 3.14 and
+3.13.8, forkserver's server imports the main module instead, gh-126631, and dies of the same
+error there; the parent's start() then fails.)
 
 Each variant runs as its own program (a subprocess), a few times; the start method is set by
 one line added at the top. CPython 3.11+, Linux, standard library only.

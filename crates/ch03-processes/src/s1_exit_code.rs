@@ -24,7 +24,8 @@ pub fn exit_code_of(f: impl FnOnce() -> u64) -> Result<i32, ProcessError> {
             // A panic must not unwind out of here: the child would go on running the
             // parent's program (its loops, its tests) as a second copy.
             let code = match catch_unwind(AssertUnwindSafe(f)) {
-                Ok(value) => (value & 0xff) as i32,
+                // Passed whole (its low 32 bits): the kernel keeps only the low 8 of them.
+                Ok(value) => value as i32,
                 Err(_) => EXIT_PANIC,
             };
             exit_now(code)
