@@ -263,6 +263,7 @@ mod unix {
         assert!(support::children().is_empty(), "reaped: no zombie");
     }
 
+    // ANCHOR: daemon_start
     fn a_dropped_daemon_handle_kills_and_reaps_its_child() {
         let running = (|| -> u64 { block_forever() })
             .created()
@@ -272,6 +273,7 @@ mod unix {
         drop(running); // would wait forever without the kill
         assert!(support::children().is_empty(), "killed and reaped");
     }
+    // ANCHOR_END: daemon_start
     // ANCHOR_END: pitfall_drop
 
     // ANCHOR: pitfall_orphan
