@@ -40,6 +40,7 @@ use std::thread::{self, JoinHandle};
 use ch03_processes::error::signal_name;
 use ch03_processes::frame::panic_message;
 use ch03_processes::{Report, Wire, WireError, read_frame, read_report, report_len, write_report};
+use ch04_pools::process_pool::write_all_without_sigpipe;
 
 use crate::error::{Broken, SubmitError, TaskError};
 use crate::executor::Executor;
@@ -352,12 +353,14 @@ impl Pool {
         }
     }
 
-    /// Writes worker `me`'s current task to its pipe. A write to a dead worker fails: its
-    /// driver sees the end of file and breaks the pool, so the error is not needed here.
+    /// Writes worker `me`'s current task to its pipe. A write to a dead worker fails with
+    /// `EPIPE`, `SIGPIPE` blocked meanwhile (chapter 04's helper: its default action would kill
+    /// the whole program); its driver sees the end of file and breaks the pool, so the error is
+    /// not needed here.
     fn send(&self, me: usize) {
         let current = lock(&self.slots[me].current);
         if let (Some(job), Some(tasks)) = (current.as_ref(), lock(&self.slots[me].tasks).as_mut()) {
-            let _ = tasks.write_all(job.frame());
+            let _ = write_all_without_sigpipe(tasks, job.frame());
         }
     }
     // ANCHOR_END: hand_out
