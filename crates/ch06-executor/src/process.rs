@@ -16,7 +16,8 @@
 //! * re-execute the program, as CPython's `spawn` start method does: `Command` starts
 //!   `/proc/self/exe` (this very binary, even if the file was replaced since) with a flag, and
 //!   [`serve_if_worker`], called first thing in `main`, turns that run into a worker. `Command`
-//!   is safe in a threaded program: the child runs no Rust code between `fork` and `exec`.
+//!   is safe in a threaded program: it uses `posix_spawn` where it can, and otherwise its child
+//!   only makes async-signal-safe calls between `fork` and `exec` (no allocation, no lock).
 //!
 //! This module takes the third way. The workers are our children, so a dead one is seen as
 //! end-of-file on its pipe and reaped with its exit status. A task still travels as two code
