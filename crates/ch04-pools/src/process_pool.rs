@@ -280,7 +280,7 @@ fn cause_of_death(outcome: Result<(), ProcessError>) -> String {
 /// Writes all of `bytes` with `SIGPIPE` blocked in this thread: a dead reader is an `EPIPE`
 /// error, not the death of the pool's owner. (Rust's `main` ignores `SIGPIPE`; a C `main`, or
 /// a program that loaded this code as a library, may not.)
-fn write_all_without_sigpipe(file: &mut impl Write, bytes: &[u8]) -> io::Result<()> {
+pub fn write_all_without_sigpipe(file: &mut impl Write, bytes: &[u8]) -> io::Result<()> {
     let sigpipe = SigSet::from(Signal::SIGPIPE);
     let before = sigpipe.thread_swap_mask(SigmaskHow::SIG_BLOCK)?;
     let written = file.write_all(bytes);

@@ -15,7 +15,7 @@ use thiserror::Error;
 pub struct Broken {
     /// The dead worker's process id.
     pub pid: u32,
-    /// How it ended, e.g. "killed by signal SIGKILL" or "exited with code 3".
+    /// How it ended, e.g. "was killed by signal SIGKILL" or "exited with code 3".
     pub cause: String,
 }
 // ANCHOR_END: broken
@@ -85,11 +85,11 @@ mod tests {
     fn errors_name_what_happened() {
         let broken = Broken {
             pid: 42,
-            cause: "killed by signal SIGKILL".into(),
+            cause: "was killed by signal SIGKILL".into(),
         };
         assert_eq!(
             TaskError::BrokenPool(broken.clone()).to_string(),
-            "the pool is broken: worker process 42 killed by signal SIGKILL"
+            "the pool is broken: worker process 42 was killed by signal SIGKILL"
         );
         assert!(SubmitError::BrokenPool(broken).to_string().contains("42"));
         assert!(SubmitError::Shutdown.to_string().contains("after shutdown"));

@@ -16,7 +16,8 @@
 //! * re-execute the program, as CPython's `spawn` start method does: `Command` starts
 //!   `/proc/self/exe` (this very binary, even if the file was replaced since) with a flag, and
 //!   [`serve_if_worker`], called first thing in `main`, turns that run into a worker. `Command`
-//!   is safe in a threaded program: the child runs no Rust code between `fork` and `exec`.
+//!   is safe in a threaded program: it uses `posix_spawn` where it can, and otherwise its child
+//!   only makes async-signal-safe calls between `fork` and `exec` (no allocation, no lock).
 //!
 //! This module takes the third way. The workers are our children, so a dead one is seen as
 //! end-of-file on its pipe and reaped with its exit status. A task still travels as two code
@@ -40,6 +41,7 @@ use std::thread::{self, JoinHandle};
 use ch03_processes::error::signal_name;
 use ch03_processes::frame::panic_message;
 use ch03_processes::{Report, Wire, WireError, read_frame, read_report, report_len, write_report};
+use ch04_pools::process_pool::write_all_without_sigpipe;
 
 use crate::error::{Broken, SubmitError, TaskError};
 use crate::executor::Executor;
@@ -352,12 +354,14 @@ impl Pool {
         }
     }
 
-    /// Writes worker `me`'s current task to its pipe. A write to a dead worker fails: its
-    /// driver sees the end of file and breaks the pool, so the error is not needed here.
+    /// Writes worker `me`'s current task to its pipe. A write to a dead worker fails with
+    /// `EPIPE`, `SIGPIPE` blocked meanwhile (chapter 04's helper: its default action would kill
+    /// the whole program); its driver sees the end of file and breaks the pool, so the error is
+    /// not needed here.
     fn send(&self, me: usize) {
         let current = lock(&self.slots[me].current);
         if let (Some(job), Some(tasks)) = (current.as_ref(), lock(&self.slots[me].tasks).as_mut()) {
-            let _ = tasks.write_all(job.frame());
+            let _ = write_all_without_sigpipe(tasks, job.frame());
         }
     }
     // ANCHOR_END: hand_out

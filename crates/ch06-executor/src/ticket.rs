@@ -2,8 +2,9 @@
 //!
 //! The name is not `Future` on purpose. In Rust, [`std::future::Future`] is a value that an
 //! async runtime *polls*: nothing happens until someone polls it, and it never blocks a thread.
-//! A CPython `concurrent.futures.Future` is the opposite: the work is already running on a
-//! worker, and `result()` blocks the calling thread until it is done. A ticket is the second
+//! A CPython `concurrent.futures.Future` is the opposite: the work is already handed over,
+//! queued or running on a worker, and goes on with nobody polling it; `result()` blocks the
+//! calling thread until it is done. A ticket is the second
 //! kind: you get it when you hand in the work, and you redeem it for the result, waiting if
 //! you must. (It can *also* be awaited: see [`crate::bridge`].)
 

@@ -323,6 +323,60 @@ mod linux {
         assert_eq!(executor.submit(square, 4).unwrap().result(), Ok(16));
     }
 
+    /// The write end of worker `pid`'s report pipe, opened anew through `/proc`: while the
+    /// test holds it, the worker's death shows no end of file on that pipe.
+    fn hold_report_pipe(pid: u32) -> std::fs::File {
+        use std::os::unix::fs::OpenOptionsExt;
+        for entry in std::fs::read_dir(format!("/proc/{pid}/fd")).unwrap() {
+            let fd = entry.unwrap().file_name().into_string().unwrap();
+            let link = std::fs::read_link(format!("/proc/{pid}/fd/{fd}")).unwrap_or_default();
+            let info = std::fs::read_to_string(format!("/proc/{pid}/fdinfo/{fd}")).unwrap();
+            let flags = info.lines().find_map(|l| l.strip_prefix("flags:")).unwrap();
+            let write_only = u32::from_str_radix(flags.trim(), 8).unwrap() & 3 == 1;
+            if fd.parse::<u32>().unwrap() > 2
+                && write_only
+                && link.to_string_lossy().starts_with("pipe:")
+            {
+                return std::fs::OpenOptions::new()
+                    .write(true)
+                    .custom_flags(libc::O_NONBLOCK)
+                    .open(format!("/proc/{pid}/fd/{fd}"))
+                    .unwrap();
+            }
+        }
+        panic!("worker {pid} has no report pipe");
+    }
+
+    /// A task written to a worker that has died meets a pipe with no reader: `EPIPE`, and a
+    /// `SIGPIPE` that kills the whole program where its action is the default (Rust's `main`
+    /// ignores it; a program that restores it, or a C `main`, does not). The test holds a copy
+    /// of the report pipe so that the driver cannot see the death first.
+    pub fn a_write_to_a_dead_worker_does_not_kill_the_owner_with_sigpipe() {
+        use nix::sys::signal::{SigHandler, signal};
+        let executor = ProcessExecutor::with_handoff(1, Handoff::PARK).unwrap();
+        assert_eq!(executor.submit(square, 3).unwrap().result(), Ok(9));
+        let victim = executor.pids()[0];
+        let held = hold_report_pipe(victim);
+        kill(Pid::from_raw(victim as i32), Signal::SIGKILL).unwrap();
+        while state_of(victim) != Some('Z') {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        // SAFETY: no handler is installed, only the default action restored (and undone below).
+        unsafe { signal(Signal::SIGPIPE, SigHandler::SigDfl) }.unwrap();
+        let ticket = executor.submit(square, 4);
+        // SAFETY: as above: back to Rust's default for `main`.
+        unsafe { signal(Signal::SIGPIPE, SigHandler::SigIgn) }.unwrap();
+        let ticket = ticket.expect("the pool is not broken yet: nobody saw the death");
+        drop(held); // now the driver sees the end of file and breaks the pool
+        let expected = Broken {
+            pid: victim,
+            cause: "was killed by signal SIGKILL".into(),
+        };
+        assert_eq!(ticket.result(), Err(TaskError::BrokenPool(expected)));
+        drop(executor);
+        assert!(zombies().is_empty());
+    }
+
     type Test = (&'static str, fn());
 
     pub const TESTS: &[Test] = &[
@@ -370,6 +424,10 @@ mod linux {
         (
             "an_idle_spinning_worker_ends_up_asleep",
             an_idle_spinning_worker_ends_up_asleep,
+        ),
+        (
+            "a_write_to_a_dead_worker_does_not_kill_the_owner_with_sigpipe",
+            a_write_to_a_dead_worker_does_not_kill_the_owner_with_sigpipe,
         ),
     ];
 
