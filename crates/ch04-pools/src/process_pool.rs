@@ -152,10 +152,11 @@ fn fork_worker() -> Result<Worker, ProcessError> {
         release(&release_in_child);
         worker_main(task_reader, result_writer);
     })?;
+    // The pool never blocks on a read: it reads what `poll` says is there. (Before the ends
+    // are listed: an error here drops them unlisted, and the handle kills and reaps the child.)
+    fcntl(&result_reader, FcntlArg::F_SETFL(OFlag::O_NONBLOCK))?;
     // The closure, with the parent's copies of the child's ends, was dropped by `spawn`.
     parent_ends().extend([task_writer.as_raw_fd(), result_reader.as_raw_fd()]);
-    // The pool never blocks on a read: it reads what `poll` says is there.
-    fcntl(&result_reader, FcntlArg::F_SETFL(OFlag::O_NONBLOCK))?;
     let exit = exit_watch(process.pid());
     Ok(Worker {
         process,
@@ -225,6 +226,8 @@ fn exit_watch(_pid: u32) -> Option<OwnedFd> {
 }
 
 /// How the worker behind `exit` ended, once it has; it stays unreaped, for its handle to reap.
+/// (`waitid` on a pidfd, `P_PIDFD`, needs Linux 5.4, one release after `pidfd_open`: on 5.3 the
+/// call fails with `EINVAL`, and that error text becomes the cause, nothing hangs.)
 #[cfg(target_os = "linux")]
 fn wait_status(exit: &OwnedFd) -> Result<nix::sys::wait::WaitStatus, Errno> {
     use nix::sys::wait::{Id, WaitPidFlag, waitid};

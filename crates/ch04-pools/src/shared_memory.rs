@@ -15,7 +15,7 @@ use std::error::Error;
 use std::num::NonZeroUsize;
 use std::ops::Range;
 use std::ptr::NonNull;
-use std::sync::OnceLock;
+use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use ch03_processes::sys::map_anonymous;
 use nix::errno::Errno;
@@ -129,6 +129,14 @@ fn region() -> &'static SharedBytes {
         .get()
         .expect("shared_memory::share must be called before the pool is created")
 }
+
+/// One call at a time hands out the region: two calls on two threads (on one pool or on two)
+/// would give their tasks overlapping slots.
+static IN_USE: Mutex<()> = Mutex::new(());
+
+fn exclusive() -> MutexGuard<'static, ()> {
+    IN_USE.lock().unwrap_or_else(|e| e.into_inner())
+}
 // ANCHOR_END: region
 
 // ANCHOR: squares
@@ -136,8 +144,8 @@ fn region() -> &'static SharedBytes {
 /// shared region; returns this worker's pid.
 fn write_squares((first, end): (u64, u64)) -> u32 {
     let range = first as usize * 8..end as usize * 8;
-    // SAFETY: `squares` gives each task a disjoint range of slots and reads none of them
-    // before every task has answered.
+    // SAFETY: `squares` gives each task a disjoint range of slots, reads none of them before
+    // every task has answered, and runs alone (`exclusive`).
     let slots = unsafe { region().slice_mut(range) };
     for (slot, i) in slots.chunks_exact_mut(8).zip(first..end) {
         slot.copy_from_slice(&(i * i).to_le_bytes());
@@ -158,16 +166,19 @@ pub fn squares(
         bytes <= region().len(),
         "{n} squares do not fit the shared region"
     );
+    let _only_us = exclusive();
     let chunks = workloads::split_range(0..n, parts.max(1)).unwrap_or_default();
-    let handles: Vec<_> = chunks
+    let submitted: Vec<_> = chunks
         .iter()
         .map(|c| pool.apply_async(write_squares, (c.start, c.end)))
-        .collect::<Result<_, _>>()?;
-    let pids = handles
-        .into_iter()
-        .map(|h| h.get())
-        .collect::<Result<Vec<_>, _>>()?;
-    // SAFETY: every task has answered, so no worker writes any more; nobody else writes here.
+        .collect();
+    // Every task handed out answers before we return, even after an error: one still running
+    // would write the region after us, into the next call's slots.
+    let answers: Vec<Result<u32, Box<dyn Error>>> =
+        submitted.into_iter().map(|task| Ok(task?.get()?)).collect();
+    let pids = answers.into_iter().collect::<Result<Vec<_>, _>>()?;
+    // SAFETY: every task has answered, so no worker writes any more; no other call of ours
+    // runs (`exclusive`).
     let slots = unsafe { region().slice(0..bytes) };
     let values = slots
         .chunks_exact(8)
@@ -200,8 +211,9 @@ pub fn echo_through_shared_memory(
     let region = region();
     let (half, len) = (region.len() / 2, data.len());
     assert!(len <= half, "{len} bytes do not fit half the shared region");
-    // SAFETY: no task of ours is running (each call waits for its task), so no worker touches
-    // the region now.
+    let _only_us = exclusive();
+    // SAFETY: no other call of ours runs (`exclusive`) and each waits for its task, so no
+    // worker touches the region now.
     unsafe { region.slice_mut(0..len) }.copy_from_slice(data);
     let echoed = pool.apply_async(echo_shared, len as u64)?.get()?;
     assert_eq!(echoed, len as u64);

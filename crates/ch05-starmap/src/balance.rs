@@ -84,7 +84,8 @@ pub fn run_rayon(
 }
 
 /// LPT by hand: submit the longest first, one item per chunk, then put the results back in
-/// input order.
+/// input order. A failed item is named by its position in `tasks` (the first failure in the
+/// order the items were submitted, longest first).
 pub fn run_longest_first(
     pool: &ThreadPool,
     tasks: &[u64],
@@ -93,7 +94,13 @@ pub fn run_longest_first(
     let mut order: Vec<usize> = (0..tasks.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(tasks[i]));
     let sorted: Vec<u64> = order.iter().map(|&i| tasks[i]).collect();
-    let results = run_chunked(pool, &sorted, 1, scale)?;
+    let results = run_chunked(pool, &sorted, 1, scale).map_err(|e| match e {
+        MapError::Item { index, error } => MapError::Item {
+            index: order[index],
+            error,
+        },
+        other => other,
+    })?;
     let mut in_input_order = vec![0; tasks.len()];
     for (&i, result) in order.iter().zip(results) {
         in_input_order[i] = result;

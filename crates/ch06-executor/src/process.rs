@@ -599,11 +599,14 @@ impl ProcessExecutor {
             match driver {
                 Ok(driver) => lock(&executor.drivers).push(driver),
                 Err(e) => {
-                    // No driver will reap this worker: kill it now (Drop closes the others).
-                    lock(&executor.pool.dispatch).idle.retain(|&i| i != me);
-                    if let Some(mut child) = lock(&executor.pool.slots[me].child).take() {
-                        let _ = child.kill();
-                        let _ = child.wait();
+                    // No driver will reap this worker or the ones after it: kill and reap them
+                    // now (Drop closes the others and joins their drivers, which reap them).
+                    lock(&executor.pool.dispatch).idle.retain(|&i| i < me);
+                    for slot in &executor.pool.slots[me..] {
+                        if let Some(mut child) = lock(&slot.child).take() {
+                            let _ = child.kill();
+                            let _ = child.wait();
+                        }
                     }
                     return Err(e.into());
                 }
