@@ -1,14 +1,16 @@
 //! Spec for exercise 1. Each test runs in a single-threaded process of its own, with a time
 //! limit, and fails if it leaves a child process behind (see `support::fork`).
 
+use std::os::fd::AsRawFd;
 use std::process::ExitCode;
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicI32, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use ch03_ex01_run_in_child::{ChildError, run_in_child};
-use nix::sys::signal::{Signal, raise};
+use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, Signal, kill, raise, sigaction};
 use nix::sys::wait::WaitStatus;
+use nix::unistd::getppid;
 use support::case;
 use support::fork::Runner;
 
@@ -120,6 +122,78 @@ fn every_child_is_reaped() {
     assert!(support::children().is_empty());
 }
 
+/// The descriptors the SIGUSR1 handler of `a_failed_read_still_reaps_the_child` works on:
+/// an open directory, and the number `run_in_child`'s read end will have.
+static DIRECTORY_FD: AtomicI32 = AtomicI32::new(-1);
+static READ_END_FD: AtomicI32 = AtomicI32::new(-1);
+/// Set (in memory shared with the child) once the handler has run.
+static HANDLER_RAN: OnceLock<&'static [AtomicUsize]> = OnceLock::new();
+
+extern "C" fn swap_the_read_end_for_a_directory(_: nix::libc::c_int) {
+    // SAFETY: `dup2` is async-signal-safe; both numbers are open descriptors of this process
+    // (the directory is closed only after `run_in_child` returns, and the read end is the one
+    // `run_in_child` is reading from). It closes the pipe's read end and puts the directory
+    // in its place: the parent's next `read` fails with EISDIR.
+    unsafe {
+        nix::libc::dup2(
+            DIRECTORY_FD.load(Ordering::SeqCst),
+            READ_END_FD.load(Ordering::SeqCst),
+        );
+    }
+    if let Some(ran) = HANDLER_RAN.get() {
+        ran[0].fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+fn a_failed_read_still_reaps_the_child() {
+    // The child asks the parent (SIGUSR1) to swap the pipe's read end for a directory while
+    // the parent reads: the parent's `read_to_end` fails (EISDIR) with the child still alive.
+    let ran = *HANDLER_RAN.get_or_init(|| support::fork::shared_counters(1));
+    let directory = std::fs::File::open("/").unwrap();
+    DIRECTORY_FD.store(directory.as_raw_fd(), Ordering::SeqCst);
+    // descriptors are handed out lowest first: `run_in_child`'s pipe will get these numbers
+    let (reader, writer) = support::fork::pipe().unwrap();
+    READ_END_FD.store(reader.as_raw_fd(), Ordering::SeqCst);
+    drop((reader, writer));
+    let handler = SigAction::new(
+        SigHandler::Handler(swap_the_read_end_for_a_directory),
+        SaFlags::empty(),
+        SigSet::empty(),
+    );
+    // SAFETY: the handler only calls `dup2` and touches atomics (async-signal-safe).
+    let before = unsafe { sigaction(Signal::SIGUSR1, &handler) }.unwrap();
+    let got = run_in_child(move || {
+        let _ = kill(getppid(), Signal::SIGUSR1);
+        // wait (up to 3 s) until the parent's read end is gone, then try to report
+        for _ in 0..3000 {
+            if ran[0].load(Ordering::SeqCst) > 0 {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        "sent to a pipe nobody reads".into()
+    });
+    // SAFETY: puts back the handler that was there before.
+    unsafe { sigaction(Signal::SIGUSR1, &before) }.unwrap();
+    drop(directory);
+    assert_eq!(
+        ran[0].load(Ordering::SeqCst),
+        1,
+        "the child did not signal its parent"
+    );
+    let left = support::children();
+    assert!(
+        left.is_empty(),
+        "the read failed while the child was still running, and it was never reaped \
+         ({left:?}): after a failed read, still `waitpid` the child, then return the error \
+         (`read_to_end(..)?` before `waitpid` returns without reaping)"
+    );
+    assert!(
+        got.is_err(),
+        "the parent could not read the report, so there is no value: {got:?}"
+    );
+}
+
 fn main() -> ExitCode {
     Runner::new()
         .patience(Duration::from_secs(5))
@@ -139,5 +213,6 @@ fn main() -> ExitCode {
             case!(a_child_that_exits_without_a_report_is_died),
             case!(the_child_leaves_with_exit_not_process_exit),
             case!(every_child_is_reaped),
+            case!(a_failed_read_still_reaps_the_child),
         ])
 }

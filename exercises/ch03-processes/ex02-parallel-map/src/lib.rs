@@ -56,7 +56,9 @@ impl Running {
 /// started before any is joined. Results come back in the order of `inputs`. On a failure,
 /// every child is still joined, then the first error is returned.
 pub fn parallel_map_processes<F: Fn(u64) -> u64>(inputs: &[u64], f: F) -> io::Result<Vec<u64>> {
-    // TODO: start one child per input (`start(move || f(x))`), keeping every `Running`.
+    // TODO: borrow `f` first (`let f = &f;`), then start one child per input with
+    // `start(move || f(x))` (the closure moves the borrow, not `f`), keeping every `Running`.
+    // If a `start` fails, join the children already started before returning its error.
     // TODO: then join them all, in order; keep the first error, but join every child anyway.
     todo!("start every child, then join every child")
 }

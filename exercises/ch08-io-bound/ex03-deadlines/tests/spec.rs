@@ -1,6 +1,7 @@
 //! Spec for exercise 3. The slow jobs never finish (they wait forever), so the outcome does
 //! not depend on the machine's speed; the fast ones meet at a barrier, which only jobs that run
-//! at the same time can pass. No test measures time.
+//! at the same time can pass. The one test about *when* a limit runs out uses tokio's paused
+//! clock, on which time passes in steps, the same on any machine. No test measures time.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -17,6 +18,16 @@ const LIMIT: Duration = Duration::from_secs(1);
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// A runtime on tokio's paused clock: it stands still while any task can run, and jumps to the
+/// next timer when none can. So a job that sleeps 1.5 s ends after exactly 1.5 s of its time.
+fn paused_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .start_paused(true)
         .build()
         .unwrap()
 }
@@ -88,6 +99,33 @@ fn the_slow_jobs_are_cancelled_before_it_returns() {
             dropped, 2,
             "{dropped} of the 2 slow jobs were dropped when with_deadlines returned: a timed-out \
              job must be cancelled (a timeout on a JoinHandle stops the waiting, not the task)"
+        );
+    });
+}
+
+#[test]
+fn each_limit_counts_from_the_start_not_from_when_its_job_is_awaited() {
+    watchdog(PATIENCE, || {
+        // on the paused clock: job 0 never finishes, job 1 finishes 1.5 x LIMIT after the start
+        let results = paused_runtime().block_on(with_deadlines(2, LIMIT, |i| async move {
+            if i == 0 {
+                std::future::pending::<()>().await;
+            }
+            tokio::time::sleep(LIMIT * 3 / 2).await;
+            i
+        }));
+        assert_eq!(
+            results.get(1),
+            Some(&Err(TimedOut { index: 1 })),
+            "job 1 finished {:?} after the start (on tokio's paused clock), past its limit of \
+             {LIMIT:?}, and still gave a value: does a job's limit start only when you await \
+             its handle, after the jobs before it ran out of theirs? Start each limit with its \
+             job: `tokio::time::timeout(limit, job(i))`, made before you spawn it",
+            LIMIT * 3 / 2
+        );
+        assert_eq!(
+            results,
+            vec![Err(TimedOut { index: 0 }), Err(TimedOut { index: 1 })]
         );
     });
 }
