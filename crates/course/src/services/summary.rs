@@ -11,33 +11,12 @@ use crate::services::project::{Exercise, Project};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failure {
     pub test: String,
-    /// Its panic message, if one was found.
+    /// Why it failed (`libtest::FailedTest`): the test's own panic message, not one it provoked
+    /// before, with the fork harness's explanation; if one was found.
     pub message: Option<String>,
-    /// Where it panicked, `ch01-sequential/ex01-timed/src/lib.rs:30:5` (relative to exercises/).
+    /// Where the panic shown panicked, `ch01-sequential/ex01-timed/src/lib.rs:30:5` (relative to
+    /// exercises/).
     pub location: Option<String>,
-}
-
-/// Where a failed test panicked: the first panic of its `---- <name> stdout ----` section, or,
-/// in the spec runner's format, the last panic printed before its `FAILED` line.
-pub fn panic_location(output: &str, test: &str) -> Option<String> {
-    let lines: Vec<&str> = output.lines().collect();
-    let header = format!("---- {test} stdout ----");
-    let found = if let Some(i) = lines.iter().position(|l| *l == header) {
-        lines[i + 1..]
-            .iter()
-            .take_while(|l| !l.starts_with("---- ") && **l != "failures:")
-            .find(|l| l.contains("panicked at "))
-    } else {
-        let failed = format!("test {test} ... FAILED");
-        let end = lines.iter().position(|l| *l == failed)?;
-        lines[..end]
-            .iter()
-            .rev()
-            .take_while(|l| !l.starts_with("running ") && libtest::parse_results(l).is_empty())
-            .find(|l| l.starts_with("thread '") && l.contains("panicked at "))
-    };
-    let (_, at) = found?.split_once("panicked at ")?;
-    Some(at.trim_end_matches(':').to_string())
 }
 
 /// What one check found.
@@ -94,8 +73,9 @@ pub fn spec_source(project: &Project, ex: &Exercise) -> String {
 /// The summary of a test run from its merged output; `exit` is `None` when it was killed for
 /// running too long, else whether cargo exited successfully.
 ///
-/// Reads both libtest's format (panic messages in `---- <name> stdout ----` sections) and the
-/// `harness = false` spec runner's (panic messages on stderr, before each `FAILED` line).
+/// Reads libtest's format (panic messages in `---- <name> stdout ----` sections), the fork
+/// harness's (libtest-mimic's `---- <name> ----` sections) and that of a `harness = false` runner
+/// that lets panics go to stderr, before each `FAILED` line.
 ///
 /// `spec` is the spec's source ([`spec_source`]): the tests are reported in its order, so the
 /// first failing test is the first one the spec defines, not the first alphabetically.
@@ -116,14 +96,15 @@ pub fn summarize(output: &str, exit: Option<bool>, spec: &str) -> Summary {
         .iter()
         .find(|t| t.1 == Outcome::Failed)
         .map(|(name, _)| {
-            let message = libtest::failure_messages(output)
+            // libtest's sections (the fork harness's too), else the inline format.
+            let failed = libtest::failures(output)
                 .remove(name)
-                .filter(|m| !m.is_empty())
-                .or_else(|| libtest::inline_failure_messages(output).remove(name));
+                .filter(|f| !f.message.is_empty())
+                .or_else(|| libtest::inline_failures(output).remove(name));
             Failure {
                 test: name.clone(),
-                message,
-                location: panic_location(output, name),
+                message: failed.as_ref().map(|f| f.message.clone()),
+                location: failed.and_then(|f| f.location),
             }
         });
     let (status, detail) = match exit {

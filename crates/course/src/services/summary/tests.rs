@@ -104,7 +104,8 @@ fn spec_runner_output() {
         f.location.as_deref(),
         Some("ch04-pools/ex02-panics-close/tests/spec.rs:18:5")
     );
-    assert_eq!(panic_location(RUNNER, "every_child_is_reaped"), None);
+    let hung = &libtest::inline_failures(RUNNER)["every_child_is_reaped"];
+    assert_eq!(hung.location, None);
     // The test's own assertion, not the panic it provoked on purpose before.
     assert_eq!(
         f.message.as_deref(),
@@ -194,4 +195,23 @@ fn a_killed_run_timed_out() {
     let out = "running 2 tests\ntest a ... ok\n";
     let s = summarize(out, None, "");
     assert_eq!((s.status, s.passed, s.total), (Status::TimedOut, 1, 1));
+}
+
+/// What `cargo course check` read for a wrong solution of ch03-ex02 (`?` on `join`): the fork
+/// harness's sections (`---- name ----`), with a panic the test provoked in a child first.
+const FORK_HARNESS: &str =
+    include_str!("../../../../testrun/src/libtest/fixtures/ch03-ex02-join-question-mark.txt");
+
+#[test]
+fn fork_harness_output_shows_the_tests_own_panic_and_where() {
+    let s = summarize(FORK_HARNESS, Some(false), "");
+    assert_eq!((s.status, s.passed, s.total), (Status::Failing, 4, 5));
+    assert_eq!(
+        s.first_failure,
+        Some(Failure {
+            test: "a_failing_child_is_an_error_and_every_child_is_reaped".into(),
+            message: Some("every child must be joined, even after an error".into()),
+            location: Some("ch03-processes/ex02-parallel-map/tests/spec.rs:65:5".into()),
+        })
+    );
 }
