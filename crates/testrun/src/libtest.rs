@@ -60,6 +60,9 @@ pub struct FailedTest {
     pub message: String,
     /// Where the panic shown in `message` happened (`src/lib.rs:3:5`).
     pub location: Option<String>,
+    /// The fork harness did not run it, because a test before it hung (the section is the
+    /// harness's `not run: test <name> hung before it; fix that first`).
+    pub not_run: bool,
 }
 
 /// Each failed test, from libtest's `---- <name> stdout ----` sections, or libtest-mimic's
@@ -167,9 +170,11 @@ fn explain(section: &[&str], harness: bool) -> FailedTest {
         let (_, at) = section[i].split_once("panicked at ")?;
         Some(at.trim_end_matches(':').to_string())
     });
+    let not_run = harness && message.first().is_some_and(|l| l.starts_with("not run: "));
     FailedTest {
         message: message.join("\n"),
         location,
+        not_run,
     }
 }
 

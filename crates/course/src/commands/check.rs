@@ -4,9 +4,9 @@
 
 use crate::services::exercise_check::{output_path, test_exercise};
 use crate::services::hints;
-use crate::services::libtest::Outcome;
 use crate::services::progress::{Next, Progress, Status, next_after};
 use crate::services::project::Project;
+use crate::services::summary::Mark;
 use crate::services::units::indent;
 use anyhow::{Result, bail};
 use std::time::Duration;
@@ -78,7 +78,11 @@ pub fn run(project: &Project, query: &str, limit: Duration, backtrace: bool) -> 
             format!("the tests were killed after {secs} s")
         }
         Status::Failing => {
-            println!("{pkg}: {passed} of {tests} pass.");
+            let not_run = match summary.count(Mark::NotRun) {
+                0 => String::new(),
+                n => format!("; {n} not run (a test before them hung)"),
+            };
+            println!("{pkg}: {passed} of {tests} pass{not_run}.");
             if let Some(f) = &summary.first_failure {
                 let at = f.location.as_ref().map(|at| format!(" (panicked at {at})"));
                 println!("First failing test: {}{}", f.test, at.unwrap_or_default());
@@ -90,13 +94,9 @@ pub fn run(project: &Project, query: &str, limit: Duration, backtrace: bool) -> 
                 println!("The test run ended early: {why}");
             }
             println!("\nThe tests, in the spec's order:");
-            for (name, outcome) in &summary.tests {
-                let mark = if *outcome == Outcome::Ok {
-                    "ok"
-                } else {
-                    "FAILED"
-                };
-                println!("    {mark:6}  {name}");
+            let width = summary.tests.iter().map(|t| t.1.label().len()).max();
+            for (name, mark) in &summary.tests {
+                println!("    {:w$}  {name}", mark.label(), w = width.unwrap_or(0));
             }
             println!("\nNext: edit {lib}, then run `cargo course check {short}` again.");
             format!("{passed} of {total} tests pass")

@@ -19,18 +19,45 @@ pub struct Failure {
     pub location: Option<String>,
 }
 
+/// How one test of a check ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    Passed,
+    Failed,
+    /// Not run: the fork harness skips every test after one that hung.
+    NotRun,
+}
+
+impl Mark {
+    /// As `check` lists it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Mark::Passed => "ok",
+            Mark::Failed => "FAILED",
+            Mark::NotRun => "not run",
+        }
+    }
+}
+
 /// What one check found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Summary {
     pub status: Status,
     pub passed: usize,
-    /// Tests that ran to a result (ignored ones not counted).
+    /// Tests with a result line (ignored ones not counted, tests not run counted).
     pub total: usize,
     pub first_failure: Option<Failure>,
     /// The compiler's first errors, or why the test run ended early.
     pub detail: Option<String>,
-    /// Every test that ran to a result, in the spec's order (source order of its `fn`s).
-    pub tests: Vec<(String, Outcome)>,
+    /// Every test with a result line, in the spec's order (source order of its `fn`s).
+    pub tests: Vec<(String, Mark)>,
+}
+
+impl Summary {
+    /// How many tests ended so.
+    pub fn count(&self, mark: Mark) -> usize {
+        self.tests.iter().filter(|t| t.1 == mark).count()
+    }
 }
 
 /// The summary of a build (`cargo test --no-run --message-format=json`) of `package` that
@@ -80,10 +107,18 @@ pub fn spec_source(project: &Project, ex: &Exercise) -> String {
 /// `spec` is the spec's source ([`spec_source`]): the tests are reported in its order, so the
 /// first failing test is the first one the spec defines, not the first alphabetically.
 pub fn summarize(output: &str, exit: Option<bool>, spec: &str) -> Summary {
-    let mut tests: Vec<(String, Outcome)> = libtest::parse_results(output)
+    let failures = libtest::failures(output);
+    let mark = |r: libtest::TestResult| match r.outcome {
+        Outcome::Ok => Some((r.name, Mark::Passed)),
+        Outcome::Failed if failures.get(&r.name).is_some_and(|f| f.not_run) => {
+            Some((r.name, Mark::NotRun))
+        }
+        Outcome::Failed => Some((r.name, Mark::Failed)),
+        Outcome::Ignored => None,
+    };
+    let mut tests: Vec<(String, Mark)> = libtest::parse_results(output)
         .into_iter()
-        .filter(|r| r.outcome != Outcome::Ignored)
-        .map(|r| (r.name, r.outcome))
+        .filter_map(mark)
         .collect();
     // Where each test (`module::name` or `name`) is defined in the spec: the offset of its
     // `fn name(`. A stable sort: tests not found in the spec come last, in the order they ran.
@@ -91,22 +126,20 @@ pub fn summarize(output: &str, exit: Option<bool>, spec: &str) -> Summary {
         let short = name.rsplit("::").next().unwrap_or(name);
         spec.find(&format!("fn {short}(")).unwrap_or(usize::MAX)
     });
-    let passed = tests.iter().filter(|t| t.1 == Outcome::Ok).count();
-    let first_failure = tests
-        .iter()
-        .find(|t| t.1 == Outcome::Failed)
-        .map(|(name, _)| {
-            // libtest's sections (the fork harness's too), else the inline format.
-            let failed = libtest::failures(output)
-                .remove(name)
-                .filter(|f| !f.message.is_empty())
-                .or_else(|| libtest::inline_failures(output).remove(name));
-            Failure {
-                test: name.clone(),
-                message: failed.as_ref().map(|f| f.message.clone()),
-                location: failed.and_then(|f| f.location),
-            }
-        });
+    let passed = tests.iter().filter(|t| t.1 == Mark::Passed).count();
+    let first_failure = tests.iter().find(|t| t.1 == Mark::Failed).map(|(name, _)| {
+        // libtest's sections (the fork harness's too), else the inline format.
+        let failed = failures
+            .get(name)
+            .cloned()
+            .filter(|f| !f.message.is_empty())
+            .or_else(|| libtest::inline_failures(output).remove(name));
+        Failure {
+            test: name.clone(),
+            message: failed.as_ref().map(|f| f.message.clone()),
+            location: failed.and_then(|f| f.location),
+        }
+    });
     let (status, detail) = match exit {
         None => (Status::TimedOut, None),
         Some(true) if first_failure.is_none() => (Status::Passed, None),
@@ -124,7 +157,7 @@ pub fn summarize(output: &str, exit: Option<bool>, spec: &str) -> Summary {
     Summary {
         status,
         passed,
-        // Only passed and failed tests are left.
+        // Ignored tests are left out.
         total: tests.len(),
         first_failure,
         detail,

@@ -205,3 +205,21 @@ fn the_location_is_that_of_the_panic_shown() {
         ("own", Some("b.rs:3:4"))
     );
 }
+
+#[test]
+fn tests_after_a_hang_are_not_run() {
+    let hang = failures(fixture("hang"));
+    assert_eq!(hang.len(), 9);
+    let not_run: Vec<&str> = hang
+        .iter()
+        .filter(|(_, f)| f.not_run)
+        .map(|(name, _)| name.as_str())
+        .collect();
+    assert_eq!(not_run.len(), 8, "{not_run:?}");
+    assert!(!hang["returns_the_string_computed_in_the_child"].not_run);
+    // A test that says so itself is not the harness's skip.
+    assert!(
+        !failures("---- t stdout ----\nthread 'x' panicked at a.rs:1:1:\nnot run: x\n")["t"]
+            .not_run
+    );
+}

@@ -215,3 +215,25 @@ fn fork_harness_output_shows_the_tests_own_panic_and_where() {
         })
     );
 }
+
+#[test]
+fn tests_after_a_hang_are_not_run_rather_than_failed() {
+    let hang =
+        include_str!("../../../../testrun/src/libtest/fixtures/ch03-ex01-writer-not-dropped.txt");
+    let s = summarize(hang, Some(false), "");
+    assert_eq!((s.status, s.passed, s.total), (Status::Failing, 0, 9));
+    let f = s.first_failure.clone().unwrap();
+    assert_eq!(f.test, "returns_the_string_computed_in_the_child");
+    assert!(
+        f.message
+            .unwrap()
+            .starts_with("the test did not finish within 5s"),
+    );
+    assert_eq!(s.tests[0].1, Mark::Failed);
+    assert!(
+        s.tests[1..].iter().all(|t| t.1 == Mark::NotRun),
+        "{:?}",
+        s.tests
+    );
+    assert_eq!((s.count(Mark::Failed), s.count(Mark::NotRun)), (1, 8));
+}
