@@ -416,3 +416,38 @@ fn check_shows_the_tests_after_a_hang_as_not_run() {
         ],
     );
 }
+
+#[test]
+fn a_chapter_is_complete_only_if_no_exercise_changed_since_it_passed() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fixture(root);
+    let ex01 = root.join("exercises/ch01-sequential/ex01-add/src/lib.rs");
+    let ex02 = root.join("exercises/ch01-sequential/ex02-hang/src/lib.rs");
+    let hanging = fs::read_to_string(&ex02).unwrap();
+    fs::write(&ex02, "pub fn wait_forever() {}\n").unwrap();
+    let (code, out) = course(root, &["check", "ch01-ex02"]);
+    assert_eq!(code, Some(0), "{out}");
+    fs::write(
+        &ex01,
+        STARTER.replace("todo!(\"multiply {a} by {b}\")", "a * b"),
+    )
+    .unwrap();
+    let (code, out) = course(root, &["check", "ch01-ex01"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert_has(&out, &["Chapter complete: ch01-sequential."]);
+
+    // ex02 back to its starter: its recorded pass no longer holds.
+    fs::write(&ex02, hanging).unwrap();
+    let (code, out) = course(root, &["check", "ch01-ex01"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(!out.contains("Chapter complete"), "{out}");
+    assert_has(
+        &out,
+        &[
+            "ch01-ex01-add: all 2 tests pass. Done!",
+            "Changed since it passed: ch01-ex02 (`cargo course list` checks it again).",
+            "Next exercise: cargo course check ch01-ex02",
+        ],
+    );
+}

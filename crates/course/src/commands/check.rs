@@ -3,9 +3,10 @@
 //! the first failing one (in the spec's order) fails, and what to do next.
 
 use crate::services::exercise_check::{output_path, test_exercise};
+use crate::services::fingerprint;
 use crate::services::hints;
 use crate::services::progress::{Next, Progress, Status, next_after};
-use crate::services::project::Project;
+use crate::services::project::{Exercise, Project};
 use crate::services::summary::Mark;
 use crate::services::units::indent;
 use anyhow::{Result, bail};
@@ -13,6 +14,51 @@ use std::time::Duration;
 
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// After a pass: what to do next. A pass recorded for another exercise counts only while its
+/// files are those it passed with (the learner may have edited it since, or reset it); those
+/// of this chapter that changed are named.
+fn print_next(project: &Project, ex: &Exercise, progress: &Progress) -> Result<()> {
+    let all = project.exercises()?;
+    let (progress, changed) = fingerprint::as_of_now(project, &all, progress)?;
+    let changed: Vec<String> = changed
+        .iter()
+        .filter(|e| e.chapter == ex.chapter && *e != ex)
+        .map(|e| e.short())
+        .collect();
+    if !changed.is_empty() {
+        let (they, them) = if changed.len() == 1 {
+            ("it", "it")
+        } else {
+            ("they", "them")
+        };
+        println!(
+            "Changed since {they} passed: {} (`cargo course list` checks {them} again).",
+            changed.join(", ")
+        );
+    }
+    match next_after(&all, ex, &progress) {
+        Next::Exercise(n) => {
+            println!("Next exercise: cargo course check {}", n.short());
+            let readme = n.starter_dir().join("README.md");
+            if project.path(&readme).is_file() {
+                println!("(the task is in {})", readme.display());
+            }
+        }
+        Next::ChapterComplete { next: Some(n) } => {
+            println!("Chapter complete: {}.", ex.chapter);
+            println!(
+                "Next chapter's first exercise: cargo course check {}",
+                n.short()
+            );
+        }
+        Next::ChapterComplete { next: None } => println!(
+            "Chapter complete: {}. That was the last exercise of the course.",
+            ex.chapter
+        ),
+    }
+    Ok(())
 }
 
 /// `cargo course check <exercise>`: an error (exit status 1) unless every test passes.
@@ -30,26 +76,7 @@ pub fn run(project: &Project, query: &str, limit: Duration, backtrace: bool) -> 
     let verdict = match summary.status {
         Status::Passed => {
             println!("{pkg}: all {tests} pass. Done!");
-            match next_after(&project.exercises()?, &ex, &progress) {
-                Next::Exercise(n) => {
-                    println!("Next exercise: cargo course check {}", n.short());
-                    let readme = n.starter_dir().join("README.md");
-                    if project.path(&readme).is_file() {
-                        println!("(the task is in {})", readme.display());
-                    }
-                }
-                Next::ChapterComplete { next: Some(n) } => {
-                    println!("Chapter complete: {}.", ex.chapter);
-                    println!(
-                        "Next chapter's first exercise: cargo course check {}",
-                        n.short()
-                    );
-                }
-                Next::ChapterComplete { next: None } => println!(
-                    "Chapter complete: {}. That was the last exercise of the course.",
-                    ex.chapter
-                ),
-            }
+            print_next(project, &ex, &progress)?;
             return Ok(());
         }
         Status::CompileError => {
