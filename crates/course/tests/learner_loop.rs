@@ -355,3 +355,99 @@ fn a_closed_stdout_ends_the_tool_quietly() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(stderr.is_empty(), "{stderr}");
 }
+
+/// What the fork harness of the exercises (`support::fork`, on libtest-mimic) prints when a test
+/// hangs: the tests after it are not run (output of a wrong ch03-ex01, shortened).
+const FORK_HARNESS_HANG: &str = "
+running 3 tests
+test returns_the_string    ... FAILED
+test f_runs_elsewhere      ... FAILED
+test every_child_is_reaped ... FAILED
+
+failures:
+
+---- returns_the_string ----
+the test did not finish within 5s: it probably hangs (killed).
+A hang here is usually the parent reading forever.
+
+---- f_runs_elsewhere ----
+not run: test returns_the_string hung before it; fix that first
+
+---- every_child_is_reaped ----
+not run: test returns_the_string hung before it; fix that first
+
+
+failures:
+    returns_the_string
+    f_runs_elsewhere
+    every_child_is_reaped
+
+test result: FAILED. 0 passed; 3 failed; 0 ignored; 0 measured; 0 filtered out; finished in 5.00s
+";
+
+#[test]
+fn check_shows_the_tests_after_a_hang_as_not_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fixture(root);
+    // A spec with `harness = false` that prints what the fork harness prints.
+    let ex03 = "exercises/ch01-sequential/ex03-fork";
+    write(
+        root,
+        &format!("{ex03}/Cargo.toml"),
+        "[package]\nname = \"ch01-ex03-fork\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[[test]]\nname = \"spec\"\nharness = false\n",
+    );
+    write(root, &format!("{ex03}/src/lib.rs"), "");
+    write(
+        root,
+        &format!("{ex03}/tests/spec.rs"),
+        &format!(
+            "fn main() {{\n    print!({FORK_HARNESS_HANG:?});\n    std::process::exit(101);\n}}\n"
+        ),
+    );
+    let (code, out) = course(root, &["check", "ch01-ex03"]);
+    assert_eq!(code, Some(1), "{out}");
+    assert_has(
+        &out,
+        &[
+            "ch01-ex03-fork: 0 of 3 tests pass; 2 not run (a test before them hung).",
+            "First failing test: returns_the_string\n    the test did not finish within 5s: it probably hangs (killed).\n    A hang here is usually the parent reading forever.\n",
+            "The tests, in the spec's order:\n    FAILED   returns_the_string\n    not run  f_runs_elsewhere\n    not run  every_child_is_reaped\n",
+        ],
+    );
+}
+
+#[test]
+fn a_chapter_is_complete_only_if_no_exercise_changed_since_it_passed() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fixture(root);
+    let ex01 = root.join("exercises/ch01-sequential/ex01-add/src/lib.rs");
+    let ex02 = root.join("exercises/ch01-sequential/ex02-hang/src/lib.rs");
+    let hanging = fs::read_to_string(&ex02).unwrap();
+    fs::write(&ex02, "pub fn wait_forever() {}\n").unwrap();
+    let (code, out) = course(root, &["check", "ch01-ex02"]);
+    assert_eq!(code, Some(0), "{out}");
+    fs::write(
+        &ex01,
+        STARTER.replace("todo!(\"multiply {a} by {b}\")", "a * b"),
+    )
+    .unwrap();
+    let (code, out) = course(root, &["check", "ch01-ex01"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert_has(&out, &["Chapter complete: ch01-sequential."]);
+
+    // ex02 back to its starter: its recorded pass no longer holds.
+    fs::write(&ex02, hanging).unwrap();
+    let (code, out) = course(root, &["check", "ch01-ex01"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(!out.contains("Chapter complete"), "{out}");
+    assert_has(
+        &out,
+        &[
+            "ch01-ex01-add: all 2 tests pass. Done!",
+            "Changed since it passed: ch01-ex02 (`cargo course list` checks it again).",
+            "Next exercise: cargo course check ch01-ex02",
+        ],
+    );
+}

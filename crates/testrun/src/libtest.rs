@@ -51,29 +51,56 @@ pub fn parse_list(stdout: &str) -> Vec<String> {
         .collect()
 }
 
-/// The panic message of each failed test, from libtest's `---- <name> stdout ----` sections
-/// (libtest-mimic, behind `support::fork`, writes `---- <name> ----`).
-pub fn failure_messages(stdout: &str) -> BTreeMap<String, String> {
+/// What a failed test's output says about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailedTest {
+    /// Why it failed: the message of the panic that failed it, with the fork harness's own
+    /// words (a hang, a child process that ran on into the test, children left behind); or, if
+    /// nothing panicked, the output itself.
+    pub message: String,
+    /// Where the panic shown in `message` happened (`src/lib.rs:3:5`).
+    pub location: Option<String>,
+    /// The fork harness did not run it, because a test before it hung (the section is the
+    /// harness's `not run: test <name> hung before it; fix that first`).
+    pub not_run: bool,
+}
+
+/// Each failed test, from libtest's `---- <name> stdout ----` sections, or libtest-mimic's
+/// `---- <name> ----` (the `support::fork` harness of the exercises, whose sections start with
+/// the harness's own explanation, then what the test and its child processes printed).
+pub fn failures(stdout: &str) -> BTreeMap<String, FailedTest> {
     let lines: Vec<&str> = stdout.lines().collect();
     let sections = lines.iter().enumerate().filter_map(|(i, line)| {
         let name = line.strip_prefix("---- ")?;
-        let name = name
-            .strip_suffix(" stdout ----")
-            .or_else(|| name.strip_suffix(" ----"))?;
+        let (name, harness) = match name.strip_suffix(" stdout ----") {
+            Some(name) => (name, false),
+            None => (name.strip_suffix(" ----")?, true),
+        };
         let name = name.strip_suffix(" - should panic").unwrap_or(name);
         let section: Vec<&str> = lines[i + 1..]
             .iter()
             .take_while(|l| !l.starts_with("---- ") && **l != "failures:")
             .copied()
             .collect();
-        Some((name.to_string(), panic_message(&section)))
+        Some((name.to_string(), explain(&section, harness)))
     });
     sections.collect()
+}
+
+/// The message of each failed test ([`failures`]).
+pub fn failure_messages(stdout: &str) -> BTreeMap<String, String> {
+    let all = failures(stdout).into_iter();
+    all.map(|(name, failed)| (name, failed.message)).collect()
 }
 
 /// `thread 'x' panicked at src/lib.rs:3:5:`, followed by the message on the next lines.
 fn is_panic(line: &&str) -> bool {
     line.starts_with("thread '") && line.contains("panicked at")
+}
+
+/// The fork harness's mark before the panic of a child process the test forked.
+fn is_child_mark(line: &&str) -> bool {
+    line.starts_with("[in child process ") && line.ends_with(", forked by the test]")
 }
 
 /// The line after a panic message: a blank line, a note, a backtrace or the next panic.
@@ -82,12 +109,55 @@ fn ends_message(line: &&str) -> bool {
     line.is_empty() || is_panic(line) || notes.iter().any(|n| line.starts_with(n))
 }
 
-/// The message of the first panic in a test's captured output, or the output itself.
-fn panic_message(section: &[&str]) -> String {
-    let after_panic = section.iter().skip_while(|l| !is_panic(l)).skip(1);
-    let mut message: Vec<&str> = after_panic
-        .take_while(|l| !ends_message(l))
+/// Lines that say something: not blank, not a note, not a backtrace (its frames are indented).
+fn words<'a>(lines: &[&'a str]) -> impl Iterator<Item = &'a str> {
+    lines
+        .iter()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with(char::is_whitespace))
+        .filter(|l| !ends_message(l) && !is_child_mark(l))
         .copied()
+}
+
+/// Why a test failed, from its output (`section`); `harness`: the fork harness wrote it.
+///
+/// The panic shown is the test's own: the last one, not counting those of child processes the
+/// test forked (the harness marks them). A spec often provokes panics on purpose (in a child,
+/// in a task) before its own assertion fails, and that assertion names the mistake. The fork
+/// harness's own words come before what the test printed (a hang, a child that ran on into
+/// the test) or after its last panic (children left behind), and are kept.
+fn explain(section: &[&str], harness: bool) -> FailedTest {
+    let panics: Vec<usize> = (0..section.len())
+        .filter(|&i| is_panic(&section[i]))
+        .collect();
+    let is_childs = |i: usize| {
+        let before = section[..i].iter().rev().find(|l| !l.trim().is_empty());
+        before.is_some_and(is_child_mark)
+    };
+    let own = panics.iter().rev().copied().find(|&i| !is_childs(i));
+    let (mut before, mut after) = (Vec::new(), Vec::new());
+    if harness {
+        let first = section.iter().position(|l| is_panic(l) || is_child_mark(l));
+        before = words(&section[..first.unwrap_or(section.len())]).collect();
+        if let Some(&last) = panics.last() {
+            let end = last
+                + 1
+                + section[last + 1..]
+                    .iter()
+                    .take_while(|l| !ends_message(l))
+                    .count();
+            after = words(&section[end..]).collect();
+        }
+    }
+    let no_words = before.is_empty() && after.is_empty();
+    let shown = own.or(panics.last().copied().filter(|_| no_words));
+    let panic = shown.map(|i| {
+        let message = section[i + 1..].iter().take_while(|l| !ends_message(l));
+        message.copied().collect::<Vec<_>>()
+    });
+    let mut message: Vec<&str> = before
+        .into_iter()
+        .chain(panic.unwrap_or_default())
+        .chain(after)
         .collect();
     if message.is_empty() {
         message = section
@@ -96,16 +166,25 @@ fn panic_message(section: &[&str]) -> String {
             .filter(|l| !l.is_empty())
             .collect();
     }
-    message.join("\n")
+    let location = shown.and_then(|i| {
+        let (_, at) = section[i].split_once("panicked at ")?;
+        Some(at.trim_end_matches(':').to_string())
+    });
+    let not_run = harness && message.first().is_some_and(|l| l.starts_with("not run: "));
+    FailedTest {
+        message: message.join("\n"),
+        location,
+        not_run,
+    }
 }
 
-/// The message of each failed test in *merged* output (stdout and stderr in the order written),
-/// for test binaries that print no `---- <name> stdout ----` sections: the `harness = false`
-/// spec runner of chapters 03 and 04 lets each test's panic go to stderr, just before the test's
-/// `test <name> ... FAILED` line. The message is the last panic printed since the previous
-/// result line (a test may provoke panics on purpose before its own assertion fails), or, if
-/// nothing panicked, the lines printed there (for example "did not finish within 5s").
-pub fn inline_failure_messages(merged: &str) -> BTreeMap<String, String> {
+/// Each failed test in *merged* output (stdout and stderr in the order written), for test
+/// binaries that print no `---- <name> stdout ----` sections: a `harness = false` spec runner
+/// that lets each test's panic go to stderr, just before the test's `test <name> ... FAILED`
+/// line. The message is the last panic printed since the previous result line (a test may
+/// provoke panics on purpose before its own assertion fails), or, if nothing panicked, the
+/// lines printed there (for example "did not finish within 5s").
+pub fn inline_failures(merged: &str) -> BTreeMap<String, FailedTest> {
     let mut out = BTreeMap::new();
     let mut since_last: Vec<&str> = Vec::new();
     for line in merged.lines() {
@@ -113,10 +192,9 @@ pub fn inline_failure_messages(merged: &str) -> BTreeMap<String, String> {
             None if line.starts_with("running ") => since_last.clear(),
             None => since_last.push(line),
             Some(result) => {
-                let last_panic = since_last.iter().rposition(is_panic).unwrap_or(0);
-                let message = panic_message(&since_last[last_panic..]);
-                if result.outcome == Outcome::Failed && !message.is_empty() {
-                    out.insert(result.name, message);
+                let failed = explain(&since_last, false);
+                if result.outcome == Outcome::Failed && !failed.message.is_empty() {
+                    out.insert(result.name, failed);
                 }
                 since_last.clear();
             }
@@ -125,93 +203,11 @@ pub fn inline_failure_messages(merged: &str) -> BTreeMap<String, String> {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const OUTPUT: &str = "
-running 4 tests
-test returns_value ... ok
-test measures_time ... FAILED
-test panics_on_zero - should panic ... ok
-test slow_one ... ignored, needs a quiet machine
-test with ... dots ... in name ... FAILED
-
-failures:
-
----- measures_time stdout ----
-
-thread 'measures_time' panicked at src/lib.rs:12:5:
-not yet implemented: measure how long f takes
-note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace
-
----- with ... dots ... in name stdout ----
-thread 'with ... dots ... in name' panicked at tests/spec.rs:20:9:
-assertion `left == right` failed
-  left: 1
- right: 2
-
-
-failures:
-    measures_time
-
-test result: FAILED. 2 passed; 2 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.00s
-";
-
-    #[test]
-    fn parses_results() {
-        let results = parse_results(OUTPUT);
-        let summary: Vec<(&str, Outcome, bool)> = results
-            .iter()
-            .map(|r| (r.name.as_str(), r.outcome, r.should_panic))
-            .collect();
-        assert_eq!(
-            summary,
-            [
-                ("returns_value", Outcome::Ok, false),
-                ("measures_time", Outcome::Failed, false),
-                ("panics_on_zero", Outcome::Ok, true),
-                ("slow_one", Outcome::Ignored, false),
-                ("with ... dots ... in name", Outcome::Failed, false),
-            ]
-        );
-    }
-
-    #[test]
-    fn parses_padded_names_and_ignores_other_lines() {
-        let results = parse_results(
-            "test a      ... ok\ntest b - should panic ... FAILED\r\ntest c... ok\ntest d ... okay\n",
-        );
-        assert_eq!(results.len(), 2, "{results:?}");
-        assert_eq!(
-            (results[0].name.as_str(), results[0].outcome),
-            ("a", Outcome::Ok)
-        );
-        assert_eq!(
-            (results[1].name.as_str(), results[1].should_panic),
-            ("b", true)
-        );
-        assert_eq!(results[1].outcome, Outcome::Failed);
-    }
-
-    #[test]
-    fn extracts_panic_messages() {
-        let messages = failure_messages(OUTPUT);
-        assert_eq!(
-            messages["measures_time"],
-            "not yet implemented: measure how long f takes"
-        );
-        assert_eq!(
-            messages["with ... dots ... in name"],
-            "assertion `left == right` failed\n  left: 1\n right: 2"
-        );
-    }
-
-    #[test]
-    fn parses_lists() {
-        assert_eq!(
-            parse_list("a::b: test\nc: test\n\n2 tests, 0 benchmarks\n"),
-            ["a::b", "c"]
-        );
-    }
+/// The message of each failed test in merged output ([`inline_failures`]).
+pub fn inline_failure_messages(merged: &str) -> BTreeMap<String, String> {
+    let all = inline_failures(merged).into_iter();
+    all.map(|(name, failed)| (name, failed.message)).collect()
 }
+
+#[cfg(test)]
+mod tests;

@@ -3,16 +3,62 @@
 //! the first failing one (in the spec's order) fails, and what to do next.
 
 use crate::services::exercise_check::{output_path, test_exercise};
+use crate::services::fingerprint;
 use crate::services::hints;
-use crate::services::libtest::Outcome;
 use crate::services::progress::{Next, Progress, Status, next_after};
-use crate::services::project::Project;
+use crate::services::project::{Exercise, Project};
+use crate::services::summary::Mark;
 use crate::services::units::indent;
 use anyhow::{Result, bail};
 use std::time::Duration;
 
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// After a pass: what to do next. A pass recorded for another exercise counts only while its
+/// files are those it passed with (the learner may have edited it since, or reset it); those
+/// of this chapter that changed are named.
+fn print_next(project: &Project, ex: &Exercise, progress: &Progress) -> Result<()> {
+    let all = project.exercises()?;
+    let (progress, changed) = fingerprint::as_of_now(project, &all, progress)?;
+    let changed: Vec<String> = changed
+        .iter()
+        .filter(|e| e.chapter == ex.chapter && *e != ex)
+        .map(|e| e.short())
+        .collect();
+    if !changed.is_empty() {
+        let (they, them) = if changed.len() == 1 {
+            ("it", "it")
+        } else {
+            ("they", "them")
+        };
+        println!(
+            "Changed since {they} passed: {} (`cargo course list` checks {them} again).",
+            changed.join(", ")
+        );
+    }
+    match next_after(&all, ex, &progress) {
+        Next::Exercise(n) => {
+            println!("Next exercise: cargo course check {}", n.short());
+            let readme = n.starter_dir().join("README.md");
+            if project.path(&readme).is_file() {
+                println!("(the task is in {})", readme.display());
+            }
+        }
+        Next::ChapterComplete { next: Some(n) } => {
+            println!("Chapter complete: {}.", ex.chapter);
+            println!(
+                "Next chapter's first exercise: cargo course check {}",
+                n.short()
+            );
+        }
+        Next::ChapterComplete { next: None } => println!(
+            "Chapter complete: {}. That was the last exercise of the course.",
+            ex.chapter
+        ),
+    }
+    Ok(())
 }
 
 /// `cargo course check <exercise>`: an error (exit status 1) unless every test passes.
@@ -30,26 +76,7 @@ pub fn run(project: &Project, query: &str, limit: Duration, backtrace: bool) -> 
     let verdict = match summary.status {
         Status::Passed => {
             println!("{pkg}: all {tests} pass. Done!");
-            match next_after(&project.exercises()?, &ex, &progress) {
-                Next::Exercise(n) => {
-                    println!("Next exercise: cargo course check {}", n.short());
-                    let readme = n.starter_dir().join("README.md");
-                    if project.path(&readme).is_file() {
-                        println!("(the task is in {})", readme.display());
-                    }
-                }
-                Next::ChapterComplete { next: Some(n) } => {
-                    println!("Chapter complete: {}.", ex.chapter);
-                    println!(
-                        "Next chapter's first exercise: cargo course check {}",
-                        n.short()
-                    );
-                }
-                Next::ChapterComplete { next: None } => println!(
-                    "Chapter complete: {}. That was the last exercise of the course.",
-                    ex.chapter
-                ),
-            }
+            print_next(project, &ex, &progress)?;
             return Ok(());
         }
         Status::CompileError => {
@@ -78,7 +105,11 @@ pub fn run(project: &Project, query: &str, limit: Duration, backtrace: bool) -> 
             format!("the tests were killed after {secs} s")
         }
         Status::Failing => {
-            println!("{pkg}: {passed} of {tests} pass.");
+            let not_run = match summary.count(Mark::NotRun) {
+                0 => String::new(),
+                n => format!("; {n} not run (a test before them hung)"),
+            };
+            println!("{pkg}: {passed} of {tests} pass{not_run}.");
             if let Some(f) = &summary.first_failure {
                 let at = f.location.as_ref().map(|at| format!(" (panicked at {at})"));
                 println!("First failing test: {}{}", f.test, at.unwrap_or_default());
@@ -90,13 +121,9 @@ pub fn run(project: &Project, query: &str, limit: Duration, backtrace: bool) -> 
                 println!("The test run ended early: {why}");
             }
             println!("\nThe tests, in the spec's order:");
-            for (name, outcome) in &summary.tests {
-                let mark = if *outcome == Outcome::Ok {
-                    "ok"
-                } else {
-                    "FAILED"
-                };
-                println!("    {mark:6}  {name}");
+            let width = summary.tests.iter().map(|t| t.1.label().len()).max();
+            for (name, mark) in &summary.tests {
+                println!("    {:w$}  {name}", mark.label(), w = width.unwrap_or(0));
             }
             println!("\nNext: edit {lib}, then run `cargo course check {short}` again.");
             format!("{passed} of {total} tests pass")

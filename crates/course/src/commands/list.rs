@@ -36,11 +36,7 @@ fn recheck_changed(project: &Project, exercises: &[Exercise], limit: Duration) -
     let path = Progress::path(project);
     let progress = Progress::load(&path)?;
     for ex in exercises {
-        let stale = match progress.get(ex).source_hash {
-            Some(hash) => hash != fingerprint::source_hash(project, ex)?,
-            None => fingerprint::was_built(project, ex),
-        };
-        if stale {
+        if fingerprint::changed_since_check(project, ex, &progress.get(ex))? {
             let id = ex.short();
             eprintln!("checking {id} again (changed since its last `cargo course check`)...");
             test_exercise(project, ex, limit, false, |_| {})?;

@@ -11,33 +11,32 @@ use crate::services::project::{Exercise, Project};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failure {
     pub test: String,
-    /// Its panic message, if one was found.
+    /// Why it failed (`libtest::FailedTest`): the test's own panic message, not one it provoked
+    /// before, with the fork harness's explanation; if one was found.
     pub message: Option<String>,
-    /// Where it panicked, `ch01-sequential/ex01-timed/src/lib.rs:30:5` (relative to exercises/).
+    /// Where the panic shown panicked, `ch01-sequential/ex01-timed/src/lib.rs:30:5` (relative to
+    /// exercises/).
     pub location: Option<String>,
 }
 
-/// Where a failed test panicked: the first panic of its `---- <name> stdout ----` section, or,
-/// in the spec runner's format, the last panic printed before its `FAILED` line.
-pub fn panic_location(output: &str, test: &str) -> Option<String> {
-    let lines: Vec<&str> = output.lines().collect();
-    let header = format!("---- {test} stdout ----");
-    let found = if let Some(i) = lines.iter().position(|l| *l == header) {
-        lines[i + 1..]
-            .iter()
-            .take_while(|l| !l.starts_with("---- ") && **l != "failures:")
-            .find(|l| l.contains("panicked at "))
-    } else {
-        let failed = format!("test {test} ... FAILED");
-        let end = lines.iter().position(|l| *l == failed)?;
-        lines[..end]
-            .iter()
-            .rev()
-            .take_while(|l| !l.starts_with("running ") && libtest::parse_results(l).is_empty())
-            .find(|l| l.starts_with("thread '") && l.contains("panicked at "))
-    };
-    let (_, at) = found?.split_once("panicked at ")?;
-    Some(at.trim_end_matches(':').to_string())
+/// How one test of a check ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    Passed,
+    Failed,
+    /// Not run: the fork harness skips every test after one that hung.
+    NotRun,
+}
+
+impl Mark {
+    /// As `check` lists it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Mark::Passed => "ok",
+            Mark::Failed => "FAILED",
+            Mark::NotRun => "not run",
+        }
+    }
 }
 
 /// What one check found.
@@ -45,13 +44,20 @@ pub fn panic_location(output: &str, test: &str) -> Option<String> {
 pub struct Summary {
     pub status: Status,
     pub passed: usize,
-    /// Tests that ran to a result (ignored ones not counted).
+    /// Tests with a result line (ignored ones not counted, tests not run counted).
     pub total: usize,
     pub first_failure: Option<Failure>,
     /// The compiler's first errors, or why the test run ended early.
     pub detail: Option<String>,
-    /// Every test that ran to a result, in the spec's order (source order of its `fn`s).
-    pub tests: Vec<(String, Outcome)>,
+    /// Every test with a result line, in the spec's order (source order of its `fn`s).
+    pub tests: Vec<(String, Mark)>,
+}
+
+impl Summary {
+    /// How many tests ended so.
+    pub fn count(&self, mark: Mark) -> usize {
+        self.tests.iter().filter(|t| t.1 == mark).count()
+    }
 }
 
 /// The summary of a build (`cargo test --no-run --message-format=json`) of `package` that
@@ -94,16 +100,25 @@ pub fn spec_source(project: &Project, ex: &Exercise) -> String {
 /// The summary of a test run from its merged output; `exit` is `None` when it was killed for
 /// running too long, else whether cargo exited successfully.
 ///
-/// Reads both libtest's format (panic messages in `---- <name> stdout ----` sections) and the
-/// `harness = false` spec runner's (panic messages on stderr, before each `FAILED` line).
+/// Reads libtest's format (panic messages in `---- <name> stdout ----` sections), the fork
+/// harness's (libtest-mimic's `---- <name> ----` sections) and that of a `harness = false` runner
+/// that lets panics go to stderr, before each `FAILED` line.
 ///
 /// `spec` is the spec's source ([`spec_source`]): the tests are reported in its order, so the
 /// first failing test is the first one the spec defines, not the first alphabetically.
 pub fn summarize(output: &str, exit: Option<bool>, spec: &str) -> Summary {
-    let mut tests: Vec<(String, Outcome)> = libtest::parse_results(output)
+    let failures = libtest::failures(output);
+    let mark = |r: libtest::TestResult| match r.outcome {
+        Outcome::Ok => Some((r.name, Mark::Passed)),
+        Outcome::Failed if failures.get(&r.name).is_some_and(|f| f.not_run) => {
+            Some((r.name, Mark::NotRun))
+        }
+        Outcome::Failed => Some((r.name, Mark::Failed)),
+        Outcome::Ignored => None,
+    };
+    let mut tests: Vec<(String, Mark)> = libtest::parse_results(output)
         .into_iter()
-        .filter(|r| r.outcome != Outcome::Ignored)
-        .map(|r| (r.name, r.outcome))
+        .filter_map(mark)
         .collect();
     // Where each test (`module::name` or `name`) is defined in the spec: the offset of its
     // `fn name(`. A stable sort: tests not found in the spec come last, in the order they ran.
@@ -111,21 +126,20 @@ pub fn summarize(output: &str, exit: Option<bool>, spec: &str) -> Summary {
         let short = name.rsplit("::").next().unwrap_or(name);
         spec.find(&format!("fn {short}(")).unwrap_or(usize::MAX)
     });
-    let passed = tests.iter().filter(|t| t.1 == Outcome::Ok).count();
-    let first_failure = tests
-        .iter()
-        .find(|t| t.1 == Outcome::Failed)
-        .map(|(name, _)| {
-            let message = libtest::failure_messages(output)
-                .remove(name)
-                .filter(|m| !m.is_empty())
-                .or_else(|| libtest::inline_failure_messages(output).remove(name));
-            Failure {
-                test: name.clone(),
-                message,
-                location: panic_location(output, name),
-            }
-        });
+    let passed = tests.iter().filter(|t| t.1 == Mark::Passed).count();
+    let first_failure = tests.iter().find(|t| t.1 == Mark::Failed).map(|(name, _)| {
+        // libtest's sections (the fork harness's too), else the inline format.
+        let failed = failures
+            .get(name)
+            .cloned()
+            .filter(|f| !f.message.is_empty())
+            .or_else(|| libtest::inline_failures(output).remove(name));
+        Failure {
+            test: name.clone(),
+            message: failed.as_ref().map(|f| f.message.clone()),
+            location: failed.and_then(|f| f.location),
+        }
+    });
     let (status, detail) = match exit {
         None => (Status::TimedOut, None),
         Some(true) if first_failure.is_none() => (Status::Passed, None),
@@ -143,7 +157,7 @@ pub fn summarize(output: &str, exit: Option<bool>, spec: &str) -> Summary {
     Summary {
         status,
         passed,
-        // Only passed and failed tests are left.
+        // Ignored tests are left out.
         total: tests.len(),
         first_failure,
         detail,

@@ -104,7 +104,8 @@ fn spec_runner_output() {
         f.location.as_deref(),
         Some("ch04-pools/ex02-panics-close/tests/spec.rs:18:5")
     );
-    assert_eq!(panic_location(RUNNER, "every_child_is_reaped"), None);
+    let hung = &libtest::inline_failures(RUNNER)["every_child_is_reaped"];
+    assert_eq!(hung.location, None);
     // The test's own assertion, not the panic it provoked on purpose before.
     assert_eq!(
         f.message.as_deref(),
@@ -194,4 +195,45 @@ fn a_killed_run_timed_out() {
     let out = "running 2 tests\ntest a ... ok\n";
     let s = summarize(out, None, "");
     assert_eq!((s.status, s.passed, s.total), (Status::TimedOut, 1, 1));
+}
+
+/// What `cargo course check` read for a wrong solution of ch03-ex02 (`?` on `join`): the fork
+/// harness's sections (`---- name ----`), with a panic the test provoked in a child first.
+const FORK_HARNESS: &str =
+    include_str!("../../../../testrun/src/libtest/fixtures/ch03-ex02-join-question-mark.txt");
+
+#[test]
+fn fork_harness_output_shows_the_tests_own_panic_and_where() {
+    let s = summarize(FORK_HARNESS, Some(false), "");
+    assert_eq!((s.status, s.passed, s.total), (Status::Failing, 4, 5));
+    assert_eq!(
+        s.first_failure,
+        Some(Failure {
+            test: "a_failing_child_is_an_error_and_every_child_is_reaped".into(),
+            message: Some("every child must be joined, even after an error".into()),
+            location: Some("ch03-processes/ex02-parallel-map/tests/spec.rs:65:5".into()),
+        })
+    );
+}
+
+#[test]
+fn tests_after_a_hang_are_not_run_rather_than_failed() {
+    let hang =
+        include_str!("../../../../testrun/src/libtest/fixtures/ch03-ex01-writer-not-dropped.txt");
+    let s = summarize(hang, Some(false), "");
+    assert_eq!((s.status, s.passed, s.total), (Status::Failing, 0, 9));
+    let f = s.first_failure.clone().unwrap();
+    assert_eq!(f.test, "returns_the_string_computed_in_the_child");
+    assert!(
+        f.message
+            .unwrap()
+            .starts_with("the test did not finish within 5s"),
+    );
+    assert_eq!(s.tests[0].1, Mark::Failed);
+    assert!(
+        s.tests[1..].iter().all(|t| t.1 == Mark::NotRun),
+        "{:?}",
+        s.tests
+    );
+    assert_eq!((s.count(Mark::Failed), s.count(Mark::NotRun)), (1, 8));
 }
