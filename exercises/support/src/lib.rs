@@ -1,6 +1,7 @@
 //! Helpers that let a spec prove concurrency by structure, never by timing.
 //!
-//! * [`watchdog`]: run a test body; fail with a message instead of hanging.
+//! * [`watchdog`]: run a test body; fail with a message instead of hanging ([`watchdog_or`]:
+//!   a message that names the likely cause).
 //! * [`Rendezvous`]: all `n` tasks must be inside at once, or the wait times out.
 //! * [`InFlight`]: the largest number of tasks that were ever inside at once.
 //! * [`Gate`]: a test-controlled door that orders tasks without sleeping.
@@ -64,6 +65,34 @@ where
     T: Send + 'static,
     F: FnOnce() -> T + Send + 'static,
 {
+    let hang = format!("watchdog: the test did not finish within {limit:?}; it probably hangs");
+    watch(limit, hang, body)
+}
+// ANCHOR_END: watchdog
+
+/// [`watchdog`] whose timeout names the likely cause: it panics with `on_hang`, the mistake
+/// a spec expects behind a hang there, instead of the generic "it probably hangs". The panic
+/// points at the caller's line.
+#[track_caller]
+pub fn watchdog_or<T, F>(limit: Duration, on_hang: &str, body: F) -> T
+where
+    T: Send + 'static,
+    F: FnOnce() -> T + Send + 'static,
+{
+    watch(
+        limit,
+        format!("{on_hang} (watchdog: no end within {limit:?})"),
+        body,
+    )
+}
+
+/// The one body of [`watchdog`] and [`watchdog_or`]: a timeout panics with `hang`.
+#[track_caller]
+fn watch<T, F>(limit: Duration, hang: String, body: F) -> T
+where
+    T: Send + 'static,
+    F: FnOnce() -> T + Send + 'static,
+{
     let (tx, rx) = mpsc::channel();
     let handle = std::thread::Builder::new()
         .name("watched".into())
@@ -78,10 +107,9 @@ where
             value
         }
         Ok(Err(panic)) => std::panic::resume_unwind(panic),
-        Err(_) => panic!("watchdog: the test did not finish within {limit:?}; it probably hangs"),
+        Err(_) => panic!("{hang}"),
     }
 }
-// ANCHOR_END: watchdog
 
 /// [`watchdog`] with the default limit, [`PATIENCE`].
 pub fn within_patience<T, F>(body: F) -> T
@@ -433,6 +461,15 @@ mod tests {
     #[should_panic(expected = "did not finish")]
     fn watchdog_turns_a_hang_into_a_failure() {
         watchdog(Duration::from_millis(20), || {
+            std::thread::sleep(Duration::from_secs(60))
+        });
+    }
+
+    #[test]
+    #[should_panic(expected = "the likely cause (watchdog: no end within 20ms)")]
+    fn watchdog_or_names_the_likely_cause() {
+        assert_eq!(watchdog_or(PATIENCE, "unused", || 7), 7);
+        watchdog_or(Duration::from_millis(20), "the likely cause", || {
             std::thread::sleep(Duration::from_secs(60))
         });
     }

@@ -212,7 +212,12 @@ fn bad_plans_are_errors_and_run_nothing() {
             batch,
         };
         let seen = run_fake(plan, |_| us(1));
-        assert_eq!(seen.result, Err(want), "{plan:?}");
+        let why = if samples == 0 && batch == 0 {
+            ": samples is checked before batch, so a plan with neither is `NoSamples`"
+        } else {
+            ""
+        };
+        assert_eq!(seen.result, Err(want), "{plan:?}{why}");
         let text = match want {
             PlanError::NoSamples => "a plan needs at least one sample",
             PlanError::EmptyBatch => "a batch needs at least one run",

@@ -50,6 +50,23 @@ fn more_chunks_than_numbers_is_fine() {
 }
 
 #[test]
+fn a_reversed_range_is_empty_not_a_panic() {
+    within_patience(|| {
+        // `5..3` holds no numbers, like `5..5`: its length is 0, not `3 - 5`.
+        for (start, end, k) in [(5, 3, 2), (u64::MAX, 0, 3), (1, 0, 1)] {
+            let range = start..end;
+            let got = catch_unwind(|| parallel_sum(range.clone(), k));
+            assert_eq!(
+                got.ok(),
+                Some(Ok(0)),
+                "parallel_sum({range:?}, {k}): a reversed range is empty, its sum is Ok(0) and \
+                 not a panic: is its length `end - start`? (`saturating_sub` gives 0)"
+            );
+        }
+    });
+}
+
+#[test]
 fn zero_chunks_is_an_error_not_a_panic() {
     within_patience(|| {
         let calls = AtomicUsize::new(0);
@@ -116,7 +133,13 @@ fn chunks_are_contiguous_and_balanced() {
             })
             .unwrap();
             let mut chunks = chunks.into_inner().unwrap();
-            assert_eq!(chunks.len(), k, "{range:?} in {k}");
+            assert_eq!(
+                chunks.len(),
+                k,
+                "{range:?} in {k}: sum_chunk was called {} times for k = {k}; it is called \
+                 once for each chunk, empty ones too (an empty chunk still gets its thread)",
+                chunks.len()
+            );
             chunks.sort_by_key(|c| (c.start, c.end));
             // Empty chunks may sit anywhere; the non-empty ones tile the range in order.
             let mut next = range.start;

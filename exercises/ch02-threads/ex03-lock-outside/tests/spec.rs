@@ -6,15 +6,33 @@ use std::thread;
 use std::time::Duration;
 
 use ch02_ex03_lock_outside::Memo;
-use support::{Rendezvous, watchdog, within_patience};
+use support::{Rendezvous, watchdog_or};
 
 /// How long a call waits for the other inside `compute`: far more than a thread needs to start,
 /// even on a busy machine, and well under the watchdog's 20 s.
 const MEET_WITHIN: Duration = Duration::from_secs(4);
 
+/// How long a test may run before the spec calls it a hang: every test here takes
+/// milliseconds, and a rendezvous gives up after [`MEET_WITHIN`].
+const HANG_AFTER: Duration = Duration::from_secs(8);
+
+/// Runs a test body under a watchdog that names the likely cause of a hang.
+#[track_caller]
+fn patient<T: Send + 'static>(body: impl FnOnce() -> T + Send + 'static) -> T {
+    watchdog_or(
+        HANG_AFTER,
+        "get_or_compute never returned: does it lock the memo while its own thread still holds \
+         the lock? A guard lives until the end of the statement that made it, so in `match \
+         self.values.lock().unwrap().get(&key) {..}` the temporary guard lives through the \
+         whole match (and through the body of an `if let`), and a second lock() inside it waits forever. Copy the value \
+         out in a `let` (or a block) of its own, and lock again only after it",
+        body,
+    )
+}
+
 #[test]
 fn computes_a_new_key_and_remembers_it() {
-    within_patience(|| {
+    patient(|| {
         let memo = Memo::new();
         assert!(memo.is_empty());
         assert_eq!(memo.get_or_compute(12, |k| k * k), 144);
@@ -27,7 +45,7 @@ fn computes_a_new_key_and_remembers_it() {
 
 #[test]
 fn a_remembered_key_is_not_computed_again() {
-    within_patience(|| {
+    patient(|| {
         let (memo, calls) = (Memo::new(), AtomicU64::new(0));
         let compute = |k: u64| {
             calls.fetch_add(1, Ordering::SeqCst);
@@ -43,7 +61,7 @@ fn a_remembered_key_is_not_computed_again() {
 
 #[test]
 fn two_calls_compute_at_the_same_time() {
-    within_patience(|| {
+    patient(|| {
         let (memo, both) = (Memo::new(), Rendezvous::new(2));
         let met = thread::scope(|s| {
             let calls: Vec<_> = [1, 2]
@@ -76,9 +94,11 @@ fn two_calls_compute_at_the_same_time() {
 fn compute_may_use_the_memo_itself() {
     // Fibonacci through the memo: computing key n asks the memo for n - 1 and n - 2. If the
     // lock is held while compute runs, the inner call waits for a lock its own thread holds.
-    let limit = Duration::from_secs(8);
-    let run = std::panic::catch_unwind(move || {
-        watchdog(limit, || {
+    let (value, len) = watchdog_or(
+        HANG_AFTER,
+        "a memoised Fibonacci never finished: is the lock still held while compute runs? The \
+         inner call then waits for a lock its own thread holds, forever",
+        || {
             fn fib(memo: &Memo, n: u64) -> u64 {
                 memo.get_or_compute(n, |n| {
                     if n < 2 {
@@ -90,31 +110,15 @@ fn compute_may_use_the_memo_itself() {
             }
             let memo = Memo::new();
             (fib(&memo, 50), memo.len())
-        })
-    });
-    let (value, len) = match run {
-        Ok(found) => found,
-        // The watchdog's own message says the test hung; any other panic passes on unchanged.
-        Err(panic)
-            if panic
-                .downcast_ref::<String>()
-                .is_some_and(|m| m.contains("did not finish")) =>
-        {
-            panic!(
-                "a memoised Fibonacci did not finish within {limit:?}: is the lock still held \
-                 while compute runs? The inner call then waits for a lock its own thread \
-                 holds, forever"
-            )
-        }
-        Err(panic) => std::panic::resume_unwind(panic),
-    };
+        },
+    );
     assert_eq!(value, 12_586_269_025);
     assert_eq!(len, 51);
 }
 
 #[test]
 fn a_panicking_compute_leaves_the_memo_usable() {
-    within_patience(|| {
+    patient(|| {
         let memo = Memo::new();
         let failed = catch_unwind(AssertUnwindSafe(|| {
             memo.get_or_compute(1, |_| panic!("boom"))
@@ -134,7 +138,7 @@ fn a_panicking_compute_leaves_the_memo_usable() {
 
 #[test]
 fn racing_computations_of_one_key_agree_on_the_first_value_stored() {
-    within_patience(|| {
+    patient(|| {
         let (memo, both, calls) = (Memo::new(), Rendezvous::new(2), AtomicU64::new(0));
         let (seen, met): (Vec<u64>, Vec<bool>) = thread::scope(|s| {
             let handles: Vec<_> = (0..2)

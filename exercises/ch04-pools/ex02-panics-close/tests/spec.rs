@@ -1,25 +1,56 @@
 //! The spec of exercise 2. Gates order the tasks; nothing measures time; every test runs
 //! under a watchdog, so a hang (a `drop` that joins before closing) fails instead.
 
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
 use ch04_ex02_panics_close::{PoolError, TaskError, ThreadPool};
-use support::{Gate, within_patience};
+use support::{Gate, watchdog_or, within_patience};
+
+/// How long dropping a pool may take before the spec calls it a hang: its workers only have
+/// to see the queue end and exit, and the watchdog around each test waits 20 s.
+const DROP_WITHIN: Duration = Duration::from_secs(8);
+
+/// Drops `pool`, and fails with the likely cause if that never ends.
+#[track_caller]
+fn drop_patiently(pool: ThreadPool) {
+    watchdog_or(
+        DROP_WITHIN,
+        "the pool hung in drop: its workers never saw the queue end, so `recv` still waits \
+         for a task. Does `drop` call `close` before it joins the workers, and does `close` \
+         drop the `Sender` itself (`take()` it out of its `Option`), not just the lock guard?",
+        move || drop(pool),
+    );
+}
 
 #[test]
 fn a_panicking_task_is_an_error() {
     within_patience(|| {
         let pool = ThreadPool::new(2).unwrap();
+        // A formatted message, so the payload is a `String` (a literal would give a `&str`).
         let bad = pool
-            .apply_async(|| -> u32 { panic!("task {} failed", 7) })
+            .apply_async(|| -> u32 { panic!("task {} failed (on purpose: a spec task)", 7) })
             .unwrap();
+        let want = "task 7 failed (on purpose: a spec task)";
+        let got = bad.get();
+        let hint = match &got {
+            Err(TaskError::Panicked { message }) if message.contains("non-string") => {
+                ": is `panic_message` given the box (`&payload`) instead of the payload in it \
+                 (`&*payload`)? A `&Box<dyn Any + Send>` becomes a `&dyn Any` whose type is \
+                 the box, so no string is found"
+            }
+            _ => "",
+        };
         assert_eq!(
-            bad.get(),
+            got,
             Err(TaskError::Panicked {
-                message: "task 7 failed".into()
-            })
+                message: want.into()
+            }),
+            "a task that panics with {want:?}{hint}"
         );
+        drop_patiently(pool);
     });
 }
 
@@ -35,6 +66,7 @@ fn the_pool_keeps_working_after_panics() {
         }
         // One worker, five panics: it must still be there.
         assert_eq!(pool.apply_async(|| 42).unwrap().get(), Ok(42));
+        drop_patiently(pool);
     });
 }
 
@@ -48,8 +80,13 @@ fn submitting_after_close_is_an_error() {
         if !matches!(pool.apply_async(|| 2), Err(PoolError::Closed)) {
             // A pool that did not close would hang in `drop`: leave it, fail with the reason.
             std::mem::forget(pool);
-            panic!("apply_async after close must return Err(PoolError::Closed)");
+            panic!(
+                "apply_async after close must return Err(PoolError::Closed): does `close` \
+                 drop the `Sender` itself (`take()` it out of its `Option`), not just the lock \
+                 guard?"
+            );
         }
+        drop_patiently(pool);
     });
 }
 
@@ -65,6 +102,7 @@ fn tasks_queued_before_close_still_run() {
         gate.open();
         assert_eq!(first.get(), Ok(()));
         assert_eq!(queued.get(), Ok("queued"));
+        drop_patiently(pool);
     });
 }
 
@@ -82,10 +120,13 @@ fn dropping_the_pool_waits_for_queued_tasks() {
             }));
         }
         let seen = Arc::clone(&ran);
-        let ran_when_drop_returned = support::finishes_after_gate(&gate, move || {
-            drop(pool);
-            seen.load(Ordering::SeqCst)
+        let outcome = support::finishes_after_gate(&gate, move || {
+            // A drop that hangs fails inside, with its likely cause: pass that failure on.
+            catch_unwind(AssertUnwindSafe(|| drop_patiently(pool)))
+                .map(|()| seen.load(Ordering::SeqCst))
         });
+        let passed_on = |r: std::thread::Result<usize>| r.unwrap_or_else(|p| resume_unwind(p));
+        let ran_when_drop_returned = outcome.map(passed_on).map_err(passed_on);
         assert_eq!(
             ran_when_drop_returned,
             Ok(10),

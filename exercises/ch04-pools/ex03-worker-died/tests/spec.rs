@@ -57,6 +57,23 @@ fn meet(_: u64) -> u64 {
     u64::from(rendezvous.arrive(Duration::from_secs(2)).is_ok())
 }
 
+/// `map_with_pool` on inputs that kill workers: its results, or a failure that names the
+/// likely mistake.
+#[track_caller]
+fn map_with_deaths(n: usize, f: fn(u64) -> u64, inputs: &[u64]) -> Vec<Result<u64, TaskError>> {
+    let e = match map_with_pool(n, f, inputs) {
+        Ok(results) => return results,
+        Err(e) => e,
+    };
+    let hint = if e.kind() == std::io::ErrorKind::BrokenPipe {
+        ": a broken pipe means a task went to a dead worker. Replace a worker as soon as \
+         `receive` says it died or exited, before the next round sends it a task"
+    } else {
+        ""
+    };
+    panic!("map_with_pool({n} workers, {inputs:?}) failed: {e}{hint}")
+}
+
 fn results_come_back_in_input_order() {
     let got = map_with_pool(3, times_ten, &[5, 1, 4, 2, 3, 0, 9]).unwrap();
     let want: Vec<Result<u64, TaskError>> = [50, 10, 40, 20, 30, 0, 90].map(Ok).into();
@@ -94,7 +111,7 @@ fn every_worker_runs_a_task_at_the_same_time() {
 }
 
 fn a_dead_worker_fails_exactly_its_task_and_names_the_signal() {
-    let got = map_with_pool(3, deadly, &[0, 1, 2, 3, 4, 5, 6, 7, 8]).unwrap();
+    let got = map_with_deaths(3, deadly, &[0, 1, 2, 3, 4, 5, 6, 7, 8]);
     for (x, result) in got.iter().enumerate() {
         match x {
             4 => assert!(
@@ -127,7 +144,7 @@ fn a_dead_worker_fails_exactly_its_task_and_names_the_signal() {
 
 fn the_dead_worker_is_replaced_and_the_others_keep_serving() {
     let killed = DIED.get_or_init(|| support::fork::shared_counters(1));
-    let got = map_with_pool(2, pid_or_die, &[0, 1, 2, 3, 4, 5]).unwrap();
+    let got = map_with_deaths(2, pid_or_die, &[0, 1, 2, 3, 4, 5]);
     assert!(
         matches!(got[1], Err(TaskError::WorkerDied { .. })),
         "{got:?}"
@@ -165,7 +182,7 @@ fn the_dead_worker_is_replaced_and_the_others_keep_serving() {
 }
 
 fn every_worker_is_reaped_even_the_dead() {
-    let _ = map_with_pool(3, deadly, &[4, 4, 6, 1]).unwrap();
+    let _ = map_with_deaths(3, deadly, &[4, 4, 6, 1]);
     assert_eq!(support::zombies(), Vec::<i32>::new(), "reap every worker");
     assert!(support::children().is_empty(), "stop every worker");
 }
