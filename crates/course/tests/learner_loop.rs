@@ -494,3 +494,25 @@ fn check_shows_which_ui_file_failed_and_how() {
         "colour codes are stripped from the output kept"
     );
 }
+
+#[test]
+fn check_prints_the_specs_course_notes_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fixture(root);
+    let note =
+        "course note: ex03-mpi: MPI skipped, mpirun not found; the ranks ran as threads instead";
+    let main = format!(
+        "eprintln!({note:?});\n    println!(\"\\nrunning 2 tests\\ntest a ... ok\");\n    eprintln!({note:?});\n    println!(\"test b ... ok\\n\\ntest result: ok. 2 passed; 0 failed\");"
+    );
+    canned_spec(root, "mpi", &main);
+    let (code, out) = course(root, &["check", "ch01-ex03"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert_has(
+        &out,
+        &[&format!(
+            "ch01-ex03-mpi: all 2 tests pass. Done!\n{note}\nNext exercise: "
+        )],
+    );
+    assert_eq!(out.matches(note).count(), 1, "{out}");
+}

@@ -52,6 +52,9 @@ pub struct Summary {
     pub detail: Option<String>,
     /// Every test with a result line, in the spec's order (source order of its `fn`s).
     pub tests: Vec<(String, Mark)>,
+    /// What the spec wrote about how it ran (`testrun::spec::notes`: chapter 09's "ran under
+    /// mpirun"), each once.
+    pub notes: Vec<String>,
 }
 
 impl Summary {
@@ -78,6 +81,7 @@ pub fn summarize_build_failure(output: &str, package: &str) -> Summary {
         first_failure: None,
         detail: Some(detail),
         tests: Vec::new(),
+        notes: Vec::new(),
     }
 }
 
@@ -175,6 +179,7 @@ pub fn summarize(output: &str, exit: Option<bool>, spec: &str) -> Summary {
         first_failure,
         detail,
         tests,
+        notes: testrun::spec::notes(output),
     }
 }
 

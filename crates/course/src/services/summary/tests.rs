@@ -261,3 +261,16 @@ fn a_trybuild_failure_shows_which_ui_file_failed_and_how() {
     );
     assert!(!message.contains('\x1b'), "{message}");
 }
+
+#[test]
+fn the_specs_course_notes_are_kept() {
+    let ran =
+        include_str!("../../../../testrun/src/libtest/fixtures/ch09-ex01-ran-under-mpirun.txt");
+    let s = summarize(ran, Some(true), "");
+    assert_eq!((s.status, s.passed, s.total), (Status::Passed, 8, 8));
+    assert_eq!(
+        s.notes,
+        ["ex01-tree-reduce: the ranks ran under mpirun -n 2 and -n 4, every rank passed"]
+    );
+    assert_eq!(summarize(LIBTEST, Some(false), "").notes, [] as [String; 0]);
+}
