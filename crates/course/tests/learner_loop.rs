@@ -356,9 +356,13 @@ fn a_closed_stdout_ends_the_tool_quietly() {
     assert!(stderr.is_empty(), "{stderr}");
 }
 
-/// Exercise ch01-ex03-`name`, whose spec (`harness = false`) runs `main_body`: it prints what a
-/// real spec printed.
-fn canned_spec(root: &Path, name: &str, main_body: &str) {
+/// `cargo course check` on exercise ch01-ex03-`name` of a fresh fixture project, whose spec
+/// (`harness = false`) runs `main_body`: it prints what a real spec printed. Returns the
+/// project's folder (deleted when dropped), the exit code and the output.
+fn check_canned(name: &str, main_body: &str) -> (tempfile::TempDir, Option<i32>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fixture(root);
     let ex03 = format!("exercises/ch01-sequential/ex03-{name}");
     write(
         root,
@@ -373,6 +377,8 @@ fn canned_spec(root: &Path, name: &str, main_body: &str) {
         &format!("{ex03}/tests/spec.rs"),
         &format!("fn main() {{\n    {main_body}\n}}\n"),
     );
+    let (code, out) = course(root, &["check", "ch01-ex03"]);
+    (dir, code, out)
 }
 
 /// What the fork harness of the exercises (`support::fork`, on libtest-mimic) prints when a test
@@ -406,16 +412,9 @@ test result: FAILED. 0 passed; 3 failed; 0 ignored; 0 measured; 0 filtered out; 
 
 #[test]
 fn check_shows_the_tests_after_a_hang_as_not_run() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
-    fixture(root);
-    // A spec with `harness = false` that prints what the fork harness prints.
-    canned_spec(
-        root,
-        "fork",
-        &format!("print!({FORK_HARNESS_HANG:?});\n    std::process::exit(101);"),
-    );
-    let (code, out) = course(root, &["check", "ch01-ex03"]);
+    // A spec that prints what the fork harness prints.
+    let main = format!("print!({FORK_HARNESS_HANG:?});\n    std::process::exit(101);");
+    let (_dir, code, out) = check_canned("fork", &main);
     assert_eq!(code, Some(1), "{out}");
     assert_has(
         &out,
@@ -470,13 +469,9 @@ const TRYBUILD: &str = concat!(
 
 #[test]
 fn check_shows_which_ui_file_failed_and_how() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
-    fixture(root);
     let main =
         format!("eprint!(\"{{}}\", include_str!({TRYBUILD:?}));\n    std::process::exit(101);");
-    canned_spec(root, "typestate", &main);
-    let (code, out) = course(root, &["check", "ch01-ex03"]);
+    let (dir, code, out) = check_canned("typestate", &main);
     assert_eq!(code, Some(1), "{out}");
     assert_has(
         &out,
@@ -486,8 +481,11 @@ fn check_shows_which_ui_file_failed_and_how() {
             "    ACTUAL:\n        note: `Proc::<CreatedState>::start` takes ownership of the receiver `self`, which moves `p`\n         --> src/lib.rs\n          |\n          |     pub fn start(mut self) -> io::Result<Proc<Running>> {\n          |                      ^^^^\n\nThe tests, in the spec's order:\n",
         ],
     );
-    let kept =
-        fs::read_to_string(root.join("target/course/check/ch01-ex03-typestate.txt")).unwrap();
+    let kept = fs::read_to_string(
+        dir.path()
+            .join("target/course/check/ch01-ex03-typestate.txt"),
+    )
+    .unwrap();
     assert!(kept.contains("ACTUAL OUTPUT:"), "{kept}");
     assert!(
         !kept.contains('\x1b'),
@@ -497,16 +495,12 @@ fn check_shows_which_ui_file_failed_and_how() {
 
 #[test]
 fn check_prints_the_specs_course_notes_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
-    fixture(root);
     let note =
         "course note: ex03-mpi: MPI skipped, mpirun not found; the ranks ran as threads instead";
     let main = format!(
         "eprintln!({note:?});\n    println!(\"\\nrunning 2 tests\\ntest a ... ok\");\n    eprintln!({note:?});\n    println!(\"test b ... ok\\n\\ntest result: ok. 2 passed; 0 failed\");"
     );
-    canned_spec(root, "mpi", &main);
-    let (code, out) = course(root, &["check", "ch01-ex03"]);
+    let (_dir, code, out) = check_canned("mpi", &main);
     assert_eq!(code, Some(0), "{out}");
     assert_has(
         &out,
