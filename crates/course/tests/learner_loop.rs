@@ -356,6 +356,31 @@ fn a_closed_stdout_ends_the_tool_quietly() {
     assert!(stderr.is_empty(), "{stderr}");
 }
 
+/// `cargo course check` on exercise ch01-ex03-`name` of a fresh fixture project, whose spec
+/// (`harness = false`) runs `main_body`: it prints what a real spec printed. Returns the
+/// project's folder (deleted when dropped), the exit code and the output.
+fn check_canned(name: &str, main_body: &str) -> (tempfile::TempDir, Option<i32>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fixture(root);
+    let ex03 = format!("exercises/ch01-sequential/ex03-{name}");
+    write(
+        root,
+        &format!("{ex03}/Cargo.toml"),
+        &format!(
+            "[package]\nname = \"ch01-ex03-{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[[test]]\nname = \"spec\"\nharness = false\n"
+        ),
+    );
+    write(root, &format!("{ex03}/src/lib.rs"), "");
+    write(
+        root,
+        &format!("{ex03}/tests/spec.rs"),
+        &format!("fn main() {{\n    {main_body}\n}}\n"),
+    );
+    let (code, out) = course(root, &["check", "ch01-ex03"]);
+    (dir, code, out)
+}
+
 /// What the fork harness of the exercises (`support::fork`, on libtest-mimic) prints when a test
 /// hangs: the tests after it are not run (output of a wrong ch03-ex01, shortened).
 const FORK_HARNESS_HANG: &str = "
@@ -387,25 +412,9 @@ test result: FAILED. 0 passed; 3 failed; 0 ignored; 0 measured; 0 filtered out; 
 
 #[test]
 fn check_shows_the_tests_after_a_hang_as_not_run() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
-    fixture(root);
-    // A spec with `harness = false` that prints what the fork harness prints.
-    let ex03 = "exercises/ch01-sequential/ex03-fork";
-    write(
-        root,
-        &format!("{ex03}/Cargo.toml"),
-        "[package]\nname = \"ch01-ex03-fork\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[[test]]\nname = \"spec\"\nharness = false\n",
-    );
-    write(root, &format!("{ex03}/src/lib.rs"), "");
-    write(
-        root,
-        &format!("{ex03}/tests/spec.rs"),
-        &format!(
-            "fn main() {{\n    print!({FORK_HARNESS_HANG:?});\n    std::process::exit(101);\n}}\n"
-        ),
-    );
-    let (code, out) = course(root, &["check", "ch01-ex03"]);
+    // A spec that prints what the fork harness prints.
+    let main = format!("print!({FORK_HARNESS_HANG:?});\n    std::process::exit(101);");
+    let (_dir, code, out) = check_canned("fork", &main);
     assert_eq!(code, Some(1), "{out}");
     assert_has(
         &out,
@@ -450,4 +459,54 @@ fn a_chapter_is_complete_only_if_no_exercise_changed_since_it_passed() {
             "Next exercise: cargo course check ch01-ex02",
         ],
     );
+}
+
+/// A captured `cargo test` of a wrong ch07-ex02 (typestate), trybuild's coloured report in it.
+const TRYBUILD: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../testrun/src/libtest/fixtures/ch07-ex02-mut-self-and-exitcode-while-running.txt"
+);
+
+#[test]
+fn check_shows_which_ui_file_failed_and_how() {
+    let main =
+        format!("eprint!(\"{{}}\", include_str!({TRYBUILD:?}));\n    std::process::exit(101);");
+    let (dir, code, out) = check_canned("typestate", &main);
+    assert_eq!(code, Some(1), "{out}");
+    assert_has(
+        &out,
+        &[
+            "ch01-ex03-typestate: 7 of 8 tests pass.\nFirst failing test: wrong_orders_do_not_compile (panicked at ",
+            "trybuild-1.0.122/src/run.rs:103:13)\n    2 of 4 tests failed\n    tests/ui/exitcode_while_running.rs: error\n        Expected test case to fail to compile, but it succeeded.\n    tests/ui/start_twice.rs: mismatch: the compiler's error is not the one in tests/ui/start_twice.stderr (it differs from its line 14):\n    EXPECTED:\n        note: `Proc::<CreatedState>::start` takes ownership",
+            "    ACTUAL:\n        note: `Proc::<CreatedState>::start` takes ownership of the receiver `self`, which moves `p`\n         --> src/lib.rs\n          |\n          |     pub fn start(mut self) -> io::Result<Proc<Running>> {\n          |                      ^^^^\n\nThe tests, in the spec's order:\n",
+        ],
+    );
+    let kept = fs::read_to_string(
+        dir.path()
+            .join("target/course/check/ch01-ex03-typestate.txt"),
+    )
+    .unwrap();
+    assert!(kept.contains("ACTUAL OUTPUT:"), "{kept}");
+    assert!(
+        !kept.contains('\x1b'),
+        "colour codes are stripped from the output kept"
+    );
+}
+
+#[test]
+fn check_prints_the_specs_course_notes_once() {
+    let note =
+        "course note: ex03-mpi: MPI skipped, mpirun not found; the ranks ran as threads instead";
+    let main = format!(
+        "eprintln!({note:?});\n    println!(\"\\nrunning 2 tests\\ntest a ... ok\");\n    eprintln!({note:?});\n    println!(\"test b ... ok\\n\\ntest result: ok. 2 passed; 0 failed\");"
+    );
+    let (_dir, code, out) = check_canned("mpi", &main);
+    assert_eq!(code, Some(0), "{out}");
+    assert_has(
+        &out,
+        &[&format!(
+            "ch01-ex03-mpi: all 2 tests pass. Done!\n{note}\nNext exercise: "
+        )],
+    );
+    assert_eq!(out.matches(note).count(), 1, "{out}");
 }

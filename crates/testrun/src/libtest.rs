@@ -1,6 +1,8 @@
 //! Reading libtest's human output: the `test <name> ... ok|FAILED` lines, `--list`, and the panic
 //! message of each failed test.
 
+pub mod trybuild;
+
 use regex::Regex;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -23,13 +25,15 @@ pub struct TestResult {
 }
 
 /// Parses libtest's `test <name> ... ok|FAILED|ignored` lines (libtest-mimic pads the names
-/// with spaces to one width).
+/// with spaces to one width); not trybuild's, `test tests/ui/x.rs ... ok` (uncoloured when
+/// `NO_COLOR` is set), which are no tests of their own.
 pub fn parse_results(stdout: &str) -> Vec<TestResult> {
     static LINE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?m)^test (.+?)( - should panic)? +\.\.\. (ok|FAILED|ignored(?:,.*)?)\s*?$")
             .expect("static regex")
     });
     LINE.captures_iter(stdout)
+        .filter(|c| !trybuild::is_ui_case(&c[1]))
         .map(|c| TestResult {
             name: c[1].to_string(),
             should_panic: c.get(2).is_some(),

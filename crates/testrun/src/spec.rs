@@ -36,3 +36,42 @@ pub fn spec_command(exe: &Path, dir: &Path) -> Command {
     cmd.current_dir(dir).env("CARGO_MANIFEST_DIR", dir);
     cmd
 }
+
+/// What a line a spec writes about how it ran starts with (`support::mpirun::NOTE`: chapter
+/// 09's "ran under mpirun -n 2 and -n 4", or "MPI skipped, ...").
+pub const NOTE: &str = "course note: ";
+
+/// The notes in a spec's output, each once, in the order written, without [`NOTE`]. A note goes
+/// to the real stderr, past libtest's capture, so it may follow other text on its line.
+pub fn notes(output: &str) -> Vec<String> {
+    let mut notes: Vec<String> = Vec::new();
+    for line in output.lines() {
+        let Some((_, note)) = line.split_once(NOTE) else {
+            continue;
+        };
+        if !notes.iter().any(|n| n == note) {
+            notes.push(note.to_string());
+        }
+    }
+    notes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notes_come_once_each_in_order() {
+        let ran = include_str!("libtest/fixtures/ch09-ex01-ran-under-mpirun.txt");
+        assert_eq!(
+            notes(ran),
+            ["ex01-tree-reduce: the ranks ran under mpirun -n 2 and -n 4, every rank passed"]
+        );
+        let twice = "course note: b\ntest x ... course note: a\ncourse note: b\n";
+        assert_eq!(notes(twice), ["b", "a"]);
+        assert_eq!(
+            notes("note: course notes are not notes\n"),
+            [] as [String; 0]
+        );
+    }
+}

@@ -7,13 +7,22 @@ use crate::services::fingerprint;
 use crate::services::hints;
 use crate::services::progress::{Next, Progress, Status, next_after};
 use crate::services::project::{Exercise, Project};
-use crate::services::summary::Mark;
+use crate::services::spec::NOTE;
+use crate::services::summary::{Mark, Summary};
 use crate::services::units::indent;
 use anyhow::{Result, bail};
 use std::time::Duration;
 
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// What the spec wrote about how it ran (chapter 09: whether the ranks ran under mpirun), each
+/// note once, as the spec wrote it.
+fn print_notes(summary: &Summary) {
+    for note in &summary.notes {
+        println!("{NOTE}{note}");
+    }
 }
 
 /// After a pass: what to do next. A pass recorded for another exercise counts only while its
@@ -76,6 +85,7 @@ pub fn run(project: &Project, query: &str, limit: Duration, backtrace: bool) -> 
     let verdict = match summary.status {
         Status::Passed => {
             println!("{pkg}: all {tests} pass. Done!");
+            print_notes(&summary);
             print_next(project, &ex, &progress)?;
             return Ok(());
         }
@@ -99,6 +109,7 @@ pub fn run(project: &Project, query: &str, limit: Duration, backtrace: bool) -> 
             if total > 0 {
                 println!("Before that, {passed} of {total} finished tests passed.");
             }
+            print_notes(&summary);
             println!(
                 "Next: edit {lib}, then run `cargo course check {short}` again (`--timeout SECS` to wait longer)."
             );
@@ -125,6 +136,7 @@ pub fn run(project: &Project, query: &str, limit: Duration, backtrace: bool) -> 
             for (name, mark) in &summary.tests {
                 println!("    {:w$}  {name}", mark.label(), w = width.unwrap_or(0));
             }
+            print_notes(&summary);
             println!("\nNext: edit {lib}, then run `cargo course check {short}` again.");
             format!("{passed} of {total} tests pass")
         }

@@ -2,7 +2,7 @@
 //! solution (see `services::spec`).
 
 use crate::services::project::Project;
-use crate::services::spec::{Side, judge, run_side};
+use crate::services::spec::{Side, judge, notes, run_side};
 use anyhow::{Result, bail};
 use std::time::Duration;
 
@@ -41,10 +41,7 @@ pub fn run(project: &Project, chapter: Option<&str>, limit: Duration) -> Result<
         }
         // What a spec says about how it ran (e.g. chapter 09's: under mpirun, or skipped).
         let stderr = solution.map(|ran| ran.run.stderr).unwrap_or_default();
-        for note in stderr
-            .lines()
-            .filter_map(|l| l.strip_prefix("course note: "))
-        {
+        for note in notes(&stderr) {
             println!("     {note}");
         }
     }

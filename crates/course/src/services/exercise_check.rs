@@ -4,11 +4,13 @@
 //! `exercises/`, built into the learner's own `exercises/target` (never into `target/nested/`,
 //! where `verify` builds the starters, and never into the solutions' directory: see
 //! ARCHITECTURE.md, "The shared-target-dir trap"). cargo's whole output goes to
-//! `target/course/check/<package>.txt`, the result into the progress file that `list` reads.
+//! `target/course/check/<package>.txt` (without colour codes), the result into the progress
+//! file that `list` reads.
 
 use crate::services::cargo_json;
 use crate::services::files::write_atomically;
 use crate::services::fingerprint;
+use crate::services::libtest::trybuild::strip_ansi;
 use crate::services::process::{cargo, run_streaming};
 use crate::services::progress::Progress;
 use crate::services::project::{Exercise, Project};
@@ -68,9 +70,11 @@ pub fn test_exercise(
     let (summary, output) = if built.success() {
         let ran = run_streaming(&mut test_command(project, ex, backtrace), limit, |_| {})?;
         let spec = spec_source(project, ex);
+        // trybuild colours its report even into a pipe: the file is for reading in an editor.
+        let output = strip_ansi(&ran.stdout);
         (
-            summarize(&ran.stdout, ran.status.map(|s| s.success()), &spec),
-            ran.stdout,
+            summarize(&output, ran.status.map(|s| s.success()), &spec),
+            output,
         )
     } else {
         // Keep it readable: cargo's own lines, then every compiler error as rustc renders it.

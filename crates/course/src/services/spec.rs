@@ -15,6 +15,10 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 use testrun::spec::{build_specs, spec_command};
 
+/// What a spec writes about how it ran (chapter 09: under mpirun, or skipped): `check` and
+/// `verify` show it.
+pub use testrun::spec::{NOTE, notes};
+
 /// One side of the check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Side {

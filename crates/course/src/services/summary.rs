@@ -12,7 +12,8 @@ use crate::services::project::{Exercise, Project};
 pub struct Failure {
     pub test: String,
     /// Why it failed (`libtest::FailedTest`): the test's own panic message, not one it provoked
-    /// before, with the fork harness's explanation; if one was found.
+    /// before, with the fork harness's explanation; if one was found. For a test that ran
+    /// trybuild, then each ui file that failed and how (`libtest::trybuild`).
     pub message: Option<String>,
     /// Where the panic shown panicked, `ch01-sequential/ex01-timed/src/lib.rs:30:5` (relative to
     /// exercises/).
@@ -51,6 +52,9 @@ pub struct Summary {
     pub detail: Option<String>,
     /// Every test with a result line, in the spec's order (source order of its `fn`s).
     pub tests: Vec<(String, Mark)>,
+    /// What the spec wrote about how it ran (`testrun::spec::notes`: chapter 09's "ran under
+    /// mpirun"), each once.
+    pub notes: Vec<String>,
 }
 
 impl Summary {
@@ -77,6 +81,7 @@ pub fn summarize_build_failure(output: &str, package: &str) -> Summary {
         first_failure: None,
         detail: Some(detail),
         tests: Vec::new(),
+        notes: Vec::new(),
     }
 }
 
@@ -134,10 +139,22 @@ pub fn summarize(output: &str, exit: Option<bool>, spec: &str) -> Summary {
             .cloned()
             .filter(|f| !f.message.is_empty())
             .or_else(|| libtest::inline_failures(output).remove(name));
+        let location = failed.as_ref().and_then(|f| f.location.clone());
+        let mut message = failed.map(|f| f.message);
+        // A test that ran trybuild panics in it with "1 of 4 tests failed": which ui file
+        // failed, and how, is in trybuild's report.
+        if location
+            .as_ref()
+            .is_some_and(|at| at.contains("/trybuild-"))
+        {
+            let ui = libtest::trybuild::ui_failures(output);
+            let ui = ui.iter().map(|f| f.describe());
+            message = Some(message.into_iter().chain(ui).collect::<Vec<_>>().join("\n"));
+        }
         Failure {
             test: name.clone(),
-            message: failed.as_ref().map(|f| f.message.clone()),
-            location: failed.and_then(|f| f.location),
+            message,
+            location,
         }
     });
     let (status, detail) = match exit {
@@ -162,6 +179,7 @@ pub fn summarize(output: &str, exit: Option<bool>, spec: &str) -> Summary {
         first_failure,
         detail,
         tests,
+        notes: testrun::spec::notes(output),
     }
 }
 

@@ -237,3 +237,40 @@ fn tests_after_a_hang_are_not_run_rather_than_failed() {
     );
     assert_eq!((s.count(Mark::Failed), s.count(Mark::NotRun)), (1, 8));
 }
+
+#[test]
+fn a_trybuild_failure_shows_which_ui_file_failed_and_how() {
+    let wrong = include_str!(
+        "../../../../testrun/src/libtest/fixtures/ch07-ex02-mut-self-and-exitcode-while-running.txt"
+    );
+    // As trybuild prints it (coloured), and as `check` keeps it (colour codes stripped).
+    let plain = libtest::trybuild::strip_ansi(wrong);
+    let s = summarize(&plain, Some(false), "");
+    assert_eq!(s, summarize(wrong, Some(false), ""));
+    assert_eq!((s.status, s.passed, s.total), (Status::Failing, 7, 8));
+    let f = s.first_failure.unwrap();
+    assert_eq!(f.test, "wrong_orders_do_not_compile");
+    let message = f.message.unwrap();
+    assert!(
+        message.starts_with("2 of 4 tests failed\ntests/ui/exitcode_while_running.rs: error\n    Expected test case to fail to compile, but it succeeded.\ntests/ui/start_twice.rs: mismatch: "),
+        "{message}"
+    );
+    assert!(
+        message.contains("ACTUAL:\n    note: `Proc::<CreatedState>::start` takes ownership"),
+        "{message}"
+    );
+    assert!(!message.contains('\x1b'), "{message}");
+}
+
+#[test]
+fn the_specs_course_notes_are_kept() {
+    let ran =
+        include_str!("../../../../testrun/src/libtest/fixtures/ch09-ex01-ran-under-mpirun.txt");
+    let s = summarize(ran, Some(true), "");
+    assert_eq!((s.status, s.passed, s.total), (Status::Passed, 8, 8));
+    assert_eq!(
+        s.notes,
+        ["ex01-tree-reduce: the ranks ran under mpirun -n 2 and -n 4, every rank passed"]
+    );
+    assert_eq!(summarize(LIBTEST, Some(false), "").notes, [] as [String; 0]);
+}
