@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread;
 use std::time::Duration;
 
@@ -28,48 +28,101 @@ fn quiet_worker_panics() {
     });
 }
 
+/// How long `collect_within` waits for each result: longer than `SHORT`, so a task that
+/// waits `SHORT` at a gate fails the spec's own assertion first.
+const NEXT: Duration = Duration::from_secs(6);
+
+/// Runs `iterate` on a thread of its own: it calls its argument with each result the iterator
+/// hands out. Returns them all once `iterate` returns; fails with a message if the iteration
+/// stops handing out results without ending, after `expected` results (next() never returns
+/// `None`) or before (`if_fewer` says what went missing). A panic in `iterate` is the test's.
+fn collect_within<T, F>(expected: usize, if_fewer: &str, iterate: F) -> Vec<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut dyn FnMut(T)) + Send + 'static,
+{
+    let (tx, rx) = mpsc::channel();
+    let iterating = thread::Builder::new()
+        .name("iterating".into())
+        .spawn(move || iterate(&mut |result| tx.send(result).unwrap()))
+        .unwrap();
+    let mut got = Vec::new();
+    loop {
+        match rx.recv_timeout(NEXT) {
+            Ok(result) => got.push(result),
+            Err(RecvTimeoutError::Disconnected) => match iterating.join() {
+                Ok(()) => return got,
+                Err(panic) => std::panic::resume_unwind(panic),
+            },
+            Err(RecvTimeoutError::Timeout) if got.len() >= expected => panic!(
+                "{}, then next() waited {NEXT:?} instead of returning None: the iterator \
+                 holds `tx`, so the channel never closes and `recv` alone never ends. Count \
+                 the items in flight, and return None when the input is exhausted and none \
+                 is left",
+                match expected {
+                    0 => "the input was empty".to_owned(),
+                    n => format!("all {n} results came out"),
+                }
+            ),
+            Err(RecvTimeoutError::Timeout) => panic!(
+                "{} of {expected} results came out, then next() waited {NEXT:?} for the next \
+                 one: {if_fewer}",
+                got.len()
+            ),
+        }
+    }
+}
+
+/// What a test says when results go missing with no panic in sight.
+const LOST: &str = "does every task send its result on the channel, and does next() keep the \
+                    window full (send a new item for each result it hands out)?";
+
 #[test]
 fn results_come_out_in_completion_order() {
     within_patience(|| {
-        let pool = ThreadPool::new(3);
-        let gates: Arc<Vec<Gate>> = Arc::new((0..3).map(|_| Gate::new()).collect());
-        let g = Arc::clone(&gates);
-        let mut results = imap_unordered(
-            &pool,
-            move |i: usize| {
-                g[i].wait(SHORT); // a wrong solution gets its item anyway, after SHORT
-                i * 10
-            },
-            0..3,
-            3,
-        )
-        .unwrap();
-        for i in [2, 0, 1] {
-            gates[i].open();
-            let (index, value) = results.next().expect("three results");
+        collect_within(3, LOST, |out| {
+            let pool = ThreadPool::new(3);
+            let gates: Arc<Vec<Gate>> = Arc::new((0..3).map(|_| Gate::new()).collect());
+            let g = Arc::clone(&gates);
+            let mut results = imap_unordered(
+                &pool,
+                move |i: usize| {
+                    g[i].wait(SHORT); // a wrong solution gets its item anyway, after SHORT
+                    i * 10
+                },
+                0..3,
+                3,
+            )
+            .unwrap();
+            for i in [2, 0, 1] {
+                gates[i].open();
+                let (index, value) = results.next().expect("three results");
+                assert_eq!(
+                    index, i,
+                    "item {i} finished first, but item {index} came out: results must come in the order the tasks finish, not in input order"
+                );
+                assert_eq!(value, Ok(i * 10));
+                out(index);
+            }
             assert_eq!(
-                index, i,
-                "item {i} finished first, but item {index} came out: results must come in the order the tasks finish, not in input order"
+                results.next(),
+                None,
+                "three items, three results, then None"
             );
-            assert_eq!(value, Ok(i * 10));
-        }
-        assert_eq!(
-            results.next(),
-            None,
-            "three items, three results, then None"
-        );
+        });
     });
 }
 
 #[test]
 fn every_item_comes_out_once_with_its_index() {
     within_patience(|| {
-        let pool = ThreadPool::new(3);
         for window in [1, 2, 3, 7, 100] {
-            let mut got: Vec<(usize, Result<u64, String>)> =
+            let mut got = collect_within(50, LOST, move |out| {
+                let pool = ThreadPool::new(3);
                 imap_unordered(&pool, |x: u64| x * x, 0..50u64, window)
                     .unwrap()
-                    .collect();
+                    .for_each(out);
+            });
             got.sort_by_key(|(i, _)| *i);
             let want: Vec<(usize, Result<u64, String>)> =
                 (0..50).map(|x| (x as usize, Ok(x * x))).collect();
@@ -117,22 +170,23 @@ fn the_input_is_read_only_as_far_as_the_window() {
 #[test]
 fn at_most_window_tasks_in_flight_and_the_window_is_used() {
     within_patience(|| {
-        let pool = ThreadPool::new(4);
         let inside = Arc::new(InFlight::new());
         let meet = Arc::new(Rendezvous::new(2));
         let (i, m) = (Arc::clone(&inside), Arc::clone(&meet));
-        let met: Vec<bool> = imap_unordered(
-            &pool,
-            move |_: u32| {
-                let _in = i.enter();
-                m.arrive(SHORT).is_ok()
-            },
-            0..8,
-            2,
-        )
-        .unwrap()
-        .map(|(_, r)| r.unwrap())
-        .collect();
+        let met: Vec<bool> = collect_within(8, LOST, move |out| {
+            let pool = ThreadPool::new(4);
+            imap_unordered(
+                &pool,
+                move |_: u32| {
+                    let _in = i.enter();
+                    m.arrive(SHORT).is_ok()
+                },
+                0..8,
+                2,
+            )
+            .unwrap()
+            .for_each(|(_, r)| out(r.unwrap()));
+        });
         assert!(
             inside.max() <= 2,
             "{} tasks ran at once with a window of 2: send a new item only when one comes out",
@@ -194,24 +248,24 @@ fn while_every_task_waits_exactly_window_items_are_read() {
 fn a_panicking_item_is_an_error_and_the_rest_follow() {
     within_patience(|| {
         quiet_worker_panics();
-        let (tx, rx) = mpsc::channel();
-        thread::spawn(move || {
-            let pool = ThreadPool::new(2);
-            let out: Vec<(usize, Result<u64, String>)> = imap_unordered(
-                &pool,
-                |x: u64| {
-                    assert!(x != 3, "bad item {x}");
-                    x
-                },
-                0..6u64,
-                2,
-            )
-            .unwrap()
-            .collect();
-            let _ = tx.send(out);
-        });
-        let mut out = rx.recv_timeout(SHORT).expect(
-            "no end within 3 s: a panicking task sent nothing on the channel. Catch the panic inside the task and send (index, Err(message))",
+        let mut out = collect_within(
+            6,
+            "a panicking task sent nothing on the channel. Catch the panic inside the task and \
+             send (index, Err(message))",
+            |out| {
+                let pool = ThreadPool::new(2);
+                imap_unordered(
+                    &pool,
+                    |x: u64| {
+                        assert!(x != 3, "bad item {x}");
+                        x
+                    },
+                    0..6u64,
+                    2,
+                )
+                .unwrap()
+                .for_each(out);
+            },
         );
         out.sort_by_key(|(i, _)| *i);
         let want: Vec<(usize, Result<u64, String>)> = (0..6)
@@ -239,7 +293,13 @@ fn a_zero_window_is_an_error_and_no_input_is_no_output() {
             Err(ZeroWindow)
         ));
         assert_eq!(ZeroWindow.to_string(), "the window must be at least 1");
-        assert_eq!(imap_unordered(&pool, |x: u8| x, [], 3).unwrap().count(), 0);
-        assert_eq!(pool.jobs_sent(), 0);
+        let got = collect_within(0, LOST, |out| {
+            let pool = ThreadPool::new(1);
+            imap_unordered(&pool, |x: u8| x, [], 3)
+                .unwrap()
+                .for_each(out);
+            assert_eq!(pool.jobs_sent(), 0, "no input: no job sent to the pool");
+        });
+        assert_eq!(got, [], "no input, no output");
     });
 }

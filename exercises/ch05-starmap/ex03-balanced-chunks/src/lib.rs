@@ -11,6 +11,8 @@ pub enum PlanError {
     ZeroChunkSize,
     /// There are no tasks to cut.
     NoTasks,
+    /// The costs add up to more than a `u64` holds.
+    Overflow,
 }
 
 /// The busiest worker's total when the tasks, cut into chunks of `chunksize` in order, go each

@@ -142,3 +142,44 @@ fn bad_arguments_are_errors() {
         Err(PlanError::NoTasks)
     );
 }
+
+/// `f()`, or the message of its panic.
+fn without_panic<T>(f: impl FnOnce() -> T + std::panic::UnwindSafe) -> Result<T, String> {
+    std::panic::catch_unwind(f).map_err(|p| format!("a panic: {}", support::panic_message(&*p)))
+}
+
+#[test]
+fn large_costs_are_compared_without_overflow() {
+    // Three tasks of a quarter of u64::MAX on 2 workers: every total fits in a u64, but a
+    // makespan times 100 does not. Chunks of 1 and 2 give 2q, chunks of 3 give 3q, which is
+    // within 50% of 2q and not within 49%.
+    let q = u64::MAX / 4;
+    assert_eq!(makespan(&[q; 3], 2, 3), Ok(3 * q));
+    let got = without_panic(|| [50, 49].map(|slack| largest_balanced_chunksize(&[q; 3], 2, slack)));
+    assert!(
+        matches!(got, Ok([Ok(3), Ok(2)])),
+        "costs of u64::MAX / 4 on 2 workers, slack 50% then 49%: expected [Ok(3), Ok(2)], got \
+         {got:?} (makespan * 100 does not fit in a u64: compare in u128)"
+    );
+}
+
+#[test]
+fn costs_that_add_up_past_u64_max_are_an_error() {
+    let half = u64::MAX / 2 + 1;
+    for (costs, workers) in [(vec![half, half], 1), (vec![u64::MAX, 1], 2)] {
+        let got = without_panic(|| {
+            (
+                makespan(&costs, workers, 1),
+                largest_balanced_chunksize(&costs, workers, 10),
+            )
+        });
+        assert!(
+            matches!(
+                got,
+                Ok((Err(PlanError::Overflow), Err(PlanError::Overflow)))
+            ),
+            "costs {costs:?} add up to more than u64::MAX: expected Err(PlanError::Overflow) from \
+             both functions, got {got:?} (check the total first, with checked_add)"
+        );
+    }
+}

@@ -114,6 +114,22 @@ fn a_panicking_task_does_not_break_the_pool() {
 }
 
 // ANCHOR: broken_spec
+/// Fails the test: a task queued on `pool` (`which`) neither failed nor ran after an
+/// initializer panicked. A pool that still takes tasks was never broken. Opens `gates` first,
+/// so the pool's workers can end and the failure shows at once, not at the watchdog.
+fn queued_task_waited(pool: &InitPool, which: &str, gates: &[&Gate]) -> ! {
+    for gate in gates {
+        gate.open();
+    }
+    let why = if pool.submit(|| ()).is_ok() {
+        "the pool still takes new tasks, so it never broke: is the initializer's panic caught \
+         (catch_unwind around the call) and passed on to break the pool?"
+    } else {
+        "the pool broke, but does the failing worker fail every queued task?"
+    };
+    panic!("{which} neither failed nor ran: {why}")
+}
+
 #[test]
 fn a_failing_initializer_fails_every_queued_task_and_every_later_submit() {
     within_patience(|| {
@@ -158,10 +174,13 @@ fn a_failing_initializer_fails_every_queued_task_and_every_later_submit() {
             message: "no database".into(),
         };
         for handle in &queued {
-            let outcome = handle.result_timeout(SOON).expect(
-                "a task queued before the initializer failed neither failed nor ran: does the \
-                 failing worker fail every queued task?",
-            );
+            let outcome = handle.result_timeout(SOON).unwrap_or_else(|| {
+                queued_task_waited(
+                    &pool,
+                    "a task queued before the initializer failed",
+                    &[&finish],
+                )
+            });
             assert_eq!(outcome, Err(TaskError::BrokenPool(expected.clone())));
         }
         assert_eq!(
@@ -225,9 +244,13 @@ fn the_first_failure_is_the_one_reported() {
             worker: 1,
             message: "first failure".into(),
         };
-        let outcome = queued
-            .result_timeout(SOON)
-            .expect("the queued task neither failed nor ran once worker 1's initializer failed");
+        let outcome = queued.result_timeout(SOON).unwrap_or_else(|| {
+            queued_task_waited(
+                &pool,
+                "once worker 1's initializer failed, the queued task",
+                &[&second_fails, &block],
+            )
+        });
         assert_eq!(outcome, Err(TaskError::BrokenPool(first.clone())));
         second_fails.open();
         block.open();

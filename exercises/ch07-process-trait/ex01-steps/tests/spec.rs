@@ -5,10 +5,37 @@ use std::process::ExitCode;
 
 use support::case;
 
-use ch07_ex01_steps::{MyProcess, Outcome, decode, encode, exit_code_for, run_in_child};
+use ch07_ex01_steps::{
+    ChildFailed, MyProcess, Outcome, decode, encode, exit_code_for, run_in_child,
+};
 
+/// Silences panic messages in the children `run_in_child` forks (a panic there is reported to
+/// the parent as a failed child), and only there: the test's own panics still print.
 fn quiet_panics() {
-    std::panic::set_hook(Box::new(|_| {}));
+    let test_process = std::process::id();
+    let report = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if std::process::id() == test_process {
+            report(info);
+        }
+    }));
+}
+
+/// The failure message for a child whose exit code and outcome disagree, or for any other
+/// result that is not the one `expected`.
+fn unexpected(expected: &str, got: &Result<(i32, Outcome), ChildFailed>) -> String {
+    match got {
+        Err(ChildFailed::WrongExitCode { code, outcome }) => format!(
+            "expected {expected}; the child sent {outcome:?} but exited with code {code}: \
+             exit_code_for must give 0 for Ok and 1 for Err (CPython's exitcode after an \
+             uncaught exception)"
+        ),
+        Err(ChildFailed::NoOutcome(status)) => format!(
+            "expected {expected}; the child sent nothing and ended with {status:?}: did a step \
+             panic? An overflow must be an Err naming the step (checked_add), not a panic"
+        ),
+        other => format!("expected {expected}, got {other:?}"),
+    }
 }
 
 fn each_step_records_and_returns_its_result() {
@@ -31,7 +58,8 @@ fn the_steps_results_reach_the_parent() {
     let got = run_in_child(&mut p);
     assert!(
         matches!(got, Ok((0, Ok(ref v))) if v == &[3, 4]),
-        "expected exit code 0 and Ok([3, 4]) from the child, got {got:?}"
+        "{}",
+        unexpected("exit code 0 and Ok([3, 4]) from the child", &got)
     );
     assert!(
         p.results.is_empty(),
@@ -50,7 +78,10 @@ fn an_overflow_in_step_2_is_an_error_with_exit_code_1() {
             message.starts_with("step_2"),
             "the error must name the step that failed: {message:?}"
         ),
-        other => panic!("expected exit code 1 and an error from step_2, got {other:?}"),
+        other => panic!(
+            "{}",
+            unexpected("exit code 1 and an error from step_2", &other)
+        ),
     }
 }
 
@@ -65,7 +96,10 @@ fn an_overflow_in_step_1_names_step_1() {
             message.starts_with("step_1"),
             "the first error stops run: {message:?}"
         ),
-        other => panic!("expected exit code 1 and an error from step_1, got {other:?}"),
+        other => panic!(
+            "{}",
+            unexpected("exit code 1 and an error from step_1", &other)
+        ),
     }
     let mut direct = MyProcess {
         value: u64::MAX,

@@ -127,6 +127,29 @@ fn reduce_ranks(size: usize) -> Run {
     run(size, |r| tree_reduce(r, r.rank() as u64 + 1))
 }
 
+/// "1 value", "2 values".
+fn n_values(n: usize) -> String {
+    format!("{n} value{}", if n == 1 { "" } else { "s" })
+}
+
+/// How long the blocks are, in words: `extra` ranks get `base + 1` values, the others `base`.
+fn block_lengths(base: usize, extra: usize) -> String {
+    match extra {
+        0 => format!("{} each", n_values(base)),
+        1 => format!(
+            "{} for rank 0 and {} for each other rank",
+            n_values(base + 1),
+            n_values(base)
+        ),
+        _ => format!(
+            "{} for each of ranks 0 to {} and {} for each other rank",
+            n_values(base + 1),
+            extra - 1,
+            n_values(base)
+        ),
+    }
+}
+
 #[test]
 fn block_sum_takes_the_rank_s_contiguous_block() {
     // values[i] = 2^i, so a sum says exactly which indices were taken.
@@ -141,8 +164,10 @@ fn block_sum_takes_the_rank_s_contiguous_block() {
                 assert_eq!(
                     block_sum(&values[..len], rank, size),
                     want,
-                    "{len} values on {size} ranks: rank {rank} should sum indices {start}..{end} \
-                     (blocks in rank order, the first {extra} one longer)"
+                    "{} on {size} ranks: rank {rank} should sum indices {start}..{end} (blocks \
+                     in rank order, {})",
+                    n_values(len),
+                    block_lengths(base, extra)
                 );
                 start = end;
             }

@@ -21,6 +21,8 @@ struct Master {
     workers: Vec<Sender<ToWorker>>,
     /// The task indices handed out so far.
     handed_out: Mutex<Vec<usize>>,
+    /// What a closed inbox means: `Some` when the messages are a script (see `master_against`).
+    after_the_script: Option<&'static str>,
 }
 
 impl MasterSide for Master {
@@ -30,6 +32,9 @@ impl MasterSide for Master {
     fn receive(&self) -> (usize, ToMaster) {
         match self.inbox.recv_timeout(WAIT) {
             Ok(message) => message,
+            Err(RecvTimeoutError::Disconnected) if self.after_the_script.is_some() => {
+                panic!("{}", self.after_the_script.unwrap_or_default())
+            }
             Err(RecvTimeoutError::Timeout) => panic!(
                 "the master waited {WAIT:?} and no worker spoke: is every worker stopped already, \
                  and the master still waiting for more?"
@@ -97,6 +102,7 @@ where
             inbox,
             workers: senders,
             handed_out: Mutex::default(),
+            after_the_script: None,
         };
         std::thread::scope(|s| {
             let handles: Vec<_> = inboxes
@@ -212,7 +218,9 @@ fn a_long_task_does_not_hold_back_the_short_ones() {
     );
 }
 
-/// The master on `[10, 20, 30]` against one hand-written worker that sends `script`.
+/// The master on `[10, 20, 30]` against one hand-written worker that sends `script`, whose
+/// last message is a `Done` the master must refuse. A master that takes it and asks for more
+/// finds the script over, and fails with a message saying so.
 fn master_against(script: Vec<ToMaster>) -> Result<Vec<u64>, MasterError> {
     within_patience(move || {
         let (to_master, inbox) = channel();
@@ -221,10 +229,17 @@ fn master_against(script: Vec<ToMaster>) -> Result<Vec<u64>, MasterError> {
             inbox,
             workers: vec![to_worker],
             handed_out: Mutex::default(),
+            after_the_script: Some(
+                "the master took every message of the script and asked for another, but the \
+                 last one was a Done for a task worker 1 was not computing (never handed to it, \
+                 or already returned): check each Done against the task that worker holds, and \
+                 return Err(MasterError::NotOutstanding) when they differ",
+            ),
         };
         for message in script {
             to_master.send((1, message)).unwrap();
         }
+        drop(to_master);
         master(&side, &[10, 20, 30])
     })
 }

@@ -9,6 +9,8 @@ pub enum PlanError {
     ZeroChunkSize,
     /// There are no tasks to cut.
     NoTasks,
+    /// The costs add up to more than a `u64` holds.
+    Overflow,
 }
 
 /// The busiest worker's total when the tasks, cut into chunks of `chunksize` in order, go each
@@ -23,6 +25,11 @@ pub fn makespan(costs: &[u64], workers: usize, chunksize: usize) -> Result<u64, 
     if costs.is_empty() {
         return Err(PlanError::NoTasks);
     }
+    // Every load is at most the total: if the total fits, no sum below overflows.
+    costs
+        .iter()
+        .try_fold(0u64, |total, &c| total.checked_add(c))
+        .ok_or(PlanError::Overflow)?;
     let mut load = vec![0u64; workers];
     for chunk in costs.chunks(chunksize) {
         let least = (0..workers).min_by_key(|&w| load[w]).expect("workers > 0");
@@ -37,10 +44,12 @@ pub fn largest_balanced_chunksize(
     workers: usize,
     slack_percent: u64,
 ) -> Result<usize, PlanError> {
-    let limit = makespan(costs, workers, 1)? * (100 + slack_percent);
+    // In u128, where a makespan times 100 fits; the limit saturates only past any makespan.
+    let limit =
+        u128::from(makespan(costs, workers, 1)?).saturating_mul(100 + u128::from(slack_percent));
     let mut best = 1;
     for size in 1..=costs.len() {
-        if makespan(costs, workers, size)? * 100 <= limit {
+        if u128::from(makespan(costs, workers, size)?) * 100 <= limit {
             best = size;
         }
     }
