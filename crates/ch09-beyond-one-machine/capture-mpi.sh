@@ -56,6 +56,8 @@ for n in 1 2 4; do
 done
 capture ch09-03-ping-pong mpirun -n 2 $ex/ch09-03-ping-pong
 capture ch09-05-busy-wait mpirun -n 2 $ex/ch09-05-busy-wait
+# Starts its own mpiruns of the bench's rank program (sequential and master/worker, interleaved).
+capture ch09-08-drift $ex/ch09-08-drift
 capture spmd mpirun -n 4 --oversubscribe python3 $py/spmd.py
 for n in 1 2 4; do
     if [ $n = 4 ]; then
