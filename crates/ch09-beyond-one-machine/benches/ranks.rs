@@ -23,11 +23,9 @@ use std::time::Duration;
 
 use ch04_pools::ProcessPool;
 use ch09_beyond_one_machine::decompose::uneven_tasks;
+use ch09_beyond_one_machine::rank_program;
 use criterion::Criterion;
 use workloads::{TUTORIAL_NUMBERS, cpu_bound};
-
-/// The rank program, an example of this crate.
-const RANK_PROGRAM: &str = "ch09-06-bench-rank";
 
 fn config() -> Criterion {
     workloads::bench::criterion().configure_from_args()
@@ -72,7 +70,7 @@ impl Mpi {
                 "--quiet",
                 "--features=mpi",
                 "--example",
-                RANK_PROGRAM,
+                rank_program::NAME,
             ])
             .arg("--target-dir")
             .arg(target);
@@ -81,7 +79,7 @@ impl Mpi {
         }
         match build.status() {
             Ok(s) if s.success() => Some(Mpi {
-                exe: profile_dir.join("examples").join(RANK_PROGRAM),
+                exe: profile_dir.join("examples").join(rank_program::NAME),
             }),
             Ok(s) => skip(format!("the `mpi` feature does not build ({s})")),
             Err(e) => skip(format!("could not run cargo: {e}")),
@@ -90,28 +88,9 @@ impl Mpi {
 
     /// Runs the rank program on `ranks` ranks with `args` and `iters`; rank 0's total time.
     fn time(&self, ranks: usize, args: &[&str], iters: u64) -> Duration {
-        let out = Command::new("mpirun")
-            .args(["--oversubscribe", "-n", &ranks.to_string()])
-            .arg(&self.exe)
-            .args(args)
-            .arg(iters.to_string())
-            .env("OMPI_ALLOW_RUN_AS_ROOT", "1")
-            .env("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
-            .stdin(Stdio::null())
-            .output()
-            .expect("start mpirun");
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(
-            out.status.success(),
-            "mpirun -n {ranks} {RANK_PROGRAM} {args:?} {iters}: {}\n{stdout}{}",
-            out.status,
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let nanos: u64 = stdout
-            .trim()
-            .parse()
-            .unwrap_or_else(|_| panic!("rank 0 printed {stdout:?}, not nanoseconds"));
-        Duration::from_nanos(nanos)
+        let iters = iters.to_string();
+        let args: Vec<&str> = args.iter().copied().chain([iters.as_str()]).collect();
+        rank_program::total_time(&self.exe, ranks, &args)
     }
 }
 

@@ -9,9 +9,10 @@
 //! `cargo build --release -p ch09-beyond-one-machine --features mpi --examples`, then
 //! `cargo run --release -p ch09-beyond-one-machine --example ch09-08-drift`.
 
-use std::path::PathBuf;
-use std::process::Command;
+use std::path::Path;
 use std::time::Duration;
+
+use ch09_beyond_one_machine::rank_program;
 
 /// Rounds of sequential, master/worker, sequential.
 const ROUNDS: usize = 10;
@@ -19,27 +20,8 @@ const ROUNDS: usize = 10;
 const RUNS: u32 = 5;
 
 /// Rank 0's mean time per run of `mode` on the uneven list, on `ranks` ranks.
-fn time(rank_program: &PathBuf, ranks: usize, mode: &str) -> Duration {
-    let out = Command::new("mpirun")
-        .args(["--oversubscribe", "-n", &ranks.to_string()])
-        .arg(rank_program)
-        .args([mode, "uneven", &RUNS.to_string()])
-        .env("OMPI_ALLOW_RUN_AS_ROOT", "1")
-        .env("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
-        .output()
-        .unwrap_or_else(|e| panic!("cannot start mpirun ({e}): install Open MPI"));
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "mpirun -n {ranks} {rank_program:?} {mode}: {}\n{stdout}{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let total: u64 = stdout
-        .trim()
-        .parse()
-        .unwrap_or_else(|_| panic!("rank 0 printed {stdout:?}, not nanoseconds"));
-    Duration::from_nanos(total) / RUNS
+fn time(program: &Path, ranks: usize, mode: &str) -> Duration {
+    rank_program::total_time(program, ranks, &[mode, "uneven", &RUNS.to_string()]) / RUNS
 }
 
 fn ms(d: Duration) -> f64 {
@@ -48,10 +30,10 @@ fn ms(d: Duration) -> f64 {
 
 fn main() {
     let me = std::env::current_exe().expect("this example's path");
-    let rank_program = me.with_file_name("ch09-06-bench-rank");
+    let program = me.with_file_name(rank_program::NAME);
     assert!(
-        rank_program.exists(),
-        "{rank_program:?} is missing: build it with `cargo build --release -p \
+        program.exists(),
+        "{program:?} is missing: build it with `cargo build --release -p \
          ch09-beyond-one-machine --features mpi --examples`"
     );
     println!(
@@ -61,10 +43,10 @@ fn main() {
     println!("round  sequential  master/worker, 4 ranks  sequential  speedup");
     let mut sequential = Vec::new();
     let mut speedups = Vec::new();
-    let mut before = time(&rank_program, 1, "static");
+    let mut before = time(&program, 1, "static");
     for round in 1..=ROUNDS {
-        let parallel = time(&rank_program, 4, "master-worker");
-        let after = time(&rank_program, 1, "static");
+        let parallel = time(&program, 4, "master-worker");
+        let after = time(&program, 1, "static");
         let speedup = (ms(before) + ms(after)) / 2.0 / ms(parallel);
         println!(
             "{round:>5}  {:>7.1} ms  {:>19.1} ms  {:>7.1} ms  {speedup:>6.2}x",

@@ -16,6 +16,7 @@
 pub mod decompose;
 pub mod master_worker;
 pub mod model;
+pub mod rank_program;
 pub mod report;
 pub mod transport;
 
