@@ -476,8 +476,7 @@ fn check_shows_which_ui_file_failed_and_how() {
     assert_has(
         &out,
         &[
-            "ch01-ex03-typestate: 7 of 8 tests pass.\nFirst failing test: wrong_orders_do_not_compile (panicked at ",
-            "trybuild-1.0.122/src/run.rs:103:13)\n    2 of 4 tests failed\n    tests/ui/exitcode_while_running.rs: error\n        Expected test case to fail to compile, but it succeeded.\n    tests/ui/start_twice.rs: mismatch: the compiler's error is not the one in tests/ui/start_twice.stderr (it differs from its line 14):\n    EXPECTED:\n        note: `Proc::<CreatedState>::start` takes ownership",
+            "ch01-ex03-typestate: 7 of 8 tests pass.\nFirst failing test: wrong_orders_do_not_compile\n    2 of 4 tests failed\n    tests/ui/exitcode_while_running.rs: error\n        Expected test case to fail to compile, but it succeeded.\n    tests/ui/start_twice.rs: mismatch: the compiler's error is not the one in tests/ui/start_twice.stderr (it differs from its line 14):\n    EXPECTED:\n        note: `Proc::<CreatedState>::start` takes ownership",
             "    ACTUAL:\n        note: `Proc::<CreatedState>::start` takes ownership of the receiver `self`, which moves `p`\n         --> src/lib.rs\n          |\n          |     pub fn start(mut self) -> io::Result<Proc<Running>> {\n          |                      ^^^^\n\nThe tests, in the spec's order:\n",
         ],
     );

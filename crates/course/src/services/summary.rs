@@ -142,11 +142,12 @@ pub fn summarize(output: &str, exit: Option<bool>, spec: &str) -> Summary {
         let location = failed.as_ref().and_then(|f| f.location.clone());
         let mut message = failed.map(|f| f.message);
         // A test that ran trybuild panics in it with "1 of 4 tests failed": which ui file
-        // failed, and how, is in trybuild's report.
-        if location
+        // failed, and how, is in trybuild's report. Where it panicked, in trybuild's own
+        // source, tells the learner nothing.
+        let in_trybuild = location
             .as_ref()
-            .is_some_and(|at| at.contains("/trybuild-"))
-        {
+            .is_some_and(|at| at.contains("/trybuild-"));
+        if in_trybuild {
             let ui = libtest::trybuild::ui_failures(output);
             let ui = ui.iter().map(|f| f.describe());
             message = Some(message.into_iter().chain(ui).collect::<Vec<_>>().join("\n"));
@@ -154,7 +155,7 @@ pub fn summarize(output: &str, exit: Option<bool>, spec: &str) -> Summary {
         Failure {
             test: name.clone(),
             message,
-            location,
+            location: location.filter(|_| !in_trybuild),
         }
     });
     let (status, detail) = match exit {

@@ -250,6 +250,10 @@ fn a_trybuild_failure_shows_which_ui_file_failed_and_how() {
     assert_eq!((s.status, s.passed, s.total), (Status::Failing, 7, 8));
     let f = s.first_failure.unwrap();
     assert_eq!(f.test, "wrong_orders_do_not_compile");
+    assert_eq!(
+        f.location, None,
+        "trybuild's own source is no place to show"
+    );
     let message = f.message.unwrap();
     assert!(
         message.starts_with("2 of 4 tests failed\ntests/ui/exitcode_while_running.rs: error\n    Expected test case to fail to compile, but it succeeded.\ntests/ui/start_twice.rs: mismatch: "),
