@@ -133,7 +133,10 @@ fn every_item_comes_out_once_with_its_index() {
 
 #[test]
 fn the_input_is_read_only_as_far_as_the_window() {
-    within_patience(|| {
+    let on_hang = "the results stopped: next() waits for a result no task is computing. Is the \
+                   count of items in flight lowered as each result comes back, so that the next \
+                   item is read and submitted?";
+    support::watchdog_or(NEXT * 2, on_hang, || {
         let pool = ThreadPool::new(2);
         let read = Arc::new(AtomicUsize::new(0));
         let r = Arc::clone(&read);
