@@ -32,15 +32,19 @@ pub fn readme(slug: &str, title: &str, manifest: &ClassroomManifest, out: &Path)
          solve its exercises: each one is a starter whose tests (its spec) fail until you solve it.\n\n\
          ## Two commands\n\n\
          ```console\n\
-         $ cargo test                       # run the tests of every exercise\n\
+         $ cargo test --no-fail-fast        # run the tests of every exercise\n\
          $ cargo test -p {first}   # check one exercise\n\
          ```\n\n\
+         (Without `--no-fail-fast`, `cargo test` stops after the first exercise that fails.)\n\n\
          You are done when every test passes. Each spec test is worth one point: GitHub Classroom\n\
          runs them on every push (`.github/workflows/classroom.yml`), so push when you want a grade.\n\n\
          | exercise | task | your code | tests |\n|---|---|---|---|\n{exercises}\n\
          Each exercise folder holds the task (`README.md`), hints one at a time (`hints.md`: read\n\
          them in order, only when stuck), the starter (`src/lib.rs`: replace each `todo!()`) and\n\
          the spec (`tests/spec.rs`: leave it as it is; it is what grades you).\n\n\
+         The chapter's exercises page was written for the whole book: this repository has no\n\
+         `cargo course` command (its `check` is the `cargo test -p` above; the hints are in\n\
+         `hints.md`) and no `solutions/`.\n\n\
          ## Read the chapter\n\n\
          Open `book/html/{slug}/index.html` in a browser (it works offline). The Markdown sources\n\
          are in `book/{slug}/`; the code they show is in `crates/{slug}/`. Run the chapter's\n\
@@ -92,4 +96,35 @@ pub fn workflow_yaml(manifest: &ClassroomManifest) -> String {
         ids.join(","),
         chapter = manifest.chapter,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::ExerciseTests;
+
+    /// `cargo test` stops at the first test target that fails: on the starters, it would run
+    /// the first exercise's spec only. The README's command for every exercise must run them all.
+    #[test]
+    fn the_readme_runs_every_exercise_and_warns_about_the_book_s_commands() {
+        let manifest = ClassroomManifest {
+            chapter: "ch04-pools".into(),
+            exercises: ["ex01", "ex02"]
+                .map(|e| ExerciseTests {
+                    package: format!("ch04-{e}"),
+                    dir: format!("exercises/ch04-pools/{e}"),
+                    tests: vec!["t".into()],
+                })
+                .to_vec(),
+        };
+        let out = std::env::temp_dir();
+        let text = readme("ch04-pools", "Pools", &manifest, &out);
+        let every = text
+            .lines()
+            .find(|l| l.contains("every exercise"))
+            .expect(&text);
+        assert!(every.contains("cargo test --no-fail-fast"), "{every}");
+        assert!(text.contains("`cargo course`"), "{text}");
+        assert!(text.contains("`solutions/`"), "{text}");
+    }
 }
