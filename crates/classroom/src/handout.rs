@@ -56,6 +56,12 @@ pub fn readme(slug: &str, title: &str, manifest: &ClassroomManifest, out: &Path)
 
 /// A GitHub Classroom workflow: one graded step per spec test (one point each), then the
 /// reporter that sends the points to GitHub Classroom.
+///
+/// A step passes on its command's exit status alone, and `--exact` with a name that matches no
+/// test (one the student renamed or deleted) runs nothing and exits 0, as does an ignored test.
+/// So the step also asks libtest's summary (libtest-mimic's too) for exactly one test passed.
+/// The grader runs the command with `sh -c` (Node's `execSync`); `tee` keeps the output in the
+/// log.
 pub fn workflow_yaml(manifest: &ClassroomManifest) -> String {
     let mut steps = String::new();
     let mut ids = Vec::new();
@@ -64,7 +70,7 @@ pub fn workflow_yaml(manifest: &ClassroomManifest) -> String {
             let id = format!("t{:02}", ids.len() + 1);
             let name = format!("{} {}", e.package, t);
             steps.push_str(&format!(
-                "      - name: '{name}'\n        id: {id}\n        uses: classroom-resources/autograding-command-grader@v1\n        with:\n          test-name: '{name}'\n          setup-command: ''\n          command: 'cargo test -q -p {} --test spec -- --exact {t}'\n          timeout: 5\n          max-score: 1\n",
+                "      - name: '{name}'\n        id: {id}\n        uses: classroom-resources/autograding-command-grader@v1\n        with:\n          test-name: '{name}'\n          setup-command: ''\n          command: 'cargo test -q -p {} --test spec -- --exact {t} 2>&1 | tee /dev/stderr | grep -q \"^test result: ok. 1 passed;\"'\n          timeout: 5\n          max-score: 1\n",
                 e.package
             ));
             ids.push(id);

@@ -255,7 +255,7 @@ fn an_export_builds_on_its_own_fails_on_the_starter_and_grades_submissions() {
         for t in &e.tests {
             assert!(
                 workflow.contains(&format!(
-                    "command: 'cargo test -q -p {} --test spec -- --exact {t}'",
+                    "command: 'cargo test -q -p {} --test spec -- --exact {t} 2>&1 | ",
                     e.package
                 )),
                 "no graded step for {t}"
@@ -374,6 +374,34 @@ fn an_export_builds_on_its_own_fails_on_the_starter_and_grades_submissions() {
         "the watchdog left processes behind: {stray:?}"
     );
     assert!(our_zombies().is_empty(), "zombies: {:?}", our_zombies());
+
+    // A workflow step gives its point only for a test that ran and passed: on alice's copy its
+    // command passes; with a name that matches no test (renamed or deleted), it fails.
+    let t = &manifest.exercises[0].tests[0];
+    let step = workflow
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("command: '")?.strip_suffix('\''))
+        .find(|c| c.contains(&format!("-p {first} ")) && c.contains(&format!("--exact {t} ")))
+        .expect("a graded step for the first test");
+    let run_step = |command: &str| {
+        Command::new("sh")
+            .args(["-c", command])
+            .current_dir(&alice)
+            .env_remove("CARGO_TARGET_DIR")
+            .output()
+            .unwrap()
+    };
+    let passed = run_step(step);
+    assert!(
+        passed.status.success(),
+        "the step fails on a solved exercise: {step}\n{}",
+        String::from_utf8_lossy(&passed.stderr)
+    );
+    let renamed = step.replace(&format!("--exact {t} "), "--exact no_such_test ");
+    assert!(
+        !run_step(&renamed).status.success(),
+        "a step whose test matches nothing gives a point: {renamed}"
+    );
 
     let csv = std::fs::read_to_string(grades.join("grades.csv")).unwrap();
     assert_eq!(csv.lines().count(), 1 + 3 * n, "{csv}");
