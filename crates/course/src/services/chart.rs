@@ -147,7 +147,9 @@ fn draw(panel: &RowsPanel, area: &DrawingArea<SVGBackend<'_>, Shift>) -> Result<
 
 /// A group's panel: speedups (with a line at 1x) if it has a baseline, else median times.
 fn group_panel(group: &Group) -> RowsPanel {
-    let n = group.rows.len() as i32;
+    // One segment per row, two at least: plotters maps every point of a segmented range of one
+    // to the same place, so a lone row lost its bar and its name (the empty one is at the bottom).
+    let n = (group.rows.len() as i32).max(2);
     let names: Vec<String> = group.rows.iter().map(|r| r.variant.clone()).collect();
     let longest = names.iter().map(|v| v.chars().count()).max().unwrap_or(1) as u32;
     let (values, labels, caption, x_desc): (Vec<f64>, Vec<String>, _, _) = match group.baseline {
@@ -203,7 +205,7 @@ fn group_panel(group: &Group) -> RowsPanel {
     });
     let labels = values.iter().zip(labels).enumerate();
     RowsPanel {
-        // caption + x axis + one row per variant
+        // caption + x axis + one row per segment
         height: 40 + 45 + 34 * n as u32,
         caption,
         label_width: (24 + 8 * longest).min(360),

@@ -43,6 +43,11 @@ fn chart_has_a_panel_per_group_with_labels() {
     // A group with a single variant draws too.
     let single = render_svg("one", &[group("only", Some(0), &[("sequential", 1e6)])]).unwrap();
     assert!(single.contains("1.00x"), "{single}");
+    // ... with its name and a bar of positive height (plotters drew a one-segment range's bar
+    // upside down: height="-12").
+    let lone = render_svg("one", &[group("backoff", None, &[("spin", 2e3)])]).unwrap();
+    assert!(lone.contains("spin") && lone.contains("2.00 µs"), "{lone}");
+    assert!(!lone.contains("height=\"-"), "{lone}");
     assert!(svg.starts_with("<svg"), "{svg}");
     assert!(!svg.contains("#E09B2D"), "{svg}");
     for text in [
