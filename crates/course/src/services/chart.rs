@@ -59,11 +59,30 @@ fn plotting_error(e: impl std::fmt::Display) -> anyhow::Error {
 
 /// Renders the chart for a chapter's groups as an SVG document.
 pub fn render_svg(title: &str, groups: &[Group]) -> Result<String> {
-    stacked_panels(title, &groups.iter().map(group_panel).collect::<Vec<_>>())
+    let panels: Vec<RowsPanel> = groups.iter().map(group_panel).collect();
+    stacked_panels(title, &panels, "1x (the baseline)")
 }
 
-/// An SVG document in the house style: `title` on top, then the panels, stacked.
-pub fn stacked_panels(title: &str, panels: &[RowsPanel]) -> Result<String> {
+/// The legend: each colour some bar uses, named (a timeline's grey band is not a bar), then the
+/// red line, named `line_name`, if a panel has one.
+fn legend(panels: &[RowsPanel], line_name: &str) -> Vec<(RGBColor, String, bool)> {
+    let names = [
+        (RUST_BAR, "Rust"),
+        (CPYTHON_BAR, "CPython"),
+        (BASELINE_BAR, "baseline"),
+    ];
+    let used = |c: &RGBColor| panels.iter().any(|p| p.bars.iter().any(|b| b.color == *c));
+    let bars = names.into_iter().filter(|(c, _)| used(c));
+    let mut entries: Vec<_> = bars.map(|(c, name)| (c, name.to_string(), false)).collect();
+    if panels.iter().any(|p| p.line.is_some()) {
+        entries.push((LINE, line_name.to_string(), true));
+    }
+    entries
+}
+
+/// An SVG document in the house style: `title` on top with a legend on its right (what each
+/// colour is, and what the red line, `line_name`, marks), then the panels, stacked.
+pub fn stacked_panels(title: &str, panels: &[RowsPanel], line_name: &str) -> Result<String> {
     let mut svg = String::new();
     {
         let total = HEADER + panels.iter().map(|p| p.height).sum::<u32>().max(1);
@@ -73,6 +92,28 @@ pub fn stacked_panels(title: &str, panels: &[RowsPanel]) -> Result<String> {
         header
             .draw_text(title, &(FONT, 20).into_font().color(&BLACK), (12, 10))
             .map_err(plotting_error)?;
+        // Right-aligned, at about 5.5 px a character: a swatch, its name, a gap.
+        let entries = legend(panels, line_name);
+        let width = |name: &str| 18 + (5.5 * name.chars().count() as f64) as i32 + 14;
+        let mut x = WIDTH as i32 - 12 - entries.iter().map(|(_, n, _)| width(n)).sum::<i32>();
+        for (color, name, is_line) in entries {
+            // Strokes, not filled rectangles: a bar is the only `fill` of its colour.
+            let swatch = if is_line {
+                PathElement::new(vec![(x + 7, 11), (x + 7, 25)], color.stroke_width(2))
+            } else {
+                PathElement::new(vec![(x, 18), (x + 14, 18)], color.stroke_width(10))
+            };
+            header.draw(&swatch).map_err(plotting_error)?;
+            let style = (FONT, 13).into_font().color(&BLACK);
+            header
+                .draw_text(
+                    &name,
+                    &style.pos(Pos::new(HPos::Left, VPos::Center)),
+                    (x + 18, 18),
+                )
+                .map_err(plotting_error)?;
+            x += width(&name);
+        }
         let breaks = panels.iter().scan(0, |y, p| {
             *y += p.height as i32;
             Some(*y)

@@ -39,6 +39,13 @@ fn chart_has_a_panel_per_group_with_labels() {
     .unwrap();
     assert!(with_python.contains("CPython sequential"), "{with_python}");
     assert!(with_python.contains("#E09B2D"), "{with_python}");
+    // The legend names each colour drawn, and the line.
+    for name in ["\nCPython\n", "\nbaseline\n", "\n1x (the baseline)\n"] {
+        assert!(
+            with_python.contains(name),
+            "no legend entry {name:?} in {with_python}"
+        );
+    }
     let svg = render_svg("ch02-threads", &groups).unwrap();
     // A group with a single variant draws too.
     let single = render_svg("one", &[group("only", Some(0), &[("sequential", 1e6)])]).unwrap();
@@ -49,7 +56,14 @@ fn chart_has_a_panel_per_group_with_labels() {
     assert!(lone.contains("spin") && lone.contains("2.00 µs"), "{lone}");
     assert!(!lone.contains("height=\"-"), "{lone}");
     assert!(svg.starts_with("<svg"), "{svg}");
-    assert!(!svg.contains("#E09B2D"), "{svg}");
+    assert!(
+        !svg.contains("#E09B2D") && !svg.contains("\nCPython\n"),
+        "{svg}"
+    );
+    assert!(
+        svg.contains("\nRust\n") && !with_python.contains("\nRust\n"),
+        "{svg}"
+    );
     for text in [
         "ch02-threads",
         "tutorial: speedup over sequential (higher is better)",
