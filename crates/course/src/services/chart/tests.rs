@@ -56,6 +56,11 @@ fn chart_has_a_panel_per_group_with_labels() {
     assert!(lone.contains("spin") && lone.contains("2.00 µs"), "{lone}");
     assert!(!lone.contains("height=\"-"), "{lone}");
     assert!(svg.starts_with("<svg"), "{svg}");
+    // Under each of the 4 labels a white box, so that the red line at 1x does not cross "0.95x"
+    // (and the page's white background).
+    let near = render_svg("near", &[group("t", Some(0), &[("a", 1e6), ("b", 1.05e6)])]).unwrap();
+    assert!(near.contains("0.95x"), "{near}");
+    assert_eq!(svg.matches(r##"fill="#FFFFFF""##).count(), 1 + 4, "{svg}");
     assert!(
         !svg.contains("#E09B2D") && !svg.contains("\nCPython\n"),
         "{svg}"
