@@ -59,11 +59,30 @@ fn plotting_error(e: impl std::fmt::Display) -> anyhow::Error {
 
 /// Renders the chart for a chapter's groups as an SVG document.
 pub fn render_svg(title: &str, groups: &[Group]) -> Result<String> {
-    stacked_panels(title, &groups.iter().map(group_panel).collect::<Vec<_>>())
+    let panels: Vec<RowsPanel> = groups.iter().map(group_panel).collect();
+    stacked_panels(title, &panels, "1x (the baseline)")
 }
 
-/// An SVG document in the house style: `title` on top, then the panels, stacked.
-pub fn stacked_panels(title: &str, panels: &[RowsPanel]) -> Result<String> {
+/// The legend: each colour some bar uses, named (a timeline's grey band is not a bar), then the
+/// red line, named `line_name`, if a panel has one.
+fn legend(panels: &[RowsPanel], line_name: &str) -> Vec<(RGBColor, String, bool)> {
+    let names = [
+        (RUST_BAR, "Rust"),
+        (CPYTHON_BAR, "CPython"),
+        (BASELINE_BAR, "baseline"),
+    ];
+    let used = |c: &RGBColor| panels.iter().any(|p| p.bars.iter().any(|b| b.color == *c));
+    let bars = names.into_iter().filter(|(c, _)| used(c));
+    let mut entries: Vec<_> = bars.map(|(c, name)| (c, name.to_string(), false)).collect();
+    if panels.iter().any(|p| p.line.is_some()) {
+        entries.push((LINE, line_name.to_string(), true));
+    }
+    entries
+}
+
+/// An SVG document in the house style: `title` on top with a legend on its right (what each
+/// colour is, and what the red line, `line_name`, marks), then the panels, stacked.
+pub fn stacked_panels(title: &str, panels: &[RowsPanel], line_name: &str) -> Result<String> {
     let mut svg = String::new();
     {
         let total = HEADER + panels.iter().map(|p| p.height).sum::<u32>().max(1);
@@ -73,6 +92,28 @@ pub fn stacked_panels(title: &str, panels: &[RowsPanel]) -> Result<String> {
         header
             .draw_text(title, &(FONT, 20).into_font().color(&BLACK), (12, 10))
             .map_err(plotting_error)?;
+        // Right-aligned, at about 5.5 px a character: a swatch, its name, a gap.
+        let entries = legend(panels, line_name);
+        let width = |name: &str| 18 + (5.5 * name.chars().count() as f64) as i32 + 14;
+        let mut x = WIDTH as i32 - 12 - entries.iter().map(|(_, n, _)| width(n)).sum::<i32>();
+        for (color, name, is_line) in entries {
+            // Strokes, not filled rectangles: a bar is the only `fill` of its colour.
+            let swatch = if is_line {
+                PathElement::new(vec![(x + 7, 11), (x + 7, 25)], color.stroke_width(2))
+            } else {
+                PathElement::new(vec![(x, 18), (x + 14, 18)], color.stroke_width(10))
+            };
+            header.draw(&swatch).map_err(plotting_error)?;
+            let style = (FONT, 13).into_font().color(&BLACK);
+            header
+                .draw_text(
+                    &name,
+                    &style.pos(Pos::new(HPos::Left, VPos::Center)),
+                    (x + 18, 18),
+                )
+                .map_err(plotting_error)?;
+            x += width(&name);
+        }
         let breaks = panels.iter().scan(0, |y, p| {
             *y += p.height as i32;
             Some(*y)
@@ -128,26 +169,41 @@ fn draw(panel: &RowsPanel, area: &DrawingArea<SVGBackend<'_>, Shift>) -> Result<
         bar
     });
     chart.draw_series(bars).map_err(plotting_error)?;
-    let (size, color, dx) = panel.label_style;
-    let style = TextStyle::from((FONT, size).into_font())
-        .color(&color)
-        .pos(Pos::new(HPos::Left, VPos::Center));
-    let labels = panel.labels.iter().map(|(x, i, text)| {
-        EmptyElement::at((*x, SegmentValue::CenterOf(*i)))
-            + Text::new(text.clone(), (dx, 0), style.clone())
-    });
-    chart.draw_series(labels).map_err(plotting_error)?;
     if let Some(x) = panel.line {
         let ends = vec![(x, SegmentValue::Exact(0)), (x, SegmentValue::Exact(n))];
         let line = PathElement::new(ends, LINE.stroke_width(2));
         chart.draw_series([line]).map_err(plotting_error)?;
     }
+    let (size, color, dx) = panel.label_style;
+    let style = TextStyle::from((FONT, size).into_font())
+        .color(&color)
+        .pos(Pos::new(HPos::Left, VPos::Center));
+    // Black labels stand right of their bar, where the red line may cross them ("0.95x" next to
+    // 1x): each gets a white box under it (about 0.46 of the font size a character, plus 2 px
+    // around), so the line stops short of the text. White labels sit inside their bars.
+    if color == BLACK {
+        let boxes = panel.labels.iter().map(|(x, i, text)| {
+            let half = (size / 2) as i32;
+            let width = (0.46 * f64::from(size) * text.chars().count() as f64) as i32;
+            let corners = [(dx - 2, -half), (dx + width + 2, half)];
+            EmptyElement::at((*x, SegmentValue::CenterOf(*i)))
+                + Rectangle::new(corners, WHITE.filled())
+        });
+        chart.draw_series(boxes).map_err(plotting_error)?;
+    }
+    let labels = panel.labels.iter().map(|(x, i, text)| {
+        EmptyElement::at((*x, SegmentValue::CenterOf(*i)))
+            + Text::new(text.clone(), (dx, 0), style.clone())
+    });
+    chart.draw_series(labels).map_err(plotting_error)?;
     Ok(())
 }
 
 /// A group's panel: speedups (with a line at 1x) if it has a baseline, else median times.
 fn group_panel(group: &Group) -> RowsPanel {
-    let n = group.rows.len() as i32;
+    // One segment per row, two at least: plotters maps every point of a segmented range of one
+    // to the same place, so a lone row lost its bar and its name (the empty one is at the bottom).
+    let n = (group.rows.len() as i32).max(2);
     let names: Vec<String> = group.rows.iter().map(|r| r.variant.clone()).collect();
     let longest = names.iter().map(|v| v.chars().count()).max().unwrap_or(1) as u32;
     let (values, labels, caption, x_desc): (Vec<f64>, Vec<String>, _, _) = match group.baseline {
@@ -203,7 +259,7 @@ fn group_panel(group: &Group) -> RowsPanel {
     });
     let labels = values.iter().zip(labels).enumerate();
     RowsPanel {
-        // caption + x axis + one row per variant
+        // caption + x axis + one row per segment
         height: 40 + 45 + 34 * n as u32,
         caption,
         label_width: (24 + 8 * longest).min(360),

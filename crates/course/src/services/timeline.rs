@@ -132,7 +132,7 @@ pub fn render_svg(title: &str, records: &[Record], cpython: bool) -> Result<Stri
         .iter()
         .map(|p| rows_panel(p, color))
         .collect();
-    stacked_panels(title, &panels)
+    stacked_panels(title, &panels, "ideal makespan")
 }
 
 fn rows_panel(panel: &Panel, color: RGBColor) -> RowsPanel {

@@ -58,6 +58,13 @@ fn svg_has_one_row_per_worker_and_one_bar_per_task() {
     assert!(!svg.contains("\nlate\n"), "{svg}");
     let cpython = render_svg("x", &two_workers_three_tasks(), true).unwrap();
     assert_eq!(cpython.matches(r##"fill="#E09B2D""##).count(), 3);
+    // The legend says whose run it is, and what the red line marks.
+    assert!(
+        svg.contains("\nRust\n") && !svg.contains("\nCPython\n"),
+        "{svg}"
+    );
+    assert!(cpython.contains("\nCPython\n") && !cpython.contains("\nRust\n"));
+    assert!(cpython.contains("\nideal makespan\n"), "{cpython}");
 }
 
 #[test]
