@@ -1,9 +1,9 @@
 //! Writing a chapter's benchmark report, `book/bench/<chapter>.{md,svg,txt}`, from criterion's
 //! results and the CPython rows kept in `target/criterion/<chapter>`.
 
-use crate::services::calibration::RunNote;
+use crate::services::calibration::{self, RunNote};
 use crate::services::files::write_atomically;
-use crate::services::machine::machine;
+use crate::services::machine::{date_written, machine};
 use crate::services::project::{Chapter, Project};
 use crate::services::python_bench::{self, PythonRun};
 use crate::services::{chart, criterion, report};
@@ -54,6 +54,13 @@ pub fn write_report(
         );
     }
     let mut machine = machine();
+    // `--report-only` measures nothing: the date is the measured run's, whose record was
+    // written as it ended.
+    if run.report_only
+        && let Some(date) = date_written(&home.join(calibration::RECORD_FILE))
+    {
+        machine.date = date;
+    }
     if let Some(python) = PythonRun::read(home)? {
         measured = python_bench::merge(measured, &python.rows)?;
         machine.python = Some(python.python);

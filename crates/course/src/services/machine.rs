@@ -65,6 +65,13 @@ pub fn today() -> String {
     jiff::Timestamp::now().strftime("%Y-%m-%d").to_string()
 }
 
+/// The date (UTC, `YYYY-MM-DD`) `path` was last written; `None` if it does not exist.
+pub fn date_written(path: &std::path::Path) -> Option<String> {
+    let written = fs::metadata(path).ok()?.modified().ok()?;
+    let written = jiff::Timestamp::try_from(written).ok()?;
+    Some(written.strftime("%Y-%m-%d").to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,5 +96,17 @@ mod tests {
     fn today_is_a_date() {
         let t = today();
         assert_eq!((t.len(), &t[4..5], &t[7..8]), (10, "-", "-"), "{t}");
+    }
+
+    #[test]
+    fn a_file_is_dated_by_its_last_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("course-run.json");
+        let file = std::fs::File::create(&path).unwrap();
+        // 2026-12-01T21:20:53Z
+        let written = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_796_160_053);
+        file.set_modified(written).unwrap();
+        assert_eq!(date_written(&path).as_deref(), Some("2026-12-01"));
+        assert_eq!(date_written(&dir.path().join("none")), None);
     }
 }
