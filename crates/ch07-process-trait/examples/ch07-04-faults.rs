@@ -1,25 +1,15 @@
 //! Page faults per start and join, static against `dyn` dispatch: does `dyn` make the fork or
-//! the child touch more memory? Counted with `getrusage`: minor faults of this process
-//! (`RUSAGE_SELF`) and of its reaped children (`RUSAGE_CHILDREN`), over a batch of starts and
-//! joins, in alternating rounds. `cargo run --release -p ch07-process-trait --example ch07-04-faults`
+//! the child touch more memory? The process is the tutorial's `Counter`. Counted with
+//! `getrusage`: minor faults of this process (`RUSAGE_SELF`) and of its reaped children
+//! (`RUSAGE_CHILDREN`), over a batch of starts and joins, in alternating rounds.
+//! `cargo run --release -p ch07-process-trait --example ch07-04-faults`
 
 #[cfg(unix)]
 fn main() {
-    use ch07_process_trait::{Process, RunError};
+    use ch07_process_trait::Process;
+    use ch07_process_trait::tutorial::Counter;
     use nix::sys::resource::{UsageWho, getrusage};
     use std::hint::black_box;
-
-    /// The bench's process: state, and a `run` that returns its two steps.
-    struct Steps {
-        value: u64,
-    }
-
-    impl Process for Steps {
-        type Output = (u64, u64);
-        fn run(&mut self) -> Result<(u64, u64), RunError> {
-            Ok((black_box(self.value) + 1, black_box(self.value) + 2))
-        }
-    }
 
     const BATCH: u32 = 200;
     let faults = |who| getrusage(who).expect("getrusage").minor_page_faults();
@@ -31,12 +21,17 @@ fn main() {
         );
         for _ in 0..BATCH {
             let out = if dyn_dispatch {
-                let p: Box<dyn Process<Output = (u64, u64)>> = Box::new(Steps { value: 2 });
+                let p: Box<dyn Process<Output = u64>> = Box::new(Counter { count: 2 });
                 p.start().unwrap().join().unwrap().output()
             } else {
-                Steps { value: 2 }.start().unwrap().join().unwrap().output()
+                Counter { count: 2 }
+                    .start()
+                    .unwrap()
+                    .join()
+                    .unwrap()
+                    .output()
             };
-            black_box(out.expect("Steps::run returns Ok"));
+            black_box(out.expect("Counter::run returns Ok"));
         }
         let per = |before: i64, now: i64| (now - before) as f64 / f64::from(BATCH);
         (
