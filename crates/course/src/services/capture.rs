@@ -18,7 +18,7 @@
 use crate::services::files::write_atomically;
 use crate::services::process::{cargo, run_with_watchdog};
 use crate::services::project::{Chapter, Project};
-use crate::services::timeline;
+use crate::services::recordings;
 use crate::services::units::indent;
 use anyhow::{Context, Result, bail, ensure};
 use std::collections::BTreeSet;
@@ -206,10 +206,11 @@ pub fn render(shown_command: &str, stdout: &str, stderr: &str) -> String {
     text
 }
 
-/// Runs one capture and writes its file into `<out>/<chapter>/output/`, and beside it
-/// `<name>.timeline.svg` if the run recorded a timeline (in
-/// `target/timeline/<chapter>/<name>.tsv`). On failure nothing is written and the error carries
-/// the program's stderr.
+/// Runs one capture and writes its file into `<out>/<chapter>/output/`, and beside it, if the
+/// run recorded a timeline (in `target/timeline/<chapter>/<name>.tsv`), the recording
+/// `<name>.timeline.tsv` and the chart drawn from it, `<name>.timeline.svg` (see
+/// `services::recordings`); a run that recorded none removes a stale pair of that name. On
+/// failure nothing is written and the error carries the program's stderr.
 pub fn capture_one(
     project: &Project,
     chapter: &Chapter,
@@ -242,10 +243,8 @@ pub fn capture_one(
         .join("output")
         .join(format!("{}.txt", run.name));
     write_atomically(&path, render(&shown, &done.stdout, &done.stderr))?;
-    if timeline.exists() {
-        let svg = path.with_extension("timeline.svg");
-        timeline::render_file(&timeline, &svg, &run.name, run.profile.is_none())?;
-    }
+    let svg = path.with_extension("timeline.svg");
+    recordings::keep_and_draw(&timeline, &svg, &run.name, run.profile.is_none())?;
     Ok(path)
 }
 
