@@ -1,9 +1,12 @@
 //! `cargo course capture [chapter] [--out DIR]`: run a chapter's examples and Python scripts and
-//! write what they print into `book/<chapter>/output/<name>.txt` (see `services::capture`).
+//! write what they print into `book/<chapter>/output/<name>.txt` (see `services::capture`);
+//! with `--report-only`, run nothing and redraw the timeline charts from the kept recordings
+//! (see `services::recordings`).
 
 use crate::services::capture::{Run, capture_one, plan, profile_args};
 use crate::services::process::cargo;
 use crate::services::project::{Chapter, Project};
+use crate::services::recordings::redraw_all;
 use anyhow::{Context, Result, bail, ensure};
 use std::collections::BTreeSet;
 use std::io::Write as _;
@@ -92,6 +95,28 @@ pub fn run(
     ensure!(
         written > 0,
         "nothing to capture: no chapter crate has examples or Python scripts"
+    );
+    Ok(())
+}
+
+/// `cargo course capture [chapter] --report-only`: redraws every timeline chart of the chapter
+/// (of every chapter if none is named) from the recording kept beside it, running nothing.
+pub fn redraw(project: &Project, chapter: Option<&str>, out: Option<&Path>) -> Result<()> {
+    let out = out.map_or_else(|| project.path("book"), Path::to_path_buf);
+    let mut redrawn = 0usize;
+    for ch in &project.chapters_or_all(chapter)? {
+        let charts = redraw_all(&out.join(&ch.name).join("output"))
+            .with_context(|| format!("redrawing the timelines of {ch}"))?;
+        for svg in &charts {
+            let shown = svg.strip_prefix(&project.root).unwrap_or(svg).display();
+            println!("{ch}: redrew {shown}");
+        }
+        redrawn += charts.len();
+    }
+    ensure!(
+        redrawn > 0,
+        "no timeline chart to redraw in {}",
+        out.display()
     );
     Ok(())
 }
