@@ -36,7 +36,7 @@ fn fixture(root: &Path, metadata: &str) -> Project {
     write(
         root,
         "crates/ch01-sequential/python/sequential.py",
-        "import sys\nprint('total: 3.1 s')\nprint('a note', file=sys.stderr)\n",
+        SEQUENTIAL,
     );
     write(
         root,
@@ -44,6 +44,19 @@ fn fixture(root: &Path, metadata: &str) -> Project {
         "print('os.cpu_count() = 2', end='')\n",
     );
     Project::new(root)
+}
+
+const SEQUENTIAL: &str = "import sys\nprint('total: 3.1 s')\nprint('a note', file=sys.stderr)\n";
+
+/// The fixture with its examples skipped, so that a capture runs no cargo, and `script` as
+/// `python/sequential.py`.
+fn scripts_only(root: &Path, script: &str) -> Project {
+    let project = fixture(
+        root,
+        "[package.metadata.course.capture]\nskip = [\"ch01-01-sequential\", \"ch01-02-folding\"]\n",
+    );
+    write(root, "crates/ch01-sequential/python/sequential.py", script);
+    project
 }
 
 #[test]
@@ -112,11 +125,7 @@ fn bad_capture_metadata_is_a_clear_error() {
 #[test]
 fn scripts_are_captured_in_the_committed_format() {
     let dir = tempfile::tempdir().unwrap();
-    // Skip the examples: this test runs no cargo.
-    let project = fixture(
-        dir.path(),
-        "[package.metadata.course.capture]\nskip = [\"ch01-01-sequential\", \"ch01-02-folding\"]\n",
-    );
+    let project = scripts_only(dir.path(), SEQUENTIAL);
     let out = dir.path().join("out");
     run(&project, Some("01"), Some(&out), Duration::from_secs(60)).unwrap();
     let read =
@@ -139,13 +148,8 @@ fn scripts_are_captured_in_the_committed_format() {
 #[test]
 fn a_failing_program_writes_nothing_and_shows_its_stderr() {
     let dir = tempfile::tempdir().unwrap();
-    let project = fixture(
+    let project = scripts_only(
         dir.path(),
-        "[package.metadata.course.capture]\nskip = [\"ch01-01-sequential\", \"ch01-02-folding\"]\n",
-    );
-    write(
-        dir.path(),
-        "crates/ch01-sequential/python/sequential.py",
         "import sys\nprint('half of it')\nsys.exit('worker died: boom')\n",
     );
     let committed = "$ python3 crates/ch01-sequential/python/sequential.py\ntotal: 3.1 s\n";
@@ -219,15 +223,7 @@ const RECORDING_SCRIPT: &str = concat!(
 #[test]
 fn capture_keeps_each_recording_and_report_only_redraws_its_chart() {
     let dir = tempfile::tempdir().unwrap();
-    let project = fixture(
-        dir.path(),
-        "[package.metadata.course.capture]\nskip = [\"ch01-01-sequential\", \"ch01-02-folding\"]\n",
-    );
-    write(
-        dir.path(),
-        "crates/ch01-sequential/python/sequential.py",
-        RECORDING_SCRIPT,
-    );
+    let project = scripts_only(dir.path(), RECORDING_SCRIPT);
     let out = dir.path().join("out");
     let output = out.join("ch01-sequential/output");
     // A stale pair of `cores`, whose run records no timeline.

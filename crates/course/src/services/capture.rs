@@ -15,7 +15,7 @@
 //! ]
 //! ```
 
-use crate::services::files::write_atomically;
+use crate::services::files::{stems, write_atomically};
 use crate::services::process::{cargo, run_with_watchdog};
 use crate::services::project::{Chapter, Project};
 use crate::services::recordings;
@@ -100,24 +100,6 @@ pub fn profile_args(profile: &str) -> Vec<&str> {
         "dev" => Vec::new(),
         other => vec!["--profile", other],
     }
-}
-
-/// The file names in `dir` ending in `.ext`, without it, sorted.
-fn stems(dir: &Path, ext: &str) -> Result<Vec<String>> {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return Ok(Vec::new());
-    };
-    let mut names = Vec::new();
-    for entry in entries {
-        let path = entry
-            .with_context(|| format!("reading {}", dir.display()))?
-            .path();
-        if path.is_file() && path.extension().is_some_and(|e| e == ext) {
-            names.extend(path.file_stem().and_then(|s| s.to_str()).map(String::from));
-        }
-    }
-    names.sort();
-    Ok(names)
 }
 
 /// `names` joined with commas, or `none`.

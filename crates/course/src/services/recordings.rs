@@ -13,7 +13,7 @@
 //! chart's title names the cores of the machine that draws it, so a recording is redrawn only on
 //! a machine with as many cores as the one that recorded it.
 
-use crate::services::files::write_atomically;
+use crate::services::files::{stems, write_atomically};
 use crate::services::timeline::render_file;
 use anyhow::{Context, Result, bail, ensure};
 use std::fs;
@@ -91,25 +91,15 @@ pub fn redraw(kept: &Path, svg: &Path) -> Result<bool> {
 /// Redraws every timeline chart in `dir` (a chapter's `output/`) from its kept recording and
 /// returns the charts written. Fails, drawing nothing, if a chart has no recording beside it.
 pub fn redraw_all(dir: &Path) -> Result<Vec<PathBuf>> {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return Ok(Vec::new());
-    };
-    let mut charts = Vec::new();
-    for entry in entries {
-        let path = entry
-            .with_context(|| format!("reading {}", dir.display()))?
-            .path();
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        for (ext, chart) in [
-            (".timeline.svg", path.clone()),
-            (".timeline.tsv", path.with_extension("svg")),
-        ] {
-            if name.ends_with(ext) && !charts.contains(&chart) {
-                charts.push(chart);
-            }
-        }
-    }
+    // `<name>.timeline.svg` or `.tsv`: the stem `<name>.timeline`, one chart each.
+    let mut charts: Vec<PathBuf> = [stems(dir, "svg")?, stems(dir, "tsv")?]
+        .concat()
+        .into_iter()
+        .filter(|stem| stem.ends_with(".timeline"))
+        .map(|stem| dir.join(format!("{stem}.svg")))
+        .collect();
     charts.sort();
+    charts.dedup();
     let missing: Vec<&str> = (charts.iter())
         .filter(|svg| !recording_of(svg).is_file())
         .filter_map(|svg| svg.file_name()?.to_str())
