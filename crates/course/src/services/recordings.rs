@@ -88,9 +88,9 @@ pub fn redraw(kept: &Path, svg: &Path) -> Result<bool> {
     render_file(&copy, svg, title, cpython)
 }
 
-/// Redraws every timeline chart in `dir` (a chapter's `output/`) from its kept recording and
-/// returns the charts written. Fails, drawing nothing, if a chart has no recording beside it.
-pub fn redraw_all(dir: &Path) -> Result<Vec<PathBuf>> {
+/// The timeline charts in `dir` (a chapter's `output/`), each with its kept recording beside it;
+/// an error, naming them, if any has none.
+pub fn charts(dir: &Path) -> Result<Vec<PathBuf>> {
     // `<name>.timeline.svg` or `.tsv`: the stem `<name>.timeline`, one chart each.
     let mut charts: Vec<PathBuf> = [stems(dir, "svg")?, stems(dir, "tsv")?]
         .concat()
@@ -112,13 +112,5 @@ pub fn redraw_all(dir: &Path) -> Result<Vec<PathBuf>> {
         missing.join(", "),
         dir.display()
     );
-    for svg in &charts {
-        let kept = recording_of(svg);
-        ensure!(
-            redraw(&kept, svg)?,
-            "{} records no section: nothing to draw",
-            kept.display()
-        );
-    }
     Ok(charts)
 }
