@@ -1,5 +1,6 @@
 #!/bin/sh
-# Captures chapter 09's MPI programs into book/ch09-beyond-one-machine/output/*.txt.
+# Captures chapter 09's MPI programs into book/ch09-beyond-one-machine/output/*.txt (and the
+# timelines of two of them, *.timeline.tsv and .svg).
 #
 # `cargo course capture` runs examples with `cargo run` and scripts with `python3`, one process
 # each; these programs need `mpirun -n N`, so this script runs them, in the same format (first
@@ -12,13 +13,16 @@ mkdir -p "$out"
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 cargo build --release -q -p ch09-beyond-one-machine --features mpi --examples
 
-# capture NAME COMMAND...: run COMMAND (at most 10 minutes), write $out/NAME.txt if it succeeds.
+# capture NAME COMMAND...: run COMMAND (at most 10 minutes), write $out/NAME.txt if it succeeds
+# (then captured=yes).
 capture() {
     name=$1; shift
     tmp=$(mktemp)
+    captured=no
     if timeout 600 "$@" </dev/null >"$tmp" 2>&1; then
         { echo "\$ $*"; cat "$tmp"; } >"$out/$name.txt"
         echo "wrote $out/$name.txt"
+        captured=yes
     else
         echo "FAILED: $*" >&2; cat "$tmp" >&2
     fi
@@ -26,9 +30,10 @@ capture() {
 }
 
 # capture_with_timeline NAME TITLE FLAG COMMAND...: capture NAME with COURSE_TIMELINE set (every
-# rank is a process on this machine, one CLOCK_MONOTONIC), then draw $out/NAME.timeline.svg from
-# what the ranks recorded, as `cargo course capture` does for one-process programs. FLAG is
-# --cpython or "".
+# rank is a process on this machine, one CLOCK_MONOTONIC), then, as `cargo course capture` does
+# for one-process programs, keep what the ranks recorded as $out/NAME.timeline.tsv and draw
+# $out/NAME.timeline.svg from it (`cargo course capture ch09 --report-only` redraws it later); a
+# run that recorded nothing removes a stale pair, a failed run leaves it. FLAG is --cpython or "".
 capture_with_timeline() {
     tl_name=$1; tl_title=$2; tl_flag=$3; shift 3
     timeline=target/timeline/ch09-beyond-one-machine/$tl_name.tsv
@@ -37,8 +42,12 @@ capture_with_timeline() {
     export COURSE_TIMELINE="$PWD/$timeline"
     capture "$tl_name" "$@"
     unset COURSE_TIMELINE
-    if [ -s "$timeline" ]; then
+    if [ "$captured" = no ]; then
+        return
+    elif [ -s "$timeline" ]; then
         cargo course timeline "$timeline" "$out/$tl_name.timeline.svg" --title "$tl_title" $tl_flag
+    else
+        rm -f "$out/$tl_name.timeline.svg" "$out/$tl_name.timeline.tsv"
     fi
 }
 

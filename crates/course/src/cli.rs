@@ -65,15 +65,26 @@ pub enum Command {
     /// ch01-01-sequential`), then stdout, then stderr. A run that fails writes nothing. Extra runs
     /// (another profile, arguments) and skips are set under [package.metadata.course.capture] in
     /// the chapter's Cargo.toml. Run it on a quiet machine: the book quotes these timings.
+    ///
+    /// A run that records a timeline (COURSE_TIMELINE, see workloads::timeline) gets two more
+    /// files beside its .txt: the recording, <name>.timeline.tsv, and the chart drawn from it,
+    /// <name>.timeline.svg; a run that records none removes a stale pair. --report-only redraws
+    /// the charts from the recordings, running nothing, on a machine with as many cores as the
+    /// one that recorded them (the chart's title names them).
     Capture {
         /// The chapter: ch01, 01 or ch01-sequential (default: every chapter with a crate).
         chapter: Option<String>,
-        /// Write into DIR/<chapter>/output/ instead of book/<chapter>/output/.
+        /// Write into DIR/<chapter>/output/ instead of book/<chapter>/output/ (with
+        /// --report-only: redraw there).
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
         /// Kill a program that runs longer than this many seconds.
         #[arg(long, default_value_t = 600, value_name = "SECS")]
         timeout: u64,
+        /// Run nothing: redraw every output/<name>.timeline.svg from the recording kept beside
+        /// it, <name>.timeline.tsv (after a change to the drawing, say).
+        #[arg(long, conflicts_with = "timeout")]
+        report_only: bool,
     },
     /// Run a chapter's criterion benches (every chapter's if none is named) and write its results
     /// into the book: book/bench/<chapter>.md (tables), .svg (chart) and .txt (numbers by anchor).
@@ -186,7 +197,9 @@ pub enum Command {
         all: bool,
     },
     /// Draw a timeline file (COURSE_TIMELINE) recorded outside `capture`, as capture-mpi.sh does
-    /// for chapter 09's MPI runs. The file is removed afterwards: it belongs to one run.
+    /// for chapter 09's MPI runs. The file is moved beside the chart (NAME.timeline.svg gets
+    /// NAME.timeline.tsv, with the cores, the colour and the title on its first line), as
+    /// `capture` keeps its recordings, so that `capture --report-only` redraws this chart too.
     #[command(hide = true)]
     Timeline {
         /// The timeline file (tab-separated records).
@@ -217,7 +230,14 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Capture {
             chapter,
             out,
+            report_only: true,
+            ..
+        } => capture::redraw(p, chapter.as_deref(), out.as_deref()),
+        Command::Capture {
+            chapter,
+            out,
             timeout,
+            report_only: false,
         } => capture::run(p, chapter.as_deref(), out.as_deref(), secs(timeout)),
         Command::Bench {
             chapter,

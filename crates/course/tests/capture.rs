@@ -1,7 +1,7 @@
 //! `cargo course capture` on a fixture project: what it runs, what it writes, and that a failing
 //! program leaves the committed output untouched.
 
-use course::commands::capture::run;
+use course::commands::capture::{redraw, run};
 use course::services::capture;
 use course::services::project::Project;
 use std::fs;
@@ -36,7 +36,7 @@ fn fixture(root: &Path, metadata: &str) -> Project {
     write(
         root,
         "crates/ch01-sequential/python/sequential.py",
-        "import sys\nprint('total: 3.1 s')\nprint('a note', file=sys.stderr)\n",
+        SEQUENTIAL,
     );
     write(
         root,
@@ -44,6 +44,19 @@ fn fixture(root: &Path, metadata: &str) -> Project {
         "print('os.cpu_count() = 2', end='')\n",
     );
     Project::new(root)
+}
+
+const SEQUENTIAL: &str = "import sys\nprint('total: 3.1 s')\nprint('a note', file=sys.stderr)\n";
+
+/// The fixture with its examples skipped, so that a capture runs no cargo, and `script` as
+/// `python/sequential.py`.
+fn scripts_only(root: &Path, script: &str) -> Project {
+    let project = fixture(
+        root,
+        "[package.metadata.course.capture]\nskip = [\"ch01-01-sequential\", \"ch01-02-folding\"]\n",
+    );
+    write(root, "crates/ch01-sequential/python/sequential.py", script);
+    project
 }
 
 #[test]
@@ -112,11 +125,7 @@ fn bad_capture_metadata_is_a_clear_error() {
 #[test]
 fn scripts_are_captured_in_the_committed_format() {
     let dir = tempfile::tempdir().unwrap();
-    // Skip the examples: this test runs no cargo.
-    let project = fixture(
-        dir.path(),
-        "[package.metadata.course.capture]\nskip = [\"ch01-01-sequential\", \"ch01-02-folding\"]\n",
-    );
+    let project = scripts_only(dir.path(), SEQUENTIAL);
     let out = dir.path().join("out");
     run(&project, Some("01"), Some(&out), Duration::from_secs(60)).unwrap();
     let read =
@@ -139,13 +148,8 @@ fn scripts_are_captured_in_the_committed_format() {
 #[test]
 fn a_failing_program_writes_nothing_and_shows_its_stderr() {
     let dir = tempfile::tempdir().unwrap();
-    let project = fixture(
+    let project = scripts_only(
         dir.path(),
-        "[package.metadata.course.capture]\nskip = [\"ch01-01-sequential\", \"ch01-02-folding\"]\n",
-    );
-    write(
-        dir.path(),
-        "crates/ch01-sequential/python/sequential.py",
         "import sys\nprint('half of it')\nsys.exit('worker died: boom')\n",
     );
     let committed = "$ python3 crates/ch01-sequential/python/sequential.py\ntotal: 3.1 s\n";
@@ -202,4 +206,75 @@ fn unknown_chapters_list_the_valid_ones() {
         .to_string();
     assert!(err.contains("unknown chapter `ch07`"), "{err}");
     assert!(err.contains("ch01-sequential"), "{err}");
+}
+
+/// A script that records one section of two tasks when `COURSE_TIMELINE` names a file.
+const RECORDING_SCRIPT: &str = concat!(
+    "import os\n",
+    "p = os.environ.get('COURSE_TIMELINE')\n",
+    "if p:\n",
+    "    with open(p, 'w') as f:\n",
+    "        f.write('section\\t1\\t2\\t0\\t1000000000\\t0\\tPool(2)\\n')\n",
+    "        f.write('task\\t2\\t2\\t0\\t800000000\\t790000000\\tcpu(1)\\n')\n",
+    "        f.write('task\\t3\\t3\\t0\\t900000000\\t880000000\\tcpu(2)\\n')\n",
+    "print('done')\n",
+);
+
+#[test]
+fn capture_keeps_each_recording_and_report_only_redraws_its_chart() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = scripts_only(dir.path(), RECORDING_SCRIPT);
+    let out = dir.path().join("out");
+    let output = out.join("ch01-sequential/output");
+    // A stale pair of `cores`, whose run records no timeline.
+    write(&output, "cores.timeline.svg", "<svg/>");
+    write(&output, "cores.timeline.tsv", "stale");
+    run(&project, Some("01"), Some(&out), Duration::from_secs(60)).unwrap();
+    let (svg, tsv) = (
+        output.join("sequential.timeline.svg"),
+        output.join("sequential.timeline.tsv"),
+    );
+    let kept = fs::read_to_string(&tsv).unwrap();
+    assert!(kept.contains("\tcpython\tsequential\n"), "{kept}");
+    assert!(
+        kept.ends_with("\ntask\t3\t3\t0\t900000000\t880000000\tcpu(2)\n"),
+        "{kept}"
+    );
+    assert!(
+        !output.join("cores.timeline.svg").exists() && !output.join("cores.timeline.tsv").exists(),
+        "a run without a timeline leaves no stale chart or recording"
+    );
+    assert!(
+        !dir.path()
+            .join("target/timeline/ch01-sequential/sequential.tsv")
+            .exists(),
+        "the run's own file is moved into the book"
+    );
+
+    // Redrawn from the recording, running nothing: the script now fails if run.
+    let drawn = fs::read(&svg).unwrap();
+    fs::write(&svg, "<svg>an older drawing</svg>").unwrap();
+    write(
+        dir.path(),
+        "crates/ch01-sequential/python/sequential.py",
+        "raise SystemExit('ran')\n",
+    );
+    redraw(&project, Some("ch01"), Some(&out)).unwrap();
+    assert_eq!(
+        fs::read(&svg).unwrap(),
+        drawn,
+        "byte for byte what capture drew"
+    );
+    assert_eq!(fs::read_to_string(&tsv).unwrap(), kept);
+
+    // A chart whose recording is missing (captured before recordings were kept).
+    fs::remove_file(&tsv).unwrap();
+    let err = format!("{:#}", redraw(&project, None, Some(&out)).unwrap_err());
+    assert!(err.contains("sequential.timeline.svg"), "{err}");
+    assert!(err.contains("recapture this chapter once"), "{err}");
+    assert_eq!(fs::read(&svg).unwrap(), drawn, "nothing is drawn");
+
+    // The book has no chart at all: nothing to redraw is an error, not a silent success.
+    let err = format!("{:#}", redraw(&project, None, None).unwrap_err());
+    assert!(err.contains("no timeline chart to redraw"), "{err}");
 }

@@ -1,9 +1,12 @@
 //! `cargo course capture [chapter] [--out DIR]`: run a chapter's examples and Python scripts and
-//! write what they print into `book/<chapter>/output/<name>.txt` (see `services::capture`).
+//! write what they print into `book/<chapter>/output/<name>.txt` (see `services::capture`);
+//! with `--report-only`, run nothing and redraw the timeline charts from the kept recordings
+//! (see `services::recordings`).
 
 use crate::services::capture::{Run, capture_one, plan, profile_args};
 use crate::services::process::cargo;
 use crate::services::project::{Chapter, Project};
+use crate::services::recordings;
 use anyhow::{Context, Result, bail, ensure};
 use std::collections::BTreeSet;
 use std::io::Write as _;
@@ -93,5 +96,42 @@ pub fn run(
         written > 0,
         "nothing to capture: no chapter crate has examples or Python scripts"
     );
+    Ok(())
+}
+
+/// `cargo course capture [chapter] --report-only`: redraws every timeline chart of the chapter
+/// (of every chapter if none is named) from the recording kept beside it, running nothing. A
+/// chart without one anywhere stops it before it draws anything.
+pub fn redraw(project: &Project, chapter: Option<&str>, out: Option<&Path>) -> Result<()> {
+    let out = out.map_or_else(|| project.path("book"), Path::to_path_buf);
+    let mut all = Vec::new();
+    let mut missing = Vec::new();
+    let chapters = project.chapters_or_all(chapter)?;
+    for ch in &chapters {
+        match recordings::charts(&out.join(&ch.name).join("output")) {
+            Ok(charts) => all.extend(charts.into_iter().map(|svg| (ch, svg))),
+            Err(e) => missing.push(format!("{ch}: {e:#}")),
+        }
+    }
+    ensure!(
+        missing.is_empty(),
+        "nothing redrawn:\n  {}",
+        missing.join("\n  ")
+    );
+    ensure!(
+        !all.is_empty(),
+        "no timeline chart to redraw in {}",
+        out.display()
+    );
+    for (ch, svg) in &all {
+        let kept = recordings::recording_of(svg);
+        ensure!(
+            recordings::redraw(&kept, svg)?,
+            "{} records no section: nothing to draw",
+            kept.display()
+        );
+        let shown = svg.strip_prefix(&project.root).unwrap_or(svg).display();
+        println!("{ch}: redrew {shown}");
+    }
     Ok(())
 }

@@ -15,10 +15,10 @@
 //! ]
 //! ```
 
-use crate::services::files::write_atomically;
+use crate::services::files::{stems, write_atomically};
 use crate::services::process::{cargo, run_with_watchdog};
 use crate::services::project::{Chapter, Project};
-use crate::services::timeline;
+use crate::services::recordings;
 use crate::services::units::indent;
 use anyhow::{Context, Result, bail, ensure};
 use std::collections::BTreeSet;
@@ -100,24 +100,6 @@ pub fn profile_args(profile: &str) -> Vec<&str> {
         "dev" => Vec::new(),
         other => vec!["--profile", other],
     }
-}
-
-/// The file names in `dir` ending in `.ext`, without it, sorted.
-fn stems(dir: &Path, ext: &str) -> Result<Vec<String>> {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return Ok(Vec::new());
-    };
-    let mut names = Vec::new();
-    for entry in entries {
-        let path = entry
-            .with_context(|| format!("reading {}", dir.display()))?
-            .path();
-        if path.is_file() && path.extension().is_some_and(|e| e == ext) {
-            names.extend(path.file_stem().and_then(|s| s.to_str()).map(String::from));
-        }
-    }
-    names.sort();
-    Ok(names)
 }
 
 /// `names` joined with commas, or `none`.
@@ -206,10 +188,11 @@ pub fn render(shown_command: &str, stdout: &str, stderr: &str) -> String {
     text
 }
 
-/// Runs one capture and writes its file into `<out>/<chapter>/output/`, and beside it
-/// `<name>.timeline.svg` if the run recorded a timeline (in
-/// `target/timeline/<chapter>/<name>.tsv`). On failure nothing is written and the error carries
-/// the program's stderr.
+/// Runs one capture and writes its file into `<out>/<chapter>/output/`, and beside it, if the
+/// run recorded a timeline (in `target/timeline/<chapter>/<name>.tsv`), the recording
+/// `<name>.timeline.tsv` and the chart drawn from it, `<name>.timeline.svg` (see
+/// `services::recordings`); a run that recorded none removes a stale pair of that name. On
+/// failure nothing is written and the error carries the program's stderr.
 pub fn capture_one(
     project: &Project,
     chapter: &Chapter,
@@ -242,10 +225,8 @@ pub fn capture_one(
         .join("output")
         .join(format!("{}.txt", run.name));
     write_atomically(&path, render(&shown, &done.stdout, &done.stderr))?;
-    if timeline.exists() {
-        let svg = path.with_extension("timeline.svg");
-        timeline::render_file(&timeline, &svg, &run.name, run.profile.is_none())?;
-    }
+    let svg = path.with_extension("timeline.svg");
+    recordings::keep_and_draw(&timeline, &svg, &run.name, run.profile.is_none())?;
     Ok(path)
 }
 

@@ -1,5 +1,6 @@
 //! Writing a file so that a reader never sees half of it and a failure never leaves one; the
-//! small JSON records the tool keeps beside criterion's results.
+//! files of a folder by extension; the small JSON records the tool keeps beside criterion's
+//! results.
 
 use anyhow::{Context, Result};
 use serde::Serialize;
@@ -28,6 +29,24 @@ pub fn write_atomically(path: &Path, bytes: impl AsRef<[u8]>) -> Result<()> {
     tmp.persist(path)
         .with_context(|| format!("writing {}", path.display()))?;
     Ok(())
+}
+
+/// The file names in `dir` ending in `.ext`, without it, sorted.
+pub fn stems(dir: &Path, ext: &str) -> Result<Vec<String>> {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Ok(Vec::new());
+    };
+    let mut names = Vec::new();
+    for entry in entries {
+        let path = entry
+            .with_context(|| format!("reading {}", dir.display()))?
+            .path();
+        if path.is_file() && path.extension().is_some_and(|e| e == ext) {
+            names.extend(path.file_stem().and_then(|s| s.to_str()).map(String::from));
+        }
+    }
+    names.sort();
+    Ok(names)
 }
 
 /// Reads a JSON record, `None` if the file does not exist.

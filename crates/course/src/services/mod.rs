@@ -24,8 +24,10 @@ pub mod machine;
 pub mod python_bench;
 pub mod report;
 pub mod timeline;
-// The author's side: the spec contract, starters against solutions, captured outputs.
+// The author's side: the spec contract, starters against solutions, captured outputs and the
+// timeline recordings kept beside them.
 pub mod capture;
+pub mod recordings;
 pub mod spec;
 pub mod starter_diff;
 // The book: the {{#exercise}} directive, the include checks, the build, the server.
