@@ -154,8 +154,9 @@ pub fn spawn_task_in<A: Wire, R: Wire>(
     };
     let stdin = handle.child.as_mut().and_then(|c| c.stdin.take());
     if let Some(mut stdin) = stdin {
-        // A child that died before reading gives a broken pipe; `join` says how it ended.
-        match stdin.write_all(&arg.to_bytes()) {
+        // A child that died before reading gives a broken pipe (`SIGPIPE` blocked meanwhile,
+        // or its default action would kill this program); `join` says how the child ended.
+        match write_argument(&mut stdin, &arg.to_bytes()) {
             Err(e) if e.kind() != io::ErrorKind::BrokenPipe => return Err(e.into()),
             _ => {} // dropping stdin closes it: the child sees end-of-file after the argument
         }
@@ -163,6 +164,16 @@ pub fn spawn_task_in<A: Wire, R: Wire>(
     Ok(handle)
 }
 // ANCHOR_END: task_handle
+
+#[cfg(unix)]
+fn write_argument(stdin: &mut impl Write, bytes: &[u8]) -> io::Result<()> {
+    crate::sys::write_all_without_sigpipe(stdin, bytes)
+}
+
+#[cfg(not(unix))]
+fn write_argument(stdin: &mut impl Write, bytes: &[u8]) -> io::Result<()> {
+    stdin.write_all(bytes)
+}
 
 impl<R: Wire> TaskHandle<R> {
     /// The child's process id.

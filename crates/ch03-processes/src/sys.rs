@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use nix::errno::Errno;
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use nix::sys::mman::{MapFlags, ProtFlags, mmap_anonymous};
-use nix::sys::signal::{Signal, kill};
+use nix::sys::signal::{SigSet, SigmaskHow, Signal, kill};
 use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
 use nix::unistd::Pid;
 
@@ -300,6 +300,33 @@ fn pidfd_open(pid: Pid) -> Option<OwnedFd> {
 fn pidfd_open(_pid: Pid) -> Option<OwnedFd> {
     None
 }
+
+// ANCHOR: sigpipe
+/// Writes all of `bytes` with `SIGPIPE` blocked in this thread: a dead reader is an `EPIPE`
+/// error, not the death of the writer's whole program (a pool's owner, a parent handing a
+/// re-executed child its argument). (Rust's `main` ignores `SIGPIPE`; a C `main`, or a program
+/// that loaded this code as a library, may not.)
+pub fn write_all_without_sigpipe(file: &mut impl Write, bytes: &[u8]) -> io::Result<()> {
+    let sigpipe = SigSet::from(Signal::SIGPIPE);
+    let before = sigpipe.thread_swap_mask(SigmaskHow::SIG_BLOCK)?;
+    let written = file.write_all(bytes);
+    let broken = matches!(&written, Err(e) if e.kind() == io::ErrorKind::BrokenPipe);
+    if broken && !before.contains(Signal::SIGPIPE) && sigpipe_pending() {
+        // The failed write raised SIGPIPE at this thread; take it before unblocking.
+        let _ = sigpipe.wait();
+    }
+    before.thread_set_mask()?;
+    written
+}
+
+fn sigpipe_pending() -> bool {
+    // SAFETY: `sigset_t` is plain data; `sigpending` fills it, `sigismember` reads it.
+    unsafe {
+        let mut pending: libc::sigset_t = std::mem::zeroed();
+        libc::sigpending(&mut pending) == 0 && libc::sigismember(&pending, libc::SIGPIPE) == 1
+    }
+}
+// ANCHOR_END: sigpipe
 
 /// A new anonymous mapping of `size` readable, writable, zero-filled bytes, at an address the
 /// kernel chooses: private to each process after a fork (`MAP_PRIVATE`: copy-on-write) or one

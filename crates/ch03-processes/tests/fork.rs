@@ -438,6 +438,26 @@ mod unix {
         assert!(!support::children().iter().any(|c| c.pid == pid));
     }
 
+    /// An argument written to a child that ends without reading it (here: an unknown task)
+    /// meets a pipe with no reader: `EPIPE`, and a `SIGPIPE` that kills the whole program where
+    /// its action is the default (Rust's `main` ignores it; a C `main`, or a program that
+    /// restores it, does not). The argument is more than a pipe holds, so the write is still
+    /// going on when the child exits.
+    fn reexec_an_unread_argument_does_not_kill_the_parent_with_sigpipe() {
+        use nix::sys::signal::{SigHandler, signal};
+        let big = vec![7u8; 1 << 20];
+        // SAFETY: no handler is installed, only the default action restored (and undone below).
+        unsafe { signal(Signal::SIGPIPE, SigHandler::SigDfl) }.unwrap();
+        let spawned = reexec::spawn_task::<Vec<u8>, u64>("no such task", &big);
+        // SAFETY: as above: back to Rust's default for `main`.
+        unsafe { signal(Signal::SIGPIPE, SigHandler::SigIgn) }.unwrap();
+        let err = spawned.unwrap().join().unwrap_err();
+        assert!(
+            matches!(err, ProcessError::Exited { code: 103, .. }),
+            "{err}"
+        );
+    }
+
     /// Like `join_returns_when_the_child_is_killed_though_its_grandchild_runs`, for a child
     /// started by re-executing the program: its grandchild, forked by the task, holds the report
     /// pipe, and `join` must not wait for it.
@@ -596,6 +616,7 @@ mod unix {
             case!(a_clock_stopped_before_join_timed_no_work_at_all),
             case!(reexec_runs_a_named_task_in_a_fresh_program),
             case!(reexec_reports_panics_signals_and_unknown_tasks),
+            case!(reexec_an_unread_argument_does_not_kill_the_parent_with_sigpipe),
             case!(reexec_join_returns_when_the_child_is_killed_though_its_grandchild_runs),
             #[cfg(target_os = "linux")]
             case!(reexec_keeps_the_report_pipe_from_programs_the_task_starts),

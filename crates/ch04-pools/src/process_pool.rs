@@ -43,7 +43,7 @@ use ch03_processes::{
 use nix::errno::Errno;
 use nix::fcntl::{FcntlArg, OFlag, fcntl};
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
-use nix::sys::signal::{SigSet, SigmaskHow, Signal};
+use nix::sys::signal::Signal;
 
 use crate::error::{PoolError, TaskError};
 
@@ -279,31 +279,10 @@ fn cause_of_death(outcome: Result<(), ProcessError>) -> String {
     }
 }
 
-// ANCHOR: sigpipe
-/// Writes all of `bytes` with `SIGPIPE` blocked in this thread: a dead reader is an `EPIPE`
-/// error, not the death of the pool's owner. (Rust's `main` ignores `SIGPIPE`; a C `main`, or
-/// a program that loaded this code as a library, may not.)
-pub fn write_all_without_sigpipe(file: &mut impl Write, bytes: &[u8]) -> io::Result<()> {
-    let sigpipe = SigSet::from(Signal::SIGPIPE);
-    let before = sigpipe.thread_swap_mask(SigmaskHow::SIG_BLOCK)?;
-    let written = file.write_all(bytes);
-    let broken = matches!(&written, Err(e) if e.kind() == io::ErrorKind::BrokenPipe);
-    if broken && !before.contains(Signal::SIGPIPE) && sigpipe_pending() {
-        // The failed write raised SIGPIPE at this thread; take it before unblocking.
-        let _ = sigpipe.wait();
-    }
-    before.thread_set_mask()?;
-    written
-}
-
-fn sigpipe_pending() -> bool {
-    // SAFETY: `sigset_t` is plain data; `sigpending` fills it, `sigismember` reads it.
-    unsafe {
-        let mut pending: libc::sigset_t = std::mem::zeroed();
-        libc::sigpending(&mut pending) == 0 && libc::sigismember(&pending, libc::SIGPIPE) == 1
-    }
-}
-// ANCHOR_END: sigpipe
+/// Writes all of `bytes` with `SIGPIPE` blocked in this thread (chapter 03's helper, which
+/// `reexec` uses for a task's argument): a dead reader is an `EPIPE` error, not the death of
+/// the pool's owner.
+pub use ch03_processes::sys::write_all_without_sigpipe;
 
 impl Worker {
     /// Reads what the worker has written, without blocking. `false` once the pipe has ended.

@@ -130,6 +130,7 @@ impl Runner {
         let shared = state();
         shared[STRAY].store(0, Ordering::SeqCst);
         shared[STRAY_PANICKED].store(0, Ordering::SeqCst);
+        shared[PANIC_TURN].store(0, Ordering::SeqCst);
         let output = if capture {
             Some(pipe().map_err(|e| format!("cannot make a pipe: {e}"))?)
         } else {
@@ -279,11 +280,50 @@ const STRAY: usize = 0;
 const STRAY_PANICKED: usize = 1;
 /// Index in [`state`]: the pid of the test's own process.
 const TEST_PID: usize = 2;
+/// Index in [`state`]: the pid of the process writing a panic report now, or 0 ([`PanicTurn`]).
+const PANIC_TURN: usize = 3;
 
 /// The runner's counters, shared with every test process and its children.
 fn state() -> &'static [AtomicUsize] {
     static STATE: OnceLock<&'static [AtomicUsize]> = OnceLock::new();
-    STATE.get_or_init(|| shared_counters(3))
+    STATE.get_or_init(|| shared_counters(4))
+}
+
+/// One panic report at a time among the test's processes. They all write into one pipe, and a
+/// report is many `write`s (the mark, then the default hook's lines): children that panic
+/// together would tear each other's reports, a mark would no longer precede its panic, and
+/// `cargo course check` would take a child's panic for the test's own.
+struct PanicTurn {
+    taken: bool,
+}
+
+impl PanicTurn {
+    /// Waits for the turn, but not for ever: a process killed during its report never gives
+    /// it back, and a torn report is better than none.
+    fn take(pid: usize) -> Self {
+        let turn = &state()[PANIC_TURN];
+        let deadline = Instant::now() + Duration::from_secs(1);
+        loop {
+            if turn
+                .compare_exchange(0, pid, Ordering::SeqCst, Ordering::SeqCst)
+                .is_ok()
+            {
+                return PanicTurn { taken: true };
+            }
+            if Instant::now() > deadline {
+                return PanicTurn { taken: false };
+            }
+            std::thread::sleep(Duration::from_micros(200));
+        }
+    }
+}
+
+impl Drop for PanicTurn {
+    fn drop(&mut self) {
+        if self.taken {
+            state()[PANIC_TURN].store(0, Ordering::SeqCst);
+        }
+    }
 }
 
 /// The test's process: runs the body, then leaves through `_exit`.
@@ -293,8 +333,11 @@ fn in_test_process(test: Test) -> ! {
     let default_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         let pid = getpid().as_raw() as usize;
+        let _turn = PanicTurn::take(pid);
         if pid != state()[TEST_PID].load(Ordering::SeqCst) {
-            eprintln!("[in child process {pid}, forked by the test]");
+            // One `write` (`eprintln!` would make three).
+            let mark = format!("[in child process {pid}, forked by the test]\n");
+            let _ = std::io::stderr().write_all(mark.as_bytes());
         }
         default_hook(info);
     }));

@@ -33,9 +33,15 @@ pub enum Mpi {
     Skipped(String),
 }
 
-/// Writes `line` after [`NOTE`] to stderr, past libtest's capture.
+/// Writes `line` after [`NOTE`] to stderr, past libtest's capture, in one `write`: stderr is
+/// unbuffered, and `writeln!` would write the note in three pieces, between which a line that
+/// libtest prints meanwhile (`course check` reads both streams through one pipe) could land.
 pub fn note(line: &str) {
-    let _ = writeln!(std::io::stderr(), "{NOTE}{line}");
+    write_note(&mut std::io::stderr(), line);
+}
+
+fn write_note(out: &mut impl Write, line: &str) {
+    let _ = out.write_all(format!("{NOTE}{line}\n").as_bytes());
 }
 
 /// `mpirun` on the PATH, if any.
@@ -172,5 +178,33 @@ fn run_bounded(cmd: &mut Command, limit: Duration) -> Option<Output> {
             let _ = waiter.join();
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Counts the `write` calls that would be system calls on stderr.
+    #[derive(Default)]
+    struct Writes(Vec<Vec<u8>>);
+
+    impl Write for Writes {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.push(buf.to_vec());
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_note_is_one_write_so_no_other_line_can_land_inside_it() {
+        // libtest prints the other tests' `test x ... ok` lines into the same pipe meanwhile
+        // (`course check` merges stdout and stderr): a note written in pieces could be split.
+        let mut out = Writes::default();
+        write_note(&mut out, "ex01: the ranks ran");
+        assert_eq!(out.0, [b"course note: ex01: the ranks ran\n".to_vec()]);
     }
 }
