@@ -5,9 +5,7 @@ use anyhow::{Context, Result, bail};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
-use testrun::libtest::{self, Outcome as LibtestOutcome};
-use testrun::process::run_with_watchdog;
-use testrun::spec::{build_specs, spec_command};
+use testrun::spec::build_specs;
 
 /// Settings of [`grade`].
 #[derive(Debug, Clone)]
@@ -205,13 +203,13 @@ fn grade_one(
             (None, Some(exe)) => exe,
             (None, None) => {
                 let why = parsed.errors_of(&e.package, 1).unwrap_or_else(|| {
-                    first_error(&built.stderr).unwrap_or_else(|| "it does not build".into())
+                    run::first_error(&built.stderr).unwrap_or_else(|| "it does not build".into())
                 });
                 grades.extend(not_built(format!("does not compile: {why}")));
                 continue;
             }
         };
-        grades.extend(run_exercise(
+        grades.extend(run::run_exercise(
             exe,
             &edir,
             &e.package,
@@ -222,173 +220,6 @@ fn grade_one(
     Ok(grades)
 }
 
-/// The start of the message of a test that `support::fork`'s runner did not run because a
-/// test before it hung ("not run: test X hung before it; fix that first").
-const NOT_RUN: &str = "not run: ";
-
-/// Runs the spec of one exercise (its executable `exe`, in its folder `dir`) under the
-/// watchdog and grades each of `tests`. A test the spec did not run because one before it hung
-/// (the fork harness stops there) is run again alone (`--exact`), as the GitHub Classroom
-/// workflow runs every test, so both give the same grade.
-fn run_exercise(
-    exe: &Path,
-    dir: &Path,
-    package: &str,
-    tests: &[String],
-    timeout: Duration,
-) -> Result<Vec<TestGrade>> {
-    let mut grades = run_spec(exe, dir, package, tests, None, timeout)?;
-    for grade in &mut grades {
-        if grade.outcome == Outcome::Failed && grade.message.starts_with(NOT_RUN) {
-            let alone = std::slice::from_ref(&grade.test);
-            if let Some(again) =
-                run_spec(exe, dir, package, alone, Some(&grade.test), timeout)?.pop()
-            {
-                *grade = again;
-            }
-        }
-    }
-    Ok(grades)
-}
-
-/// One run of a spec under the watchdog (only the test `exact`, if given), graded.
-fn run_spec(
-    exe: &Path,
-    dir: &Path,
-    package: &str,
-    tests: &[String],
-    exact: Option<&str>,
-    timeout: Duration,
-) -> Result<Vec<TestGrade>> {
-    let mut cmd = spec_command(exe, dir);
-    cmd.env("RUST_BACKTRACE", "0");
-    if let Some(test) = exact {
-        cmd.args(["--exact", test]);
-    }
-    let run = run_with_watchdog(&mut cmd, timeout)?;
-    let results: BTreeMap<_, _> = libtest::parse_results(&run.stdout)
-        .into_iter()
-        .map(|r| (r.name, r.outcome))
-        .collect();
-    // The first line of each panic message: a grade's message is one line.
-    let messages: BTreeMap<_, _> = libtest::failure_messages(&run.stdout)
-        .into_iter()
-        .filter_map(|(name, m)| Some((name, m.lines().next()?.to_string())))
-        .collect();
-    let mut grades = Vec::new();
-    for t in tests {
-        let (outcome, message) = match (results.get(t), run.status) {
-            (Some(LibtestOutcome::Ok), _) => (Outcome::Passed, String::new()),
-            (Some(LibtestOutcome::Failed), _) => (
-                Outcome::Failed,
-                messages.get(t).cloned().unwrap_or_else(|| {
-                    format!("failed (its message: cargo test -p {package} --test spec)")
-                }),
-            ),
-            (Some(LibtestOutcome::Ignored), _) => (
-                Outcome::Failed,
-                "ignored (#[ignore] counts as failed)".into(),
-            ),
-            (None, None) => (
-                Outcome::Hung,
-                format!(
-                    "no result when the watchdog killed the spec after {} s: it hung, or waited behind a test that did",
-                    timeout.as_secs()
-                ),
-            ),
-            (None, Some(status)) => (
-                Outcome::NoResult,
-                format!("no result: the spec ended early ({status})"),
-            ),
-        };
-        grades.push(TestGrade {
-            exercise: package.to_string(),
-            test: t.clone(),
-            outcome,
-            message,
-        });
-    }
-    Ok(grades)
-}
-
-fn first_error(stderr: &str) -> Option<String> {
-    stderr
-        .lines()
-        .find(|l| l.starts_with("error"))
-        .map(str::to_string)
-}
-
+mod run;
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::os::unix::fs::PermissionsExt;
-
-    /// A spec on `support::fork`'s runner stops after a hung test and reports the later ones
-    /// "not run". Alone (as the GitHub Classroom workflow runs each test, `--exact`), the
-    /// second passes: the grade must not take a point for a test that never ran.
-    #[test]
-    fn a_test_not_run_behind_a_hung_one_is_graded_alone() {
-        let dir = tempfile::tempdir().unwrap();
-        let exe = dir.path().join("spec");
-        std::fs::write(
-            &exe,
-            r#"#!/bin/sh
-if [ "$1" = "--exact" ]; then
-    printf '\nrunning 1 test\n'
-    if [ "$2" = "hangs" ]; then
-        printf 'test hangs ... FAILED\n\nfailures:\n\n---- hangs ----\nthe test did not finish within 10s: it probably hangs (killed).\n\n\nfailures:\n    hangs\n\ntest result: FAILED. 0 passed; 1 failed; 0 ignored; 0 measured; 2 filtered out; finished in 10.00s\n\n'
-        exit 101
-    fi
-    printf 'test %s ... ok\n\ntest result: ok. 1 passed; 0 failed; 0 ignored; 0 measured; 2 filtered out; finished in 0.01s\n\n' "$2"
-    exit 0
-fi
-cat <<'END'
-
-running 3 tests
-test hangs  ... FAILED
-test second ... FAILED
-test third  ... FAILED
-
-failures:
-
----- hangs ----
-the test did not finish within 10s: it probably hangs (killed).
-
----- second ----
-not run: test hangs hung before it; fix that first
-
----- third ----
-not run: test hangs hung before it; fix that first
-
-
-failures:
-    hangs
-    second
-    third
-
-test result: FAILED. 0 passed; 3 failed; 0 ignored; 0 measured; 0 filtered out; finished in 10.00s
-
-END
-exit 101
-"#,
-        )
-        .unwrap();
-        std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).unwrap();
-        let tests = ["hangs", "second", "third"].map(String::from);
-        let grades = run_exercise(&exe, dir.path(), "ex", &tests, Duration::from_secs(30)).unwrap();
-        let got: Vec<_> = grades
-            .iter()
-            .map(|g| (g.test.as_str(), g.outcome))
-            .collect();
-        assert_eq!(
-            got,
-            [
-                ("hangs", Outcome::Failed),
-                ("second", Outcome::Passed),
-                ("third", Outcome::Passed)
-            ],
-            "{grades:#?}"
-        );
-        assert!(grades[0].message.contains("did not finish"), "{grades:#?}");
-    }
-}
+mod tests;

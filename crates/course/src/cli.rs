@@ -165,7 +165,9 @@ pub enum Command {
     /// Grade submissions of an assignment (each a folder from `assign`, as the student hands it
     /// back): run every spec test, print a per-student, per-test table and write grades.md,
     /// grades.csv and grades.xml (JUnit). A spec run past --timeout is killed with every process
-    /// it started; its tests without a result count as failed ("hung").
+    /// it started; each of its tests without a result runs again alone (as the GitHub Classroom
+    /// workflow runs them), under the same --timeout, and counts as failed ("hung") if it has
+    /// none then either.
     Grade {
         /// The submission folders, one per student (the folder's name is the student's).
         #[arg(required = true, value_name = "DIR")]
