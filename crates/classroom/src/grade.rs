@@ -21,6 +21,10 @@ pub struct GradeOptions {
     pub target_dir: Option<PathBuf>,
     /// Write `grades.md`, `grades.csv` and `grades.xml` (JUnit) into this folder.
     pub out: Option<PathBuf>,
+    /// The instructor's export (the folder `assign` wrote): grade each submission with its spec
+    /// files, classroom.toml and workflow instead of the submission's own, and name in the
+    /// report each submission whose copies of them differ. Without it, the students' own.
+    pub template: Option<PathBuf>,
 }
 
 impl Default for GradeOptions {
@@ -30,6 +34,7 @@ impl Default for GradeOptions {
             build_limit: Duration::from_secs(1800),
             target_dir: None,
             out: None,
+            template: None,
         }
     }
 }
@@ -79,6 +84,9 @@ pub struct Submission {
     pub name: String,
     pub dir: PathBuf,
     pub tests: Vec<TestGrade>,
+    /// With a template: its files this submission changed or lacks (`path (changed)`,
+    /// `path (missing)`); it was graded with the template's.
+    pub differs: Vec<String>,
 }
 
 impl Submission {
@@ -95,6 +103,8 @@ impl Submission {
 pub struct Report {
     pub chapter: String,
     pub submissions: Vec<Submission>,
+    /// The export whose spec files graded every submission, if any.
+    pub template: Option<PathBuf>,
 }
 
 /// Grades `dirs` (each an exported repository as a student hands it back): builds each, runs
@@ -120,20 +130,16 @@ pub fn grade_quiet(dirs: &[PathBuf], options: &GradeOptions) -> Result<Report> {
     if dirs.is_empty() {
         bail!("name at least one submission folder");
     }
-    let mut manifests = Vec::new();
-    for dir in dirs {
-        manifests.push(ClassroomManifest::read(dir)?);
-    }
-    let reference = &manifests[0];
-    for (dir, m) in dirs.iter().zip(&manifests).skip(1) {
-        if m != reference {
-            bail!(
-                "{} is not the same assignment as {} (its classroom.toml differs): grade one assignment at a time",
-                dir.display(),
-                dirs[0].display()
-            );
-        }
-    }
+    let reference = match &options.template {
+        // The students' classroom.toml are compared with it like the other graded files.
+        Some(template) => ClassroomManifest::read(template)
+            .with_context(|| format!("reading the template {}", template.display()))?,
+        None => same_manifest(dirs)?,
+    };
+    let graded_files = match &options.template {
+        Some(template) => template::graded_files(template, &reference)?,
+        None => Vec::new(),
+    };
     // In the order given; a name twice is an error (the table has a column per name).
     let (mut seen, mut named) = (BTreeMap::new(), Vec::new());
     for dir in dirs {
@@ -157,27 +163,72 @@ pub fn grade_quiet(dirs: &[PathBuf], options: &GradeOptions) -> Result<Report> {
     let mut submissions = Vec::new();
     for (name, dir) in named {
         eprintln!("grading {name} ({})...", dir.display());
-        let tests = grade_one(&dir, &name, reference, options)?;
-        submissions.push(Submission { name, dir, tests });
+        let target = match &options.target_dir {
+            Some(t) => t.join(&name),
+            None => dir.join("target"),
+        };
+        // With a template, the copy and its build have a folder of their own: cargo keys a
+        // build by paths relative to the workspace, and would take one for the other.
+        let (workspace, target, differs) = match &options.template {
+            Some(template) => {
+                if !dir.join("Cargo.toml").is_file() {
+                    bail!(
+                        "{} has no Cargo.toml: it is not a submission",
+                        dir.display()
+                    );
+                }
+                let copy = target.join("template");
+                let differs = template::apply(template, &graded_files, &dir, &copy.join("src"))?;
+                if !differs.is_empty() {
+                    eprintln!("{name} differs from the template: {}", differs.join(", "));
+                }
+                (copy.join("src"), copy.join("target"), differs)
+            }
+            None => (dir.clone(), target, Vec::new()),
+        };
+        let tests = grade_one(&workspace, &target, &reference, options)?;
+        submissions.push(Submission {
+            name,
+            dir,
+            tests,
+            differs,
+        });
     }
     Ok(Report {
         chapter: reference.chapter.clone(),
         submissions,
+        template: options.template.clone(),
     })
 }
 
+/// Without a template: the classroom.toml of every submission, which must all be the same.
+fn same_manifest(dirs: &[PathBuf]) -> Result<ClassroomManifest> {
+    let mut manifests = Vec::new();
+    for dir in dirs {
+        manifests.push(ClassroomManifest::read(dir)?);
+    }
+    let reference = &manifests[0];
+    for (dir, m) in dirs.iter().zip(&manifests).skip(1) {
+        if m != reference {
+            bail!(
+                "{} is not the same assignment as {} (its classroom.toml differs): grade one assignment at a time",
+                dir.display(),
+                dirs[0].display()
+            );
+        }
+    }
+    Ok(manifests.swap_remove(0))
+}
+
+/// Builds the specs of the workspace `dir` into `target` and runs each exercise's.
 fn grade_one(
     dir: &Path,
-    name: &str,
+    target: &Path,
     manifest: &ClassroomManifest,
     options: &GradeOptions,
 ) -> Result<Vec<TestGrade>> {
-    let target = match &options.target_dir {
-        Some(t) => t.join(name),
-        None => dir.join("target"),
-    };
     let packages = manifest.exercises.iter().map(|e| e.package.as_str());
-    let (parsed, built) = build_specs(dir, &target, packages, options.build_limit)?;
+    let (parsed, built) = build_specs(dir, target, packages, options.build_limit)?;
     let build_failed = built.timed_out().then(|| {
         format!(
             "the build was killed by the watchdog after {} s",
@@ -221,5 +272,6 @@ fn grade_one(
 }
 
 mod run;
+mod template;
 #[cfg(test)]
 mod tests;

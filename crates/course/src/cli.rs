@@ -178,6 +178,10 @@ pub enum Command {
         /// Write grades.md, grades.csv and grades.xml into this folder.
         #[arg(long, value_name = "DIR", default_value = ".")]
         out: PathBuf,
+        /// Your export (the folder `assign` wrote): grade every submission with its spec files,
+        /// classroom.toml and workflow, and name each submission whose copies differ.
+        #[arg(long, value_name = "DIR")]
+        template: Option<PathBuf>,
     },
     /// Show the next hint of an exercise (from its hints.md), one more each time.
     Hint {
@@ -248,7 +252,8 @@ pub fn run(cli: Cli) -> Result<()> {
             submissions,
             timeout,
             out,
-        } => grade::run(&submissions, secs(timeout), out),
+            template,
+        } => grade::run(&submissions, secs(timeout), out, template),
         Command::Timeline {
             file,
             svg,
