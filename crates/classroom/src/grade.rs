@@ -260,6 +260,7 @@ fn grade_one(
                 continue;
             }
         };
+        mpi::prebuild(&edir, target, &e.package, options.build_limit)?;
         grades.extend(run::run_exercise(
             exe,
             &edir,
@@ -271,6 +272,7 @@ fn grade_one(
     Ok(grades)
 }
 
+mod mpi;
 mod run;
 mod template;
 #[cfg(test)]

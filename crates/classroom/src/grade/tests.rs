@@ -120,3 +120,52 @@ sleep 60
     let runs = std::fs::read_to_string(&log).unwrap();
     assert_eq!(runs, "\n--exact queued\n--exact hangs\n", "the spec's runs");
 }
+
+/// Where `mpirun` exists, a chapter 09 spec builds its MPI example with cargo inside its timed
+/// run (`support::mpirun::under_mpirun`). grade builds it first with the same command: the
+/// spec's build then compiles nothing. A fake exercise: an `mpi` feature without rsmpi.
+#[test]
+fn the_mpi_examples_are_built_before_the_spec_runs_as_the_spec_builds_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ex, target) = (dir.path().join("ex"), dir.path().join("target"));
+    std::fs::create_dir_all(ex.join("examples")).unwrap();
+    std::fs::create_dir_all(ex.join("src")).unwrap();
+    std::fs::write(
+        ex.join("Cargo.toml"),
+        "[package]\nname = \"ex\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n\
+         [features]\nmpi = []\n\n\
+         [[example]]\nname = \"ranks\"\nrequired-features = [\"mpi\"]\n\n\
+         [[example]]\nname = \"plain\"\n",
+    )
+    .unwrap();
+    std::fs::write(ex.join("src/lib.rs"), "pub fn f() {}\n").unwrap();
+    for example in ["ranks", "plain"] {
+        let code = "fn main() { ex::f() }\n";
+        std::fs::write(ex.join(format!("examples/{example}.rs")), code).unwrap();
+    }
+    let builds = super::mpi::prebuilds(&ex, &target).unwrap();
+    assert_eq!(builds.len(), 1, "only the example that needs `mpi`");
+    for mut build in builds {
+        assert!(build.status().unwrap().success());
+    }
+    // What the spec runs (support/src/mpirun.rs), CARGO_TARGET_TMPDIR being <target>/tmp.
+    let spec_build = testrun::process::cargo()
+        .args(["build", "--features=mpi", "--example", "ranks"])
+        .args(["--message-format=json", "--manifest-path"])
+        .arg(ex.join("Cargo.toml"))
+        .arg("--target-dir")
+        .arg(target.join("tmp/mpi"))
+        .output()
+        .unwrap();
+    assert!(spec_build.status.success());
+    let json = String::from_utf8_lossy(&spec_build.stdout);
+    let artifacts: Vec<_> = json
+        .lines()
+        .filter(|l| l.contains("\"reason\":\"compiler-artifact\""))
+        .collect();
+    assert_eq!(artifacts.len(), 2, "the lib and the example: {json}");
+    assert!(
+        artifacts.iter().all(|a| a.contains("\"fresh\":true")),
+        "the spec's build compiled again: {json}"
+    );
+}
