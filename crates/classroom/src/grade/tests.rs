@@ -28,13 +28,13 @@ fn a_test_not_run_behind_a_hung_one_is_graded_alone() {
         dir.path(),
         r#"#!/bin/sh
 if [ "$1" = "--exact" ]; then
-printf '\nrunning 1 test\n'
-if [ "$2" = "hangs" ]; then
-    printf 'test hangs ... FAILED\n\nfailures:\n\n---- hangs ----\nthe test did not finish within 10s: it probably hangs (killed).\n\n\nfailures:\n    hangs\n\ntest result: FAILED. 0 passed; 1 failed; 0 ignored; 0 measured; 2 filtered out; finished in 10.00s\n\n'
-    exit 101
-fi
-printf 'test %s ... ok\n\ntest result: ok. 1 passed; 0 failed; 0 ignored; 0 measured; 2 filtered out; finished in 0.01s\n\n' "$2"
-exit 0
+    printf '\nrunning 1 test\n'
+    if [ "$2" = "hangs" ]; then
+        printf 'test hangs ... FAILED\n\nfailures:\n\n---- hangs ----\nthe test did not finish within 10s: it probably hangs (killed).\n\n\nfailures:\n    hangs\n\ntest result: FAILED. 0 passed; 1 failed; 0 ignored; 0 measured; 2 filtered out; finished in 10.00s\n\n'
+        exit 101
+    fi
+    printf 'test %s ... ok\n\ntest result: ok. 1 passed; 0 failed; 0 ignored; 0 measured; 2 filtered out; finished in 0.01s\n\n' "$2"
+    exit 0
 fi
 cat <<'END'
 
@@ -56,9 +56,9 @@ not run: test hangs hung before it; fix that first
 
 
 failures:
-hangs
-second
-third
+    hangs
+    second
+    third
 
 test result: FAILED. 0 passed; 3 failed; 0 ignored; 0 measured; 0 filtered out; finished in 10.00s
 
