@@ -100,8 +100,9 @@ fn featured_examples(slug: &str, out: &Path) -> String {
                  $ cargo build --release -p {slug} --features mpi --examples\n\
                  $ mpirun -n 2 target/release/examples/{first}\n\
                  ```\n\n\
-                 (more ranks than cores need `mpirun --oversubscribe`; the chapter's pages say\n\
-                 which examples take arguments)"
+                 (more ranks than cores need `mpirun --oversubscribe`; as root, Open MPI wants\n\
+                 `OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1`; the chapter's pages\n\
+                 say which examples take arguments)"
             ));
         }
     }
