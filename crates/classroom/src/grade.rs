@@ -5,9 +5,7 @@ use anyhow::{Context, Result, bail};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
-use testrun::libtest::{self, Outcome as LibtestOutcome};
-use testrun::process::run_with_watchdog;
-use testrun::spec::{build_specs, spec_command};
+use testrun::spec::build_specs;
 
 /// Settings of [`grade`].
 #[derive(Debug, Clone)]
@@ -23,6 +21,10 @@ pub struct GradeOptions {
     pub target_dir: Option<PathBuf>,
     /// Write `grades.md`, `grades.csv` and `grades.xml` (JUnit) into this folder.
     pub out: Option<PathBuf>,
+    /// The instructor's export (the folder `assign` wrote): grade each submission with its spec
+    /// files, classroom.toml and workflow instead of the submission's own, and name in the
+    /// report each submission whose copies of them differ. Without it, the students' own.
+    pub template: Option<PathBuf>,
 }
 
 impl Default for GradeOptions {
@@ -32,6 +34,7 @@ impl Default for GradeOptions {
             build_limit: Duration::from_secs(1800),
             target_dir: None,
             out: None,
+            template: None,
         }
     }
 }
@@ -81,6 +84,9 @@ pub struct Submission {
     pub name: String,
     pub dir: PathBuf,
     pub tests: Vec<TestGrade>,
+    /// With a template: its files this submission changed or lacks (`path (changed)`,
+    /// `path (missing)`); it was graded with the template's.
+    pub differs: Vec<String>,
 }
 
 impl Submission {
@@ -97,6 +103,8 @@ impl Submission {
 pub struct Report {
     pub chapter: String,
     pub submissions: Vec<Submission>,
+    /// The export whose spec files graded every submission, if any.
+    pub template: Option<PathBuf>,
 }
 
 /// Grades `dirs` (each an exported repository as a student hands it back): builds each, runs
@@ -122,20 +130,16 @@ pub fn grade_quiet(dirs: &[PathBuf], options: &GradeOptions) -> Result<Report> {
     if dirs.is_empty() {
         bail!("name at least one submission folder");
     }
-    let mut manifests = Vec::new();
-    for dir in dirs {
-        manifests.push(ClassroomManifest::read(dir)?);
-    }
-    let reference = &manifests[0];
-    for (dir, m) in dirs.iter().zip(&manifests).skip(1) {
-        if m != reference {
-            bail!(
-                "{} is not the same assignment as {} (its classroom.toml differs): grade one assignment at a time",
-                dir.display(),
-                dirs[0].display()
-            );
-        }
-    }
+    let reference = match &options.template {
+        // The students' classroom.toml are compared with it like the other graded files.
+        Some(template) => ClassroomManifest::read(template)
+            .with_context(|| format!("reading the template {}", template.display()))?,
+        None => same_manifest(dirs)?,
+    };
+    let graded_files = match &options.template {
+        Some(template) => template::graded_files(template, &reference)?,
+        None => Vec::new(),
+    };
     // In the order given; a name twice is an error (the table has a column per name).
     let (mut seen, mut named) = (BTreeMap::new(), Vec::new());
     for dir in dirs {
@@ -159,27 +163,72 @@ pub fn grade_quiet(dirs: &[PathBuf], options: &GradeOptions) -> Result<Report> {
     let mut submissions = Vec::new();
     for (name, dir) in named {
         eprintln!("grading {name} ({})...", dir.display());
-        let tests = grade_one(&dir, &name, reference, options)?;
-        submissions.push(Submission { name, dir, tests });
+        let target = match &options.target_dir {
+            Some(t) => t.join(&name),
+            None => dir.join("target"),
+        };
+        // With a template, the copy and its build have a folder of their own: cargo keys a
+        // build by paths relative to the workspace, and would take one for the other.
+        let (workspace, target, differs) = match &options.template {
+            Some(template) => {
+                if !dir.join("Cargo.toml").is_file() {
+                    bail!(
+                        "{} has no Cargo.toml: it is not a submission",
+                        dir.display()
+                    );
+                }
+                let copy = target.join("template");
+                let differs = template::apply(template, &graded_files, &dir, &copy.join("src"))?;
+                if !differs.is_empty() {
+                    eprintln!("{name} differs from the template: {}", differs.join(", "));
+                }
+                (copy.join("src"), copy.join("target"), differs)
+            }
+            None => (dir.clone(), target, Vec::new()),
+        };
+        let tests = grade_one(&workspace, &target, &reference, options)?;
+        submissions.push(Submission {
+            name,
+            dir,
+            tests,
+            differs,
+        });
     }
     Ok(Report {
         chapter: reference.chapter.clone(),
         submissions,
+        template: options.template.clone(),
     })
 }
 
+/// Without a template: the classroom.toml of every submission, which must all be the same.
+fn same_manifest(dirs: &[PathBuf]) -> Result<ClassroomManifest> {
+    let mut manifests = Vec::new();
+    for dir in dirs {
+        manifests.push(ClassroomManifest::read(dir)?);
+    }
+    let reference = &manifests[0];
+    for (dir, m) in dirs.iter().zip(&manifests).skip(1) {
+        if m != reference {
+            bail!(
+                "{} is not the same assignment as {} (its classroom.toml differs): grade one assignment at a time",
+                dir.display(),
+                dirs[0].display()
+            );
+        }
+    }
+    Ok(manifests.swap_remove(0))
+}
+
+/// Builds the specs of the workspace `dir` into `target` and runs each exercise's.
 fn grade_one(
     dir: &Path,
-    name: &str,
+    target: &Path,
     manifest: &ClassroomManifest,
     options: &GradeOptions,
 ) -> Result<Vec<TestGrade>> {
-    let target = match &options.target_dir {
-        Some(t) => t.join(name),
-        None => dir.join("target"),
-    };
     let packages = manifest.exercises.iter().map(|e| e.package.as_str());
-    let (parsed, built) = build_specs(dir, &target, packages, options.build_limit)?;
+    let (parsed, built) = build_specs(dir, target, packages, options.build_limit)?;
     let build_failed = built.timed_out().then(|| {
         format!(
             "the build was killed by the watchdog after {} s",
@@ -205,13 +254,14 @@ fn grade_one(
             (None, Some(exe)) => exe,
             (None, None) => {
                 let why = parsed.errors_of(&e.package, 1).unwrap_or_else(|| {
-                    first_error(&built.stderr).unwrap_or_else(|| "it does not build".into())
+                    run::first_error(&built.stderr).unwrap_or_else(|| "it does not build".into())
                 });
                 grades.extend(not_built(format!("does not compile: {why}")));
                 continue;
             }
         };
-        grades.extend(run_exercise(
+        mpi::prebuild(&edir, target, &e.package, options.build_limit)?;
+        grades.extend(run::run_exercise(
             exe,
             &edir,
             &e.package,
@@ -222,173 +272,8 @@ fn grade_one(
     Ok(grades)
 }
 
-/// The start of the message of a test that `support::fork`'s runner did not run because a
-/// test before it hung ("not run: test X hung before it; fix that first").
-const NOT_RUN: &str = "not run: ";
-
-/// Runs the spec of one exercise (its executable `exe`, in its folder `dir`) under the
-/// watchdog and grades each of `tests`. A test the spec did not run because one before it hung
-/// (the fork harness stops there) is run again alone (`--exact`), as the GitHub Classroom
-/// workflow runs every test, so both give the same grade.
-fn run_exercise(
-    exe: &Path,
-    dir: &Path,
-    package: &str,
-    tests: &[String],
-    timeout: Duration,
-) -> Result<Vec<TestGrade>> {
-    let mut grades = run_spec(exe, dir, package, tests, None, timeout)?;
-    for grade in &mut grades {
-        if grade.outcome == Outcome::Failed && grade.message.starts_with(NOT_RUN) {
-            let alone = std::slice::from_ref(&grade.test);
-            if let Some(again) =
-                run_spec(exe, dir, package, alone, Some(&grade.test), timeout)?.pop()
-            {
-                *grade = again;
-            }
-        }
-    }
-    Ok(grades)
-}
-
-/// One run of a spec under the watchdog (only the test `exact`, if given), graded.
-fn run_spec(
-    exe: &Path,
-    dir: &Path,
-    package: &str,
-    tests: &[String],
-    exact: Option<&str>,
-    timeout: Duration,
-) -> Result<Vec<TestGrade>> {
-    let mut cmd = spec_command(exe, dir);
-    cmd.env("RUST_BACKTRACE", "0");
-    if let Some(test) = exact {
-        cmd.args(["--exact", test]);
-    }
-    let run = run_with_watchdog(&mut cmd, timeout)?;
-    let results: BTreeMap<_, _> = libtest::parse_results(&run.stdout)
-        .into_iter()
-        .map(|r| (r.name, r.outcome))
-        .collect();
-    // The first line of each panic message: a grade's message is one line.
-    let messages: BTreeMap<_, _> = libtest::failure_messages(&run.stdout)
-        .into_iter()
-        .filter_map(|(name, m)| Some((name, m.lines().next()?.to_string())))
-        .collect();
-    let mut grades = Vec::new();
-    for t in tests {
-        let (outcome, message) = match (results.get(t), run.status) {
-            (Some(LibtestOutcome::Ok), _) => (Outcome::Passed, String::new()),
-            (Some(LibtestOutcome::Failed), _) => (
-                Outcome::Failed,
-                messages.get(t).cloned().unwrap_or_else(|| {
-                    format!("failed (its message: cargo test -p {package} --test spec)")
-                }),
-            ),
-            (Some(LibtestOutcome::Ignored), _) => (
-                Outcome::Failed,
-                "ignored (#[ignore] counts as failed)".into(),
-            ),
-            (None, None) => (
-                Outcome::Hung,
-                format!(
-                    "no result when the watchdog killed the spec after {} s: it hung, or waited behind a test that did",
-                    timeout.as_secs()
-                ),
-            ),
-            (None, Some(status)) => (
-                Outcome::NoResult,
-                format!("no result: the spec ended early ({status})"),
-            ),
-        };
-        grades.push(TestGrade {
-            exercise: package.to_string(),
-            test: t.clone(),
-            outcome,
-            message,
-        });
-    }
-    Ok(grades)
-}
-
-fn first_error(stderr: &str) -> Option<String> {
-    stderr
-        .lines()
-        .find(|l| l.starts_with("error"))
-        .map(str::to_string)
-}
-
+mod mpi;
+mod run;
+mod template;
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::os::unix::fs::PermissionsExt;
-
-    /// A spec on `support::fork`'s runner stops after a hung test and reports the later ones
-    /// "not run". Alone (as the GitHub Classroom workflow runs each test, `--exact`), the
-    /// second passes: the grade must not take a point for a test that never ran.
-    #[test]
-    fn a_test_not_run_behind_a_hung_one_is_graded_alone() {
-        let dir = tempfile::tempdir().unwrap();
-        let exe = dir.path().join("spec");
-        std::fs::write(
-            &exe,
-            r#"#!/bin/sh
-if [ "$1" = "--exact" ]; then
-    printf '\nrunning 1 test\n'
-    if [ "$2" = "hangs" ]; then
-        printf 'test hangs ... FAILED\n\nfailures:\n\n---- hangs ----\nthe test did not finish within 10s: it probably hangs (killed).\n\n\nfailures:\n    hangs\n\ntest result: FAILED. 0 passed; 1 failed; 0 ignored; 0 measured; 2 filtered out; finished in 10.00s\n\n'
-        exit 101
-    fi
-    printf 'test %s ... ok\n\ntest result: ok. 1 passed; 0 failed; 0 ignored; 0 measured; 2 filtered out; finished in 0.01s\n\n' "$2"
-    exit 0
-fi
-cat <<'END'
-
-running 3 tests
-test hangs  ... FAILED
-test second ... FAILED
-test third  ... FAILED
-
-failures:
-
----- hangs ----
-the test did not finish within 10s: it probably hangs (killed).
-
----- second ----
-not run: test hangs hung before it; fix that first
-
----- third ----
-not run: test hangs hung before it; fix that first
-
-
-failures:
-    hangs
-    second
-    third
-
-test result: FAILED. 0 passed; 3 failed; 0 ignored; 0 measured; 0 filtered out; finished in 10.00s
-
-END
-exit 101
-"#,
-        )
-        .unwrap();
-        std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).unwrap();
-        let tests = ["hangs", "second", "third"].map(String::from);
-        let grades = run_exercise(&exe, dir.path(), "ex", &tests, Duration::from_secs(30)).unwrap();
-        let got: Vec<_> = grades
-            .iter()
-            .map(|g| (g.test.as_str(), g.outcome))
-            .collect();
-        assert_eq!(
-            got,
-            [
-                ("hangs", Outcome::Failed),
-                ("second", Outcome::Passed),
-                ("third", Outcome::Passed)
-            ],
-            "{grades:#?}"
-        );
-        assert!(grades[0].message.contains("did not finish"), "{grades:#?}");
-    }
-}
+mod tests;

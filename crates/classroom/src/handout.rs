@@ -26,6 +26,7 @@ pub fn readme(slug: &str, title: &str, manifest: &ClassroomManifest, out: &Path)
         ));
     }
     let first = &manifest.exercises[0].package;
+    let features = featured_examples(slug, out);
     format!(
         "# {title}\n\n\
          One chapter of *Multiprocessing in Rust*, to do as an assignment. Read the chapter, then\n\
@@ -49,9 +50,63 @@ pub fn readme(slug: &str, title: &str, manifest: &ClassroomManifest, out: &Path)
          Open `book/html/{slug}/index.html` in a browser (it works offline). The Markdown sources\n\
          are in `book/{slug}/`; the code they show is in `crates/{slug}/`. Run the chapter's\n\
          examples with `cargo run --release -p {slug} --example <name>` (the names are in\n\
-         `crates/{slug}/examples/`).\n\n\
+         `crates/{slug}/examples/`){features}.\n\n\
          You need Rust 1.88 or newer (`rustup`, stable) on Linux or macOS (on Windows, WSL).\n"
     )
+}
+
+/// The examples of the chapter's crate (in the export `out`) that need a feature
+/// (`required-features`), as the end of the README's sentence on running examples: how to
+/// build them, and for the `mpi` feature how to start them under `mpirun`. Empty if none.
+fn featured_examples(slug: &str, out: &Path) -> String {
+    let manifest = out.join("crates").join(slug).join("Cargo.toml");
+    let table: toml::Table = std::fs::read_to_string(manifest)
+        .ok()
+        .and_then(|t| t.parse().ok())
+        .unwrap_or_default();
+    // (features, the examples that need exactly them), in the manifest's order.
+    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+    for example in table
+        .get("example")
+        .and_then(|e| e.as_array())
+        .into_iter()
+        .flatten()
+    {
+        let (Some(name), Some(needs)) = (
+            example.get("name").and_then(|n| n.as_str()),
+            example.get("required-features").and_then(|f| f.as_array()),
+        ) else {
+            continue;
+        };
+        let needs: Vec<_> = needs.iter().filter_map(|f| f.as_str()).collect();
+        let needs = needs.join(",");
+        match groups.iter_mut().find(|(f, _)| *f == needs) {
+            Some((_, names)) => names.push(format!("`{name}`")),
+            None => groups.push((needs, vec![format!("`{name}`")])),
+        }
+    }
+    let mut text = String::new();
+    for (features, names) in groups {
+        text.push_str(&format!(
+            ", except {}: they need `--features {features}`",
+            names.join(", ")
+        ));
+        if features == "mpi" {
+            let first = names[0].trim_matches('`');
+            text.push_str(&format!(
+                ", and are MPI programs, started by `mpirun`. Install Open MPI and libclang\n\
+                 (Debian/Ubuntu: `apt install libopenmpi-dev openmpi-bin libclang-dev`), then\n\n\
+                 ```console\n\
+                 $ cargo build --release -p {slug} --features mpi --examples\n\
+                 $ mpirun -n 2 target/release/examples/{first}\n\
+                 ```\n\n\
+                 (more ranks than cores need `mpirun --oversubscribe`; as root, Open MPI wants\n\
+                 `OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1`; the chapter's pages\n\
+                 say which examples take arguments)"
+            ));
+        }
+    }
+    text
 }
 
 /// A GitHub Classroom workflow: one graded step per spec test (one point each), then the
@@ -132,5 +187,51 @@ mod tests {
         assert!(every.contains("cargo test --no-fail-fast"), "{every}");
         assert!(text.contains("`cargo course`"), "{text}");
         assert!(text.contains("`solutions/`"), "{text}");
+    }
+
+    /// ch09's MPI examples do not run with the README's plain `cargo run --example`: it must say
+    /// `--features mpi` and `mpirun` for them, and only for them.
+    #[test]
+    fn the_readme_says_how_to_run_examples_that_need_a_feature() {
+        let out = tempfile::tempdir().unwrap();
+        let dir = out.path().join("crates/ch09-mpi");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("Cargo.toml"),
+            "[package]\nname = \"ch09-mpi\"\n\n\
+             [[example]]\nname = \"spmd\"\nrequired-features = [\"mpi\"]\n\n\
+             [[example]]\nname = \"tutorial\"\nrequired-features = [\"mpi\"]\n\n\
+             [[example]]\nname = \"best\"\n",
+        )
+        .unwrap();
+        let manifest = ClassroomManifest {
+            chapter: "ch09-mpi".into(),
+            exercises: vec![ExerciseTests {
+                package: "ch09-ex01".into(),
+                dir: "exercises/ch09-mpi/ex01".into(),
+                tests: vec!["t".into()],
+            }],
+        };
+        let text = readme("ch09-mpi", "MPI", &manifest, out.path());
+        assert!(
+            text.contains("except `spmd`, `tutorial`: they need `--features mpi`"),
+            "{text}"
+        );
+        assert!(
+            text.contains("cargo build --release -p ch09-mpi --features mpi --examples"),
+            "{text}"
+        );
+        assert!(
+            text.contains("mpirun -n 2 target/release/examples/spmd"),
+            "{text}"
+        );
+        assert!(!text.contains("`best`"), "{text}");
+        // A chapter without such examples: the plain sentence.
+        let plain = readme("ch04-pools", "Pools", &manifest, out.path());
+        assert!(
+            plain.contains("`crates/ch04-pools/examples/`).\n"),
+            "{plain}"
+        );
+        assert!(!plain.contains("mpirun"), "{plain}");
     }
 }

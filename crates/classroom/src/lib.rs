@@ -6,9 +6,11 @@
 //! a GitHub Classroom workflow that runs each spec test as a graded test worth one point.
 //!
 //! [`grade`] runs the specs of submissions (each an exported repository as a student hands it
-//! back), kills a hung spec run with its whole process tree after a time limit and counts its
-//! remaining tests failed, and writes a per-student, per-test table (Markdown) with CSV and
-//! JUnit XML for a learning-management system.
+//! back), kills a hung spec run with its whole process tree after a time limit, runs each test
+//! left without a verdict again alone (as the workflow runs each test), and writes a
+//! per-student, per-test table (Markdown) with CSV and JUnit XML for a learning-management
+//! system. With a template (the instructor's export), it grades with the export's spec files
+//! and names each submission whose copies of them differ.
 //!
 //! This crate does not depend on `course`: `cargo course assign` and `cargo course grade` only
 //! parse their arguments and call [`assign`] and [`grade`]. Both crates run cargo and the specs

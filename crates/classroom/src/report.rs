@@ -59,6 +59,20 @@ impl Report {
                 );
             }
         }
+        for sub in self.submissions.iter().filter(|s| !s.differs.is_empty()) {
+            let _ = writeln!(
+                s,
+                "- {}: differs from the template (graded with the template's): {}",
+                sub.name,
+                sub.differs.join(", ")
+            );
+        }
+        if self.template.is_none() {
+            s.push_str(
+                "\nGraded with each submission's own specs, classroom.toml and workflow \
+                 (`--template <export>` grades with yours).\n",
+            );
+        }
         s
     }
 
@@ -192,17 +206,20 @@ mod tests {
                 Submission {
                     name: "alice".into(),
                     dir: PathBuf::new(),
+                    differs: Vec::new(),
                     tests: vec![t("a", Outcome::Passed, ""), t("b", Outcome::Passed, "")],
                 },
                 Submission {
                     name: "bob".into(),
                     dir: PathBuf::new(),
+                    differs: Vec::new(),
                     tests: vec![
                         t("a", Outcome::Failed, "expected \"3\", got <4>, & more"),
                         t("b", Outcome::Hung, "no result"),
                     ],
                 },
             ],
+            template: None,
         }
     }
 

@@ -356,6 +356,7 @@ fn an_export_builds_on_its_own_fails_on_the_starter_and_grades_submissions() {
     let options = GradeOptions {
         timeout: Duration::from_secs(15),
         out: Some(grades.clone()),
+        template: Some(export.clone()),
         ..GradeOptions::default()
     };
     let report = grade_quiet(&[alice.clone(), bob.clone(), carol.clone()], &options).unwrap();
@@ -368,6 +369,9 @@ fn an_export_builds_on_its_own_fails_on_the_starter_and_grades_submissions() {
     expect(&report, "bob", second, Outcome::Passed);
     expect(&report, "carol", first, Outcome::Hung);
     expect(&report, "carol", second, Outcome::Passed);
+    for sub in &report.submissions {
+        assert!(sub.differs.is_empty(), "{}: {:?}", sub.name, sub.differs);
+    }
     let stray = testrun::processes_matching(&format!("sleep {needle}"));
     assert!(
         stray.is_empty(),
@@ -448,7 +452,7 @@ fn an_export_builds_on_its_own_fails_on_the_starter_and_grades_submissions() {
     std::fs::write(
         out.join("grade.txt"),
         format!(
-            "$ cargo course grade ../class/alice ../class/bob ../class/carol --timeout 15 --out ../class/grades\n{}",
+            "$ cargo course grade ../class/alice ../class/bob ../class/carol --timeout 15 --template ../class/ch01-class --out ../class/grades\n{}",
             report.markdown()
         ),
     )

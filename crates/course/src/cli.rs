@@ -176,7 +176,9 @@ pub enum Command {
     /// Grade submissions of an assignment (each a folder from `assign`, as the student hands it
     /// back): run every spec test, print a per-student, per-test table and write grades.md,
     /// grades.csv and grades.xml (JUnit). A spec run past --timeout is killed with every process
-    /// it started; its tests without a result count as failed ("hung").
+    /// it started; each of its tests without a result runs again alone (as the GitHub Classroom
+    /// workflow runs them), under the same --timeout, and counts as failed ("hung") if it has
+    /// none then either.
     Grade {
         /// The submission folders, one per student (the folder's name is the student's).
         #[arg(required = true, value_name = "DIR")]
@@ -187,6 +189,10 @@ pub enum Command {
         /// Write grades.md, grades.csv and grades.xml into this folder.
         #[arg(long, value_name = "DIR", default_value = ".")]
         out: PathBuf,
+        /// Your export (the folder `assign` wrote): grade every submission with its spec files,
+        /// classroom.toml and workflow, and name each submission whose copies differ.
+        #[arg(long, value_name = "DIR")]
+        template: Option<PathBuf>,
     },
     /// Show the next hint of an exercise (from its hints.md), one more each time.
     Hint {
@@ -266,7 +272,8 @@ pub fn run(cli: Cli) -> Result<()> {
             submissions,
             timeout,
             out,
-        } => grade::run(&submissions, secs(timeout), out),
+            template,
+        } => grade::run(&submissions, secs(timeout), out, template),
         Command::Timeline {
             file,
             svg,
