@@ -102,10 +102,7 @@ fn a_file_without_sections_draws_nothing_and_is_removed() {
 
 /// The `y` and `height` of each bar of colour `fill` in `svg`.
 fn bars_of(svg: &str, fill: &str) -> Vec<(f64, f64)> {
-    let attr = |tag: &str, name: &str| -> f64 {
-        let from = tag.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
-        tag[from..].split('"').next().unwrap().parse().unwrap()
-    };
+    use crate::services::chart::tests::attr;
     svg.split("<rect")
         .filter(|tag| tag.contains(&format!("fill=\"{fill}\"")))
         .map(|tag| (attr(tag, "y"), attr(tag, "height")))
