@@ -28,27 +28,40 @@ use workloads::timeline::{Kind, Record};
 /// The band behind a row of several lanes.
 const BAND: RGBColor = RGBColor(0xe4, 0xe4, 0xe4);
 
-/// A task's label: its font size, and its distance from the bar's start.
+/// A task's label: its font size, and its distance from the bar's start (inside) or end (beside).
 const LABEL: u32 = 12;
 const PAD: f64 = 4.0;
 
 /// A bar on the chart: its segment, its margins, and its task (label, start, end, work).
 type Placed<'a> = (i32, [u32; 4], &'a (String, f64, f64, f64));
 
-/// Each task's label, written only into a bar wide enough for it. `px` is the plotting area's
-/// width for an axis to `x_max`.
+/// Each task's label: inside its bar if it fits there, else right of it if it fits between the
+/// bar's end and the next bar of its lane (or the plotting area's right edge), else none. A lane
+/// is one segment, so a label, which stays in its segment and ends before the next bar starts,
+/// never meets another label or bar. `px` is the plotting area's width for an axis to `x_max`.
 fn labels(placed: &[Placed], x_max: f64, px: u32) -> Vec<Label> {
     let px_per_s = f64::from(px) / x_max;
-    let fits = |(_, _, (text, start, end, _)): &&Placed| {
-        (end - start) * px_per_s >= text_width(text, LABEL) + 2.0 * PAD
+    let label = |(k, (i, _, (text, start, end, _))): (usize, &Placed)| {
+        let width = text_width(text, LABEL) + 2.0 * PAD;
+        let next = (placed[k + 1..].iter())
+            .filter(|(j, _, (_, s, _, _))| j == i && s >= end)
+            .map(|(_, _, (_, s, _, _))| *s)
+            .fold(x_max, f64::min);
+        let (x, inside) = if (end - start) * px_per_s >= width {
+            (*start, true)
+        } else if (next - end) * px_per_s >= width + PAD {
+            (*end, false)
+        } else {
+            return None;
+        };
+        Some(Label {
+            x,
+            i: *i,
+            text: text.clone(),
+            inside,
+        })
     };
-    let label = |(i, _, (text, start, _, _)): &Placed| Label {
-        x: *start,
-        i: *i,
-        text: text.clone(),
-        inside: true,
-    };
-    placed.iter().filter(fits).map(label).collect()
+    placed.iter().enumerate().filter_map(label).collect()
 }
 
 /// One section with its tasks, grouped by worker.

@@ -146,3 +146,33 @@ fn tasks_that_overlap_on_one_worker_get_lanes_of_its_row() {
     );
     assert!(svg.contains("\nthread 11\n"), "{svg}");
 }
+
+#[test]
+fn a_label_too_long_for_its_bar_stands_beside_it_if_it_fits_before_the_next_bar() {
+    use crate::services::chart::tests::{rects, texts};
+    let records = [
+        // a long bar: its label inside, in white
+        record(Kind::Task, 10, 11, 0, 9_000, "long"),
+        // a short bar with nothing after it: its label right of it, in black
+        record(Kind::Task, 10, 12, 0, 100, "short one"),
+        // a short bar with the next bar of its lane close behind: no room, no label
+        record(Kind::Task, 10, 13, 0, 100, "tight"),
+        record(Kind::Task, 10, 13, 200, 9_000, "next"),
+        record(Kind::Section, 10, 3, 0, 10_000, "s"),
+    ];
+    let svg = render_svg("labels", &records, false).unwrap();
+    let bars = rects(&svg, "#3B6EA8");
+    let texts = texts(&svg);
+    let label = |name: &str| texts.iter().find(|t| t.0 == name);
+    let long = label("long").unwrap();
+    assert!(
+        long.1 > bars[0].0 && long.1 < bars[0].0 + bars[0].1,
+        "{long:?} {bars:?}"
+    );
+    assert_eq!(long.3, "#FFFFFF", "{long:?}");
+    let short = label("short one").expect("the short bar's label beside it");
+    assert!(short.1 > bars[1].0 + bars[1].1, "{short:?} {bars:?}");
+    assert_eq!(short.3, "#000000", "{short:?}");
+    assert!(label("tight").is_none(), "{svg}");
+    assert!(label("next").is_some(), "{svg}");
+}
