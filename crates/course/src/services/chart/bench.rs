@@ -96,7 +96,12 @@ fn scale(values: &[f64], floor: f64, baseline: Option<usize>, room: f64, log: bo
     Scale {
         bars: bars.collect(),
         labels: values.iter().map(|v| log(*v).max(origin)).collect(),
-        x: (lo - 0.04 * span, hi + room * span),
+        // from a whole decade if the smallest is just right of one (0.16x: from 0.1x), so that
+        // a tick stands left of 1x
+        x: (
+            (lo - 0.04 * span).min((lo + 0.05).floor()),
+            hi + room * span,
+        ),
         log: true,
     }
 }
