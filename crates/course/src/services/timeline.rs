@@ -224,7 +224,8 @@ fn rows_panel(panel: &Panel, color: RGBColor) -> RowsPanel {
         margin: *margin,
         color,
     });
-    let label_width = (24 + 7 * longest_name).min(300);
+    // the longest name, the tick and a gap
+    let label_width = (20 + longest_name).min(300);
     let labels = labels(&placed, x_max, plot_width(label_width));
     // The ideal's definition goes only if the caption has room for it.
     let caption = format!(
