@@ -162,8 +162,8 @@ fn a_label_too_long_for_its_bar_stands_beside_it_if_it_fits_before_the_next_bar(
     ];
     let svg = render_svg("labels", &records, false).unwrap();
     let bars = rects(&svg, "#3B6EA8");
-    let texts = texts(&svg);
-    let label = |name: &str| texts.iter().find(|t| t.0 == name);
+    let written = texts(&svg);
+    let label = |name: &str| written.iter().find(|t| t.0 == name);
     // the names ("thread 11") take about 80 px, not the 300 px the names' area may have at most
     assert!(bars[0].0 < 150.0, "the plot starts at {}", bars[0].0);
     let long = label("long").unwrap();
@@ -177,4 +177,8 @@ fn a_label_too_long_for_its_bar_stands_beside_it_if_it_fits_before_the_next_bar(
     assert_eq!(short.3, "#000000", "{short:?}");
     assert!(label("tight").is_none(), "{svg}");
     assert!(label("next").is_some(), "{svg}");
+    // In CPython's orange bars, black.
+    let cpython = texts(&render_svg("labels", &records, true).unwrap());
+    let long = cpython.iter().find(|t| t.0 == "long").unwrap();
+    assert_eq!(long.3, "#000000", "{long:?}");
 }
