@@ -2,19 +2,21 @@
 //! speedup (with a line at 1x) when the group has a baseline, else of median time. CPython rows
 //! (variant `CPython …`) are drawn in orange, the baseline in grey, Rust rows in blue.
 //!
-//! A speedup panel whose values span more than [`LOG_RATIO`] (counting the 1x line) is drawn on
-//! a log axis, its bars growing from the 1x line: right for faster than the baseline, left for
-//! slower, each as long as its factor's logarithm. On a linear axis, chapter 05's chunk sizes
-//! (rayon at about 500x, CPython's ProcessPoolExecutor at 0.01x) left every bar but rayon's a
-//! sliver, and the slower-than-baseline ones all looked alike.
+//! A panel whose values span more than [`LOG_RATIO`] (a speedup panel's counting the 1x line) is
+//! drawn on a log axis, said in its caption and axis description. Speedup bars grow from the 1x
+//! line: right for faster than the baseline, left for slower, each as long as its factor's
+//! logarithm. Time bars start at the whole decade left of the smallest. On a linear axis,
+//! chapter 05's chunk sizes (rayon at about 500x, CPython's ProcessPoolExecutor at 0.01x) left
+//! every bar but rayon's a sliver, and the slower-than-baseline ones all looked alike.
 
-use super::text_width;
-use super::{BASELINE_BAR, Bar, CPYTHON_BAR, Label, RUST_BAR, RowsPanel, TEXT, plot_width};
+use super::{
+    BASELINE_BAR, Bar, CPYTHON_BAR, Label, RUST_BAR, RowsPanel, TEXT, plot_width, text_width,
+};
 use crate::services::report::Group;
 use crate::services::units::{format_duration, format_speedup};
 
-/// Above this ratio of the largest to the smallest speedup (1x included), a panel has a log
-/// axis: on a linear one the smallest bar would be under a hundredth of the plotting area, a
+/// Above this ratio of the largest value to the smallest (1x included for speedups), a panel
+/// has a log axis: on a linear one the smallest bar would be under a hundredth of the plotting area, a
 /// few pixels.
 pub const LOG_RATIO: f64 = 100.0;
 
@@ -51,7 +53,7 @@ struct Scale {
     log: bool,
 }
 
-/// Whether `values` (and 1x, for speedups) span more than [`LOG_RATIO`].
+/// Whether the positive `values` (and 1x, for `speedups`) span more than [`LOG_RATIO`].
 fn wide(values: &[f64], speedups: bool) -> bool {
     let positive = values.iter().copied().filter(|v| *v > 0.0);
     let from = if speedups { 1.0 } else { f64::INFINITY };
