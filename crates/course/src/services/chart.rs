@@ -1,20 +1,29 @@
-//! The benchmark chart, `book/bench/<chapter>.svg`: one panel per group, horizontal bars of
-//! speedup (with a line at 1x) when the group has a baseline, else of median time. CPython rows
-//! (variant `CPython …`) are drawn in orange, the baseline in grey, Rust rows in blue.
+//! The house style of the book's charts: panels of horizontal rows, stacked under a title and a
+//! legend ([`stacked_panels`]), as the benchmark charts ([`render_svg`], see [`bench`]) and the
+//! timelines draw them.
+//!
+//! The charts are drawn [`WIDTH`] pixels wide, the width of mdBook's text column (its
+//! `--content-max-width`): a browser shows them at their own size, so a 13 px label reads as
+//! 13 px. Drawn wider, they were scaled down into the column, and their labels with them.
 //!
 //! plotters is built without its font features: the SVG backend writes `<text>` elements and the
 //! browser renders them, so no font file or system font library is needed to draw the chart.
 
 use crate::services::report::Group;
-use crate::services::units::{format_duration, format_speedup};
 use anyhow::{Result, anyhow};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-const WIDTH: u32 = 860;
-const HEADER: u32 = 36;
+/// mdBook's `--content-max-width`: the column the charts are shown in.
+pub const WIDTH: u32 = 750;
+/// The title's line, then the legend's.
+const HEADER: u32 = 56;
 const FONT: &str = "sans-serif";
+/// Tick labels, row names, bar labels and the legend, in pixels (as all sizes here).
+pub const TEXT: u32 = 13;
+/// The chart's margin left of the row names, and right of the plotting area.
+const MARGIN: (u32, u32) = (8, 24);
 
 pub const RUST_BAR: RGBColor = RGBColor(0x3b, 0x6e, 0xa8);
 const BASELINE_BAR: RGBColor = RGBColor(0x9a, 0x9a, 0x9a);
@@ -30,16 +39,19 @@ pub struct RowsPanel {
     pub height: u32,
     pub caption: String,
     pub label_width: u32,
+    pub x_min: f64,
     pub x_max: f64,
     pub x_desc: String,
+    /// If the x values are base-10 logarithms, how a tick at a whole number reads (as the power of
+    /// ten: "0.01x", "1x", "100x"; "100 ns", "1 µs"). Ticks fall on the whole numbers only.
+    pub log: Option<fn(&f64) -> String>,
     pub segments: i32,
     pub names: Vec<String>,
     /// Drawn in order, so a bar covers the ones before it.
     pub bars: Vec<Bar>,
-    /// (x, segment, text): text written right of x, in the middle of the segment.
-    pub labels: Vec<(f64, i32, String)>,
-    /// The labels' font size, colour and distance from their x, in pixels.
-    pub label_style: (u32, RGBColor, i32),
+    pub labels: Vec<Label>,
+    /// The labels' font size and distance from their x, in pixels.
+    pub label_style: (u32, i32),
     /// A red line across every row at this x.
     pub line: Option<f64>,
 }
@@ -53,13 +65,43 @@ pub struct Bar {
     pub color: RGBColor,
 }
 
+/// The panels' captions, in pixels.
+pub const CAPTION: u32 = 16;
+
+/// A text written right of `x`, in the middle of segment `i`: white if `inside` a bar (black in
+/// CPython's orange ones), else black on a white box (so that the red line, crossing it, stops short of the text).
+pub struct Label {
+    pub x: f64,
+    pub i: i32,
+    pub text: String,
+    pub inside: bool,
+}
+
+/// The width in pixels of the plotting area of a panel whose row names take `label_width`.
+pub fn plot_width(label_width: u32) -> u32 {
+    WIDTH.saturating_sub(MARGIN.0 + MARGIN.1 + label_width)
+}
+
+/// About how wide `text` is in pixels at font size `size`: 0.62 of the size a character, the
+/// width of a digit in DejaVu Sans, a wide sans-serif (Liberation Sans and Arial are narrower).
+pub fn text_width(text: &str, size: u32) -> f64 {
+    0.62 * f64::from(size) * text.chars().count() as f64
+}
+
+/// A font size for plotters that the SVG reads as `size` pixels or a little more: plotters' SVG
+/// backend writes a font's size divided by 1.24 (a 13 asked for was written 10.48), and its axis
+/// labels and captions round the size down to a whole number first.
+fn px(size: u32) -> f64 {
+    (f64::from(size) * 1.24).ceil()
+}
+
 fn plotting_error(e: impl std::fmt::Display) -> anyhow::Error {
     anyhow!("drawing the chart: {e}")
 }
 
 /// Renders the chart for a chapter's groups as an SVG document.
 pub fn render_svg(title: &str, groups: &[Group]) -> Result<String> {
-    let panels: Vec<RowsPanel> = groups.iter().map(group_panel).collect();
+    let panels: Vec<RowsPanel> = groups.iter().map(bench::group_panel).collect();
     stacked_panels(title, &panels, "1x (the baseline)")
 }
 
@@ -90,29 +132,28 @@ pub fn stacked_panels(title: &str, panels: &[RowsPanel], line_name: &str) -> Res
         root.fill(&WHITE).map_err(plotting_error)?;
         let (header, body) = root.split_vertically(HEADER);
         header
-            .draw_text(title, &(FONT, 20).into_font().color(&BLACK), (12, 10))
+            .draw_text(title, &(FONT, px(20)).into_font().color(&BLACK), (12, 8))
             .map_err(plotting_error)?;
-        // Right-aligned, at about 5.5 px a character: a swatch, its name, a gap.
-        let entries = legend(panels, line_name);
-        let width = |name: &str| 18 + (5.5 * name.chars().count() as f64) as i32 + 14;
-        let mut x = WIDTH as i32 - 12 - entries.iter().map(|(_, n, _)| width(n)).sum::<i32>();
-        for (color, name, is_line) in entries {
+        // The legend on a line of its own (beside the title, it ran into a long one): a swatch,
+        // its name, a gap.
+        let mut x = 12;
+        for (color, name, is_line) in legend(panels, line_name) {
             // Strokes, not filled rectangles: a bar is the only `fill` of its colour.
             let swatch = if is_line {
-                PathElement::new(vec![(x + 7, 11), (x + 7, 25)], color.stroke_width(2))
+                PathElement::new(vec![(x + 7, 35), (x + 7, 49)], color.stroke_width(2))
             } else {
-                PathElement::new(vec![(x, 18), (x + 14, 18)], color.stroke_width(10))
+                PathElement::new(vec![(x, 42), (x + 14, 42)], color.stroke_width(10))
             };
             header.draw(&swatch).map_err(plotting_error)?;
-            let style = (FONT, 13).into_font().color(&BLACK);
+            let style = (FONT, px(TEXT)).into_font().color(&BLACK);
             header
                 .draw_text(
                     &name,
                     &style.pos(Pos::new(HPos::Left, VPos::Center)),
-                    (x + 18, 18),
+                    (x + 18, 42),
                 )
                 .map_err(plotting_error)?;
-            x += width(&name);
+            x += 18 + text_width(&name, TEXT) as i32 + 16;
         }
         let breaks = panels.iter().scan(0, |y, p| {
             *y += p.height as i32;
@@ -132,12 +173,12 @@ fn draw(panel: &RowsPanel, area: &DrawingArea<SVGBackend<'_>, Shift>) -> Result<
     let n = panel.segments;
     // plotters' integer ranges include their end: `0..n - 1` has exactly n segments.
     let mut chart = ChartBuilder::on(area)
-        .caption(&panel.caption, (FONT, 16))
-        .margin(8)
-        .margin_right(24)
+        .caption(&panel.caption, (FONT, px(CAPTION)))
+        .margin(MARGIN.0)
+        .margin_right(MARGIN.1)
         .x_label_area_size(40)
         .y_label_area_size(panel.label_width)
-        .build_cartesian_2d(0f64..panel.x_max, (0..n - 1).into_segmented())
+        .build_cartesian_2d(panel.x_min..panel.x_max, (0..n - 1).into_segmented())
         .map_err(plotting_error)?;
     let name_of = |v: &SegmentValue<i32>| match v {
         SegmentValue::CenterOf(i) => usize::try_from(n - 1 - *i)
@@ -146,17 +187,20 @@ fn draw(panel: &RowsPanel, area: &DrawingArea<SVGBackend<'_>, Shift>) -> Result<
             .map_or_else(String::new, String::clone),
         _ => String::new(),
     };
-    chart
-        .configure_mesh()
-        .disable_y_mesh()
+    let mut mesh = chart.configure_mesh();
+    mesh.disable_y_mesh()
         .light_line_style(WHITE.mix(0.0))
         .y_labels(panel.names.len())
         .y_label_formatter(&name_of)
         .x_desc(&panel.x_desc)
-        .label_style((FONT, 13))
-        .axis_desc_style((FONT, 13))
-        .draw()
-        .map_err(plotting_error)?;
+        .label_style((FONT, px(TEXT)))
+        .axis_desc_style((FONT, px(TEXT)));
+    if let Some(ticks) = &panel.log {
+        // plotters steps its ticks by 1 when there is room for a tick a decade and not for two.
+        let decades = (panel.x_max - panel.x_min).ceil() as usize;
+        mesh.x_labels(decades + 1).x_label_formatter(ticks);
+    }
+    mesh.draw().map_err(plotting_error)?;
 
     let bars = panel.bars.iter().map(|b| {
         let corners = [
@@ -174,107 +218,33 @@ fn draw(panel: &RowsPanel, area: &DrawingArea<SVGBackend<'_>, Shift>) -> Result<
         let line = PathElement::new(ends, LINE.stroke_width(2));
         chart.draw_series([line]).map_err(plotting_error)?;
     }
-    let (size, color, dx) = panel.label_style;
-    let style = TextStyle::from((FONT, size).into_font())
-        .color(&color)
-        .pos(Pos::new(HPos::Left, VPos::Center));
-    // Black labels stand right of their bar, where the red line may cross them ("0.95x" next to
-    // 1x): each gets a white box under it (about 0.46 of the font size a character, plus 2 px
-    // around), so the line stops short of the text. White labels sit inside their bars.
-    if color == BLACK {
-        let boxes = panel.labels.iter().map(|(x, i, text)| {
-            let half = (size / 2) as i32;
-            let width = (0.46 * f64::from(size) * text.chars().count() as f64) as i32;
-            let corners = [(dx - 2, -half), (dx + width + 2, half)];
-            EmptyElement::at((*x, SegmentValue::CenterOf(*i)))
-                + Rectangle::new(corners, WHITE.filled())
-        });
-        chart.draw_series(boxes).map_err(plotting_error)?;
-    }
-    let labels = panel.labels.iter().map(|(x, i, text)| {
-        EmptyElement::at((*x, SegmentValue::CenterOf(*i)))
-            + Text::new(text.clone(), (dx, 0), style.clone())
+    let (size, dx) = panel.label_style;
+    let style =
+        TextStyle::from((FONT, px(size)).into_font()).pos(Pos::new(HPos::Left, VPos::Center));
+    let (white, black) = (style.color(&WHITE), style.color(&BLACK));
+    let outside = panel.labels.iter().filter(|l| !l.inside);
+    let boxes = outside.map(|l| {
+        let half = (size / 2 + 1) as i32;
+        // as wide as the text in Liberation Sans or Arial (wider in DejaVu Sans, where the line
+        // may touch the last character): wider boxes cut the grid lines for nothing
+        let width = (0.55 * f64::from(size) * l.text.chars().count() as f64) as i32;
+        let corners = [(dx - 2, -half), (dx + width + 2, half)];
+        EmptyElement::at((l.x, SegmentValue::CenterOf(l.i)))
+            + Rectangle::new(corners, WHITE.filled())
+    });
+    chart.draw_series(boxes).map_err(plotting_error)?;
+    // White reads on the blue bars; on CPython's orange it is faint (contrast 2.4:1), black is not.
+    let orange = panel.bars.iter().any(|b| b.color == CPYTHON_BAR);
+    let labels = panel.labels.iter().map(|l| {
+        let style = if l.inside && !orange { &white } else { &black };
+        EmptyElement::at((l.x, SegmentValue::CenterOf(l.i)))
+            + Text::new(l.text.clone(), (dx, 0), style.clone())
     });
     chart.draw_series(labels).map_err(plotting_error)?;
     Ok(())
 }
 
-/// A group's panel: speedups (with a line at 1x) if it has a baseline, else median times.
-fn group_panel(group: &Group) -> RowsPanel {
-    // One segment per row, two at least: plotters maps every point of a segmented range of one
-    // to the same place, so a lone row lost its bar and its name (the empty one is at the bottom).
-    let n = (group.rows.len() as i32).max(2);
-    let names: Vec<String> = group.rows.iter().map(|r| r.variant.clone()).collect();
-    let longest = names.iter().map(|v| v.chars().count()).max().unwrap_or(1) as u32;
-    let (values, labels, caption, x_desc): (Vec<f64>, Vec<String>, _, _) = match group.baseline {
-        Some(b) => {
-            let values: Vec<f64> = (0..group.rows.len())
-                .map(|i| group.speedup(i).unwrap_or(0.0))
-                .collect();
-            let labels = values.iter().map(|v| format_speedup(*v)).collect();
-            (
-                values,
-                labels,
-                format!(
-                    "{}: speedup over {} (higher is better)",
-                    group.name, names[b]
-                ),
-                "speedup (baseline median / variant median)".to_string(),
-            )
-        }
-        None => {
-            let max = group.rows.iter().map(|r| r.median_ns).fold(0.0, f64::max);
-            // the unit the largest value reads best in
-            let mut units = [("s", 1e9), ("ms", 1e6), ("µs", 1e3)].into_iter();
-            let (unit, scale) = units
-                .find(|(_, scale)| max >= *scale)
-                .unwrap_or(("ns", 1.0));
-            let medians = group.rows.iter().map(|r| r.median_ns);
-            (
-                medians.clone().map(|ns| ns / scale).collect(),
-                medians.map(format_duration).collect(),
-                format!("{}: median time (lower is better)", group.name),
-                format!("median time ({unit})"),
-            )
-        }
-    };
-    let max = values.iter().copied().fold(0.0, f64::max);
-    let floor = if group.baseline.is_some() { 1.0 } else { 0.0 };
-    let bars = values.iter().enumerate().map(|(k, v)| {
-        let i = n - 1 - k as i32;
-        let color = if Some(k) == group.baseline {
-            BASELINE_BAR
-        } else if names[k].starts_with(crate::services::python_bench::PREFIX) {
-            CPYTHON_BAR
-        } else {
-            RUST_BAR
-        };
-        let margin = [6, 6, 0, 0];
-        Bar {
-            x: (0.0, *v),
-            i: (i, i + 1),
-            margin,
-            color,
-        }
-    });
-    let labels = values.iter().zip(labels).enumerate();
-    RowsPanel {
-        // caption + x axis + one row per segment
-        height: 40 + 45 + 34 * n as u32,
-        caption,
-        label_width: (24 + 8 * longest).min(360),
-        x_max: (max.max(floor) * 1.2).max(f64::MIN_POSITIVE),
-        x_desc,
-        segments: n,
-        bars: bars.collect(),
-        labels: labels
-            .map(|(k, (v, l))| (*v, n - 1 - k as i32, l))
-            .collect(),
-        label_style: (13, BLACK, 5),
-        line: group.baseline.map(|_| 1.0),
-        names,
-    }
-}
+mod bench;
 
 #[cfg(test)]
-mod tests;
+pub mod tests;

@@ -15,15 +15,54 @@
 //! its core, or waited for CPython's GIL, has a bar longer than its work. A task that used less
 //! CPU than a tenth of its bar mostly slept: its work is the whole bar.
 
-use crate::services::chart::{Bar, CPYTHON_BAR, RUST_BAR, RowsPanel, stacked_panels};
+use crate::services::chart::{
+    Bar, CAPTION, CPYTHON_BAR, Label, RUST_BAR, RowsPanel, TEXT, WIDTH, plot_width, stacked_panels,
+    text_width,
+};
 use anyhow::{Context, Result};
-use plotters::style::{RGBColor, WHITE};
+use plotters::style::RGBColor;
 use std::collections::BTreeSet;
 use std::path::Path;
 use workloads::timeline::{Kind, Record};
 
 /// The band behind a row of several lanes.
 const BAND: RGBColor = RGBColor(0xe4, 0xe4, 0xe4);
+
+/// A task's label: its font size, and its distance from the bar's start (inside) or end (beside).
+const LABEL: u32 = 12;
+const PAD: f64 = 4.0;
+
+/// A bar on the chart: its segment, its margins, and its task (label, start, end, work).
+type Placed<'a> = (i32, [u32; 4], &'a (String, f64, f64, f64));
+
+/// Each task's label: inside its bar if it fits there, else right of it if it fits between the
+/// bar's end and the next bar of its lane (or the plotting area's right edge), else none. A lane
+/// is one segment, so a label, which stays in its segment and ends before the next bar starts,
+/// never meets another label or bar. `px` is the plotting area's width for an axis to `x_max`.
+fn labels(placed: &[Placed], x_max: f64, px: u32) -> Vec<Label> {
+    let px_per_s = f64::from(px) / x_max;
+    let label = |(k, (i, _, (text, start, end, _))): (usize, &Placed)| {
+        let width = text_width(text, LABEL) + 2.0 * PAD;
+        let next = (placed[k + 1..].iter())
+            .filter(|(j, _, (_, s, _, _))| j == i && s >= end)
+            .map(|(_, _, (_, s, _, _))| *s)
+            .fold(x_max, f64::min);
+        let (x, inside) = if (end - start) * px_per_s >= width {
+            (*start, true)
+        } else if (next - end) * px_per_s >= width + PAD {
+            (*end, false)
+        } else {
+            return None;
+        };
+        Some(Label {
+            x,
+            i: *i,
+            text: text.clone(),
+            inside,
+        })
+    };
+    placed.iter().enumerate().filter_map(label).collect()
+}
 
 /// One section with its tasks, grouped by worker.
 #[derive(Debug)]
@@ -150,9 +189,8 @@ fn rows_panel(panel: &Panel, color: RGBColor) -> RowsPanel {
     let ideal = panel.ideal();
     let x_max = (panel.makespan.max(ideal) * 1.05).max(1e-6);
     let longest_name = (panel.rows.iter())
-        .map(|row| row.worker.chars().count())
-        .max()
-        .unwrap_or(1) as u32;
+        .map(|row| text_width(&row.worker, TEXT))
+        .fold(0.0, f64::max) as u32;
     // a row's name on its middle lane
     let mut names = vec![String::new(); segments];
     for (k, row) in panel.rows.iter().enumerate() {
@@ -186,27 +224,33 @@ fn rows_panel(panel: &Panel, color: RGBColor) -> RowsPanel {
         margin: *margin,
         color,
     });
-    // A label is written only into a bar wide enough for it (about 6 px a character on a
-    // plotting area of about 700 px).
-    let labels = placed.iter().map(|(i, _, (label, start, end, _))| {
-        let fits = (end - start) / x_max * 700.0 >= 6.0 * label.chars().count() as f64 + 8.0;
-        (*start, *i, if fits { label.clone() } else { String::new() })
-    });
+    // the longest name, the tick and a gap
+    let label_width = (20 + longest_name).min(300);
+    let labels = labels(&placed, x_max, plot_width(label_width));
+    // The ideal's definition goes only if the caption has room for it.
+    let caption = format!(
+        "{}: makespan {:.3} s; ideal {ideal:.3} s",
+        panel.label, panel.makespan
+    );
+    let why = format!(" (longest task, or total work / {})", panel.slots);
+    // about 0.52 of the size a character of mixed text in DejaVu Sans (Arial's is narrower)
+    let chars = (caption.chars().count() + why.chars().count()) as f64;
+    let long = 0.52 * f64::from(CAPTION) * chars > f64::from(WIDTH - 16);
+    let caption = if long { caption } else { caption + &why };
     RowsPanel {
         // caption, margins and x axis, then the lanes of the rows
         height: 120 + 32 * n as u32,
-        caption: format!(
-            "{}: makespan {:.3} s; ideal {ideal:.3} s (longest task, or total work / {})",
-            panel.label, panel.makespan, panel.slots
-        ),
-        label_width: (24 + 7 * longest_name).min(300),
+        caption,
+        label_width,
+        x_min: 0.0,
         x_max,
+        log: None,
         x_desc: "seconds from the start of the run".into(),
         segments: n,
         names,
         bars: bands.chain(bars).collect(),
-        labels: labels.collect(),
-        label_style: (11, WHITE, 4),
+        labels,
+        label_style: (LABEL, PAD as i32),
         line: Some(ideal),
     }
 }

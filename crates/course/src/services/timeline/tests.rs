@@ -102,10 +102,7 @@ fn a_file_without_sections_draws_nothing_and_is_removed() {
 
 /// The `y` and `height` of each bar of colour `fill` in `svg`.
 fn bars_of(svg: &str, fill: &str) -> Vec<(f64, f64)> {
-    let attr = |tag: &str, name: &str| -> f64 {
-        let from = tag.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
-        tag[from..].split('"').next().unwrap().parse().unwrap()
-    };
+    use crate::services::chart::tests::attr;
     svg.split("<rect")
         .filter(|tag| tag.contains(&format!("fill=\"{fill}\"")))
         .map(|tag| (attr(tag, "y"), attr(tag, "height")))
@@ -148,4 +145,40 @@ fn tasks_that_overlap_on_one_worker_get_lanes_of_its_row() {
         "the third task reuses the first lane: {bars:?}"
     );
     assert!(svg.contains("\nthread 11\n"), "{svg}");
+}
+
+#[test]
+fn a_label_too_long_for_its_bar_stands_beside_it_if_it_fits_before_the_next_bar() {
+    use crate::services::chart::tests::{rects, texts};
+    let records = [
+        // a long bar: its label inside, in white
+        record(Kind::Task, 10, 11, 0, 9_000, "long"),
+        // a short bar with nothing after it: its label right of it, in black
+        record(Kind::Task, 10, 12, 0, 100, "short one"),
+        // a short bar with the next bar of its lane close behind: no room, no label
+        record(Kind::Task, 10, 13, 0, 100, "tight"),
+        record(Kind::Task, 10, 13, 200, 9_000, "next"),
+        record(Kind::Section, 10, 3, 0, 10_000, "s"),
+    ];
+    let svg = render_svg("labels", &records, false).unwrap();
+    let bars = rects(&svg, "#3B6EA8");
+    let written = texts(&svg);
+    let label = |name: &str| written.iter().find(|t| t.0 == name);
+    // the names ("thread 11") take about 80 px, not the 300 px the names' area may have at most
+    assert!(bars[0].0 < 150.0, "the plot starts at {}", bars[0].0);
+    let long = label("long").unwrap();
+    assert!(
+        long.1 > bars[0].0 && long.1 < bars[0].0 + bars[0].1,
+        "{long:?} {bars:?}"
+    );
+    assert_eq!(long.3, "#FFFFFF", "{long:?}");
+    let short = label("short one").expect("the short bar's label beside it");
+    assert!(short.1 > bars[1].0 + bars[1].1, "{short:?} {bars:?}");
+    assert_eq!(short.3, "#000000", "{short:?}");
+    assert!(label("tight").is_none(), "{svg}");
+    assert!(label("next").is_some(), "{svg}");
+    // In CPython's orange bars, black.
+    let cpython = texts(&render_svg("labels", &records, true).unwrap());
+    let long = cpython.iter().find(|t| t.0 == "long").unwrap();
+    assert_eq!(long.3, "#000000", "{long:?}");
 }
