@@ -40,8 +40,8 @@ use std::thread::{self, JoinHandle};
 
 use ch03_processes::error::signal_name;
 use ch03_processes::frame::panic_message;
-use ch03_processes::{Report, Wire, WireError, read_frame, read_report, report_len, write_report};
 use ch03_processes::sys::write_all_without_sigpipe;
+use ch03_processes::{Report, Wire, WireError, read_frame, read_report, report_len, write_report};
 
 use crate::error::{Broken, SubmitError, TaskError};
 use crate::executor::Executor;
