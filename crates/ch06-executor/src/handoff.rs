@@ -31,8 +31,11 @@ use std::time::{Duration, Instant};
 ///
 /// A spin pays only if the hand-off comes within the budget. Once one side of a round trip
 /// has parked, the other side's next wait lasts at least one wake-up: with a budget shorter
-/// than a wake-up, both sides run out of budget and park in turn, every hand-off pays the
-/// wake-up *and* the spin, and nothing is gained. So the budget must outlast a wake-up. On
+/// than a wake-up, both sides then run out of budget and park in turn, every hand-off pays
+/// the wake-up *and* the spin, and nothing is gained. A short budget keeps the fast hand-offs
+/// only until one of them comes late (a preemption, say): that drops the pair into parking
+/// in turn, where it can stay, so the `spin-budget` rows of short budgets scatter between
+/// the two times. To be safe from that, the budget must outlast a wake-up. On
 /// this chapter's machine (a KVM guest whose idle cores halt) round trips of two wake-ups
 /// took up to about 80 µs in the park-only runs; during development, a ping-pong of two
 /// threads on the busy machine stayed slow at budgets of 1 to 10 µs and dropped under 1 µs
