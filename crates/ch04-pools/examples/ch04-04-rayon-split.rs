@@ -12,7 +12,7 @@ use ch04_pools::rayon_pools;
 use rayon::prelude::*;
 use workloads::{TUTORIAL_NUMBERS, cpu_bound};
 
-const ROUNDS: usize = 3;
+const ROUNDS: usize = 5;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let pool = rayon_pools::build(2)?;
