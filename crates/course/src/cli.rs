@@ -69,8 +69,8 @@ pub enum Command {
     /// A run that records a timeline (COURSE_TIMELINE, see workloads::timeline) gets two more
     /// files beside its .txt: the recording, <name>.timeline.tsv, and the chart drawn from it,
     /// <name>.timeline.svg; a run that records none removes a stale pair. --report-only redraws
-    /// the charts from the recordings, running nothing, on a machine with as many cores as the
-    /// one that recorded them (the chart's title names them).
+    /// the charts from the recordings, running nothing (each title names the cores of the
+    /// machine that recorded it).
     Capture {
         /// The chapter: ch01, 01 or ch01-sequential (default: every chapter with a crate).
         chapter: Option<String>,

@@ -10,8 +10,7 @@
 //! ```
 //!
 //! `workloads::timeline::read` skips that line (it is neither a `task` nor a `section`). The
-//! chart's title names the cores of the machine that draws it, so a recording is redrawn only on
-//! a machine with as many cores as the one that recorded it.
+//! chart's title names the cores of the machine that recorded it, wherever it is redrawn.
 
 use crate::services::files::{stems, write_atomically};
 use crate::services::timeline::render_file;
@@ -24,7 +23,7 @@ pub fn recording_of(svg: &Path) -> PathBuf {
     svg.with_extension("tsv")
 }
 
-/// The logical cores of this machine, as the chart's title names them.
+/// The logical cores of this machine, which records the run.
 fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
@@ -63,7 +62,7 @@ pub fn redraw(kept: &Path, svg: &Path) -> Result<bool> {
     let text = fs::read_to_string(kept).with_context(|| format!("reading {}", kept.display()))?;
     let header = text.lines().next().unwrap_or("");
     let fields: Vec<&str> = header.splitn(4, '\t').collect();
-    let (recorded_on, cpython, title) = match fields[..] {
+    let (cores, cpython, title) = match fields[..] {
         ["# timeline", n, language @ ("rust" | "cpython"), title] => match n.parse::<usize>() {
             Ok(n) => (n, language == "cpython", title),
             Err(_) => bail!("{}: `{n}` is not a number of cores", kept.display()),
@@ -74,18 +73,7 @@ pub fn redraw(kept: &Path, svg: &Path) -> Result<bool> {
             kept.display()
         ),
     };
-    ensure!(
-        recorded_on == cores(),
-        "{} was recorded on {recorded_on} cores and this machine has {}: the chart's title would \
-         name the wrong machine; redraw it on a machine with {recorded_on} cores, or recapture",
-        kept.display(),
-        cores()
-    );
-    // `render_file` removes the file it draws (it belongs to one run): give it a copy.
-    let scratch = tempfile::tempdir().context("creating a temporary folder")?;
-    let copy = scratch.path().join("recording.tsv");
-    fs::write(&copy, &text).with_context(|| format!("writing {}", copy.display()))?;
-    render_file(&copy, svg, title, cpython)
+    render_file(kept, svg, title, cpython, cores)
 }
 
 /// The timeline charts in `dir` (a chapter's `output/`), each with its kept recording beside it;

@@ -255,16 +255,20 @@ fn rows_panel(panel: &Panel, color: RGBColor) -> RowsPanel {
     }
 }
 
-/// Draws the timeline file `timeline` into `svg` if it records at least one section; returns
-/// whether it wrote the chart. The file is removed either way: it belongs to one run.
-pub fn render_file(timeline: &Path, svg: &Path, title: &str, cpython: bool) -> Result<bool> {
+/// Draws the timeline file `timeline`, recorded on a machine with `cores` logical cores, into
+/// `svg` if it records at least one section; returns whether it wrote the chart.
+pub fn render_file(
+    timeline: &Path,
+    svg: &Path,
+    title: &str,
+    cpython: bool,
+    cores: usize,
+) -> Result<bool> {
     let records = workloads::timeline::read(timeline)
         .with_context(|| format!("reading {}", timeline.display()))?;
-    std::fs::remove_file(timeline).with_context(|| format!("removing {}", timeline.display()))?;
     if !records.iter().any(|r| r.kind == Kind::Section) {
         return Ok(false);
     }
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let title = format!("{title}: who ran what, when ({cores} cores)");
     crate::services::files::write_atomically(svg, render_svg(&title, &records, cpython)?)?;
     Ok(true)
