@@ -37,6 +37,9 @@ use std::time::{Duration, Instant};
 
 use ch03_processes::error::signal_name;
 use ch03_processes::frame::panic_message;
+// Writes with SIGPIPE blocked in this thread: a dead worker is an `EPIPE` error, not the death
+// of the pool's owner.
+use ch03_processes::sys::write_all_without_sigpipe;
 use ch03_processes::{
     ProcessError, ProcessHandle, Report, Wire, WireError, read_frame, read_report, write_report,
 };
@@ -278,11 +281,6 @@ fn cause_of_death(outcome: Result<(), ProcessError>) -> String {
         Ok(()) => "exited before answering".to_owned(),
     }
 }
-
-/// Writes all of `bytes` with `SIGPIPE` blocked in this thread (chapter 03's helper, which
-/// `reexec` uses for a task's argument): a dead reader is an `EPIPE` error, not the death of
-/// the pool's owner.
-pub use ch03_processes::sys::write_all_without_sigpipe;
 
 impl Worker {
     /// Reads what the worker has written, without blocking. `false` once the pipe has ended.
