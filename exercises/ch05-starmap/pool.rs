@@ -42,7 +42,8 @@ impl ThreadPool {
                 let jobs = Arc::clone(&jobs);
                 thread::spawn(move || {
                     loop {
-                        let job = jobs.lock().unwrap_or_else(|e| e.into_inner()).recv();
+                        let job =
+                            jobs.lock().unwrap_or_else(|e| e.into_inner()).recv();
                         match job {
                             Ok(job) => job(),
                             Err(_) => return,
@@ -77,7 +78,8 @@ impl ThreadPool {
         self.jobs_sent.fetch_add(1, Ordering::SeqCst);
         let (tx, rx) = mpsc::channel();
         let job: Job = Box::new(move || {
-            let outcome = catch_unwind(AssertUnwindSafe(task)).map_err(|p| panic_message(&*p));
+            let outcome =
+                catch_unwind(AssertUnwindSafe(task)).map_err(|p| panic_message(&*p));
             let _ = tx.send(outcome);
         });
         let queue = self.queue.as_ref().expect("open until dropped");

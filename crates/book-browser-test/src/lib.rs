@@ -27,7 +27,8 @@ pub fn root() -> PathBuf {
 /// Builds the book (as `cargo course build --no-test` does) into `dest`, emptied first.
 pub fn build_book(dest: &Path) -> Result<()> {
     if dest.exists() {
-        fs::remove_dir_all(dest).with_context(|| format!("emptying {}", dest.display()))?;
+        fs::remove_dir_all(dest)
+            .with_context(|| format!("emptying {}", dest.display()))?;
     }
     course::book::build_book(&root(), Some(dest), false)
 }
@@ -35,7 +36,9 @@ pub fn build_book(dest: &Path) -> Result<()> {
 /// Every `.html` file under `dir`, as paths relative to it with `/` separators, sorted.
 pub fn html_pages(dir: &Path) -> Result<Vec<String>> {
     fn walk(dir: &Path, base: &Path, out: &mut Vec<String>) -> Result<()> {
-        for entry in fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        for entry in
+            fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?
+        {
             let path = entry?.path();
             if path.is_dir() {
                 walk(&path, base, out)?;
@@ -81,12 +84,15 @@ static TAG: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// One attribute of a tag: `name="v"`, `name='v'` or `name=v`.
 static ATTR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"\s([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))"#)
-        .unwrap()
+    Regex::new(
+        r#"\s([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))"#,
+    )
+    .unwrap()
 });
 /// The body of an inline script or style: not HTML, so not scanned for tags.
 static RAW_TEXT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?is)(<script\b[^>]*>|<style\b[^>]*>).*?(</script>|</style>)").unwrap()
+    Regex::new(r"(?is)(<script\b[^>]*>|<style\b[^>]*>).*?(</script>|</style>)")
+        .unwrap()
 });
 
 /// A tag of a page, with the line it starts on.
@@ -149,8 +155,9 @@ fn unescape(value: &str) -> String {
     if !value.contains('&') {
         return value.to_string();
     }
-    static REF: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"&(#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z]+);").unwrap());
+    static REF: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"&(#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z]+);").unwrap()
+    });
     REF.replace_all(value, |c: &regex::Captures| {
         let name = &c[1];
         let decoded = match name {
@@ -164,7 +171,9 @@ fn unescape(value: &str) -> String {
                     .ok()
                     .and_then(char::from_u32)
             }
-            _ if name.starts_with('#') => name[1..].parse().ok().and_then(char::from_u32),
+            _ if name.starts_with('#') => {
+                name[1..].parse().ok().and_then(char::from_u32)
+            }
             _ => None,
         };
         decoded.map_or_else(|| c[0].to_string(), String::from)
@@ -249,7 +258,8 @@ pub fn check_links(dir: &Path) -> Result<Links> {
     }
     let mut parsed: HashMap<String, Vec<Tag>> = HashMap::new();
     for page in &pages {
-        let html = fs::read_to_string(dir.join(page)).with_context(|| format!("reading {page}"))?;
+        let html = fs::read_to_string(dir.join(page))
+            .with_context(|| format!("reading {page}"))?;
         parsed.insert(page.clone(), tags(&html));
     }
     let ids: BTreeMap<&str, BTreeSet<String>> = parsed
@@ -292,7 +302,9 @@ pub fn check_links(dir: &Path) -> Result<Links> {
                 let from = match base {
                     Some("/") => "",
                     Some(other) => {
-                        report(format!("the page's <base href={other:?}> is not handled"));
+                        report(format!(
+                            "the page's <base href={other:?}> is not handled"
+                        ));
                         continue;
                     }
                     None => page_dir,
@@ -475,7 +487,9 @@ mod tests {
     fn unescapes_and_decodes() {
         assert_eq!(unescape("a&amp;b&#39;&#x41;&unknown;"), "a&b'A&unknown;");
         assert_eq!(percent_decode("sec%2D1%zz%"), "sec-1%zz%");
-        assert!(is_external("https://x") && is_external("//x") && is_external("mailto:a"));
+        assert!(
+            is_external("https://x") && is_external("//x") && is_external("mailto:a")
+        );
         assert!(!is_external("a/b:c.html") && !is_external("#x:y"));
         assert_eq!(
             resolve("a/b", "../c/./d.html").as_deref(),

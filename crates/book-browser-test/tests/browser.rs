@@ -82,7 +82,9 @@ fn browser_or_skip() -> Option<(PathBuf, PathBuf)> {
         missing.join(" and ")
     );
     if in_ci() {
-        panic!("CI is set, and {msg}: the browser test must run in CI (.ci/run installs them)");
+        panic!(
+            "CI is set, and {msg}: the browser test must run in CI (.ci/run installs them)"
+        );
     }
     say(&format!("SKIPPED: {msg}"));
     None
@@ -139,7 +141,8 @@ impl Driver {
                 std::thread::sleep(Duration::from_millis(50));
             }
             if last_error.is_empty() {
-                last_error = format!("chromedriver did not listen on port {port} within 20 s");
+                last_error =
+                    format!("chromedriver did not listen on port {port} within 20 s");
             }
         }
         panic!("{last_error}");
@@ -155,7 +158,8 @@ impl Drop for Driver {
         // Ask chromedriver to quit its browsers and exit.
         if let Ok(mut stream) = TcpStream::connect((Ipv4Addr::LOCALHOST, self.port)) {
             let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-            let _ = stream.write_all(b"GET /shutdown HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
+            let _ = stream
+                .write_all(b"GET /shutdown HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
             let _ = stream.read_to_end(&mut Vec::new());
         }
         let deadline = Instant::now() + Duration::from_secs(5);
@@ -242,9 +246,10 @@ async fn browser_log(client: &Client) -> Result<Vec<LogEntry>, String> {
 
 /// Does `message` name a URL of another site than ours (`origin`)?
 fn names_other_site(message: &str, origin: &str) -> bool {
-    message
-        .split_whitespace()
-        .any(|w| (w.starts_with("http://") || w.starts_with("https://")) && !w.starts_with(origin))
+    message.split_whitespace().any(|w| {
+        (w.starts_with("http://") || w.starts_with("https://"))
+            && !w.starts_with(origin)
+    })
 }
 
 /// Runs a script that calls back (`arguments[arguments.length - 1]`) with a JSON value.
@@ -419,7 +424,11 @@ done([...document.querySelectorAll('#mdbook-searchresults a')].map(a => a.href))
 "#;
 
 /// (b): searching for "fork" lists pages of chapter 03.
-async fn search(client: &Client, base: &str, found: &mut Findings) -> Result<(), String> {
+async fn search(
+    client: &Client,
+    base: &str,
+    found: &mut Findings,
+) -> Result<(), String> {
     client
         .goto(&format!("{base}index.html"))
         .await
@@ -533,7 +542,9 @@ async fn sidebar(
     let mut reached = BTreeSet::new();
     for (href, text) in &links {
         // The sidebar of the current page, whichever it is, must link to the next chapter.
-        let marked = script(client, &MARK_JS.replace("HREF", &json!(href).to_string())).await?;
+        let marked =
+            script(client, &MARK_JS.replace("HREF", &json!(href).to_string()))
+                .await?;
         if marked != Value::Bool(true) {
             let here = client.current_url().await.map_err(|e| e.to_string())?;
             found.fail(
@@ -581,7 +592,10 @@ async fn sidebar(
     // Every page of the book, but those that are not chapters.
     let chapters: BTreeSet<String> = pages
         .iter()
-        .filter(|p| !["index.html", "print.html", "toc.html", "404.html"].contains(&p.as_str()))
+        .filter(|p| {
+            !["index.html", "print.html", "toc.html", "404.html"]
+                .contains(&p.as_str())
+        })
         .cloned()
         .collect();
     for unreached in chapters.difference(&reached) {
@@ -599,8 +613,13 @@ async fn sidebar(
     Ok(())
 }
 
-async fn session(driver: &Driver, chromium: &Path, profile: &Path) -> Result<Client, String> {
-    let mut args: Vec<String> = CHROMIUM_FLAGS.iter().map(|s| s.to_string()).collect();
+async fn session(
+    driver: &Driver,
+    chromium: &Path,
+    profile: &Path,
+) -> Result<Client, String> {
+    let mut args: Vec<String> =
+        CHROMIUM_FLAGS.iter().map(|s| s.to_string()).collect();
     args.push(format!("--user-data-dir={}", profile.display()));
     let caps = json!({
         "browserName": "chrome",
@@ -630,8 +649,11 @@ fn the_book_in_a_real_browser() {
     build_book(&book).expect("the book builds");
     let pages = html_pages(&book).unwrap();
     let built = started.elapsed();
-    let server = course::serve::Server::start(&book, SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
-        .expect("serving the book on 127.0.0.1");
+    let server = course::serve::Server::start(
+        &book,
+        SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+    )
+    .expect("serving the book on 127.0.0.1");
     let base = format!("http://{}/", server.addr());
     // In target/, so that `.ci/run`'s "no process left behind" would name a leftover browser.
     let profile = tempfile::tempdir_in(tmp).unwrap();
@@ -662,7 +684,9 @@ fn the_book_in_a_real_browser() {
         };
         tokio::time::timeout(WATCHDOG, run)
             .await
-            .unwrap_or_else(|_| Err(format!("the browser session took longer than {WATCHDOG:?}")))
+            .unwrap_or_else(|_| {
+                Err(format!("the browser session took longer than {WATCHDOG:?}"))
+            })
     });
     drop(driver); // every path: chromedriver and its browser are gone and reaped here
     server.shutdown().unwrap();

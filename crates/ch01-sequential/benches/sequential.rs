@@ -14,7 +14,8 @@ use workloads::{TUTORIAL_NUMBERS, cpu_bound};
 fn cpu_bound_per_number(c: &mut Criterion) {
     let mut group = c.benchmark_group("cpu-bound");
     for n in TUTORIAL_NUMBERS {
-        group.bench_function(format!("n={n}"), |b| b.iter(|| cpu_bound(black_box(n))));
+        group
+            .bench_function(format!("n={n}"), |b| b.iter(|| cpu_bound(black_box(n))));
     }
     group.finish();
 }

@@ -30,7 +30,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     let limit = granularity_limit(&tasks).ok_or("no work")?;
-    println!("one task per worker can never beat 121 / 53 = {limit:.2}x, whatever the cores");
+    println!(
+        "one task per worker can never beat 121 / 53 = {limit:.2}x, whatever the cores"
+    );
     Ok(())
 }
 // ANCHOR_END: main

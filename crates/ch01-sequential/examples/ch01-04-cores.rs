@@ -18,7 +18,9 @@ fn main() {
     }
     #[cfg(target_os = "linux")]
     match ch01_sequential::cores::parallelism_when_pinned_to_one_cpu() {
-        Ok(n) => println!("available_parallelism() pinned = {n}  (a thread allowed one CPU)"),
+        Ok(n) => println!(
+            "available_parallelism() pinned = {n}  (a thread allowed one CPU)"
+        ),
         Err(e) => println!("pinning a thread failed: {e}"),
     }
     println!("workers to start               = {}", worker_count());

@@ -12,8 +12,9 @@ fn main() -> std::io::Result<()> {
     timeline::start()?;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     timeline::plain_then_recorded("sequential", cores, |record| {
-        TUTORIAL_NUMBERS
-            .map(|n| timeline::task_if(record, || format!("cpu_bound({n})"), || cpu_bound(n)))
+        TUTORIAL_NUMBERS.map(|n| {
+            timeline::task_if(record, || format!("cpu_bound({n})"), || cpu_bound(n))
+        })
     });
     let (in_memory, appended) = timeline::cost(
         10_000,

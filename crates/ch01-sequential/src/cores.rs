@@ -69,7 +69,9 @@ pub fn parallelism_when_pinned_to_one_cpu() -> io::Result<NonZeroUsize> {
         let first = (0..libc::CPU_SETSIZE as usize)
             // SAFETY: `cpu` is below CPU_SETSIZE, the number of bits in a cpu_set_t.
             .find(|&cpu| unsafe { libc::CPU_ISSET(cpu, &allowed) })
-            .ok_or_else(|| io::Error::other("this thread may run on no CPU at all"))?;
+            .ok_or_else(|| {
+                io::Error::other("this thread may run on no CPU at all")
+            })?;
         // SAFETY: as above, the empty set is all zeroes.
         let mut one: libc::cpu_set_t = unsafe { std::mem::zeroed() };
         // SAFETY: `first` came from the range above, so it is below CPU_SETSIZE.
@@ -92,7 +94,8 @@ mod tests {
 
     #[test]
     fn an_error_falls_back_to_one_worker() {
-        let unsupported = io::Error::new(io::ErrorKind::Unsupported, "no idea on this platform");
+        let unsupported =
+            io::Error::new(io::ErrorKind::Unsupported, "no idea on this platform");
         assert_eq!(worker_count_from(Err(unsupported)).get(), 1);
     }
 
@@ -115,7 +118,8 @@ mod tests {
     #[cfg(target_os = "linux")]
     #[test]
     fn affinity_limits_available_parallelism_but_not_the_online_count() {
-        let pinned = parallelism_when_pinned_to_one_cpu().expect("pinning one thread works");
+        let pinned =
+            parallelism_when_pinned_to_one_cpu().expect("pinning one thread works");
         assert_eq!(pinned.get(), 1);
         // This thread was not pinned: the online count is unchanged and still at least one.
         assert!(online_cpus().unwrap() >= 1);

@@ -44,7 +44,9 @@ pub enum IdealError {
         assigned: usize,
     },
     /// The assignment names a worker that does not exist.
-    #[error("task {task} is assigned to worker {worker}, but the workers are 0..{workers}")]
+    #[error(
+        "task {task} is assigned to worker {worker}, but the workers are 0..{workers}"
+    )]
     WorkerOutOfRange {
         /// The task's position in the list.
         task: usize,
@@ -95,7 +97,11 @@ pub fn speedup(sequential: f64, parallel: f64) -> f64 {
 // ANCHOR: makespan
 /// The makespan of a schedule: `assignment[i]` is the worker (in `0..workers`) that runs task
 /// `i`; the answer is the largest total any worker has to run.
-pub fn makespan(tasks: &[f64], assignment: &[usize], workers: usize) -> Result<f64, IdealError> {
+pub fn makespan(
+    tasks: &[f64],
+    assignment: &[usize],
+    workers: usize,
+) -> Result<f64, IdealError> {
     check(tasks, workers)?;
     if assignment.len() != tasks.len() {
         return Err(IdealError::AssignmentLength {
@@ -119,7 +125,10 @@ pub fn makespan(tasks: &[f64], assignment: &[usize], workers: usize) -> Result<f
 // ANCHOR: list_schedule
 /// A pool's schedule: the tasks, in the order given, each go to the least-loaded worker (the
 /// one that becomes free first; the lowest index on a tie). Returns the assignment.
-pub fn list_schedule(tasks: &[f64], workers: usize) -> Result<Vec<usize>, IdealError> {
+pub fn list_schedule(
+    tasks: &[f64],
+    workers: usize,
+) -> Result<Vec<usize>, IdealError> {
     let order: Vec<usize> = (0..tasks.len()).collect();
     schedule_in_order(tasks, workers, &order)
 }
@@ -222,7 +231,10 @@ pub fn granularity_limit(tasks: &[f64]) -> Option<f64> {
 /// While `n > cores` threads remain, each runs at `cores / n` of a core; with `n <= cores`
 /// each has a core of its own. All running threads advance at the same rate, so they finish
 /// smallest first, and between two finishes every remaining thread does the same extra work.
-pub fn shared_finish_times(tasks: &[f64], cores: usize) -> Result<Vec<f64>, IdealError> {
+pub fn shared_finish_times(
+    tasks: &[f64],
+    cores: usize,
+) -> Result<Vec<f64>, IdealError> {
     check(tasks, cores)?;
     let mut order: Vec<usize> = (0..tasks.len()).collect();
     order.sort_by(|&a, &b| tasks[a].total_cmp(&tasks[b]));

@@ -26,7 +26,8 @@ pub fn run_sequential(
     numbers
         .iter()
         .map(|&n| {
-            let (result, elapsed) = timing::timed(|| workloads::cpu_bound_at(n, scale));
+            let (result, elapsed) =
+                timing::timed(|| workloads::cpu_bound_at(n, scale));
             (n, result, elapsed)
         })
         .collect()

@@ -20,7 +20,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let cores = cores();
     let tasks = ideal::tutorial_tasks();
     let best = Ideal::new(&tasks, cores)?;
-    println!("cpu_bound(n) for n in {numbers:?}, {cores} cores (available_parallelism)\n");
+    println!(
+        "cpu_bound(n) for n in {numbers:?}, {cores} cores (available_parallelism)\n"
+    );
     println!(
         "{:<24} {:>9} {:>8} {:>7} {:>11} {:>8} {:>8}",
         "", "time", "speedup", "ideal", "busy cores", "others", "steal"
@@ -100,8 +102,9 @@ fn fastest_of_5<T>(mut f: impl FnMut() -> T) -> std::io::Result<Usage> {
 
 fn row(name: &str, run: Usage, sequential: Duration, ideal: f64) {
     let speedup = sequential.as_secs_f64() / run.wall.as_secs_f64();
-    let secs =
-        |t: Option<Duration>| t.map_or_else(|| "-".into(), |t| format!("{:.2} s", t.as_secs_f64()));
+    let secs = |t: Option<Duration>| {
+        t.map_or_else(|| "-".into(), |t| format!("{:.2} s", t.as_secs_f64()))
+    };
     let (others, steal) = (secs(run.others), secs(run.steal));
     println!(
         "{name:<24} {:>7.3} s {speedup:>7.2}x {ideal:>6.2}x {:>11.2} {others:>8} {steal:>8}",

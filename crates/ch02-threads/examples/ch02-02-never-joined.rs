@@ -21,5 +21,7 @@ fn main() {
     }
     let finished = results.lock().map(|r| r.len()).unwrap_or(0);
     println!("4 threads started; {finished} finished when main returned");
-    println!("main returns now: the process exits and takes the unfinished threads with it");
+    println!(
+        "main returns now: the process exits and takes the unfinished threads with it"
+    );
 }

@@ -28,7 +28,10 @@ pub const BENCH_RANGE: Range<u64> = 0..4_000_000;
 
 // ANCHOR: mutex_per_item
 /// Every item takes the one shared lock: the threads queue for it on every addition.
-pub fn mutex_per_item(range: Range<u64>, threads: usize) -> Result<u64, ThreadsError> {
+pub fn mutex_per_item(
+    range: Range<u64>,
+    threads: usize,
+) -> Result<u64, ThreadsError> {
     let total = Mutex::new(0u64);
     for_each_chunk(range, threads, &|_, chunk| {
         for i in chunk {
@@ -43,7 +46,10 @@ pub fn mutex_per_item(range: Range<u64>, threads: usize) -> Result<u64, ThreadsE
 // ANCHOR: atomic_per_item
 /// Every item is one atomic read-modify-write on the one shared counter: no lock, but the
 /// counter's cache line must travel to whichever core adds next.
-pub fn atomic_per_item(range: Range<u64>, threads: usize) -> Result<u64, ThreadsError> {
+pub fn atomic_per_item(
+    range: Range<u64>,
+    threads: usize,
+) -> Result<u64, ThreadsError> {
     let total = AtomicU64::new(0);
     for_each_chunk(range, threads, &|_, chunk| {
         for i in chunk {
@@ -96,7 +102,8 @@ pub struct Padded<T>(pub T);
 
 /// [`false_sharing`] with every counter on its own cache line.
 pub fn padded(range: Range<u64>, threads: usize) -> Result<u64, ThreadsError> {
-    let counters: Vec<Padded<AtomicU64>> = (0..threads).map(|_| Padded::default()).collect();
+    let counters: Vec<Padded<AtomicU64>> =
+        (0..threads).map(|_| Padded::default()).collect();
     for_each_chunk(range, threads, &|w, chunk| add_into(&counters[w].0, chunk))?;
     Ok(counters
         .into_iter()
@@ -108,7 +115,10 @@ pub fn padded(range: Range<u64>, threads: usize) -> Result<u64, ThreadsError> {
 // ANCHOR: local_accumulation
 /// Each thread sums its chunk in a local variable and hands the result back once, through its
 /// join handle: no sharing at all while the work runs.
-pub fn local_accumulation(range: Range<u64>, threads: usize) -> Result<u64, ThreadsError> {
+pub fn local_accumulation(
+    range: Range<u64>,
+    threads: usize,
+) -> Result<u64, ThreadsError> {
     let partials = for_each_chunk(range, threads, &|_, chunk| sum_range(chunk))?;
     Ok(partials.into_iter().fold(0, u64::wrapping_add))
 }
@@ -168,9 +178,11 @@ mod tests {
     fn padded_counters_never_share_a_cache_line() {
         assert_eq!(std::mem::align_of::<Padded<AtomicU64>>(), 128);
         assert_eq!(std::mem::size_of::<Padded<AtomicU64>>(), 128);
-        let counters: Vec<Padded<AtomicU64>> = (0..4).map(|_| Padded::default()).collect();
+        let counters: Vec<Padded<AtomicU64>> =
+            (0..4).map(|_| Padded::default()).collect();
         for pair in counters.windows(2) {
-            let (a, b) = (&pair[0] as *const _ as usize, &pair[1] as *const _ as usize);
+            let (a, b) =
+                (&pair[0] as *const _ as usize, &pair[1] as *const _ as usize);
             assert_eq!((a % 128, b - a), (0, 128));
         }
         // Unpadded, eight counters fit in 64 bytes: one cache line.

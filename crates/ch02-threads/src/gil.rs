@@ -27,7 +27,11 @@ use crate::scope::scoped_each;
 pub static GIL: Mutex<()> = Mutex::new(());
 
 /// Runs `task(n)` for every number on its own thread, each holding `gil` while it computes.
-pub fn with_gil<T, F>(gil: &Mutex<()>, numbers: &[u64], task: &F) -> Result<Vec<T>, ThreadsError>
+pub fn with_gil<T, F>(
+    gil: &Mutex<()>,
+    numbers: &[u64],
+    task: &F,
+) -> Result<Vec<T>, ThreadsError>
 where
     T: Send,
     F: Fn(u64) -> T + Sync,
@@ -41,7 +45,10 @@ where
 }
 
 /// The tutorials' workload, one thread per number, every thread holding the [`GIL`].
-pub fn gil_in_a_bottle(numbers: &[u64], scale: Scale) -> Result<Vec<u64>, ThreadsError> {
+pub fn gil_in_a_bottle(
+    numbers: &[u64],
+    scale: Scale,
+) -> Result<Vec<u64>, ThreadsError> {
     with_gil(&GIL, numbers, &|n| cpu_bound_at(n, scale))
 }
 // ANCHOR_END: gil

@@ -22,7 +22,8 @@ where
     F: Fn(u64) -> T + Sync,
 {
     thread::scope(|s| {
-        let handles: Vec<_> = numbers.iter().map(|&n| s.spawn(move || task(n))).collect();
+        let handles: Vec<_> =
+            numbers.iter().map(|&n| s.spawn(move || task(n))).collect();
         let joined: Vec<_> = handles.into_iter().map(|h| h.join()).collect();
         collect_joined(joined)
     })
@@ -42,7 +43,8 @@ where
         return Err(ThreadsError::ZeroThreads);
     }
     thread::scope(|s| {
-        let handles: Vec<_> = (0..threads).map(|w| s.spawn(move || work(w))).collect();
+        let handles: Vec<_> =
+            (0..threads).map(|w| s.spawn(move || work(w))).collect();
         let joined: Vec<_> = handles.into_iter().map(|h| h.join()).collect();
         collect_joined(joined)
     })
@@ -69,10 +71,16 @@ where
 /// Worker `w` takes the `w`-th chunk of *every* number's range `0..n * unit`, so each worker
 /// does the same amount of work, whatever the numbers. The partial sums are added up per
 /// number at the end: the results are exactly those of `cpu_bound_at(n, scale)`.
-pub fn even_split(numbers: &[u64], scale: Scale, threads: usize) -> Result<Vec<u64>, ThreadsError> {
+pub fn even_split(
+    numbers: &[u64],
+    scale: Scale,
+    threads: usize,
+) -> Result<Vec<u64>, ThreadsError> {
     let chunks: Vec<Vec<Range<u64>>> = numbers
         .iter()
-        .map(|&n| split_range(0..n * scale.unit, threads).ok_or(ThreadsError::ZeroThreads))
+        .map(|&n| {
+            split_range(0..n * scale.unit, threads).ok_or(ThreadsError::ZeroThreads)
+        })
         .collect::<Result<_, _>>()?;
     let partials: Vec<Vec<u64>> = scoped_workers(threads, &|w| {
         chunks
@@ -156,7 +164,8 @@ mod tests {
 
     #[test]
     fn a_panicking_worker_is_an_error() {
-        let err = scoped_workers(3, &|w| assert_ne!(w, 2, "worker two fails")).unwrap_err();
+        let err =
+            scoped_workers(3, &|w| assert_ne!(w, 2, "worker two fails")).unwrap_err();
         assert!(
             matches!(err, ThreadsError::Panicked { index: 2, .. }),
             "{err:?}"
@@ -166,7 +175,8 @@ mod tests {
     #[test]
     fn chunks_cover_the_range_once() {
         for threads in [1, 2, 3, 7, 50] {
-            let sums = for_each_chunk(5..1234, threads, &|_, c| sum_range(c)).unwrap();
+            let sums =
+                for_each_chunk(5..1234, threads, &|_, c| sum_range(c)).unwrap();
             assert_eq!(sums.len(), threads);
             let total = sums.iter().fold(0u64, |a, &b| a.wrapping_add(b));
             assert_eq!(total, sum_range_expected(5..1234));

@@ -38,7 +38,10 @@ where
 
 // ANCHOR: one_thread_per_number
 /// The tutorials' threaded version: `cpu_bound(n)` for every number, one thread each.
-pub fn one_thread_per_number(numbers: &[u64], scale: Scale) -> Result<Vec<u64>, ThreadsError> {
+pub fn one_thread_per_number(
+    numbers: &[u64],
+    scale: Scale,
+) -> Result<Vec<u64>, ThreadsError> {
     spawn_each(numbers, move |n| cpu_bound_at(n, scale))
 }
 // ANCHOR_END: one_thread_per_number

@@ -114,15 +114,19 @@ impl MachineTimes {
 /// The machine's CPU time so far, all CPUs together (Linux `/proc/stat`).
 pub fn machine_times() -> io::Result<MachineTimes> {
     let stat = std::fs::read_to_string("/proc/stat")?;
-    parse_proc_stat(&stat, clock_ticks_per_second()?)
-        .ok_or_else(|| io::Error::other("/proc/stat has no cpu line with a steal column"))
+    parse_proc_stat(&stat, clock_ticks_per_second()?).ok_or_else(|| {
+        io::Error::other("/proc/stat has no cpu line with a steal column")
+    })
 }
 
 /// Reads the `cpu` line of a `/proc/stat` text, converting clock ticks to time.
 ///
 /// The line reads `cpu  user nice system idle iowait irq softirq steal ...`. Idle and iowait
 /// are not busy; steal is the eighth number (kernels before 2.6.11 have none).
-pub fn parse_proc_stat(proc_stat: &str, ticks_per_second: u64) -> Option<MachineTimes> {
+pub fn parse_proc_stat(
+    proc_stat: &str,
+    ticks_per_second: u64,
+) -> Option<MachineTimes> {
     let line = proc_stat.lines().find(|l| l.starts_with("cpu "))?;
     let ticks: Vec<u64> = line
         .split_whitespace()
@@ -130,7 +134,9 @@ pub fn parse_proc_stat(proc_stat: &str, ticks_per_second: u64) -> Option<Machine
         .map(str::parse)
         .collect::<Result<_, _>>()
         .ok()?;
-    let &[user, nice, system, _idle, _iowait, irq, softirq, steal, ..] = ticks.as_slice() else {
+    let &[user, nice, system, _idle, _iowait, irq, softirq, steal, ..] =
+        ticks.as_slice()
+    else {
         return None;
     };
     let time = |t: u64| -> Option<Duration> {

@@ -23,7 +23,8 @@ fn makespan(first: &[f64], second: &[f64], pull: Pull) -> f64 {
         // An idle core pulls a waiting thread from the other queue.
         for (idle, busy) in [(0, 1), (1, 0)] {
             if queues[idle].is_empty() && queues[busy].len() > 1 {
-                let by_work_left = |a: &(usize, &f64), b: &(usize, &f64)| a.1.total_cmp(b.1);
+                let by_work_left =
+                    |a: &(usize, &f64), b: &(usize, &f64)| a.1.total_cmp(b.1);
                 let candidates = queues[busy].iter().enumerate();
                 let (i, _) = match pull {
                     Pull::MostLeft => candidates.max_by(by_work_left),

@@ -22,8 +22,8 @@ mod unix {
     use ch03_processes::fork_cost::{Pages, Resident, fork_exit_wait, run_true};
     use ch03_processes::reexec::{self, Registry};
     use ch03_processes::tutorial::{
-        join_all, one_process_per_number, one_thread_per_number, sequential, start_all,
-        start_join_in_loop,
+        join_all, one_process_per_number, one_thread_per_number, sequential,
+        start_all, start_join_in_loop,
     };
     use ch03_processes::{ProcessError, spawn};
     use criterion::Criterion;
@@ -66,7 +66,9 @@ mod unix {
             b.iter(|| one_thread_per_number(black_box(&numbers), scale))
         });
         group.bench_function("start-join in the loop", |b| {
-            b.iter(|| start_join_in_loop(numbers.map(|n| move || cpu_bound(n))).unwrap())
+            b.iter(|| {
+                start_join_in_loop(numbers.map(|n| move || cpu_bound(n))).unwrap()
+            })
         });
         group.finish();
     }
@@ -116,7 +118,8 @@ mod unix {
         let mut total = Duration::ZERO;
         for _ in 0..iters {
             let start = Instant::now();
-            let handles = start_all(numbers.iter().map(|&n| move || cpu_bound(n))).unwrap();
+            let handles =
+                start_all(numbers.iter().map(|&n| move || cpu_bound(n))).unwrap();
             let before_join = start.elapsed();
             black_box(join_all(handles).unwrap());
             total += if after_join {

@@ -17,18 +17,21 @@ fn main() -> Result<(), ch03_processes::ProcessError> {
     // ANCHOR_END: registry
 
     const TASKS: u32 = 40;
-    let per_task = |f: &mut dyn FnMut() -> Result<u64, ch03_processes::ProcessError>| {
-        let start = Instant::now();
-        for _ in 0..TASKS {
-            black_box(f()?);
-        }
-        Ok::<Duration, ch03_processes::ProcessError>(start.elapsed() / TASKS)
-    };
+    let per_task =
+        |f: &mut dyn FnMut() -> Result<u64, ch03_processes::ProcessError>| {
+            let start = Instant::now();
+            for _ in 0..TASKS {
+                black_box(f()?);
+            }
+            Ok::<Duration, ch03_processes::ProcessError>(start.elapsed() / TASKS)
+        };
 
     // ANCHOR: three_ways
-    let thread = per_task(&mut || Ok(std::thread::spawn(|| black_box(1u64)).join().unwrap()))?;
+    let thread =
+        per_task(&mut || Ok(std::thread::spawn(|| black_box(1u64)).join().unwrap()))?;
     let fork = per_task(&mut || spawn(|| black_box(1u64))?.join())?;
-    let reexec = per_task(&mut || reexec::spawn_task::<u64, u64>("echo", &1)?.join())?;
+    let reexec =
+        per_task(&mut || reexec::spawn_task::<u64, u64>("echo", &1)?.join())?;
     // ANCHOR_END: three_ways
 
     println!("start + join of one task that does nothing, mean of {TASKS}:");

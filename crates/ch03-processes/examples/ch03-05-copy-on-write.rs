@@ -4,7 +4,9 @@
 
 #[cfg(target_os = "linux")]
 fn main() -> Result<(), ch03_processes::ProcessError> {
-    use ch03_processes::fork_cost::{Pages, Resident, child_private_dirty_kib, page_size};
+    use ch03_processes::fork_cost::{
+        Pages, Resident, child_private_dirty_kib, page_size,
+    };
 
     // ANCHOR: main
     const MIB: usize = 1 << 20;

@@ -15,7 +15,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     timeline::plain_then_recorded("one process per number", cores, |record| {
         let handles = start_all(TUTORIAL_NUMBERS.map(|n| {
-            move || timeline::task_if(record, || format!("cpu_bound({n})"), || cpu_bound(n))
+            move || {
+                timeline::task_if(
+                    record,
+                    || format!("cpu_bound({n})"),
+                    || cpu_bound(n),
+                )
+            }
         }))?;
         join_all(handles)
     })?;

@@ -81,7 +81,8 @@ impl ProcessError {
 pub fn signal_name(signal: i32) -> &'static str {
     #[cfg(unix)]
     {
-        nix::sys::signal::Signal::try_from(signal).map_or("unknown signal", |s| s.as_str())
+        nix::sys::signal::Signal::try_from(signal)
+            .map_or("unknown signal", |s| s.as_str())
     }
     #[cfg(not(unix))]
     {
@@ -111,10 +112,16 @@ pub enum Exit {
 ///
 /// A signal wins over everything: the child did not finish its protocol. A panic report comes
 /// next, then a non-zero code, then a missing result.
-pub fn outcome(pid: u32, exit: Exit, report: Option<Report>) -> Result<Vec<u8>, ProcessError> {
+pub fn outcome(
+    pid: u32,
+    exit: Exit,
+    report: Option<Report>,
+) -> Result<Vec<u8>, ProcessError> {
     match (exit, report) {
         (Exit::Signal(signal), _) => Err(ProcessError::Signaled { pid, signal }),
-        (_, Some(Report::Panic(message))) => Err(ProcessError::Panicked { pid, message }),
+        (_, Some(Report::Panic(message))) => {
+            Err(ProcessError::Panicked { pid, message })
+        }
         (Exit::Code(0), Some(Report::Value(bytes))) => Ok(bytes),
         (Exit::Code(0), None) => Err(ProcessError::NoResult { pid }),
         (Exit::Code(code), _) => Err(ProcessError::Exited { pid, code }),

@@ -23,7 +23,9 @@ use nix::unistd::{ForkResult, fork};
 
 use crate::error::{Exit, ProcessError};
 use crate::handle::spawn;
-use crate::sys::{ensure_single_threaded, exit_now, flush_stdio, map_anonymous, wait_for};
+use crate::sys::{
+    ensure_single_threaded, exit_now, flush_stdio, map_anonymous, wait_for,
+};
 
 /// The size of a base page, 4 KiB on x86-64 Linux.
 pub fn page_size() -> usize {
@@ -96,7 +98,9 @@ impl Resident {
     fn bytes(&self) -> &[u8] {
         match self.map {
             // SAFETY: `map` is a live mapping of `len` readable bytes, owned by `self`.
-            Some(map) => unsafe { std::slice::from_raw_parts(map.as_ptr(), self.len) },
+            Some(map) => unsafe {
+                std::slice::from_raw_parts(map.as_ptr(), self.len)
+            },
             None => &[],
         }
     }
@@ -104,7 +108,9 @@ impl Resident {
     fn bytes_mut(&mut self) -> &mut [u8] {
         match self.map {
             // SAFETY: as in `bytes`, and `&mut self` makes this the only reference.
-            Some(map) => unsafe { std::slice::from_raw_parts_mut(map.as_ptr(), self.len) },
+            Some(map) => unsafe {
+                std::slice::from_raw_parts_mut(map.as_ptr(), self.len)
+            },
             None => &mut [],
         }
     }
@@ -135,8 +141,9 @@ impl Resident {
         let mut status = vec![0u8; pages];
         // SAFETY: `map` is page-aligned (mmap returns it so) and maps `len` bytes; `status` has
         // one byte per page of that length, which is what mincore fills in.
-        let ok =
-            unsafe { libc::mincore(map.as_ptr().cast(), self.len, status.as_mut_ptr().cast()) };
+        let ok = unsafe {
+            libc::mincore(map.as_ptr().cast(), self.len, status.as_mut_ptr().cast())
+        };
         if ok != 0 {
             return 0;
         }

@@ -25,7 +25,9 @@ use nix::unistd::{ForkResult, Pid, fork};
 
 use crate::error::{EXIT_PANIC, ProcessError, outcome};
 use crate::frame::{Report, panic_message};
-use crate::sys::{ChildPipe, ensure_single_threaded, flush_stdio, pipe, report_and_exit, wait_for};
+use crate::sys::{
+    ChildPipe, ensure_single_threaded, flush_stdio, pipe, report_and_exit, wait_for,
+};
 use crate::wire::Wire;
 
 // ANCHOR: handle
@@ -48,7 +50,9 @@ pub struct ProcessHandle<T> {
 /// calling thread is copied into the child, and anything the others held (`stdout`'s lock,
 /// the environment's, one in your own code or in a library) would stay held forever there.
 /// Flushes stdout and stderr first, so that text printed before the fork is written once.
-pub fn spawn<T: Wire, F: FnOnce() -> T>(f: F) -> Result<ProcessHandle<T>, ProcessError> {
+pub fn spawn<T: Wire, F: FnOnce() -> T>(
+    f: F,
+) -> Result<ProcessHandle<T>, ProcessError> {
     ensure_single_threaded()?;
     // SAFETY: the process runs one thread (checked just above), so the child is a consistent
     // copy of it, which is what `spawn_unchecked` requires.

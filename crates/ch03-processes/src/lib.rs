@@ -40,7 +40,9 @@ pub mod threads;
 pub mod tutorial;
 
 pub use error::ProcessError;
-pub use frame::{Report, read_frame, read_report, report_len, write_frame, write_report};
+pub use frame::{
+    Report, read_frame, read_report, report_len, write_frame, write_report,
+};
 pub use wire::{Wire, WireError};
 
 #[cfg(unix)]

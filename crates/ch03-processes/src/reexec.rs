@@ -17,7 +17,9 @@ use std::marker::PhantomData;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::process::{Child, Command, Stdio};
 
-use crate::error::{EXIT_PANIC, EXIT_UNKNOWN_TASK, EXIT_WRITE_FAILED, Exit, ProcessError, outcome};
+use crate::error::{
+    EXIT_PANIC, EXIT_UNKNOWN_TASK, EXIT_WRITE_FAILED, Exit, ProcessError, outcome,
+};
 use crate::frame::{Report, panic_message, write_report};
 use crate::wire::{Wire, WireError};
 
@@ -45,7 +47,8 @@ impl Registry {
         name: &'static str,
         f: impl Fn(A) -> R + Send + Sync + 'static,
     ) -> Self {
-        let runner = move |bytes: &[u8]| A::from_bytes(bytes).map(|arg| f(arg).to_bytes());
+        let runner =
+            move |bytes: &[u8]| A::from_bytes(bytes).map(|arg| f(arg).to_bytes());
         self.tasks.push((name, Box::new(runner)));
         self
     }
@@ -131,7 +134,10 @@ pub struct TaskHandle<R> {
 }
 
 /// Starts the current program again as a child running task `name` on `arg`.
-pub fn spawn_task<A: Wire, R: Wire>(name: &str, arg: &A) -> Result<TaskHandle<R>, ProcessError> {
+pub fn spawn_task<A: Wire, R: Wire>(
+    name: &str,
+    arg: &A,
+) -> Result<TaskHandle<R>, ProcessError> {
     spawn_task_in(std::env::current_exe()?, name, arg)
 }
 
@@ -217,7 +223,9 @@ impl<R> Drop for TaskHandle<R> {
 /// child killed before it reported would otherwise leave `join` waiting for that grandchild
 /// ([`ChildPipe`](crate::sys::ChildPipe), as `ProcessHandle::join` does).
 #[cfg(unix)]
-fn read_then_reap(mut child: Child) -> Result<(io::Result<Option<Report>>, Exit), ProcessError> {
+fn read_then_reap(
+    mut child: Child,
+) -> Result<(io::Result<Option<Report>>, Exit), ProcessError> {
     use nix::sys::signal::Signal;
     use nix::unistd::Pid;
     use std::os::fd::OwnedFd;
@@ -237,7 +245,9 @@ fn read_then_reap(mut child: Child) -> Result<(io::Result<Option<Report>>, Exit)
 
 /// Reads the child's report until end-of-file, then reaps the child.
 #[cfg(not(unix))]
-fn read_then_reap(mut child: Child) -> Result<(io::Result<Option<Report>>, Exit), ProcessError> {
+fn read_then_reap(
+    mut child: Child,
+) -> Result<(io::Result<Option<Report>>, Exit), ProcessError> {
     let report = match child.stdout.take() {
         Some(mut stdout) => crate::frame::read_report(&mut stdout),
         None => Ok(None),

@@ -41,7 +41,8 @@ pub fn run_in_child(f: impl FnOnce() -> u64) -> Result<u64, ProcessError> {
             let pid = child.as_raw() as u32;
             let report = (!bytes.is_empty()).then_some(Report::Value(bytes));
             let bytes = outcome(pid, exit, report)?;
-            u64::from_bytes(&bytes).map_err(|error| ProcessError::Decode { pid, error })
+            u64::from_bytes(&bytes)
+                .map_err(|error| ProcessError::Decode { pid, error })
         }
     }
 }

@@ -130,7 +130,9 @@ fn reap(pid: Pid, flags: Option<WaitPidFlag>) -> Result<Option<Exit>, ProcessErr
     loop {
         match waitpid(pid, flags) {
             Ok(WaitStatus::Exited(_, code)) => return Ok(Some(Exit::Code(code))),
-            Ok(WaitStatus::Signaled(_, signal, _)) => return Ok(Some(Exit::Signal(signal as i32))),
+            Ok(WaitStatus::Signaled(_, signal, _)) => {
+                return Ok(Some(Exit::Signal(signal as i32)));
+            }
             Ok(WaitStatus::StillAlive) => return Ok(None),
             // Stopped/continued are reported only with flags we do not pass; wait again.
             Ok(_) | Err(Errno::EINTR) => continue,
@@ -241,9 +243,11 @@ impl ChildPipe {
             let pipe = PollFd::new(self.pipe.as_fd(), PollFlags::POLLIN);
             let polled = match &self.pidfd {
                 Some(pidfd) => {
-                    let mut fds = [pipe, PollFd::new(pidfd.as_fd(), PollFlags::POLLIN)];
+                    let mut fds =
+                        [pipe, PollFd::new(pidfd.as_fd(), PollFlags::POLLIN)];
                     poll(&mut fds, PollTimeout::NONE).map(|_| {
-                        let ready = |fd: &PollFd| fd.revents().is_some_and(|r| !r.is_empty());
+                        let ready =
+                            |fd: &PollFd| fd.revents().is_some_and(|r| !r.is_empty());
                         (ready(&fds[0]), ready(&fds[1]))
                     })
                 }
@@ -306,7 +310,10 @@ fn pidfd_open(_pid: Pid) -> Option<OwnedFd> {
 /// error, not the death of the writer's whole program (a pool's owner, a parent handing a
 /// re-executed child its argument). (Rust's `main` ignores `SIGPIPE`; a C `main`, or a program
 /// that loaded this code as a library, may not.)
-pub fn write_all_without_sigpipe(file: &mut impl Write, bytes: &[u8]) -> io::Result<()> {
+pub fn write_all_without_sigpipe(
+    file: &mut impl Write,
+    bytes: &[u8],
+) -> io::Result<()> {
     let sigpipe = SigSet::from(Signal::SIGPIPE);
     let before = sigpipe.thread_swap_mask(SigmaskHow::SIG_BLOCK)?;
     let written = file.write_all(bytes);
@@ -323,7 +330,8 @@ fn sigpipe_pending() -> bool {
     // SAFETY: `sigset_t` is plain data; `sigpending` fills it, `sigismember` reads it.
     unsafe {
         let mut pending: libc::sigset_t = std::mem::zeroed();
-        libc::sigpending(&mut pending) == 0 && libc::sigismember(&pending, libc::SIGPIPE) == 1
+        libc::sigpending(&mut pending) == 0
+            && libc::sigismember(&pending, libc::SIGPIPE) == 1
     }
 }
 // ANCHOR_END: sigpipe
@@ -331,7 +339,10 @@ fn sigpipe_pending() -> bool {
 /// A new anonymous mapping of `size` readable, writable, zero-filled bytes, at an address the
 /// kernel chooses: private to each process after a fork (`MAP_PRIVATE`: copy-on-write) or one
 /// copy that parent and children share (`MAP_SHARED`), as `sharing` says.
-pub fn map_anonymous(size: NonZeroUsize, sharing: MapFlags) -> nix::Result<NonNull<c_void>> {
+pub fn map_anonymous(
+    size: NonZeroUsize,
+    sharing: MapFlags,
+) -> nix::Result<NonNull<c_void>> {
     let access = ProtFlags::PROT_READ | ProtFlags::PROT_WRITE;
     // SAFETY: a fresh anonymous mapping at an address the kernel chooses aliases no Rust object.
     unsafe { mmap_anonymous(None, size, access, sharing) }
@@ -377,7 +388,8 @@ mod tests {
         use nix::fcntl::{FcntlArg, FdFlag, fcntl};
         let (read, write) = pipe().unwrap();
         for end in [&read, &write] {
-            let flags = FdFlag::from_bits_truncate(fcntl(end, FcntlArg::F_GETFD).unwrap());
+            let flags =
+                FdFlag::from_bits_truncate(fcntl(end, FcntlArg::F_GETFD).unwrap());
             assert!(
                 flags.contains(FdFlag::FD_CLOEXEC),
                 "a pipe end would leak into exec'd programs"

@@ -36,14 +36,19 @@ where
 /// Joins every handle, in order; results come back in the order of the tasks.
 ///
 /// On the first error the remaining handles are dropped, which kills and reaps their children.
-pub fn join_all<T: Wire>(handles: Vec<ProcessHandle<T>>) -> Result<Vec<T>, ProcessError> {
+pub fn join_all<T: Wire>(
+    handles: Vec<ProcessHandle<T>>,
+) -> Result<Vec<T>, ProcessError> {
     handles.into_iter().map(ProcessHandle::join).collect()
 }
 // ANCHOR_END: start_all
 
 // ANCHOR: process_per_number
 /// The tutorial: one child process per number, start all, then join all.
-pub fn one_process_per_number(numbers: &[u64], scale: Scale) -> Result<Vec<u64>, ProcessError> {
+pub fn one_process_per_number(
+    numbers: &[u64],
+    scale: Scale,
+) -> Result<Vec<u64>, ProcessError> {
     let handles = start_all(numbers.iter().map(|&n| move || cpu_bound_at(n, scale)))?;
     join_all(handles)
 }

@@ -144,7 +144,8 @@ impl Wire for String {
         }
         let (text, rest) = input.split_at(len);
         *input = rest;
-        String::from_utf8(text.to_vec()).map_err(|_| WireError("a string must be UTF-8"))
+        String::from_utf8(text.to_vec())
+            .map_err(|_| WireError("a string must be UTF-8"))
     }
 }
 

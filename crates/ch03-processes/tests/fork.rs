@@ -96,7 +96,9 @@ mod unix {
     }
 
     fn join_returns_typed_values_from_another_process() {
-        let handle = spawn(|| (me(), String::from("from the child"), vec![1u64, 2, 3])).unwrap();
+        let handle =
+            spawn(|| (me(), String::from("from the child"), vec![1u64, 2, 3]))
+                .unwrap();
         let child_pid = handle.pid();
         let (pid, text, v) = handle.join().unwrap();
         assert_eq!(pid, child_pid);
@@ -290,7 +292,8 @@ mod unix {
         nix::sys::signal::kill(grandchild, Signal::SIGKILL).unwrap();
         #[cfg(target_os = "linux")]
         nix::sys::wait::waitpid(grandchild, None).unwrap();
-        let (report, exit) = read.unwrap_or_else(|_| panic!("the read waited for the grandchild"));
+        let (report, exit) =
+            read.unwrap_or_else(|_| panic!("the read waited for the grandchild"));
         assert_eq!(report, None);
         assert_eq!(exit, Exit::Signal(libc::SIGKILL));
     }
@@ -466,7 +469,8 @@ mod unix {
         let pid_file = std::env::temp_dir().join(format!("ch03-grandchild-{}", me()));
         let _ = std::fs::remove_file(&pid_file);
         let path = pid_file.to_string_lossy().into_owned();
-        let mut child = reexec::spawn_task::<String, u64>("forks_then_hangs", &path).unwrap();
+        let mut child =
+            reexec::spawn_task::<String, u64>("forks_then_hangs", &path).unwrap();
         let file = pid_file.clone();
         let grandchild = support::watchdog(support::PATIENCE / 2, move || {
             loop {
@@ -506,7 +510,8 @@ mod unix {
             .unwrap()
             .join()
             .unwrap();
-        let extra: Vec<&u32> = theirs.iter().filter(|fd| !ours.contains(fd)).collect();
+        let extra: Vec<&u32> =
+            theirs.iter().filter(|fd| !ours.contains(fd)).collect();
         assert!(
             extra.is_empty(),
             "descriptors the re-executed child opened that a program it starts would inherit: \
@@ -534,7 +539,9 @@ mod unix {
             if i % 1000 == 0 {
                 assert_eq!(spawn(move || i).unwrap().join().unwrap(), i);
             } else if let Err(err) = ensure_single_threaded() {
-                panic!("try {i}: refused right after the only other thread was joined: {err}");
+                panic!(
+                    "try {i}: refused right after the only other thread was joined: {err}"
+                );
             }
         }
     }
@@ -579,8 +586,10 @@ mod unix {
             std::hint::black_box(region.read_pages());
         })
         .unwrap();
-        let writer = child_private_dirty_kib(|| region.write_pages(32 << 20)).unwrap();
-        let (read_kib, written_kib) = (reader.saturating_sub(idle), writer.saturating_sub(idle));
+        let writer =
+            child_private_dirty_kib(|| region.write_pages(32 << 20)).unwrap();
+        let (read_kib, written_kib) =
+            (reader.saturating_sub(idle), writer.saturating_sub(idle));
         assert!(
             read_kib < 1024,
             "reading made {read_kib} KiB private: reads must not copy"

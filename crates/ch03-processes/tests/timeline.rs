@@ -31,7 +31,8 @@ fn example(name: &str) -> PathBuf {
 
 #[test]
 fn the_timeline_example_records_one_task_per_child() {
-    let file = std::env::temp_dir().join(format!("ch03-timeline-{}.tsv", std::process::id()));
+    let file = std::env::temp_dir()
+        .join(format!("ch03-timeline-{}.tsv", std::process::id()));
     let out = Command::new(example("ch03-06-timeline"))
         .env(timeline::ENV, &file)
         .output()
@@ -44,7 +45,8 @@ fn the_timeline_example_records_one_task_per_child() {
     let records = timeline::read(&file).expect("the example wrote its timeline");
     std::fs::remove_file(&file).unwrap();
 
-    let sections: Vec<_> = records.iter().filter(|r| r.kind == Kind::Section).collect();
+    let sections: Vec<_> =
+        records.iter().filter(|r| r.kind == Kind::Section).collect();
     assert_eq!(sections.len(), 1, "one recorded run: {records:#?}");
     let (parent, section) = (sections[0].pid, sections[0]);
     let tasks: Vec<_> = records.iter().filter(|r| r.kind == Kind::Task).collect();

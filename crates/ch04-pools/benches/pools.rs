@@ -11,7 +11,9 @@ use std::hint::black_box;
 use ch04_pools::data_cost::{self, Bytes, SIZES};
 use ch04_pools::shared_memory::{self, echo_through_shared_memory};
 use ch04_pools::sizing::{self, POOL_SIZES};
-use ch04_pools::sleep_tasks::{TUTORIAL_TASKS, sleep_i_units, sleep_i_units_in_worker};
+use ch04_pools::sleep_tasks::{
+    TUTORIAL_TASKS, sleep_i_units, sleep_i_units_in_worker,
+};
 use ch04_pools::{ProcessPool, ThreadPool, rayon_pools};
 use criterion::Criterion;
 use workloads::{Scale, TUTORIAL_NUMBERS, cpu_bound};
@@ -75,7 +77,8 @@ fn cpu_bound_throughput(c: &mut Criterion, processes: &ProcessPool) {
     });
     group.bench_function("process pool", |b| {
         b.iter(|| {
-            let handles = TUTORIAL_NUMBERS.map(|n| processes.apply_async(cpu_bound, n).unwrap());
+            let handles = TUTORIAL_NUMBERS
+                .map(|n| processes.apply_async(cpu_bound, n).unwrap());
             handles.map(|h| h.get().unwrap())
         })
     });
@@ -86,7 +89,9 @@ fn oversubscription(c: &mut Criterion) {
     let mut group = c.benchmark_group("oversubscription");
     for size in POOL_SIZES {
         let pool = ThreadPool::new(size).unwrap();
-        group.bench_function(workers(size), |b| b.iter(|| sizing::cpu_bound_tasks(&pool)));
+        group.bench_function(workers(size), |b| {
+            b.iter(|| sizing::cpu_bound_tasks(&pool))
+        });
     }
     group.finish();
 }
@@ -116,13 +121,19 @@ fn sleep_tasks(c: &mut Criterion, five_processes: &ProcessPool) {
     });
     let threads = ThreadPool::new(5).unwrap();
     group.bench_function("thread pool", |b| {
-        b.iter(|| sizing::run_all(&threads, TUTORIAL_TASKS, |i| sleep_i_units(i, Scale::TEST)))
+        b.iter(|| {
+            sizing::run_all(&threads, TUTORIAL_TASKS, |i| {
+                sleep_i_units(i, Scale::TEST)
+            })
+        })
     });
     let micros = Scale::TEST.sleep.as_micros() as u64;
     group.bench_function("process pool", |b| {
         b.iter(|| {
             let handles: Vec<_> = TUTORIAL_TASKS
-                .map(|i| five_processes.apply_async(sleep_i_units_in_worker, (i, micros)))
+                .map(|i| {
+                    five_processes.apply_async(sleep_i_units_in_worker, (i, micros))
+                })
                 .collect::<Result<_, _>>()
                 .unwrap();
             handles
@@ -157,7 +168,9 @@ fn data(c: &mut Criterion, one_process: &ProcessPool) {
     for (label, n) in SIZES {
         let mut buffer = vec![7u8; n];
         group.bench_function(format!("shared memory {label}"), |b| {
-            b.iter(|| buffer = echo_through_shared_memory(one_process, &buffer).unwrap())
+            b.iter(|| {
+                buffer = echo_through_shared_memory(one_process, &buffer).unwrap()
+            })
         });
     }
     let threads = ThreadPool::new(1).unwrap();

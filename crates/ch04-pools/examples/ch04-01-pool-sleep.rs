@@ -12,7 +12,10 @@ use ch04_pools::sleep_tasks::{TUTORIAL_TASKS, sleep_i_units};
 use workloads::Scale;
 
 // ANCHOR: main
-fn run(workers: usize, tasks: RangeInclusive<u64>) -> Result<(), Box<dyn std::error::Error>> {
+fn run(
+    workers: usize,
+    tasks: RangeInclusive<u64>,
+) -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "ThreadPool({workers}), tasks {}..{}:",
         tasks.start(),
@@ -33,7 +36,9 @@ fn run(workers: usize, tasks: RangeInclusive<u64>) -> Result<(), Box<dyn std::er
     for r in &reports {
         let asked = Scale::DEMO.sleep.mul_f64(r.units).as_secs_f64();
         let (name, pid, took) = (r.name, r.pid, r.elapsed.as_secs_f64());
-        println!("  task {name} in process {pid}: sleeps {asked:.1} s, took {took:.3} s");
+        println!(
+            "  task {name} in process {pid}: sleeps {asked:.1} s, took {took:.3} s"
+        );
     }
     let longest = reports.iter().map(|r| r.elapsed).max().unwrap_or_default();
     println!(

@@ -20,17 +20,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let processes = ProcessPool::new(cores)?;
     timeline::start()?;
-    timeline::plain_then_recorded(&format!("ProcessPool({cores})"), cores, |record| {
-        let handles = TUTORIAL_NUMBERS
-            .map(|n| processes.apply_async(cpu_task, (n, record)))
-            .into_iter()
-            .collect::<Result<Vec<_>, _>>()?;
-        let sums = handles
-            .into_iter()
-            .map(|h| h.get())
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok::<_, Box<dyn std::error::Error>>(sums)
-    })?;
+    timeline::plain_then_recorded(
+        &format!("ProcessPool({cores})"),
+        cores,
+        |record| {
+            let handles = TUTORIAL_NUMBERS
+                .map(|n| processes.apply_async(cpu_task, (n, record)))
+                .into_iter()
+                .collect::<Result<Vec<_>, _>>()?;
+            let sums = handles
+                .into_iter()
+                .map(|h| h.get())
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok::<_, Box<dyn std::error::Error>>(sums)
+        },
+    )?;
     processes.join();
 
     for workers in [5, 2] {

@@ -26,7 +26,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .map(|&n| {
                     let from = ms(Instant::now());
                     std::hint::black_box(cpu_bound(n));
-                    let worker = rayon::current_thread_index().expect("on a rayon worker");
+                    let worker =
+                        rayon::current_thread_index().expect("on a rayon worker");
                     (n, worker, from, ms(Instant::now()))
                 })
                 .collect()

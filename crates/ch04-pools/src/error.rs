@@ -67,7 +67,8 @@ mod tests {
     fn panic_messages_of_every_kind() {
         let literal = std::panic::catch_unwind(|| panic!("plain")).unwrap_err();
         let formatted = std::panic::catch_unwind(|| panic!("n = {}", 7)).unwrap_err();
-        let other = std::panic::catch_unwind(|| std::panic::panic_any(42)).unwrap_err();
+        let other =
+            std::panic::catch_unwind(|| std::panic::panic_any(42)).unwrap_err();
         assert_eq!(panic_message(&*literal), "plain");
         assert_eq!(panic_message(&*formatted), "n = 7");
         assert_eq!(panic_message(&*other), "a panic with a non-string payload");

@@ -41,7 +41,8 @@ use ch03_processes::frame::panic_message;
 // of the pool's owner.
 use ch03_processes::sys::write_all_without_sigpipe;
 use ch03_processes::{
-    ProcessError, ProcessHandle, Report, Wire, WireError, read_frame, read_report, write_report,
+    ProcessError, ProcessHandle, Report, Wire, WireError, read_frame, read_report,
+    write_report,
 };
 use nix::errno::Errno;
 use nix::fcntl::{FcntlArg, OFlag, fcntl};
@@ -55,7 +56,10 @@ use crate::error::{PoolError, TaskError};
 type Call = fn(usize, &[u8]) -> Result<Vec<u8>, WireError>;
 
 /// The one generic function behind every [`Call`]: `apply_async::<A, R>` sends its address.
-fn call<A: Wire, R: Wire>(function: usize, argument: &[u8]) -> Result<Vec<u8>, WireError> {
+fn call<A: Wire, R: Wire>(
+    function: usize,
+    argument: &[u8],
+) -> Result<Vec<u8>, WireError> {
     // SAFETY: `function` is the address of an `fn(A) -> R`, taken by `apply_async::<A, R>`, which
     // also chose this very instantiation of `call`; the worker runs in a fork of that process,
     // so the same code sits at the same address (see `run_task`).
@@ -105,7 +109,9 @@ fn worker_main(tasks: impl Read, mut results: impl Write) {
         }
         let report = match catch_unwind(AssertUnwindSafe(|| run_task(&task))) {
             Ok(Ok(bytes)) => Report::Value(bytes),
-            Ok(Err(wire)) => Report::Panic(format!("the task did not decode: {wire}")),
+            Ok(Err(wire)) => {
+                Report::Panic(format!("the task did not decode: {wire}"))
+            }
             Err(payload) => Report::Panic(panic_message(&*payload)),
         };
         // One `write`: chapter 03's `write_report` assembles the report first.
@@ -714,7 +720,9 @@ impl Drop for ProcessPool {
     fn drop(&mut self) {
         let mut inner = self.inner.borrow_mut();
         inner.closed = true;
-        while !inner.queue.is_empty() || inner.workers.iter().any(|w| w.busy.is_some()) {
+        while !inner.queue.is_empty()
+            || inner.workers.iter().any(|w| w.busy.is_some())
+        {
             inner.step(None);
         }
         for mut worker in inner.workers.drain(..) {

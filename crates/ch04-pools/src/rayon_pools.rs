@@ -29,7 +29,11 @@ pub fn build(n: usize) -> Result<rayon::ThreadPool, PoolError> {
 
 // ANCHOR: install
 /// `Pool(n).map(cpu_bound, numbers)` in one line: a parallel iterator run inside `install`.
-pub fn map_cpu_bound(pool: &rayon::ThreadPool, numbers: &[u64], scale: Scale) -> Vec<u64> {
+pub fn map_cpu_bound(
+    pool: &rayon::ThreadPool,
+    numbers: &[u64],
+    scale: Scale,
+) -> Vec<u64> {
     pool.install(|| {
         numbers
             .par_iter()
@@ -51,8 +55,10 @@ where
 {
     let (tx, rx) = mpsc::sync_channel(1);
     pool.spawn(move || {
-        let outcome = catch_unwind(AssertUnwindSafe(task)).map_err(|payload| TaskError::Panicked {
-            message: panic_message(&*payload),
+        let outcome = catch_unwind(AssertUnwindSafe(task)).map_err(|payload| {
+            TaskError::Panicked {
+                message: panic_message(&*payload),
+            }
         });
         // The caller waits in `recv` below, so the send succeeds and nothing is dropped here.
         let _ = tx.send(outcome);
@@ -67,7 +73,11 @@ where
 
 // ANCHOR: scope
 /// Tasks that borrow: each one writes its own slot of `out`, no `Arc`, no `'static`.
-pub fn scope_cpu_bound(pool: &rayon::ThreadPool, numbers: &[u64], scale: Scale) -> Vec<u64> {
+pub fn scope_cpu_bound(
+    pool: &rayon::ThreadPool,
+    numbers: &[u64],
+    scale: Scale,
+) -> Vec<u64> {
     let mut out = vec![0; numbers.len()];
     pool.scope(|s| {
         for (slot, &n) in out.iter_mut().zip(numbers) {
@@ -119,8 +129,9 @@ mod tests {
         within_patience(|| {
             let pool = build(3).unwrap();
             let caller = std::thread::current().id();
-            let (index, runner) =
-                pool.install(|| (rayon::current_thread_index(), std::thread::current().id()));
+            let (index, runner) = pool.install(|| {
+                (rayon::current_thread_index(), std::thread::current().id())
+            });
             assert!(index.is_some_and(|i| i < 3));
             assert_ne!(runner, caller);
         });
@@ -173,9 +184,10 @@ mod tests {
     fn a_panic_in_scope_reaches_the_caller() {
         within_patience(|| {
             let pool = build(2).unwrap();
-            let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                pool.scope(|s| s.spawn(|_| panic!("in scope")));
-            }));
+            let caught =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    pool.scope(|s| s.spawn(|_| panic!("in scope")));
+                }));
             let payload = caught.unwrap_err();
             assert_eq!(panic_message(&*payload), "in scope");
             // The pool still works.
@@ -187,7 +199,8 @@ mod tests {
     fn spawn_and_get_reports_the_tasks_panic() {
         within_patience(|| {
             let pool = build(1).unwrap();
-            let outcome = spawn_and_get(&pool, || -> u64 { panic!("task {} refused", 3) });
+            let outcome =
+                spawn_and_get(&pool, || -> u64 { panic!("task {} refused", 3) });
             assert_eq!(
                 outcome,
                 Err(TaskError::Panicked {

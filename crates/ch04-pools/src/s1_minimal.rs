@@ -50,7 +50,7 @@ fn spawn_worker(jobs: Arc<Mutex<Receiver<Job>>>) -> JoinHandle<()> {
             let job = jobs.lock().unwrap().recv();
             match job {
                 Ok(job) => job(), // a panic here unwinds out of the loop: the worker is gone
-                Err(_) => break,  // the pool dropped its sender and the queue is empty
+                Err(_) => break, // the pool dropped its sender and the queue is empty
             }
         }
     })
@@ -104,7 +104,9 @@ mod tests {
             let (done, results) = mpsc::channel();
             for _ in 0..4 {
                 let (all_in, done) = (Arc::clone(&all_in), done.clone());
-                pool.execute(move || done.send(all_in.arrive(support::PATIENCE)).unwrap());
+                pool.execute(move || {
+                    done.send(all_in.arrive(support::PATIENCE)).unwrap()
+                });
             }
             for _ in 0..4 {
                 results
@@ -138,7 +140,8 @@ mod tests {
             let inside = Arc::new(support::InFlight::new());
             let (done, results) = mpsc::channel();
             for _ in 0..2 {
-                let (meet, inside, done) = (Arc::clone(&meet), Arc::clone(&inside), done.clone());
+                let (meet, inside, done) =
+                    (Arc::clone(&meet), Arc::clone(&inside), done.clone());
                 queue
                     .send(Box::new(move || {
                         let _in = inside.enter();

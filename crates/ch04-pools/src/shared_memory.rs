@@ -196,7 +196,8 @@ fn echo_shared(len: u64) -> u64 {
     let (half, len) = (region.len() / 2, len as usize);
     // SAFETY: only `echo_through_shared_memory` sends this task, one at a time, and it neither
     // reads nor writes the region until the task has answered.
-    let (input, output) = unsafe { (region.slice(0..len), region.slice_mut(half..half + len)) };
+    let (input, output) =
+        unsafe { (region.slice(0..len), region.slice_mut(half..half + len)) };
     output.copy_from_slice(input);
     len as u64
 }

@@ -20,7 +20,11 @@ pub const TASKS: u64 = 16;
 ///
 /// Submitting everything before the first `get` is what keeps all workers busy; calling
 /// `get` right after each `apply_async` would run the tasks one at a time.
-pub fn run_all<T, F>(pool: &ThreadPool, inputs: impl IntoIterator<Item = u64>, f: F) -> Vec<T>
+pub fn run_all<T, F>(
+    pool: &ThreadPool,
+    inputs: impl IntoIterator<Item = u64>,
+    f: F,
+) -> Vec<T>
 where
     T: Send + 'static,
     F: Fn(u64) -> T + Copy + Send + 'static,
@@ -74,7 +78,8 @@ mod tests {
             let in_flight = std::sync::Arc::new(support::InFlight::new());
             for _ in 0..20 {
                 let in_flight = std::sync::Arc::clone(&in_flight);
-                let handle = pool.apply_async(move || drop(in_flight.enter())).unwrap();
+                let handle =
+                    pool.apply_async(move || drop(in_flight.enter())).unwrap();
                 handle.get().unwrap(); // waits before the next task is even submitted
             }
             assert_eq!(

@@ -138,14 +138,16 @@ impl ThreadPool {
         let (tx, rx) = mpsc::channel();
         let job: Job = Box::new(move || {
             // The worker survives a panicking task: the panic becomes the task's result.
-            let outcome = panic::catch_unwind(AssertUnwindSafe(task)).map_err(|payload| {
-                TaskError::Panicked {
-                    message: panic_message(&*payload),
-                }
-            });
+            let outcome =
+                panic::catch_unwind(AssertUnwindSafe(task)).map_err(|payload| {
+                    TaskError::Panicked {
+                        message: panic_message(&*payload),
+                    }
+                });
             // The caller may have dropped its handle: then nobody wants the result, and it is
             // dropped here. Its `Drop` may panic too; that must not kill the worker either.
-            let _ = panic::catch_unwind(AssertUnwindSafe(move || drop(tx.send(outcome))));
+            let _ =
+                panic::catch_unwind(AssertUnwindSafe(move || drop(tx.send(outcome))));
         });
         match self.lock_queue().as_ref() {
             Some(queue) => queue.send(job).map_err(|_| PoolError::Closed)?,
@@ -265,7 +267,8 @@ mod tests {
             let in_flight = Arc::new(InFlight::new());
             let handles: Vec<_> = (0..3 * n)
                 .map(|_| {
-                    let (all_in, in_flight) = (Arc::clone(&all_in), Arc::clone(&in_flight));
+                    let (all_in, in_flight) =
+                        (Arc::clone(&all_in), Arc::clone(&in_flight));
                     pool.apply_async(move || {
                         let _inside = in_flight.enter();
                         // The first n tasks meet here; later ones pass at once.
@@ -383,7 +386,9 @@ mod tests {
                 let callers: Vec<_> = (0..4u64)
                     .map(|k| {
                         let pool = &pool;
-                        s.spawn(move || pool.apply_async(move || k * 10).unwrap().get().unwrap())
+                        s.spawn(move || {
+                            pool.apply_async(move || k * 10).unwrap().get().unwrap()
+                        })
                     })
                     .collect();
                 callers.into_iter().map(|c| c.join().unwrap()).collect()

@@ -85,7 +85,8 @@ mod unix {
         let handles: Vec<_> = (0..2 * n)
             .map(|_| pool.apply_async(meet_then_report_pid, ()).unwrap())
             .collect();
-        let pids: HashSet<u32> = handles.into_iter().map(|h| h.get().unwrap()).collect();
+        let pids: HashSet<u32> =
+            handles.into_iter().map(|h| h.get().unwrap()).collect();
         assert_eq!(pids.len(), n, "n workers, each a process of its own");
         assert!(
             !pids.contains(&std::process::id()),
@@ -233,7 +234,9 @@ mod unix {
         let (stop, stopped) = mpsc::channel::<()>();
         let other = std::thread::spawn(move || stopped.recv());
         match ProcessPool::new(2) {
-            Err(PoolError::Fork(ProcessError::OtherThreads { threads })) => assert!(threads >= 2),
+            Err(PoolError::Fork(ProcessError::OtherThreads { threads })) => {
+                assert!(threads >= 2)
+            }
             Err(e) => panic!("wrong error: {e}"),
             Ok(_) => panic!("forked a threaded process"),
         }
@@ -250,9 +253,13 @@ mod unix {
         let other = std::thread::spawn(move || stopped.recv());
         let dies = pool.apply_async(exits, 9).unwrap();
         let queued = pool.apply_async(cpu_bound_test, 1).unwrap();
-        assert!(matches!(dies.get(), Err(TaskError::WorkerDied { pid, .. }) if pid == worker));
+        assert!(
+            matches!(dies.get(), Err(TaskError::WorkerDied { pid, .. }) if pid == worker)
+        );
         match queued.get() {
-            Err(TaskError::Lost { reason }) => assert!(reason.contains("threads"), "{reason}"),
+            Err(TaskError::Lost { reason }) => {
+                assert!(reason.contains("threads"), "{reason}")
+            }
             other => panic!("expected Lost, got {other:?}"),
         }
         assert!(matches!(
@@ -294,7 +301,9 @@ mod unix {
         std::fs::read_dir(format!("/proc/{pid}/fd"))
             .expect("/proc of a live child")
             .flatten()
-            .filter(|e| e.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) > Some(2))
+            .filter(|e| {
+                e.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) > Some(2)
+            })
             .filter_map(|e| std::fs::read_link(e.path()).ok())
             .map(|target| target.to_string_lossy().into_owned())
             .filter(|target| target.starts_with("pipe:"))
@@ -351,9 +360,10 @@ mod unix {
     /// A task that forks a child of its own and waits for it: the grandchild holds the
     /// worker's result pipe, so its end-of-file never comes when the worker dies.
     fn fork_a_child_then_meet(_: ()) -> u64 {
-        let grandchild =
-            ch03_processes::spawn(|| LATER.get().unwrap().arrive(PATIENCE * 3).is_ok() as u64)
-                .unwrap();
+        let grandchild = ch03_processes::spawn(|| {
+            LATER.get().unwrap().arrive(PATIENCE * 3).is_ok() as u64
+        })
+        .unwrap();
         MEET.get().unwrap().arrive(PATIENCE).unwrap();
         grandchild.join().unwrap()
     }
@@ -510,7 +520,8 @@ mod unix {
             .unwrap()
             .get();
         let rayon = rayon_pools::build(1).unwrap();
-        let in_rayon = rayon_pools::spawn_and_get(&rayon, || panics_with_a_number(()));
+        let in_rayon =
+            rayon_pools::spawn_and_get(&rayon, || panics_with_a_number(()));
         let expected = Err(TaskError::Panicked {
             message: "a panic with a non-string payload".into(),
         });

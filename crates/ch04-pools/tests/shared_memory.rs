@@ -5,7 +5,9 @@
 #[cfg(unix)]
 mod unix {
     use ch04_pools::ProcessPool;
-    use ch04_pools::shared_memory::{self, SharedBytes, echo_through_shared_memory, squares};
+    use ch04_pools::shared_memory::{
+        self, SharedBytes, echo_through_shared_memory, squares,
+    };
     use nix::errno::Errno;
 
     use support::case;

@@ -9,9 +9,13 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use ch04_pools::{ProcessPool, ThreadPool, rayon_pools};
-use ch05_starmap::balance::{self, long_tail, run_chunked, run_longest_first, run_rayon};
+use ch05_starmap::balance::{
+    self, long_tail, run_chunked, run_longest_first, run_rayon,
+};
 use ch05_starmap::tutorial::{do_something, tutorial_args};
-use ch05_starmap::{ChunkSize, default_chunksize, imap, imap_unordered, process_starmap, starmap};
+use ch05_starmap::{
+    ChunkSize, default_chunksize, imap, imap_unordered, process_starmap, starmap,
+};
 use criterion::Criterion;
 use rayon::prelude::*;
 use workloads::{Scale, TUTORIAL_NUMBERS, cpu_bound_at};
@@ -39,7 +43,8 @@ fn chunk_size(c: &mut Criterion, processes: &ProcessPool, workers: usize) {
         });
         group.bench_function(format!("process pool, chunksize {size}"), |b| {
             b.iter(|| {
-                process_starmap::starmap(processes, tiny, 0..black_box(ITEMS), chunks).unwrap()
+                process_starmap::starmap(processes, tiny, 0..black_box(ITEMS), chunks)
+                    .unwrap()
             })
         });
         group.bench_function(format!("rayon, with_min_len {size}"), |b| {
@@ -60,7 +65,13 @@ fn chunk_size(c: &mut Criterion, processes: &ProcessPool, workers: usize) {
 // ANCHOR_END: chunk_size
 
 // ANCHOR: uneven
-fn uneven(c: &mut Criterion, name: &str, tasks: &[u64], workers: usize, scale: Scale) {
+fn uneven(
+    c: &mut Criterion,
+    name: &str,
+    tasks: &[u64],
+    workers: usize,
+    scale: Scale,
+) {
     let mut group = c.benchmark_group(name);
     let pool = ThreadPool::new(workers).unwrap();
     let rayon = rayon_pools::build(workers).unwrap();
@@ -136,7 +147,8 @@ fn ordered_vs_unordered(c: &mut Criterion) {
     group.bench_function("imap_unordered, first result", |b| {
         b.iter_custom(|n| time(false, 1, n))
     });
-    group.bench_function("imap, last result", |b| b.iter_custom(|n| time(true, 8, n)));
+    group
+        .bench_function("imap, last result", |b| b.iter_custom(|n| time(true, 8, n)));
     group.bench_function("imap_unordered, last result", |b| {
         b.iter_custom(|n| time(false, 8, n))
     });

@@ -23,9 +23,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("{:>15}: {}", "imap", ordered.join(" "));
 
     let start = Instant::now();
-    let unordered: Vec<String> = imap_unordered(&pool, nap, 0..6, ChunkSize::Default)?
-        .map(|(i, r)| r.map(|_| format!("{i}@{:.2}s", start.elapsed().as_secs_f64())))
-        .collect::<Result<_, _>>()?;
+    let unordered: Vec<String> =
+        imap_unordered(&pool, nap, 0..6, ChunkSize::Default)?
+            .map(|(i, r)| {
+                r.map(|_| format!("{i}@{:.2}s", start.elapsed().as_secs_f64()))
+            })
+            .collect::<Result<_, _>>()?;
     println!("{:>15}: {}", "imap_unordered", unordered.join(" "));
     Ok(())
 }

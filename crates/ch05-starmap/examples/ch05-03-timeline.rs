@@ -31,7 +31,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     timeline::start()?;
     timeline::plain_then_recorded("ProcessPool(5), starmap_async", 5, |record| {
         let items = tutorial_args().into_iter().map(|(a, b)| (a, b, record));
-        process_starmap::starmap_async(&processes, process_task, items, ChunkSize::Default)?.get()
+        process_starmap::starmap_async(
+            &processes,
+            process_task,
+            items,
+            ChunkSize::Default,
+        )?
+        .get()
     })?;
     processes.join();
 

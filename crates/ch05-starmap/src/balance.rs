@@ -36,7 +36,11 @@ pub fn chunk_sums(tasks: &[u64], size: usize) -> Vec<f64> {
 
 /// The makespan of a pool of `workers` fed chunks of `size`: each chunk, in order, goes to the
 /// worker free first (chapter 01's list schedule, on the chunks).
-pub fn chunked_makespan(tasks: &[u64], workers: usize, size: usize) -> Result<f64, IdealError> {
+pub fn chunked_makespan(
+    tasks: &[u64],
+    workers: usize,
+    size: usize,
+) -> Result<f64, IdealError> {
     ideal::list_makespan(&chunk_sums(tasks, size), workers)
 }
 
@@ -197,7 +201,10 @@ mod tests {
                 .map(|&n| cpu_bound_expected(n, Scale::TEST))
                 .collect();
             for size in [1, 2, 4] {
-                assert_eq!(run_chunked(&pool, &tasks, size, Scale::TEST).unwrap(), want);
+                assert_eq!(
+                    run_chunked(&pool, &tasks, size, Scale::TEST).unwrap(),
+                    want
+                );
                 assert_eq!(run_rayon(&rayon, &tasks, size, Scale::TEST), want);
             }
             assert_eq!(run_longest_first(&pool, &tasks, Scale::TEST).unwrap(), want);

@@ -41,7 +41,10 @@ impl ChunkSize {
 // ANCHOR: split
 /// Cuts `items` into chunks of `size` (the last may be shorter), each with the index of its
 /// first item in the whole list: that index is what lets a failure name its item.
-pub fn split<T>(items: impl IntoIterator<Item = T>, size: usize) -> Vec<(usize, Vec<T>)> {
+pub fn split<T>(
+    items: impl IntoIterator<Item = T>,
+    size: usize,
+) -> Vec<(usize, Vec<T>)> {
     assert!(size > 0, "chunk size 0");
     let mut chunks: Vec<(usize, Vec<T>)> = Vec::new();
     for (index, item) in items.into_iter().enumerate() {
@@ -85,14 +88,16 @@ mod tests {
             for size in [1, 3, 10, 1000] {
                 let chunks = split(0..len, size);
                 assert_eq!(chunks.len(), len.div_ceil(size), "len {len} size {size}");
-                let flat: Vec<usize> = chunks.iter().flat_map(|(_, c)| c.clone()).collect();
+                let flat: Vec<usize> =
+                    chunks.iter().flat_map(|(_, c)| c.clone()).collect();
                 assert_eq!(flat, (0..len).collect::<Vec<_>>());
                 for (start, chunk) in &chunks {
                     assert_eq!(chunk[0], *start, "a chunk knows its first index");
                     assert!(chunk.len() <= size);
                 }
                 let r = ranges(len, size);
-                let from_ranges: Vec<usize> = r.into_iter().map(|r| r.start).collect();
+                let from_ranges: Vec<usize> =
+                    r.into_iter().map(|r| r.start).collect();
                 let from_split: Vec<usize> = chunks.iter().map(|(s, _)| *s).collect();
                 assert_eq!(from_ranges, from_split);
             }

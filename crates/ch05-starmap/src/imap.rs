@@ -138,9 +138,9 @@ impl<T> Iterator for ImapUnordered<T> {
     fn next(&mut self) -> Option<(usize, Outcome<T>)> {
         if self.ready.is_empty() && self.left > 0 {
             match self.done.recv() {
-                Ok((start, chunk)) => self
-                    .ready
-                    .extend(chunk.into_iter().enumerate().map(|(k, o)| (start + k, o))),
+                Ok((start, chunk)) => self.ready.extend(
+                    chunk.into_iter().enumerate().map(|(k, o)| (start + k, o)),
+                ),
                 Err(_) => {
                     let missing = self.seen.iter().position(|seen| !seen)?;
                     self.ready.push_back((missing, lost()));
@@ -206,7 +206,8 @@ mod tests {
             )
             .unwrap();
             // The other worker finishes items 1..6 while item 0 waits...
-            let mut early: Vec<usize> = (0..5).map(|_| finished.recv().unwrap()).collect();
+            let mut early: Vec<usize> =
+                (0..5).map(|_| finished.recv().unwrap()).collect();
             early.sort();
             assert_eq!(early, [1, 2, 3, 4, 5]);
             // ...yet imap can hand out nothing before item 0: head-of-line blocking.
@@ -250,18 +251,24 @@ mod tests {
         within_patience(|| {
             let pool = ThreadPool::new(3).unwrap();
             for size in [1, 4, 100] {
-                let mut got: Vec<(usize, u64)> =
-                    imap_unordered(&pool, |x: u64| x * x, 0..50, ChunkSize::Fixed(size))
-                        .unwrap()
-                        .map(|(i, r)| (i, r.unwrap()))
-                        .collect();
+                let mut got: Vec<(usize, u64)> = imap_unordered(
+                    &pool,
+                    |x: u64| x * x,
+                    0..50,
+                    ChunkSize::Fixed(size),
+                )
+                .unwrap()
+                .map(|(i, r)| (i, r.unwrap()))
+                .collect();
                 got.sort();
-                let want: Vec<(usize, u64)> = (0..50).map(|x| (x as usize, x * x)).collect();
+                let want: Vec<(usize, u64)> =
+                    (0..50).map(|x| (x as usize, x * x)).collect();
                 assert_eq!(got, want, "chunks of {size}");
-                let ordered: Vec<u64> = imap(&pool, |x: u64| x * x, 0..50, ChunkSize::Fixed(size))
-                    .unwrap()
-                    .map(Result::unwrap)
-                    .collect();
+                let ordered: Vec<u64> =
+                    imap(&pool, |x: u64| x * x, 0..50, ChunkSize::Fixed(size))
+                        .unwrap()
+                        .map(Result::unwrap)
+                        .collect();
                 assert_eq!(ordered, (0..50).map(|x| x * x).collect::<Vec<_>>());
             }
         });
@@ -276,9 +283,10 @@ mod tests {
                 assert!(x != 3, "bad item {x}");
                 x
             };
-            let out: Vec<Result<u64, TaskError>> = imap(&pool, check, 0..6, ChunkSize::Fixed(2))
-                .unwrap()
-                .collect();
+            let out: Vec<Result<u64, TaskError>> =
+                imap(&pool, check, 0..6, ChunkSize::Fixed(2))
+                    .unwrap()
+                    .collect();
             assert_eq!(out[..3], [Ok(0), Ok(1), Ok(2)]);
             assert!(
                 matches!(&out[3], Err(TaskError::Panicked { message }) if message == "bad item 3")

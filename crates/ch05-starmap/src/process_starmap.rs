@@ -92,7 +92,10 @@ impl<R: Wire> ProcessMapResult<R> {
     }
 }
 
-fn outcomes<R: Wire>(len: usize, handle: ProcessTaskHandle<Vec<Sent<R>>>) -> Vec<Outcome<R>> {
+fn outcomes<R: Wire>(
+    len: usize,
+    handle: ProcessTaskHandle<Vec<Sent<R>>>,
+) -> Vec<Outcome<R>> {
     match handle.get() {
         Ok(sent) => sent
             .into_iter()

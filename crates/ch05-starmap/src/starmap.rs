@@ -61,8 +61,10 @@ pub fn run_chunk<I, T>(f: &impl Fn(I) -> T, chunk: Vec<I>) -> Vec<Outcome<T>> {
     chunk
         .into_iter()
         .map(|item| {
-            catch_unwind(AssertUnwindSafe(|| f(item))).map_err(|payload| TaskError::Panicked {
-                message: panic_message(&*payload),
+            catch_unwind(AssertUnwindSafe(|| f(item))).map_err(|payload| {
+                TaskError::Panicked {
+                    message: panic_message(&*payload),
+                }
             })
         })
         .collect()
@@ -104,10 +106,14 @@ impl<T> MapResult<T> {
 
 /// The values of `outcomes`, or the first failure with its index. Lazy: it stops pulling
 /// (and waiting for chunks) at the first failure.
-pub(crate) fn in_order<T>(outcomes: impl Iterator<Item = Outcome<T>>) -> Result<Vec<T>, MapError> {
+pub(crate) fn in_order<T>(
+    outcomes: impl Iterator<Item = Outcome<T>>,
+) -> Result<Vec<T>, MapError> {
     outcomes
         .enumerate()
-        .map(|(index, outcome)| outcome.map_err(|error| MapError::Item { index, error }))
+        .map(|(index, outcome)| {
+            outcome.map_err(|error| MapError::Item { index, error })
+        })
         .collect()
 }
 
@@ -204,7 +210,8 @@ mod tests {
             // Item i waits for gate i; the gates open last-first, so the items finish in
             // reverse order, and the results must still come back in input order.
             let n = 6;
-            let gates: Arc<Vec<Gate>> = Arc::new((0..n).map(|_| Gate::new()).collect());
+            let gates: Arc<Vec<Gate>> =
+                Arc::new((0..n).map(|_| Gate::new()).collect());
             let finished = Arc::new(Mutex::new(Vec::new()));
             let pool = ThreadPool::new(n).unwrap();
             let (g, fin) = (Arc::clone(&gates), Arc::clone(&finished));
@@ -260,7 +267,9 @@ mod tests {
                     (0..n).collect::<Vec<_>>()
                 );
             }
-            let default = starmap_async(&pool, |x: u32| x, 0..10_000, ChunkSize::Default).unwrap();
+            let default =
+                starmap_async(&pool, |x: u32| x, 0..10_000, ChunkSize::Default)
+                    .unwrap();
             // ceil(10_000 / (4 * 3)) = 834 per chunk, 12 chunks: about four per worker.
             assert_eq!(default.jobs(), 12);
             assert!(matches!(
@@ -305,7 +314,8 @@ mod tests {
                     assert!(x != 13 && x != 27, "bad item {x}");
                     x * 10
                 };
-                let err = starmap(&pool, check, 0..40, ChunkSize::Fixed(10)).unwrap_err();
+                let err =
+                    starmap(&pool, check, 0..40, ChunkSize::Fixed(10)).unwrap_err();
                 let MapError::Item { index, error } = err else {
                     panic!("expected an item error, got {err}")
                 };
@@ -320,7 +330,8 @@ mod tests {
                 let each = starmap_async(&pool, check, 0..40, ChunkSize::Fixed(10))
                     .unwrap()
                     .get_each();
-                let failed: Vec<usize> = (0..40).filter(|&i| each[i].is_err()).collect();
+                let failed: Vec<usize> =
+                    (0..40).filter(|&i| each[i].is_err()).collect();
                 assert_eq!(failed, [13, 27]);
                 assert_eq!(each[14], Ok(140), "the rest of item 13's chunk survives");
             }
@@ -382,7 +393,8 @@ mod tests {
             )
             .unwrap();
             let (tx, rx) = mpsc::channel();
-            let waiter = thread::spawn(move || tx.send(result.get().map(|v| v.len())));
+            let waiter =
+                thread::spawn(move || tx.send(result.get().map(|v| v.len())));
             // Nine results are ready, but get() holds them all until the tenth: nothing yet.
             assert!(rx.recv_timeout(Duration::from_millis(50)).is_err());
             gate.open();

@@ -56,7 +56,8 @@ mod unix {
     fn one_message_per_chunk_and_a_chunk_runs_in_one_process() {
         let pool = ProcessPool::new(2).unwrap();
         for (n, size) in [(0u64, 3), (1, 3), (10, 1), (10, 3), (10, 10), (100, 7)] {
-            let result = starmap_async(&pool, with_pid, 0..n, ChunkSize::Fixed(size)).unwrap();
+            let result =
+                starmap_async(&pool, with_pid, 0..n, ChunkSize::Fixed(size)).unwrap();
             assert_eq!(
                 result.jobs(),
                 (n as usize).div_ceil(size),
@@ -79,7 +80,8 @@ mod unix {
                 "run by the pool's workers"
             );
         }
-        let default = starmap_async(&pool, with_pid, 0..10_000, ChunkSize::Default).unwrap();
+        let default =
+            starmap_async(&pool, with_pid, 0..10_000, ChunkSize::Default).unwrap();
         assert_eq!(
             default.jobs(),
             8,

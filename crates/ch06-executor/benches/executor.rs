@@ -99,26 +99,27 @@ fn first_result(c: &mut Criterion) {
     let mut group = c.benchmark_group("as-completed");
     let executor = ThreadExecutor::new(4).unwrap();
     let sleeps = [4, 1, 2, 3];
-    let mut measure = |name: &str, first: fn(Vec<ch06_executor::Ticket<u64>>) -> u64| {
-        group.bench_function(name, |b| {
-            b.iter_custom(|iters| {
-                let mut total = Duration::ZERO;
-                for _ in 0..iters {
-                    let start = Instant::now();
-                    let tickets: Vec<_> = sleeps
-                        .iter()
-                        .map(|&s| executor.submit(sleep_units, s).unwrap())
-                        .collect();
-                    black_box(first(tickets.clone()));
-                    total += start.elapsed();
-                    for t in tickets {
-                        t.result().unwrap(); // not timed: the next round starts idle
+    let mut measure =
+        |name: &str, first: fn(Vec<ch06_executor::Ticket<u64>>) -> u64| {
+            group.bench_function(name, |b| {
+                b.iter_custom(|iters| {
+                    let mut total = Duration::ZERO;
+                    for _ in 0..iters {
+                        let start = Instant::now();
+                        let tickets: Vec<_> = sleeps
+                            .iter()
+                            .map(|&s| executor.submit(sleep_units, s).unwrap())
+                            .collect();
+                        black_box(first(tickets.clone()));
+                        total += start.elapsed();
+                        for t in tickets {
+                            t.result().unwrap(); // not timed: the next round starts idle
+                        }
                     }
-                }
-                total
-            })
-        });
-    };
+                    total
+                })
+            });
+        };
     measure("first in submission order", |tickets| {
         tickets[0].result().unwrap()
     });

@@ -31,8 +31,8 @@ fn row(
     }
     let took = start.elapsed().as_secs_f64();
     let sleeps: Vec<u64> = pairs.iter().map(|(a, b)| a + b).collect();
-    let ideal =
-        ideal_units(&sleeps, executor.pids().len()) as f64 * Scale::DEMO.sleep.as_secs_f64();
+    let ideal = ideal_units(&sleeps, executor.pids().len()) as f64
+        * Scale::DEMO.sleep.as_secs_f64();
     println!(
         "{label}: {} workers, {took:.3} s (ideal {ideal:.3} s)",
         executor.pids().len()

@@ -17,7 +17,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let processes = ProcessExecutor::new(2)?;
     let a = threads.submit(square, 3)?;
     let b = processes.submit(square, 4)?;
-    let sum = block_on(async { Ok::<_, ch06_executor::TaskError>(a.await? + b.await?) })?;
+    let sum =
+        block_on(async { Ok::<_, ch06_executor::TaskError>(a.await? + b.await?) })?;
     println!("3² + 4² = {sum}, awaited on one parked thread");
     Ok(())
 }

@@ -39,7 +39,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let default = ProcessExecutor::with_default_size()?;
     let size = default.pids().len();
     let label = format!("ProcessExecutor() ({size} workers), five tasks");
-    timeline::plain_then_recorded(&label, size, |record| five_tasks(&default, record))?;
+    timeline::plain_then_recorded(&label, size, |record| {
+        five_tasks(&default, record)
+    })?;
     let five = ProcessExecutor::new(5)?;
     timeline::plain_then_recorded("ProcessExecutor(5), five tasks", 5, |record| {
         five_tasks(&five, record)

@@ -86,7 +86,9 @@ impl<R: Clone> Drop for InOrder<R> {
 // ANCHOR: as_completed
 /// Yields the tickets as their tasks complete, first finished first (CPython's
 /// `as_completed`). Each ticket it yields is done: its `result()` does not block.
-pub fn as_completed<R>(tickets: impl IntoIterator<Item = Ticket<R>>) -> AsCompleted<R> {
+pub fn as_completed<R>(
+    tickets: impl IntoIterator<Item = Ticket<R>>,
+) -> AsCompleted<R> {
     let (tx, completed) = mpsc::channel();
     let tickets: Vec<Option<Ticket<R>>> = tickets.into_iter().map(Some).collect();
     for (index, ticket) in tickets.iter().flatten().enumerate() {

@@ -41,7 +41,9 @@ use std::thread::{self, JoinHandle};
 use ch03_processes::error::signal_name;
 use ch03_processes::frame::panic_message;
 use ch03_processes::sys::write_all_without_sigpipe;
-use ch03_processes::{Report, Wire, WireError, read_frame, read_report, report_len, write_report};
+use ch03_processes::{
+    Report, Wire, WireError, read_frame, read_report, report_len, write_report,
+};
 
 use crate::error::{Broken, SubmitError, TaskError};
 use crate::executor::Executor;
@@ -143,7 +145,10 @@ fn reader<F: Read + AsFd + Send + 'static>(
 /// The type-erased call a worker makes: decode the argument, call the function, encode.
 type Call = fn(usize, &[u8]) -> Result<Vec<u8>, WireError>;
 
-fn call<A: Wire, R: Wire>(function: usize, argument: &[u8]) -> Result<Vec<u8>, WireError> {
+fn call<A: Wire, R: Wire>(
+    function: usize,
+    argument: &[u8],
+) -> Result<Vec<u8>, WireError> {
     // SAFETY: `function` is the address of an `fn(A) -> R`: `encode_task::<A, R>` sent its
     // offset together with the offset of this very instantiation of `call`, and `address`
     // rebuilt both in a run of the same binary (see `anchor`).
@@ -227,7 +232,9 @@ fn serve() -> io::Result<()> {
     while let Some(task) = read_frame(&mut tasks)? {
         let report = match catch_unwind(AssertUnwindSafe(|| run_task(&task))) {
             Ok(Ok(bytes)) => Report::Value(bytes),
-            Ok(Err(wire)) => Report::Panic(format!("the task did not decode: {wire}")),
+            Ok(Err(wire)) => {
+                Report::Panic(format!("the task did not decode: {wire}"))
+            }
             Err(payload) => Report::Panic(panic_message(&*payload)),
         };
         write_report(&mut reports, &report)?;
@@ -259,9 +266,11 @@ impl<R: Wire + Send> Remote for RemoteCall<R> {
     }
     fn deliver(self: Box<Self>, report: Report) {
         self.promise.settle(match report {
-            Report::Value(bytes) => R::from_bytes(&bytes).map_err(|e| TaskError::Lost {
-                reason: format!("its result did not decode: {e}"),
-            }),
+            Report::Value(bytes) => {
+                R::from_bytes(&bytes).map_err(|e| TaskError::Lost {
+                    reason: format!("its result did not decode: {e}"),
+                })
+            }
             Report::Panic(message) => Err(TaskError::Panicked { message }),
         });
     }
@@ -316,7 +325,9 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 fn describe(status: io::Result<ExitStatus>) -> String {
     match status {
         Ok(status) => match (status.signal(), status.code()) {
-            (Some(signal), _) => format!("was killed by signal {}", signal_name(signal)),
+            (Some(signal), _) => {
+                format!("was killed by signal {}", signal_name(signal))
+            }
             (None, Some(code)) => format!("exited with code {code}"),
             (None, None) => format!("ended: {status}"),
         },
@@ -360,7 +371,9 @@ impl Pool {
     /// not needed here.
     fn send(&self, me: usize) {
         let current = lock(&self.slots[me].current);
-        if let (Some(job), Some(tasks)) = (current.as_ref(), lock(&self.slots[me].tasks).as_mut()) {
+        if let (Some(job), Some(tasks)) =
+            (current.as_ref(), lock(&self.slots[me].tasks).as_mut())
+        {
             let _ = write_all_without_sigpipe(tasks, job.frame());
         }
     }
@@ -449,7 +462,9 @@ fn drive(pool: Arc<Pool>, me: usize) {
         wait_readable(&slot.reports);
         let pumped = match slot.inbox.try_lock() {
             Ok(mut inbox) => pool.pump(me, &mut inbox),
-            Err(TryLockError::Poisoned(inbox)) => pool.pump(me, &mut inbox.into_inner()),
+            Err(TryLockError::Poisoned(inbox)) => {
+                pool.pump(me, &mut inbox.into_inner())
+            }
             Err(TryLockError::WouldBlock) => {
                 // A caller is reading this pipe: it takes what is there.
                 thread::yield_now();
@@ -717,7 +732,8 @@ mod tests {
     fn pool_with_one_task() -> (Arc<Pool>, File, Ticket<u64>) {
         let (reports, worker_side) = ch03_processes::pipe().unwrap();
         set_nonblocking(&reports).unwrap();
-        let (ticket, promise) = Ticket::with_help(Arc::new(Spinner::new(Handoff::PARK)), None);
+        let (ticket, promise) =
+            Ticket::with_help(Arc::new(Spinner::new(Handoff::PARK)), None);
         assert!(promise.start());
         let job: Box<dyn Remote> = Box::new(RemoteCall {
             frame: Vec::new(),

@@ -63,7 +63,8 @@ impl<J> Queue<J> {
         self.changes.fetch_add(1, Ordering::Release);
         // A spinning worker takes one job without a wake-up: it looks under the lock after its
         // spin (it clears `spinning` first, and a push sees that under the lock it then takes).
-        let spinner_takes_it = inner.jobs.len() == 1 && self.spinning.load(Ordering::Acquire);
+        let spinner_takes_it =
+            inner.jobs.len() == 1 && self.spinning.load(Ordering::Acquire);
         let wake = inner.parked > 0 && !spinner_takes_it;
         drop(inner);
         if wake {
@@ -153,9 +154,9 @@ mod tests {
     #[test]
     fn an_idle_worker_spins_then_parks_and_a_push_wakes_it() {
         within_patience(|| {
-            let queue = Arc::new(Queue::new(Handoff::spin_then_park(Duration::from_micros(
-                50,
-            ))));
+            let queue = Arc::new(Queue::new(Handoff::spin_then_park(
+                Duration::from_micros(50),
+            )));
             let worker = {
                 let queue = queue.clone();
                 thread::spawn(move || queue.pop())
@@ -196,7 +197,8 @@ mod tests {
             for job in 0..3 {
                 queue.push(job).unwrap();
             }
-            let mut got: Vec<_> = workers.into_iter().map(|w| w.join().unwrap()).collect();
+            let mut got: Vec<_> =
+                workers.into_iter().map(|w| w.join().unwrap()).collect();
             got.sort();
             assert_eq!(got, [Some(0), Some(1), Some(2)], "each job exactly once");
         });

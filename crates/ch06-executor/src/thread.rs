@@ -30,10 +30,11 @@ impl<F: FnOnce() -> R + Send, R: Send> Job for Call<F, R> {
         if !self.promise.start() {
             return; // cancelled while it waited in the queue
         }
-        let outcome =
-            catch_unwind(AssertUnwindSafe(self.task)).map_err(|payload| TaskError::Panicked {
+        let outcome = catch_unwind(AssertUnwindSafe(self.task)).map_err(|payload| {
+            TaskError::Panicked {
                 message: panic_message(&*payload),
-            });
+            }
+        });
         self.promise.settle(outcome);
     }
 
@@ -74,13 +75,13 @@ impl ThreadExecutor {
         };
         for i in 0..n {
             let queue = queue.clone();
-            let worker = thread::Builder::new()
-                .name(format!("executor-{i}"))
-                .spawn(move || {
+            let worker = thread::Builder::new().name(format!("executor-{i}")).spawn(
+                move || {
                     while let Some(job) = queue.pop() {
                         job.run();
                     }
-                })?;
+                },
+            )?;
             executor.lock_workers().push(worker);
         } // on an error, `executor` is dropped here: the workers already started are joined
         Ok(executor)

@@ -143,7 +143,10 @@ impl<R> Ticket<R> {
 
     /// A new pending task whose `result()` spins (or not) as `spinner` says, and calls `help`
     /// on every turn of its spin.
-    pub(crate) fn with_help(spinner: Arc<Spinner>, help: Option<Help>) -> (Ticket<R>, Promise<R>) {
+    pub(crate) fn with_help(
+        spinner: Arc<Spinner>,
+        help: Option<Help>,
+    ) -> (Ticket<R>, Promise<R>) {
         let shared = Arc::new(Shared {
             state: State::new(),
             slot: Mutex::new(Slot {

@@ -8,8 +8,8 @@ mod linux {
     use std::sync::mpsc;
 
     use ch06_executor::{
-        Broken, Executor, Handoff, ProcessExecutor, SPIN_BUDGET, SubmitError, TaskError,
-        as_completed,
+        Broken, Executor, Handoff, ProcessExecutor, SPIN_BUDGET, SubmitError,
+        TaskError, as_completed,
     };
     use nix::sys::signal::{Signal, kill};
     use nix::unistd::Pid;
@@ -138,7 +138,9 @@ mod linux {
         }
         assert_eq!(
             running.result().unwrap_err().to_string(),
-            format!("the pool is broken: worker process {pid} was killed by signal SIGKILL")
+            format!(
+                "the pool is broken: worker process {pid} was killed by signal SIGKILL"
+            )
         );
         drop(executor);
         assert!(zombies().is_empty(), "the dead worker was reaped");
@@ -160,7 +162,9 @@ mod linux {
         for ticket in [&a, &b] {
             match ticket.result() {
                 Err(TaskError::BrokenPool(broken)) => assert_eq!(broken.pid, victim),
-                other => panic!("expected the pool broken by {victim}, got {other:?}"),
+                other => {
+                    panic!("expected the pool broken by {victim}, got {other:?}")
+                }
             }
         }
         drop(executor);
@@ -224,7 +228,10 @@ mod linux {
             for n in 0..4u64 {
                 let executor = &executor;
                 s.spawn(move || {
-                    assert_eq!(executor.submit(square, n).unwrap().result(), Ok(n * n))
+                    assert_eq!(
+                        executor.submit(square, n).unwrap().result(),
+                        Ok(n * n)
+                    )
                 });
             }
         });
@@ -313,7 +320,8 @@ mod linux {
     /// get there, the watchdog turns "never" into a failure).
     pub fn an_idle_spinning_worker_ends_up_asleep() {
         let executor =
-            ProcessExecutor::with_handoff(1, Handoff::spin_then_park(SPIN_BUDGET)).unwrap();
+            ProcessExecutor::with_handoff(1, Handoff::spin_then_park(SPIN_BUDGET))
+                .unwrap();
         assert_eq!(executor.submit(square, 3).unwrap().result(), Ok(9));
         let pid = executor.pids()[0];
         while state_of(pid) != Some('S') {
@@ -329,8 +337,10 @@ mod linux {
         use std::os::unix::fs::OpenOptionsExt;
         for entry in std::fs::read_dir(format!("/proc/{pid}/fd")).unwrap() {
             let fd = entry.unwrap().file_name().into_string().unwrap();
-            let link = std::fs::read_link(format!("/proc/{pid}/fd/{fd}")).unwrap_or_default();
-            let info = std::fs::read_to_string(format!("/proc/{pid}/fdinfo/{fd}")).unwrap();
+            let link = std::fs::read_link(format!("/proc/{pid}/fd/{fd}"))
+                .unwrap_or_default();
+            let info =
+                std::fs::read_to_string(format!("/proc/{pid}/fdinfo/{fd}")).unwrap();
             let flags = info.lines().find_map(|l| l.strip_prefix("flags:")).unwrap();
             let write_only = u32::from_str_radix(flags.trim(), 8).unwrap() & 3 == 1;
             if fd.parse::<u32>().unwrap() > 2
@@ -366,7 +376,8 @@ mod linux {
         let ticket = executor.submit(square, 4);
         // SAFETY: as above: back to Rust's default for `main`.
         unsafe { signal(Signal::SIGPIPE, SigHandler::SigIgn) }.unwrap();
-        let ticket = ticket.expect("the pool is not broken yet: nobody saw the death");
+        let ticket =
+            ticket.expect("the pool is not broken yet: nobody saw the death");
         drop(held); // now the driver sees the end of file and breaks the pool
         let expected = Broken {
             pid: victim,

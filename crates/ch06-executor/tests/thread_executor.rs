@@ -7,8 +7,8 @@ use std::sync::mpsc;
 use std::sync::{Arc, LazyLock};
 
 use ch06_executor::{
-    Executor, Handoff, Phase, ReturnWhen, SPIN_BUDGET, SubmitError, TaskError, ThreadExecutor,
-    Ticket, as_completed, wait,
+    Executor, Handoff, Phase, ReturnWhen, SPIN_BUDGET, SubmitError, TaskError,
+    ThreadExecutor, Ticket, as_completed, wait,
 };
 use support::{Gate, PATIENCE, Rendezvous, within_patience};
 
@@ -16,7 +16,10 @@ fn assert_send_sync<T: Send + Sync>() {}
 
 /// `n` gated tasks on an executor of `n` threads: task `i` returns `i` once its gate opens.
 /// Returns after every task has started.
-fn gated(executor: &ThreadExecutor, n: usize) -> (Vec<Ticket<usize>>, Vec<Arc<Gate>>) {
+fn gated(
+    executor: &ThreadExecutor,
+    n: usize,
+) -> (Vec<Ticket<usize>>, Vec<Arc<Gate>>) {
     let (started, all_started) = mpsc::channel();
     let gates: Vec<Arc<Gate>> = (0..n).map(|_| Arc::new(Gate::new())).collect();
     let tickets = (0..n)
@@ -52,7 +55,9 @@ fn an_executor_is_send_and_sync_and_several_threads_submit() {
             let submitters: Vec<_> = (0..4u64)
                 .map(|i| {
                     let executor = &executor;
-                    s.spawn(move || executor.submit(double, i).unwrap().result().unwrap())
+                    s.spawn(move || {
+                        executor.submit(double, i).unwrap().result().unwrap()
+                    })
                 })
                 .collect();
             submitters.into_iter().map(|h| h.join().unwrap()).sum()
@@ -142,7 +147,8 @@ fn as_completed_yields_already_done_tickets_at_once() {
         for t in &tickets {
             t.result().unwrap();
         }
-        let results: HashSet<u64> = as_completed(tickets).map(|t| t.result().unwrap()).collect();
+        let results: HashSet<u64> =
+            as_completed(tickets).map(|t| t.result().unwrap()).collect();
         assert_eq!(results, HashSet::from([0, 2, 4]));
     });
 }
@@ -407,7 +413,8 @@ fn more_workers_only_moves_the_deadlock() {
             inners[0].cancel(),
             "both workers wait: nothing can have started it"
         );
-        let mut results: Vec<_> = outers.iter().map(|o| o.result().unwrap()).collect();
+        let mut results: Vec<_> =
+            outers.iter().map(|o| o.result().unwrap()).collect();
         results.sort_by_key(|r| r.is_ok());
         assert_eq!(results, [Err(TaskError::Cancelled), Ok(1)]);
     });
@@ -461,7 +468,11 @@ fn every_hand_off_delivers_every_result_exactly_once() {
                                 })
                                 .unwrap()
                                 .result();
-                            assert_eq!(back, Ok(n), "{handoff:?}: a result went astray");
+                            assert_eq!(
+                                back,
+                                Ok(n),
+                                "{handoff:?}: a result went astray"
+                            );
                         }
                     });
                 }

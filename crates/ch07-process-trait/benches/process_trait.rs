@@ -33,7 +33,8 @@ mod unix {
         });
         group.bench_function("trait, dyn dispatch", |b| {
             b.iter(|| {
-                let p: Box<dyn Process<Output = (u64, u64)>> = Box::new(Steps { value: 2 });
+                let p: Box<dyn Process<Output = (u64, u64)>> =
+                    Box::new(Steps { value: 2 });
                 p.start().unwrap().join().unwrap().output()
             })
         });

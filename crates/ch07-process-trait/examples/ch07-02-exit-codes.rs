@@ -11,7 +11,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     fn show(label: &str, finished: Finished<u64>) {
         let exitcode = finished.exitcode();
         match finished.output() {
-            Ok(value) => println!("{label:<22}exitcode = {exitcode:>3}, output {value}"),
+            Ok(value) => {
+                println!("{label:<22}exitcode = {exitcode:>3}, output {value}")
+            }
             Err(e) => println!("{label:<22}exitcode = {exitcode:>3}, {e}"),
         }
     }

@@ -21,7 +21,8 @@ fn main() {
         );
         for _ in 0..BATCH {
             let out = if dyn_dispatch {
-                let p: Box<dyn Process<Output = u64>> = Box::new(Counter { count: 2 });
+                let p: Box<dyn Process<Output = u64>> =
+                    Box::new(Counter { count: 2 });
                 p.start().unwrap().join().unwrap().output()
             } else {
                 Counter { count: 2 }
@@ -40,7 +41,9 @@ fn main() {
         )
     };
     measure(false); // warm up: the first starts fault in code and data for the first time
-    println!("minor page faults per start and join, mean of {BATCH}, alternating rounds");
+    println!(
+        "minor page faults per start and join, mean of {BATCH}, alternating rounds"
+    );
     println!("round  dispatch  in the parent  in the child");
     for round in 1..=3 {
         for (name, dyn_dispatch) in [("static", false), ("dyn", true)] {

@@ -26,7 +26,8 @@ use nix::unistd::Pid;
 #[cfg(target_os = "linux")]
 pub fn die_with_parent(parent: Pid) {
     use nix::sys::signal::{Signal, raise};
-    if nix::sys::prctl::set_pdeathsig(Signal::SIGKILL).is_err() || nix::unistd::getppid() != parent
+    if nix::sys::prctl::set_pdeathsig(Signal::SIGKILL).is_err()
+        || nix::unistd::getppid() != parent
     {
         // Could not arrange it, or the parent died before we did: end as the signal would.
         let _ = raise(Signal::SIGKILL);

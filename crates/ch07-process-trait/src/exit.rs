@@ -97,11 +97,13 @@ pub fn outcome<T: Wire>(
         (Exit::Code(EXIT_FAILED), Some(Report::Panic(message))) => {
             return Ok(Err(ExitError::Panicked { message }));
         }
-        (Exit::Code(code @ (0 | EXIT_FAILED)), Some(Report::Value(bytes))) => (code, bytes),
+        (Exit::Code(code @ (0 | EXIT_FAILED)), Some(Report::Value(bytes))) => {
+            (code, bytes)
+        }
         (Exit::Code(code), _) => return Ok(Err(ExitError::Exited { code })),
     };
-    let decoded =
-        Returned::<T>::from_bytes(&bytes).map_err(|error| ProcessError::Decode { pid, error })?;
+    let decoded = Returned::<T>::from_bytes(&bytes)
+        .map_err(|error| ProcessError::Decode { pid, error })?;
     match (code, decoded.0) {
         (0, Ok(value)) => Ok(Ok(value)),
         (EXIT_FAILED, Err(message)) => Ok(Err(ExitError::Failed { message })),
@@ -126,7 +128,8 @@ mod tests {
     fn each_ending_has_cpythons_exitcode() {
         let ok = outcome::<u64>(1, Exit::Code(0), value(Ok(5))).unwrap();
         assert_eq!((exitcode(&ok), ok), (0, Ok(5)));
-        let failed = outcome::<u64>(1, Exit::Code(1), value(Err("no".into()))).unwrap();
+        let failed =
+            outcome::<u64>(1, Exit::Code(1), value(Err("no".into()))).unwrap();
         assert_eq!(
             failed,
             Err(ExitError::Failed {
@@ -134,7 +137,9 @@ mod tests {
             })
         );
         assert_eq!(exitcode(&failed), 1);
-        let panicked = outcome::<u64>(1, Exit::Code(1), Some(Report::Panic("p".into()))).unwrap();
+        let panicked =
+            outcome::<u64>(1, Exit::Code(1), Some(Report::Panic("p".into())))
+                .unwrap();
         assert_eq!(exitcode(&panicked), 1);
         let exited = outcome::<u64>(1, Exit::Code(3), None).unwrap();
         assert_eq!(
@@ -154,7 +159,9 @@ mod tests {
     fn a_report_that_contradicts_the_exit_code_is_an_error() {
         assert!(outcome::<u64>(1, Exit::Code(0), value(Err("x".into()))).is_err());
         assert!(outcome::<u64>(1, Exit::Code(1), value(Ok(1))).is_err());
-        assert!(outcome::<u64>(1, Exit::Code(0), Some(Report::Value(vec![7]))).is_err());
+        assert!(
+            outcome::<u64>(1, Exit::Code(0), Some(Report::Value(vec![7]))).is_err()
+        );
     }
 
     #[cfg(unix)]

@@ -53,7 +53,9 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use ch03_processes::error::Exit;
 use ch03_processes::frame::{Report, panic_message};
-use ch03_processes::sys::{ChildPipe, ensure_single_threaded, report_and_exit, try_wait};
+use ch03_processes::sys::{
+    ChildPipe, ensure_single_threaded, report_and_exit, try_wait,
+};
 use ch03_processes::{ProcessError, Wire, pipe};
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::{ForkResult, Pid, fork};

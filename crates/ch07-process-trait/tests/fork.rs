@@ -53,7 +53,9 @@ mod unix {
 
     fn the_tutorials_process_prints_3_then_4() {
         let mut finished = None;
-        let printed = stdout_of(|| finished = Some(MyProcess { value: 2 }.start().unwrap().join()));
+        let printed = stdout_of(|| {
+            finished = Some(MyProcess { value: 2 }.start().unwrap().join())
+        });
         assert_eq!(printed, "3\n4\n");
         let finished = finished.unwrap().unwrap();
         assert_eq!(finished.exitcode(), 0);

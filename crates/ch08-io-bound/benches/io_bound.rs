@@ -60,7 +60,9 @@ fn fits(group: &str, variant: &str, needs: Needs) -> bool {
 /// `n` processes, at most [`MAX_PROCESSES`], if they fit.
 fn processes_fit(group: &str, n: usize) -> bool {
     if n > MAX_PROCESSES {
-        eprintln!("{group}/processes: left out, {n} forks per iteration take too long");
+        eprintln!(
+            "{group}/processes: left out, {n} forks per iteration take too long"
+        );
         return false;
     }
     fits(group, "processes", Needs::processes(n))
@@ -105,26 +107,36 @@ fn requests(c: &mut Criterion) {
         let name = format!("requests-{clients}");
         let mut group = group(c, &name);
         // the service's process holds a socket per request
-        if processes_fit(&name, clients) && fits(&name, "processes", Needs::sockets(clients)) {
-            let child = ChildService::start(Config::with_delay(WAIT)).expect("fork the service");
+        if processes_fit(&name, clients)
+            && fits(&name, "processes", Needs::sockets(clients))
+        {
+            let child = ChildService::start(Config::with_delay(WAIT))
+                .expect("fork the service");
             group.bench_function("processes", |b| {
-                b.iter(|| clients::one_process_per_request(child.addr(), clients).expect("answers"))
+                b.iter(|| {
+                    clients::one_process_per_request(child.addr(), clients)
+                        .expect("answers")
+                })
             });
             child.stop().expect("stop the service");
         }
-        let service = Service::start(Config::with_delay(WAIT)).expect("start the service");
+        let service =
+            Service::start(Config::with_delay(WAIT)).expect("start the service");
         // both ends of every connection are in this process
         let sockets = Needs::sockets(2 * clients);
         if fits(&name, "threads", Needs::threads(clients).and(sockets)) {
             group.bench_function("threads", |b| {
                 b.iter(|| {
-                    clients::one_thread_per_request(service.addr(), clients).expect("answers")
+                    clients::one_thread_per_request(service.addr(), clients)
+                        .expect("answers")
                 })
             });
         }
         let pool = ThreadPool::new(10).expect("a pool");
         group.bench_function("thread pool of 10", |b| {
-            b.iter(|| clients::thread_pool(&pool, service.addr(), clients).expect("answers"))
+            b.iter(|| {
+                clients::thread_pool(&pool, service.addr(), clients).expect("answers")
+            })
         });
         let runtime = one_thread_runtime();
         if fits(&name, "tokio", sockets) {

@@ -9,7 +9,9 @@ use std::io;
 use std::time::{Duration, Instant};
 
 use ch04_pools::ThreadPool;
-use ch08_io_bound::clients::{each_in_processes, each_on_pool, each_on_tasks, each_on_threads};
+use ch08_io_bound::clients::{
+    each_in_processes, each_on_pool, each_on_tasks, each_on_threads,
+};
 use ch08_io_bound::limits::{self, Needs};
 use ch08_io_bound::service::{ChildService, Config, Service, request, request_async};
 
@@ -18,7 +20,10 @@ const ROUNDS: usize = 3;
 const LEVELS: [usize; 4] = [1, 10, 100, 1000];
 
 /// The levels at which `model` has room for what `needs(c)` asks; says which it leaves out.
-fn levels(model: &str, needs: impl Fn(usize) -> Needs) -> impl Iterator<Item = usize> {
+fn levels(
+    model: &str,
+    needs: impl Fn(usize) -> Needs,
+) -> impl Iterator<Item = usize> {
     LEVELS
         .into_iter()
         .filter(move |&c| match limits::room_for(needs(c)) {
@@ -37,7 +42,11 @@ fn nanos_since(start: Instant) -> u64 {
 // ANCHOR: rounds
 /// Runs `ROUNDS` rounds of `round(start)`, which returns each request's latency in ns, and
 /// prints requests per second and latency percentiles.
-fn measure(model: &str, c: usize, mut round: impl FnMut(Instant) -> io::Result<Vec<u64>>) {
+fn measure(
+    model: &str,
+    c: usize,
+    mut round: impl FnMut(Instant) -> io::Result<Vec<u64>>,
+) {
     let (mut latencies, mut total) = (Vec::new(), Duration::ZERO);
     for _ in 0..ROUNDS {
         let start = Instant::now();
@@ -45,8 +54,9 @@ fn measure(model: &str, c: usize, mut round: impl FnMut(Instant) -> io::Result<V
         total += start.elapsed();
     }
     latencies.sort_unstable();
-    let at =
-        |p: usize| latencies[(p * latencies.len() / 100).min(latencies.len() - 1)] as f64 / 1e6;
+    let at = |p: usize| {
+        latencies[(p * latencies.len() / 100).min(latencies.len() - 1)] as f64 / 1e6
+    };
     println!(
         "{model:<17} {c:>5} | {:>8.0} req/s | p50 {:>7.1} ms | p99 {:>7.1} ms | max {:>7.1} ms",
         latencies.len() as f64 / total.as_secs_f64(),

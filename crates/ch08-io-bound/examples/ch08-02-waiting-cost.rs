@@ -39,7 +39,8 @@ fn measure(model: &str, n: usize) -> Result<String, Box<dyn std::error::Error>> 
         "processes" => {
             let c = cost::processes(n)?;
             let mut failed = None;
-            let slept = timed(|| failed = sleepers::sleep_on_processes(n, SLEEP).err());
+            let slept =
+                timed(|| failed = sleepers::sleep_on_processes(n, SLEEP).err());
             if let Some(e) = failed {
                 return Err(e.into());
             }
@@ -52,7 +53,8 @@ fn measure(model: &str, n: usize) -> Result<String, Box<dyn std::error::Error>> 
         "tokio" => {
             let runtime = tokio::runtime::Runtime::new()?;
             let c = cost::tasks(&runtime, n)?;
-            let slept = timed(|| runtime.block_on(sleepers::sleep_on_tasks(n, SLEEP)));
+            let slept =
+                timed(|| runtime.block_on(sleepers::sleep_on_tasks(n, SLEEP)));
             line(model, &c, slept)
         }
         "target" => {
@@ -61,7 +63,8 @@ fn measure(model: &str, n: usize) -> Result<String, Box<dyn std::error::Error>> 
             let runtime = tokio::runtime::Runtime::new()?;
             let idle = memory::memory().ok_or("no /proc/self/status")?;
             memory::reset_peak();
-            let slept = timed(|| runtime.block_on(sleepers::sleep_on_tasks(n, SLEEP)));
+            let slept =
+                timed(|| runtime.block_on(sleepers::sleep_on_tasks(n, SLEEP)));
             let peak = memory::memory().ok_or("no /proc/self/status")?.peak_kib;
             let above_mb = peak.saturating_sub(idle.rss_kib) as f64 * 1024.0 / 1e6;
             let ratio = slept.as_secs_f64() / SLEEP.as_secs_f64();
@@ -85,7 +88,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let idle = memory::memory().ok_or("no /proc/self/status")?;
     println!("idle program: {} KiB resident", idle.rss_kib);
-    println!("each row is a fresh process; processes stop at 1,000 (a fork each, on 2 cores)\n");
+    println!(
+        "each row is a fresh process; processes stop at 1,000 (a fork each, on 2 cores)\n"
+    );
     println!(
         "model          N | memory per task  | start per task | N sleeping {} ms at once",
         SLEEP.as_millis()
@@ -105,9 +110,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .args([model, &n.to_string()])
                 .output()?;
             if !out.status.success() {
-                return Err(
-                    format!("{model} {n}: {}", String::from_utf8_lossy(&out.stderr)).into(),
-                );
+                return Err(format!(
+                    "{model} {n}: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                )
+                .into());
             }
             print!("{}", String::from_utf8_lossy(&out.stdout));
         }

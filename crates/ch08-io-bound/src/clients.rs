@@ -41,7 +41,11 @@ where
 
 // ANCHOR: pool
 /// The requests queued on chapter 04's thread pool: at most `pool.size()` wait at once.
-pub fn thread_pool(pool: &ThreadPool, addr: SocketAddr, n: usize) -> io::Result<Vec<u64>> {
+pub fn thread_pool(
+    pool: &ThreadPool,
+    addr: SocketAddr,
+    n: usize,
+) -> io::Result<Vec<u64>> {
     each_on_pool(pool, n, move |id| request(addr, id))
 }
 
@@ -140,7 +144,8 @@ mod tests {
     const MEET: Duration = Duration::from_secs(5);
 
     fn meeting_service(n: usize) -> Service {
-        Service::start(Config::with_delay(Duration::from_millis(1)).meeting(n, MEET)).unwrap()
+        Service::start(Config::with_delay(Duration::from_millis(1)).meeting(n, MEET))
+            .unwrap()
     }
 
     fn in_order(n: usize) -> Vec<u64> {
@@ -172,7 +177,8 @@ mod tests {
     fn a_pool_smaller_than_the_requests_cannot_have_them_all_waiting() {
         watchdog(PATIENCE, || {
             let pool = ThreadPool::new(2).unwrap();
-            let config = Config::with_delay(Duration::ZERO).meeting(3, Duration::from_millis(200));
+            let config = Config::with_delay(Duration::ZERO)
+                .meeting(3, Duration::from_millis(200));
             let service = Service::start(config).unwrap();
             let err = thread_pool(&pool, service.addr(), 3).unwrap_err();
             assert!(err.to_string().contains("of 3 requests"), "{err}");

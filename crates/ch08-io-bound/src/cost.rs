@@ -44,7 +44,8 @@ fn read_while_waiting(
     Ok(Cost {
         n,
         start_per_task: elapsed / n.max(1) as u32,
-        kib_per_task: waiting.rss_kib.saturating_sub(idle.rss_kib) as f64 / n.max(1) as f64,
+        kib_per_task: waiting.rss_kib.saturating_sub(idle.rss_kib) as f64
+            / n.max(1) as f64,
         peak_above_idle_kib: waiting.peak_kib.saturating_sub(idle.rss_kib),
     })
 }
@@ -136,7 +137,8 @@ pub fn tasks(runtime: &tokio::runtime::Runtime, n: usize) -> Result<Cost, String
 pub fn processes(n: usize) -> Result<Cost, String> {
     use ch03_processes::fork_cost::private_dirty_kib;
     use std::io::Read;
-    let (mut gate_read, gate_write) = ch03_processes::pipe().map_err(|e| e.to_string())?;
+    let (mut gate_read, gate_write) =
+        ch03_processes::pipe().map_err(|e| e.to_string())?;
     let mut parent_end = Some(gate_write);
     let t0 = Instant::now();
     let mut children = Vec::with_capacity(n);

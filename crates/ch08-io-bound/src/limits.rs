@@ -145,7 +145,8 @@ pub fn probe() -> Result<Limits, NoRoom> {
         let (soft, _) = getrlimit(resource).map_err(|_| cannot("getrlimit"))?;
         Ok(soft) // RLIM_INFINITY is u64::MAX: no limit
     };
-    let loadavg = std::fs::read_to_string("/proc/loadavg").map_err(|_| cannot("/proc/loadavg"))?;
+    let loadavg = std::fs::read_to_string("/proc/loadavg")
+        .map_err(|_| cannot("/proc/loadavg"))?;
     // "0.50 0.40 0.30 2/111 6726": the fourth field is running/total tasks
     let tasks_now = loadavg
         .split_whitespace()
@@ -153,7 +154,8 @@ pub fn probe() -> Result<Limits, NoRoom> {
         .and_then(|field| field.split('/').nth(1))
         .and_then(|total| total.parse().ok())
         .ok_or_else(|| cannot("/proc/loadavg"))?;
-    let meminfo = std::fs::read_to_string("/proc/meminfo").map_err(|_| cannot("/proc/meminfo"))?;
+    let meminfo = std::fs::read_to_string("/proc/meminfo")
+        .map_err(|_| cannot("/proc/meminfo"))?;
     let available_kib = meminfo
         .lines()
         .find_map(|line| line.strip_prefix("MemAvailable:"))
@@ -191,8 +193,10 @@ pub fn room_for(needs: Needs) -> Result<(), NoRoom> {
 #[cfg(unix)]
 pub fn raise_fd_limit() -> Result<u64, NoRoom> {
     use nix::sys::resource::{Resource, getrlimit, setrlimit};
-    let (_, hard) = getrlimit(Resource::RLIMIT_NOFILE).map_err(|e| NoRoom(e.to_string()))?;
-    setrlimit(Resource::RLIMIT_NOFILE, hard, hard).map_err(|e| NoRoom(e.to_string()))?;
+    let (_, hard) =
+        getrlimit(Resource::RLIMIT_NOFILE).map_err(|e| NoRoom(e.to_string()))?;
+    setrlimit(Resource::RLIMIT_NOFILE, hard, hard)
+        .map_err(|e| NoRoom(e.to_string()))?;
     Ok(hard)
 }
 

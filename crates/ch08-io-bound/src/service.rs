@@ -97,13 +97,14 @@ impl Service {
             .enable_all()
             .build()?;
         let counted = Arc::clone(&stats);
-        let thread = std::thread::Builder::new()
-            .name("service".into())
-            .spawn(move || {
-                runtime.block_on(serve(listener, config, counted, async {
-                    let _ = stopped.await;
-                }))
-            })?;
+        let thread =
+            std::thread::Builder::new()
+                .name("service".into())
+                .spawn(move || {
+                    runtime.block_on(serve(listener, config, counted, async {
+                        let _ = stopped.await;
+                    }))
+                })?;
         Ok(Service {
             addr,
             stats,
@@ -246,7 +247,9 @@ pub async fn request_async(addr: SocketAddr, id: u64) -> io::Result<u64> {
     };
     tokio::time::timeout(IO_TIMEOUT, exchange)
         .await
-        .map_err(|_| io::Error::new(io::ErrorKind::TimedOut, "no answer from the service"))?
+        .map_err(|_| {
+            io::Error::new(io::ErrorKind::TimedOut, "no answer from the service")
+        })?
 }
 // ANCHOR_END: request
 
@@ -282,7 +285,9 @@ pub struct ChildService {
 impl ChildService {
     /// Binds `127.0.0.1:0` here, then forks a child that serves on it. Call it while this
     /// process runs one thread (`ch03_processes::spawn` checks).
-    pub fn start(config: Config) -> Result<ChildService, ch03_processes::ProcessError> {
+    pub fn start(
+        config: Config,
+    ) -> Result<ChildService, ch03_processes::ProcessError> {
         let listener = TcpListener::bind("127.0.0.1:0")?;
         let addr = listener.local_addr()?;
         let (mut stop_read, stop_write) = ch03_processes::pipe()?;
@@ -373,7 +378,8 @@ mod tests {
     #[test]
     fn a_lone_request_cannot_meet_two_and_says_so() {
         watchdog(PATIENCE, || {
-            let config = Config::with_delay(Duration::ZERO).meeting(2, Duration::from_millis(50));
+            let config = Config::with_delay(Duration::ZERO)
+                .meeting(2, Duration::from_millis(50));
             let service = Service::start(config).unwrap();
             let err = request(service.addr(), 1).unwrap_err();
             assert!(err.to_string().contains("only 1 of 2"), "{err}");

@@ -42,7 +42,10 @@ where
 /// Runs `task(0)`, ..., `task(n - 1)` in one child process each (chapter 03's `spawn`) and
 /// reaps them all. Call it while this process runs one thread.
 #[cfg(unix)]
-pub fn on_processes<F: Fn(usize)>(n: usize, task: F) -> Result<(), ch03_processes::ProcessError> {
+pub fn on_processes<F: Fn(usize)>(
+    n: usize,
+    task: F,
+) -> Result<(), ch03_processes::ProcessError> {
     let task = &task;
     let children = (0..n)
         .map(|i| ch03_processes::spawn(move || task(i)))
@@ -64,7 +67,10 @@ pub async fn sleep_on_tasks(n: usize, d: Duration) {
 
 /// `n` processes sleeping `d` at once.
 #[cfg(unix)]
-pub fn sleep_on_processes(n: usize, d: Duration) -> Result<(), ch03_processes::ProcessError> {
+pub fn sleep_on_processes(
+    n: usize,
+    d: Duration,
+) -> Result<(), ch03_processes::ProcessError> {
     on_processes(n, |_| std::thread::sleep(d))
 }
 // ANCHOR_END: sleepers
@@ -97,7 +103,8 @@ mod tests {
             // 1,000 tasks meet on one thread: only possible if a waiting task gives the
             // thread back to the others
             let meet = Arc::new(tokio::sync::Barrier::new(1000));
-            let threads = Arc::new(std::sync::Mutex::new(std::collections::HashSet::new()));
+            let threads =
+                Arc::new(std::sync::Mutex::new(std::collections::HashSet::new()));
             runtime.block_on(async {
                 let met = on_tasks(1000, |_| {
                     let (meet, threads) = (Arc::clone(&meet), Arc::clone(&threads));

@@ -87,7 +87,11 @@ where
 /// CPU-bound work that stops as soon as it has seen `want` more ticks than at its start, or
 /// after `patience`: `true` if it saw them. It can only see them if the ticker runs while it
 /// computes.
-pub fn compute_until_ticks(ticks: &AtomicUsize, want: usize, patience: Duration) -> bool {
+pub fn compute_until_ticks(
+    ticks: &AtomicUsize,
+    want: usize,
+    patience: Duration,
+) -> bool {
     let deadline = Instant::now() + patience;
     let start = ticks.load(Ordering::SeqCst);
     while ticks.load(Ordering::SeqCst) - start < want {

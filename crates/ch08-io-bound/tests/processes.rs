@@ -21,9 +21,11 @@ mod unix {
 
     fn processes_per_request_all_wait_at_the_same_time() {
         // the service holds each request until 20 are inside at once
-        let service = ChildService::start(Config::with_delay(Duration::ZERO).meeting(20, MEET))
-            .expect("the service starts");
-        let answers = one_process_per_request(service.addr(), 20).expect("20 answers");
+        let service =
+            ChildService::start(Config::with_delay(Duration::ZERO).meeting(20, MEET))
+                .expect("the service starts");
+        let answers =
+            one_process_per_request(service.addr(), 20).expect("20 answers");
         assert_eq!(answers, (0..20).collect::<Vec<u64>>());
         assert_eq!(service.stop().expect("the service stops"), 20);
     }
@@ -58,8 +60,10 @@ mod unix {
     fn unbounded_concurrency_runs_out_of_file_descriptors() {
         use nix::sys::resource::{Resource, getrlimit, setrlimit};
         // the service holds every request until 200 are inside: each client keeps its socket
-        let service = ChildService::start(Config::with_delay(Duration::ZERO).meeting(200, MEET))
-            .expect("the service starts");
+        let service = ChildService::start(
+            Config::with_delay(Duration::ZERO).meeting(200, MEET),
+        )
+        .expect("the service starts");
         // this test's process (a child of the runner) may open 64 files, sockets included
         let (_, hard) = getrlimit(Resource::RLIMIT_NOFILE).expect("getrlimit");
         setrlimit(Resource::RLIMIT_NOFILE, 64, hard).expect("setrlimit");
@@ -67,8 +71,10 @@ mod unix {
             .enable_all()
             .build()
             .expect("a runtime");
-        let result = runtime.block_on(ch08_io_bound::clients::tokio_tasks(service.addr(), 200));
-        let err = result.expect_err("200 sockets at once cannot fit in 64 descriptors");
+        let result = runtime
+            .block_on(ch08_io_bound::clients::tokio_tasks(service.addr(), 200));
+        let err =
+            result.expect_err("200 sockets at once cannot fit in 64 descriptors");
         assert_eq!(err.raw_os_error(), Some(nix::libc::EMFILE), "{err}");
         drop(runtime);
         drop(service);

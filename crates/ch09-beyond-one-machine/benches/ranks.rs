@@ -51,7 +51,8 @@ impl Mpi {
             .is_err()
         {
             return skip(
-                "mpirun not found (install libopenmpi-dev openmpi-bin libclang-dev)".into(),
+                "mpirun not found (install libopenmpi-dev openmpi-bin libclang-dev)"
+                    .into(),
             );
         }
         // This bench is <target>/<profile>/deps/ranks-<hash>.
@@ -62,7 +63,8 @@ impl Mpi {
             .expect("<target>/<profile>");
         let target = profile_dir.parent().expect("<target>");
         let release = profile_dir.file_name().is_some_and(|p| p == "release");
-        let mut build = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+        let mut build =
+            Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
         build
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .args([
@@ -109,7 +111,13 @@ fn over_pool(pool: &ProcessPool, inputs: &[u64]) -> Vec<u64> {
 // ANCHOR: variants
 /// One workload: sequential, MPI static on 1, 2, 4 ranks, MPI master/worker on 2, 3, 4 ranks
 /// (1, 2, 3 workers: 3 ranks is the one with a worker per core), and the process pools.
-fn group(c: &mut Criterion, name: &str, inputs: &[u64], pools: &[ProcessPool], mpi: Option<&Mpi>) {
+fn group(
+    c: &mut Criterion,
+    name: &str,
+    inputs: &[u64],
+    pools: &[ProcessPool],
+    mpi: Option<&Mpi>,
+) {
     let mut group = c.benchmark_group(name);
     group.bench_function("sequential", |b| {
         b.iter(|| {
@@ -132,7 +140,9 @@ fn group(c: &mut Criterion, name: &str, inputs: &[u64], pools: &[ProcessPool], m
         for ranks in [2, 3, 4] {
             let id = format!("MPI master/worker, {ranks} ranks");
             group.bench_function(id, |b| {
-                b.iter_custom(|iters| mpi.time(ranks, &["master-worker", name], iters))
+                b.iter_custom(|iters| {
+                    mpi.time(ranks, &["master-worker", name], iters)
+                })
             });
         }
     }

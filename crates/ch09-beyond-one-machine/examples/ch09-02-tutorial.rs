@@ -46,7 +46,8 @@ fn main() {
     let transport = MpiTransport::new(&world);
     let dynamic = (size > 1).then(|| {
         timed(&mut || {
-            let outcome = master_worker(&transport, &TUTORIAL_NUMBERS, work).expect("protocol");
+            let outcome =
+                master_worker(&transport, &TUTORIAL_NUMBERS, work).expect("protocol");
             if let Some(outcome) = outcome {
                 assert_eq!(outcome.results, expected);
             }
@@ -82,6 +83,8 @@ fn main() {
             &dynamic.expect("rank 0"),
             master_worker_makespan(&tasks, size).expect("size > 1"),
         ),
-        None => println!("master/worker  needs 2 ranks or more: rank 0 only hands out tasks"),
+        None => println!(
+            "master/worker  needs 2 ranks or more: rank 0 only hands out tasks"
+        ),
     }
 }

@@ -18,7 +18,9 @@ fn main() {
         std::process::exit(2);
     }
     if world.rank() == 0 {
-        println!("one-way time of a message between ranks 0 and 1, {REPEATS} repeats");
+        println!(
+            "one-way time of a message between ranks 0 and 1, {REPEATS} repeats"
+        );
     }
     // ANCHOR: sizes
     // 8 B, 64 B, ... 16 MB (times 8 each step), then 64 MB.

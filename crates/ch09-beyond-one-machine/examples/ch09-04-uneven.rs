@@ -11,9 +11,13 @@ use std::num::NonZeroUsize;
 
 use ch01_sequential::ideal;
 use ch01_sequential::timing::Spread;
-use ch09_beyond_one_machine::decompose::{master_worker_makespan, static_makespan, uneven_tasks};
+use ch09_beyond_one_machine::decompose::{
+    master_worker_makespan, static_makespan, uneven_tasks,
+};
 use ch09_beyond_one_machine::master_worker::master_worker;
-use ch09_beyond_one_machine::mpi_world::{MpiTransport, quiet_barrier, static_split, timed_runs};
+use ch09_beyond_one_machine::mpi_world::{
+    MpiTransport, quiet_barrier, static_split, timed_runs,
+};
 use ch09_beyond_one_machine::report;
 use mpi::traits::*;
 use workloads::{Scale, cpu_bound_at, timeline};
@@ -41,7 +45,9 @@ fn main() {
     let transport = MpiTransport::new(&world);
     let dynamic = (size > 1).then(|| {
         timed(&mut || {
-            std::hint::black_box(master_worker(&transport, &inputs, work).expect("protocol"));
+            std::hint::black_box(
+                master_worker(&transport, &inputs, work).expect("protocol"),
+            );
         })
     });
 
@@ -79,7 +85,11 @@ fn main() {
 
 /// One recorded run of each variant, outside the timed ones: a section per variant on rank 0
 /// (the only rank that writes sections), a task per input on the rank that computes it.
-fn record<C: Communicator>(world: &C, inputs: &[u64], transport: &MpiTransport<'_, C>) {
+fn record<C: Communicator>(
+    world: &C,
+    inputs: &[u64],
+    transport: &MpiTransport<'_, C>,
+) {
     let rank0 = world.rank() == 0;
     if rank0 {
         timeline::start().expect("emptying the timeline file");
@@ -108,7 +118,9 @@ fn record<C: Communicator>(world: &C, inputs: &[u64], transport: &MpiTransport<'
             "master/worker (rank 0 only hands out)",
             size - 1,
             &mut || {
-                std::hint::black_box(master_worker(transport, inputs, work).expect("protocol"));
+                std::hint::black_box(
+                    master_worker(transport, inputs, work).expect("protocol"),
+                );
             },
         );
     }

@@ -19,7 +19,9 @@ use std::time::{Duration, Instant};
 
 use ch09_beyond_one_machine::decompose::uneven_tasks;
 use ch09_beyond_one_machine::master_worker::master_worker;
-use ch09_beyond_one_machine::mpi_world::{MpiTransport, ping_pong, quiet_barrier, static_split};
+use ch09_beyond_one_machine::mpi_world::{
+    MpiTransport, ping_pong, quiet_barrier, static_split,
+};
 use mpi::traits::*;
 use workloads::{TUTORIAL_NUMBERS, cpu_bound};
 
@@ -43,7 +45,8 @@ fn main() {
 
     let total: Option<Duration> = match what.as_str() {
         "ping-pong" => {
-            let bytes: usize = arg.parse().unwrap_or_else(|_| usage("BYTES is a number"));
+            let bytes: usize =
+                arg.parse().unwrap_or_else(|_| usage("BYTES is a number"));
             if size < 2 {
                 usage("ping-pong needs 2 ranks");
             }
@@ -52,7 +55,8 @@ fn main() {
             let warm_up = ((1 << 20) / bytes.max(1 << 10)) as u32 + 2;
             let mut buffer = vec![0u8; bytes];
             let _ = ping_pong(&world, &mut buffer, warm_up);
-            ping_pong(&world, &mut buffer, iters.div_ceil(2)).map(|one_way| one_way * iters)
+            ping_pong(&world, &mut buffer, iters.div_ceil(2))
+                .map(|one_way| one_way * iters)
         }
         "static" | "master-worker" => {
             let inputs = match arg.as_str() {
@@ -69,7 +73,8 @@ fn main() {
                     std::hint::black_box(static_split(&world, &inputs, cpu_bound));
                 } else {
                     std::hint::black_box(
-                        master_worker(&transport, &inputs, cpu_bound).expect("protocol"),
+                        master_worker(&transport, &inputs, cpu_bound)
+                            .expect("protocol"),
                     );
                 }
             };

@@ -4,11 +4,14 @@
 
 use ch01_sequential::ideal;
 use ch01_sequential::ideal::tutorial_tasks;
-use ch09_beyond_one_machine::decompose::{master_worker_makespan, static_makespan, uneven_tasks};
+use ch09_beyond_one_machine::decompose::{
+    master_worker_makespan, static_makespan, uneven_tasks,
+};
 
 fn main() {
     let uneven: Vec<f64> = uneven_tasks().iter().map(|&n| n as f64).collect();
-    for (name, tasks) in [("tutorial", tutorial_tasks().to_vec()), ("uneven", uneven)] {
+    for (name, tasks) in [("tutorial", tutorial_tasks().to_vec()), ("uneven", uneven)]
+    {
         let total = ideal::total(&tasks);
         println!("{name}: {} tasks, {total} units", tasks.len());
         println!("  variant                      computing  makespan  best speedup");
@@ -23,7 +26,10 @@ fn main() {
                     master_worker_makespan(&tasks, r),
                 )
             }))
-            .chain([2, 4].map(|w| ("process pool", w, w, ideal::list_makespan(&tasks, w))));
+            .chain(
+                [2, 4]
+                    .map(|w| ("process pool", w, w, ideal::list_makespan(&tasks, w))),
+            );
         for (variant, n, computing, makespan) in rows {
             let makespan = makespan.expect("at least one computing rank");
             let unit = match (variant, n) {

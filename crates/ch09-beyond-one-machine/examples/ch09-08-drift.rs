@@ -21,7 +21,8 @@ const RUNS: u32 = 5;
 
 /// Rank 0's mean time per run of `mode` on the uneven list, on `ranks` ranks.
 fn time(program: &Path, ranks: usize, mode: &str) -> Duration {
-    rank_program::total_time(program, ranks, &[mode, "uneven", &RUNS.to_string()]) / RUNS
+    rank_program::total_time(program, ranks, &[mode, "uneven", &RUNS.to_string()])
+        / RUNS
 }
 
 fn ms(d: Duration) -> f64 {

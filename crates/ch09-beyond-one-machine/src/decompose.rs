@@ -23,7 +23,8 @@ pub fn blocks(len: usize, ranks: usize) -> Option<Vec<Range<usize>>> {
 /// The `(counts, displacements)` pair `MPI_Scatterv` and `MPI_Gatherv` take for [`blocks`].
 pub fn counts_and_displs(len: usize, ranks: usize) -> Option<(Vec<i32>, Vec<i32>)> {
     let blocks = blocks(len, ranks)?;
-    let as_i32 = |n: usize| i32::try_from(n).expect("MPI counts are i32: too many inputs");
+    let as_i32 =
+        |n: usize| i32::try_from(n).expect("MPI counts are i32: too many inputs");
     Some(
         blocks
             .iter()
@@ -50,7 +51,10 @@ pub fn static_makespan(tasks: &[f64], ranks: usize) -> Result<f64, IdealError> {
 /// The makespan of master/worker over `ranks` ranks: rank 0 only hands out tasks, so `ranks - 1`
 /// workers take them in order as each becomes free, chapter 01's list schedule. Zero or one
 /// rank has no worker.
-pub fn master_worker_makespan(tasks: &[f64], ranks: usize) -> Result<f64, IdealError> {
+pub fn master_worker_makespan(
+    tasks: &[f64],
+    ranks: usize,
+) -> Result<f64, IdealError> {
     ideal::list_makespan(tasks, ranks.saturating_sub(1))
 }
 // ANCHOR_END: static_makespan
@@ -77,7 +81,8 @@ mod tests {
             for ranks in 1..6 {
                 let blocks = blocks(len, ranks).unwrap();
                 assert_eq!(blocks.len(), ranks);
-                let flat: Vec<usize> = blocks.iter().flat_map(|b| b.clone()).collect();
+                let flat: Vec<usize> =
+                    blocks.iter().flat_map(|b| b.clone()).collect();
                 assert_eq!(flat, (0..len).collect::<Vec<_>>());
                 let lens: Vec<usize> = blocks.iter().map(|b| b.len()).collect();
                 assert!(lens.iter().max().unwrap() - lens.iter().min().unwrap() <= 1);

@@ -135,7 +135,10 @@ pub fn master<T: Transport>(t: &T, inputs: &[u64]) -> Result<Outcome, ProtocolEr
 // ANCHOR: worker
 /// A worker's side: computes every task rank 0 sends until it says stop. Returns how many
 /// tasks this worker computed.
-pub fn worker<T: Transport>(t: &T, work: impl Fn(u64) -> u64) -> Result<usize, ProtocolError> {
+pub fn worker<T: Transport>(
+    t: &T,
+    work: impl Fn(u64) -> u64,
+) -> Result<usize, ProtocolError> {
     let mut done = 0;
     loop {
         match t.receive()? {
@@ -150,7 +153,9 @@ pub fn worker<T: Transport>(t: &T, work: impl Fn(u64) -> u64) -> Result<usize, P
                 done += 1;
             }
             (0, Message::Stop) => return Ok(done),
-            (from, message) => return Err(ProtocolError::Unexpected { from, message }),
+            (from, message) => {
+                return Err(ProtocolError::Unexpected { from, message });
+            }
         }
     }
 }

@@ -33,15 +33,29 @@ impl Link {
 ///
 /// With `communication = 0` this is chapter 01's `amdahl`; a communication that grows with the
 /// ranks (one more message per rank) makes the speedup peak and then fall.
-pub fn speedup(serial: f64, parallel: f64, ranks: usize, communication: f64) -> Option<f64> {
-    (ranks > 0).then(|| (serial + parallel) / (serial + parallel / ranks as f64 + communication))
+pub fn speedup(
+    serial: f64,
+    parallel: f64,
+    ranks: usize,
+    communication: f64,
+) -> Option<f64> {
+    (ranks > 0).then(|| {
+        (serial + parallel) / (serial + parallel / ranks as f64 + communication)
+    })
 }
 
 /// The number of ranks, up to `max_ranks`, with the best [`speedup`] when every rank costs one
 /// message of `message` seconds more (a scatter and a gather through rank 0, say).
-pub fn best_ranks(serial: f64, parallel: f64, message: f64, max_ranks: usize) -> Option<usize> {
+pub fn best_ranks(
+    serial: f64,
+    parallel: f64,
+    message: f64,
+    max_ranks: usize,
+) -> Option<usize> {
     (1..=max_ranks).max_by(|&a, &b| {
-        let s = |p: usize| speedup(serial, parallel, p, message * p as f64).unwrap_or(0.0);
+        let s = |p: usize| {
+            speedup(serial, parallel, p, message * p as f64).unwrap_or(0.0)
+        };
         s(a).total_cmp(&s(b))
     })
 }

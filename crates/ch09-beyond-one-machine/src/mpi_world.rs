@@ -52,7 +52,8 @@ impl<C: Communicator> Transport for MpiTransport<'_, C> {
     fn receive(&self) -> Result<(usize, Message), TransportError> {
         let mut words = [0u64; WORDS];
         let status = self.comm.any_process().receive_into(&mut words[..]);
-        let message = Message::from_words(words).ok_or(TransportError::Garbled(words))?;
+        let message =
+            Message::from_words(words).ok_or(TransportError::Garbled(words))?;
         Ok((status.source_rank() as usize, message))
     }
 }
@@ -72,7 +73,8 @@ pub fn static_split<C: Communicator>(
     // Every rank needs the block sizes: broadcast the count, then each computes the same split.
     let mut len = inputs.len() as u64;
     root.broadcast_into(&mut len);
-    let (counts, displs) = counts_and_displs(len as usize, size).expect("size is at least 1");
+    let (counts, displs) =
+        counts_and_displs(len as usize, size).expect("size is at least 1");
     let mine = counts[comm.rank() as usize] as usize;
 
     let mut block = vec![0u64; mine];

@@ -15,7 +15,12 @@ pub fn spread(s: &Spread) -> String {
 
 /// One variant's line: its spread, its measured speedup over `sequential` (medians), and the
 /// best speedup its schedule allows (`best`, from chapter 01's ideal).
-pub fn speedup_line(name: &str, s: &Spread, sequential: &Spread, best: f64) -> String {
+pub fn speedup_line(
+    name: &str,
+    s: &Spread,
+    sequential: &Spread,
+    best: f64,
+) -> String {
     let measured = sequential.median().as_secs_f64() / s.median().as_secs_f64();
     format!(
         "{name:<14} {}  speedup {measured:.2}, this split's best {best:.2}",

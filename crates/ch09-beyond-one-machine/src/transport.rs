@@ -102,7 +102,8 @@ type Envelope = (usize, [u64; WORDS]);
 
 /// `size` ranks connected by channels, rank `i` at index `i`.
 pub fn channel_world(size: usize) -> Vec<ChannelTransport> {
-    let (senders, inboxes): (Vec<_>, Vec<_>) = (0..size).map(|_| mpsc::channel()).unzip();
+    let (senders, inboxes): (Vec<_>, Vec<_>) =
+        (0..size).map(|_| mpsc::channel()).unzip();
     inboxes
         .into_iter()
         .enumerate()
@@ -145,7 +146,8 @@ impl Transport for ChannelTransport {
             .inbox
             .recv()
             .map_err(|_| TransportError::Disconnected)?;
-        let message = Message::from_words(words).ok_or(TransportError::Garbled(words))?;
+        let message =
+            Message::from_words(words).ok_or(TransportError::Garbled(words))?;
         Ok((from, message))
     }
 }

@@ -63,7 +63,8 @@ fn rank_main() {
 }
 
 fn main() -> ExitCode {
-    if std::env::var_os("OMPI_COMM_WORLD_SIZE").is_some() || std::env::var_os("PMI_RANK").is_some()
+    if std::env::var_os("OMPI_COMM_WORLD_SIZE").is_some()
+        || std::env::var_os("PMI_RANK").is_some()
     {
         rank_main();
         return ExitCode::SUCCESS;
@@ -80,7 +81,9 @@ fn main() -> ExitCode {
         {
             Ok(child) => child,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                println!("skipped: mpirun not found (install openmpi-bin, see the chapter's page)");
+                println!(
+                    "skipped: mpirun not found (install openmpi-bin, see the chapter's page)"
+                );
                 return ExitCode::SUCCESS;
             }
             Err(e) => panic!("could not start mpirun: {e}"),

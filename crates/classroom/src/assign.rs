@@ -90,7 +90,9 @@ pub fn assign(
                 book.join(&slug).join("index.html").display()
             );
         }
-        eprintln!("the book is not built: building it (cargo run -p course -- build --no-test)...");
+        eprintln!(
+            "the book is not built: building it (cargo run -p course -- build --no-test)..."
+        );
         let status = cargo()
             .current_dir(root)
             .args(["run", "-q", "-p", "course", "--", "build", "--no-test"])
@@ -102,14 +104,16 @@ pub fn assign(
             );
         }
     }
-    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    std::fs::create_dir_all(out)
+        .with_context(|| format!("creating {}", out.display()))?;
     let out = out
         .canonicalize()
         .with_context(|| format!("resolving {}", out.display()))?;
 
     // The chapter's crate and every crate of this workspace it needs, then support.
     let crates = crate_closure(root, &slug)?;
-    let mut paths: Vec<String> = crates.iter().map(|c| format!("crates/{c}")).collect();
+    let mut paths: Vec<String> =
+        crates.iter().map(|c| format!("crates/{c}")).collect();
     paths.push("exercises/support".into());
     paths.push(format!("exercises/{slug}"));
     paths.push(format!("book/{slug}"));

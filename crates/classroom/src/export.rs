@@ -7,8 +7,8 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 fn read_toml(path: &Path) -> Result<toml::Table> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading {}", path.display()))?;
     text.parse()
         .with_context(|| format!("parsing {}", path.display()))
 }
@@ -21,7 +21,9 @@ fn path_deps(root_manifest: &toml::Table) -> Vec<(String, String)> {
         .and_then(|d| d.as_table())
         .map(|deps| {
             deps.iter()
-                .filter_map(|(name, v)| Some((name.clone(), v.get("path")?.as_str()?.to_string())))
+                .filter_map(|(name, v)| {
+                    Some((name.clone(), v.get("path")?.as_str()?.to_string()))
+                })
                 .collect()
         })
         .unwrap_or_default()
@@ -34,7 +36,8 @@ pub fn crate_closure(root: &Path, slug: &str) -> Result<Vec<String>> {
     let mut found = vec![slug.to_string()];
     let mut i = 0;
     while i < found.len() {
-        let manifest = read_toml(&root.join("crates").join(&found[i]).join("Cargo.toml"))?;
+        let manifest =
+            read_toml(&root.join("crates").join(&found[i]).join("Cargo.toml"))?;
         for section in ["dependencies", "dev-dependencies", "build-dependencies"] {
             let Some(deps) = manifest.get(section).and_then(|d| d.as_table()) else {
                 continue;
@@ -112,7 +115,8 @@ pub fn workspace_manifest(
             let entry = lints
                 .entry(tool.clone())
                 .or_insert_with(|| toml::Table::new().into());
-            if let (Some(into), Some(from)) = (entry.as_table_mut(), table.as_table()) {
+            if let (Some(into), Some(from)) = (entry.as_table_mut(), table.as_table())
+            {
                 for (k, v) in from {
                     into.insert(k.clone(), v.clone());
                 }

@@ -132,8 +132,9 @@ pub fn grade_quiet(dirs: &[PathBuf], options: &GradeOptions) -> Result<Report> {
     }
     let reference = match &options.template {
         // The students' classroom.toml are compared with it like the other graded files.
-        Some(template) => ClassroomManifest::read(template)
-            .with_context(|| format!("reading the template {}", template.display()))?,
+        Some(template) => ClassroomManifest::read(template).with_context(|| {
+            format!("reading the template {}", template.display())
+        })?,
         None => same_manifest(dirs)?,
     };
     let graded_files = match &options.template {
@@ -178,9 +179,17 @@ pub fn grade_quiet(dirs: &[PathBuf], options: &GradeOptions) -> Result<Report> {
                     );
                 }
                 let copy = target.join("template");
-                let differs = template::apply(template, &graded_files, &dir, &copy.join("src"))?;
+                let differs = template::apply(
+                    template,
+                    &graded_files,
+                    &dir,
+                    &copy.join("src"),
+                )?;
                 if !differs.is_empty() {
-                    eprintln!("{name} differs from the template: {}", differs.join(", "));
+                    eprintln!(
+                        "{name} differs from the template: {}",
+                        differs.join(", ")
+                    );
                 }
                 (copy.join("src"), copy.join("target"), differs)
             }
@@ -254,7 +263,8 @@ fn grade_one(
             (None, Some(exe)) => exe,
             (None, None) => {
                 let why = parsed.errors_of(&e.package, 1).unwrap_or_else(|| {
-                    run::first_error(&built.stderr).unwrap_or_else(|| "it does not build".into())
+                    run::first_error(&built.stderr)
+                        .unwrap_or_else(|| "it does not build".into())
                 });
                 grades.extend(not_built(format!("does not compile: {why}")));
                 continue;

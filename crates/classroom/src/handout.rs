@@ -13,7 +13,12 @@ pub fn chapter_title(index_md: &Path) -> String {
         .unwrap_or_default()
 }
 
-pub fn readme(slug: &str, title: &str, manifest: &ClassroomManifest, out: &Path) -> String {
+pub fn readme(
+    slug: &str,
+    title: &str,
+    manifest: &ClassroomManifest,
+    out: &Path,
+) -> String {
     let mut exercises = String::new();
     for e in &manifest.exercises {
         let task = chapter_title(&out.join(&e.dir).join("README.md"));
@@ -218,7 +223,9 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains("cargo build --release -p ch09-mpi --features mpi --examples"),
+            text.contains(
+                "cargo build --release -p ch09-mpi --features mpi --examples"
+            ),
             "{text}"
         );
         assert!(

@@ -2,8 +2,8 @@
 
 use crate::files::{copy_dir, copy_file, files_with, read_dir};
 use crate::links::{
-    ELSEWHERE, broken_links, link_base, local_links, rewrite_missing_links, rewrite_search_index,
-    target_of,
+    ELSEWHERE, broken_links, link_base, local_links, rewrite_missing_links,
+    rewrite_search_index, target_of,
 };
 use anyhow::{Result, bail};
 use std::path::{Component, Path};
@@ -29,7 +29,10 @@ pub fn copy_chapter(book: &Path, slug: &str, dest: &Path) -> Result<()> {
                 for bench in read_dir(&path)? {
                     let bench_name = bench.file_name().to_string_lossy().into_owned();
                     if bench_name.starts_with(&format!("{slug}.")) {
-                        copy_file(&bench.path(), &dest.join("bench").join(&bench_name))?;
+                        copy_file(
+                            &bench.path(),
+                            &dest.join("bench").join(&bench_name),
+                        )?;
                     }
                 }
             }
@@ -89,7 +92,9 @@ pub fn copy_chapter(book: &Path, slug: &str, dest: &Path) -> Result<()> {
 }
 
 fn is_chapter_dir(name: &str) -> bool {
-    name.len() > 4 && name.starts_with("ch") && name[2..4].bytes().all(|b| b.is_ascii_digit())
+    name.len() > 4
+        && name.starts_with("ch")
+        && name[2..4].bytes().all(|b| b.is_ascii_digit())
 }
 
 #[cfg(test)]
@@ -151,7 +156,8 @@ mod tests {
         );
         let search = std::fs::read_to_string(dest.join("searchindex-1.js")).unwrap();
         assert!(
-            search.contains(r#"["ch01-x/index.html#a","not-in-this-assignment.html"]"#),
+            search
+                .contains(r#"["ch01-x/index.html#a","not-in-this-assignment.html"]"#),
             "{search}"
         );
         assert_eq!(broken_links(&dest).unwrap(), Vec::<String>::new());

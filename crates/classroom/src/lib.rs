@@ -33,7 +33,9 @@ mod files;
 mod manifest;
 
 pub use assign::{AssignOptions, Assignment, assign};
-pub use grade::{GradeOptions, Outcome, Report, Submission, TestGrade, grade, grade_quiet};
+pub use grade::{
+    GradeOptions, Outcome, Report, Submission, TestGrade, grade, grade_quiet,
+};
 pub use links::broken_links;
 pub use lock::registry_versions;
 pub use manifest::{ClassroomManifest, ExerciseTests, MANIFEST};

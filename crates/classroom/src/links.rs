@@ -145,7 +145,8 @@ pub fn rewrite_search_index(root: &Path) -> Result<()> {
                 }
             })
             .collect();
-        let rewritten = format!("{}{}{}", &text[..start], urls.join(","), &text[end..]);
+        let rewritten =
+            format!("{}{}{}", &text[..start], urls.join(","), &text[end..]);
         std::fs::write(path, rewritten)?;
     }
     Ok(())

@@ -13,8 +13,8 @@ pub fn merge(locks: &[&Path]) -> Result<String> {
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     for path in locks {
-        let text =
-            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("reading {}", path.display()))?;
         let mut blocks = text.split("\n[[package]]\n");
         let head = blocks.next().unwrap_or_default();
         header.get_or_insert_with(|| head.trim_end().to_string());

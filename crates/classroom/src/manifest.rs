@@ -59,8 +59,8 @@ impl ClassroomManifest {
         }
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("reading {}", path.display()))?;
-        let manifest: Self =
-            toml::from_str(&text).with_context(|| format!("{} is not valid", path.display()))?;
+        let manifest: Self = toml::from_str(&text)
+            .with_context(|| format!("{} is not valid", path.display()))?;
         if manifest.test_count() == 0 {
             bail!("{} lists no spec tests", path.display());
         }

@@ -101,7 +101,8 @@ impl Report {
     /// has a `<failure>`, a hung, unbuilt or result-less one an `<error>`.
     pub fn junit(&self) -> String {
         let failed = |t: &&TestGrade| t.outcome == Outcome::Failed;
-        let errored = |t: &&TestGrade| !matches!(t.outcome, Outcome::Failed | Outcome::Passed);
+        let errored =
+            |t: &&TestGrade| !matches!(t.outcome, Outcome::Failed | Outcome::Passed);
         let all = || self.submissions.iter().flat_map(|x| &x.tests);
         let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
         let _ = writeln!(
@@ -154,7 +155,8 @@ impl Report {
 
     /// Writes `grades.md`, `grades.csv` and `grades.xml` into `out` (created if missing).
     pub fn write(&self, out: &Path) -> Result<()> {
-        std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+        std::fs::create_dir_all(out)
+            .with_context(|| format!("creating {}", out.display()))?;
         std::fs::write(out.join("grades.md"), self.markdown())?;
         std::fs::write(out.join("grades.csv"), self.csv())?;
         std::fs::write(out.join("grades.xml"), self.junit())?;
@@ -207,7 +209,10 @@ mod tests {
                     name: "alice".into(),
                     dir: PathBuf::new(),
                     differs: Vec::new(),
-                    tests: vec![t("a", Outcome::Passed, ""), t("b", Outcome::Passed, "")],
+                    tests: vec![
+                        t("a", Outcome::Passed, ""),
+                        t("b", Outcome::Passed, ""),
+                    ],
                 },
                 Submission {
                     name: "bob".into(),
@@ -231,7 +236,9 @@ mod tests {
         assert!(md.contains("| **points** | **2/2** | **0/2** |"), "{md}");
         let csv = r.csv();
         assert!(
-            csv.contains("bob,ch01-ex01-timed,a,FAIL,0,\"expected \"\"3\"\", got <4>, & more\""),
+            csv.contains(
+                "bob,ch01-ex01-timed,a,FAIL,0,\"expected \"\"3\"\", got <4>, & more\""
+            ),
             "{csv}"
         );
         let xml = r.junit();
@@ -240,7 +247,9 @@ mod tests {
             "{xml}"
         );
         assert!(
-            xml.contains("message=\"expected &quot;3&quot;, got &lt;4&gt;, &amp; more\""),
+            xml.contains(
+                "message=\"expected &quot;3&quot;, got &lt;4&gt;, &amp; more\""
+            ),
             "{xml}"
         );
     }

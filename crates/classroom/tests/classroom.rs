@@ -63,9 +63,9 @@ fn assert_no_path_outside(dir: &Path, export: &Path) {
             collect_paths(&manifest, &mut paths);
             for p in paths {
                 let target = path.parent().unwrap().join(&p);
-                let resolved = target
-                    .canonicalize()
-                    .unwrap_or_else(|e| panic!("{}: path {p} leads nowhere: {e}", path.display()));
+                let resolved = target.canonicalize().unwrap_or_else(|e| {
+                    panic!("{}: path {p} leads nowhere: {e}", path.display())
+                });
                 assert!(
                     resolved.starts_with(export),
                     "{}: path {p} leads outside the export",
@@ -160,13 +160,15 @@ fn bad_input_gets_a_clear_error() {
         "mine"
     );
 
-    let err = grade_quiet(std::slice::from_ref(&full), &GradeOptions::default()).unwrap_err();
+    let err = grade_quiet(std::slice::from_ref(&full), &GradeOptions::default())
+        .unwrap_err();
     assert!(
         err.to_string()
             .contains("is not a repository from `cargo course assign`"),
         "{err:#}"
     );
-    let err = grade_quiet(&[tmp.path().join("nobody")], &GradeOptions::default()).unwrap_err();
+    let err = grade_quiet(&[tmp.path().join("nobody")], &GradeOptions::default())
+        .unwrap_err();
     assert!(err.to_string().contains("is not a folder"), "{err:#}");
     let err = grade_quiet(&[], &GradeOptions::default()).unwrap_err();
     assert!(
@@ -239,7 +241,9 @@ fn an_export_builds_on_its_own_fails_on_the_starter_and_grades_submissions() {
         readme.contains("$ cargo test -p ch01-ex01-timed"),
         "{readme}"
     );
-    let workflow = std::fs::read_to_string(export.join(".github/workflows/classroom.yml")).unwrap();
+    let workflow =
+        std::fs::read_to_string(export.join(".github/workflows/classroom.yml"))
+            .unwrap();
     assert_eq!(
         workflow
             .matches("uses: classroom-resources/autograding-command-grader@v1")
@@ -265,8 +269,9 @@ fn an_export_builds_on_its_own_fails_on_the_starter_and_grades_submissions() {
     assert_no_path_outside(&export, &export);
     // The versions the course was tested with.
     let lock = std::fs::read_to_string(export.join("Cargo.lock")).unwrap();
-    let mut known =
-        classroom::registry_versions(&std::fs::read_to_string(root.join("Cargo.lock")).unwrap());
+    let mut known = classroom::registry_versions(
+        &std::fs::read_to_string(root.join("Cargo.lock")).unwrap(),
+    );
     for (name, versions) in classroom::registry_versions(
         &std::fs::read_to_string(root.join("exercises/Cargo.lock")).unwrap(),
     ) {
@@ -326,7 +331,8 @@ fn an_export_builds_on_its_own_fails_on_the_starter_and_grades_submissions() {
     for line in code.lines() {
         hung.push_str(line);
         hung.push('\n');
-        if line.starts_with("pub fn measure") || line.starts_with("pub fn summarise") {
+        if line.starts_with("pub fn measure") || line.starts_with("pub fn summarise")
+        {
             assert!(line.ends_with('{') || line.ends_with('('), "{line}");
         }
         if (line.starts_with(") -> Result<Report, PlanError> {")
@@ -359,7 +365,8 @@ fn an_export_builds_on_its_own_fails_on_the_starter_and_grades_submissions() {
         template: Some(export.clone()),
         ..GradeOptions::default()
     };
-    let report = grade_quiet(&[alice.clone(), bob.clone(), carol.clone()], &options).unwrap();
+    let report =
+        grade_quiet(&[alice.clone(), bob.clone(), carol.clone()], &options).unwrap();
     report.write(&grades).unwrap();
     let n = manifest.test_count();
     let first = &manifest.exercises[0].package;
@@ -385,7 +392,10 @@ fn an_export_builds_on_its_own_fails_on_the_starter_and_grades_submissions() {
     let step = workflow
         .lines()
         .filter_map(|l| l.trim().strip_prefix("command: '")?.strip_suffix('\''))
-        .find(|c| c.contains(&format!("-p {first} ")) && c.contains(&format!("--exact {t} ")))
+        .find(|c| {
+            c.contains(&format!("-p {first} "))
+                && c.contains(&format!("--exact {t} "))
+        })
         .expect("a graded step for the first test");
     let run_step = |command: &str| {
         Command::new("sh")

@@ -1,7 +1,9 @@
 //! `grade --template`: a submission that edits, ignores or deletes a spec test earns nothing by
 //! it, and is named. A tiny export (one exercise, no dependencies) so that it builds in seconds.
 
-use classroom::{ClassroomManifest, ExerciseTests, GradeOptions, Outcome, Report, grade_quiet};
+use classroom::{
+    ClassroomManifest, ExerciseTests, GradeOptions, Outcome, Report, grade_quiet,
+};
 use std::path::Path;
 use std::time::Duration;
 

@@ -1,7 +1,8 @@
 //! The command line: `cargo course <command>`.
 
 use crate::commands::{
-    assign, bench, build, capture, check, grade, hint, list, serve, starters, timeline, verify,
+    assign, bench, build, capture, check, grade, hint, list, serve, starters,
+    timeline, verify,
 };
 use crate::services::project::{Project, default_root};
 use anyhow::Result;
@@ -258,9 +259,13 @@ pub fn run(cli: Cli) -> Result<()> {
             };
             bench::run(p, chapter.as_deref(), mode, force)
         }
-        Command::Verify { chapter, timeout } => verify::run(p, chapter.as_deref(), secs(timeout)),
+        Command::Verify { chapter, timeout } => {
+            verify::run(p, chapter.as_deref(), secs(timeout))
+        }
         Command::Starters { chapter } => starters::run(p, chapter.as_deref()),
-        Command::List { chapter, timeout } => list::run(p, chapter.as_deref(), secs(timeout)),
+        Command::List { chapter, timeout } => {
+            list::run(p, chapter.as_deref(), secs(timeout))
+        }
         Command::Check {
             exercise,
             timeout,

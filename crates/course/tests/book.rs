@@ -70,8 +70,10 @@ fn the_exercise_directive_renders_and_a_broken_one_fails_the_build() {
     );
     write(root, &format!("{ex}/hints.md"), "## Hint 1\n\nUse `+`.\n");
     let dest = root.join("out");
-    course::services::book::build_book(root, Some(&dest), false).expect("the book builds");
-    let page = fs::read_to_string(dest.join("ch01-sequential/exercises.html")).unwrap();
+    course::services::book::build_book(root, Some(&dest), false)
+        .expect("the book builds");
+    let page =
+        fs::read_to_string(dest.join("ch01-sequential/exercises.html")).unwrap();
     for wanted in [
         "Write <code>add</code>.",
         "pub fn add",
@@ -114,7 +116,8 @@ fn fixture_book_builds_with_inline_numbers_and_escapes() {
         intro.contains("Write {{#include file.rs:anchor}} to include code."),
         "{intro}"
     );
-    let chapter = fs::read_to_string(dest.join("ch01-sequential/index.html")).unwrap();
+    let chapter =
+        fs::read_to_string(dest.join("ch01-sequential/index.html")).unwrap();
     assert!(chapter.contains("pub fn cpu_bound"), "{chapter}");
     assert!(!chapter.contains("ANCHOR"), "{chapter}");
     assert!(
@@ -138,8 +141,12 @@ fn broken_include_fails_the_build_and_names_it() {
         "book/ch01-sequential/index.md",
         "# Sequential\n\ntext\n\n```rust,ignore\n{{#include ../../crates/ch01-sequential/src/lib.rs:cpu_bond}}\n```\n\n{{#include ../../crates/ch01-sequential/src/gone.rs}}\n",
     );
-    let err = course::services::book::build_book(dir.path(), Some(&dir.path().join("out")), false)
-        .expect_err("a broken include must fail the build");
+    let err = course::services::book::build_book(
+        dir.path(),
+        Some(&dir.path().join("out")),
+        false,
+    )
+    .expect_err("a broken include must fail the build");
     let msg = format!("{err:#}");
     assert!(msg.contains("2 broken includes"), "{msg}");
     assert!(
@@ -176,6 +183,7 @@ fn the_real_book_builds() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let dir = tempfile::tempdir().unwrap();
     eprintln!("building the real book into {}", dir.path().display());
-    course::services::book::build_book(&root, Some(dir.path()), true).expect("the book builds");
+    course::services::book::build_book(&root, Some(dir.path()), true)
+        .expect("the book builds");
     assert!(dir.path().join("index.html").exists());
 }

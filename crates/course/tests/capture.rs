@@ -46,7 +46,8 @@ fn fixture(root: &Path, metadata: &str) -> Project {
     Project::new(root)
 }
 
-const SEQUENTIAL: &str = "import sys\nprint('total: 3.1 s')\nprint('a note', file=sys.stderr)\n";
+const SEQUENTIAL: &str =
+    "import sys\nprint('total: 3.1 s')\nprint('a note', file=sys.stderr)\n";
 
 /// The fixture with its examples skipped, so that a capture runs no cargo, and `script` as
 /// `python/sequential.py`.
@@ -77,11 +78,13 @@ fn the_plan_runs_examples_by_name_then_extras_then_scripts() {
         [
             (
                 "ch01-01-sequential",
-                "cargo run --release -p ch01-sequential --example ch01-01-sequential".to_string()
+                "cargo run --release -p ch01-sequential --example ch01-01-sequential"
+                    .to_string()
             ),
             (
                 "ch01-01-sequential.debug",
-                "cargo run -p ch01-sequential --example ch01-01-sequential".to_string()
+                "cargo run -p ch01-sequential --example ch01-01-sequential"
+                    .to_string()
             ),
             (
                 "cores",
@@ -128,8 +131,9 @@ fn scripts_are_captured_in_the_committed_format() {
     let project = scripts_only(dir.path(), SEQUENTIAL);
     let out = dir.path().join("out");
     run(&project, Some("01"), Some(&out), Duration::from_secs(60)).unwrap();
-    let read =
-        |name: &str| fs::read_to_string(out.join("ch01-sequential/output").join(name)).unwrap();
+    let read = |name: &str| {
+        fs::read_to_string(out.join("ch01-sequential/output").join(name)).unwrap()
+    };
     assert_eq!(
         read("sequential.txt"),
         "$ python3 crates/ch01-sequential/python/sequential.py\ntotal: 3.1 s\na note\n"
@@ -152,7 +156,8 @@ fn a_failing_program_writes_nothing_and_shows_its_stderr() {
         dir.path(),
         "import sys\nprint('half of it')\nsys.exit('worker died: boom')\n",
     );
-    let committed = "$ python3 crates/ch01-sequential/python/sequential.py\ntotal: 3.1 s\n";
+    let committed =
+        "$ python3 crates/ch01-sequential/python/sequential.py\ntotal: 3.1 s\n";
     write(
         dir.path(),
         "book/ch01-sequential/output/sequential.txt",
@@ -190,9 +195,10 @@ fn a_failing_program_writes_nothing_and_shows_its_stderr() {
     let ch = project.chapter("ch01").unwrap();
     let plan = capture::plan(&project, &ch).unwrap();
     let run = plan.iter().find(|r| r.name == "sequential").unwrap();
-    let err = capture::capture_one(&project, &ch, run, &output, Duration::from_secs(60))
-        .unwrap_err()
-        .to_string();
+    let err =
+        capture::capture_one(&project, &ch, run, &output, Duration::from_secs(60))
+            .unwrap_err()
+            .to_string();
     assert!(err.contains("failed (exit status: 1)"), "{err}");
     assert!(err.contains("worker died: boom"), "{err}");
 }
@@ -241,7 +247,8 @@ fn capture_keeps_each_recording_and_report_only_redraws_its_chart() {
         "{kept}"
     );
     assert!(
-        !output.join("cores.timeline.svg").exists() && !output.join("cores.timeline.tsv").exists(),
+        !output.join("cores.timeline.svg").exists()
+            && !output.join("cores.timeline.tsv").exists(),
         "a run without a timeline leaves no stale chart or recording"
     );
     assert!(

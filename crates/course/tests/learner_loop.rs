@@ -138,7 +138,9 @@ fn check_reports_failing_passing_and_broken_code_and_records_it() {
     ] {
         assert!(!out.contains(noise), "{noise:?} in:\n{out}");
     }
-    let whole = fs::read_to_string(root.join("target/course/check/ch01-ex01-add.txt")).unwrap();
+    let whole =
+        fs::read_to_string(root.join("target/course/check/ch01-ex01-add.txt"))
+            .unwrap();
     assert!(whole.contains("test adds ... ok"), "{whole}");
     assert!(
         root.join("exercises/target").is_dir(),
@@ -212,7 +214,9 @@ fn check_reports_failing_passing_and_broken_code_and_records_it() {
         ],
     );
     assert!(!out.contains("\"reason\""), "no JSON shown:\n{out}");
-    let whole = fs::read_to_string(root.join("target/course/check/ch01-ex01-add.txt")).unwrap();
+    let whole =
+        fs::read_to_string(root.join("target/course/check/ch01-ex01-add.txt"))
+            .unwrap();
     assert!(whole.contains("error[E0308]: mismatched types"), "{whole}");
     assert!(!whole.contains("\"reason\""), "{whole}");
     let (_, out) = course(root, &["list", "ch01"]);
@@ -359,7 +363,10 @@ fn a_closed_stdout_ends_the_tool_quietly() {
 /// `cargo course check` on exercise ch01-ex03-`name` of a fresh fixture project, whose spec
 /// (`harness = false`) runs `main_body`: it prints what a real spec printed. Returns the
 /// project's folder (deleted when dropped), the exit code and the output.
-fn check_canned(name: &str, main_body: &str) -> (tempfile::TempDir, Option<i32>, String) {
+fn check_canned(
+    name: &str,
+    main_body: &str,
+) -> (tempfile::TempDir, Option<i32>, String) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     fixture(root);
@@ -413,7 +420,8 @@ test result: FAILED. 0 passed; 3 failed; 0 ignored; 0 measured; 0 filtered out; 
 #[test]
 fn check_shows_the_tests_after_a_hang_as_not_run() {
     // A spec that prints what the fork harness prints.
-    let main = format!("print!({FORK_HARNESS_HANG:?});\n    std::process::exit(101);");
+    let main =
+        format!("print!({FORK_HARNESS_HANG:?});\n    std::process::exit(101);");
     let (_dir, code, out) = check_canned("fork", &main);
     assert_eq!(code, Some(1), "{out}");
     assert_has(
@@ -469,8 +477,9 @@ const TRYBUILD: &str = concat!(
 
 #[test]
 fn check_shows_which_ui_file_failed_and_how() {
-    let main =
-        format!("eprint!(\"{{}}\", include_str!({TRYBUILD:?}));\n    std::process::exit(101);");
+    let main = format!(
+        "eprint!(\"{{}}\", include_str!({TRYBUILD:?}));\n    std::process::exit(101);"
+    );
     let (dir, code, out) = check_canned("typestate", &main);
     assert_eq!(code, Some(1), "{out}");
     assert_has(
@@ -494,8 +503,7 @@ fn check_shows_which_ui_file_failed_and_how() {
 
 #[test]
 fn check_prints_the_specs_course_notes_once() {
-    let note =
-        "course note: ex03-mpi: MPI skipped, mpirun not found; the ranks ran as threads instead";
+    let note = "course note: ex03-mpi: MPI skipped, mpirun not found; the ranks ran as threads instead";
     let main = format!(
         "eprintln!({note:?});\n    println!(\"\\nrunning 2 tests\\ntest a ... ok\");\n    eprintln!({note:?});\n    println!(\"test b ... ok\\n\\ntest result: ok. 2 passed; 0 failed\");"
     );

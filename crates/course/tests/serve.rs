@@ -59,7 +59,8 @@ fn served_fixture() -> (tempfile::TempDir, Server) {
     fixture_book(dir.path());
     let dest = dir.path().join("target/book");
     serve::rebuild(dir.path(), &dest).expect("the fixture book builds");
-    let server = Server::start(&dest, SocketAddr::new(serve::DEFAULT_ADDRESS, 0)).unwrap();
+    let server =
+        Server::start(&dest, SocketAddr::new(serve::DEFAULT_ADDRESS, 0)).unwrap();
     (dir, server)
 }
 
@@ -220,7 +221,11 @@ fn binds_to_127_0_0_1_by_default_and_a_taken_port_is_a_clear_error() {
 
 /// Waits for the watcher's next event that `wanted` accepts, skipping others (an editor's save
 /// can come as two batches of events, hence two rebuilds).
-fn wait_for(events: &mpsc::Receiver<Event>, what: &str, wanted: impl Fn(&Event) -> bool) -> Event {
+fn wait_for(
+    events: &mpsc::Receiver<Event>,
+    what: &str,
+    wanted: impl Fn(&Event) -> bool,
+) -> Event {
     loop {
         match events.recv_timeout(WATCHDOG) {
             Ok(event) if wanted(&event) => return event,
@@ -236,7 +241,8 @@ fn a_change_rebuilds_and_reloads_and_a_failed_rebuild_keeps_the_last_good_build(
     let root = dir.path();
     let addr = server.addr();
     let (tx, events) = mpsc::channel();
-    let _watcher = watch::start(root, &root.join("target/book"), &server, tx).unwrap();
+    let _watcher =
+        watch::start(root, &root.join("target/book"), &server, tx).unwrap();
     let mut page = open_page(addr);
 
     // A source the book includes, outside book/.
@@ -266,7 +272,8 @@ fn a_change_rebuilds_and_reloads_and_a_failed_rebuild_keeps_the_last_good_build(
         "book/ch01-sequential/index.md",
         "# Sequential\n\n{{#include ../../crates/ch01-sequential/out.txt:missing}}\n",
     );
-    let Event::Failed(err) = wait_for(&events, "failed build", |e| matches!(e, Event::Failed(_)))
+    let Event::Failed(err) =
+        wait_for(&events, "failed build", |e| matches!(e, Event::Failed(_)))
     else {
         unreachable!()
     };

@@ -94,7 +94,8 @@ fn contract_problems(project: &Project) -> Vec<String> {
         let spec = starter.join("tests/spec.rs");
         let manifest = solution.join("Cargo.toml");
         if !spec.is_file() {
-            problems.push(format!("{}: no tests/spec.rs", ex.starter_dir().display()));
+            problems
+                .push(format!("{}: no tests/spec.rs", ex.starter_dir().display()));
         }
         if !manifest.is_file() {
             problems.push(format!(
@@ -113,13 +114,14 @@ fn contract_problems(project: &Project) -> Vec<String> {
             )),
             Err(e) => problems.push(format!("{e:#}")),
         }
-        let parsed: Manifest = match toml::from_str(&fs::read_to_string(&manifest).unwrap()) {
-            Ok(m) => m,
-            Err(e) => {
-                problems.push(format!("{}: {e}", manifest.display()));
-                continue;
-            }
-        };
+        let parsed: Manifest =
+            match toml::from_str(&fs::read_to_string(&manifest).unwrap()) {
+                Ok(m) => m,
+                Err(e) => {
+                    problems.push(format!("{}: {e}", manifest.display()));
+                    continue;
+                }
+            };
         if parsed.package.autotests != Some(false) {
             problems.push(format!(
                 "{}: set `autotests = false` (the spec comes from the exercise)",
@@ -172,7 +174,8 @@ fn the_contract_check_catches_broken_solutions() {
         fs::create_dir_all(path.parent().unwrap()).unwrap();
         fs::write(path, text).unwrap();
     };
-    let package = |name: &str| format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\n");
+    let package =
+        |name: &str| format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\n");
     for ex in ["ex01-good", "ex02-own-spec", "ex03-renamed", "ex04-missing"] {
         write(
             &format!("exercises/ch01-x/{ex}/Cargo.toml"),
@@ -210,7 +213,9 @@ fn the_contract_check_catches_broken_solutions() {
         "{problems}"
     );
     assert!(
-        problems.contains("the solution's package is `ch01-ex03-other`, not `ch01-ex03-renamed`"),
+        problems.contains(
+            "the solution's package is `ch01-ex03-other`, not `ch01-ex03-renamed`"
+        ),
         "{problems}"
     );
     assert!(
@@ -235,12 +240,14 @@ fn every_exercise_has_a_task_and_hints() {
         let read = |name: &str| published.read(&format!("{}/{name}", dir.display()));
         match read("README.md") {
             Ok(text) if text.lines().any(|l| l.starts_with("# ")) => {}
-            Ok(_) => problems.push(format!("{}: README.md has no `# ` title", dir.display())),
+            Ok(_) => problems
+                .push(format!("{}: README.md has no `# ` title", dir.display())),
             Err(_) => problems.push(format!("{}: no README.md", dir.display())),
         }
         match read("hints.md") {
             Ok(text) if !parse_hints(&text).is_empty() => {}
-            Ok(_) => problems.push(format!("{}: hints.md has no `## Hint 1`", dir.display())),
+            Ok(_) => problems
+                .push(format!("{}: hints.md has no `## Hint 1`", dir.display())),
             Err(_) => problems.push(format!("{}: no hints.md", dir.display())),
         }
     }

@@ -9,9 +9,9 @@ use walkdir::WalkDir;
 pub fn files_under(dir: &Path) -> Result<Vec<PathBuf>> {
     let walk = WalkDir::new(dir).sort_by_file_name().into_iter();
     let mut out = Vec::new();
-    for entry in walk
-        .filter_entry(|e| e.depth() == 0 || !e.file_type().is_dir() || e.file_name() != "target")
-    {
+    for entry in walk.filter_entry(|e| {
+        e.depth() == 0 || !e.file_type().is_dir() || e.file_name() != "target"
+    }) {
         let entry = entry.with_context(|| format!("reading {}", dir.display()))?;
         if !entry.file_type().is_dir() {
             out.push(entry.path().strip_prefix(dir)?.to_path_buf());

@@ -81,10 +81,10 @@ struct Metadata {
 
 /// Reads `[package] name` from a manifest.
 pub fn package_name(manifest: &Path) -> Result<String> {
-    let text =
-        fs::read_to_string(manifest).with_context(|| format!("reading {}", manifest.display()))?;
-    let parsed: Manifest =
-        toml::from_str(&text).with_context(|| format!("parsing {}", manifest.display()))?;
+    let text = fs::read_to_string(manifest)
+        .with_context(|| format!("reading {}", manifest.display()))?;
+    let parsed: Manifest = toml::from_str(&text)
+        .with_context(|| format!("parsing {}", manifest.display()))?;
     Ok(parsed.package.name)
 }
 
@@ -93,7 +93,8 @@ pub fn read_course_metadata(path: &Path) -> Result<CourseMetadata> {
     if !path.is_file() {
         return Ok(CourseMetadata::default());
     }
-    let text = fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let text = fs::read_to_string(path)
+        .with_context(|| format!("reading {}", path.display()))?;
     parse_course_metadata(&text).with_context(|| format!("in {}", path.display()))
 }
 
@@ -113,7 +114,9 @@ pub fn summary_chapters(summary: &str) -> Vec<(String, Option<PathBuf>)> {
         .numbered_chapters
         .into_iter()
         .filter_map(|item| match item {
-            mdbook_summary::SummaryItem::Link(link) => Some((link.name, link.location)),
+            mdbook_summary::SummaryItem::Link(link) => {
+                Some((link.name, link.location))
+            }
             _ => None,
         })
         .collect()

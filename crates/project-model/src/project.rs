@@ -4,7 +4,9 @@
 //! `exercises/chNN-slug`). An exercise lives in `exercises/chNN-slug/exMM-slug/` and its package
 //! is `chNN-exMM-slug`, the same in `solutions/`.
 
-use crate::manifests::{CourseMetadata, package_name, read_course_metadata, summary_chapters};
+use crate::manifests::{
+    CourseMetadata, package_name, read_course_metadata, summary_chapters,
+};
 use anyhow::{Result, ensure};
 use regex::Regex;
 use std::collections::{BTreeMap, BTreeSet};
@@ -103,8 +105,9 @@ pub fn short_name(package: &str) -> &str {
 
 /// Parses `chNN-slug` into its number; `None` for anything else.
 pub fn chapter_number(name: &str) -> Option<u32> {
-    static NAME: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"^ch([0-9]{2})-[a-z0-9-]+$").expect("static regex"));
+    static NAME: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^ch([0-9]{2})-[a-z0-9-]+$").expect("static regex")
+    });
     NAME.captures(name)?[1].parse().ok()
 }
 
@@ -193,12 +196,15 @@ impl Project {
 
     /// The `[package.metadata.course]` table of a chapter crate (empty if absent).
     pub fn course_metadata(&self, chapter: &Chapter) -> Result<CourseMetadata> {
-        read_course_metadata(&self.path("crates").join(&chapter.name).join("Cargo.toml"))
+        read_course_metadata(
+            &self.path("crates").join(&chapter.name).join("Cargo.toml"),
+        )
     }
 
     /// Chapter titles from `book/SUMMARY.md`, keyed by chapter name.
     pub fn chapter_titles(&self) -> BTreeMap<String, String> {
-        let summary = fs::read_to_string(self.root.join("book/SUMMARY.md")).unwrap_or_default();
+        let summary =
+            fs::read_to_string(self.root.join("book/SUMMARY.md")).unwrap_or_default();
         summary_titles(&summary)
     }
 }

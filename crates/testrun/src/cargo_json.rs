@@ -21,16 +21,20 @@ impl Build {
     /// ignored.
     pub fn parse(stdout: &str) -> Build {
         let mut build = Build::default();
-        for message in Message::parse_stream(stdout.as_bytes()).map_while(Result::ok) {
+        for message in Message::parse_stream(stdout.as_bytes()).map_while(Result::ok)
+        {
             match message {
                 Message::CompilerArtifact(a) => {
                     if let Some(exe) = a.executable {
-                        build
-                            .executables
-                            .insert((package_name(&a.package_id), a.target.name), exe.into());
+                        build.executables.insert(
+                            (package_name(&a.package_id), a.target.name),
+                            exe.into(),
+                        );
                     }
                 }
-                Message::CompilerMessage(m) if m.message.level == DiagnosticLevel::Error => {
+                Message::CompilerMessage(m)
+                    if m.message.level == DiagnosticLevel::Error =>
+                {
                     let text = m.message.rendered.unwrap_or(m.message.message);
                     build
                         .errors
@@ -62,7 +66,9 @@ impl Build {
 pub fn package_name(id: &PackageId) -> String {
     let repr = id.repr.as_str();
     match repr.rsplit_once('#') {
-        Some((_, tail)) if tail.contains('@') => tail.split('@').next().unwrap_or(tail).to_string(),
+        Some((_, tail)) if tail.contains('@') => {
+            tail.split('@').next().unwrap_or(tail).to_string()
+        }
         Some((path, _)) => path.rsplit('/').next().unwrap_or(path).to_string(),
         None => repr.to_string(),
     }

@@ -174,7 +174,8 @@ fn explain(section: &[&str], harness: bool) -> FailedTest {
         let (_, at) = section[i].split_once("panicked at ")?;
         Some(at.trim_end_matches(':').to_string())
     });
-    let not_run = harness && message.first().is_some_and(|l| l.starts_with("not run: "));
+    let not_run =
+        harness && message.first().is_some_and(|l| l.starts_with("not run: "));
     FailedTest {
         message: message.join("\n"),
         location,

@@ -89,7 +89,9 @@ pub fn run_streaming(
         match rx.recv_timeout(Duration::from_millis(50)) {
             Ok(line) => take(line),
             // The pipe is closed, the child not yet reaped.
-            Err(RecvTimeoutError::Disconnected) => thread::sleep(Duration::from_millis(50)),
+            Err(RecvTimeoutError::Disconnected) => {
+                thread::sleep(Duration::from_millis(50))
+            }
             Err(RecvTimeoutError::Timeout) => {}
         }
     })?;
@@ -181,7 +183,9 @@ mod tests {
         let left = processes_with_arg("87654");
         assert!(left.is_empty(), "left behind: {left:?}");
 
-        let done = run_with_watchdog(&mut sh("echo hi; exit 3"), Duration::from_secs(600)).unwrap();
+        let done =
+            run_with_watchdog(&mut sh("echo hi; exit 3"), Duration::from_secs(600))
+                .unwrap();
         assert_eq!(done.status.and_then(|s| s.code()), Some(3));
         assert_eq!(done.stdout, "hi\n");
     }
@@ -199,7 +203,8 @@ mod tests {
         assert_eq!(done.status.and_then(|s| s.code()), Some(2));
 
         let mut cmd = sh("echo started; sleep 600");
-        let done = run_streaming(&mut cmd, Duration::from_millis(300), |_| {}).unwrap();
+        let done =
+            run_streaming(&mut cmd, Duration::from_millis(300), |_| {}).unwrap();
         assert!(done.timed_out());
         assert_eq!(done.stdout, "started\n");
     }

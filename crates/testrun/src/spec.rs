@@ -65,7 +65,9 @@ mod tests {
         let ran = include_str!("libtest/fixtures/ch09-ex01-ran-under-mpirun.txt");
         assert_eq!(
             notes(ran),
-            ["ex01-tree-reduce: the ranks ran under mpirun -n 2 and -n 4, every rank passed"]
+            [
+                "ex01-tree-reduce: the ranks ran under mpirun -n 2 and -n 4, every rank passed"
+            ]
         );
         let twice = "course note: b\ntest x ... course note: a\ncourse note: b\n";
         assert_eq!(notes(twice), ["b", "a"]);

@@ -45,7 +45,8 @@ fn pids() -> impl Iterator<Item = i32> {
 
 /// Every process below `root`.
 fn descendants(root: i32) -> Vec<i32> {
-    let parents: Vec<(i32, i32)> = pids().filter_map(|pid| Some((pid, stat(pid)?.0))).collect();
+    let parents: Vec<(i32, i32)> =
+        pids().filter_map(|pid| Some((pid, stat(pid)?.0))).collect();
     let mut found = vec![root];
     let mut next = 0;
     while let Some(&parent) = found.get(next) {

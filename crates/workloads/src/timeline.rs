@@ -95,7 +95,8 @@ impl Record {
             _ => return None,
         };
         let mut number = || fields.next()?.parse::<u64>().ok();
-        let (pid, tid_or_slots, start_ns, end_ns) = (number()?, number()?, number()?, number()?);
+        let (pid, tid_or_slots, start_ns, end_ns) =
+            (number()?, number()?, number()?, number()?);
         let cpu_ns = number()?;
         Some(Record {
             kind,
@@ -171,7 +172,10 @@ pub fn task<T>(label: impl FnOnce() -> String, work: impl FnOnce() -> T) -> T {
 /// thread that first polled it. A task that waits holds no thread meanwhile (the thread runs
 /// other tasks, and another thread may wake it), so its CPU time is not measured: 0, and the
 /// chart counts its whole bar as work. With recording off, only awaits `work`.
-pub async fn task_async<T>(label: impl FnOnce() -> String, work: impl Future<Output = T>) -> T {
+pub async fn task_async<T>(
+    label: impl FnOnce() -> String,
+    work: impl Future<Output = T>,
+) -> T {
     let Some(r) = recorder() else {
         return work.await;
     };
@@ -212,13 +216,21 @@ pub fn section<T>(label: &str, slots: usize, work: impl FnOnce() -> T) -> T {
 
 /// [`task`] when `record` is true, else only `work()`: the same code runs a workload plain and
 /// recorded, to compare the two.
-pub fn task_if<T>(record: bool, label: impl FnOnce() -> String, work: impl FnOnce() -> T) -> T {
+pub fn task_if<T>(
+    record: bool,
+    label: impl FnOnce() -> String,
+    work: impl FnOnce() -> T,
+) -> T {
     if record { task(label, work) } else { work() }
 }
 
 /// Runs a workload twice, `run(false)` plain, then `run(true)` recorded as a [`section`], and
 /// prints both makespans on one line: what recording changed, next to what it recorded.
-pub fn plain_then_recorded<T>(label: &str, slots: usize, mut run: impl FnMut(bool) -> T) -> T {
+pub fn plain_then_recorded<T>(
+    label: &str,
+    slots: usize,
+    mut run: impl FnMut(bool) -> T,
+) -> T {
     let clock = std::time::Instant::now();
     std::hint::black_box(run(false));
     let plain = clock.elapsed();

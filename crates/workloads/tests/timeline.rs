@@ -32,7 +32,8 @@ fn child(name: &str, role: &str, file: Option<&Path>) -> std::process::Output {
 }
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("timeline-test-{}-{name}", std::process::id()));
+    let dir = std::env::temp_dir()
+        .join(format!("timeline-test-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("scratch dir");
     dir
@@ -48,7 +49,9 @@ fn role() {
             timeline::section("two threads, two processes", 2, || {
                 std::thread::scope(|s| {
                     for i in 0..2 {
-                        s.spawn(move || timeline::task(|| format!("thread task {i}"), || i));
+                        s.spawn(move || {
+                            timeline::task(|| format!("thread task {i}"), || i)
+                        });
                     }
                 });
                 let workers: Vec<_> = (0..2)
@@ -85,15 +88,18 @@ fn records_of_threads_and_processes_land_in_one_file() {
     let file = dir.join("timeline.tsv");
     child("role", "recording", Some(&file));
     let records = timeline::read(&file).unwrap();
-    let sections: Vec<&Record> = records.iter().filter(|r| r.kind == Kind::Section).collect();
-    let tasks: Vec<&Record> = records.iter().filter(|r| r.kind == Kind::Task).collect();
+    let sections: Vec<&Record> =
+        records.iter().filter(|r| r.kind == Kind::Section).collect();
+    let tasks: Vec<&Record> =
+        records.iter().filter(|r| r.kind == Kind::Task).collect();
     assert_eq!(sections.len(), 1, "{records:#?}");
     assert_eq!(
         tasks.len(),
         4,
         "two thread tasks and two process tasks: {records:#?}"
     );
-    let workers: BTreeSet<(u32, u64)> = tasks.iter().map(|t| (t.pid, t.tid_or_slots)).collect();
+    let workers: BTreeSet<(u32, u64)> =
+        tasks.iter().map(|t| (t.pid, t.tid_or_slots)).collect();
     assert_eq!(workers.len(), 4, "four distinct workers: {records:#?}");
     let pids: BTreeSet<u32> = tasks.iter().map(|t| t.pid).collect();
     assert_eq!(
@@ -105,7 +111,11 @@ fn records_of_threads_and_processes_land_in_one_file() {
     // all of them (the recording process waited for each).
     let s = sections[0];
     for t in &tasks {
-        assert!(s.start_ns <= t.start_ns && t.start_ns <= t.end_ns && t.end_ns <= s.end_ns);
+        assert!(
+            s.start_ns <= t.start_ns
+                && t.start_ns <= t.end_ns
+                && t.end_ns <= s.end_ns
+        );
     }
     std::fs::remove_dir_all(dir).unwrap();
 }
@@ -206,7 +216,8 @@ if __name__ == "__main__":
         String::from_utf8_lossy(&out.stderr)
     );
     let records = timeline::read(&file).unwrap();
-    let tasks: Vec<&Record> = records.iter().filter(|r| r.kind == Kind::Task).collect();
+    let tasks: Vec<&Record> =
+        records.iter().filter(|r| r.kind == Kind::Task).collect();
     assert_eq!(records.len() - tasks.len(), 1, "one section: {records:#?}");
     assert_eq!(tasks.len(), 6, "{records:#?}");
     let labels: BTreeSet<&str> = tasks.iter().map(|t| t.label.as_str()).collect();

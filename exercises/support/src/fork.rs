@@ -125,7 +125,10 @@ impl Runner {
     /// Runs one test in a child process.
     fn run_one(self, test: Test, capture: bool) -> Result<(), Failed> {
         if let Some(hung) = HUNG.get() {
-            return Err(format!("not run: test {hung} hung before it; fix that first").into());
+            return Err(format!(
+                "not run: test {hung} hung before it; fix that first"
+            )
+            .into());
         }
         let shared = state();
         shared[STRAY].store(0, Ordering::SeqCst);
@@ -166,13 +169,24 @@ impl Runner {
                 // Kill whatever the test left running in its group; init reaps those orphans.
                 let _ = killpg(child, Signal::SIGKILL);
                 watch.drain(Duration::ZERO);
-                self.verdict(test, verdict, shared[STRAY].load(Ordering::SeqCst), watch)
+                self.verdict(
+                    test,
+                    verdict,
+                    shared[STRAY].load(Ordering::SeqCst),
+                    watch,
+                )
             }
         }
     }
 
     /// The test's result, with everything that explains a failure.
-    fn verdict(self, test: Test, end: End, stray: usize, watch: Watch) -> Result<(), Failed> {
+    fn verdict(
+        self,
+        test: Test,
+        end: End,
+        stray: usize,
+        watch: Watch,
+    ) -> Result<(), Failed> {
         let mut why = Vec::new();
         if stray != 0 {
             let how = if state()[STRAY_PANICKED].load(Ordering::SeqCst) != 0 {
@@ -239,10 +253,14 @@ impl Watch {
                 Ok(WaitStatus::Exited(_, 0)) => return End::Passed,
                 Ok(WaitStatus::Exited(..)) => return End::Failed,
                 Ok(WaitStatus::Signaled(_, signal, _)) => {
-                    return End::Other(format!("the test's process was killed by {signal}"));
+                    return End::Other(format!(
+                        "the test's process was killed by {signal}"
+                    ));
                 }
                 Ok(_) | Err(Errno::EINTR) => {}
-                Err(e) => return End::Other(format!("cannot wait for the test: {e}")),
+                Err(e) => {
+                    return End::Other(format!("cannot wait for the test: {e}"));
+                }
             }
         }
     }
@@ -373,7 +391,8 @@ fn no_children_left(name: &str) -> bool {
 ///
 /// The mapping is never unmapped: it lives as long as the process.
 pub fn shared_counters(n: usize) -> &'static [AtomicUsize] {
-    let len = std::num::NonZeroUsize::new(n * size_of::<AtomicUsize>()).expect("n > 0");
+    let len =
+        std::num::NonZeroUsize::new(n * size_of::<AtomicUsize>()).expect("n > 0");
     // SAFETY: a fresh anonymous mapping, at an address of the kernel's choosing, aliases no
     // Rust object. Zeroed pages are valid `AtomicUsize`s, suitably aligned (page-aligned).
     let ptr: NonNull<AtomicUsize> = unsafe {

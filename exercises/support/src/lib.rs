@@ -65,7 +65,9 @@ where
     T: Send + 'static,
     F: FnOnce() -> T + Send + 'static,
 {
-    let hang = format!("watchdog: the test did not finish within {limit:?}; it probably hangs");
+    let hang = format!(
+        "watchdog: the test did not finish within {limit:?}; it probably hangs"
+    );
     watch(limit, hang, body)
 }
 // ANCHOR_END: watchdog

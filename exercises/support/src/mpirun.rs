@@ -21,8 +21,7 @@ use std::time::Duration;
 pub const NOTE: &str = "course note: ";
 
 /// What to install for the MPI side of the specs.
-const INSTALL: &str =
-    "on Debian/Ubuntu: apt install libopenmpi-dev openmpi-bin libclang-dev; see chapter 09's page";
+const INSTALL: &str = "on Debian/Ubuntu: apt install libopenmpi-dev openmpi-bin libclang-dev; see chapter 09's page";
 
 /// Whether the ranks ran under MPI.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,7 +138,9 @@ pub fn under_mpirun(
                 lines(&output, 30, true)
             ),
             None => {
-                panic!("`mpirun -n {n}` did not finish: a rank waits for a message nobody sends")
+                panic!(
+                    "`mpirun -n {n}` did not finish: a rank waits for a message nobody sends"
+                )
             }
         }
     }

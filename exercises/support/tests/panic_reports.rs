@@ -24,7 +24,9 @@ fn children_panic_at_once() {
         match unsafe { fork() }.unwrap() {
             ForkResult::Child => {
                 let _ = meet.arrive(Duration::from_secs(5));
-                let _ = std::panic::catch_unwind(|| panic!("child {i} panics on purpose"));
+                let _ = std::panic::catch_unwind(|| {
+                    panic!("child {i} panics on purpose")
+                });
                 // SAFETY: `_exit` ends the child at once, running nothing of the parent's.
                 unsafe { nix::libc::_exit(0) }
             }
@@ -40,8 +42,9 @@ fn children_panic_at_once() {
 /// Problems with the panic reports in the harness's output, if any.
 fn torn_reports(output: &str) -> Vec<String> {
     let lines: Vec<&str> = output.lines().collect();
-    let is_mark =
-        |l: &str| l.starts_with("[in child process ") && l.ends_with(", forked by the test]");
+    let is_mark = |l: &str| {
+        l.starts_with("[in child process ") && l.ends_with(", forked by the test]")
+    };
     let mut problems = Vec::new();
     let mut children = 0;
     for (i, line) in lines.iter().enumerate() {

@@ -58,7 +58,12 @@ pub(super) fn prebuilds(dir: &Path, target: &Path) -> Result<Vec<Command>> {
 /// Runs [`prebuilds`] for the exercise `package` in `dir` when `mpirun` exists, each under
 /// `limit`. A build that fails is only reported: the spec's own build fails the same way, and
 /// the spec says so (it then runs the ranks as threads).
-pub(super) fn prebuild(dir: &Path, target: &Path, package: &str, limit: Duration) -> Result<()> {
+pub(super) fn prebuild(
+    dir: &Path,
+    target: &Path,
+    package: &str,
+    limit: Duration,
+) -> Result<()> {
     if mpirun().is_none() {
         return Ok(());
     }

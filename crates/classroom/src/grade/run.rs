@@ -29,7 +29,8 @@ pub(super) fn run_exercise(
 ) -> Result<Vec<TestGrade>> {
     let mut grades = run_spec(exe, dir, package, tests, None, timeout)?;
     for grade in &mut grades {
-        let not_run = grade.outcome == Outcome::Failed && grade.message.starts_with(NOT_RUN);
+        let not_run =
+            grade.outcome == Outcome::Failed && grade.message.starts_with(NOT_RUN);
         if not_run || grade.outcome == Outcome::Hung {
             let alone = std::slice::from_ref(&grade.test);
             if let Some(again) =
@@ -73,7 +74,9 @@ fn run_spec(
             (Some(LibtestOutcome::Failed), _) => (
                 Outcome::Failed,
                 messages.get(t).cloned().unwrap_or_else(|| {
-                    format!("failed (its message: cargo test -p {package} --test spec)")
+                    format!(
+                        "failed (its message: cargo test -p {package} --test spec)"
+                    )
                 }),
             ),
             (Some(LibtestOutcome::Ignored), _) => (

@@ -12,8 +12,12 @@ const WORKFLOW: &str = ".github/workflows/classroom.yml";
 /// The files of the export `template` that decide a grade, relative to it, sorted: the root
 /// Cargo.toml, classroom.toml, the workflow, `exercises/support/` and each exercise's
 /// Cargo.toml and `tests/`. A student changes none of them to solve an exercise.
-pub fn graded_files(template: &Path, manifest: &ClassroomManifest) -> Result<Vec<PathBuf>> {
-    let mut files: Vec<PathBuf> = ["Cargo.toml", MANIFEST, WORKFLOW].map(PathBuf::from).into();
+pub fn graded_files(
+    template: &Path,
+    manifest: &ClassroomManifest,
+) -> Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> =
+        ["Cargo.toml", MANIFEST, WORKFLOW].map(PathBuf::from).into();
     let mut dirs = vec![PathBuf::from("exercises/support")];
     for e in &manifest.exercises {
         files.push(Path::new(&e.dir).join("Cargo.toml"));
@@ -43,7 +47,8 @@ pub fn apply(
     copy: &Path,
 ) -> Result<Vec<String>> {
     if copy.exists() {
-        std::fs::remove_dir_all(copy).with_context(|| format!("emptying {}", copy.display()))?;
+        std::fs::remove_dir_all(copy)
+            .with_context(|| format!("emptying {}", copy.display()))?;
     }
     copy_dir(submission, copy)?;
     let mut differs = Vec::new();
@@ -52,7 +57,9 @@ pub fn apply(
             .with_context(|| format!("reading {}", template.join(f).display()))?;
         match std::fs::read(submission.join(f)) {
             Err(_) => differs.push(format!("{} (missing)", f.display())),
-            Ok(theirs) if theirs != ours => differs.push(format!("{} (changed)", f.display())),
+            Ok(theirs) if theirs != ours => {
+                differs.push(format!("{} (changed)", f.display()))
+            }
             Ok(_) => {}
         }
         copy_file(&template.join(f), &copy.join(f))?;

@@ -67,7 +67,9 @@ exit 101
 "#,
     );
     let tests = ["hangs", "second", "third"].map(String::from);
-    let grades = run_exercise(&exe, dir.path(), "ex", &tests, Duration::from_secs(30)).unwrap();
+    let grades =
+        run_exercise(&exe, dir.path(), "ex", &tests, Duration::from_secs(30))
+            .unwrap();
     assert_eq!(
         outcomes(&grades),
         [
@@ -106,7 +108,8 @@ sleep 60
         ),
     );
     let tests = ["passes", "queued", "hangs"].map(String::from);
-    let grades = run_exercise(&exe, dir.path(), "ex", &tests, Duration::from_secs(2)).unwrap();
+    let grades =
+        run_exercise(&exe, dir.path(), "ex", &tests, Duration::from_secs(2)).unwrap();
     assert_eq!(
         outcomes(&grades),
         [

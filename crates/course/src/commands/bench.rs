@@ -24,7 +24,12 @@ pub enum Mode {
 /// between two calibrations and writes its report files; chapters without benches are skipped.
 /// A run whose calibrations differ by more than [`calibration::MAX_DRIFT`] writes no report
 /// unless `force`.
-pub fn run(project: &Project, chapter: Option<&str>, mode: Mode, force: bool) -> Result<()> {
+pub fn run(
+    project: &Project,
+    chapter: Option<&str>,
+    mode: Mode,
+    force: bool,
+) -> Result<()> {
     let chapters = project.chapters_or_all(chapter)?;
     let (quick, report_only) = (mode == Mode::Quick, mode == Mode::ReportOnly);
     let mut ran = false;
@@ -77,9 +82,11 @@ fn measure_chapter(
     quick: bool,
 ) -> Result<RunRecord> {
     if home.exists() {
-        fs::remove_dir_all(home).with_context(|| format!("removing {}", home.display()))?;
+        fs::remove_dir_all(home)
+            .with_context(|| format!("removing {}", home.display()))?;
     }
-    fs::create_dir_all(home).with_context(|| format!("creating {}", home.display()))?;
+    fs::create_dir_all(home)
+        .with_context(|| format!("creating {}", home.display()))?;
     let bench = |extra: &[&str]| {
         let mut cmd = cargo();
         cmd.current_dir(&project.root)
@@ -115,8 +122,11 @@ fn measure_chapter(
     let scripts = project.course_metadata(chapter)?.python_bench.scripts;
     if !scripts.is_empty() {
         println!("{chapter}: running the CPython benchmark scripts...");
-        python_bench::run_scripts(&project.path("crates").join(&chapter.name), &scripts)?
-            .write(home)?;
+        python_bench::run_scripts(
+            &project.path("crates").join(&chapter.name),
+            &scripts,
+        )?
+        .write(home)?;
     }
     let steal_percent = ticks
         .zip(CpuTicks::now())

@@ -16,7 +16,8 @@ use std::time::{Duration, Instant};
 /// Compiles the chapter's examples once per profile, with cargo's progress shown, so that each
 /// `cargo run -q` afterwards only runs (and a compile error shows up once, in full).
 fn prebuild(project: &Project, chapter: &Chapter, runs: &[Run]) -> Result<()> {
-    let profiles: BTreeSet<&str> = runs.iter().filter_map(|r| r.profile.as_deref()).collect();
+    let profiles: BTreeSet<&str> =
+        runs.iter().filter_map(|r| r.profile.as_deref()).collect();
     for profile in profiles {
         println!("building {chapter} examples ({profile} profile)...");
         let status = cargo()
@@ -69,7 +70,8 @@ pub fn run(
             match capture_one(project, ch, r, &out, limit) {
                 Ok(path) => {
                     written += 1;
-                    let shown = path.strip_prefix(&project.root).unwrap_or(&path).display();
+                    let shown =
+                        path.strip_prefix(&project.root).unwrap_or(&path).display();
                     let secs = started.elapsed().as_secs_f64();
                     println!("ok ({secs:.1} s) -> {shown}");
                 }
@@ -102,7 +104,11 @@ pub fn run(
 /// `cargo course capture [chapter] --report-only`: redraws every timeline chart of the chapter
 /// (of every chapter if none is named) from the recording kept beside it, running nothing. A
 /// chart without one anywhere stops it before it draws anything.
-pub fn redraw(project: &Project, chapter: Option<&str>, out: Option<&Path>) -> Result<()> {
+pub fn redraw(
+    project: &Project,
+    chapter: Option<&str>,
+    out: Option<&Path>,
+) -> Result<()> {
     let out = out.map_or_else(|| project.path("book"), Path::to_path_buf);
     let mut all = Vec::new();
     let mut missing = Vec::new();

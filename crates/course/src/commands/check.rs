@@ -71,11 +71,17 @@ fn print_next(project: &Project, ex: &Exercise, progress: &Progress) -> Result<(
 }
 
 /// `cargo course check <exercise>`: an error (exit status 1) unless every test passes.
-pub fn run(project: &Project, query: &str, limit: Duration, backtrace: bool) -> Result<()> {
+pub fn run(
+    project: &Project,
+    query: &str,
+    limit: Duration,
+    backtrace: bool,
+) -> Result<()> {
     let ex = project.exercise(query)?;
     let (pkg, short, secs) = (&ex.package, ex.short(), limit.as_secs());
     println!("running the tests of {pkg} (cargo test -p {pkg} in exercises/)...");
-    let summary = test_exercise(project, &ex, limit, backtrace, |line| println!("{line}"))?;
+    let summary =
+        test_exercise(project, &ex, limit, backtrace, |line| println!("{line}"))?;
     let progress = Progress::load(&Progress::path(project))?;
     let (passed, total) = (summary.passed, summary.total);
     let tests = plural(total, "test", "tests");
@@ -137,7 +143,9 @@ pub fn run(project: &Project, query: &str, limit: Duration, backtrace: bool) -> 
                 println!("    {:w$}  {name}", mark.label(), w = width.unwrap_or(0));
             }
             print_notes(&summary);
-            println!("\nNext: edit {lib}, then run `cargo course check {short}` again.");
+            println!(
+                "\nNext: edit {lib}, then run `cargo course check {short}` again."
+            );
             format!("{passed} of {total} tests pass")
         }
     };

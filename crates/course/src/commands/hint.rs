@@ -16,7 +16,9 @@ pub fn run(project: &Project, query: &str, all: bool) -> Result<()> {
     let to_show = if all {
         0..total
     } else if shown >= total {
-        println!("You have seen all {total} hints of {id}; here is the last one again.\n");
+        println!(
+            "You have seen all {total} hints of {id}; here is the last one again.\n"
+        );
         total - 1..total
     } else {
         shown..shown + 1

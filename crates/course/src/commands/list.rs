@@ -32,13 +32,19 @@ pub fn draft_titles(summary: &str) -> Vec<String> {
 /// Checks again, quietly, every exercise whose files changed since its last check, and every
 /// exercise built but never checked: the learner may have run `cargo test` instead of `check`.
 /// Returns the progress after.
-fn recheck_changed(project: &Project, exercises: &[Exercise], limit: Duration) -> Result<Progress> {
+fn recheck_changed(
+    project: &Project,
+    exercises: &[Exercise],
+    limit: Duration,
+) -> Result<Progress> {
     let path = Progress::path(project);
     let progress = Progress::load(&path)?;
     for ex in exercises {
         if fingerprint::changed_since_check(project, ex, &progress.get(ex))? {
             let id = ex.short();
-            eprintln!("checking {id} again (changed since its last `cargo course check`)...");
+            eprintln!(
+                "checking {id} again (changed since its last `cargo course check`)..."
+            );
             test_exercise(project, ex, limit, false, |_| {})?;
         }
     }
@@ -71,7 +77,8 @@ pub fn run(project: &Project, chapter: Option<&str>, limit: Duration) -> Result<
             println!("  (no exercises)");
         }
         for (ex, label) in rows {
-            let readme = fs::read_to_string(project.path(ex.starter_dir().join("README.md")));
+            let readme =
+                fs::read_to_string(project.path(ex.starter_dir().join("README.md")));
             let title = readme.ok().and_then(|text| readme_title(&text));
             let title = title.unwrap_or_else(|| "(no README.md)".into());
             println!("  {:id_width$}  {label:label_width$}  {title}", ex.short());
@@ -80,7 +87,8 @@ pub fn run(project: &Project, chapter: Option<&str>, limit: Duration) -> Result<
     }
 
     if chapter.is_none() {
-        let summary = fs::read_to_string(project.path("book/SUMMARY.md")).unwrap_or_default();
+        let summary =
+            fs::read_to_string(project.path("book/SUMMARY.md")).unwrap_or_default();
         let drafts = draft_titles(&summary);
         if !drafts.is_empty() {
             println!("not written yet: {}\n", drafts.join("; "));
@@ -96,7 +104,9 @@ pub fn run(project: &Project, chapter: Option<&str>, limit: Duration) -> Result<
             ex.short(),
             ex.starter_dir().join("README.md").display()
         ),
-        None if !shown.is_empty() => println!("every exercise here passes. Well done!"),
+        None if !shown.is_empty() => {
+            println!("every exercise here passes. Well done!")
+        }
         None => {}
     }
     Ok(())
@@ -109,7 +119,10 @@ mod tests {
     #[test]
     fn titles_come_from_the_first_heading() {
         assert_eq!(
-            readme_title("# Exercise 1: a timing helper\n\nPython times...\n# Other\n").as_deref(),
+            readme_title(
+                "# Exercise 1: a timing helper\n\nPython times...\n# Other\n"
+            )
+            .as_deref(),
             Some("a timing helper")
         );
         assert_eq!(

@@ -19,10 +19,14 @@ pub fn run(project: &Project, address: IpAddr, port: u16, open: bool) -> Result<
     match rebuild(root, &dest) {
         Ok(()) => println!("built the book into {}", dest.display()),
         Err(e) if dest.join("index.html").is_file() => {
-            println!("error: the book does not build, serving the previous build:\n{e:#}");
+            println!(
+                "error: the book does not build, serving the previous build:\n{e:#}"
+            );
         }
         Err(e) => {
-            println!("error: the book does not build; fix it and the server rebuilds:\n{e:#}");
+            println!(
+                "error: the book does not build; fix it and the server rebuilds:\n{e:#}"
+            );
         }
     }
     let url = format!("http://{}/", server.addr());
@@ -34,10 +38,14 @@ pub fn run(project: &Project, address: IpAddr, port: u16, open: bool) -> Result<
     }
     for event in changes {
         match event {
-            Event::Changed(path) => println!("{} changed, rebuilding...", path.display()),
+            Event::Changed(path) => {
+                println!("{} changed, rebuilding...", path.display())
+            }
             Event::Rebuilt => println!("rebuilt; open pages reload"),
             Event::Failed(e) => {
-                println!("error: the rebuild failed, still serving the last good build:\n{e:#}")
+                println!(
+                    "error: the rebuild failed, still serving the last good build:\n{e:#}"
+                )
             }
         }
     }

@@ -20,9 +20,11 @@ fn rust_files(dir: &Path) -> BTreeSet<String> {
 
 /// The problems of one exercise, each prefixed with the file.
 pub fn check_exercise(project: &Project, ex: &Exercise) -> Result<Vec<String>> {
-    let (starter_src, solution_src) = (ex.starter_dir().join("src"), ex.solution_dir().join("src"));
+    let (starter_src, solution_src) =
+        (ex.starter_dir().join("src"), ex.solution_dir().join("src"));
     let read = |p: &Path| {
-        fs::read_to_string(project.path(p)).with_context(|| format!("reading {}", p.display()))
+        fs::read_to_string(project.path(p))
+            .with_context(|| format!("reading {}", p.display()))
     };
     let starters = rust_files(&project.path(&starter_src));
     let solutions = rust_files(&project.path(&solution_src));
@@ -35,8 +37,8 @@ pub fn check_exercise(project: &Project, ex: &Exercise) -> Result<Vec<String>> {
         } else if !starters.contains(name) {
             problems.push(format!("{}: in the solution only", solution.display()));
         } else {
-            let found =
-                compare(&read(&starter)?, &read(&solution)?).with_context(|| format!("in {at}"))?;
+            let found = compare(&read(&starter)?, &read(&solution)?)
+                .with_context(|| format!("in {at}"))?;
             problems.extend(found.iter().map(|p| format!("{at}: {p}")));
         }
     }
@@ -51,7 +53,9 @@ pub fn run(project: &Project, chapter: Option<&str>) -> Result<()> {
     for ex in &exercises {
         let (id, problems) = (ex.short(), check_exercise(project, ex)?);
         if problems.is_empty() {
-            println!("{id}: the starter differs from its solution only inside TODO regions");
+            println!(
+                "{id}: the starter differs from its solution only inside TODO regions"
+            );
         } else {
             failed += 1;
             println!("{id}: FAILED\n    {}", problems.join("\n    "));

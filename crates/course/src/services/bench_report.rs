@@ -68,7 +68,8 @@ pub fn write_report(
     let baselines = project.course_metadata(chapter)?.baselines;
     for (group, function) in &baselines {
         if !measured.iter().any(|m| {
-            &m.group == group && (m.function.as_ref() == Some(function) || &m.variant == function)
+            &m.group == group
+                && (m.function.as_ref() == Some(function) || &m.variant == function)
         }) {
             bail!(
                 "crates/{chapter}/Cargo.toml names `{function}` as the baseline of group `{group}`, but no such benchmark ran"

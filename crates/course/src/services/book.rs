@@ -14,7 +14,8 @@ use tracing_subscriber::EnvFilter;
 /// Makes mdBook's own warnings and errors visible (it logs through `tracing`). `RUST_LOG`
 /// overrides the default level, `warn`.
 fn init_logging() {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn"));
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn"));
     // A subscriber may already be installed (by an earlier call, a test harness): keep it.
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
@@ -89,7 +90,8 @@ const INCLUDE_CHECK: PagePass = PagePass {
     what: "broken include",
     pass: |ctx, page, content| {
         let base = ctx.root.join(page);
-        let problems = includes::check_page(content, base.parent().unwrap_or(&ctx.root), page);
+        let problems =
+            includes::check_page(content, base.parent().unwrap_or(&ctx.root), page);
         *content = includes::hide_escapes(content);
         problems
     },

@@ -34,7 +34,8 @@ pub struct Calibration {
 impl Calibration {
     /// Parses the calibrate example's line, `median_ns min_ns max_ns rounds`.
     pub fn parse(line: &str) -> Result<Calibration> {
-        let numbers: Option<Vec<f64>> = line.split_whitespace().map(|f| f.parse().ok()).collect();
+        let numbers: Option<Vec<f64>> =
+            line.split_whitespace().map(|f| f.parse().ok()).collect();
         let Some(&[median_ns, min_ns, max_ns, rounds]) = numbers.as_deref() else {
             bail!(
                 "the calibration printed `{}`, expected `median_ns min_ns max_ns rounds`",

@@ -117,7 +117,8 @@ fn listed<'a>(names: impl Iterator<Item = &'a String>) -> String {
 pub fn plan(project: &Project, chapter: &Chapter) -> Result<Vec<Run>> {
     let crate_dir = project.path("crates").join(&chapter.name);
     let meta = project.course_metadata(chapter)?;
-    let skip: BTreeSet<&String> = meta.capture.skip.iter().chain(&meta.capture_skip).collect();
+    let skip: BTreeSet<&String> =
+        meta.capture.skip.iter().chain(&meta.capture_skip).collect();
     let examples = stems(&crate_dir.join("examples"), "rs")?;
     let scripts = stems(&crate_dir.join("python"), "py")?;
     let manifest = format!("crates/{}/Cargo.toml", chapter.name);
@@ -201,7 +202,8 @@ pub fn capture_one(
     limit: Duration,
 ) -> Result<PathBuf> {
     let dir = project.path("target/timeline").join(&chapter.name);
-    fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    fs::create_dir_all(&dir)
+        .with_context(|| format!("creating {}", dir.display()))?;
     let timeline = dir.join(format!("{}.tsv", run.name));
     let _ = fs::remove_file(&timeline);
     let mut command = run.command(project);
@@ -217,7 +219,9 @@ pub fn capture_one(
             "`{shown}` was killed after {} s (use --timeout to allow longer){stderr}",
             limit.as_secs(),
         ),
-        Some(status) if !status.success() => bail!("`{shown}` failed ({status}){stderr}"),
+        Some(status) if !status.success() => {
+            bail!("`{shown}` failed ({status}){stderr}")
+        }
         Some(_) => {}
     }
     let path = out

@@ -113,9 +113,11 @@ fn legend(panels: &[RowsPanel], line_name: &str) -> Vec<(RGBColor, String, bool)
         (CPYTHON_BAR, "CPython"),
         (BASELINE_BAR, "baseline"),
     ];
-    let used = |c: &RGBColor| panels.iter().any(|p| p.bars.iter().any(|b| b.color == *c));
+    let used =
+        |c: &RGBColor| panels.iter().any(|p| p.bars.iter().any(|b| b.color == *c));
     let bars = names.into_iter().filter(|(c, _)| used(c));
-    let mut entries: Vec<_> = bars.map(|(c, name)| (c, name.to_string(), false)).collect();
+    let mut entries: Vec<_> =
+        bars.map(|(c, name)| (c, name.to_string(), false)).collect();
     if panels.iter().any(|p| p.line.is_some()) {
         entries.push((LINE, line_name.to_string(), true));
     }
@@ -124,11 +126,16 @@ fn legend(panels: &[RowsPanel], line_name: &str) -> Vec<(RGBColor, String, bool)
 
 /// An SVG document in the house style: `title` on top with a legend on its right (what each
 /// colour is, and what the red line, `line_name`, marks), then the panels, stacked.
-pub fn stacked_panels(title: &str, panels: &[RowsPanel], line_name: &str) -> Result<String> {
+pub fn stacked_panels(
+    title: &str,
+    panels: &[RowsPanel],
+    line_name: &str,
+) -> Result<String> {
     let mut svg = String::new();
     {
         let total = HEADER + panels.iter().map(|p| p.height).sum::<u32>().max(1);
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, total)).into_drawing_area();
+        let root =
+            SVGBackend::with_string(&mut svg, (WIDTH, total)).into_drawing_area();
         root.fill(&WHITE).map_err(plotting_error)?;
         let (header, body) = root.split_vertically(HEADER);
         header
@@ -140,7 +147,10 @@ pub fn stacked_panels(title: &str, panels: &[RowsPanel], line_name: &str) -> Res
         for (color, name, is_line) in legend(panels, line_name) {
             // Strokes, not filled rectangles: a bar is the only `fill` of its colour.
             let swatch = if is_line {
-                PathElement::new(vec![(x + 7, 35), (x + 7, 49)], color.stroke_width(2))
+                PathElement::new(
+                    vec![(x + 7, 35), (x + 7, 49)],
+                    color.stroke_width(2),
+                )
             } else {
                 PathElement::new(vec![(x, 42), (x + 14, 42)], color.stroke_width(10))
             };
@@ -219,8 +229,8 @@ fn draw(panel: &RowsPanel, area: &DrawingArea<SVGBackend<'_>, Shift>) -> Result<
         chart.draw_series([line]).map_err(plotting_error)?;
     }
     let (size, dx) = panel.label_style;
-    let style =
-        TextStyle::from((FONT, px(size)).into_font()).pos(Pos::new(HPos::Left, VPos::Center));
+    let style = TextStyle::from((FONT, px(size)).into_font())
+        .pos(Pos::new(HPos::Left, VPos::Center));
     let (white, black) = (style.color(&WHITE), style.color(&BLACK));
     let outside = panel.labels.iter().filter(|l| !l.inside);
     let boxes = outside.map(|l| {

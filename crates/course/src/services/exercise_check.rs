@@ -14,7 +14,9 @@ use crate::services::libtest::trybuild::strip_ansi;
 use crate::services::process::{cargo, run_streaming};
 use crate::services::progress::Progress;
 use crate::services::project::{Exercise, Project};
-use crate::services::summary::{Summary, spec_source, summarize, summarize_build_failure};
+use crate::services::summary::{
+    Summary, spec_source, summarize, summarize_build_failure,
+};
 use anyhow::{Result, bail};
 use std::path::PathBuf;
 use std::process::Command;
@@ -68,7 +70,8 @@ pub fn test_exercise(
         );
     }
     let (summary, output) = if built.success() {
-        let ran = run_streaming(&mut test_command(project, ex, backtrace), limit, |_| {})?;
+        let ran =
+            run_streaming(&mut test_command(project, ex, backtrace), limit, |_| {})?;
         let spec = spec_source(project, ex);
         // trybuild colours its report even into a pipe: the file is for reading in an editor.
         let output = strip_ansi(&ran.stdout);

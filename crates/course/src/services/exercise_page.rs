@@ -18,8 +18,9 @@ use std::path::Path;
 use std::process::Command;
 use std::sync::LazyLock;
 
-static DIRECTIVE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\\?\{\{\s*#exercise\s+([^}\s]+)\s*\}\}").expect("static regex"));
+static DIRECTIVE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\\?\{\{\s*#exercise\s+([^}\s]+)\s*\}\}").expect("static regex")
+});
 
 /// The project's files as committed (`HEAD`), falling back to the files on disk.
 pub struct Published<'a> {
@@ -49,13 +50,20 @@ impl<'a> Published<'a> {
             return Ok(text);
         }
         let path = self.root.join(rel);
-        fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))
+        fs::read_to_string(&path)
+            .with_context(|| format!("reading {}", path.display()))
     }
 
     /// The folders in folder `rel`, as committed, else as on disk; sorted (git lists a tree's
     /// folders in byte order).
     pub fn dirs(&self, rel: &str) -> Vec<String> {
-        match self.git(&["ls-tree", "-d", "--name-only", "HEAD", &format!("./{rel}/")]) {
+        match self.git(&[
+            "ls-tree",
+            "-d",
+            "--name-only",
+            "HEAD",
+            &format!("./{rel}/"),
+        ]) {
             Some(out) if !out.trim().is_empty() => out
                 .lines()
                 .map(|l| l.rsplit_once('/').map_or(l, |(_, name)| name).to_string())
@@ -114,7 +122,8 @@ pub fn render(published: &Published, id: &str) -> Result<String> {
             .read(&format!("{base}/hints.md"))
             .unwrap_or_default(),
     );
-    let more = format!("\nThe next hints, one at a time: `cargo course hint {id}`.\n");
+    let more =
+        format!("\nThe next hints, one at a time: `cargo course hint {id}`.\n");
     let hint = match hints.as_slice() {
         [] => String::new(),
         [first, rest @ ..] => format!(
@@ -136,7 +145,11 @@ pub fn render(published: &Published, id: &str) -> Result<String> {
 /// Replaces every `{{#exercise <id>}}` in a page; an escaped `\{{#exercise ...}}` is left for
 /// mdBook to unescape. Returns the new text and a problem of `page` for each directive that
 /// failed.
-pub fn expand(content: &str, published: &Published, page: &Path) -> (String, Vec<Problem>) {
+pub fn expand(
+    content: &str,
+    published: &Published,
+    page: &Path,
+) -> (String, Vec<Problem>) {
     let mut problems = Vec::new();
     let expanded = DIRECTIVE.replace_all(content, |cap: &Captures| {
         let whole = cap.get_match();

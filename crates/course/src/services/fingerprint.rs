@@ -22,7 +22,8 @@ pub fn source_hash(project: &Project, ex: &Exercise) -> Result<String> {
     let mut hasher = DefaultHasher::new();
     for rel in files_under(&dir)? {
         let path = dir.join(&rel);
-        let bytes = fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+        let bytes =
+            fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
         (rel, bytes).hash(&mut hasher);
     }
     Ok(format!("{:016x}", hasher.finish()))
@@ -37,7 +38,9 @@ pub fn was_built(project: &Project, ex: &Exercise) -> bool {
         e.file_name()
             .to_str()
             .and_then(|n| n.strip_prefix(&ex.package)?.strip_prefix('-'))
-            .is_some_and(|h| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+            .is_some_and(|h| {
+                h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit())
+            })
     })
 }
 

@@ -18,29 +18,39 @@ pub fn parse_hints(markdown: &str) -> Vec<String> {
     };
     let mut headings: Vec<Range<usize>> = Parser::new(markdown)
         .into_offset_iter()
-        .filter(|(event, _)| matches!(event, Event::Start(Tag::Heading { level: H2, .. })))
+        .filter(|(event, _)| {
+            matches!(event, Event::Start(Tag::Heading { level: H2, .. }))
+        })
         .map(|(_, range)| range)
         .filter(is_hint)
         .collect();
     headings.push(markdown.len()..markdown.len());
-    let text = |pair: &[Range<usize>]| markdown[pair[0].end..pair[1].start].trim().to_string();
+    let text = |pair: &[Range<usize>]| {
+        markdown[pair[0].end..pair[1].start].trim().to_string()
+    };
     headings.windows(2).map(text).collect()
 }
 
 /// The hints of an exercise, read from its `hints.md`; a clear error if there are none.
 pub fn hints_of(project: &Project, ex: &Exercise) -> Result<Vec<String>> {
     let rel = ex.starter_dir().join("hints.md");
-    let no_hints = |why| format!("{} has no hints: {} {why}", ex.package, rel.display());
+    let no_hints =
+        |why| format!("{} has no hints: {} {why}", ex.package, rel.display());
     let path = project.path(&rel);
     ensure!(path.is_file(), no_hints("does not exist"));
-    let text = fs::read_to_string(&path).with_context(|| format!("reading {}", rel.display()))?;
+    let text = fs::read_to_string(&path)
+        .with_context(|| format!("reading {}", rel.display()))?;
     let hints = parse_hints(&text);
     ensure!(!hints.is_empty(), no_hints("has no `## Hint 1` section"));
     Ok(hints)
 }
 
 /// How many hints of an exercise are still unseen, for `check`'s advice (`None` if it has none).
-pub fn hints_left(project: &Project, ex: &Exercise, progress: &Progress) -> Option<usize> {
+pub fn hints_left(
+    project: &Project,
+    ex: &Exercise,
+    progress: &Progress,
+) -> Option<usize> {
     let total = hints_of(project, ex).ok()?.len();
     Some(total.saturating_sub(progress.get(ex).hints_shown))
 }
@@ -65,7 +75,8 @@ mod tests {
 
     #[test]
     fn other_headings_stay_inside_a_hint() {
-        let hints = parse_hints("# Hints\n## Hint 1\nA\n## Why\nB\n### Hint-like\nC\n");
+        let hints =
+            parse_hints("# Hints\n## Hint 1\nA\n## Why\nB\n### Hint-like\nC\n");
         assert_eq!(hints.len(), 1);
         assert_eq!(hints[0], "A\n## Why\nB\n### Hint-like\nC");
     }

@@ -13,13 +13,15 @@ use std::sync::LazyLock;
 /// mdBook's own directive syntax (`mdbook-driver` `links.rs`): an escaped `\{{#...}}` (no
 /// groups), or `{{#directive path and properties}}`.
 static LINK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\\\{\{\#.*\}\}|\{\{\s*\#([a-zA-Z0-9_]+)\s+([^}]+)\}\}").expect("static regex")
+    Regex::new(r"\\\{\{\#.*\}\}|\{\{\s*\#([a-zA-Z0-9_]+)\s+([^}]+)\}\}")
+        .expect("static regex")
 });
 
 /// mdBook's own anchor syntax (`take_lines.rs`): the first marker of a line, `ANCHOR_END: name`
 /// (group 1 set) or `ANCHOR: name`.
-static ANCHOR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"ANCHOR(_END)?:\s*([\w_-]+)").expect("static regex"));
+static ANCHOR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"ANCHOR(_END)?:\s*([\w_-]+)").expect("static regex")
+});
 
 /// Stands in for the `\` of an escaped `\{{#...}}` between the two checks, so that the text mdBook
 /// unescapes is not mistaken for a directive it failed to expand.
@@ -62,11 +64,18 @@ pub fn check_page(content: &str, base_dir: &Path, page: &Path) -> Vec<Problem> {
     check_rec(content, base_dir, page, 0)
 }
 
-fn check_rec(content: &str, base_dir: &Path, page: &Path, depth: usize) -> Vec<Problem> {
+fn check_rec(
+    content: &str,
+    base_dir: &Path,
+    page: &Path,
+    depth: usize,
+) -> Vec<Problem> {
     let mut problems = Vec::new();
     for cap in LINK.captures_iter(content) {
         // An escaped directive matches without groups.
-        let (whole, Some(kind), Some(rest)) = (cap.get_match(), cap.get(1), cap.get(2)) else {
+        let (whole, Some(kind), Some(rest)) =
+            (cap.get_match(), cap.get(1), cap.get(2))
+        else {
             continue;
         };
         let target = rest.as_str().split_whitespace().next().unwrap_or("");
@@ -108,7 +117,9 @@ fn check_directive(
     };
     let path = base_dir.join(file);
     let text = fs::read_to_string(&path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => format!("no such file: {}", normalize(&path).display()),
+        std::io::ErrorKind::NotFound => {
+            format!("no such file: {}", normalize(&path).display())
+        }
         _ => format!("cannot read {}: {e}", normalize(&path).display()),
     })?;
     if let Some(message) = spec.and_then(|spec| spec_problem(&text, spec)) {
@@ -146,8 +157,11 @@ pub fn spec_problem(text: &str, spec: &str) -> Option<String> {
     }
     let start = first.parse::<usize>().unwrap_or(1).max(1);
     let lines = text.lines().count();
-    (start > lines)
-        .then(|| format!("the line range starts at line {start}, but the file has {lines} lines"))
+    (start > lines).then(|| {
+        format!(
+            "the line range starts at line {start}, but the file has {lines} lines"
+        )
+    })
 }
 
 /// Every anchor marker of `text`: (1-based line, whether it is an `ANCHOR_END`, name).
@@ -218,7 +232,8 @@ pub fn leftovers(content: &str, page: &Path) -> Vec<Problem> {
                 page: page.to_path_buf(),
                 line: i + 1,
                 directive: line.trim().to_string(),
-                message: "left unexpanded by mdBook (see its error above)".to_string(),
+                message: "left unexpanded by mdBook (see its error above)"
+                    .to_string(),
             })
         })
         .collect()

@@ -83,8 +83,7 @@ mod tests {
             cpuinfo_model(x86).as_deref(),
             Some("Intel(R) Xeon(R) CPU @ 2.20GHz")
         );
-        let arm =
-            "processor\t: 0\nBogoMIPS\t: 48.00\n\nModel\t\t: Raspberry Pi 4 Model B Rev 1.4\n";
+        let arm = "processor\t: 0\nBogoMIPS\t: 48.00\n\nModel\t\t: Raspberry Pi 4 Model B Rev 1.4\n";
         assert_eq!(
             cpuinfo_model(arm).as_deref(),
             Some("Raspberry Pi 4 Model B Rev 1.4")
@@ -104,7 +103,8 @@ mod tests {
         let path = dir.path().join("course-run.json");
         let file = std::fs::File::create(&path).unwrap();
         // 2026-12-01T21:20:53Z
-        let written = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_796_160_053);
+        let written =
+            std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_796_160_053);
         file.set_modified(written).unwrap();
         assert_eq!(date_written(&path).as_deref(), Some("2026-12-01"));
         assert_eq!(date_written(&dir.path().join("none")), None);

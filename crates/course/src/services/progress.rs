@@ -52,7 +52,9 @@ impl ExerciseProgress {
         match self.status {
             None => "not tried".into(),
             Some(Status::Passed) => "passed".into(),
-            Some(Status::Failing) => format!("failing ({} of {})", self.passed, self.total),
+            Some(Status::Failing) => {
+                format!("failing ({} of {})", self.passed, self.total)
+            }
             Some(Status::CompileError) => "compile error".into(),
             Some(Status::TimedOut) => "timed out".into(),
         }
@@ -78,8 +80,8 @@ impl Progress {
         if !path.exists() {
             return Ok(Progress::default());
         }
-        let text =
-            fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let text = fs::read_to_string(path)
+            .with_context(|| format!("reading {}", path.display()))?;
         serde_json::from_str(&text).with_context(|| {
             format!(
                 "{} is damaged (delete it to start the progress record over)",
@@ -90,7 +92,8 @@ impl Progress {
 
     /// Writes the file (through a temporary file, so an interrupted write leaves the old one).
     pub fn save(&self, path: &Path) -> Result<()> {
-        let text = serde_json::to_string_pretty(self).context("serializing the progress")?;
+        let text =
+            serde_json::to_string_pretty(self).context("serializing the progress")?;
         crate::services::files::write_atomically(path, text + "\n")
     }
 
@@ -122,7 +125,8 @@ pub enum Next {
 /// before it), else the first unfinished one of a later chapter.
 pub fn next_after(all: &[Exercise], current: &Exercise, progress: &Progress) -> Next {
     let unfinished = |e: &&Exercise| *e != current && !progress.is_passed(e);
-    let (before, after) = all.split_at(all.iter().position(|e| e == current).unwrap_or(0));
+    let (before, after) =
+        all.split_at(all.iter().position(|e| e == current).unwrap_or(0));
     let mut same_chapter = after
         .iter()
         .chain(before)
@@ -140,7 +144,10 @@ pub fn next_after(all: &[Exercise], current: &Exercise, progress: &Progress) -> 
 }
 
 /// The first exercise not passed yet, in course order.
-pub fn first_unfinished<'a>(all: &'a [Exercise], progress: &Progress) -> Option<&'a Exercise> {
+pub fn first_unfinished<'a>(
+    all: &'a [Exercise],
+    progress: &Progress,
+) -> Option<&'a Exercise> {
     all.iter().find(|e| !progress.is_passed(e))
 }
 

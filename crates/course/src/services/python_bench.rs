@@ -103,7 +103,10 @@ pub fn parse_rows(script: &str, stdout: &str) -> Result<Vec<PythonRow>> {
 
 /// Appends the CPython rows to criterion's measurements. A row whose group and variant are
 /// already taken is an error (two results would compete for one anchor).
-pub fn merge(mut measured: Vec<Measurement>, rows: &[PythonRow]) -> Result<Vec<Measurement>> {
+pub fn merge(
+    mut measured: Vec<Measurement>,
+    rows: &[PythonRow],
+) -> Result<Vec<Measurement>> {
     let slug = |m: &Measurement| (slugify(&m.group), slugify(&m.variant));
     for m in rows.iter().map(PythonRow::measurement) {
         ensure!(
@@ -168,7 +171,9 @@ mod tests {
 
     #[test]
     fn bench_lines_parse_into_rows() {
-        let rows = parse_rows("python/round_trip.py --bench-json", &format!("{LINE}\n\n")).unwrap();
+        let rows =
+            parse_rows("python/round_trip.py --bench-json", &format!("{LINE}\n\n"))
+                .unwrap();
         assert_eq!(
             rows,
             [PythonRow {

@@ -31,12 +31,18 @@ fn cores() -> usize {
 /// Keeps the timeline file `recorded` (written by one run, removed here) beside `svg` and draws
 /// `svg` from the kept copy; returns whether it drew a chart. A run that recorded nothing, or no
 /// section, leaves neither a chart nor a recording of that name: a stale pair is removed.
-pub fn keep_and_draw(recorded: &Path, svg: &Path, title: &str, cpython: bool) -> Result<bool> {
+pub fn keep_and_draw(
+    recorded: &Path,
+    svg: &Path,
+    title: &str,
+    cpython: bool,
+) -> Result<bool> {
     let kept = recording_of(svg);
     if recorded.exists() {
         let records = fs::read_to_string(recorded)
             .with_context(|| format!("reading {}", recorded.display()))?;
-        fs::remove_file(recorded).with_context(|| format!("removing {}", recorded.display()))?;
+        fs::remove_file(recorded)
+            .with_context(|| format!("removing {}", recorded.display()))?;
         let language = if cpython { "cpython" } else { "rust" };
         let title = title.replace(['\t', '\n'], " ");
         let header = format!("# timeline\t{}\t{language}\t{title}\n", cores());
@@ -48,7 +54,8 @@ pub fn keep_and_draw(recorded: &Path, svg: &Path, title: &str, cpython: bool) ->
     for stale in [&kept, svg] {
         match fs::remove_file(stale) {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                return Err(e).with_context(|| format!("removing {}", stale.display()));
+                return Err(e)
+                    .with_context(|| format!("removing {}", stale.display()));
             }
             _ => {}
         }
@@ -59,14 +66,17 @@ pub fn keep_and_draw(recorded: &Path, svg: &Path, title: &str, cpython: bool) ->
 /// Draws `svg` from the kept recording `kept`, as [`keep_and_draw`] did; returns whether the
 /// recording has a section to draw.
 pub fn redraw(kept: &Path, svg: &Path) -> Result<bool> {
-    let text = fs::read_to_string(kept).with_context(|| format!("reading {}", kept.display()))?;
+    let text = fs::read_to_string(kept)
+        .with_context(|| format!("reading {}", kept.display()))?;
     let header = text.lines().next().unwrap_or("");
     let fields: Vec<&str> = header.splitn(4, '\t').collect();
     let (cores, cpython, title) = match fields[..] {
-        ["# timeline", n, language @ ("rust" | "cpython"), title] => match n.parse::<usize>() {
-            Ok(n) => (n, language == "cpython", title),
-            Err(_) => bail!("{}: `{n}` is not a number of cores", kept.display()),
-        },
+        ["# timeline", n, language @ ("rust" | "cpython"), title] => {
+            match n.parse::<usize>() {
+                Ok(n) => (n, language == "cpython", title),
+                Err(_) => bail!("{}: `{n}` is not a number of cores", kept.display()),
+            }
+        }
         _ => bail!(
             "{}: the first line is not `# timeline<TAB>cores<TAB>rust|cpython<TAB>title` \
              (written by `cargo course capture`; recapture this chapter once)",

@@ -30,7 +30,10 @@ impl Group {
 
 /// Groups measurements (keeping first-seen order of groups and variants) and picks each group's
 /// baseline: the function named in `baselines` for the group, else `sequential`, else none.
-pub fn group(measurements: Vec<Measurement>, baselines: &BTreeMap<String, String>) -> Vec<Group> {
+pub fn group(
+    measurements: Vec<Measurement>,
+    baselines: &BTreeMap<String, String>,
+) -> Vec<Group> {
     let mut groups: Vec<Group> = Vec::new();
     for m in measurements {
         match groups.iter_mut().find(|g| g.name == m.group) {
@@ -55,8 +58,9 @@ pub fn group(measurements: Vec<Measurement>, baselines: &BTreeMap<String, String
 
 /// Lowercase; every run of non-alphanumeric characters becomes one `-`; no `-` at either end.
 pub fn slugify(s: &str) -> String {
-    static NOT_ALPHANUMERIC: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"[^\p{Alphabetic}\p{N}]+").expect("static regex"));
+    static NOT_ALPHANUMERIC: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"[^\p{Alphabetic}\p{N}]+").expect("static regex")
+    });
     let slug = NOT_ALPHANUMERIC.replace_all(s, "-").to_lowercase();
     slug.trim_matches('-').to_string()
 }
@@ -146,16 +150,16 @@ pub fn render_numbers(groups: &[Group], machine: &Machine, run: &RunNote) -> Str
                 ("spread", Some(format_spread(r.spread_ns))),
                 ("speedup", g.speedup(i).map(format_speedup)),
             ];
-            anchors.extend(
-                metrics
-                    .into_iter()
-                    .filter_map(|(metric, value)| Some((format!("{prefix}_{metric}"), value?))),
-            );
+            anchors.extend(metrics.into_iter().filter_map(|(metric, value)| {
+                Some((format!("{prefix}_{metric}"), value?))
+            }));
         }
     }
     anchors
         .iter()
-        .map(|(name, value)| format!("// ANCHOR: {name}\n{value}\n// ANCHOR_END: {name}\n"))
+        .map(|(name, value)| {
+            format!("// ANCHOR: {name}\n{value}\n// ANCHOR_END: {name}\n")
+        })
         .collect()
 }
 

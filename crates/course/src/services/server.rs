@@ -61,7 +61,8 @@ impl Server {
         let reloader = live_reload.reloader();
         let app = Router::new()
             .fallback_service(
-                ServeDir::new(dir).not_found_service(ServeFile::new(dir.join("404.html"))),
+                ServeDir::new(dir)
+                    .not_found_service(ServeFile::new(dir.join("404.html"))),
             )
             .layer(live_reload);
         let served = runtime.spawn(axum::serve(listener, app).into_future());
@@ -93,7 +94,8 @@ impl Server {
 /// Builds the book (without running its snippets) into a staging folder beside `dest`, then puts
 /// it in place of `dest`. A failed build leaves `dest` as it was.
 pub fn rebuild(root: &Path, dest: &Path) -> Result<()> {
-    let (staging, old) = (dest.with_extension("building"), dest.with_extension("old"));
+    let (staging, old) =
+        (dest.with_extension("building"), dest.with_extension("old"));
     let built = book::load(root, Some(&staging)).and_then(|mut book| {
         // The 404 page links its assets from the site's root, which is `/` here.
         book.config.set("output.html.site-url", "/")?;
@@ -107,7 +109,8 @@ pub fn rebuild(root: &Path, dest: &Path) -> Result<()> {
     // An `old` left by an interrupted rebuild would make the first rename fail.
     let _ = fs::remove_dir_all(&old);
     if dest.exists() {
-        fs::rename(dest, &old).with_context(|| format!("moving {} aside", dest.display()))?;
+        fs::rename(dest, &old)
+            .with_context(|| format!("moving {} aside", dest.display()))?;
     }
     fs::rename(&staging, dest)
         .with_context(|| format!("moving the new build to {}", dest.display()))?;

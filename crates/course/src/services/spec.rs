@@ -147,8 +147,10 @@ pub fn judge(starter: &SpecRun, solution: &SpecRun, limit: Duration) -> Verdict 
     let (Ok(starter), Ok(solution)) = (starter, solution) else {
         return v;
     };
-    let starter_names: BTreeSet<&str> = starter.listed.iter().map(String::as_str).collect();
-    let solution_names: BTreeSet<&str> = solution.listed.iter().map(String::as_str).collect();
+    let starter_names: BTreeSet<&str> =
+        starter.listed.iter().map(String::as_str).collect();
+    let solution_names: BTreeSet<&str> =
+        solution.listed.iter().map(String::as_str).collect();
     if solution_names.is_empty() {
         v.problems.push("the spec has no tests".to_string());
         v.failed = 1;
@@ -177,7 +179,9 @@ pub fn judge(starter: &SpecRun, solution: &SpecRun, limit: Duration) -> Verdict 
             Some((Outcome::Ok, false)) => Some(format!(
                 "`{name}` passes on the starter (it must fail until the learner does the work)"
             )),
-            Some((Outcome::Ignored, _)) => Some(format!("`{name}` is ignored on the starter")),
+            Some((Outcome::Ignored, _)) => {
+                Some(format!("`{name}` is ignored on the starter"))
+            }
             None => Some(no_result(name, Side::Starter, starter, limit)),
         };
         let solution_problem = match on_solution.map(|r| r.outcome) {
@@ -189,7 +193,9 @@ pub fn judge(starter: &SpecRun, solution: &SpecRun, limit: Duration) -> Verdict 
                     .unwrap_or_default();
                 Some(format!("`{name}` fails on the solution{why}"))
             }
-            Some(Outcome::Ignored) => Some(format!("`{name}` is ignored on the solution")),
+            Some(Outcome::Ignored) => {
+                Some(format!("`{name}` is ignored on the solution"))
+            }
             None => Some(no_result(name, Side::Solution, solution, limit)),
         };
         let problems: Vec<String> = [starter_problem, solution_problem]

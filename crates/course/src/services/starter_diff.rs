@@ -92,7 +92,9 @@ fn entries(prefix: &str, items: Vec<Item>, out: &mut Vec<(String, Item)>) {
 /// (empty: they agree). `Err` if either does not parse.
 pub fn compare(starter: &str, solution: &str) -> Result<Vec<String>> {
     let lines: Vec<&str> = starter.lines().collect();
-    let parse = |text, which| syn::parse_file(text).with_context(|| format!("parsing the {which}"));
+    let parse = |text, which| {
+        syn::parse_file(text).with_context(|| format!("parsing the {which}"))
+    };
     let (mut starter_items, mut solution_items) = (Vec::new(), Vec::new());
     entries("", parse(starter, "starter")?.items, &mut starter_items);
     entries("", parse(solution, "solution")?.items, &mut solution_items);
@@ -102,9 +104,11 @@ pub fn compare(starter: &str, solution: &str) -> Result<Vec<String>> {
         // static whose text holds one, as a whole.
         let region = match item {
             Item::Fn(f) => has_todo(&lines, f.block.span()),
-            Item::Struct(_) | Item::Enum(_) | Item::Const(_) | Item::Static(_) | Item::Type(_) => {
-                has_todo(&lines, item.span())
-            }
+            Item::Struct(_)
+            | Item::Enum(_)
+            | Item::Const(_)
+            | Item::Static(_)
+            | Item::Type(_) => has_todo(&lines, item.span()),
             _ => false,
         };
         let outside_regions = |item: &Item| match item {
@@ -117,10 +121,13 @@ pub fn compare(starter: &str, solution: &str) -> Result<Vec<String>> {
             _ => String::new(),
         };
         // Items of the same name (two `impl Pool` blocks) agree if any pair does.
-        let mut same_name = solution_items.iter().filter(|(k, _)| k == key).peekable();
+        let mut same_name =
+            solution_items.iter().filter(|(k, _)| k == key).peekable();
         if same_name.peek().is_none() {
             problems.push(format!("`{key}` is in the starter only"));
-        } else if !same_name.any(|(_, other)| outside_regions(other) == outside_regions(item)) {
+        } else if !same_name
+            .any(|(_, other)| outside_regions(other) == outside_regions(item))
+        {
             problems.push(format!(
                 "`{key}` differs outside a TODO region (a body or item with `todo!` or a TODO comment)"
             ));

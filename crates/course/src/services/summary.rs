@@ -71,7 +71,8 @@ pub fn summarize_build_failure(output: &str, package: &str) -> Summary {
     let detail = cargo_json::Build::parse(output)
         .errors_of(package, 16)
         .unwrap_or_else(|| {
-            let human: Vec<&str> = output.lines().filter(|l| !l.starts_with('{')).collect();
+            let human: Vec<&str> =
+                output.lines().filter(|l| !l.starts_with('{')).collect();
             cargo_json::tail(&human.join("\n"), 16)
         });
     Summary {
@@ -132,32 +133,35 @@ pub fn summarize(output: &str, exit: Option<bool>, spec: &str) -> Summary {
         spec.find(&format!("fn {short}(")).unwrap_or(usize::MAX)
     });
     let passed = tests.iter().filter(|t| t.1 == Mark::Passed).count();
-    let first_failure = tests.iter().find(|t| t.1 == Mark::Failed).map(|(name, _)| {
-        // libtest's sections (the fork harness's too), else the inline format.
-        let failed = failures
-            .get(name)
-            .cloned()
-            .filter(|f| !f.message.is_empty())
-            .or_else(|| libtest::inline_failures(output).remove(name));
-        let location = failed.as_ref().and_then(|f| f.location.clone());
-        let mut message = failed.map(|f| f.message);
-        // A test that ran trybuild panics in it with "1 of 4 tests failed": which ui file
-        // failed, and how, is in trybuild's report. Where it panicked, in trybuild's own
-        // source, tells the learner nothing.
-        let in_trybuild = location
-            .as_ref()
-            .is_some_and(|at| at.contains("/trybuild-"));
-        if in_trybuild {
-            let ui = libtest::trybuild::ui_failures(output);
-            let ui = ui.iter().map(|f| f.describe());
-            message = Some(message.into_iter().chain(ui).collect::<Vec<_>>().join("\n"));
-        }
-        Failure {
-            test: name.clone(),
-            message,
-            location: location.filter(|_| !in_trybuild),
-        }
-    });
+    let first_failure =
+        tests.iter().find(|t| t.1 == Mark::Failed).map(|(name, _)| {
+            // libtest's sections (the fork harness's too), else the inline format.
+            let failed = failures
+                .get(name)
+                .cloned()
+                .filter(|f| !f.message.is_empty())
+                .or_else(|| libtest::inline_failures(output).remove(name));
+            let location = failed.as_ref().and_then(|f| f.location.clone());
+            let mut message = failed.map(|f| f.message);
+            // A test that ran trybuild panics in it with "1 of 4 tests failed": which ui file
+            // failed, and how, is in trybuild's report. Where it panicked, in trybuild's own
+            // source, tells the learner nothing.
+            let in_trybuild = location
+                .as_ref()
+                .is_some_and(|at| at.contains("/trybuild-"));
+            if in_trybuild {
+                let ui = libtest::trybuild::ui_failures(output);
+                let ui = ui.iter().map(|f| f.describe());
+                message = Some(
+                    message.into_iter().chain(ui).collect::<Vec<_>>().join("\n"),
+                );
+            }
+            Failure {
+                test: name.clone(),
+                message,
+                location: location.filter(|_| !in_trybuild),
+            }
+        });
     let (status, detail) = match exit {
         None => (Status::TimedOut, None),
         Some(true) if first_failure.is_none() => (Status::Passed, None),

@@ -16,8 +16,8 @@
 //! CPU than a tenth of its bar mostly slept: its work is the whole bar.
 
 use crate::services::chart::{
-    Bar, CAPTION, CPYTHON_BAR, Label, RUST_BAR, RowsPanel, TEXT, WIDTH, plot_width, stacked_panels,
-    text_width,
+    Bar, CAPTION, CPYTHON_BAR, Label, RUST_BAR, RowsPanel, TEXT, WIDTH, plot_width,
+    stacked_panels, text_width,
 };
 use anyhow::{Context, Result};
 use plotters::style::RGBColor;
@@ -105,9 +105,10 @@ impl Panel {
     /// The larger of the longest task and the total work over the slots, in seconds.
     pub fn ideal(&self) -> f64 {
         let tasks = self.rows.iter().flat_map(|row| &row.bars);
-        let (total, longest) = tasks.fold((0.0, 0.0f64), |(total, longest), (_, _, _, w)| {
-            (total + w, longest.max(*w))
-        });
+        let (total, longest) = tasks
+            .fold((0.0, 0.0f64), |(total, longest), (_, _, _, w)| {
+                (total + w, longest.max(*w))
+            });
         longest.max(total / self.slots.max(1) as f64)
     }
 }
@@ -131,7 +132,8 @@ pub fn panels(records: &[Record]) -> Vec<Panel> {
             } else {
                 wall
             };
-            let (start, end) = (secs(s.start_ns, t.start_ns), secs(s.start_ns, t.end_ns));
+            let (start, end) =
+                (secs(s.start_ns, t.start_ns), secs(s.start_ns, t.end_ns));
             let worker = (t.pid, t.tid_or_slots);
             let k = workers
                 .iter()
@@ -270,7 +272,10 @@ pub fn render_file(
         return Ok(false);
     }
     let title = format!("{title}: who ran what, when ({cores} cores)");
-    crate::services::files::write_atomically(svg, render_svg(&title, &records, cpython)?)?;
+    crate::services::files::write_atomically(
+        svg,
+        render_svg(&title, &records, cpython)?,
+    )?;
     Ok(true)
 }
 

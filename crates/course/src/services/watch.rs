@@ -5,7 +5,9 @@
 use crate::services::server::{Server, rebuild};
 use anyhow::{Context, Result};
 use notify_debouncer_full::notify::{RecommendedWatcher, RecursiveMode};
-use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
+use notify_debouncer_full::{
+    DebounceEventResult, Debouncer, RecommendedCache, new_debouncer,
+};
 use std::ffi::OsStr;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -28,13 +30,16 @@ pub enum Event {
 
 /// Folders never watched: build output, caches, hidden folders.
 fn ignored(name: &OsStr) -> bool {
-    name == "target" || name == "__pycache__" || name.to_string_lossy().starts_with('.')
+    name == "target"
+        || name == "__pycache__"
+        || name.to_string_lossy().starts_with('.')
 }
 
 /// Whether a change to `path` (absolute) calls for a rebuild.
 pub fn is_source(root: &Path, path: &Path) -> bool {
-    path.strip_prefix(root)
-        .is_ok_and(|rel| WATCHED.iter().any(|w| rel.starts_with(w)) && !rel.iter().any(ignored))
+    path.strip_prefix(root).is_ok_and(|rel| {
+        WATCHED.iter().any(|w| rel.starts_with(w)) && !rel.iter().any(ignored)
+    })
 }
 
 /// Rebuilds the book on every change of its sources; stops when dropped.

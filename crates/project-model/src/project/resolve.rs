@@ -19,7 +19,8 @@ pub fn resolve_chapter(chapters: &[Chapter], query: &str) -> Result<Chapter> {
         !chapters.is_empty(),
         "unknown chapter `{query}`: this project has no chapters yet"
     );
-    let line = |c: &Chapter| format!("{} (or {}, {:02})", c.name, c.short(), c.number);
+    let line =
+        |c: &Chapter| format!("{} (or {}, {:02})", c.name, c.short(), c.number);
     bail!(
         "unknown chapter `{query}`. Valid chapters:\n{}",
         listed(chapters, line)
@@ -29,8 +30,9 @@ pub fn resolve_chapter(chapters: &[Chapter], query: &str) -> Result<Chapter> {
 /// Resolves an exercise name against a list; the error lists the valid names.
 pub fn resolve_exercise(exercises: &[Exercise], query: &str) -> Result<Exercise> {
     let q = query.trim().trim_end_matches('/');
-    let named =
-        |e: &&Exercise| e.package == q || e.short() == q || format!("{}/{}", e.chapter, e.dir) == q;
+    let named = |e: &&Exercise| {
+        e.package == q || e.short() == q || format!("{}/{}", e.chapter, e.dir) == q
+    };
     if let Some(e) = exercises.iter().find(named) {
         return Ok(e.clone());
     }
@@ -59,7 +61,10 @@ fn listed<T>(items: &[T], line: impl Fn(&T) -> String) -> String {
 
 /// The name closest to `query` by edit distance, if it is close enough to be a typo (at most
 /// 2 edits, or a third of the name's length).
-pub fn closest(query: &str, names: impl IntoIterator<Item = String>) -> Option<String> {
+pub fn closest(
+    query: &str,
+    names: impl IntoIterator<Item = String>,
+) -> Option<String> {
     names
         .into_iter()
         .map(|n| (strsim::levenshtein(query, &n), n))

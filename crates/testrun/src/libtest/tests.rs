@@ -163,8 +163,9 @@ fn the_fork_harness_explanations_are_kept() {
 
 #[test]
 fn the_location_is_that_of_the_panic_shown() {
-    let at =
-        |fixture_name: &str, test: &str| failures(fixture(fixture_name))[test].location.clone();
+    let at = |fixture_name: &str, test: &str| {
+        failures(fixture(fixture_name))[test].location.clone()
+    };
     assert_eq!(
         at(
             "join",
@@ -219,7 +220,9 @@ fn tests_after_a_hang_are_not_run() {
     assert!(!hang["returns_the_string_computed_in_the_child"].not_run);
     // A test that says so itself is not the harness's skip.
     assert!(
-        !failures("---- t stdout ----\nthread 'x' panicked at a.rs:1:1:\nnot run: x\n")["t"]
+        !failures(
+            "---- t stdout ----\nthread 'x' panicked at a.rs:1:1:\nnot run: x\n"
+        )["t"]
             .not_run
     );
 }

@@ -14,8 +14,9 @@ const CONTEXT: usize = 3;
 
 /// `text` without its ANSI escape sequences (colours, bold, inverse video).
 pub fn strip_ansi(text: &str) -> String {
-    static CSI: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"\x1b\[[0-9;?]*[A-Za-z]").expect("static regex"));
+    static CSI: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\x1b\[[0-9;?]*[A-Za-z]").expect("static regex")
+    });
     CSI.replace_all(text, "").into_owned()
 }
 
@@ -51,15 +52,17 @@ const CASE_NAME: &str = r"(\S+\.rs)(?: \[should [a-z ]+\])?";
 
 /// `name` (from a `test <name> ... ok` line) is one of trybuild's test cases, not a test.
 pub fn is_ui_case(name: &str) -> bool {
-    static NAME: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(&format!("^{CASE_NAME}$")).expect("static regex"));
+    static NAME: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(&format!("^{CASE_NAME}$")).expect("static regex")
+    });
     NAME.is_match(name)
 }
 
 /// Every ui test that did not pass, from (merged) output with trybuild's report in it.
 pub fn ui_failures(output: &str) -> Vec<UiFailure> {
     static CASE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(&format!(r"^test {CASE_NAME} \.\.\. (\S+)$")).expect("static regex")
+        Regex::new(&format!(r"^test {CASE_NAME} \.\.\. (\S+)$"))
+            .expect("static regex")
     });
     let text = strip_ansi(output);
     let lines: Vec<&str> = text.lines().collect();
@@ -76,7 +79,8 @@ pub fn ui_failures(output: &str) -> Vec<UiFailure> {
             .take_while(|l| !l.starts_with("test ") && **l != "failures:")
             .copied()
             .collect();
-        let dots: Vec<usize> = (0..block.len()).filter(|&j| is_dotted(block[j])).collect();
+        let dots: Vec<usize> =
+            (0..block.len()).filter(|&j| is_dotted(block[j])).collect();
         let snippet = |k: usize| -> Vec<String> {
             block[dots[2 * k] + 1..dots[2 * k + 1]]
                 .iter()

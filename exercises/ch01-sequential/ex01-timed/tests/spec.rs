@@ -4,7 +4,9 @@
 use std::cell::Cell;
 use std::time::Duration;
 
-use ch01_ex01_timed::{Clock, Plan, PlanError, RealClock, Report, measure, summarise};
+use ch01_ex01_timed::{
+    Clock, Plan, PlanError, RealClock, Report, measure, summarise,
+};
 use support::within_patience;
 
 const fn us(n: u64) -> Duration {

@@ -65,7 +65,11 @@ pub fn finish_times(
 }
 
 /// The makespan: the moment the last task finishes (0 when there are no tasks).
-pub fn makespan(tasks: &[u64], assignment: &[usize], workers: usize) -> Result<u64, ScheduleError> {
+pub fn makespan(
+    tasks: &[u64],
+    assignment: &[usize],
+    workers: usize,
+) -> Result<u64, ScheduleError> {
     // TODO: the latest finish time; errors pass through.
     todo!()
 }

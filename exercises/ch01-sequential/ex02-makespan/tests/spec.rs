@@ -22,9 +22,9 @@ fn both(
 
 /// Checks finish times, and names the likely mistake when they are wrong.
 fn check_finish(tasks: &[u64], assignment: &[usize], workers: usize, want: &[u64]) {
-    let got = both(tasks, assignment, workers)
-        .0
-        .unwrap_or_else(|e| panic!("{tasks:?} on {assignment:?}: unexpected error {e:?}"));
+    let got = both(tasks, assignment, workers).0.unwrap_or_else(|e| {
+        panic!("{tasks:?} on {assignment:?}: unexpected error {e:?}")
+    });
     if got == want {
         return;
     }

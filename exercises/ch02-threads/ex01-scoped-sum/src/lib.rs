@@ -18,8 +18,12 @@ pub enum SumError {
 impl fmt::Display for SumError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            SumError::ZeroChunks => write!(f, "cannot split a range into zero chunks"),
-            SumError::ChunkPanicked => write!(f, "the thread summing a chunk panicked"),
+            SumError::ZeroChunks => {
+                write!(f, "cannot split a range into zero chunks")
+            }
+            SumError::ChunkPanicked => {
+                write!(f, "the thread summing a chunk panicked")
+            }
         }
     }
 }
@@ -34,7 +38,11 @@ impl std::error::Error for SumError {}
 /// * `k == 0` is `Err(SumError::ZeroChunks)`, not a panic;
 /// * `k` larger than the range's length is fine: the extra chunks are empty;
 /// * a chunk whose `sum_chunk` panics makes the result `Err(SumError::ChunkPanicked)`.
-pub fn parallel_sum_with<F>(range: Range<u64>, k: usize, sum_chunk: F) -> Result<u64, SumError>
+pub fn parallel_sum_with<F>(
+    range: Range<u64>,
+    k: usize,
+    sum_chunk: F,
+) -> Result<u64, SumError>
 where
     F: Fn(Range<u64>) -> u64 + Sync,
 {

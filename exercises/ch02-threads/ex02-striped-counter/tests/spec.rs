@@ -15,7 +15,8 @@ const MEET_WITHIN: Duration = Duration::from_secs(4);
 
 /// A counter of `cells` cells; fails the test (not with a `None` unwrap) if there is none.
 fn counter(cells: usize) -> StripedCounter {
-    StripedCounter::new(cells).unwrap_or_else(|| panic!("StripedCounter::new({cells}) is None"))
+    StripedCounter::new(cells)
+        .unwrap_or_else(|| panic!("StripedCounter::new({cells}) is None"))
 }
 
 /// What every cell holds.
@@ -36,7 +37,9 @@ fn zero_cells_is_none_not_a_panic() {
             count_with(3, 0, |_| *ran.lock().unwrap() += 1).is_none()
         }));
         assert!(
-            got.expect("count_with(3 threads, 0 cells, ..) panicked: return None instead"),
+            got.expect(
+                "count_with(3 threads, 0 cells, ..) panicked: return None instead"
+            ),
             "count_with with 0 cells must be None"
         );
         assert_eq!(*ran.lock().unwrap(), 0, "with 0 cells, `work` must not run");
@@ -108,7 +111,9 @@ fn adds_wrap_instead_of_overflowing() {
     let a = c.adder();
     a.add(u64::MAX);
     let got = catch_unwind(AssertUnwindSafe(|| a.add(2)));
-    got.expect("`add` panicked on overflow: the counter must wrap, as `fetch_add` does");
+    got.expect(
+        "`add` panicked on overflow: the counter must wrap, as `fetch_add` does",
+    );
     assert_eq!(c.value_of(0), 1, "u64::MAX + 2 wraps to 1");
 }
 
@@ -131,7 +136,8 @@ fn sum_adds_every_cell_and_wraps() {
     c.adder().add(u64::MAX);
     c.adder().add(2);
     let got = catch_unwind(AssertUnwindSafe(|| c.sum()));
-    let got = got.expect("`sum` panicked on overflow: add the cells with `wrapping_add`");
+    let got =
+        got.expect("`sum` panicked on overflow: add the cells with `wrapping_add`");
     assert_eq!(got, 1, "cells {:?} sum to 1, wrapping", cell_values(&c));
 }
 
@@ -282,7 +288,9 @@ fn count_with_gives_each_thread_its_own_adder() {
                     a.add(1);
                 }
             })
-            .unwrap_or_else(|| panic!("count_with({threads} threads, {cells} cells) is None"));
+            .unwrap_or_else(|| {
+                panic!("count_with({threads} threads, {cells} cells) is None")
+            });
             assert_eq!(
                 cell_values(&c),
                 want,
@@ -304,7 +312,9 @@ fn count_with_counts_every_add_for_any_threads_and_cells() {
                         a.add(n);
                     }
                 })
-                .unwrap_or_else(|| panic!("count_with({threads}, {cells}, ..) is None"));
+                .unwrap_or_else(|| {
+                    panic!("count_with({threads}, {cells}, ..) is None")
+                });
                 assert_eq!(c.cells(), cells);
                 assert_eq!(
                     c.sum(),

@@ -21,7 +21,11 @@ impl Memo {
     /// The version under review: right answers, but the lock is held while `compute` runs.
     /// Every other caller, whatever its key, waits for that computation; a `compute` that
     /// uses the memo deadlocks; a `compute` that panics poisons the lock for everybody.
-    pub fn get_or_compute_locked(&self, key: u64, compute: impl FnOnce(u64) -> u64) -> u64 {
+    pub fn get_or_compute_locked(
+        &self,
+        key: u64,
+        compute: impl FnOnce(u64) -> u64,
+    ) -> u64 {
         let mut values = self.values.lock().unwrap();
         *values.entry(key).or_insert_with(|| compute(key))
     }

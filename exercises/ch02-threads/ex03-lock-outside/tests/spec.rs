@@ -139,7 +139,8 @@ fn a_panicking_compute_leaves_the_memo_usable() {
 #[test]
 fn racing_computations_of_one_key_agree_on_the_first_value_stored() {
     patient(|| {
-        let (memo, both, calls) = (Memo::new(), Rendezvous::new(2), AtomicU64::new(0));
+        let (memo, both, calls) =
+            (Memo::new(), Rendezvous::new(2), AtomicU64::new(0));
         let (seen, met): (Vec<u64>, Vec<bool>) = thread::scope(|s| {
             let handles: Vec<_> = (0..2)
                 .map(|_| {

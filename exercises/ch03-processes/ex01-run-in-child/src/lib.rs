@@ -51,7 +51,9 @@ pub fn run_in_child<F: FnOnce() -> String>(f: F) -> Result<String, ChildError> {
             drop(reader);
             child_side(File::from(writer), f)
         }
-        ForkResult::Parent { child } => parent_side(File::from(reader), File::from(writer), child),
+        ForkResult::Parent { child } => {
+            parent_side(File::from(reader), File::from(writer), child)
+        }
     }
 }
 
@@ -68,7 +70,11 @@ fn child_side<F: FnOnce() -> String>(mut writer: File, f: F) -> ! {
 }
 
 /// The parent: reads the whole report, reaps the child, then says what came of it.
-fn parent_side(mut reader: File, writer: File, child: Pid) -> Result<String, ChildError> {
+fn parent_side(
+    mut reader: File,
+    writer: File,
+    child: Pid,
+) -> Result<String, ChildError> {
     // TODO: close the parent's copy of the write end first.
     // TODO: read everything, then `waitpid(child, None)`, reaping it before returning any error.
     // TODO: a clean exit (code 0) with a report tagged `VALUE` is the value; tagged `PANIC`, the

@@ -8,7 +8,9 @@ use std::sync::atomic::{AtomicI32, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use ch03_ex01_run_in_child::{ChildError, run_in_child};
-use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, Signal, kill, raise, sigaction};
+use nix::sys::signal::{
+    SaFlags, SigAction, SigHandler, SigSet, Signal, kill, raise, sigaction,
+};
 use nix::sys::wait::WaitStatus;
 use nix::unistd::getppid;
 use support::case;

@@ -46,7 +46,9 @@ impl Running {
         read?;
         match (status, <[u8; 8]>::try_from(bytes.as_slice())) {
             (WaitStatus::Exited(_, 0), Ok(value)) => Ok(u64::from_le_bytes(value)),
-            (status, _) => Err(io::Error::other(format!("child ended with {status:?}"))),
+            (status, _) => {
+                Err(io::Error::other(format!("child ended with {status:?}")))
+            }
         }
     }
 }
@@ -55,7 +57,10 @@ impl Running {
 /// Computes `f(x)` for every `x` of `inputs`, each in its own child process, all of them
 /// started before any is joined. Results come back in the order of `inputs`. On a failure,
 /// every child is still joined, then the first error is returned.
-pub fn parallel_map_processes<F: Fn(u64) -> u64>(inputs: &[u64], f: F) -> io::Result<Vec<u64>> {
+pub fn parallel_map_processes<F: Fn(u64) -> u64>(
+    inputs: &[u64],
+    f: F,
+) -> io::Result<Vec<u64>> {
     // TODO: borrow `f` first (`let f = &f;`), then start one child per input with
     // `start(move || f(x))` (the closure moves the borrow, not `f`), keeping every `Running`.
     // If a `start` fails, join the children already started before returning its error.

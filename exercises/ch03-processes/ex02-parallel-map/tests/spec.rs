@@ -19,7 +19,8 @@ fn results_come_back_in_input_order() {
 }
 
 fn every_input_runs_in_a_process_of_its_own() {
-    let pids = parallel_map_processes(&[0; 4], |_| u64::from(std::process::id())).unwrap();
+    let pids =
+        parallel_map_processes(&[0; 4], |_| u64::from(std::process::id())).unwrap();
     let parent = u64::from(std::process::id());
     assert!(
         !pids.contains(&parent),

@@ -37,7 +37,8 @@ pub fn run_raw(f: impl FnOnce() -> u64) -> io::Result<(WaitStatus, Vec<u8>)> {
         ForkResult::Child => {
             drop(reader);
             let code = match catch_unwind(AssertUnwindSafe(f)) {
-                Ok(value) => match File::from(writer).write_all(&value.to_le_bytes()) {
+                Ok(value) => match File::from(writer).write_all(&value.to_le_bytes())
+                {
                     Ok(()) => 0,
                     Err(_) => 1,
                 },

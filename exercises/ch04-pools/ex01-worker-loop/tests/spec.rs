@@ -49,7 +49,8 @@ fn each_worker_builds_its_state_once_on_its_own_thread() {
             let handles: Vec<_> = (0..10 * n)
                 .map(|_| pool.apply_async(|i: &mut usize| *i))
                 .collect();
-            let served: HashSet<usize> = handles.into_iter().map(|h| h.get()).collect();
+            let served: HashSet<usize> =
+                handles.into_iter().map(|h| h.get()).collect();
             drop(pool); // joins the workers: every state that will ever be built is built
             let built = built.lock().unwrap().clone();
             let mut indices: Vec<usize> = built.iter().map(|&(i, _)| i).collect();
@@ -101,7 +102,8 @@ fn a_worker_keeps_its_state_from_task_to_task() {
 fn the_state_never_crosses_threads_so_it_need_not_be_send() {
     within_patience(|| {
         // `Rc` is not `Send`: this compiles only if each state is made on its own worker.
-        let pool = StatePool::new(2, |_| Rc::new(RefCell::new(Vec::<u64>::new()))).unwrap();
+        let pool =
+            StatePool::new(2, |_| Rc::new(RefCell::new(Vec::<u64>::new()))).unwrap();
         let handles: Vec<_> = (0..6u64)
             .map(|n| {
                 pool.apply_async(move |seen: &mut Rc<RefCell<Vec<u64>>>| {
@@ -127,7 +129,8 @@ fn a_pool_of_n_runs_n_tasks_at_once() {
             let in_flight = Arc::new(InFlight::new());
             let handles: Vec<_> = (0..n)
                 .map(|_| {
-                    let (all_in, in_flight) = (Arc::clone(&all_in), Arc::clone(&in_flight));
+                    let (all_in, in_flight) =
+                        (Arc::clone(&all_in), Arc::clone(&in_flight));
                     pool.apply_async(move |_: &mut ()| {
                         let _inside = in_flight.enter();
                         // Patience well under the watchdog's: the designed message comes first.
@@ -175,10 +178,11 @@ fn dropping_the_pool_waits_for_its_workers() {
             })
             .collect();
         let seen = Arc::clone(&ended);
-        let ended_when_drop_returned = support::finishes_after_gate(&gate, move || {
-            drop(pool);
-            seen.load(Ordering::SeqCst)
-        });
+        let ended_when_drop_returned =
+            support::finishes_after_gate(&gate, move || {
+                drop(pool);
+                seen.load(Ordering::SeqCst)
+            });
         drop(held);
         assert_eq!(
             ended_when_drop_returned,

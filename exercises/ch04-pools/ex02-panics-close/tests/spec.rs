@@ -31,12 +31,16 @@ fn a_panicking_task_is_an_error() {
         let pool = ThreadPool::new(2).unwrap();
         // A formatted message, so the payload is a `String` (a literal would give a `&str`).
         let bad = pool
-            .apply_async(|| -> u32 { panic!("task {} failed (on purpose: a spec task)", 7) })
+            .apply_async(|| -> u32 {
+                panic!("task {} failed (on purpose: a spec task)", 7)
+            })
             .unwrap();
         let want = "task 7 failed (on purpose: a spec task)";
         let got = bad.get();
         let hint = match &got {
-            Err(TaskError::Panicked { message }) if message.contains("non-string") => {
+            Err(TaskError::Panicked { message })
+                if message.contains("non-string") =>
+            {
                 ": is `panic_message` given the box (`&payload`) instead of the payload in it \
                  (`&*payload`)? A `&Box<dyn Any + Send>` becomes a `&dyn Any` whose type is \
                  the box, so no string is found"
@@ -125,7 +129,8 @@ fn dropping_the_pool_waits_for_queued_tasks() {
             catch_unwind(AssertUnwindSafe(|| drop_patiently(pool)))
                 .map(|()| seen.load(Ordering::SeqCst))
         });
-        let passed_on = |r: std::thread::Result<usize>| r.unwrap_or_else(|p| resume_unwind(p));
+        let passed_on =
+            |r: std::thread::Result<usize>| r.unwrap_or_else(|p| resume_unwind(p));
         let ran_when_drop_returned = outcome.map(passed_on).map_err(passed_on);
         assert_eq!(
             ran_when_drop_returned,

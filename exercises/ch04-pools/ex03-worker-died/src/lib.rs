@@ -67,7 +67,9 @@ impl Worker {
                 drop((task_writer, result_reader));
                 for sibling in siblings {
                     let fds = [sibling.results.as_raw_fd()].into_iter();
-                    for fd in fds.chain(sibling.tasks.as_ref().map(AsRawFd::as_raw_fd)) {
+                    for fd in
+                        fds.chain(sibling.tasks.as_ref().map(AsRawFd::as_raw_fd))
+                    {
                         // SAFETY: `fd` is open here (a copy made by fork) and nothing in the
                         // child uses it; its `File` is never dropped here (`serve` -> `_exit`).
                         unsafe { nix::libc::close(fd) };

@@ -60,7 +60,11 @@ fn meet(_: u64) -> u64 {
 /// `map_with_pool` on inputs that kill workers: its results, or a failure that names the
 /// likely mistake.
 #[track_caller]
-fn map_with_deaths(n: usize, f: fn(u64) -> u64, inputs: &[u64]) -> Vec<Result<u64, TaskError>> {
+fn map_with_deaths(
+    n: usize,
+    f: fn(u64) -> u64,
+    inputs: &[u64],
+) -> Vec<Result<u64, TaskError>> {
     let e = match map_with_pool(n, f, inputs) {
         Ok(results) => return results,
         Err(e) => e,
@@ -76,7 +80,8 @@ fn map_with_deaths(n: usize, f: fn(u64) -> u64, inputs: &[u64]) -> Vec<Result<u6
 
 fn results_come_back_in_input_order() {
     let got = map_with_pool(3, times_ten, &[5, 1, 4, 2, 3, 0, 9]).unwrap();
-    let want: Vec<Result<u64, TaskError>> = [50, 10, 40, 20, 30, 0, 90].map(Ok).into();
+    let want: Vec<Result<u64, TaskError>> =
+        [50, 10, 40, 20, 30, 0, 90].map(Ok).into();
     assert_eq!(got, want);
     assert_eq!(map_with_pool(2, times_ten, &[]).unwrap(), vec![]);
 }

@@ -6,7 +6,9 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
-use ch05_ex01_chunked_starmap::{Failure, StarmapError, ThreadPool, default_chunksize, starmap};
+use ch05_ex01_chunked_starmap::{
+    Failure, StarmapError, ThreadPool, default_chunksize, starmap,
+};
 use support::{Gate, Rendezvous, within_patience};
 
 /// Well under the watchdog: a wrong solution fails with our message, fast.
@@ -167,7 +169,8 @@ fn every_failed_item_with_its_index_and_arguments() {
     within_patience(|| {
         quiet_worker_panics();
         let pool = ThreadPool::new(2);
-        let items: Vec<(u64, String)> = (0..40).map(|i| (i, format!("file-{i}"))).collect();
+        let items: Vec<(u64, String)> =
+            (0..40).map(|i| (i, format!("file-{i}"))).collect();
         let got = starmap(
             &pool,
             |(i, name): (u64, String)| {

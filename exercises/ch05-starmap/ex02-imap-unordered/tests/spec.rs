@@ -82,7 +82,8 @@ fn results_come_out_in_completion_order() {
     within_patience(|| {
         collect_within(3, LOST, |out| {
             let pool = ThreadPool::new(3);
-            let gates: Arc<Vec<Gate>> = Arc::new((0..3).map(|_| Gate::new()).collect());
+            let gates: Arc<Vec<Gate>> =
+                Arc::new((0..3).map(|_| Gate::new()).collect());
             let g = Arc::clone(&gates);
             let mut results = imap_unordered(
                 &pool,
@@ -225,7 +226,8 @@ fn while_every_task_waits_exactly_window_items_are_read() {
         )
         .unwrap();
         // The test waits in next() below; this thread looks while no task can finish.
-        let (gate, read, entered) = (Arc::clone(&gate), Arc::clone(&read), Arc::clone(&entered));
+        let (gate, read, entered) =
+            (Arc::clone(&gate), Arc::clone(&read), Arc::clone(&entered));
         let looker = thread::spawn(move || {
             for _ in 0..SHORT.as_millis() {
                 if entered.load(Ordering::SeqCst) >= 2 {

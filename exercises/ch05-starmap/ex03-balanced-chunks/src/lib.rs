@@ -17,7 +17,11 @@ pub enum PlanError {
 
 /// The busiest worker's total when the tasks, cut into chunks of `chunksize` in order, go each
 /// to the worker with the least work so far (the lowest-numbered on a tie).
-pub fn makespan(costs: &[u64], workers: usize, chunksize: usize) -> Result<u64, PlanError> {
+pub fn makespan(
+    costs: &[u64],
+    workers: usize,
+    chunksize: usize,
+) -> Result<u64, PlanError> {
     // TODO: check the arguments, then one running total per worker.
     todo!()
 }

@@ -144,8 +144,11 @@ fn bad_arguments_are_errors() {
 }
 
 /// `f()`, or the message of its panic.
-fn without_panic<T>(f: impl FnOnce() -> T + std::panic::UnwindSafe) -> Result<T, String> {
-    std::panic::catch_unwind(f).map_err(|p| format!("a panic: {}", support::panic_message(&*p)))
+fn without_panic<T>(
+    f: impl FnOnce() -> T + std::panic::UnwindSafe,
+) -> Result<T, String> {
+    std::panic::catch_unwind(f)
+        .map_err(|p| format!("a panic: {}", support::panic_message(&*p)))
 }
 
 #[test]
@@ -155,7 +158,9 @@ fn large_costs_are_compared_without_overflow() {
     // within 50% of 2q and not within 49%.
     let q = u64::MAX / 4;
     assert_eq!(makespan(&[q; 3], 2, 3), Ok(3 * q));
-    let got = without_panic(|| [50, 49].map(|slack| largest_balanced_chunksize(&[q; 3], 2, slack)));
+    let got = without_panic(|| {
+        [50, 49].map(|slack| largest_balanced_chunksize(&[q; 3], 2, slack))
+    });
     assert!(
         matches!(got, Ok([Ok(3), Ok(2)])),
         "costs of u64::MAX / 4 on 2 workers, slack 50% then 49%: expected [Ok(3), Ok(2)], got \

@@ -91,7 +91,10 @@ impl<T: Clone + Send> Ticket<T> {
 
     /// Calls `callback` with the outcome once the task is done: at once, on this thread, if it
     /// is done already; otherwise later, on the thread that completes it.
-    pub fn add_done_callback(&self, callback: impl FnOnce(&Outcome<T>) + Send + 'static) {
+    pub fn add_done_callback(
+        &self,
+        callback: impl FnOnce(&Outcome<T>) + Send + 'static,
+    ) {
         // TODO
         todo!()
     }

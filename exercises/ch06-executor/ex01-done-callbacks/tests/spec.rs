@@ -15,7 +15,9 @@ const SOON: Duration = Duration::from_secs(5);
 
 /// Runs `body` under a short watchdog; on a hang, fails with `cause` instead.
 fn or_fail_with<F: FnOnce() + Send + 'static>(cause: &str, body: F) {
-    if let Err(payload) = std::panic::catch_unwind(AssertUnwindSafe(|| watchdog(SOON, body))) {
+    if let Err(payload) =
+        std::panic::catch_unwind(AssertUnwindSafe(|| watchdog(SOON, body)))
+    {
         let hung = payload
             .downcast_ref::<String>()
             .is_some_and(|m| m.starts_with("watchdog:"));
@@ -151,9 +153,9 @@ fn cancel_wakes_threads_waiting_in_result() {
         };
         waiting.recv().unwrap();
         assert!(ticket.cancel());
-        let outcome = got
-            .recv_timeout(SOON)
-            .expect("a thread waiting in result() was not woken by cancel: notify there too");
+        let outcome = got.recv_timeout(SOON).expect(
+            "a thread waiting in result() was not woken by cancel: notify there too",
+        );
         assert_eq!(outcome, Outcome::Cancelled);
         waiter.join().unwrap();
     });
@@ -223,7 +225,9 @@ fn a_callback_added_after_the_end_runs_at_once_on_the_caller() {
         assert!(ticket.set_running_or_notify_cancel());
         ticket.set_result(4);
         let (seen, push) = recorder();
-        ticket.add_done_callback(move |outcome| push((thread::current().id(), outcome.clone())));
+        ticket.add_done_callback(move |outcome| {
+            push((thread::current().id(), outcome.clone()))
+        });
         assert_eq!(
             *seen.lock().unwrap(),
             [(thread::current().id(), Outcome::Value(4))],
@@ -257,7 +261,9 @@ fn a_callback_may_use_its_own_ticket() {
             assert!(ticket.cancel());
             let (seen, push) = recorder();
             let me = ticket.clone();
-            ticket.add_done_callback(move |_| me.add_done_callback(move |o| push(o.clone())));
+            ticket.add_done_callback(move |_| {
+                me.add_done_callback(move |o| push(o.clone()))
+            });
             assert_eq!(*seen.lock().unwrap(), [Outcome::Cancelled]);
         },
     );
@@ -290,7 +296,8 @@ fn a_panicking_callback_does_not_stop_the_others() {
         ticket.add_done_callback(move |outcome| push(outcome.clone()));
         assert!(ticket.set_running_or_notify_cancel());
         // CPython logs a callback's exception and goes on: set_result must not panic.
-        let escaped = std::panic::catch_unwind(AssertUnwindSafe(|| ticket.set_result(3)));
+        let escaped =
+            std::panic::catch_unwind(AssertUnwindSafe(|| ticket.set_result(3)));
         assert!(
             escaped.is_ok(),
             "a callback's panic escaped set_result: run each callback under catch_unwind and go \

@@ -56,12 +56,16 @@ impl<R> Handle<R> {
 }
 
 /// Wraps `task` into a [`Job`] and the [`Handle`] of its outcome.
-fn job_for<R: Send + 'static>(task: impl FnOnce() -> R + Send + 'static) -> (Job, Handle<R>) {
+fn job_for<R: Send + 'static>(
+    task: impl FnOnce() -> R + Send + 'static,
+) -> (Job, Handle<R>) {
     let (tx, result) = mpsc::channel();
     let job: Job = Box::new(move |go| {
         let outcome = match go {
-            Ok(()) => catch_unwind(AssertUnwindSafe(task)).map_err(|p| TaskError::Panicked {
-                message: panic_message(&*p),
+            Ok(()) => catch_unwind(AssertUnwindSafe(task)).map_err(|p| {
+                TaskError::Panicked {
+                    message: panic_message(&*p),
+                }
             }),
             Err(broken) => Err(TaskError::BrokenPool(broken)),
         };
@@ -165,7 +169,11 @@ impl Shared {
 /// A worker's life: call `initializer(worker)` once, on this thread. If it panics, break the
 /// pool with its panic message and stop. Otherwise run jobs (`job(Ok(()))`) until `pop`
 /// says the queue is closed.
-fn worker_main(shared: &Shared, worker: usize, initializer: &(dyn Fn(usize) + Send + Sync)) {
+fn worker_main(
+    shared: &Shared,
+    worker: usize,
+    initializer: &(dyn Fn(usize) + Send + Sync),
+) {
     // TODO
     todo!()
 }

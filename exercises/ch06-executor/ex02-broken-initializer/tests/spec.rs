@@ -71,7 +71,8 @@ fn each_worker_runs_the_initializer_once_on_its_own_thread_before_its_tasks() {
                 .unwrap()
             })
             .collect();
-        let seen: Vec<Option<usize>> = handles.into_iter().map(|h| h.result().unwrap()).collect();
+        let seen: Vec<Option<usize>> =
+            handles.into_iter().map(|h| h.result().unwrap()).collect();
         assert!(
             seen.iter().all(Option::is_some),
             "a task ran on a thread whose initializer did not run: call the initializer in the \
@@ -208,9 +209,11 @@ fn a_failing_initializer_fails_every_queued_task_and_every_later_submit() {
 fn the_first_failure_is_the_one_reported() {
     within_patience(|| {
         quiet_panics();
-        let (first_fails, second_fails) = (Arc::new(Gate::new()), Arc::new(Gate::new()));
+        let (first_fails, second_fails) =
+            (Arc::new(Gate::new()), Arc::new(Gate::new()));
         let pool = {
-            let (first_fails, second_fails) = (first_fails.clone(), second_fails.clone());
+            let (first_fails, second_fails) =
+                (first_fails.clone(), second_fails.clone());
             InitPool::new(3, move |worker| match worker {
                 1 => {
                     first_fails.wait_or_panic();

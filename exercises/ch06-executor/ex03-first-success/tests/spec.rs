@@ -8,7 +8,9 @@ use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread;
 use std::time::Duration;
 
-use ch06_ex03_first_success::{Failure, HedgeError, Server, TaskError, Ticket, first_success};
+use ch06_ex03_first_success::{
+    Failure, HedgeError, Server, TaskError, Ticket, first_success,
+};
 use support::{Gate, finishes_after_gate, within_patience};
 
 /// How long `first_success` may take, once its answer is there, before we call it a hang
@@ -19,7 +21,10 @@ type Answer = Result<&'static str, String>;
 
 /// Calls `first_success` on a thread of its own and returns what it returned; fails with
 /// `hang` if it has not returned within [`SOON`].
-fn ask(replicas: &[Ticket<Answer>], hang: &str) -> Result<&'static str, HedgeError<String>> {
+fn ask(
+    replicas: &[Ticket<Answer>],
+    hang: &str,
+) -> Result<&'static str, HedgeError<String>> {
     let replicas = replicas.to_vec();
     let (tx, rx) = mpsc::channel();
     thread::spawn(move || {
@@ -124,7 +129,8 @@ fn a_failure_that_completes_first_is_skipped() {
     within_patience(|| {
         let (down, up) = (Server::new(), Server::new());
         let (gate, _guard) = gate();
-        let failing: Ticket<Answer> = down.submit(|| Err("replica 0 is down".to_string()));
+        let failing: Ticket<Answer> =
+            down.submit(|| Err("replica 0 is down".to_string()));
         let held = gate.clone();
         let succeeding = up.submit(move || {
             held.wait_or_panic();
@@ -153,7 +159,8 @@ fn replicas_still_queued_are_cancelled_and_never_run() {
         let (gate, _guard) = gate();
         let runs = Arc::new(AtomicUsize::new(0));
         // Replicas 0 and 2 wait in the queues of busy servers; replica 1 answers at once.
-        let _busy: Vec<Ticket<()>> = [0, 2].map(|i| keep_busy(&servers[i], &gate)).into();
+        let _busy: Vec<Ticket<()>> =
+            [0, 2].map(|i| keep_busy(&servers[i], &gate)).into();
         let ask_server = |i: usize| -> Ticket<Answer> {
             let runs = runs.clone();
             servers[i].submit(move || {
@@ -218,7 +225,8 @@ fn when_all_fail_every_failure_is_listed_in_submission_order() {
             held.wait_or_panic();
             panic!("replica 1 crashed")
         });
-        let two: Ticket<Answer> = servers[2].submit(|| Err("two is down".to_string()));
+        let two: Ticket<Answer> =
+            servers[2].submit(|| Err("two is down".to_string()));
         open_after(&two, &gates[1]);
         open_after(&one, &gates[0]);
 
@@ -236,7 +244,9 @@ fn when_all_fail_every_failure_is_listed_in_submission_order() {
             (2, Failure::Replica("two is down".to_string())),
         ];
         let Err(HedgeError::AllFailed(failures)) = answer.clone() else {
-            panic!("every replica failed: expected Err(HedgeError::AllFailed(..)), got {answer:?}")
+            panic!(
+                "every replica failed: expected Err(HedgeError::AllFailed(..)), got {answer:?}"
+            )
         };
         assert_eq!(
             failures, expected,

@@ -49,7 +49,9 @@ fn exitcode_after(running: Proc<Running>, what: &str) -> i32 {
     std::thread::spawn(move || tx.send(running.join().map(|f| f.exitcode())));
     match rx.recv_timeout(Duration::from_secs(5)) {
         Ok(joined) => joined.expect("join"),
-        Err(_) => panic!("`sleep 10` still runs 5 s after {what}: was the signal sent to its pid?"),
+        Err(_) => panic!(
+            "`sleep 10` still runs 5 s after {what}: was the signal sent to its pid?"
+        ),
     }
 }
 
@@ -74,7 +76,8 @@ fn pid_is_the_childs() {
     assert_ne!(pid, std::process::id(), "pid is the child's, not ours");
     if cfg!(target_os = "linux") {
         // /proc/<pid>/stat: "pid (comm) state ppid ..."
-        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let stat =
+            std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
         let after_comm = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
         let ppid = after_comm.split_whitespace().nth(1);
         assert_eq!(
@@ -112,7 +115,9 @@ fn the_program_is_the_same_in_every_state() {
 
 #[test]
 fn a_missing_program_is_an_error_not_a_panic() {
-    let got = std::panic::catch_unwind(|| Proc::new("/no/such/program", &[]).start().is_err());
+    let got = std::panic::catch_unwind(|| {
+        Proc::new("/no/such/program", &[]).start().is_err()
+    });
     assert!(
         matches!(got, Ok(true)),
         "start must return the io::Error (NotFound), not panic"

@@ -68,7 +68,9 @@ fn simple_hash(password: &str) -> u64 {
 
 /// A CPU-bound hash that watches the ticker: the right hash if the ticker ran while it
 /// computed, 0 if it was frozen.
-fn hasher_that_watches(ticks: Arc<AtomicUsize>) -> impl FnOnce(&str) -> u64 + Send + 'static {
+fn hasher_that_watches(
+    ticks: Arc<AtomicUsize>,
+) -> impl FnOnce(&str) -> u64 + Send + 'static {
     move |password| {
         if compute_until_ticks(&ticks) {
             simple_hash(password)
@@ -95,8 +97,9 @@ fn quiet_panics_saying(text: &'static str) {
 #[test]
 fn other_tasks_run_while_the_hash_is_computed() {
     watchdog(PATIENCE, || {
-        let (hash, _) =
-            with_ticker(|ticks| hash_password("secret".into(), hasher_that_watches(ticks)));
+        let (hash, _) = with_ticker(|ticks| {
+            hash_password("secret".into(), hasher_that_watches(ticks))
+        });
         assert_ne!(
             hash, 0,
             "the ticker never ran while the hash was computed: the hash still holds the \

@@ -107,13 +107,14 @@ fn the_slow_jobs_are_cancelled_before_it_returns() {
 fn each_limit_counts_from_the_start_not_from_when_its_job_is_awaited() {
     watchdog(PATIENCE, || {
         // on the paused clock: job 0 never finishes, job 1 finishes 1.5 x LIMIT after the start
-        let results = paused_runtime().block_on(with_deadlines(2, LIMIT, |i| async move {
-            if i == 0 {
-                std::future::pending::<()>().await;
-            }
-            tokio::time::sleep(LIMIT * 3 / 2).await;
-            i
-        }));
+        let results =
+            paused_runtime().block_on(with_deadlines(2, LIMIT, |i| async move {
+                if i == 0 {
+                    std::future::pending::<()>().await;
+                }
+                tokio::time::sleep(LIMIT * 3 / 2).await;
+                i
+            }));
         assert_eq!(
             results.get(1),
             Some(&Err(TimedOut { index: 1 })),
@@ -148,7 +149,8 @@ fn jobs_that_all_finish_all_answer_in_order() {
 #[test]
 fn no_jobs_is_no_results() {
     watchdog(PATIENCE, || {
-        let results = runtime().block_on(with_deadlines(0, LIMIT, |i| async move { i }));
+        let results =
+            runtime().block_on(with_deadlines(0, LIMIT, |i| async move { i }));
         assert!(results.is_empty());
     });
 }

@@ -113,7 +113,8 @@ fn run(size: usize, main: fn(&Rank<'_>) -> Option<u64>) -> Run {
                 .map(|r| r.unwrap_or_else(|p| std::panic::resume_unwind(p)))
                 .collect()
         });
-        let load = |c: Vec<AtomicUsize>| c.into_iter().map(|a| a.into_inner()).collect();
+        let load =
+            |c: Vec<AtomicUsize>| c.into_iter().map(|a| a.into_inner()).collect();
         Run {
             results,
             sent: load(sent),
@@ -275,7 +276,8 @@ fn under_mpirun_with_2_and_4_ranks_or_threads_without_mpi() {
     );
     if ran != support::mpirun::Mpi::Ran {
         for size in [2, 4] {
-            let run = run(size, |r| parallel_sum(r, &(1..=100).collect::<Vec<u64>>()));
+            let run =
+                run(size, |r| parallel_sum(r, &(1..=100).collect::<Vec<u64>>()));
             assert_eq!(
                 run.results[0],
                 Some(5050),

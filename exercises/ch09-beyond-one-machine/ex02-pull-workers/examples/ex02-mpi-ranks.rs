@@ -10,7 +10,9 @@
 
 use std::time::{Duration, Instant};
 
-use ch09_ex02_pull_workers::{MasterSide, ToMaster, ToWorker, WorkerSide, master, worker};
+use ch09_ex02_pull_workers::{
+    MasterSide, ToMaster, ToWorker, WorkerSide, master, worker,
+};
 use mpi::point_to_point::Source;
 use mpi::topology::SimpleCommunicator;
 use mpi::traits::*;
@@ -44,7 +46,8 @@ impl MasterSide for Master {
         self.0.size() as usize - 1
     }
     fn receive(&self) -> (usize, ToMaster) {
-        let ([kind, index, value], from) = receive(&self.0.any_process(), "the master");
+        let ([kind, index, value], from) =
+            receive(&self.0.any_process(), "the master");
         let message = match kind {
             0 => ToMaster::Ready,
             _ => ToMaster::Done {

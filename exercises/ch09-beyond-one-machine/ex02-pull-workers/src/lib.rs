@@ -69,7 +69,10 @@ pub fn worker(side: &impl WorkerSide, work: impl Fn(u64) -> u64) -> usize {
 /// The master: answers every message with the next task, in the order of `inputs`, or with
 /// `Stop` when none is left; returns the results in the order of `inputs` once every worker
 /// has been told to stop.
-pub fn master(side: &impl MasterSide, inputs: &[u64]) -> Result<Vec<u64>, MasterError> {
+pub fn master(
+    side: &impl MasterSide,
+    inputs: &[u64],
+) -> Result<Vec<u64>, MasterError> {
     // TODO: answer each message (Ready or Done) with the next task, or Stop when none is
     // left; check each Done against the task that worker holds; return when every worker
     // has been told to stop.

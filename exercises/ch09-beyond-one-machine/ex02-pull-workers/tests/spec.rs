@@ -32,7 +32,9 @@ impl MasterSide for Master {
     fn receive(&self) -> (usize, ToMaster) {
         match self.inbox.recv_timeout(WAIT) {
             Ok(message) => message,
-            Err(RecvTimeoutError::Disconnected) if self.after_the_script.is_some() => {
+            Err(RecvTimeoutError::Disconnected)
+                if self.after_the_script.is_some() =>
+            {
                 panic!("{}", self.after_the_script.unwrap_or_default())
             }
             Err(RecvTimeoutError::Timeout) => panic!(
@@ -97,7 +99,8 @@ where
 {
     within_patience(move || {
         let (to_master, inbox) = channel();
-        let (senders, inboxes): (Vec<_>, Vec<_>) = (0..workers).map(|_| channel()).unzip();
+        let (senders, inboxes): (Vec<_>, Vec<_>) =
+            (0..workers).map(|_| channel()).unzip();
         let side = Master {
             inbox,
             workers: senders,
@@ -246,7 +249,8 @@ fn master_against(script: Vec<ToMaster>) -> Result<Vec<u64>, MasterError> {
 
 #[test]
 fn a_result_nobody_asked_for_is_an_error() {
-    let result = master_against(vec![ToMaster::Ready, ToMaster::Done { index: 1, value: 7 }]);
+    let result =
+        master_against(vec![ToMaster::Ready, ToMaster::Done { index: 1, value: 7 }]);
     assert_eq!(
         result,
         Err(MasterError::NotOutstanding {

@@ -80,7 +80,11 @@ pub fn finish_times(
 }
 
 /// The makespan: the moment the last task finishes (0 when there are no tasks).
-pub fn makespan(tasks: &[u64], assignment: &[usize], workers: usize) -> Result<u64, ScheduleError> {
+pub fn makespan(
+    tasks: &[u64],
+    assignment: &[usize],
+    workers: usize,
+) -> Result<u64, ScheduleError> {
     let finish = finish_times(tasks, assignment, workers)?;
     Ok(finish.into_iter().max().unwrap_or(0))
 }

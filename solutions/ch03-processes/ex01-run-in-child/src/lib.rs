@@ -51,7 +51,9 @@ pub fn run_in_child<F: FnOnce() -> String>(f: F) -> Result<String, ChildError> {
             drop(reader);
             child_side(File::from(writer), f)
         }
-        ForkResult::Parent { child } => parent_side(File::from(reader), File::from(writer), child),
+        ForkResult::Parent { child } => {
+            parent_side(File::from(reader), File::from(writer), child)
+        }
     }
 }
 
@@ -74,7 +76,11 @@ fn child_side<F: FnOnce() -> String>(mut writer: File, f: F) -> ! {
 }
 
 /// The parent: reads the whole report, reaps the child, then says what came of it.
-fn parent_side(mut reader: File, writer: File, child: Pid) -> Result<String, ChildError> {
+fn parent_side(
+    mut reader: File,
+    writer: File,
+    child: Pid,
+) -> Result<String, ChildError> {
     drop(writer);
     let mut report = Vec::new();
     let read = reader.read_to_end(&mut report);
@@ -84,9 +90,9 @@ fn parent_side(mut reader: File, writer: File, child: Pid) -> Result<String, Chi
         (WaitStatus::Exited(_, 0), Some((&VALUE, text))) => {
             Ok(String::from_utf8_lossy(text).into_owned())
         }
-        (WaitStatus::Exited(_, 0), Some((&PANIC, text))) => Err(ChildError::Panicked(
-            String::from_utf8_lossy(text).into_owned(),
-        )),
+        (WaitStatus::Exited(_, 0), Some((&PANIC, text))) => Err(
+            ChildError::Panicked(String::from_utf8_lossy(text).into_owned()),
+        ),
         (status, _) => Err(ChildError::Died(status)),
     }
 }

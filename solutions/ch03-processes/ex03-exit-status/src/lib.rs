@@ -38,7 +38,8 @@ pub fn run_raw(f: impl FnOnce() -> u64) -> io::Result<(WaitStatus, Vec<u8>)> {
         ForkResult::Child => {
             drop(reader);
             let code = match catch_unwind(AssertUnwindSafe(f)) {
-                Ok(value) => match File::from(writer).write_all(&value.to_le_bytes()) {
+                Ok(value) => match File::from(writer).write_all(&value.to_le_bytes())
+                {
                     Ok(()) => 0,
                     Err(_) => 1,
                 },
@@ -89,8 +90,12 @@ impl fmt::Display for ChildError {
                     *signal as i32
                 )
             }
-            ChildError::Exited { code } => write!(f, "child exited with code {code} and no result"),
-            ChildError::NoResult => write!(f, "child exited normally without writing its result"),
+            ChildError::Exited { code } => {
+                write!(f, "child exited with code {code} and no result")
+            }
+            ChildError::NoResult => {
+                write!(f, "child exited normally without writing its result")
+            }
         }
     }
 }

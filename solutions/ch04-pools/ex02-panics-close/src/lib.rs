@@ -87,10 +87,11 @@ impl ThreadPool {
     {
         let (tx, rx) = mpsc::channel();
         let job: Job = Box::new(move || {
-            let outcome =
-                catch_unwind(AssertUnwindSafe(f)).map_err(|payload| TaskError::Panicked {
+            let outcome = catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
+                TaskError::Panicked {
                     message: panic_message(&*payload),
-                });
+                }
+            });
             let _ = tx.send(outcome);
         });
         match self.queue.lock().unwrap().as_ref() {

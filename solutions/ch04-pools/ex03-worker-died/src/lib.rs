@@ -67,7 +67,9 @@ impl Worker {
                 drop((task_writer, result_reader));
                 for sibling in siblings {
                     let fds = [sibling.results.as_raw_fd()].into_iter();
-                    for fd in fds.chain(sibling.tasks.as_ref().map(AsRawFd::as_raw_fd)) {
+                    for fd in
+                        fds.chain(sibling.tasks.as_ref().map(AsRawFd::as_raw_fd))
+                    {
                         // SAFETY: `fd` is open here (a copy made by fork) and nothing in the
                         // child uses it; its `File` is never dropped here (`serve` -> `_exit`).
                         unsafe { nix::libc::close(fd) };
@@ -154,8 +156,12 @@ impl Worker {
                     Ok(WaitStatus::Signaled(_, signal, _)) => {
                         Err(TaskError::WorkerDied { pid, signal })
                     }
-                    Ok(WaitStatus::Exited(_, code)) => Err(TaskError::WorkerExited { pid, code }),
-                    Ok(other) => Err(TaskError::Io(format!("worker {pid}: {other:?}"))),
+                    Ok(WaitStatus::Exited(_, code)) => {
+                        Err(TaskError::WorkerExited { pid, code })
+                    }
+                    Ok(other) => {
+                        Err(TaskError::Io(format!("worker {pid}: {other:?}")))
+                    }
                     Err(e) => Err(TaskError::Io(e.to_string())),
                 }
             }
@@ -190,7 +196,10 @@ pub fn map_with_pool(
         }
         for k in 0..round.len() {
             let result = workers[k].receive();
-            if let Err(TaskError::WorkerDied { .. } | TaskError::WorkerExited { .. }) = result {
+            if let Err(
+                TaskError::WorkerDied { .. } | TaskError::WorkerExited { .. },
+            ) = result
+            {
                 workers[k] = Worker::start(f, &workers)?;
             }
             results.push(result);

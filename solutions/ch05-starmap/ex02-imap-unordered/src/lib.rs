@@ -78,8 +78,8 @@ where
             let (f, tx) = (Arc::clone(&self.f), self.tx.clone());
             // The result comes back on the shared channel, not through the handle.
             drop(self.pool.apply_async(move || {
-                let outcome =
-                    catch_unwind(AssertUnwindSafe(|| f(item))).map_err(|p| panic_message(&*p));
+                let outcome = catch_unwind(AssertUnwindSafe(|| f(item)))
+                    .map_err(|p| panic_message(&*p));
                 let _ = tx.send((index, outcome));
             }));
             self.in_flight += 1;

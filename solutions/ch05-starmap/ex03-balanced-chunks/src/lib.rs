@@ -15,7 +15,11 @@ pub enum PlanError {
 
 /// The busiest worker's total when the tasks, cut into chunks of `chunksize` in order, go each
 /// to the worker with the least work so far (the lowest-numbered on a tie).
-pub fn makespan(costs: &[u64], workers: usize, chunksize: usize) -> Result<u64, PlanError> {
+pub fn makespan(
+    costs: &[u64],
+    workers: usize,
+    chunksize: usize,
+) -> Result<u64, PlanError> {
     if workers == 0 {
         return Err(PlanError::NoWorkers);
     }
@@ -45,8 +49,8 @@ pub fn largest_balanced_chunksize(
     slack_percent: u64,
 ) -> Result<usize, PlanError> {
     // In u128, where a makespan times 100 fits; the limit saturates only past any makespan.
-    let limit =
-        u128::from(makespan(costs, workers, 1)?).saturating_mul(100 + u128::from(slack_percent));
+    let limit = u128::from(makespan(costs, workers, 1)?)
+        .saturating_mul(100 + u128::from(slack_percent));
     let mut best = 1;
     for size in 1..=costs.len() {
         if u128::from(makespan(costs, workers, size)?) * 100 <= limit {

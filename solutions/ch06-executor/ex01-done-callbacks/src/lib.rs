@@ -65,7 +65,12 @@ impl<T: Clone + Send> Ticket<T> {
     }
 
     /// Stores the outcome, wakes the waiters, then runs the callbacks with the lock released.
-    fn complete(&self, mut inner: MutexGuard<'_, Inner<T>>, state: State, outcome: Outcome<T>) {
+    fn complete(
+        &self,
+        mut inner: MutexGuard<'_, Inner<T>>,
+        state: State,
+        outcome: Outcome<T>,
+    ) {
         inner.state = state;
         inner.outcome = Some(outcome.clone());
         let callbacks = std::mem::take(&mut inner.callbacks);
@@ -123,7 +128,10 @@ impl<T: Clone + Send> Ticket<T> {
 
     /// Calls `callback` with the outcome once the task is done: at once, on this thread, if it
     /// is done already; otherwise later, on the thread that completes it.
-    pub fn add_done_callback(&self, callback: impl FnOnce(&Outcome<T>) + Send + 'static) {
+    pub fn add_done_callback(
+        &self,
+        callback: impl FnOnce(&Outcome<T>) + Send + 'static,
+    ) {
         let mut inner = self.lock();
         match inner.outcome.clone() {
             Some(outcome) => {

@@ -85,7 +85,11 @@ impl<R> Ticket<R> {
     }
 
     /// Stores the outcome, wakes `result()` and tells the watchers, all under one lock.
-    fn complete(&self, mut slot: MutexGuard<'_, Slot<R>>, outcome: Result<R, TaskError>) {
+    fn complete(
+        &self,
+        mut slot: MutexGuard<'_, Slot<R>>,
+        outcome: Result<R, TaskError>,
+    ) {
         slot.outcome = Some(outcome);
         for (index, watcher) in slot.watchers.drain(..) {
             let _ = watcher.send(index); // a dropped `as_completed` no longer listens
@@ -325,7 +329,9 @@ impl<E: fmt::Debug + fmt::Display> std::error::Error for HedgeError<E> {}
 /// the order they were asked), after cancelling every replica still queued. When every
 /// replica fails, returns `HedgeError::AllFailed` with every failure and its index, in the
 /// order of `replicas`; with no replicas, `HedgeError::NoReplicas`.
-pub fn first_success<T, E>(replicas: &[Ticket<Result<T, E>>]) -> Result<T, HedgeError<E>>
+pub fn first_success<T, E>(
+    replicas: &[Ticket<Result<T, E>>],
+) -> Result<T, HedgeError<E>>
 where
     T: Clone,
     E: Clone,

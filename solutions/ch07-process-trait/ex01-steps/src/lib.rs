@@ -124,7 +124,9 @@ pub enum ChildFailed {
 
 /// Runs `process.run()` in a child: returns the child's exit code and the outcome it sent.
 /// The child works on its own copy of `process`: `process` itself is not changed.
-pub fn run_in_child<P: Process>(process: &mut P) -> Result<(i32, Outcome), ChildFailed> {
+pub fn run_in_child<P: Process>(
+    process: &mut P,
+) -> Result<(i32, Outcome), ChildFailed> {
     let (reader, writer) = pipe().map_err(|e| ChildFailed::Io(e.into()))?;
     // SAFETY: the spec runs each test in a single-threaded process, so the child is a complete
     // copy; it leaves through `_exit` below and never returns into the caller.
@@ -148,7 +150,8 @@ pub fn run_in_child<P: Process>(process: &mut P) -> Result<(i32, Outcome), Child
             drop(writer);
             let mut bytes = Vec::new();
             let read = File::from(reader).read_to_end(&mut bytes);
-            let status = waitpid(child, None).map_err(|e| ChildFailed::Io(e.into()))?;
+            let status =
+                waitpid(child, None).map_err(|e| ChildFailed::Io(e.into()))?;
             read.map_err(ChildFailed::Io)?;
             let WaitStatus::Exited(_, code) = status else {
                 return Err(ChildFailed::NoOutcome(status));

@@ -81,7 +81,8 @@ impl Proc<Running> {
     /// Sends `SIGTERM`, like `Process.terminate()`.
     pub fn terminate(&self) -> io::Result<()> {
         let child = self.state.child.as_ref().expect("running");
-        kill(Pid::from_raw(child.id() as i32), Signal::SIGTERM).map_err(io::Error::from)
+        kill(Pid::from_raw(child.id() as i32), Signal::SIGTERM)
+            .map_err(io::Error::from)
     }
 
     /// Sends `SIGKILL`, like `Process.kill()`.
@@ -107,7 +108,9 @@ impl Proc<Finished> {
         match (status.code(), status.signal()) {
             (Some(code), _) => code,
             (None, Some(signal)) => -signal,
-            (None, None) => unreachable!("a reaped child exited or was killed by a signal"),
+            (None, None) => {
+                unreachable!("a reaped child exited or was killed by a signal")
+            }
         }
     }
 }

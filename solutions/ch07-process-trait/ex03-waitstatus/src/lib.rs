@@ -36,7 +36,9 @@ impl fmt::Display for StatusError {
             StatusError::Stopped { signal } => {
                 write!(f, "process stopped by delivery of signal {signal}")
             }
-            StatusError::Invalid { status } => write!(f, "invalid wait status: {status}"),
+            StatusError::Invalid { status } => {
+                write!(f, "invalid wait status: {status}")
+            }
         }
     }
 }

@@ -26,11 +26,15 @@ where
     for i in 0..n {
         // The timeout owns the job: when the limit passes, it drops (cancels) it.
         let limited = tokio::time::timeout(limit, job(i));
-        tasks.spawn(async move { (i, limited.await.map_err(|_| TimedOut { index: i })) });
+        tasks.spawn(
+            async move { (i, limited.await.map_err(|_| TimedOut { index: i })) },
+        );
     }
-    let mut results: Vec<Option<Result<T, TimedOut>>> = (0..n).map(|_| None).collect();
+    let mut results: Vec<Option<Result<T, TimedOut>>> =
+        (0..n).map(|_| None).collect();
     while let Some(joined) = tasks.join_next().await {
-        let (i, result) = joined.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+        let (i, result) =
+            joined.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
         results[i] = Some(result);
     }
     results

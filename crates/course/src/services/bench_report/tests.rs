@@ -60,9 +60,11 @@ fn report_files_are_written_from_a_criterion_dir() {
         report_only: false,
     };
     let command = "cargo course bench ch02-threads";
-    let written = write_report(&project, &chapter, &home, command, &quiet, false).unwrap();
+    let written =
+        write_report(&project, &chapter, &home, command, &quiet, false).unwrap();
     assert_eq!(written.len(), 3);
-    let md = fs::read_to_string(dir.path().join("book/bench/ch02-threads.md")).unwrap();
+    let md =
+        fs::read_to_string(dir.path().join("book/bench/ch02-threads.md")).unwrap();
     assert!(
         md.contains("| process | 250 µs | 225 µs..300 µs | 0.040x |"),
         "{md}"
@@ -79,7 +81,8 @@ fn report_files_are_written_from_a_criterion_dir() {
         md.contains("Steal time during the run: 0.5% of CPU time"),
         "{md}"
     );
-    let txt = fs::read_to_string(dir.path().join("book/bench/ch02-threads.txt")).unwrap();
+    let txt =
+        fs::read_to_string(dir.path().join("book/bench/ch02-threads.txt")).unwrap();
     assert!(
         txt.contains("// ANCHOR: start-join_process_speedup\n0.040x\n"),
         "{txt}"
@@ -109,7 +112,8 @@ fn report_files_are_written_from_a_criterion_dir() {
     assert!(err.contains("changed by +6.0%"), "{err}");
     assert!(!dir.path().join("book/bench/ch02-threads.md").exists());
     write_report(&project, &chapter, &home, command, &disturbed, true).unwrap();
-    let md = fs::read_to_string(dir.path().join("book/bench/ch02-threads.md")).unwrap();
+    let md =
+        fs::read_to_string(dir.path().join("book/bench/ch02-threads.md")).unwrap();
     assert!(md.contains("**Disturbed run:**"), "{md}");
 
     // A baseline that names no benchmark is an error, not a silent "no speedup".
@@ -155,7 +159,8 @@ fn report_files_are_written_from_a_criterion_dir() {
     .write(&home)
     .unwrap();
     write_report(&project, &chapter, &home, command, &quiet, false).unwrap();
-    let md = fs::read_to_string(dir.path().join("book/bench/ch02-threads.md")).unwrap();
+    let md =
+        fs::read_to_string(dir.path().join("book/bench/ch02-threads.md")).unwrap();
     assert!(md.contains("(Python 3.11.7)"), "{md}");
     assert!(
         md.contains("from criterion's estimates and CPython rows"),
@@ -173,7 +178,8 @@ fn report_files_are_written_from_a_criterion_dir() {
         md.contains("### start-join-cpython\n\n| variant | median | spread | speedup |\n|---|---:|---:|---:|\n| CPython thread | 100 µs | 90.0 µs..150 µs | 1.00x (baseline) |\n| CPython spawn | 20.0 ms | 18.0 ms..30.0 ms | 0.0050x |\n"),
         "{md}"
     );
-    let txt = fs::read_to_string(dir.path().join("book/bench/ch02-threads.txt")).unwrap();
+    let txt =
+        fs::read_to_string(dir.path().join("book/bench/ch02-threads.txt")).unwrap();
     for want in [
         "// ANCHOR: machine_python\nPython 3.11.7\n",
         "// ANCHOR: start-join_cpython-fork_median\n1.00 ms\n",
@@ -183,6 +189,7 @@ fn report_files_are_written_from_a_criterion_dir() {
     ] {
         assert!(txt.contains(want), "missing {want:?} in\n{txt}");
     }
-    let svg = fs::read_to_string(dir.path().join("book/bench/ch02-threads.svg")).unwrap();
+    let svg =
+        fs::read_to_string(dir.path().join("book/bench/ch02-threads.svg")).unwrap();
     assert!(svg.contains("CPython spawn"), "{svg}");
 }

@@ -111,7 +111,8 @@ mod recordings {
         let run = recorded(dir.path(), RECORDED);
         assert!(keep_and_draw(&run, &svg, "pool", true).unwrap());
         assert!(!run.exists(), "the run's file belongs to one run");
-        let kept = fs::read_to_string(dir.path().join("output/pool.timeline.tsv")).unwrap();
+        let kept =
+            fs::read_to_string(dir.path().join("output/pool.timeline.tsv")).unwrap();
         let (header, records) = kept.split_once('\n').unwrap();
         assert!(header.starts_with("# timeline\t"), "{header}");
         assert!(header.ends_with("\tcpython\tpool"), "{header}");
@@ -137,7 +138,10 @@ mod recordings {
     fn a_run_without_a_timeline_removes_a_stale_chart_and_recording() {
         let dir = tempfile::tempdir().unwrap();
         let svg = dir.path().join("output/pool.timeline.svg");
-        assert!(keep_and_draw(&recorded(dir.path(), RECORDED), &svg, "pool", false).unwrap());
+        assert!(
+            keep_and_draw(&recorded(dir.path(), RECORDED), &svg, "pool", false)
+                .unwrap()
+        );
         let nothing = dir.path().join("target/none.tsv");
         assert!(!keep_and_draw(&nothing, &svg, "pool", false).unwrap());
         assert!(!svg.exists() && !recording_of(&svg).exists());
@@ -145,7 +149,9 @@ mod recordings {
         // A recording without a section draws nothing and is not kept either.
         let tasks_only = recorded(dir.path(), "task\t1\t1\t0\t5\t5\tx\n");
         assert!(!keep_and_draw(&tasks_only, &svg, "pool", false).unwrap());
-        assert!(!svg.exists() && !recording_of(&svg).exists() && !tasks_only.exists());
+        assert!(
+            !svg.exists() && !recording_of(&svg).exists() && !tasks_only.exists()
+        );
     }
 
     #[test]
@@ -153,7 +159,10 @@ mod recordings {
         let dir = tempfile::tempdir().unwrap();
         let output = dir.path().join("output");
         let svg = output.join("pool.timeline.svg");
-        assert!(keep_and_draw(&recorded(dir.path(), RECORDED), &svg, "pool", false).unwrap());
+        assert!(
+            keep_and_draw(&recorded(dir.path(), RECORDED), &svg, "pool", false)
+                .unwrap()
+        );
         fs::write(output.join("old.timeline.svg"), "<svg/>").unwrap();
         let err = format!("{:#}", charts(&output).unwrap_err());
         assert!(err.contains("old.timeline.svg"), "{err}");

@@ -10,7 +10,8 @@
 //! every bar but rayon's a sliver, and the slower-than-baseline ones all looked alike.
 
 use super::{
-    BASELINE_BAR, Bar, CPYTHON_BAR, Label, RUST_BAR, RowsPanel, TEXT, plot_width, text_width,
+    BASELINE_BAR, Bar, CPYTHON_BAR, Label, RUST_BAR, RowsPanel, TEXT, plot_width,
+    text_width,
 };
 use crate::services::report::Group;
 use crate::services::units::{format_duration, format_speedup};
@@ -57,7 +58,8 @@ struct Scale {
 fn wide(values: &[f64], speedups: bool) -> bool {
     let positive = values.iter().copied().filter(|v| *v > 0.0);
     let from = if speedups { 1.0 } else { f64::INFINITY };
-    let (min, max) = positive.fold((from, from.min(0.0)), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    let (min, max) =
+        positive.fold((from, from.min(0.0)), |(lo, hi), v| (lo.min(v), hi.max(v)));
     max / min > LOG_RATIO
 }
 
@@ -65,7 +67,13 @@ fn wide(values: &[f64], speedups: bool) -> bool {
 /// the 1x line if there is a `baseline` (a faster bar right of it, a slower one left), else from
 /// the whole decade left of the smallest. Labels stand right of the bar's end, or of the 1x line
 /// for a bar left of it; `room` is the share of the axis added on the right for them.
-fn scale(values: &[f64], floor: f64, baseline: Option<usize>, room: f64, log: bool) -> Scale {
+fn scale(
+    values: &[f64],
+    floor: f64,
+    baseline: Option<usize>,
+    room: f64,
+    log: bool,
+) -> Scale {
     let max = values.iter().copied().fold(floor, f64::max);
     if !log {
         return Scale {
@@ -121,38 +129,39 @@ pub fn group_panel(group: &Group) -> RowsPanel {
     let label_width = (20 + longest as u32).min(380);
     let medians: Vec<f64> = group.rows.iter().map(|r| r.median_ns).collect();
     let log = wide(&medians, false);
-    let (values, labels, caption, x_desc): (Vec<f64>, Vec<String>, _, _) = match group.baseline {
-        Some(b) => {
-            let values: Vec<f64> = (0..group.rows.len())
-                .map(|i| group.speedup(i).unwrap_or(0.0))
-                .collect();
-            let labels = values.iter().map(|v| format_speedup(*v)).collect();
-            (
-                values,
-                labels,
-                format!(
-                    "{}: speedup over {} (higher is better)",
-                    group.name, names[b]
-                ),
-                "speedup (baseline median / variant median)".to_string(),
-            )
-        }
-        None => {
-            let max = group.rows.iter().map(|r| r.median_ns).fold(0.0, f64::max);
-            // the unit the largest value reads best in (on a log axis, each tick has its unit)
-            let mut units = [("s", 1e9), ("ms", 1e6), ("µs", 1e3)].into_iter();
-            let (unit, scale) = units
-                .find(|(_, scale)| max >= *scale && !log)
-                .unwrap_or(("ns", 1.0));
-            let medians = group.rows.iter().map(|r| r.median_ns);
-            (
-                medians.clone().map(|ns| ns / scale).collect(),
-                medians.map(format_duration).collect(),
-                format!("{}: median time (lower is better)", group.name),
-                format!("median time ({unit})"),
-            )
-        }
-    };
+    let (values, labels, caption, x_desc): (Vec<f64>, Vec<String>, _, _) =
+        match group.baseline {
+            Some(b) => {
+                let values: Vec<f64> = (0..group.rows.len())
+                    .map(|i| group.speedup(i).unwrap_or(0.0))
+                    .collect();
+                let labels = values.iter().map(|v| format_speedup(*v)).collect();
+                (
+                    values,
+                    labels,
+                    format!(
+                        "{}: speedup over {} (higher is better)",
+                        group.name, names[b]
+                    ),
+                    "speedup (baseline median / variant median)".to_string(),
+                )
+            }
+            None => {
+                let max = group.rows.iter().map(|r| r.median_ns).fold(0.0, f64::max);
+                // the unit the largest value reads best in (on a log axis, each tick has its unit)
+                let mut units = [("s", 1e9), ("ms", 1e6), ("µs", 1e3)].into_iter();
+                let (unit, scale) = units
+                    .find(|(_, scale)| max >= *scale && !log)
+                    .unwrap_or(("ns", 1.0));
+                let medians = group.rows.iter().map(|r| r.median_ns);
+                (
+                    medians.clone().map(|ns| ns / scale).collect(),
+                    medians.map(format_duration).collect(),
+                    format!("{}: median time (lower is better)", group.name),
+                    format!("median time ({unit})"),
+                )
+            }
+        };
     // Room right of the longest bar for its label.
     let widest = labels
         .iter()

@@ -48,17 +48,21 @@ fn chart_has_a_panel_per_group_with_labels() {
     }
     let svg = render_svg("ch02-threads", &groups).unwrap();
     // A group with a single variant draws too.
-    let single = render_svg("one", &[group("only", Some(0), &[("sequential", 1e6)])]).unwrap();
+    let single =
+        render_svg("one", &[group("only", Some(0), &[("sequential", 1e6)])]).unwrap();
     assert!(single.contains("1.00x"), "{single}");
     // ... with its name and a bar of positive height (plotters drew a one-segment range's bar
     // upside down: height="-12").
-    let lone = render_svg("one", &[group("backoff", None, &[("spin", 2e3)])]).unwrap();
+    let lone =
+        render_svg("one", &[group("backoff", None, &[("spin", 2e3)])]).unwrap();
     assert!(lone.contains("spin") && lone.contains("2.00 µs"), "{lone}");
     assert!(!lone.contains("height=\"-"), "{lone}");
     assert!(svg.starts_with("<svg"), "{svg}");
     // Under each of the 4 labels a white box, so that the red line at 1x does not cross "0.95x"
     // (and the page's white background).
-    let near = render_svg("near", &[group("t", Some(0), &[("a", 1e6), ("b", 1.05e6)])]).unwrap();
+    let near =
+        render_svg("near", &[group("t", Some(0), &[("a", 1e6), ("b", 1.05e6)])])
+            .unwrap();
     assert!(near.contains("0.95x"), "{near}");
     assert_eq!(svg.matches(r##"fill="#FFFFFF""##).count(), 1 + 4, "{svg}");
     assert!(
@@ -124,7 +128,8 @@ fn charts_are_as_wide_as_the_book_column_and_their_text_is_legible() {
 fn ticks_of_a_log_axis_are_powers_of_ten() {
     let ticks = [-2.0, -1.0, 0.0, 1.0, 3.0, 0.5].map(|v| bench::power_of_ten(&v));
     assert_eq!(ticks, ["0.01x", "0.1x", "1x", "10x", "1000x", ""]);
-    let ticks = [0.0, 2.0, 3.0, 7.0, 9.0, 10.0, 2.5].map(|v| bench::power_of_ten_ns(&v));
+    let ticks =
+        [0.0, 2.0, 3.0, 7.0, 9.0, 10.0, 2.5].map(|v| bench::power_of_ten_ns(&v));
     assert_eq!(
         ticks,
         ["1 ns", "100 ns", "1 µs", "10 ms", "1 s", "10 s", ""]
@@ -186,6 +191,7 @@ fn speedups_spanning_more_than_100x_are_drawn_on_a_log_axis_from_1x() {
     let expected = 176e3f64.log10() / 2.1f64.log10();
     assert!((ratio / expected - 1.0).abs() < 0.05, "{ratio} {expected}");
     // Up to 100x, the axis stays linear.
-    let near = render_svg("near", &[group("t", Some(0), &[("a", 1e6), ("b", 99e6)])]).unwrap();
+    let near = render_svg("near", &[group("t", Some(0), &[("a", 1e6), ("b", 99e6)])])
+        .unwrap();
     assert!(!near.contains("log scale"), "{near}");
 }

@@ -1,7 +1,6 @@
 use super::*;
 
-const SRC: &str =
-    "fn a() {}\n// ANCHOR: main\nfn main() {}\n// ANCHOR_END: main\n// ANCHOR: open\nfn b() {}\n";
+const SRC: &str = "fn a() {}\n// ANCHOR: main\nfn main() {}\n// ANCHOR_END: main\n// ANCHOR: open\nfn b() {}\n";
 
 fn fixture() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();

@@ -48,7 +48,8 @@ fn baseline_is_sequential_unless_configured() {
     assert_eq!(groups[1].baseline, None);
     assert_eq!(groups[2].baseline, None);
 
-    let configured = BTreeMap::from([("start-join".to_string(), "thread".to_string())]);
+    let configured =
+        BTreeMap::from([("start-join".to_string(), "thread".to_string())]);
     let groups = group(ms, &configured);
     assert_eq!(groups[1].baseline, Some(0));
     assert_eq!(groups[1].speedup(1), Some(0.1));
@@ -81,7 +82,8 @@ fn write_fixture(dir: &Path, group: &str, function: &str, median: f64, order: u6
     });
     fs::write(new.join("sample.json"), sample.to_string()).unwrap();
     // Run order is file modification order: pin it.
-    let t = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000 + order);
+    let t =
+        SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000 + order);
     fs::File::options()
         .write(true)
         .open(&path)
@@ -107,7 +109,8 @@ fn reports_render_from_criterion_files() {
     );
     write_fixture(dir.path(), "tutorial", "even split", 19_100_000.0, 3);
     write_fixture(dir.path(), "spawn cost", "thread", 12_345.0, 4);
-    let measured = crate::services::criterion::read_criterion_dir(dir.path()).unwrap();
+    let measured =
+        crate::services::criterion::read_criterion_dir(dir.path()).unwrap();
     let groups = group(measured, &BTreeMap::new());
     let md = render_markdown(
         &groups,

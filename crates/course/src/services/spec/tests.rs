@@ -99,7 +99,8 @@ fn missing_results_and_timeouts_are_reported() {
 
 #[test]
 fn a_starter_that_does_not_compile_is_reported() {
-    let broken = Err("error[E0425]: cannot find value `x`\n --> src/lib.rs:3:5".into());
+    let broken =
+        Err("error[E0425]: cannot find value `x`\n --> src/lib.rs:3:5".into());
     let solution = spec(&["a", "b"], "test a ... ok\ntest b ... ok\n", 0);
     let v = judge(&broken, &solution, LIMIT);
     assert!(

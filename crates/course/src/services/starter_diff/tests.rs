@@ -32,7 +32,9 @@ fn one_problem(starter: &str) -> String {
 
 #[test]
 fn anything_else_that_differs_is_named() {
-    let p = one_problem(&starter().replace("-> u128 {\n    // TODO", "-> u64 {\n    // TODO"));
+    let p = one_problem(
+        &starter().replace("-> u128 {\n    // TODO", "-> u64 {\n    // TODO"),
+    );
     assert!(p.starts_with("`fn timed` differs"), "{p}");
     let changed_body = starter().replace(
         "        self.size\n    }\n    pub fn double",

@@ -145,8 +145,7 @@ fn the_first_failure_is_the_first_in_the_spec_not_alphabetically() {
 
 #[test]
 fn all_passing() {
-    let out =
-        "running 2 tests\ntest a ... ok\ntest b ... ok\n\ntest result: ok. 2 passed; 0 failed\n";
+    let out = "running 2 tests\ntest a ... ok\ntest b ... ok\n\ntest result: ok. 2 passed; 0 failed\n";
     let s = summarize(out, Some(true), "");
     assert_eq!((s.status, s.passed, s.total), (Status::Passed, 2, 2));
     assert_eq!(s.first_failure, None);
@@ -173,7 +172,10 @@ fn compile_errors_come_from_cargos_json_messages() {
     );
     assert!(detail.contains("expected `Duration`"), "{detail}");
     // No JSON errors (cargo itself failed): the end of cargo's own output.
-    let s = summarize_build_failure("error: failed to parse manifest\n", "ch01-ex01-timed");
+    let s = summarize_build_failure(
+        "error: failed to parse manifest\n",
+        "ch01-ex01-timed",
+    );
     assert_eq!(s.detail.as_deref(), Some("error: failed to parse manifest"));
 }
 
@@ -199,8 +201,9 @@ fn a_killed_run_timed_out() {
 
 /// What `cargo course check` read for a wrong solution of ch03-ex02 (`?` on `join`): the fork
 /// harness's sections (`---- name ----`), with a panic the test provoked in a child first.
-const FORK_HARNESS: &str =
-    include_str!("../../../../testrun/src/libtest/fixtures/ch03-ex02-join-question-mark.txt");
+const FORK_HARNESS: &str = include_str!(
+    "../../../../testrun/src/libtest/fixtures/ch03-ex02-join-question-mark.txt"
+);
 
 #[test]
 fn fork_harness_output_shows_the_tests_own_panic_and_where() {
@@ -211,15 +214,18 @@ fn fork_harness_output_shows_the_tests_own_panic_and_where() {
         Some(Failure {
             test: "a_failing_child_is_an_error_and_every_child_is_reaped".into(),
             message: Some("every child must be joined, even after an error".into()),
-            location: Some("ch03-processes/ex02-parallel-map/tests/spec.rs:65:5".into()),
+            location: Some(
+                "ch03-processes/ex02-parallel-map/tests/spec.rs:65:5".into()
+            ),
         })
     );
 }
 
 #[test]
 fn tests_after_a_hang_are_not_run_rather_than_failed() {
-    let hang =
-        include_str!("../../../../testrun/src/libtest/fixtures/ch03-ex01-writer-not-dropped.txt");
+    let hang = include_str!(
+        "../../../../testrun/src/libtest/fixtures/ch03-ex01-writer-not-dropped.txt"
+    );
     let s = summarize(hang, Some(false), "");
     assert_eq!((s.status, s.passed, s.total), (Status::Failing, 0, 9));
     let f = s.first_failure.clone().unwrap();
@@ -260,7 +266,9 @@ fn a_trybuild_failure_shows_which_ui_file_failed_and_how() {
         "{message}"
     );
     assert!(
-        message.contains("ACTUAL:\n    note: `Proc::<CreatedState>::start` takes ownership"),
+        message.contains(
+            "ACTUAL:\n    note: `Proc::<CreatedState>::start` takes ownership"
+        ),
         "{message}"
     );
     assert!(!message.contains('\x1b'), "{message}");
@@ -268,13 +276,16 @@ fn a_trybuild_failure_shows_which_ui_file_failed_and_how() {
 
 #[test]
 fn the_specs_course_notes_are_kept() {
-    let ran =
-        include_str!("../../../../testrun/src/libtest/fixtures/ch09-ex01-ran-under-mpirun.txt");
+    let ran = include_str!(
+        "../../../../testrun/src/libtest/fixtures/ch09-ex01-ran-under-mpirun.txt"
+    );
     let s = summarize(ran, Some(true), "");
     assert_eq!((s.status, s.passed, s.total), (Status::Passed, 8, 8));
     assert_eq!(
         s.notes,
-        ["ex01-tree-reduce: the ranks ran under mpirun -n 2 and -n 4, every rank passed"]
+        [
+            "ex01-tree-reduce: the ranks ran under mpirun -n 2 and -n 4, every rank passed"
+        ]
     );
     assert_eq!(summarize(LIBTEST, Some(false), "").notes, [] as [String; 0]);
 }

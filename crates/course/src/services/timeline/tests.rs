@@ -1,6 +1,13 @@
 use super::*;
 
-fn record(kind: Kind, pid: u32, tid: u64, start: u64, end: u64, label: &str) -> Record {
+fn record(
+    kind: Kind,
+    pid: u32,
+    tid: u64,
+    start: u64,
+    end: u64,
+    label: &str,
+) -> Record {
     Record {
         kind,
         pid,
@@ -117,7 +124,8 @@ fn tasks_that_overlap_on_one_worker_get_lanes_of_its_row() {
         (1_200, 2_200, "b"),
         (2_300, 2_900, "c"),
     ];
-    let records = spans.map(|(start, end, label)| record(Kind::Task, 10, 11, start, end, label));
+    let records = spans
+        .map(|(start, end, label)| record(Kind::Task, 10, 11, start, end, label));
     let records = [
         records.to_vec(),
         vec![record(Kind::Section, 10, 3, 1_000, 3_000, "s")],

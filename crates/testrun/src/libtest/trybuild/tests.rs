@@ -2,7 +2,8 @@ use super::*;
 
 /// `cargo course check` on a wrong ch07-ex02 (typestate): `start(mut self)`, whose error quotes
 /// another line than `start_twice.stderr`, and an `exitcode` left callable while running.
-const WRONG: &str = include_str!("../fixtures/ch07-ex02-mut-self-and-exitcode-while-running.txt");
+const WRONG: &str =
+    include_str!("../fixtures/ch07-ex02-mut-self-and-exitcode-while-running.txt");
 
 #[test]
 fn colour_codes_are_stripped() {
@@ -28,7 +29,9 @@ fn each_failing_ui_file_is_found_with_how_it_failed() {
         failures[0].verdict,
         Verdict::Other {
             word: "error".into(),
-            said: vec!["Expected test case to fail to compile, but it succeeded.".into()],
+            said: vec![
+                "Expected test case to fail to compile, but it succeeded.".into()
+            ],
         }
     );
     let Verdict::Mismatch { expected, actual } = &failures[1].verdict else {
@@ -89,7 +92,8 @@ fn a_long_difference_is_cut_and_passing_output_has_no_failures() {
         "{text}"
     );
     assert!(text.ends_with("    e9\n    ..."), "{text}");
-    let passing = "test \x1b[0m\x1b[1mtests/ui/a.rs\x1b[0m ... \x1b[0m\x1b[32mok\n\x1b[0m";
+    let passing =
+        "test \x1b[0m\x1b[1mtests/ui/a.rs\x1b[0m ... \x1b[0m\x1b[32mok\n\x1b[0m";
     assert_eq!(ui_failures(passing), []);
 }
 
