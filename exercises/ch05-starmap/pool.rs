@@ -1,6 +1,6 @@
-//! The pool both exercises of chapter 05 build on, given: chapter 04's thread pool, cut down to
-//! what a map needs, plus a count of the tasks it received (the specs read it).
-//! Included by each exercise with `#[path]`; you do not need to change it.
+//! The pool both exercises of chapter 05 build on, given: chapter 04's thread pool,
+//! cut down to what a map needs, plus a count of the tasks it received (the specs
+//! read it). Included by each exercise with `#[path]`; you do not need to change it.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -10,7 +10,8 @@ use std::thread::{self, JoinHandle};
 
 type Job = Box<dyn FnOnce() + Send + 'static>;
 
-/// `n` worker threads fed from one queue. Dropping the pool runs every queued task, then joins.
+/// `n` worker threads fed from one queue. Dropping the pool runs every queued task,
+/// then joins.
 pub struct ThreadPool {
     queue: Option<Sender<Job>>,
     workers: Vec<JoinHandle<()>>,
@@ -69,7 +70,8 @@ impl ThreadPool {
         self.jobs_sent.load(Ordering::SeqCst)
     }
 
-    /// Queues `task`; a panic inside it becomes `Err(message)` from `get`, the worker lives on.
+    /// Queues `task`; a panic inside it becomes `Err(message)` from `get`, the worker
+    /// lives on.
     pub fn apply_async<T, F>(&self, task: F) -> TaskHandle<T>
     where
         F: FnOnce() -> T + Send + 'static,

@@ -1,8 +1,9 @@
-//! The sequential baseline: `cpu_bound(n)` for each tutorial number (group `cpu-bound`), and
-//! the whole tutorial run one task after the other (group `tutorial`, variant `sequential`),
-//! the baseline every later chapter's `tutorial` group divides by. Then folded against honest
-//! over growing `n` (group `folding`): `(0..n).sum()` takes the same few nanoseconds for every
-//! `n`; `workloads::sum_range` grows in proportion to `n`.
+//! The sequential baseline: `cpu_bound(n)` for each tutorial number (group
+//! `cpu-bound`), and the whole tutorial run one task after the other (group
+//! `tutorial`, variant `sequential`), the baseline every later chapter's `tutorial`
+//! group divides by. Then folded against honest over growing `n` (group `folding`):
+//! `(0..n).sum()` takes the same few nanoseconds for every `n`;
+//! `workloads::sum_range` grows in proportion to `n`.
 
 use std::hint::black_box;
 
@@ -51,7 +52,8 @@ fn folding(c: &mut Criterion) {
 }
 // ANCHOR_END: folding
 
-/// The book's criterion settings, one place for every chapter: `workloads::bench::criterion`.
+/// The book's criterion settings, one place for every chapter:
+/// `workloads::bench::criterion`.
 fn config() -> Criterion {
     workloads::bench::criterion()
 }

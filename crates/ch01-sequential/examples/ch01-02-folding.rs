@@ -1,5 +1,5 @@
-//! `(0..n).sum()` against an honest loop, for growing `n`: the folded sum's time stays flat,
-//! the honest one grows with `n`. Each time is the median of 5 runs.
+//! `(0..n).sum()` against an honest loop, for growing `n`: the folded sum's time
+//! stays flat, the honest one grows with `n`. Each time is the median of 5 runs.
 //!
 //! Run: `cargo run --release -p ch01-sequential --example ch01-02-folding`
 

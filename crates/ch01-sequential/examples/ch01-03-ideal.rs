@@ -1,6 +1,6 @@
-//! The ideal times and speedups of the tutorial's tasks [11, 23, 53, 34] on 1 to 8 workers.
-//! Times are in the tasks' unit (cpu_bound(n) takes time proportional to n); nothing is
-//! measured here, everything is computed.
+//! The ideal times and speedups of the tutorial's tasks [11, 23, 53, 34] on 1 to
+//! 8 workers. Times are in the tasks' unit (cpu_bound(n) takes time proportional to
+//! n); nothing is measured here, everything is computed.
 //!
 //! Run: `cargo run --release -p ch01-sequential --example ch01-03-ideal`
 

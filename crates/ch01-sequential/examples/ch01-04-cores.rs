@@ -1,5 +1,5 @@
-//! How many cores? Rust's `available_parallelism` against what Python's `os.cpu_count()`
-//! reads, and what a CPU affinity mask changes.
+//! How many cores? Rust's `available_parallelism` against what Python's
+//! `os.cpu_count()` reads, and what a CPU affinity mask changes.
 //!
 //! Run: `cargo run --release -p ch01-sequential --example ch01-04-cores`
 

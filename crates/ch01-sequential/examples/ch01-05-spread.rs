@@ -1,5 +1,5 @@
-//! A single run on a noisy machine: time `cpu_bound(11)` 11 times, print every run in order,
-//! then the fastest, the median and the slowest.
+//! A single run on a noisy machine: time `cpu_bound(11)` 11 times, print every run in
+//! order, then the fastest, the median and the slowest.
 //!
 //! Run: `cargo run --release -p ch01-sequential --example ch01-05-spread`
 

@@ -1,9 +1,10 @@
 //! The tutorials' sequential loop as a timeline: which task ran when, on one core.
 //!
-//! Run: `COURSE_TIMELINE=target/t.tsv cargo run --release -p ch01-sequential --example
-//! ch01-07-timeline`, or let `cargo course capture ch01` run it and draw
-//! `book/ch01-sequential/output/ch01-07-timeline.timeline.svg`. The loop runs twice, plain then
-//! recorded, and the two makespans are printed side by side; then what one record costs.
+//! Run: `COURSE_TIMELINE=target/t.tsv cargo run --release -p ch01-sequential
+//! --example ch01-07-timeline`, or let `cargo course capture
+//! ch01` run it and draw `book/ch01-sequential/output/ch01-07-timeline.timeline.svg`.
+//! The loop runs twice, plain then recorded, and the two makespans are printed side
+//! by side; then what one record costs.
 
 use workloads::timeline;
 use workloads::{TUTORIAL_NUMBERS, cpu_bound};

@@ -1,36 +1,39 @@
 //! How many workers to start: `std::thread::available_parallelism` against Python's
 //! `os.cpu_count()`.
 //!
-//! They answer different questions. `os.cpu_count()` counts the CPUs the operating system has
-//! online. `available_parallelism()` estimates how many this process may actually use: on Linux
-//! (std's `sys/thread/unix.rs`, Rust 1.95) the smaller of the CPUs in the affinity mask
-//! (`taskset`, `os.sched_setaffinity`) and the cgroup CPU quota in whole CPUs, rounded down
-//! (cgroup v2 `cpu.max` of the process's cgroup and its parents, or v1 `cpu.cfs_quota_us /
-//! cpu.cfs_period_us`; a container started with `--cpus 2`). Python 3.13's
-//! `os.process_cpu_count()` is `len(os.sched_getaffinity(0))`: the affinity mask, never the
-//! quota. `available_parallelism()` can also fail, so it returns a `Result`.
+//! They answer different questions. `os.cpu_count()` counts the CPUs the operating
+//! system has online. `available_parallelism()` estimates how many this process may
+//! actually use: on Linux (std's `sys/thread/unix.rs`, Rust 1.95) the smaller of the
+//! CPUs in the affinity mask (`taskset`, `os.sched_setaffinity`) and the cgroup CPU
+//! quota in whole CPUs, rounded down (cgroup v2 `cpu.max` of the process's cgroup and
+//! its parents, or v1 `cpu.cfs_quota_us /
+//! cpu.cfs_period_us`; a container started with `--cpus
+//! 2`). Python 3.13's `os.process_cpu_count()` is `len(os.sched_getaffinity(0))`: the
+//! affinity mask, never the quota. `available_parallelism()` can also fail, so it
+//! returns a `Result`.
 //!
 //! This is the book's first `unsafe` code: calls into C through `libc` (`sysconf`,
-//! `sched_getaffinity`, `sched_setaffinity`), `std::mem::zeroed` and `libc`'s `CPU_SET` helpers.
-//! The compiler cannot check those, so each `unsafe` block carries a `// SAFETY:` comment that
-//! names the rules the callee requires and why they hold (Clippy's `undocumented_unsafe_blocks`
-//! lint, on for the workspace, rejects a block without one).
+//! `sched_getaffinity`, `sched_setaffinity`), `std::mem::zeroed` and `libc`'s
+//! `CPU_SET` helpers. The compiler cannot check those, so each `unsafe` block carries
+//! a `// SAFETY:` comment that names the rules the callee requires and why they hold
+//! (Clippy's `undocumented_unsafe_blocks` lint, on for the workspace, rejects a block
+//! without one).
 
 use std::io;
 use std::num::NonZeroUsize;
 
 // ANCHOR: worker_count
-/// The number of workers to start: what `available_parallelism` reports, or one if it cannot
-/// tell.
+/// The number of workers to start: what `available_parallelism` reports, or one if it
+/// cannot tell.
 ///
-/// One is the safe fallback: the program still runs, just without parallelism, and never
-/// starts zero workers.
+/// One is the safe fallback: the program still runs, just without parallelism, and
+/// never starts zero workers.
 pub fn worker_count() -> NonZeroUsize {
     worker_count_from(std::thread::available_parallelism())
 }
 
-/// The decision in [`worker_count`], separated from the system call so a test can feed it an
-/// error.
+/// The decision in [`worker_count`], separated from the system call so a test can
+/// feed it an error.
 pub fn worker_count_from(reported: io::Result<NonZeroUsize>) -> NonZeroUsize {
     match reported {
         Ok(n) => n,
@@ -41,18 +44,21 @@ pub fn worker_count_from(reported: io::Result<NonZeroUsize>) -> NonZeroUsize {
 
 // ANCHOR: online_cpus
 /// What Python's `os.cpu_count()` reports on Unix: the number of CPUs online, from
-/// `sysconf(_SC_NPROCESSORS_ONLN)`. Affinity masks and cgroup quotas do not change it.
+/// `sysconf(_SC_NPROCESSORS_ONLN)`. Affinity masks and cgroup quotas do not change
+/// it.
 #[cfg(unix)]
 pub fn online_cpus() -> Option<usize> {
-    // SAFETY: sysconf takes a plain integer name, touches no memory of ours, and is thread-safe.
+    // SAFETY: sysconf takes a plain integer name, touches no memory of ours, and is
+    // thread-safe.
     let n = unsafe { libc::sysconf(libc::_SC_NPROCESSORS_ONLN) };
     usize::try_from(n).ok().filter(|&n| n > 0)
 }
 // ANCHOR_END: online_cpus
 
 // ANCHOR: pinned
-/// Asks `available_parallelism` from a new thread that may run on one CPU only, as `taskset -c`
-/// would arrange for a whole process. Linux only (the affinity call is Linux's).
+/// Asks `available_parallelism` from a new thread that may run on one CPU only, as
+/// `taskset -c` would arrange for a whole process. Linux only (the affinity call is
+/// Linux's).
 ///
 /// Returns what that thread was told. The calling thread's own mask is left alone.
 #[cfg(target_os = "linux")]
@@ -61,8 +67,8 @@ pub fn parallelism_when_pinned_to_one_cpu() -> io::Result<NonZeroUsize> {
         // SAFETY: cpu_set_t is a plain bit array; all zeroes is the valid empty set.
         let mut allowed: libc::cpu_set_t = unsafe { std::mem::zeroed() };
         let size = std::mem::size_of::<libc::cpu_set_t>();
-        // SAFETY: `allowed` is a valid, writable cpu_set_t of `size` bytes; pid 0 means this
-        // thread.
+        // SAFETY: `allowed` is a valid, writable cpu_set_t of `size` bytes; pid 0
+        // means this thread.
         if unsafe { libc::sched_getaffinity(0, size, &mut allowed) } != 0 {
             return Err(io::Error::last_os_error());
         }
@@ -76,8 +82,8 @@ pub fn parallelism_when_pinned_to_one_cpu() -> io::Result<NonZeroUsize> {
         let mut one: libc::cpu_set_t = unsafe { std::mem::zeroed() };
         // SAFETY: `first` came from the range above, so it is below CPU_SETSIZE.
         unsafe { libc::CPU_SET(first, &mut one) };
-        // SAFETY: `one` is a valid cpu_set_t of `size` bytes; pid 0 changes only this thread,
-        // which ends right after the question below.
+        // SAFETY: `one` is a valid cpu_set_t of `size` bytes; pid 0 changes only this
+        // thread, which ends right after the question below.
         if unsafe { libc::sched_setaffinity(0, size, &one) } != 0 {
             return Err(io::Error::last_os_error());
         }
@@ -121,7 +127,8 @@ mod tests {
         let pinned =
             parallelism_when_pinned_to_one_cpu().expect("pinning one thread works");
         assert_eq!(pinned.get(), 1);
-        // This thread was not pinned: the online count is unchanged and still at least one.
+        // This thread was not pinned: the online count is unchanged and still at
+        // least one.
         assert!(online_cpus().unwrap() >= 1);
     }
 }

@@ -1,14 +1,15 @@
 //! Chapter 01, *Sequential: the honest baseline*.
 //!
-//! Before making anything parallel, measure the sequential version honestly and know the best
-//! any parallel version could do.
+//! Before making anything parallel, measure the sequential version honestly and know
+//! the best any parallel version could do.
 //!
-//! * [`timing`]: time one run ([`timing::timed`]) or several ([`timing::repeat`]) with
-//!   `Instant` and `black_box`.
-//! * [`folding`]: `(0..n).sum()` is folded by LLVM into a formula; `workloads::sum_range` is not.
+//! * [`timing`]: time one run ([`timing::timed`]) or several ([`timing::repeat`])
+//!   with `Instant` and `black_box`.
+//! * [`folding`]: `(0..n).sum()` is folded by LLVM into a formula;
+//!   `workloads::sum_range` is not.
 //! * [`cores`]: `available_parallelism` against Python's `os.cpu_count()`.
-//! * [`ideal`]: makespans of schedules, LPT, fair time-sharing, Amdahl: the yardstick every
-//!   later chapter reads its speedups against.
+//! * [`ideal`]: makespans of schedules, LPT, fair time-sharing, Amdahl: the yardstick
+//!   every later chapter reads its speedups against.
 
 pub mod cores;
 pub mod folding;
@@ -16,9 +17,11 @@ pub mod ideal;
 pub mod timing;
 
 // ANCHOR: sequential
-/// The tutorials' sequential program: run `cpu_bound` on each number, one after the other.
+/// The tutorials' sequential program: run `cpu_bound` on each number, one after the
+/// other.
 ///
-/// Returns each number's result and time, in order; the caller prints them and the total.
+/// Returns each number's result and time, in order; the caller prints them and the
+/// total.
 pub fn run_sequential(
     numbers: &[u64],
     scale: workloads::Scale,

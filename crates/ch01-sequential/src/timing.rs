@@ -1,11 +1,12 @@
-//! Honest timing with the standard library: one run with [`timed`], several with [`repeat`].
+//! Honest timing with the standard library: one run with [`timed`], several with
+//! [`repeat`].
 //!
 //! [`Instant`] is a monotonic clock: it never goes backwards, unlike the wall clock
-//! (`SystemTime`), which an NTP update may move. It is the Rust counterpart of Python's
-//! `time.perf_counter()`.
+//! (`SystemTime`), which an NTP update may move. It is the Rust counterpart of
+//! Python's `time.perf_counter()`.
 //!
-//! These helpers are for examples and for a first look. The numbers the book quotes come from
-//! criterion (`benches/`), which warms up, repeats, and reports a spread.
+//! These helpers are for examples and for a first look. The numbers the book quotes
+//! come from criterion (`benches/`), which warms up, repeats, and reports a spread.
 
 use std::fmt;
 use std::hint::black_box;
@@ -15,7 +16,8 @@ use std::time::{Duration, Instant};
 // ANCHOR: timed
 /// Runs `f` once and returns its value together with how long it took.
 ///
-/// Python: `start = time.perf_counter(); value = f(); elapsed = time.perf_counter() - start`.
+/// Python: `start = time.perf_counter(); value = f(); elapsed = time.perf_counter() -
+/// start`.
 pub fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
     let start = Instant::now();
     let value = f();
@@ -54,8 +56,8 @@ impl Spread {
         self.sorted[self.sorted.len() - 1]
     }
 
-    /// The middle run (the mean of the two middle runs for an even count): the typical case,
-    /// untouched by a few outliers.
+    /// The middle run (the mean of the two middle runs for an even count): the
+    /// typical case, untouched by a few outliers.
     pub fn median(&self) -> Duration {
         let n = self.sorted.len();
         if n % 2 == 1 {
@@ -75,9 +77,9 @@ impl Spread {
 // ANCHOR: repeat
 /// Runs `f` `runs` times and returns the spread of the times.
 ///
-/// Each value passes through [`black_box`]: a value that nobody reads is work the compiler may
-/// delete, and the loop would then time nothing. `NonZeroUsize` makes "zero runs", which has no
-/// median, impossible to ask for.
+/// Each value passes through [`black_box`]: a value that nobody reads is work the
+/// compiler may delete, and the loop would then time nothing. `NonZeroUsize` makes
+/// "zero runs", which has no median, impossible to ask for.
 pub fn repeat<T>(runs: NonZeroUsize, mut f: impl FnMut() -> T) -> Spread {
     let times = (0..runs.get())
         .map(|_| {
@@ -138,7 +140,8 @@ mod tests {
 
     #[test]
     fn timed_covers_the_work() {
-        // A lower bound only: a sleep lasts at least as long as asked. Never an upper bound.
+        // A lower bound only: a sleep lasts at least as long as asked. Never an upper
+        // bound.
         let ((), elapsed) = timed(|| std::thread::sleep(ms(20)));
         assert!(elapsed >= ms(20), "{elapsed:?}");
     }

@@ -1,10 +1,11 @@
-//! The tutorials' workload on threads: sequential, one thread per number, the GIL in a bottle,
-//! and the even split, each timed once and read against chapter 01's ideal.
+//! The tutorials' workload on threads: sequential, one thread per number, the GIL in
+//! a bottle, and the even split, each timed once and read against chapter 01's ideal.
 //!
-//! Run: `cargo run --release -p ch02-threads --example ch02-01-threads`
-//! Each time is the fastest of five runs (the one least disturbed by whatever else the machine
-//! is doing); the benchmarks give the careful numbers. Next to each, what that run got from the
-//! machine: the cores it kept busy (CPU time over wall time) and the steal time meanwhile.
+//! Run: `cargo run --release -p ch02-threads --example ch02-01-threads` Each time is
+//! the fastest of five runs (the one least disturbed by whatever else the machine is
+//! doing); the benchmarks give the careful numbers. Next to each, what that run got
+//! from the machine: the cores it kept busy (CPU time over wall time) and the steal
+//! time meanwhile.
 
 use std::time::{Duration, Instant};
 
@@ -33,7 +34,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     row("sequential", seq, seq.wall, 1.0);
 
     // ANCHOR: per_thread_times
-    // One more run, in which every thread reports when it finished, counted from the start.
+    // One more run, in which every thread reports when it finished, counted from the
+    // start.
     let start = Instant::now();
     let done = spawn_each(&numbers, move |n| (cpu_bound(n), start.elapsed()))?;
     // ANCHOR_END: per_thread_times
@@ -48,7 +50,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         seq.wall,
         best.sequential / best.shared,
     );
-    // What fair time-sharing predicts, scaled by the sequential time of one unit of n.
+    // What fair time-sharing predicts, scaled by the sequential time of one unit of
+    // n.
     let per_unit = seq.wall.as_secs_f64() / best.sequential;
     let predicted = ideal::shared_finish_times(&tasks, cores)?;
     for ((n, (_, finished)), p) in numbers.iter().zip(&done).zip(predicted) {

@@ -1,5 +1,5 @@
-//! A handle never joined: `main` returns, the process exits, and the detached threads die
-//! mid-work. Nothing warns, nothing fails, the exit status is 0.
+//! A handle never joined: `main` returns, the process exits, and the detached threads
+//! die mid-work. Nothing warns, nothing fails, the exit status is 0.
 //!
 //! Run: `cargo run --release -p ch02-threads --example ch02-02-never-joined`
 

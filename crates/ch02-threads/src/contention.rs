@@ -1,8 +1,8 @@
 //! Step 5: contention. The same sum, five ways to combine the threads' work.
 //!
-//! Every variant sums `range` over `threads` threads, each thread taking one chunk from
-//! [`for_each_chunk`], and every variant returns the same number. They differ only in *where*
-//! each thread adds its items:
+//! Every variant sums `range` over `threads` threads, each thread taking one chunk
+//! from [`for_each_chunk`], and every variant returns the same number. They differ
+//! only in *where* each thread adds its items:
 //!
 //! | variant | per item | shared between threads |
 //! |---|---|---|
@@ -22,8 +22,8 @@ use workloads::sum_range;
 use crate::ThreadsError;
 use crate::scope::for_each_chunk;
 
-/// The range the `contention` benchmark sums: long enough that the combining strategy, not the
-/// thread start-up, decides the time.
+/// The range the `contention` benchmark sums: long enough that the combining
+/// strategy, not the thread start-up, decides the time.
 pub const BENCH_RANGE: Range<u64> = 0..4_000_000;
 
 // ANCHOR: mutex_per_item
@@ -44,8 +44,8 @@ pub fn mutex_per_item(
 // ANCHOR_END: mutex_per_item
 
 // ANCHOR: atomic_per_item
-/// Every item is one atomic read-modify-write on the one shared counter: no lock, but the
-/// counter's cache line must travel to whichever core adds next.
+/// Every item is one atomic read-modify-write on the one shared counter: no lock, but
+/// the counter's cache line must travel to whichever core adds next.
 pub fn atomic_per_item(
     range: Range<u64>,
     threads: usize,
@@ -63,11 +63,11 @@ pub fn atomic_per_item(
 // ANCHOR: own_counter
 /// Adds `chunk` into `counter`, which only this thread writes, one store per item.
 ///
-/// The counter is atomic so that other threads could read progress while the work runs, and
-/// so that every item is stored in practice: a plain `&mut u64` would be kept in a register and
-/// written once, hiding the cost this module measures. (The memory model would allow merging
-/// consecutive relaxed stores to one location; LLVM does not do it, and the bench's assembly
-/// has one store per item.)
+/// The counter is atomic so that other threads could read progress while the work
+/// runs, and so that every item is stored in practice: a plain `&mut u64` would be
+/// kept in a register and written once, hiding the cost this module measures. (The
+/// memory model would allow merging consecutive relaxed stores to one location; LLVM
+/// does not do it, and the bench's assembly has one store per item.)
 fn add_into(counter: &AtomicU64, chunk: Range<u64>) {
     for i in chunk {
         let now = counter.load(Ordering::Relaxed);
@@ -77,9 +77,9 @@ fn add_into(counter: &AtomicU64, chunk: Range<u64>) {
 // ANCHOR_END: own_counter
 
 // ANCHOR: false_sharing
-/// One counter per thread, side by side in one `Vec`: 8 bytes each, so up to eight of them
-/// share a 64-byte cache line. No two threads touch the same counter, yet every store makes
-/// the line bounce between the cores, as if they did.
+/// One counter per thread, side by side in one `Vec`: 8 bytes each, so up to eight of
+/// them share a 64-byte cache line. No two threads touch the same counter, yet every
+/// store makes the line bounce between the cores, as if they did.
 pub fn false_sharing(range: Range<u64>, threads: usize) -> Result<u64, ThreadsError> {
     let counters: Vec<AtomicU64> = (0..threads).map(|_| AtomicU64::new(0)).collect();
     for_each_chunk(range, threads, &|w, chunk| add_into(&counters[w], chunk))?;
@@ -93,9 +93,9 @@ pub fn false_sharing(range: Range<u64>, threads: usize) -> Result<u64, ThreadsEr
 // ANCHOR: padded
 /// A value alone on its cache line(s): aligned, and so sized, to 128 bytes.
 ///
-/// 128, not 64: on x86-64 the spatial prefetcher fetches cache lines in pairs, so two counters
-/// 64 bytes apart still interfere; 128 is also the line size of Apple's M-series cores.
-/// (`crossbeam_utils::CachePadded` makes the same choice.)
+/// 128, not 64: on x86-64 the spatial prefetcher fetches cache lines in pairs, so two
+/// counters 64 bytes apart still interfere; 128 is also the line size of Apple's
+/// M-series cores. (`crossbeam_utils::CachePadded` makes the same choice.)
 #[repr(align(128))]
 #[derive(Debug, Default)]
 pub struct Padded<T>(pub T);
@@ -113,8 +113,8 @@ pub fn padded(range: Range<u64>, threads: usize) -> Result<u64, ThreadsError> {
 // ANCHOR_END: padded
 
 // ANCHOR: local_accumulation
-/// Each thread sums its chunk in a local variable and hands the result back once, through its
-/// join handle: no sharing at all while the work runs.
+/// Each thread sums its chunk in a local variable and hands the result back once,
+/// through its join handle: no sharing at all while the work runs.
 pub fn local_accumulation(
     range: Range<u64>,
     threads: usize,

@@ -1,19 +1,22 @@
 //! Step 4: a GIL in a bottle.
 //!
-//! CPython lets one thread at a time run Python code: a thread must hold the global interpreter
-//! lock (GIL) to compute. We rebuild that rule with one global `Mutex` that every thread holds
-//! for its whole task. The threads are real and start at once, yet the work runs one task at a
-//! time, so the speedup over the sequential version is close to 1x.
+//! CPython lets one thread at a time run Python code: a thread must hold the global
+//! interpreter lock (GIL) to compute. We rebuild that rule with one global `Mutex`
+//! that every thread holds for its whole task. The threads are real and start at
+//! once, yet the work runs one task at a time, so the speedup over the sequential
+//! version is close to 1x.
 //!
 //! For the tutorials' workload this is not a simplification, it is what CPython does.
-//! `sum(range(n))` is one call into C: `builtins.sum` walks the range without running any
-//! bytecode, and a thread gives the GIL away only between bytecodes (at the interpreter's check
-//! points: loop iterations, calls), after another thread has waited for the switch interval
-//! (`sys.getswitchinterval()`, 5 ms). Inside one `sum` there is no such point, so the thread
-//! that starts it keeps the GIL until it returns, exactly like `with_gil` keeps the lock for
-//! `task(n)`. `python/gil_ticks.py` shows it: a thread that ticks every millisecond ticks about
-//! once during a `sum(range(53_000_000))` and hundreds of times during a bytecode loop over the
-//! same range. Only Python code written as a bytecode loop takes turns every 5 ms.
+//! `sum(range(n))` is one call into C: `builtins.sum` walks the range without running
+//! any bytecode, and a thread gives the GIL away only between bytecodes (at the
+//! interpreter's check points: loop iterations, calls), after another thread has
+//! waited for the switch interval (`sys.getswitchinterval()`, 5 ms). Inside one `sum`
+//! there is no such point, so the thread that starts it keeps the GIL until it
+//! returns, exactly like `with_gil` keeps the lock for `task(n)`.
+//! `python/gil_ticks.py` shows it: a thread that ticks every millisecond ticks about
+//! once during a `sum(range(53_000_000))` and hundreds of times during a bytecode
+//! loop over the same range. Only Python code written as a bytecode loop takes turns
+//! every 5 ms.
 
 use std::sync::{Mutex, PoisonError};
 
@@ -26,7 +29,8 @@ use crate::scope::scoped_each;
 /// The one lock every computing thread must hold, like CPython's GIL.
 pub static GIL: Mutex<()> = Mutex::new(());
 
-/// Runs `task(n)` for every number on its own thread, each holding `gil` while it computes.
+/// Runs `task(n)` for every number on its own thread, each holding `gil` while it
+/// computes.
 pub fn with_gil<T, F>(
     gil: &Mutex<()>,
     numbers: &[u64],
@@ -37,8 +41,8 @@ where
     F: Fn(u64) -> T + Sync,
 {
     scoped_each(numbers, &|n| {
-        // A task that panicked while holding the lock poisons it; `()` has no invariant to
-        // break, so the next thread may take it anyway.
+        // A task that panicked while holding the lock poisons it; `()` has no
+        // invariant to break, so the next thread may take it anyway.
         let _held = gil.lock().unwrap_or_else(PoisonError::into_inner);
         task(n)
     })
@@ -119,8 +123,9 @@ mod tests {
                 meet.arrive(Duration::from_millis(200)).is_ok()
             })
             .unwrap();
-            // The first task in waits alone for the second, which waits for the lock: the
-            // first gives up. Only then can the second come in (and find the count complete).
+            // The first task in waits alone for the second, which waits for the lock:
+            // the first gives up. Only then can the second come in (and find the
+            // count complete).
             assert!(met.contains(&false), "{met:?}");
         });
     }

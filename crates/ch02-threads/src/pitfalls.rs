@@ -1,22 +1,25 @@
-//! The chapter's pitfalls as code, each one shown by a test below (or by a benchmark).
+//! The chapter's pitfalls as code, each one shown by a test below (or by a
+//! benchmark).
 //!
-//! * A handle never joined: [`fire_and_forget`] returns before the work is done, and nothing
-//!   tells the caller when, or whether, it finishes.
-//! * A lock held across the work: [`Totals::add_holding_lock`] serialises every caller
-//!   ([`Totals::add`] is the fix).
+//! * A handle never joined: [`fire_and_forget`] returns before the work is done, and
+//!   nothing tells the caller when, or whether, it finishes.
+//! * A lock held across the work: [`Totals::add_holding_lock`] serialises every
+//!   caller ([`Totals::add`] is the fix).
 //! * A shared counter in the hot loop: the `contention` benchmark of
 //!   [`contention`](crate::contention).
-//! * More busy threads than cores: the `oversubscription` benchmark, and the test below that
-//!   shows the operating system runs them all "at once" by taking turns.
+//! * More busy threads than cores: the `oversubscription` benchmark, and the test
+//!   below that shows the operating system runs them all "at once" by taking turns.
 
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;
 
 // ANCHOR: fire_and_forget
-/// Starts `task(n)` for every number and drops the handles: the threads run on, detached.
+/// Starts `task(n)` for every number and drops the handles: the threads run on,
+/// detached.
 ///
-/// The results land in the returned list *some time later*. Nothing says when; and if the
-/// program's `main` returns first, the process exits and the threads are killed mid-work.
+/// The results land in the returned list *some time later*. Nothing says when; and if
+/// the program's `main` returns first, the process exits and the threads are killed
+/// mid-work.
 pub fn fire_and_forget<T, F>(numbers: &[u64], task: F) -> Arc<Mutex<Vec<T>>>
 where
     T: Send + 'static,
@@ -25,8 +28,8 @@ where
     let results = Arc::new(Mutex::new(Vec::new()));
     for &n in numbers {
         let (results, task) = (Arc::clone(&results), task.clone());
-        // The JoinHandle is dropped at the end of this statement. Nothing warns about it:
-        // dropping a handle detaches the thread, it does not stop or wait for it.
+        // The JoinHandle is dropped at the end of this statement. Nothing warns about
+        // it: dropping a handle detaches the thread, it does not stop or wait for it.
         thread::spawn(move || {
             let r = task(n);
             results
@@ -47,8 +50,8 @@ pub struct Totals {
 }
 
 impl Totals {
-    /// The pitfall: the lock is taken first and held while `work` runs, so callers on other
-    /// threads wait for the whole computation, not just for the addition.
+    /// The pitfall: the lock is taken first and held while `work` runs, so callers on
+    /// other threads wait for the whole computation, not just for the addition.
     pub fn add_holding_lock(&self, work: impl FnOnce() -> u64) {
         let mut sum = self.sum.lock().unwrap_or_else(PoisonError::into_inner);
         *sum = sum.wrapping_add(work());
@@ -83,10 +86,12 @@ mod tests {
             let gate = Arc::new(Gate::new());
             let held = Arc::clone(&gate);
             let results = fire_and_forget(&TUTORIAL_NUMBERS, move |n| {
-                held.wait_or_panic(); // the work cannot finish before the test says so
+                // the work cannot finish before the test says so
+                held.wait_or_panic();
                 cpu_bound_at(n, Scale::TEST)
             });
-            // fire_and_forget has returned, the caller "moves on": no result is there...
+            // fire_and_forget has returned, the caller "moves on": no result is
+            // there...
             assert!(results.lock().unwrap().is_empty());
             // ...while four detached threads still hold a clone of the list.
             assert_eq!(Arc::strong_count(&results), 1 + TUTORIAL_NUMBERS.len());
@@ -124,7 +129,8 @@ mod tests {
 
             let (totals, meet) = (Totals::default(), Rendezvous::new(2));
             let work = || {
-                meet.arrive_or_panic(); // both calls must be inside their work at once
+                // both calls must be inside their work at once
+                meet.arrive_or_panic();
                 1
             };
             scoped_workers(2, &|_| totals.add(work)).unwrap();
@@ -139,8 +145,9 @@ mod tests {
         within_patience(|| {
             let threads = 4 * cores();
             let all = Rendezvous::new(threads);
-            // Every thread spins on a busy loop; all of them reach the rendezvous, although at
-            // most `cores()` of them run at any instant: the OS shares the cores out in slices.
+            // Every thread spins on a busy loop; all of them reach the rendezvous,
+            // although at most `cores()` of them run at any instant: the OS shares
+            // the cores out in slices.
             let sums = scoped_workers(threads, &|_| {
                 let s = cpu_bound_at(5, Scale::TEST);
                 all.arrive_or_panic();

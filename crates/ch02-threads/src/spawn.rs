@@ -1,8 +1,9 @@
 //! Step 1: one thread per number, with `thread::spawn` and `JoinHandle<T>`.
 //!
-//! Python starts a `threading.Thread(target=cpu_bound, args=(n,))` per number and then
-//! `join`s them; the return value is lost, so tutorials collect it in a shared list. In Rust the
-//! closure's return value travels back through the handle: `handle.join()` gives it to you.
+//! Python starts a `threading.Thread(target=cpu_bound,
+//! args=(n,))` per number and then `join`s them; the return value is lost, so
+//! tutorials collect it in a shared list. In Rust the closure's return value travels
+//! back through the handle: `handle.join()` gives it to you.
 
 use std::thread::{self, JoinHandle};
 
@@ -12,11 +13,12 @@ use crate::ThreadsError;
 use crate::error::collect_joined;
 
 // ANCHOR: spawn_each
-/// Runs `task(n)` for every number on a thread of its own and returns the results in order.
+/// Runs `task(n)` for every number on a thread of its own and returns the results in
+/// order.
 ///
-/// `thread::spawn` needs a `'static` closure: the thread may outlive this function, so it may
-/// not borrow anything from it. Each thread therefore gets its own copy of `n` and its own
-/// clone of `task` (`move`).
+/// `thread::spawn` needs a `'static` closure: the thread may outlive this function,
+/// so it may not borrow anything from it. Each thread therefore gets its own copy of
+/// `n` and its own clone of `task` (`move`).
 pub fn spawn_each<T, F>(numbers: &[u64], task: F) -> Result<Vec<T>, ThreadsError>
 where
     T: Send + 'static,
@@ -29,8 +31,8 @@ where
             thread::spawn(move || task(n))
         })
         .collect();
-    // Join every handle before looking at any result: stopping at the first panic would
-    // leave the other threads running, detached, with nobody waiting for them.
+    // Join every handle before looking at any result: stopping at the first panic
+    // would leave the other threads running, detached, with nobody waiting for them.
     let joined: Vec<_> = handles.into_iter().map(JoinHandle::join).collect();
     collect_joined(joined)
 }
@@ -112,7 +114,8 @@ mod tests {
                 matches!(&err, ThreadsError::Panicked { index: 1, message } if message.contains("task two fails")),
                 "{err:?}"
             );
-            // Both other tasks had finished by the time spawn_each returned: they were joined.
+            // Both other tasks had finished by the time spawn_each returned: they
+            // were joined.
             assert_eq!(finished.load(std::sync::atomic::Ordering::SeqCst), 2);
         });
     }

@@ -1,9 +1,10 @@
-//! A detached thread does not keep the process alive: when `main` returns, it is killed
-//! mid-work, silently, and the exit status is still success.
+//! A detached thread does not keep the process alive: when `main` returns, it is
+//! killed mid-work, silently, and the exit status is still success.
 //!
-//! The test runs its own test binary again as a child process, in which the "program" starts
-//! a worker through `fire_and_forget` and returns while the worker is blocked. The parent then
-//! checks that the child exited (no hang), successfully, without the worker ever finishing.
+//! The test runs its own test binary again as a child process, in which the "program"
+//! starts a worker through `fire_and_forget` and returns while the worker is blocked.
+//! The parent then checks that the child exited (no hang), successfully, without the
+//! worker ever finishing.
 
 use std::process::Command;
 use std::sync::{Arc, Mutex, mpsc};
@@ -13,11 +14,13 @@ use support::within_patience;
 
 const CHILD: &str = "CH02_DETACHED_CHILD";
 
-/// In the child: start a worker that can never finish, wait until it runs, and return.
+/// In the child: start a worker that can never finish, wait until it runs, and
+/// return.
 fn child_main() {
     let (started, worker_started) = mpsc::channel();
     let (never, blocked) = mpsc::channel::<()>();
-    // The sender is leaked: it lives as long as the process, so `recv` below never returns.
+    // The sender is leaked: it lives as long as the process, so `recv` below never
+    // returns.
     Box::leak(Box::new(never));
     let blocked = Arc::new(Mutex::new(blocked));
     let _results = fire_and_forget(&[1], move |_| {

@@ -1,17 +1,19 @@
 //! Chapter 03's benchmarks.
 //!
-//! * `start-join`: the cost of starting and joining one task that does nothing, with a thread,
-//!   a forked child and a re-run of this program (the "spawn" start method). Baseline: thread.
-//! * `tutorial`: the tutorials' `cpu_bound` over their four numbers, sequential, one process
-//!   per number, one thread per number, and the start-then-join-in-the-loop mistake.
-//! * `clock`: the other mistake. The same program timed correctly and with the clock stopped
-//!   before `join`; the "speedup" of the second is pure measurement error.
-//! * `fork-rss`: a fork whose child exits at once, from a parent holding 0, 100 MiB and 1 GiB
-//!   more resident memory (small pages, then 1 GiB of huge pages), against a `Command` that
-//!   runs `true` from the same parents. Baseline: fork, 0 MiB.
+//! * `start-join`: the cost of starting and joining one task that does nothing, with
+//!   a thread, a forked child and a re-run of this program (the "spawn" start
+//!   method). Baseline: thread.
+//! * `tutorial`: the tutorials' `cpu_bound` over their four numbers, sequential, one
+//!   process per number, one thread per number, and the start-then-join-in-the-loop
+//!   mistake.
+//! * `clock`: the other mistake. The same program timed correctly and with the clock
+//!   stopped before `join`; the "speedup" of the second is pure measurement error.
+//! * `fork-rss`: a fork whose child exits at once, from a parent holding 0, 100 MiB
+//!   and 1 GiB more resident memory (small pages, then 1 GiB of huge pages), against
+//!   a `Command` that runs `true` from the same parents. Baseline: fork, 0 MiB.
 //!
-//! This bench has its own `main` (not `criterion_main!`): re-run as a child, it must serve its
-//! task before Criterion looks at the arguments.
+//! This bench has its own `main` (not `criterion_main!`): re-run as a child, it must
+//! serve its task before Criterion looks at the arguments.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -104,7 +106,8 @@ mod unix {
             ("Command, 1 GiB", 1024 * MIB, Pages::Small, run_true),
         ];
         for (name, bytes, pages, start) in runs {
-            // Resident for the duration of this variant only: one 1 GiB region at a time.
+            // Resident for the duration of this variant only: one 1 GiB region at a
+            // time.
             let region = Resident::new(bytes, pages).unwrap();
             group.bench_function(name, |b| b.iter(|| start().unwrap()));
             drop(region);
@@ -113,7 +116,8 @@ mod unix {
     }
     // ANCHOR_END: fork_rss
 
-    /// Runs one process per number `iters` times; the clock stops after the joins, or before.
+    /// Runs one process per number `iters` times; the clock stops after the joins, or
+    /// before.
     fn timed(iters: u64, numbers: &[u64], after_join: bool) -> Duration {
         let mut total = Duration::ZERO;
         for _ in 0..iters {

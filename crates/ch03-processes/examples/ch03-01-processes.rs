@@ -1,6 +1,7 @@
 //! One process per tutorial number: start them all, then join them all.
 //!
-//! Python: `Process(target=cpu_bound, args=(n,))` per number, `start()` each, `join()` each.
+//! Python: `Process(target=cpu_bound,
+//! args=(n,))` per number, `start()` each, `join()` each.
 
 #[cfg(unix)]
 fn main() -> Result<(), ch03_processes::ProcessError> {

@@ -1,7 +1,7 @@
 //! What starting one task costs: a thread, a forked child, a re-run of this program.
 //!
-//! Each task does nothing; the time is start + join, averaged over many tasks. The criterion
-//! bench `start-join` measures the same thing more carefully.
+//! Each task does nothing; the time is start + join, averaged over many tasks. The
+//! criterion bench `start-join` measures the same thing more carefully.
 
 #[cfg(unix)]
 fn main() -> Result<(), ch03_processes::ProcessError> {
@@ -12,7 +12,8 @@ fn main() -> Result<(), ch03_processes::ProcessError> {
     use ch03_processes::spawn;
 
     // ANCHOR: registry
-    // Re-run as a child (`... --ch03-task echo`), this program serves the task and exits here.
+    // Re-run as a child (`... --ch03-task echo`), this program serves the task and
+    // exits here.
     Registry::new().task("echo", |n: u64| n).serve_if_child();
     // ANCHOR_END: registry
 

@@ -1,6 +1,6 @@
-//! Copy-on-write, in memory: how much of a 256 MiB parent a forked child makes its own when it
-//! does nothing, reads every page, or writes part of them. Memory, not time: the numbers do
-//! not depend on the machine's load.
+//! Copy-on-write, in memory: how much of a 256 MiB parent a forked child makes its
+//! own when it does nothing, reads every page, or writes part of them. Memory, not
+//! time: the numbers do not depend on the machine's load.
 
 #[cfg(target_os = "linux")]
 fn main() -> Result<(), ch03_processes::ProcessError> {

@@ -1,9 +1,10 @@
-//! One process per number as a timeline: four children, each one task, on the machine's cores.
+//! One process per number as a timeline: four children, each one task, on the
+//! machine's cores.
 //!
 //! `cargo course capture ch03` runs it with `COURSE_TIMELINE` set and draws
-//! `book/ch03-processes/output/ch03-06-timeline.timeline.svg`. Each child appends its record to
-//! the file as its task ends. The workload runs twice, plain then recorded, and the two
-//! makespans are printed side by side.
+//! `book/ch03-processes/output/ch03-06-timeline.timeline.svg`. Each child appends its
+//! record to the file as its task ends. The workload runs twice, plain then recorded,
+//! and the two makespans are printed side by side.
 
 #[cfg(unix)]
 fn main() -> Result<(), Box<dyn std::error::Error>> {

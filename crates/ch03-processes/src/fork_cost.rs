@@ -1,16 +1,19 @@
 //! What a fork costs as the parent grows, and what copy-on-write copies.
 //!
-//! `fork` does not copy the parent's memory. It copies the parent's page tables, one entry per
-//! resident page, and marks every private page read-only in both processes; the first write to
-//! a page that both still map, by either of them, copies that one page. So a fork costs time in proportion to the
-//! pages the parent has mapped, and the child costs memory in proportion to the pages it writes.
+//! `fork` does not copy the parent's memory. It copies the parent's page tables, one
+//! entry per resident page, and marks every private page read-only in both processes;
+//! the first write to a page that both still map, by either of them, copies that one
+//! page. So a fork costs time in proportion to the pages the parent has mapped, and
+//! the child costs memory in proportion to the pages it writes.
 //!
-//! * [`Resident`]: memory the process really holds (every page written once), of small pages
-//!   or huge ones, so that a measurement knows what it forks.
-//! * [`fork_exit_wait`]: the bare round trip, a child that `_exit`s at once and its `waitpid`.
-//! * [`run_true`]: the same round trip through [`std::process::Command`], which on Linux and
-//!   macOS starts the child with `posix_spawn` and copies no page table.
-//! * [`child_private_dirty_kib`]: how much memory a child made its own while it ran a closure.
+//! * [`Resident`]: memory the process really holds (every page written once), of
+//!   small pages or huge ones, so that a measurement knows what it forks.
+//! * [`fork_exit_wait`]: the bare round trip, a child that `_exit`s at once and its
+//!   `waitpid`.
+//! * [`run_true`]: the same round trip through [`std::process::Command`], which on
+//!   Linux and macOS starts the child with `posix_spawn` and copies no page table.
+//! * [`child_private_dirty_kib`]: how much memory a child made its own while it ran a
+//!   closure.
 
 use std::num::NonZeroUsize;
 use std::process::Command;
@@ -42,14 +45,14 @@ pub fn page_size() -> usize {
 pub enum Pages {
     /// Base pages only (`MADV_NOHUGEPAGE`): one page-table entry per 4 KiB.
     Small,
-    /// Transparent huge pages where the kernel grants them (`MADV_HUGEPAGE`): one entry per
-    /// 2 MiB on x86-64. Linux only; elsewhere the same as `Small`.
+    /// Transparent huge pages where the kernel grants them (`MADV_HUGEPAGE`): one
+    /// entry per 2 MiB on x86-64. Linux only; elsewhere the same as `Small`.
     Huge,
 }
 
 // ANCHOR: resident
-/// `len` bytes of private anonymous memory, every page written once, so that all of it is
-/// resident: what a big `Vec` the program has filled looks like to the kernel.
+/// `len` bytes of private anonymous memory, every page written once, so that all of
+/// it is resident: what a big `Vec` the program has filled looks like to the kernel.
 #[derive(Debug)]
 pub struct Resident {
     /// The mapping; `None` for a zero-length region.
@@ -74,9 +77,10 @@ impl Resident {
                 Pages::Small => MmapAdvise::MADV_NOHUGEPAGE,
                 Pages::Huge => MmapAdvise::MADV_HUGEPAGE,
             };
-            // SAFETY: the range is exactly the mapping made above; the advice changes only how
-            // the kernel backs it, not its contents. Refused advice (a kernel without
-            // transparent huge pages) is harmless: the region keeps small pages.
+            // SAFETY: the range is exactly the mapping made above; the advice changes
+            // only how the kernel backs it, not its contents. Refused advice (a
+            // kernel without transparent huge pages) is harmless: the region keeps
+            // small pages.
             let _ = unsafe { madvise(map, len, advice) };
         }
         #[cfg(not(any(target_os = "linux", target_os = "android")))]
@@ -97,7 +101,8 @@ impl Resident {
 
     fn bytes(&self) -> &[u8] {
         match self.map {
-            // SAFETY: `map` is a live mapping of `len` readable bytes, owned by `self`.
+            // SAFETY: `map` is a live mapping of `len` readable bytes, owned by
+            // `self`.
             Some(map) => unsafe {
                 std::slice::from_raw_parts(map.as_ptr(), self.len)
             },
@@ -115,7 +120,8 @@ impl Resident {
         }
     }
 
-    /// Reads one byte of every page, and returns their sum (so the reads are not optimised out).
+    /// Reads one byte of every page, and returns their sum (so the reads are not
+    /// optimised out).
     pub fn read_pages(&self) -> u64 {
         let step = page_size();
         self.bytes()
@@ -139,8 +145,9 @@ impl Resident {
         let Some(map) = self.map else { return 0 };
         let pages = self.len.div_ceil(page_size());
         let mut status = vec![0u8; pages];
-        // SAFETY: `map` is page-aligned (mmap returns it so) and maps `len` bytes; `status` has
-        // one byte per page of that length, which is what mincore fills in.
+        // SAFETY: `map` is page-aligned (mmap returns it so) and maps `len` bytes;
+        // `status` has one byte per page of that length, which is what mincore fills
+        // in.
         let ok = unsafe {
             libc::mincore(map.as_ptr().cast(), self.len, status.as_mut_ptr().cast())
         };
@@ -154,8 +161,8 @@ impl Resident {
 impl Drop for Resident {
     fn drop(&mut self) {
         if let Some(map) = self.map.take() {
-            // SAFETY: the mapping was made in `new` with this length and is unmapped once;
-            // no reference into it outlives `self`.
+            // SAFETY: the mapping was made in `new` with this length and is unmapped
+            // once; no reference into it outlives `self`.
             let _ = unsafe { munmap(map.cast(), self.len) };
         }
     }
@@ -163,12 +170,14 @@ impl Drop for Resident {
 // ANCHOR_END: resident
 
 // ANCHOR: fork_exit_wait
-/// Forks a child that `_exit`s at once, and reaps it: the bare cost of a fork, which grows
-/// with the parent's resident memory. Refuses in a threaded process, like `spawn`.
+/// Forks a child that `_exit`s at once, and reaps it: the bare cost of a fork, which
+/// grows with the parent's resident memory. Refuses in a threaded process, like
+/// `spawn`.
 pub fn fork_exit_wait() -> Result<(), ProcessError> {
     ensure_single_threaded()?;
     flush_stdio();
-    // SAFETY: the process runs one thread (checked above); the child calls only `_exit`.
+    // SAFETY: the process runs one thread (checked above); the child calls only
+    // `_exit`.
     match unsafe { fork() }? {
         ForkResult::Child => exit_now(0),
         ForkResult::Parent { child } => match wait_for(child)? {
@@ -185,8 +194,8 @@ pub fn fork_exit_wait() -> Result<(), ProcessError> {
     }
 }
 
-/// Runs the program `true` with [`Command`] and waits for it: a start that copies no page
-/// table (std uses `posix_spawn` where it can), plus an `exec`.
+/// Runs the program `true` with [`Command`] and waits for it: a start that copies no
+/// page table (std uses `posix_spawn` where it can), plus an `exec`.
 pub fn run_true() -> Result<(), ProcessError> {
     let status = Command::new("true").status()?;
     if status.success() {
@@ -198,8 +207,9 @@ pub fn run_true() -> Result<(), ProcessError> {
 // ANCHOR_END: fork_exit_wait
 
 // ANCHOR: private_dirty
-/// This process's private dirty memory in KiB: pages it wrote that no other process shares,
-/// copies made by copy-on-write among them. Linux only (`/proc/self/smaps_rollup`).
+/// This process's private dirty memory in KiB: pages it wrote that no other process
+/// shares, copies made by copy-on-write among them. Linux only
+/// (`/proc/self/smaps_rollup`).
 pub fn private_dirty_kib() -> Option<u64> {
     let rollup = std::fs::read_to_string("/proc/self/smaps_rollup").ok()?;
     rollup

@@ -1,8 +1,8 @@
 //! Length-framed messages on a byte stream (a pipe, a child's stdin or stdout).
 //!
-//! A pipe is a stream of bytes with no message boundaries. Each message is sent as its length
-//! (`u64`, little-endian) followed by its bytes, so the reader knows where it ends. A child's
-//! last word is a [`Report`]: a tag byte, then one frame.
+//! A pipe is a stream of bytes with no message boundaries. Each message is sent as
+//! its length (`u64`, little-endian) followed by its bytes, so the reader knows where
+//! it ends. A child's last word is a [`Report`]: a tag byte, then one frame.
 
 use std::io::{self, Read, Write};
 
@@ -14,8 +14,9 @@ pub fn write_frame(w: &mut impl Write, bytes: &[u8]) -> io::Result<()> {
     w.flush()
 }
 
-/// Reads one frame. `Ok(None)` means the stream ended cleanly before a frame started (the
-/// writer closed its end, or died, without sending anything); a frame cut short is an error.
+/// Reads one frame. `Ok(None)` means the stream ended cleanly before a frame started
+/// (the writer closed its end, or died, without sending anything); a frame cut short
+/// is an error.
 pub fn read_frame(r: &mut impl Read) -> io::Result<Option<Vec<u8>>> {
     let mut len = [0u8; 8];
     let mut filled = 0;
@@ -30,8 +31,8 @@ pub fn read_frame(r: &mut impl Read) -> io::Result<Option<Vec<u8>>> {
     }
     let len = u64::from_le_bytes(len);
     let mut bytes = Vec::new();
-    // `take` + `read_to_end` grows the buffer as bytes arrive: a corrupt length cannot make
-    // us allocate gigabytes up front.
+    // `take` + `read_to_end` grows the buffer as bytes arrive: a corrupt length
+    // cannot make us allocate gigabytes up front.
     r.take(len).read_to_end(&mut bytes)?;
     if (bytes.len() as u64) < len {
         return Err(io::Error::new(
@@ -70,9 +71,9 @@ pub fn write_report(w: &mut impl Write, report: &Report) -> io::Result<()> {
     w.flush()
 }
 
-/// The length of the report at the start of `bytes` (tag, length, payload), if all of it is
-/// there: how a reader that collects bytes as they come (a non-blocking pipe) knows it may
-/// decode one with [`read_report`].
+/// The length of the report at the start of `bytes` (tag, length, payload), if all of
+/// it is there: how a reader that collects bytes as they come (a non-blocking pipe)
+/// knows it may decode one with [`read_report`].
 pub fn report_len(bytes: &[u8]) -> Option<usize> {
     let len = u64::from_le_bytes(bytes.get(1..9)?.try_into().ok()?);
     let whole = usize::try_from(len).ok()?.checked_add(9)?;

@@ -1,15 +1,15 @@
 //! The "spawn" start method: run the current program again and ask it for one task.
 //!
-//! CPython's `spawn` starts a fresh interpreter that imports the main module and runs the
-//! target. The Rust equivalent starts the current executable again with
-//! [`std::process::Command`] and an argument naming the task. The new process shares nothing
-//! with its parent: no memory, no threads, no locks. So unlike `fork` it is safe in a
-//! threaded program, and it works on every platform. The price is a whole program start, and
-//! every argument and result must travel as bytes: the argument over the child's stdin, the
-//! result over its stdout.
+//! CPython's `spawn` starts a fresh interpreter that imports the main module and runs
+//! the target. The Rust equivalent starts the current executable again with
+//! [`std::process::Command`] and an argument naming the task. The new process shares
+//! nothing with its parent: no memory, no threads, no locks. So unlike `fork` it is
+//! safe in a threaded program, and it works on every platform. The price is a whole
+//! program start, and every argument and result must travel as bytes: the argument
+//! over the child's stdin, the result over its stdout.
 //!
-//! A program that wants to act as such a child registers its tasks in a [`Registry`] and calls
-//! [`Registry::serve_if_child`] first thing in `main`.
+//! A program that wants to act as such a child registers its tasks in a [`Registry`]
+//! and calls [`Registry::serve_if_child`] first thing in `main`.
 
 use std::ffi::OsStr;
 use std::io::{self, Read, Write};
@@ -41,7 +41,8 @@ impl Registry {
         Self::default()
     }
 
-    /// Registers `f` under `name`: the child decodes an `A` from stdin and encodes `f`'s `R`.
+    /// Registers `f` under `name`: the child decodes an `A` from stdin and encodes
+    /// `f`'s `R`.
     pub fn task<A: Wire, R: Wire>(
         mut self,
         name: &'static str,
@@ -53,8 +54,8 @@ impl Registry {
         self
     }
 
-    /// If this process was started as a child (`program --ch03-task NAME`), runs the task and
-    /// exits; otherwise returns at once. Call it first thing in `main`.
+    /// If this process was started as a child (`program --ch03-task NAME`), runs the
+    /// task and exits; otherwise returns at once. Call it first thing in `main`.
     pub fn serve_if_child(&self) {
         let mut args = std::env::args_os().skip(1);
         if args.next().as_deref() != Some(OsStr::new(CHILD_FLAG)) {
@@ -70,8 +71,8 @@ impl Registry {
         self.tasks.iter().map(|(name, _)| *name).collect()
     }
 
-    /// Runs task `name` with the argument read from stdin, writes its report to stdout and
-    /// returns the exit code.
+    /// Runs task `name` with the argument read from stdin, writes its report to
+    /// stdout and returns the exit code.
     fn serve(&self, name: &str) -> i32 {
         let Some((_, run)) = self.tasks.iter().find(|(n, _)| *n == name) else {
             eprintln!(
@@ -108,9 +109,10 @@ impl Registry {
     }
 }
 
-/// The real stdout, kept for the report; fd 1 then points at stderr, so whatever the task
-/// prints cannot corrupt the result. The kept copy is close-on-exec (`try_clone_to_owned` is
-/// `fcntl(F_DUPFD_CLOEXEC)`): a program the task starts must not hold the report pipe open.
+/// The real stdout, kept for the report; fd 1 then points at stderr, so whatever the
+/// task prints cannot corrupt the result. The kept copy is close-on-exec
+/// (`try_clone_to_owned` is `fcntl(F_DUPFD_CLOEXEC)`): a program the task starts must
+/// not hold the report pipe open.
 #[cfg(unix)]
 fn private_stdout() -> io::Result<std::fs::File> {
     use std::os::fd::AsFd;
@@ -141,7 +143,8 @@ pub fn spawn_task<A: Wire, R: Wire>(
     spawn_task_in(std::env::current_exe()?, name, arg)
 }
 
-/// Starts `program` as a child running task `name` on `arg` (`program` must serve it).
+/// Starts `program` as a child running task `name` on `arg` (`program` must serve
+/// it).
 pub fn spawn_task_in<A: Wire, R: Wire>(
     program: impl AsRef<OsStr>,
     name: &str,
@@ -160,11 +163,13 @@ pub fn spawn_task_in<A: Wire, R: Wire>(
     };
     let stdin = handle.child.as_mut().and_then(|c| c.stdin.take());
     if let Some(mut stdin) = stdin {
-        // A child that died before reading gives a broken pipe (`SIGPIPE` blocked meanwhile,
-        // or its default action would kill this program); `join` says how the child ended.
+        // A child that died before reading gives a broken pipe (`SIGPIPE` blocked
+        // meanwhile, or its default action would kill this program); `join` says how
+        // the child ended.
         match write_argument(&mut stdin, &arg.to_bytes()) {
             Err(e) if e.kind() != io::ErrorKind::BrokenPipe => return Err(e.into()),
-            _ => {} // dropping stdin closes it: the child sees end-of-file after the argument
+            // dropping stdin closes it: the child sees end-of-file after the argument
+            _ => {}
         }
     }
     Ok(handle)
@@ -218,10 +223,11 @@ impl<R> Drop for TaskHandle<R> {
     }
 }
 
-/// Reads the child's report, then reaps the child. On Unix the report is read until the *child*
-/// ends, not until end-of-file: a process the task forked holds a copy of the report pipe, and a
-/// child killed before it reported would otherwise leave `join` waiting for that grandchild
-/// ([`ChildPipe`](crate::sys::ChildPipe), as `ProcessHandle::join` does).
+/// Reads the child's report, then reaps the child. On Unix the report is read until
+/// the *child* ends, not until end-of-file: a process the task forked holds a copy of
+/// the report pipe, and a child killed before it reported would otherwise leave
+/// `join` waiting for that grandchild ([`ChildPipe`](crate::sys::ChildPipe), as
+/// `ProcessHandle::join` does).
 #[cfg(unix)]
 fn read_then_reap(
     mut child: Child,
@@ -237,9 +243,11 @@ fn read_then_reap(
     let mut pipe = crate::sys::ChildPipe::new(OwnedFd::from(stdout).into(), pid);
     let report = pipe.read_report();
     if report.is_err() {
-        let _ = pipe.kill(Signal::SIGKILL); // garbage on the pipe: do not wait forever
+        // garbage on the pipe: do not wait forever
+        let _ = pipe.kill(Signal::SIGKILL);
     }
-    // `wait` reaps the child; std's `Child`, dropped unwaited, neither kills nor waits.
+    // `wait` reaps the child; std's `Child`, dropped unwaited, neither kills nor
+    // waits.
     Ok((report, pipe.wait()?))
 }
 

@@ -1,9 +1,9 @@
 //! Step 2: the result comes back over a pipe.
 //!
-//! The parent makes a pipe before forking; both processes then hold both ends. The child
-//! closes the read end, writes the 8 bytes of its result and leaves. The parent closes the
-//! write end (or it would never see end-of-file), reads until end-of-file, and only then
-//! reaps the child with `waitpid`.
+//! The parent makes a pipe before forking; both processes then hold both ends. The
+//! child closes the read end, writes the 8 bytes of its result and leaves. The parent
+//! closes the write end (or it would never see end-of-file), reads until end-of-file,
+//! and only then reaps the child with `waitpid`.
 
 use std::io::{Read, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -33,7 +33,8 @@ pub fn run_in_child(f: impl FnOnce() -> u64) -> Result<u64, ProcessError> {
             exit_now(code)
         }
         ForkResult::Parent { child } => {
-            drop(writer); // else our own copy keeps the pipe open: no end-of-file, ever
+            // else our own copy keeps the pipe open: no end-of-file, ever
+            drop(writer);
             let mut bytes = Vec::new();
             let read = reader.read_to_end(&mut bytes);
             let exit = wait_for(child)?; // reap first, whatever the read gave

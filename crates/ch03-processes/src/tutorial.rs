@@ -22,8 +22,8 @@ pub fn sequential(numbers: &[u64], scale: Scale) -> Vec<u64> {
 // ANCHOR: start_all
 /// Starts one child per task, all of them, before anything waits.
 ///
-/// If one start fails, the handles already made are dropped: their children are killed and
-/// reaped before the error is returned.
+/// If one start fails, the handles already made are dropped: their children are
+/// killed and reaped before the error is returned.
 pub fn start_all<T, F, I>(tasks: I) -> Result<Vec<ProcessHandle<T>>, ProcessError>
 where
     T: Wire,
@@ -35,7 +35,8 @@ where
 
 /// Joins every handle, in order; results come back in the order of the tasks.
 ///
-/// On the first error the remaining handles are dropped, which kills and reaps their children.
+/// On the first error the remaining handles are dropped, which kills and reaps their
+/// children.
 pub fn join_all<T: Wire>(
     handles: Vec<ProcessHandle<T>>,
 ) -> Result<Vec<T>, ProcessError> {
@@ -69,8 +70,8 @@ pub fn one_thread_per_number(numbers: &[u64], scale: Scale) -> Vec<u64> {
 }
 
 // ANCHOR: join_in_loop
-/// Mistake 2: `p.start(); p.join()` inside the loop. Each child is joined before the next one
-/// starts, so the tasks run one after another, in extra processes.
+/// Mistake 2: `p.start(); p.join()` inside the loop. Each child is joined before the
+/// next one starts, so the tasks run one after another, in extra processes.
 pub fn start_join_in_loop<T, F, I>(tasks: I) -> Result<Vec<T>, ProcessError>
 where
     T: Wire,

@@ -1,9 +1,10 @@
 //! Values as bytes: what crosses a pipe between two processes.
 //!
-//! Threads share memory, so `thread::spawn` hands back any `T: Send`. A child process shares
-//! nothing with its parent after `fork`: its result must be turned into bytes, written to a
-//! pipe and rebuilt on the other side. Python's `multiprocessing` does this with `pickle`;
-//! here a small trait does it for the types the book needs, with no dependency.
+//! Threads share memory, so `thread::spawn` hands back any `T: Send`. A child process
+//! shares nothing with its parent after `fork`: its result must be turned into bytes,
+//! written to a pipe and rebuilt on the other side. Python's `multiprocessing` does
+//! this with `pickle`; here a small trait does it for the types the book needs, with
+//! no dependency.
 
 use thiserror::Error;
 
@@ -15,8 +16,8 @@ pub struct WireError(pub &'static str);
 // ANCHOR: wire
 /// A value that can travel between processes as bytes.
 ///
-/// `encode` appends the value to `out`; `decode` reads one value from the front of `input`
-/// and advances it, so tuples and vectors are built from their parts.
+/// `encode` appends the value to `out`; `decode` reads one value from the front of
+/// `input` and advances it, so tuples and vectors are built from their parts.
 pub trait Wire: Sized {
     /// Appends the bytes of `self` to `out`.
     fn encode(&self, out: &mut Vec<u8>);

@@ -1,6 +1,6 @@
-//! Tests that fork. They run one by one, each in a single-threaded child process of their own,
-//! under a time limit, and fail if they leave a child behind: see `support::fork` (the harness
-//! chapter 03's exercise specs use too).
+//! Tests that fork. They run one by one, each in a single-threaded child process of
+//! their own, under a time limit, and fail if they leave a child behind: see
+//! `support::fork` (the harness chapter 03's exercise specs use too).
 
 use std::io::{Read, Write};
 
@@ -37,17 +37,20 @@ mod unix {
                 0
             })
             .task("forks_then_hangs", |pid_file: String| -> u64 {
-                // The grandchild is a copy of this re-executed child: it holds the report pipe.
+                // The grandchild is a copy of this re-executed child: it holds the
+                // report pipe.
                 let grandchild = spawn(|| -> u64 { block_forever() }).unwrap();
                 std::fs::write(&pid_file, grandchild.pid().to_string()).unwrap();
-                std::mem::forget(grandchild); // no `Drop`: it would kill the grandchild
+                // no `Drop`: it would kill the grandchild
+                std::mem::forget(grandchild);
                 block_forever()
             })
             .task("inheritable_fds", |(): ()| inheritable_fds())
     }
 
-    /// This process's descriptors above 2 without close-on-exec (`O_CLOEXEC` is octal 02000000
-    /// in the `flags:` line of /proc/self/fdinfo/<fd>): what a program it starts would inherit.
+    /// This process's descriptors above 2 without close-on-exec (`O_CLOEXEC` is octal
+    /// 02000000 in the `flags:` line of /proc/self/fdinfo/<fd>): what a program it
+    /// starts would inherit.
     fn inheritable_fds() -> Vec<u32> {
         let fds = std::fs::read_dir("/proc/self/fd").unwrap().flatten();
         let fds: Vec<u32> = fds
@@ -70,8 +73,8 @@ mod unix {
         std::process::id()
     }
 
-    /// A pipe end that never gets data while the test holds the other end: a child blocked
-    /// reading it waits until killed.
+    /// A pipe end that never gets data while the test holds the other end: a child
+    /// blocked reading it waits until killed.
     fn blocker() -> (std::fs::File, std::fs::File) {
         let (r, w) = nix::unistd::pipe().unwrap();
         (std::fs::File::from(r), std::fs::File::from(w))
@@ -109,7 +112,8 @@ mod unix {
     fn the_child_works_on_a_copy_of_memory() {
         let mut counter = 1u64;
         let seen_in_child = spawn(|| {
-            counter += 100; // the closure borrows `counter`; the child changes its own copy
+            // the closure borrows `counter`; the child changes its own copy
+            counter += 100;
             counter
         })
         .unwrap()
@@ -189,7 +193,8 @@ mod unix {
         );
     }
 
-    /// Orphans of the test's descendants become its children (Linux), so it can reap them.
+    /// Orphans of the test's descendants become its children (Linux), so it can reap
+    /// them.
     fn adopt_orphans() {
         #[cfg(target_os = "linux")]
         // SAFETY: `prctl` with these arguments only sets a flag on this process.
@@ -205,9 +210,10 @@ mod unix {
     }
 
     // ANCHOR: grandchild
-    /// A child that starts a grandchild (blocked until killed), tells its pid, then does
-    /// `then`. The grandchild is a copy of the child, so it holds a copy of every descriptor the
-    /// child held at that moment, the write end of the child's own result pipe included.
+    /// A child that starts a grandchild (blocked until killed), tells its pid, then
+    /// does `then`. The grandchild is a copy of the child, so it holds a copy of
+    /// every descriptor the child held at that moment, the write end of the child's
+    /// own result pipe included.
     fn a_child_with_a_grandchild(then: fn() -> u64) -> (ProcessHandle<u64>, Pid) {
         adopt_orphans();
         let (mut pid_r, mut pid_w) = ch03_processes::pipe().unwrap();
@@ -223,8 +229,8 @@ mod unix {
         (child, Pid::from_raw(u32::from_le_bytes(pid) as i32))
     }
 
-    /// Joins `child` under a watchdog, while its grandchild still runs; then, whatever the join
-    /// did, kills the grandchild and reaps it.
+    /// Joins `child` under a watchdog, while its grandchild still runs; then,
+    /// whatever the join did, kills the grandchild and reaps it.
     fn join_while_the_grandchild_runs(
         child: ProcessHandle<u64>,
         grandchild: Pid,
@@ -259,14 +265,15 @@ mod unix {
     }
     // ANCHOR_END: grandchild
 
-    /// Where there is no pidfd, `ChildPipe` polls the pipe and checks the child between two
-    /// polls: the read ends with the child there too, and the child is reaped by the check.
+    /// Where there is no pidfd, `ChildPipe` polls the pipe and checks the child
+    /// between two polls: the read ends with the child there too, and the child is
+    /// reaped by the check.
     fn without_a_pidfd_the_read_still_ends_with_the_child() {
         adopt_orphans();
         let (reader, writer) = ch03_processes::pipe().unwrap();
         let (mut pid_r, mut pid_w) = ch03_processes::pipe().unwrap();
-        // SAFETY: the test process is single-threaded (the harness's rule); the child leaves
-        // only by being killed.
+        // SAFETY: the test process is single-threaded (the harness's rule); the child
+        // leaves only by being killed.
         let child = match unsafe { nix::unistd::fork() }.unwrap() {
             nix::unistd::ForkResult::Child => {
                 drop(reader);
@@ -308,7 +315,8 @@ mod unix {
             matches!(err, ProcessError::OtherThreads { threads } if threads >= 2),
             "{err}"
         );
-        // Not `thread_count() == Some(1)`: a thread just joined can still be listed for a moment.
+        // Not `thread_count() == Some(1)`: a thread just joined can still be listed
+        // for a moment.
         ensure_single_threaded().expect("the other thread was joined");
         assert_eq!(
             spawn(|| 1u64).unwrap().join().unwrap(),
@@ -375,7 +383,8 @@ mod unix {
     }
 
     fn a_clock_stopped_before_join_timed_no_work_at_all() {
-        // Every child waits at a gate the test opens only after the clock has stopped.
+        // Every child waits at a gate the test opens only after the clock has
+        // stopped.
         let (gate_r, mut gate_w) = blocker();
         let gate_r = std::sync::Arc::new(gate_r);
         let started = std::time::Instant::now();
@@ -441,15 +450,16 @@ mod unix {
         assert!(!support::children().iter().any(|c| c.pid == pid));
     }
 
-    /// An argument written to a child that ends without reading it (here: an unknown task)
-    /// meets a pipe with no reader: `EPIPE`, and a `SIGPIPE` that kills the whole program where
-    /// its action is the default (Rust's `main` ignores it; a C `main`, or a program that
-    /// restores it, does not). The argument is more than a pipe holds, so the write is still
-    /// going on when the child exits.
+    /// An argument written to a child that ends without reading it (here: an unknown
+    /// task) meets a pipe with no reader: `EPIPE`, and a `SIGPIPE` that kills the
+    /// whole program where its action is the default (Rust's `main` ignores it; a C
+    /// `main`, or a program that restores it, does not). The argument is more than a
+    /// pipe holds, so the write is still going on when the child exits.
     fn reexec_an_unread_argument_does_not_kill_the_parent_with_sigpipe() {
         use nix::sys::signal::{SigHandler, signal};
         let big = vec![7u8; 1 << 20];
-        // SAFETY: no handler is installed, only the default action restored (and undone below).
+        // SAFETY: no handler is installed, only the default action restored (and
+        // undone below).
         unsafe { signal(Signal::SIGPIPE, SigHandler::SigDfl) }.unwrap();
         let spawned = reexec::spawn_task::<Vec<u8>, u64>("no such task", &big);
         // SAFETY: as above: back to Rust's default for `main`.
@@ -461,9 +471,9 @@ mod unix {
         );
     }
 
-    /// Like `join_returns_when_the_child_is_killed_though_its_grandchild_runs`, for a child
-    /// started by re-executing the program: its grandchild, forked by the task, holds the report
-    /// pipe, and `join` must not wait for it.
+    /// Like `join_returns_when_the_child_is_killed_though_its_grandchild_runs`, for a
+    /// child started by re-executing the program: its grandchild, forked by the task,
+    /// holds the report pipe, and `join` must not wait for it.
     fn reexec_join_returns_when_the_child_is_killed_though_its_grandchild_runs() {
         adopt_orphans();
         let pid_file = std::env::temp_dir().join(format!("ch03-grandchild-{}", me()));
@@ -499,12 +509,12 @@ mod unix {
         assert_eq!(err.signal_name(), Some("SIGKILL"), "{err}");
     }
 
-    /// The re-executed child keeps its report pipe close-on-exec: a program its task starts
-    /// (with `Command`, inheriting stdio) must not hold the pipe open.
+    /// The re-executed child keeps its report pipe close-on-exec: a program its task
+    /// starts (with `Command`, inheriting stdio) must not hold the pipe open.
     #[cfg(target_os = "linux")]
     fn reexec_keeps_the_report_pipe_from_programs_the_task_starts() {
-        // What this process got from its own parent (a shell's, a jobserver's) passes on to
-        // the child too; anything more is the child's own.
+        // What this process got from its own parent (a shell's, a jobserver's) passes
+        // on to the child too; anything more is the child's own.
         let ours = inheritable_fds();
         let theirs: Vec<u32> = reexec::spawn_task("inheritable_fds", &())
             .unwrap()
@@ -529,10 +539,11 @@ mod unix {
         assert_eq!(nine, 9);
     }
 
-    /// `/proc/self/task` can list a thread for a moment after `join` returned (the kernel
-    /// wakes the joiner before it removes the thread). `spawn` must not refuse then: a
-    /// program that joined all its threads is single-threaded. A hundred thousand tries make the
-    /// window show up (measured: 1 in a few dozen to 1 in 20,000, depending on load).
+    /// `/proc/self/task` can list a thread for a moment after `join` returned (the
+    /// kernel wakes the joiner before it removes the thread). `spawn` must not refuse
+    /// then: a program that joined all its threads is single-threaded. A hundred
+    /// thousand tries make the window show up (measured: 1 in a few dozen to 1 in
+    /// 20,000, depending on load).
     fn a_thread_just_joined_does_not_make_spawn_refuse() {
         for i in 0..100_000u64 {
             std::thread::spawn(move || i).join().unwrap();
@@ -546,9 +557,10 @@ mod unix {
         }
     }
 
-    /// `print!` without a newline stays in this process's stdout buffer. A fork copies the
-    /// buffer: unless `spawn` flushes first, a child that prints writes the parent's text too,
-    /// and the parent writes it again later. CPython's `multiprocessing` flushes before a fork.
+    /// `print!` without a newline stays in this process's stdout buffer. A fork
+    /// copies the buffer: unless `spawn` flushes first, a child that prints writes
+    /// the parent's text too, and the parent writes it again later. CPython's
+    /// `multiprocessing` flushes before a fork.
     fn text_printed_before_a_fork_appears_once() {
         let (mut captured, into_pipe) = ch03_processes::pipe().unwrap();
         std::io::stdout().flush().unwrap();
@@ -575,8 +587,9 @@ mod unix {
         assert_eq!(text.matches("the child's line").count(), 1, "{text:?}");
     }
 
-    /// Copy-on-write, measured in memory (Linux: it reads `/proc/self/smaps_rollup`): a child that reads 64 MiB of its parent's pages
-    /// makes none of them its own; one that writes 32 MiB of them copies exactly those pages.
+    /// Copy-on-write, measured in memory (Linux: it reads `/proc/self/smaps_rollup`):
+    /// a child that reads 64 MiB of its parent's pages makes none of them its own;
+    /// one that writes 32 MiB of them copies exactly those pages.
     #[cfg(target_os = "linux")]
     fn a_child_copies_the_pages_it_writes_not_those_it_reads() {
         use ch03_processes::fork_cost::{Pages, Resident, child_private_dirty_kib};

@@ -1,6 +1,7 @@
-//! End to end: the example `ch03-06-timeline`, run as `cargo course capture` runs it (with
-//! `COURSE_TIMELINE` naming a file), records one task per forked child in that file, each with
-//! the child's own pid, inside the section the parent recorded. Nothing here is about time.
+//! End to end: the example `ch03-06-timeline`, run as `cargo course capture` runs it
+//! (with `COURSE_TIMELINE` naming a file), records one task per forked child in that
+//! file, each with the child's own pid, inside the section the parent recorded.
+//! Nothing here is about time.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -8,8 +9,8 @@ use std::process::Command;
 
 use workloads::timeline::{self, Kind};
 
-/// The example's binary: `cargo test -p ch03-processes` builds it next to the test binaries'
-/// folder; a test run alone (`--test timeline`) builds it here first.
+/// The example's binary: `cargo test -p ch03-processes` builds it next to the test
+/// binaries' folder; a test run alone (`--test timeline`) builds it here first.
 fn example(name: &str) -> PathBuf {
     let exe = std::env::current_exe().expect("test binary");
     let dir = exe
@@ -68,7 +69,8 @@ fn the_timeline_example_records_one_task_per_child() {
         "the parent ran no task: {records:#?}"
     );
     for t in &tasks {
-        // Each child ran its task on its main thread, inside the run the parent recorded.
+        // Each child ran its task on its main thread, inside the run the parent
+        // recorded.
         assert_eq!(u64::from(t.pid), t.tid_or_slots, "{t:?}");
         assert!(
             section.start_ns <= t.start_ns && t.end_ns <= section.end_ns,

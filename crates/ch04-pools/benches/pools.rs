@@ -1,10 +1,12 @@
-//! Chapter 04's benchmarks: what a round trip through a pool costs, what a pool buys on the
-//! tutorial's CPU-bound workload, what pool sizes 1 to 16 do on CPU-bound and on sleeping
-//! tasks, the tutorial's sleeping tasks on threads and on processes, and what moving 1 KiB to
-//! 100 MiB to a worker and back costs, through pipes and through shared memory.
+//! Chapter 04's benchmarks: what a round trip through a pool costs, what a pool buys
+//! on the tutorial's CPU-bound workload, what pool sizes 1 to 16 do on CPU-bound and
+//! on sleeping tasks, the tutorial's sleeping tasks on threads and on processes, and
+//! what moving 1 KiB to 100 MiB to a worker and back costs, through pipes and through
+//! shared memory.
 //!
-//! `main` is written out (no `criterion_main!`) so that the process pool is forked first,
-//! while this process still has one thread: every thread pool here is created later.
+//! `main` is written out (no `criterion_main!`) so that the process pool is forked
+//! first, while this process still has one thread: every thread pool here is created
+//! later.
 
 use std::hint::black_box;
 
@@ -108,8 +110,8 @@ fn sleeping(c: &mut Criterion) {
 }
 
 // ANCHOR: sleep_tasks
-/// The Nvicta tutorial's tasks 1 to 5 (task `i` sleeps `i` units, here of 1 ms), one after
-/// the other, then on a thread pool and on a process pool of five workers each.
+/// The Nvicta tutorial's tasks 1 to 5 (task `i` sleeps `i` units, here of 1 ms), one
+/// after the other, then on a thread pool and on a process pool of five workers each.
 fn sleep_tasks(c: &mut Criterion, five_processes: &ProcessPool) {
     let mut group = c.benchmark_group("sleep-tasks");
     group.bench_function("sequential", |b| {
@@ -147,9 +149,9 @@ fn sleep_tasks(c: &mut Criterion, five_processes: &ProcessPool) {
 // ANCHOR_END: sleep_tasks
 
 // ANCHOR: data
-/// Arguments and results of 1 KiB to 100 MiB: through the pool's pipes, through shared memory,
-/// and (for scale) moved into a thread pool's task and back, which copies nothing. Each
-/// iteration sends the buffer the previous one got back.
+/// Arguments and results of 1 KiB to 100 MiB: through the pool's pipes, through
+/// shared memory, and (for scale) moved into a thread pool's task and back, which
+/// copies nothing. Each iteration sends the buffer the previous one got back.
 fn data(c: &mut Criterion, one_process: &ProcessPool) {
     let mut group = c.benchmark_group("data");
     for (label, n) in SIZES {
@@ -187,11 +189,12 @@ fn data(c: &mut Criterion, one_process: &ProcessPool) {
 // ANCHOR_END: data
 
 fn main() {
-    // Shared memory before any fork: only workers forked afterwards share it. Room for the
-    // largest size twice (the argument, then the result).
+    // Shared memory before any fork: only workers forked afterwards share it. Room
+    // for the largest size twice (the argument, then the result).
     let largest = SIZES[SIZES.len() - 1].1;
     shared_memory::share(2 * largest).expect("map the shared region");
-    // Fork first, while this process has a single thread (chapter 03's `spawn` checks).
+    // Fork first, while this process has a single thread (chapter 03's `spawn`
+    // checks).
     let one_process = ProcessPool::new(1).expect("fork the round-trip worker");
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let processes = ProcessPool::new(cores).expect("fork the cpu-bound workers");

@@ -1,6 +1,7 @@
-//! The tutorial's pool experiment, scaled down: task i sleeps i units (0.1 s here, 1 s in the
-//! tutorial). A pool of 5 runs tasks 1..5 and ends when the longest task ends; a pool of 2 makes
-//! tasks wait for a free worker. Sleeping is not CPU-bound: a thread pool does it.
+//! The tutorial's pool experiment, scaled down: task i sleeps i units (0.1 s here,
+//! 1 s in the tutorial). A pool of 5 runs tasks 1..5 and ends when the longest task
+//! ends; a pool of 2 makes tasks wait for a free worker. Sleeping is not CPU-bound: a
+//! thread pool does it.
 //!
 //! Run: `cargo run --release -p ch04-pools --example ch04-01-pool-sleep`
 

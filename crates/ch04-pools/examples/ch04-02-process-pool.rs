@@ -1,5 +1,5 @@
-//! The same experiment with a process pool: every task reports the pid of the worker that ran
-//! it, as in the tutorials. Then a worker is killed in the middle of a task.
+//! The same experiment with a process pool: every task reports the pid of the worker
+//! that ran it, as in the tutorials. Then a worker is killed in the middle of a task.
 //!
 //! Run: `cargo run --release -p ch04-pools --example ch04-02-process-pool`
 
@@ -16,8 +16,9 @@ fn pid_after_a_while(_: ()) -> u32 {
 
 // ANCHOR: main
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    // First thing in main: the process has one thread, so forking is sound. The second,
-    // one-worker pool is for the kill demonstration below: its only worker runs the task.
+    // First thing in main: the process has one thread, so forking is sound. The
+    // second, one-worker pool is for the kill demonstration below: its only worker
+    // runs the task.
     let pool = ProcessPool::new(5)?;
     let lone = ProcessPool::new(1)?;
     println!(
@@ -26,7 +27,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         pool.worker_pids()
     );
     let start = Instant::now();
-    let unit_micros = Scale::DEMO.sleep.as_micros() as u64; // task i sleeps i tenths of a second
+    // task i sleeps i tenths of a second
+    let unit_micros = Scale::DEMO.sleep.as_micros() as u64;
     let handles = TUTORIAL_TASKS
         .map(|name| pool.apply_async(sleep_i_units_in_worker, (name, unit_micros)))
         .collect::<Result<Vec<_>, _>>()?;
@@ -39,9 +41,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         start.elapsed().as_millis()
     );
 
-    // Kill the worker that runs a task: that task fails, the pool forks a replacement.
+    // Kill the worker that runs a task: that task fails, the pool forks a
+    // replacement.
     let doomed = lone.apply_async(pid_after_a_while, ())?;
-    let victim = lone.worker_pids()[0]; // its only worker, so the one running the task
+    // its only worker, so the one running the task
+    let victim = lone.worker_pids()[0];
     nix::sys::signal::kill(
         nix::unistd::Pid::from_raw(victim as i32),
         nix::sys::signal::SIGKILL,

@@ -1,8 +1,8 @@
 //! Which rayon worker runs which of the tutorial's four numbers? `par_iter` over
-//! `[11, 23, 53, 34]` on a pool of two, as the `cpu-bound` benchmark runs it, with each task's
-//! worker and its start and end. The busier worker's share of the 121 units bounds the speedup
-//! (chapter 01's ideal): our pool's workers take the next number when they are free, {11, 53}
-//! and {23, 34}, 64 units on the busier one.
+//! `[11, 23, 53, 34]` on a pool of two, as the `cpu-bound` benchmark runs it, with
+//! each task's worker and its start and end. The busier worker's share of the 121
+//! units bounds the speedup (chapter 01's ideal): our pool's workers take the next
+//! number when they are free, {11, 53} and {23, 34}, 64 units on the busier one.
 //!
 //! Run: `cargo run --release -p ch04-pools --example ch04-04-rayon-split`
 

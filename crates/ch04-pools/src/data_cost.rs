@@ -1,6 +1,6 @@
-//! Moving data to a process-pool worker and back: what arguments and results cost when they
-//! cross as bytes through the pool's pipes (the `data` benchmark), against shared memory
-//! ([`crate::shared_memory`]).
+//! Moving data to a process-pool worker and back: what arguments and results cost
+//! when they cross as bytes through the pool's pipes (the `data` benchmark), against
+//! shared memory ([`crate::shared_memory`]).
 
 use ch03_processes::{Wire, WireError};
 
@@ -18,7 +18,8 @@ pub const SIZES: [(&str, usize); 5] = [
 // ANCHOR: bytes
 /// A block of bytes that crosses the pipe as one copy: its length, then the bytes.
 ///
-/// `Vec<u8>` is `Wire` too, but through the generic `Vec<T>` code, one element at a time.
+/// `Vec<u8>` is `Wire` too, but through the generic `Vec<T>` code, one element at a
+/// time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Bytes(pub Vec<u8>);
 
@@ -39,8 +40,8 @@ impl Wire for Bytes {
     }
 }
 
-/// The `data` benchmark's task: the argument comes back as the result, so `n` bytes cross
-/// the pipes each way.
+/// The `data` benchmark's task: the argument comes back as the result, so `n` bytes
+/// cross the pipes each way.
 pub fn echo(bytes: Bytes) -> Bytes {
     bytes
 }

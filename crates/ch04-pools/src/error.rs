@@ -1,4 +1,5 @@
-//! The two ways a pool can say no: [`PoolError`] when you submit, [`TaskError`] when you `get`.
+//! The two ways a pool can say no: [`PoolError`] when you submit, [`TaskError`] when
+//! you `get`.
 
 use ch03_processes::ProcessError;
 use thiserror::Error;
@@ -11,31 +12,35 @@ pub enum PoolError {
     /// A pool of zero workers would accept tasks and never run them.
     #[error("a pool needs at least one worker, got 0")]
     ZeroWorkers,
-    /// The pool was closed: it takes no new tasks (CPython raises `ValueError("Pool not running")`).
+    /// The pool was closed: it takes no new tasks (CPython raises `ValueError("Pool
+    /// not running")`).
     #[error("the pool is closed and takes no new tasks")]
     Closed,
     /// The operating system refused a worker thread.
     #[error("could not start a worker thread: {0}")]
     Spawn(#[source] std::io::Error),
-    /// A worker process could not be forked (chapter 03's `spawn` refuses to fork a process
-    /// that runs other threads).
+    /// A worker process could not be forked (chapter 03's `spawn` refuses to fork a
+    /// process that runs other threads).
     #[error("could not fork a worker process: {0}")]
     Fork(#[source] ProcessError),
 }
 // ANCHOR_END: pool_error
 
 // ANCHOR: task_error
-/// Why a task gave no result. `get()` returns it where CPython re-raises the task's exception.
+/// Why a task gave no result. `get()` returns it where CPython re-raises the task's
+/// exception.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[non_exhaustive]
 pub enum TaskError {
     /// The task panicked; its worker caught the panic and lives on.
     #[error("the task panicked: {message}")]
     Panicked {
-        /// The panic message ("a panic with a non-string payload" if it was not a string).
+        /// The panic message ("a panic with a non-string payload" if it was not a
+        /// string).
         message: String,
     },
-    /// The worker process running the task died before it answered (a process pool only).
+    /// The worker process running the task died before it answered (a process pool
+    /// only).
     #[error("worker process {pid} died during the task: {cause}")]
     WorkerDied {
         /// The worker's process id.
@@ -43,11 +48,12 @@ pub enum TaskError {
         /// What happened to it, e.g. "killed by signal SIGKILL".
         cause: String,
     },
-    /// `get_timeout` gave up waiting. The task goes on; its result can still be had later.
+    /// `get_timeout` gave up waiting. The task goes on; its result can still be had
+    /// later.
     #[error("the task has not finished yet (timed out)")]
     Timeout,
-    /// The task has no result for another reason, given here: the pool could not start any
-    /// worker to run it, or its result could not be decoded.
+    /// The task has no result for another reason, given here: the pool could not
+    /// start any worker to run it, or its result could not be decoded.
     #[error("the task has no result: {reason}")]
     Lost {
         /// What happened.

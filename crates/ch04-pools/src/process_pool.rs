@@ -1,16 +1,18 @@
 //! Step 3: a process pool. Workers are forked once and fed tasks over pipes.
 //!
-//! CPython's `Pool(n)` starts n worker processes up front and sends each task to one of them
-//! as bytes: the function is pickled *by its qualified name* (`module.function`), the
-//! arguments by value, and the worker looks the name up in its own copy of the module. A
-//! lambda or a nested function has no importable name, so it cannot be sent.
+//! CPython's `Pool(n)` starts n worker processes up front and sends each task to one
+//! of them as bytes: the function is pickled *by its qualified name*
+//! (`module.function`), the arguments by value, and the worker looks the name up in
+//! its own copy of the module. A lambda or a nested function has no importable name,
+//! so it cannot be sent.
 //!
-//! Here the workers are forked with chapter 03's [`ch03_processes::spawn`], so each one is a
-//! copy of this program, with all its code at the same addresses. A task is a plain function
-//! pointer `fn(A) -> R` plus an argument `A: Wire`: the pointer's address means the same code in
-//! the worker, and the argument and the result cross as bytes. A closure that captures
-//! anything cannot be sent: its captures live in the parent's memory, which the worker stopped
-//! sharing when it was forked. The compiler rejects it:
+//! Here the workers are forked with chapter 03's [`ch03_processes::spawn`], so each
+//! one is a copy of this program, with all its code at the same addresses. A task is
+//! a plain function pointer `fn(A) -> R` plus an argument `A: Wire`: the pointer's
+//! address means the same code in the worker, and the argument and the result cross
+//! as bytes. A closure that captures anything cannot be sent: its captures live in
+//! the parent's memory, which the worker stopped sharing when it was forked. The
+//! compiler rejects it:
 //!
 //! ```compile_fail
 //! # use ch04_pools::process_pool::ProcessPool;
@@ -20,9 +22,10 @@
 //! ```
 //!
 //! The pool starts no thread of its own: results are collected by whoever waits in
-//! [`ProcessTaskHandle::get`] (or `join`, or `Drop`). So a program that was single-threaded
-//! stays single-threaded, and the pool may fork a replacement when a worker dies. `ProcessPool`
-//! is neither `Send` nor `Sync`, so it cannot be handed to another thread by mistake.
+//! [`ProcessTaskHandle::get`] (or `join`, or `Drop`). So a program that was
+//! single-threaded stays single-threaded, and the pool may fork a replacement when a
+//! worker dies. `ProcessPool` is neither `Send` nor `Sync`, so it cannot be handed to
+//! another thread by mistake.
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -37,8 +40,8 @@ use std::time::{Duration, Instant};
 
 use ch03_processes::error::signal_name;
 use ch03_processes::frame::panic_message;
-// Writes with SIGPIPE blocked in this thread: a dead worker is an `EPIPE` error, not the death
-// of the pool's owner.
+// Writes with SIGPIPE blocked in this thread: a dead worker is an `EPIPE` error, not
+// the death of the pool's owner.
 use ch03_processes::sys::write_all_without_sigpipe;
 use ch03_processes::{
     ProcessError, ProcessHandle, Report, Wire, WireError, read_frame, read_report,
@@ -52,23 +55,27 @@ use nix::sys::signal::Signal;
 use crate::error::{PoolError, TaskError};
 
 // ANCHOR: wire_task
-/// The type-erased call a worker makes: decode the argument, call the function, encode the result.
+/// The type-erased call a worker makes: decode the argument, call the function,
+/// encode the result.
 type Call = fn(usize, &[u8]) -> Result<Vec<u8>, WireError>;
 
-/// The one generic function behind every [`Call`]: `apply_async::<A, R>` sends its address.
+/// The one generic function behind every [`Call`]: `apply_async::<A, R>` sends its
+/// address.
 fn call<A: Wire, R: Wire>(
     function: usize,
     argument: &[u8],
 ) -> Result<Vec<u8>, WireError> {
-    // SAFETY: `function` is the address of an `fn(A) -> R`, taken by `apply_async::<A, R>`, which
-    // also chose this very instantiation of `call`; the worker runs in a fork of that process,
-    // so the same code sits at the same address (see `run_task`).
+    // SAFETY: `function` is the address of an `fn(A) -> R`, taken by
+    // `apply_async::<A, R>`, which also chose this very instantiation of `call`; the
+    // worker runs in a fork of that process, so the same code sits at the same
+    // address (see `run_task`).
     let function = unsafe { std::mem::transmute::<usize, fn(A) -> R>(function) };
     Ok(function(A::from_bytes(argument)?).to_bytes())
 }
 
-/// A task as one frame, ready for one `write`: its length, then two code addresses, then the
-/// argument (chapter 03's framing: a `u64` length, little-endian, then the bytes).
+/// A task as one frame, ready for one `write`: its length, then two code addresses,
+/// then the argument (chapter 03's framing: a `u64` length, little-endian, then the
+/// bytes).
 fn encode_task<A: Wire, R: Wire>(function: fn(A) -> R, argument: &A) -> Vec<u8> {
     let mut frame = vec![0; 8]; // the length, filled in below
     (call::<A, R> as Call as usize as u64).encode(&mut frame);
@@ -86,22 +93,23 @@ const STOP: [u8; 8] = 0u64.to_le_bytes();
 fn run_task(mut bytes: &[u8]) -> Result<Vec<u8>, WireError> {
     let call = u64::decode(&mut bytes)? as usize;
     let function = u64::decode(&mut bytes)? as usize;
-    // SAFETY: only `encode_task` writes these bytes, into a pipe that only this worker reads,
-    // and it wrote the address of `call::<A, R>` for the `A` and `R` of `function`. The worker
-    // is a fork of the pool's process: the program's code is mapped at the same addresses, so
-    // the address names the same function here. (It would not in a re-executed program:
-    // address-space layout randomisation moves the code on every run.)
+    // SAFETY: only `encode_task` writes these bytes, into a pipe that only this
+    // worker reads, and it wrote the address of `call::<A, R>` for the `A` and `R` of
+    // `function`. The worker is a fork of the pool's process: the program's code is
+    // mapped at the same addresses, so the address names the same function here. (It
+    // would not in a re-executed program: address-space layout randomisation moves
+    // the code on every run.)
     let call = unsafe { std::mem::transmute::<usize, Call>(call) };
     call(function, bytes)
 }
 // ANCHOR_END: wire_task
 
 // ANCHOR: worker_main
-/// A worker's life: read a task, run it, write a report, until the pool says stop (an empty
-/// frame) or is gone (end of file).
+/// A worker's life: read a task, run it, write a report, until the pool says stop (an
+/// empty frame) or is gone (end of file).
 fn worker_main(tasks: impl Read, mut results: impl Write) {
-    // Buffered: one `read` brings a whole frame (the pool writes each frame in one `write`),
-    // not one `read` for the length and another for the bytes.
+    // Buffered: one `read` brings a whole frame (the pool writes each frame in one
+    // `write`), not one `read` for the length and another for the bytes.
     let mut tasks = BufReader::with_capacity(64 * 1024, tasks);
     while let Ok(Some(task)) = read_frame(&mut tasks) {
         if task.is_empty() {
@@ -129,7 +137,8 @@ struct Worker {
     ends: Ends,
     /// Bytes read from its result pipe that do not make a whole report yet.
     received: Vec<u8>,
-    /// A descriptor that becomes readable when the process ends (a pidfd, Linux 5.3+).
+    /// A descriptor that becomes readable when the process ends (a pidfd, Linux
+    /// 5.3+).
     exit: Option<OwnedFd>,
     /// The task it is running, if any.
     busy: Option<u64>,
@@ -138,12 +147,13 @@ struct Worker {
 // ANCHOR: fork_worker
 /// The parent-side pipe ends of every worker of every process pool in this process.
 ///
-/// A forked child gets a copy of every open descriptor. A worker holding a copy of the write
-/// end of its own task pipe, or of another worker's, keeps that pipe from ever reaching
-/// end-of-file: if the pool's owner died without dropping the pool (a crash, a `SIGKILL`),
-/// those workers would wait for tasks forever. The other worker may belong to the same pool (a
-/// replacement is forked while the others run) or to another pool in the same program, so the
-/// list is kept for the whole process, and every new worker releases all of it.
+/// A forked child gets a copy of every open descriptor. A worker holding a copy of
+/// the write end of its own task pipe, or of another worker's, keeps that pipe from
+/// ever reaching end-of-file: if the pool's owner died without dropping the pool (a
+/// crash, a `SIGKILL`), those workers would wait for tasks forever. The other worker
+/// may belong to the same pool (a replacement is forked while the others run) or to
+/// another pool in the same program, so the list is kept for the whole process, and
+/// every new worker releases all of it.
 static PARENT_ENDS: Mutex<Vec<RawFd>> = Mutex::new(Vec::new());
 
 fn parent_ends() -> std::sync::MutexGuard<'static, Vec<RawFd>> {
@@ -152,7 +162,8 @@ fn parent_ends() -> std::sync::MutexGuard<'static, Vec<RawFd>> {
 
 /// Forks one worker.
 fn fork_worker() -> Result<Worker, ProcessError> {
-    // Close-on-exec: a program started later (by the pool's owner or by a task) holds none.
+    // Close-on-exec: a program started later (by the pool's owner or by a task) holds
+    // none.
     let (task_reader, task_writer) = ch03_processes::pipe()?;
     let (result_reader, result_writer) = ch03_processes::pipe()?;
     let mut release_in_child = parent_ends().clone();
@@ -161,10 +172,12 @@ fn fork_worker() -> Result<Worker, ProcessError> {
         release(&release_in_child);
         worker_main(task_reader, result_writer);
     })?;
-    // The pool never blocks on a read: it reads what `poll` says is there. (Before the ends
-    // are listed: an error here drops them unlisted, and the handle kills and reaps the child.)
+    // The pool never blocks on a read: it reads what `poll` says is there. (Before
+    // the ends are listed: an error here drops them unlisted, and the handle kills
+    // and reaps the child.)
     fcntl(&result_reader, FcntlArg::F_SETFL(OFlag::O_NONBLOCK))?;
-    // The closure, with the parent's copies of the child's ends, was dropped by `spawn`.
+    // The closure, with the parent's copies of the child's ends, was dropped by
+    // `spawn`.
     parent_ends().extend([task_writer.as_raw_fd(), result_reader.as_raw_fd()]);
     let exit = exit_watch(process.pid());
     Ok(Worker {
@@ -179,22 +192,23 @@ fn fork_worker() -> Result<Worker, ProcessError> {
     })
 }
 
-/// In a new worker: lets go of the pipes behind `fds`, the parent-side ends of every worker.
+/// In a new worker: lets go of the pipes behind `fds`, the parent-side ends of every
+/// worker.
 ///
-/// They cannot simply be closed: the `File`s that own them are in the parent's data, which the
-/// child got a copy of. Their numbers would be free for the next `open` while those `File`s
-/// still claim them (a pool created by a task in this worker would get them, and two owners).
-/// So each number is pointed at `/dev/null` instead: the pipe is released, the number stays
-/// open and owned by the same `File`, which this process never uses nor drops (it leaves
-/// through `_exit`).
+/// They cannot simply be closed: the `File`s that own them are in the parent's data,
+/// which the child got a copy of. Their numbers would be free for the next `open`
+/// while those `File`s still claim them (a pool created by a task in this worker
+/// would get them, and two owners). So each number is pointed at `/dev/null` instead:
+/// the pipe is released, the number stays open and owned by the same `File`, which
+/// this process never uses nor drops (it leaves through `_exit`).
 fn release(fds: &[RawFd]) {
     let Ok(null) = File::open("/dev/null") else {
         return; // keep the copies: the workers still stop, on their STOP message
     };
     for &fd in fds {
-        // SAFETY: `fd` is open in this process (a copy made by fork) and stays open: `dup2`
-        // replaces what it refers to in one step, the owner of the number does not change.
-        // `fcntl` restores close-on-exec, which `dup2` clears.
+        // SAFETY: `fd` is open in this process (a copy made by fork) and stays open:
+        // `dup2` replaces what it refers to in one step, the owner of the number does
+        // not change. `fcntl` restores close-on-exec, which `dup2` clears.
         unsafe {
             libc::dup2(null.as_raw_fd(), fd);
             libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC);
@@ -202,7 +216,8 @@ fn release(fds: &[RawFd]) {
     }
 }
 
-/// A worker's two parent-side pipe ends, listed in [`PARENT_ENDS`] for as long as they are open.
+/// A worker's two parent-side pipe ends, listed in [`PARENT_ENDS`] for as long as
+/// they are open.
 struct Ends {
     tasks: File,
     results: File,
@@ -210,21 +225,25 @@ struct Ends {
 
 impl Drop for Ends {
     fn drop(&mut self) {
-        // Runs before the two `File`s close: their numbers may be reused at once afterwards.
+        // Runs before the two `File`s close: their numbers may be reused at once
+        // afterwards.
         let mine = [self.tasks.as_raw_fd(), self.results.as_raw_fd()];
         parent_ends().retain(|fd| !mine.contains(fd));
     }
 }
 // ANCHOR_END: fork_worker
 
-/// A descriptor that becomes readable when process `pid` ends: death seen by pid, not by the
-/// end of a pipe that a child of the worker may still hold. Linux only (`pidfd_open`, 5.3).
+/// A descriptor that becomes readable when process `pid` ends: death seen by pid, not
+/// by the end of a pipe that a child of the worker may still hold. Linux only
+/// (`pidfd_open`, 5.3).
 #[cfg(target_os = "linux")]
 fn exit_watch(pid: u32) -> Option<OwnedFd> {
     use std::os::fd::FromRawFd;
-    // SAFETY: `pidfd_open(pid, 0)` takes two integers and returns a new descriptor or -1.
+    // SAFETY: `pidfd_open(pid, 0)` takes two integers and returns a new descriptor or
+    // -1.
     let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid as libc::pid_t, 0) };
-    // SAFETY: a non-negative result is a new descriptor (close-on-exec), owned by nobody else.
+    // SAFETY: a non-negative result is a new descriptor (close-on-exec), owned by
+    // nobody else.
     (fd >= 0).then(|| unsafe { OwnedFd::from_raw_fd(fd as RawFd) })
 }
 
@@ -234,9 +253,10 @@ fn exit_watch(_pid: u32) -> Option<OwnedFd> {
     None
 }
 
-/// How the worker behind `exit` ended, once it has; it stays unreaped, for its handle to reap.
-/// (`waitid` on a pidfd, `P_PIDFD`, needs Linux 5.4, one release after `pidfd_open`: on 5.3 the
-/// call fails with `EINVAL`, and that error text becomes the cause, nothing hangs.)
+/// How the worker behind `exit` ended, once it has; it stays unreaped, for its handle
+/// to reap. (`waitid` on a pidfd, `P_PIDFD`, needs Linux 5.4, one release after
+/// `pidfd_open`: on 5.3 the call fails with `EINVAL`, and that error text becomes the
+/// cause, nothing hangs.)
 #[cfg(target_os = "linux")]
 fn wait_status(exit: &OwnedFd) -> Result<nix::sys::wait::WaitStatus, Errno> {
     use nix::sys::wait::{Id, WaitPidFlag, waitid};
@@ -251,8 +271,8 @@ fn wait_status(exit: &OwnedFd) -> Result<nix::sys::wait::WaitStatus, Errno> {
     }
 }
 
-/// Removes a worker, reaps it and says how it ended, without ever reading its pipes (a child
-/// of the worker may hold them open).
+/// Removes a worker, reaps it and says how it ended, without ever reading its pipes
+/// (a child of the worker may hold them open).
 fn reap(worker: Worker) -> (u32, String) {
     let pid = worker.process.pid();
     drop(worker.ends);
@@ -289,11 +309,12 @@ fn cause_of_death(outcome: Result<(), ProcessError>) -> String {
 }
 
 impl Worker {
-    /// Reads what the worker has written, without blocking. `false` once the pipe has ended.
+    /// Reads what the worker has written, without blocking. `false` once the pipe has
+    /// ended.
     fn receive(&mut self) -> bool {
         loop {
-            // The rest of the report if its length is known, but no more than a pipe holds
-            // (64 KiB by default): the buffer is zeroed before each read.
+            // The rest of the report if its length is known, but no more than a pipe
+            // holds (64 KiB by default): the buffer is zeroed before each read.
             let wanted = report_len(&self.received)
                 .map_or(0, |len| len.saturating_sub(self.received.len()))
                 .clamp(8 * 1024, 64 * 1024);
@@ -318,7 +339,8 @@ impl Worker {
             Some(len) if self.received.len() >= len => {
                 let report = read_report(&mut &self.received[..len]);
                 self.received.drain(..len);
-                self.received.shrink_to(64 * 1024); // do not keep a large result's buffer
+                // do not keep a large result's buffer
+                self.received.shrink_to(64 * 1024);
                 report
             }
             _ => Ok(None),
@@ -343,7 +365,8 @@ struct Inner {
     queue: VecDeque<(u64, Vec<u8>)>,
     /// Results that arrived and wait for their `get`.
     done: HashMap<u64, Result<Vec<u8>, TaskError>>,
-    /// Ids of unfinished tasks whose handle was dropped: their results are thrown away.
+    /// Ids of unfinished tasks whose handle was dropped: their results are thrown
+    /// away.
     abandoned: HashSet<u64>,
     next_id: u64,
     closed: bool,
@@ -370,8 +393,9 @@ pub struct ProcessTaskHandle<R> {
 
 impl ProcessPool {
     // ANCHOR: new
-    /// Forks `n` workers. Fails if `n == 0`, or if the process runs other threads (fork would
-    /// copy only the calling thread; see chapter 03): create the pool first thing in `main`.
+    /// Forks `n` workers. Fails if `n == 0`, or if the process runs other threads
+    /// (fork would copy only the calling thread; see chapter 03): create the pool
+    /// first thing in `main`.
     pub fn new(n: usize) -> Result<Self, PoolError> {
         if n == 0 {
             return Err(PoolError::ZeroWorkers);
@@ -387,7 +411,8 @@ impl ProcessPool {
             last_fork_error: None,
         };
         for _ in 0..n {
-            // On error, `inner` is dropped: the workers forked so far are killed and reaped.
+            // On error, `inner` is dropped: the workers forked so far are killed and
+            // reaped.
             let worker = fork_worker().map_err(PoolError::Fork)?;
             inner.workers.push(worker);
         }
@@ -418,8 +443,8 @@ impl ProcessPool {
             .collect()
     }
 
-    /// How many results and abandoned ids the pool holds: zero once every handle has been
-    /// collected or dropped and every task has ended. For tests.
+    /// How many results and abandoned ids the pool holds: zero once every handle has
+    /// been collected or dropped and every task has ended. For tests.
     #[doc(hidden)]
     pub fn bookkeeping(&self) -> usize {
         let inner = self.inner.borrow();
@@ -427,14 +452,16 @@ impl ProcessPool {
     }
 
     // ANCHOR: apply_async
-    /// Sends `function(argument)` to a worker; `Err(PoolError::Closed)` after `close`.
+    /// Sends `function(argument)` to a worker; `Err(PoolError::Closed)` after
+    /// `close`.
     ///
-    /// `function` must be a `fn` item or a closure that captures nothing: only code crosses
-    /// the process boundary, by address; data crosses as bytes, through [`Wire`]. The address
-    /// means the same code in the worker because the worker is a fork of this process: it holds
-    /// only for code mapped before the workers were forked, which is the program itself and the
-    /// libraries it loaded at start. A function from a library loaded later (`dlopen`) is not
-    /// at that address in the worker.
+    /// `function` must be a `fn` item or a closure that captures nothing: only code
+    /// crosses the process boundary, by address; data crosses as bytes, through
+    /// [`Wire`]. The address means the same code in the worker because the worker is
+    /// a fork of this process: it holds only for code mapped before the workers were
+    /// forked, which is the program itself and the libraries it loaded at start. A
+    /// function from a library loaded later (`dlopen`) is not at that address in the
+    /// worker.
     pub fn apply_async<A: Wire, R: Wire>(
         &self,
         function: fn(A) -> R,
@@ -446,7 +473,8 @@ impl ProcessPool {
         }
         inner.replenish();
         if inner.workers.is_empty() {
-            // Every worker died and none could be replaced: say why instead of queueing forever.
+            // Every worker died and none could be replaced: say why instead of
+            // queueing forever.
             let why = inner.last_fork_error.take();
             return Err(PoolError::Fork(
                 why.unwrap_or_else(|| io::Error::other("no worker").into()),
@@ -477,8 +505,8 @@ impl ProcessPool {
         // Drop does it.
     }
 
-    /// Kills every worker now (`SIGKILL`) and reaps it, like CPython's `terminate()`. Tasks
-    /// not finished yet fail with [`TaskError::Lost`].
+    /// Kills every worker now (`SIGKILL`) and reaps it, like CPython's `terminate()`.
+    /// Tasks not finished yet fail with [`TaskError::Lost`].
     pub fn terminate(self) {
         let mut guard = self.inner.borrow_mut();
         let inner = &mut *guard;
@@ -509,8 +537,9 @@ impl<R: Wire> ProcessTaskHandle<R> {
         self.wait(None)
     }
 
-    /// Like [`get`](Self::get), but gives up after `timeout` with [`TaskError::Timeout`]
-    /// (CPython's `get(timeout)`). The task goes on: call again, or `get`, to have its result.
+    /// Like [`get`](Self::get), but gives up after `timeout` with
+    /// [`TaskError::Timeout`] (CPython's `get(timeout)`). The task goes on: call
+    /// again, or `get`, to have its result.
     pub fn get_timeout(&mut self, timeout: Duration) -> Result<R, TaskError> {
         self.wait(Some(Instant::now() + timeout))
     }
@@ -561,7 +590,8 @@ impl Inner {
         }
     }
 
-    /// Forks workers until there are `size` again. Failures are remembered, not fatal.
+    /// Forks workers until there are `size` again. Failures are remembered, not
+    /// fatal.
     fn replenish(&mut self) {
         while self.workers.len() < self.size {
             match fork_worker() {
@@ -584,11 +614,12 @@ impl Inner {
             match write_all_without_sigpipe(&mut worker.ends.tasks, &task) {
                 Ok(()) => worker.busy = Some(id),
                 Err(_) => {
-                    // The worker died while idle (EPIPE): the task never reached it. Put the
-                    // task back, bury the worker, fork another.
+                    // The worker died while idle (EPIPE): the task never reached it.
+                    // Put the task back, bury the worker, fork another.
                     self.queue.push_front((id, task));
                     let worker = self.workers.swap_remove(index);
-                    let _ = worker.process.kill(Signal::SIGKILL); // any other error: end it
+                    // any other error: end it
+                    let _ = worker.process.kill(Signal::SIGKILL);
                     reap(worker);
                     self.replenish();
                     if self.workers.is_empty() {
@@ -601,12 +632,13 @@ impl Inner {
     }
 
     // ANCHOR: step
-    /// Waits until some worker answers or dies, and deals with it. Never blocks if no task is
-    /// in flight. `false` if `deadline` passed first.
+    /// Waits until some worker answers or dies, and deals with it. Never blocks if no
+    /// task is in flight. `false` if `deadline` passed first.
     fn step(&mut self, deadline: Option<Instant>) -> bool {
         self.dispatch();
         if self.workers.iter().all(|w| w.busy.is_none()) {
-            // Nothing in flight: either all is done, or the queue has no worker left to run it.
+            // Nothing in flight: either all is done, or the queue has no worker left
+            // to run it.
             self.fail_queue();
             return true;
         }
@@ -627,7 +659,8 @@ impl Inner {
             Err(Errno::EINTR) => return true,
             Err(e) => panic!("poll on the pool's pipes failed: {e}"),
         }
-        // For each worker: `None` if nothing happened, `Some(ended)` if it has to be looked at.
+        // For each worker: `None` if nothing happened, `Some(ended)` if it has to be
+        // looked at.
         let mut ready: Vec<Option<bool>> = vec![None; self.workers.len()];
         for (fd, (index, is_exit)) in fds.iter().zip(owners) {
             if fd.revents().is_some_and(|r| !r.is_empty()) {
@@ -635,7 +668,8 @@ impl Inner {
             }
         }
         drop(fds);
-        // Highest index first, so burying a worker does not shift the ones still to visit.
+        // Highest index first, so burying a worker does not shift the ones still to
+        // visit.
         for (index, ended) in ready.into_iter().enumerate().rev() {
             if let Some(ended) = ended {
                 self.collect(index, ended);
@@ -646,8 +680,8 @@ impl Inner {
         true
     }
 
-    /// Reads what worker `index` sent; buries it if it has `ended` (its exit watch fired) or
-    /// its pipe did.
+    /// Reads what worker `index` sent; buries it if it has `ended` (its exit watch
+    /// fired) or its pipe did.
     fn collect(&mut self, index: usize, ended: bool) {
         let worker = &mut self.workers[index];
         // Read first: a worker may answer and then die; its answer counts.
@@ -663,7 +697,8 @@ impl Inner {
                 self.finish(id, Err(TaskError::Panicked { message }));
                 true
             }
-            (Ok(None), _) => true, // part of a report, or nothing: wait for more, or for its end
+            // part of a report, or nothing: wait for more, or for its end
+            (Ok(None), _) => true,
             // Garbage, or a report nobody asked for.
             _ => false,
         };
@@ -714,9 +749,10 @@ fn poll_timeout(deadline: Option<Instant>) -> PollTimeout {
 
 // ANCHOR: drop
 impl Drop for ProcessPool {
-    /// Close, finish every queued task, then tell each worker to stop, and reap it. The
-    /// workers stop on that message, not on end-of-file: a child process that holds a copy of
-    /// their task pipe (forked, or started by a task) cannot keep them alive. No zombie is left.
+    /// Close, finish every queued task, then tell each worker to stop, and reap it.
+    /// The workers stop on that message, not on end-of-file: a child process that
+    /// holds a copy of their task pipe (forked, or started by a task) cannot keep
+    /// them alive. No zombie is left.
     fn drop(&mut self) {
         let mut inner = self.inner.borrow_mut();
         inner.closed = true;
@@ -726,7 +762,8 @@ impl Drop for ProcessPool {
             inner.step(None);
         }
         for mut worker in inner.workers.drain(..) {
-            // A worker that already died cannot read it: EPIPE, and it is reaped all the same.
+            // A worker that already died cannot read it: EPIPE, and it is reaped all
+            // the same.
             let _ = write_all_without_sigpipe(&mut worker.ends.tasks, &STOP);
             reap(worker);
         }
@@ -776,7 +813,8 @@ mod tests {
         write_all_without_sigpipe(&mut pipe, &STOP).unwrap();
         assert_eq!(pipe.calls, 2, "one write per frame");
 
-        // The worker's side: one `read` brings both frames; one `write` sends the report.
+        // The worker's side: one `read` brings both frames; one `write` sends the
+        // report.
         let mut tasks = Counted {
             inner: pipe.inner.as_slice(),
             calls: 0,

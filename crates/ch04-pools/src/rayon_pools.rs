@@ -1,8 +1,9 @@
 //! Rayon: the pool the Rust ecosystem already has.
 //!
-//! `rayon::ThreadPoolBuilder` builds a pool of a chosen size; `install` runs a closure (and
-//! every parallel iterator inside it) on that pool; `spawn` queues a fire-and-forget task;
-//! `scope` runs tasks that may borrow from the caller's stack and waits for all of them.
+//! `rayon::ThreadPoolBuilder` builds a pool of a chosen size; `install` runs a
+//! closure (and every parallel iterator inside it) on that pool; `spawn` queues a
+//! fire-and-forget task; `scope` runs tasks that may borrow from the caller's stack
+//! and waits for all of them.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc;
@@ -13,8 +14,8 @@ use workloads::{Scale, cpu_bound_at};
 use crate::error::{PoolError, TaskError, panic_message};
 
 // ANCHOR: build
-/// A rayon pool of `n` threads. Like our own pool, zero is refused rather than "pick for me"
-/// (rayon reads `num_threads(0)` as "use the default").
+/// A rayon pool of `n` threads. Like our own pool, zero is refused rather than "pick
+/// for me" (rayon reads `num_threads(0)` as "use the default").
 pub fn build(n: usize) -> Result<rayon::ThreadPool, PoolError> {
     if n == 0 {
         return Err(PoolError::ZeroWorkers);
@@ -28,7 +29,8 @@ pub fn build(n: usize) -> Result<rayon::ThreadPool, PoolError> {
 // ANCHOR_END: build
 
 // ANCHOR: install
-/// `Pool(n).map(cpu_bound, numbers)` in one line: a parallel iterator run inside `install`.
+/// `Pool(n).map(cpu_bound, numbers)` in one line: a parallel iterator run inside
+/// `install`.
 pub fn map_cpu_bound(
     pool: &rayon::ThreadPool,
     numbers: &[u64],
@@ -44,10 +46,11 @@ pub fn map_cpu_bound(
 // ANCHOR_END: install
 
 // ANCHOR: spawn
-/// `apply_async` + `get` with rayon: `spawn` returns nothing, so the result travels back on a
-/// channel. A panic that escapes a `spawn`ed job never reaches the caller: rayon hands it to
-/// the pool's `panic_handler`, and aborts the process if there is none. So the job catches the
-/// task's panic itself and sends it back like a value, as our `ThreadPool` does.
+/// `apply_async` + `get` with rayon: `spawn` returns nothing, so the result travels
+/// back on a channel. A panic that escapes a `spawn`ed job never reaches the caller:
+/// rayon hands it to the pool's `panic_handler`, and aborts the process if there is
+/// none. So the job catches the task's panic itself and sends it back like a value,
+/// as our `ThreadPool` does.
 pub fn spawn_and_get<T, F>(pool: &rayon::ThreadPool, task: F) -> Result<T, TaskError>
 where
     F: FnOnce() -> T + Send + 'static,
@@ -60,7 +63,8 @@ where
                 message: panic_message(&*payload),
             }
         });
-        // The caller waits in `recv` below, so the send succeeds and nothing is dropped here.
+        // The caller waits in `recv` below, so the send succeeds and nothing is
+        // dropped here.
         let _ = tx.send(outcome);
     });
     rx.recv().unwrap_or_else(|_| {
@@ -143,8 +147,8 @@ mod tests {
             let pool = build(3).unwrap();
             let all_in = Rendezvous::new(3);
             let (tx, rx) = mpsc::channel();
-            // The scope's body runs on a pool thread too, but it only spawns and returns,
-            // so all three threads are free for the three tasks.
+            // The scope's body runs on a pool thread too, but it only spawns and
+            // returns, so all three threads are free for the three tasks.
             pool.scope(|s| {
                 for _ in 0..3 {
                     let (all_in, tx) = (&all_in, tx.clone());

@@ -1,8 +1,8 @@
 //! Step 1: the smallest pool that works. n threads share one queue of boxed closures.
 //!
-//! It runs tasks, but it has no way to hand back a result, and one panicking task kills its
-//! worker for good: the pool shrinks without telling anyone. Step 2 ([`crate::thread_pool`])
-//! fixes both.
+//! It runs tasks, but it has no way to hand back a result, and one panicking task
+//! kills its worker for good: the pool shrinks without telling anyone. Step 2
+//! ([`crate::thread_pool`]) fixes both.
 
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex};
@@ -21,11 +21,13 @@ pub struct MinimalPool {
 }
 
 impl MinimalPool {
-    /// Starts `n` workers. (Panics on `n == 0` or if a thread cannot start: step 2 returns errors.)
+    /// Starts `n` workers. (Panics on `n == 0` or if a thread cannot start: step 2
+    /// returns errors.)
     pub fn new(n: usize) -> Self {
         assert!(n > 0, "a pool needs at least one worker");
         let (queue, jobs) = mpsc::channel::<Job>();
-        // One receiver, many workers: the mutex lets exactly one of them take each job.
+        // One receiver, many workers: the mutex lets exactly one of them take each
+        // job.
         let jobs = Arc::new(Mutex::new(jobs));
         let workers = (0..n).map(|_| spawn_worker(Arc::clone(&jobs))).collect();
         MinimalPool {
@@ -37,7 +39,8 @@ impl MinimalPool {
     /// Queues `job` for the next free worker.
     pub fn execute(&self, job: impl FnOnce() + Send + 'static) {
         if let Some(queue) = &self.queue {
-            // Fails only when every worker has died: then the job is dropped, silently.
+            // Fails only when every worker has died: then the job is dropped,
+            // silently.
             let _ = queue.send(Box::new(job));
         }
     }
@@ -49,7 +52,8 @@ fn spawn_worker(jobs: Arc<Mutex<Receiver<Job>>>) -> JoinHandle<()> {
             // The guard is a temporary: the lock is released before the job runs.
             let job = jobs.lock().unwrap().recv();
             match job {
-                Ok(job) => job(), // a panic here unwinds out of the loop: the worker is gone
+                // a panic here unwinds out of the loop: the worker is gone
+                Ok(job) => job(),
                 Err(_) => break, // the pool dropped its sender and the queue is empty
             }
         }
@@ -118,9 +122,9 @@ mod tests {
     }
 
     // ANCHOR: lock_across_job_test
-    /// The pitfall the comment in `spawn_worker` avoids: in a `while let`, the guard of
-    /// `jobs.lock()` lives until the end of the loop body, so a worker holds the queue's lock
-    /// while its job runs, and no other worker can take a job meanwhile.
+    /// The pitfall the comment in `spawn_worker` avoids: in a `while let`, the guard
+    /// of `jobs.lock()` lives until the end of the loop body, so a worker holds the
+    /// queue's lock while its job runs, and no other worker can take a job meanwhile.
     #[test]
     fn holding_the_queue_lock_while_the_job_runs_serialises_the_pool() {
         within_patience(|| {
@@ -145,8 +149,9 @@ mod tests {
                 queue
                     .send(Box::new(move || {
                         let _in = inside.enter();
-                        // Under the bug the other job cannot start while this one waits, so
-                        // the wait can only time out; a short limit just keeps the test quick.
+                        // Under the bug the other job cannot start while this one
+                        // waits, so the wait can only time out; a short limit just
+                        // keeps the test quick.
                         let met = meet.arrive(std::time::Duration::from_millis(200));
                         done.send(met.is_ok()).unwrap();
                     }))
@@ -157,8 +162,9 @@ mod tests {
             for w in workers {
                 w.join().unwrap();
             }
-            // The first job waited in vain: its partner could not start. (The second then finds
-            // the first one's arrival counted and passes, alone: only the first result counts.)
+            // The first job waited in vain: its partner could not start. (The second
+            // then finds the first one's arrival counted and passes, alone: only the
+            // first result counts.)
             assert!(!met[0], "two workers never held two jobs at once");
             assert_eq!(inside.max(), 1, "the pool ran one job at a time");
         });

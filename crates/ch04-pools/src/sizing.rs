@@ -1,9 +1,10 @@
 //! How many workers? The experiments behind the chapter's pool-size benchmarks.
 //!
-//! A pool is not limited to the number of cores: it is just threads (or processes) waiting on
-//! a queue. What more workers buy depends on what the tasks do. CPU-bound tasks share the same
-//! cores, so past the core count more workers only add switching. Sleeping tasks hold no core,
-//! so a larger pool overlaps more of their waiting.
+//! A pool is not limited to the number of cores: it is just threads (or processes)
+//! waiting on a queue. What more workers buy depends on what the tasks do. CPU-bound
+//! tasks share the same cores, so past the core count more workers only add
+//! switching. Sleeping tasks hold no core, so a larger pool overlaps more of their
+//! waiting.
 
 use workloads::{Scale, TaskReport, cpu_bound, long_time_task};
 
@@ -18,8 +19,8 @@ pub const TASKS: u64 = 16;
 // ANCHOR: run_all
 /// Submits `f(input)` for every input, then collects the results in input order.
 ///
-/// Submitting everything before the first `get` is what keeps all workers busy; calling
-/// `get` right after each `apply_async` would run the tasks one at a time.
+/// Submitting everything before the first `get` is what keeps all workers busy;
+/// calling `get` right after each `apply_async` would run the tasks one at a time.
 pub fn run_all<T, F>(
     pool: &ThreadPool,
     inputs: impl IntoIterator<Item = u64>,
@@ -41,12 +42,14 @@ where
 // ANCHOR_END: run_all
 
 // ANCHOR: experiments
-/// [`TASKS`] CPU-bound tasks of equal size on `pool`: `cpu_bound(1)`, a million additions each.
+/// [`TASKS`] CPU-bound tasks of equal size on `pool`: `cpu_bound(1)`, a million
+/// additions each.
 pub fn cpu_bound_tasks(pool: &ThreadPool) -> Vec<u64> {
     run_all(pool, 1..=TASKS, |_| cpu_bound(1))
 }
 
-/// [`TASKS`] of the tutorial's `long_time_task` (each sleeps 0 to 3 units of `scale.sleep`).
+/// [`TASKS`] of the tutorial's `long_time_task` (each sleeps 0 to 3 units of
+/// `scale.sleep`).
 pub fn sleeping_tasks(pool: &ThreadPool, scale: Scale) -> Vec<TaskReport> {
     run_all(pool, 1..=TASKS, move |name| long_time_task(name, scale))
 }

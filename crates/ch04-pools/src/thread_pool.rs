@@ -26,7 +26,8 @@ type Job = Box<dyn FnOnce() + Send + 'static>;
 // ANCHOR: pool_struct
 /// A fixed set of worker threads fed from one queue.
 ///
-/// `ThreadPool` is `Send + Sync`: share it with `&` across scoped threads, or in an `Arc`.
+/// `ThreadPool` is `Send + Sync`: share it with `&` across scoped threads, or in an
+/// `Arc`.
 pub struct ThreadPool {
     /// `None` once closed: new tasks are refused, queued ones still run.
     queue: Mutex<Option<Sender<Job>>>,
@@ -54,8 +55,9 @@ impl<T> TaskHandle<T> {
         self.result.recv().unwrap_or_else(|_| Err(dropped_unrun()))
     }
 
-    /// Like [`get`](Self::get), but gives up after `timeout` with [`TaskError::Timeout`]
-    /// (CPython's `get(timeout)`). The task goes on: call again, or `get`, to have its result.
+    /// Like [`get`](Self::get), but gives up after `timeout` with
+    /// [`TaskError::Timeout`] (CPython's `get(timeout)`). The task goes on: call
+    /// again, or `get`, to have its result.
     pub fn get_timeout(&mut self, timeout: Duration) -> Result<T, TaskError> {
         if self.taken {
             return Err(already_taken());
@@ -86,7 +88,8 @@ fn dropped_unrun() -> TaskError {
 
 impl ThreadPool {
     // ANCHOR: new
-    /// Starts `n` worker threads. Zero workers is an error, not a pool that never runs anything.
+    /// Starts `n` worker threads. Zero workers is an error, not a pool that never
+    /// runs anything.
     pub fn new(n: usize) -> Result<Self, PoolError> {
         if n == 0 {
             return Err(PoolError::ZeroWorkers);
@@ -117,7 +120,8 @@ impl ThreadPool {
         })
     }
 
-    /// A pool of `available_parallelism()` workers, CPython's `Pool()` with `os.cpu_count()`.
+    /// A pool of `available_parallelism()` workers, CPython's `Pool()` with
+    /// `os.cpu_count()`.
     pub fn with_default_size() -> Result<Self, PoolError> {
         Self::new(thread::available_parallelism().map_or(1, |n| n.get()))
     }
@@ -129,7 +133,8 @@ impl ThreadPool {
     }
 
     // ANCHOR: apply_async
-    /// Queues `task` and returns a handle to its result. `Err(PoolError::Closed)` after `close`.
+    /// Queues `task` and returns a handle to its result. `Err(PoolError::Closed)`
+    /// after `close`.
     pub fn apply_async<T, F>(&self, task: F) -> Result<TaskHandle<T>, PoolError>
     where
         F: FnOnce() -> T + Send + 'static,
@@ -137,15 +142,17 @@ impl ThreadPool {
     {
         let (tx, rx) = mpsc::channel();
         let job: Job = Box::new(move || {
-            // The worker survives a panicking task: the panic becomes the task's result.
+            // The worker survives a panicking task: the panic becomes the task's
+            // result.
             let outcome =
                 panic::catch_unwind(AssertUnwindSafe(task)).map_err(|payload| {
                     TaskError::Panicked {
                         message: panic_message(&*payload),
                     }
                 });
-            // The caller may have dropped its handle: then nobody wants the result, and it is
-            // dropped here. Its `Drop` may panic too; that must not kill the worker either.
+            // The caller may have dropped its handle: then nobody wants the result,
+            // and it is dropped here. Its `Drop` may panic too; that must not kill
+            // the worker either.
             let _ =
                 panic::catch_unwind(AssertUnwindSafe(move || drop(tx.send(outcome))));
         });
@@ -163,14 +170,16 @@ impl ThreadPool {
     // ANCHOR: close_join
     /// Refuses new tasks from now on; the tasks already queued still run. Idempotent.
     pub fn close(&self) {
-        // Dropping the only sender ends the workers' `recv` loop once the queue is empty.
+        // Dropping the only sender ends the workers' `recv` loop once the queue is
+        // empty.
         self.lock_queue().take();
     }
 
-    /// Closes the pool and waits until every queued task has run and every worker has exited.
+    /// Closes the pool and waits until every queued task has run and every worker has
+    /// exited.
     ///
-    /// CPython's `join()` before `close()` raises `ValueError`; here `join` closes first, and it
-    /// takes `self`, so the pool cannot be used after it.
+    /// CPython's `join()` before `close()` raises `ValueError`; here `join` closes
+    /// first, and it takes `self`, so the pool cannot be used after it.
     pub fn join(mut self) {
         self.shut_down();
     }
@@ -179,9 +188,10 @@ impl ThreadPool {
         self.close();
         let me = thread::current().id();
         for worker in self.workers.drain(..) {
-            // A task may drop the last owner of its own pool: then this runs on a worker, which
-            // must not join itself (the OS refuses: EDEADLK). That worker is left to finish its
-            // task, find the queue closed and exit on its own.
+            // A task may drop the last owner of its own pool: then this runs on a
+            // worker, which must not join itself (the OS refuses: EDEADLK). That
+            // worker is left to finish its task, find the queue closed and exit on
+            // its own.
             if worker.thread().id() != me {
                 // Workers catch task panics, so a worker thread itself never panics.
                 let _ = worker.join();
@@ -191,7 +201,8 @@ impl ThreadPool {
     // ANCHOR_END: close_join
 
     fn lock_queue(&self) -> MutexGuard<'_, Option<Sender<Job>>> {
-        // Nothing panics while holding this lock, but a poisoned lock is still usable.
+        // Nothing panics while holding this lock, but a poisoned lock is still
+        // usable.
         self.queue.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
@@ -201,7 +212,8 @@ fn worker_loop(jobs: &Mutex<Receiver<Job>>) {
     loop {
         let next = jobs.lock().unwrap_or_else(PoisonError::into_inner).recv();
         match next {
-            Ok(job) => job(), // never unwinds: apply_async wrapped it in catch_unwind, twice
+            // never unwinds: apply_async wrapped it in catch_unwind, twice
+            Ok(job) => job(),
             Err(_) => return, // closed and drained
         }
     }
@@ -210,10 +222,11 @@ fn worker_loop(jobs: &Mutex<Receiver<Job>>) {
 
 // ANCHOR: drop
 impl Drop for ThreadPool {
-    /// CPython's `with Pool() as p:` calls `terminate()` on exit: queued tasks are dropped,
-    /// running ones are killed (`Pool`) or left to finish unwaited (`ThreadPool`). Here leaving
-    /// the scope closes and *joins*: every task you queued runs. (If the pool is dropped by one
-    /// of its own tasks, that worker is not joined: it ends by itself after the task.)
+    /// CPython's `with Pool() as p:` calls `terminate()` on exit: queued tasks are
+    /// dropped, running ones are killed (`Pool`) or left to finish unwaited
+    /// (`ThreadPool`). Here leaving the scope closes and *joins*: every task you
+    /// queued runs. (If the pool is dropped by one of its own tasks, that worker is
+    /// not joined: it ends by itself after the task.)
     fn drop(&mut self) {
         self.shut_down();
     }
@@ -307,8 +320,9 @@ mod tests {
             };
             let first = ids(&pool);
             assert_eq!(first.len(), 3);
-            // A rendezvous of 3 is already complete, so the second round needs no meeting,
-            // but it still runs on the same three threads: workers are reused, not respawned.
+            // A rendezvous of 3 is already complete, so the second round needs no
+            // meeting, but it still runs on the same three threads: workers are
+            // reused, not respawned.
             let second: HashSet<_> = ids(&pool);
             assert!(second.is_subset(&first));
         });
@@ -408,7 +422,8 @@ mod tests {
             let handle = pool
                 .apply_async(move || {
                     g.wait_or_panic();
-                    drop(mine); // the last `Arc`: the pool's `Drop` runs on this worker
+                    // the last `Arc`: the pool's `Drop` runs on this worker
+                    drop(mine);
                     7
                 })
                 .unwrap();
@@ -433,7 +448,8 @@ mod tests {
             let pool = ThreadPool::new(1).unwrap();
             let gate = Arc::new(Gate::new());
             let g = Arc::clone(&gate);
-            // Nobody will take the result: the worker drops it, and its `Drop` panics.
+            // Nobody will take the result: the worker drops it, and its `Drop`
+            // panics.
             drop(
                 pool.apply_async(move || {
                     g.wait_or_panic();

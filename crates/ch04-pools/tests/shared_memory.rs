@@ -1,6 +1,7 @@
-//! Shared memory with a process pool. These tests fork, so they run on `support::fork`, the
-//! single-threaded runner (see `tests/process_pool.rs`): each test in a process of its own,
-//! which is also what lets each one map its own shared region before its pool forks.
+//! Shared memory with a process pool. These tests fork, so they run on
+//! `support::fork`, the single-threaded runner (see `tests/process_pool.rs`): each
+//! test in a process of its own, which is also what lets each one map its own shared
+//! region before its pool forks.
 
 #[cfg(unix)]
 mod unix {
@@ -15,10 +16,12 @@ mod unix {
 
     // ANCHOR: squares_test
     fn workers_write_disjoint_slices_that_the_parent_reads() {
-        shared_memory::share(1000 * 8).unwrap(); // before the pool: its workers share it
+        // before the pool: its workers share it
+        shared_memory::share(1000 * 8).unwrap();
         let pool = ProcessPool::new(2).unwrap();
         let (values, pids) = squares(&pool, 1000, 4).unwrap();
-        // Every value is right, and the parent wrote none of them: workers did, elsewhere.
+        // Every value is right, and the parent wrote none of them: workers did,
+        // elsewhere.
         assert_eq!(values, (0..1000u64).map(|i| i * i).collect::<Vec<_>>());
         assert_eq!(pids.len(), 4);
         assert!(pids.iter().all(|&pid| pid != std::process::id()));
@@ -36,9 +39,11 @@ mod unix {
     }
 
     fn a_region_made_after_the_fork_is_not_shared() {
-        // The pool forks first: its worker never maps the region, so a task that needs it
-        // fails (its `expect` panics in the worker) instead of writing to memory of its own.
-        std::panic::set_hook(Box::new(|_| {})); // that panic is expected: keep the log quiet
+        // The pool forks first: its worker never maps the region, so a task that
+        // needs it fails (its `expect` panics in the worker) instead of writing to
+        // memory of its own.
+        // that panic is expected: keep the log quiet
+        std::panic::set_hook(Box::new(|_| {}));
         let pool = ProcessPool::new(1).unwrap();
         shared_memory::share(8 * 10).unwrap();
         let err = squares(&pool, 10, 1).unwrap_err();

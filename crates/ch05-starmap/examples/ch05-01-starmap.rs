@@ -1,5 +1,6 @@
-//! The tutorial's two rows, scaled: one unit of sleep is 0.1 s (the tutorial's is 1 s).
-//! `starmap_async` on a pool of 5 (threads, then processes), `apply_async` twice on a pool of 2.
+//! The tutorial's two rows, scaled: one unit of sleep is 0.1 s (the tutorial's is
+//! 1 s). `starmap_async` on a pool of 5 (threads, then processes), `apply_async`
+//! twice on a pool of 2.
 //!
 //! Run: `cargo run --release -p ch05-starmap --example ch05-01-starmap`
 

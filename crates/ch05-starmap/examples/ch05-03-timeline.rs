@@ -1,10 +1,11 @@
 //! The tutorial's starmap row as timelines: `starmap_async` of `do_something` over
-//! `[(i, i + 1) for i in range(5)]` on a process pool of 5 and on a thread pool of 5, then
-//! `apply_async` twice on a thread pool of 2. One unit of sleep is 0.1 s (the tutorial's is 1 s).
+//! `[(i, i + 1) for i in range(5)]` on a process pool of 5 and on a thread pool of 5,
+//! then `apply_async` twice on a thread pool of 2. One unit of sleep is 0.1 s (the
+//! tutorial's is 1 s).
 //!
 //! `cargo course capture ch05` runs it with `COURSE_TIMELINE` set and draws
-//! `book/ch05-starmap/output/ch05-03-timeline.timeline.svg`. Each row runs twice, plain then
-//! recorded, and the two makespans are printed side by side.
+//! `book/ch05-starmap/output/ch05-03-timeline.timeline.svg`. Each row runs twice,
+//! plain then recorded, and the two makespans are printed side by side.
 
 use ch04_pools::{ProcessPool, ThreadPool};
 use ch05_starmap::tutorial::{do_something, tutorial_args};

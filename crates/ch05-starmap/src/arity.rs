@@ -1,12 +1,13 @@
-//! Is a trait for "a function of N arguments" worth it? CPython's `starmap(f, args)` calls
-//! `f(*t)` for each tuple `t`. Rust has no `*`, but a trait can stand in for it: implement
-//! `Apply<(A, B)>` for every `Fn(A, B) -> T`, `Apply<(A, B, C)>` for every `Fn(A, B, C) -> T`,
-//! and `starmap` could take `do_something` itself instead of `|(a, b)| do_something(a, b)`.
+//! Is a trait for "a function of N arguments" worth it? CPython's `starmap(f, args)`
+//! calls `f(*t)` for each tuple `t`. Rust has no `*`, but a trait can stand in for
+//! it: implement `Apply<(A, B)>` for every `Fn(A, B) -> T`, `Apply<(A, B, C)>` for
+//! every `Fn(A, B, C) -> T`, and `starmap` could take `do_something` itself instead
+//! of `|(a, b)| do_something(a, b)`.
 //!
-//! The answer, shown by the test below: the trait saves a closure of 20 characters at each call
-//! and costs an impl per arity, a second generic parameter in every signature, and error
-//! messages about `Apply<(u64, u64)>` when an argument type is wrong. The library does not use
-//! it; the closure says the same thing in plain Rust.
+//! The answer, shown by the test below: the trait saves a closure of 20 characters at
+//! each call and costs an impl per arity, a second generic parameter in every
+//! signature, and error messages about `Apply<(u64, u64)>` when an argument type is
+//! wrong. The library does not use it; the closure says the same thing in plain Rust.
 
 // ANCHOR: apply
 /// A function that can be called with its arguments packed in a tuple.

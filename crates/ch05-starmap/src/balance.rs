@@ -1,11 +1,11 @@
 //! Load balance: the same uneven tasks cut into chunks of different sizes.
 //!
-//! A pool hands a chunk to whichever worker is free, so a chunked map is chapter 01's list
-//! schedule applied to the chunks' total sizes. *Static* chunks, one per worker
-//! (`chunksize = ceil(len / workers)`), fix the assignment in advance; *dynamic* chunks, many
-//! small ones from the shared queue, let a worker that finishes early take more. Rayon splits
-//! the slice in halves and lets idle threads steal halves; `with_min_len(n)` stops splitting at
-//! `n` items, so it plays the chunk size's part.
+//! A pool hands a chunk to whichever worker is free, so a chunked map is chapter 01's
+//! list schedule applied to the chunks' total sizes. *Static* chunks, one per worker
+//! (`chunksize = ceil(len / workers)`), fix the assignment in advance; *dynamic*
+//! chunks, many small ones from the shared queue, let a worker that finishes early
+//! take more. Rayon splits the slice in halves and lets idle threads steal halves;
+//! `with_min_len(n)` stops splitting at `n` items, so it plays the chunk size's part.
 
 use ch01_sequential::ideal::{self, IdealError};
 use ch04_pools::ThreadPool;
@@ -16,8 +16,8 @@ use crate::chunks::{ChunkSize, ranges};
 use crate::starmap::{MapError, starmap};
 
 // ANCHOR: long_tail
-/// A long tail at the end: 56 tasks of size 1, then 4 of size 16. Input sorted by size, as a
-/// list of files sorted by name often is by accident.
+/// A long tail at the end: 56 tasks of size 1, then 4 of size 16. Input sorted by
+/// size, as a list of files sorted by name often is by accident.
 pub fn long_tail() -> Vec<u64> {
     let mut tasks = vec![1; 56];
     tasks.extend([16; 4]);
@@ -34,8 +34,8 @@ pub fn chunk_sums(tasks: &[u64], size: usize) -> Vec<f64> {
         .collect()
 }
 
-/// The makespan of a pool of `workers` fed chunks of `size`: each chunk, in order, goes to the
-/// worker free first (chapter 01's list schedule, on the chunks).
+/// The makespan of a pool of `workers` fed chunks of `size`: each chunk, in order,
+/// goes to the worker free first (chapter 01's list schedule, on the chunks).
 pub fn chunked_makespan(
     tasks: &[u64],
     workers: usize,
@@ -71,7 +71,8 @@ pub fn run_chunked(
     )
 }
 
-/// The same with rayon: a parallel iterator over the slice, split no finer than `min_len`.
+/// The same with rayon: a parallel iterator over the slice, split no finer than
+/// `min_len`.
 pub fn run_rayon(
     pool: &rayon::ThreadPool,
     tasks: &[u64],
@@ -87,9 +88,9 @@ pub fn run_rayon(
     })
 }
 
-/// LPT by hand: submit the longest first, one item per chunk, then put the results back in
-/// input order. A failed item is named by its position in `tasks` (the first failure in the
-/// order the items were submitted, longest first).
+/// LPT by hand: submit the longest first, one item per chunk, then put the results
+/// back in input order. A failed item is named by its position in `tasks` (the first
+/// failure in the order the items were submitted, longest first).
 pub fn run_longest_first(
     pool: &ThreadPool,
     tasks: &[u64],
@@ -128,7 +129,8 @@ mod tests {
         let tutorial = TUTORIAL_NUMBERS;
         let ideal = ideal::Ideal::new(&sizes(&tutorial), 2).unwrap();
         assert_eq!((ideal.lpt, ideal.lower_bound), (64.0, 60.5));
-        // Static: [11, 23] and [53, 34]. Dynamic: 11, 23, then 53 and 34 to whoever is free.
+        // Static: [11, 23] and [53, 34]. Dynamic: 11, 23, then 53 and 34 to whoever
+        // is free.
         assert_eq!(static_chunksize(4, 2), 2);
         assert_eq!(chunked_makespan(&tutorial, 2, 2), Ok(87.0));
         assert_eq!(chunked_makespan(&tutorial, 2, 1), Ok(64.0));
@@ -183,7 +185,8 @@ mod tests {
                     .collect::<HashSet<_>>()
                     .len()
             };
-            // CPython's default here, 8 items per chunk: the last chunk holds all four long tasks.
+            // CPython's default here, 8 items per chunk: the last chunk holds all
+            // four long tasks.
             assert_eq!(ran_on(crate::default_chunksize(tail.len(), 2)), 1);
             assert_eq!(ran_on(30), 1, "static chunks: the same");
         });

@@ -4,10 +4,11 @@ use std::ops::Range;
 use thiserror::Error;
 
 // ANCHOR: default_chunksize
-/// CPython's default for `Pool.map` and `starmap`: `ceil(len / (4 * workers))`, so each worker
-/// gets about four chunks. (CPython 3.11, `Lib/multiprocessing/pool.py`, `_map_async`:
-/// `chunksize, extra = divmod(len(iterable), len(self._pool) * 4)`, plus one if `extra`; 0 for
-/// an empty list.) `imap` and `imap_unordered` default to 1 instead.
+/// CPython's default for `Pool.map` and `starmap`: `ceil(len / (4 * workers))`, so
+/// each worker gets about four chunks. (CPython 3.11, `Lib/multiprocessing/pool.py`,
+/// `_map_async`: `chunksize, extra = divmod(len(iterable), len(self._pool) *
+/// 4)`, plus one if `extra`; 0 for an empty list.) `imap` and `imap_unordered`
+/// default to 1 instead.
 pub fn default_chunksize(len: usize, workers: usize) -> usize {
     len.div_ceil(4 * workers.max(1))
 }
@@ -28,7 +29,8 @@ pub enum ChunkSize {
 pub struct ZeroChunkSize;
 
 impl ChunkSize {
-    /// The number of items per chunk for `len` items on `workers` workers (at least 1).
+    /// The number of items per chunk for `len` items on `workers` workers (at least
+    /// 1).
     pub fn resolve(self, len: usize, workers: usize) -> Result<usize, ZeroChunkSize> {
         match self {
             ChunkSize::Default => Ok(default_chunksize(len, workers).max(1)),
@@ -39,8 +41,9 @@ impl ChunkSize {
 }
 
 // ANCHOR: split
-/// Cuts `items` into chunks of `size` (the last may be shorter), each with the index of its
-/// first item in the whole list: that index is what lets a failure name its item.
+/// Cuts `items` into chunks of `size` (the last may be shorter), each with the index
+/// of its first item in the whole list: that index is what lets a failure name its
+/// item.
 pub fn split<T>(
     items: impl IntoIterator<Item = T>,
     size: usize,

@@ -1,10 +1,11 @@
 //! `starmap` on chapter 04's process pool: each chunk crosses a pipe as bytes.
 //!
-//! CPython pickles each chunk, function name and arguments, into one message per chunk, and
-//! the results back into one message. Here a chunk is one `ProcessPool::apply_async` of a
-//! generic `run_chunk::<A, R>` whose argument is the address of `f` and the chunk's items,
-//! `(u64, Vec<A>)`, sent with [`Wire`]. So the items must be `Wire` (CPython: picklable), and
-//! `f` a plain `fn` (CPython: a function with an importable name, no lambda).
+//! CPython pickles each chunk, function name and arguments, into one message per
+//! chunk, and the results back into one message. Here a chunk is one
+//! `ProcessPool::apply_async` of a generic `run_chunk::<A, R>` whose argument is the
+//! address of `f` and the chunk's items, `(u64, Vec<A>)`, sent with [`Wire`]. So the
+//! items must be `Wire` (CPython: picklable), and `f` a plain `fn` (CPython: a
+//! function with an importable name, no lambda).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -47,10 +48,11 @@ impl<R: Wire> Wire for Sent<R> {
 // ANCHOR: run_chunk
 /// A chunk's work, in a worker: call `f` on every item, each panic caught on its own.
 fn run_chunk<A: Wire, R: Wire>((function, chunk): (u64, Vec<A>)) -> Vec<Sent<R>> {
-    // SAFETY: `function` is the address of an `fn(A) -> R`, written by `starmap_async::<A, R>`,
-    // which also chose this instantiation of `run_chunk`. The worker is a fork of the process
-    // that took the address, so the same code sits at the same address (chapter 04's
-    // `process_pool` sends its own functions the same way).
+    // SAFETY: `function` is the address of an `fn(A) -> R`, written by
+    // `starmap_async::<A, R>`, which also chose this instantiation of `run_chunk`.
+    // The worker is a fork of the process that took the address, so the same code
+    // sits at the same address (chapter 04's `process_pool` sends its own functions
+    // the same way).
     let f = unsafe { std::mem::transmute::<usize, fn(A) -> R>(function as usize) };
     chunk
         .into_iter()
@@ -104,7 +106,8 @@ fn outcomes<R: Wire>(
                 Sent::Panicked(message) => Err(TaskError::Panicked { message }),
             })
             .collect(),
-        // The whole chunk is lost (its worker died): each of its items fails with the reason.
+        // The whole chunk is lost (its worker died): each of its items fails with the
+        // reason.
         Err(error) => (0..len).map(|_| Err(error.clone())).collect(),
     }
 }

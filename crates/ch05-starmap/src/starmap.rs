@@ -1,5 +1,5 @@
-//! `starmap` on chapter 04's thread pool: many argument tuples, one function, results in input
-//! order.
+//! `starmap` on chapter 04's thread pool: many argument tuples, one function, results
+//! in input order.
 //!
 //! | CPython | here |
 //! |---|---|
@@ -8,9 +8,10 @@
 //! | `r.get()`: the results, or the first exception raised | [`r.get()`](MapResult::get): `Ok(results)`, or the first failed item *with its index* |
 //! | (no equivalent) | [`r.get_each()`](MapResult::get_each): every item's own `Result` |
 //!
-//! Rust has no `*args`: an argument tuple is one value, and the closure's parameter pattern
-//! `|(a, b)|` takes it apart. So `starmap` here is `map` over tuples; there is no second
-//! function to write (module [`arity`](crate::arity) shows what a second one would cost).
+//! Rust has no `*args`: an argument tuple is one value, and the closure's parameter
+//! pattern `|(a, b)|` takes it apart. So `starmap` here is `map` over tuples; there
+//! is no second function to write (module [`arity`](crate::arity) shows what a second
+//! one would cost).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
@@ -35,8 +36,8 @@ pub enum MapError {
     /// A chunk size of zero was asked for.
     #[error("{}", ZeroChunkSize)]
     ZeroChunkSize,
-    /// The item at `index` (its position in the input) failed; it is the first failed item in
-    /// input order.
+    /// The item at `index` (its position in the input) failed; it is the first failed
+    /// item in input order.
     #[error("item {index} failed: {error}")]
     Item {
         /// The failed item's position in the input.
@@ -55,8 +56,9 @@ impl From<ZeroChunkSize> for MapError {
 }
 
 // ANCHOR: run_chunk
-/// Runs `f` on every item of a chunk, in order, catching each item's panic on its own: a bad
-/// item costs one result, not the chunk's, and its position in the chunk survives.
+/// Runs `f` on every item of a chunk, in order, catching each item's panic on its
+/// own: a bad item costs one result, not the chunk's, and its position in the chunk
+/// survives.
 pub fn run_chunk<I, T>(f: &impl Fn(I) -> T, chunk: Vec<I>) -> Vec<Outcome<T>> {
     chunk
         .into_iter()
@@ -72,10 +74,12 @@ pub fn run_chunk<I, T>(f: &impl Fn(I) -> T, chunk: Vec<I>) -> Vec<Outcome<T>> {
 // ANCHOR_END: run_chunk
 
 // ANCHOR: map_result
-/// The pending results of a [`starmap_async`] (CPython's `MapResult`): one pool task per chunk.
+/// The pending results of a [`starmap_async`] (CPython's `MapResult`): one pool task
+/// per chunk.
 #[must_use = "the results, and any failure, are only seen through get() or get_each()"]
 pub struct MapResult<T> {
-    /// Each chunk's length and the handle of the pool task that runs it, in input order.
+    /// Each chunk's length and the handle of the pool task that runs it, in input
+    /// order.
     chunks: Vec<(usize, TaskHandle<Vec<Outcome<T>>>)>,
 }
 
@@ -85,8 +89,9 @@ impl<T> MapResult<T> {
         self.chunks.len()
     }
 
-    /// Every result in input order, or the first failed item in input order, with its index.
-    /// Returns as soon as that item's chunk is back; later chunks still run, unseen.
+    /// Every result in input order, or the first failed item in input order, with its
+    /// index. Returns as soon as that item's chunk is back; later chunks still run,
+    /// unseen.
     pub fn get(self) -> Result<Vec<T>, MapError> {
         in_order(
             self.chunks
@@ -95,7 +100,8 @@ impl<T> MapResult<T> {
         )
     }
 
-    /// Every item's own outcome, in input order: the failures do not hide the successes.
+    /// Every item's own outcome, in input order: the failures do not hide the
+    /// successes.
     pub fn get_each(self) -> Vec<Outcome<T>> {
         self.chunks
             .into_iter()
@@ -104,8 +110,8 @@ impl<T> MapResult<T> {
     }
 }
 
-/// The values of `outcomes`, or the first failure with its index. Lazy: it stops pulling
-/// (and waiting for chunks) at the first failure.
+/// The values of `outcomes`, or the first failure with its index. Lazy: it stops
+/// pulling (and waiting for chunks) at the first failure.
 pub(crate) fn in_order<T>(
     outcomes: impl Iterator<Item = Outcome<T>>,
 ) -> Result<Vec<T>, MapError> {
@@ -117,7 +123,8 @@ pub(crate) fn in_order<T>(
         .collect()
 }
 
-/// A chunk's outcomes; if the chunk's pool task itself gave no result, that error for each item.
+/// A chunk's outcomes; if the chunk's pool task itself gave no result, that error for
+/// each item.
 fn outcomes<T>(len: usize, handle: TaskHandle<Vec<Outcome<T>>>) -> Vec<Outcome<T>> {
     match handle.get() {
         Ok(outcomes) => outcomes,
@@ -127,9 +134,9 @@ fn outcomes<T>(len: usize, handle: TaskHandle<Vec<Outcome<T>>>) -> Vec<Outcome<T
 // ANCHOR_END: map_result
 
 // ANCHOR: starmap_async
-/// Cuts `items` into chunks and sends one pool task per chunk; `get` puts the results back in
-/// input order. `f` takes one item: for argument tuples, destructure them in its parameters,
-/// `|(a, b)| do_something(a, b)`.
+/// Cuts `items` into chunks and sends one pool task per chunk; `get` puts the results
+/// back in input order. `f` takes one item: for argument tuples, destructure them in
+/// its parameters, `|(a, b)| do_something(a, b)`.
 pub fn starmap_async<I, T, F>(
     pool: &ThreadPool,
     f: F,
@@ -207,8 +214,8 @@ mod tests {
     #[test]
     fn order_is_input_order_whatever_the_finishing_order() {
         within_patience(|| {
-            // Item i waits for gate i; the gates open last-first, so the items finish in
-            // reverse order, and the results must still come back in input order.
+            // Item i waits for gate i; the gates open last-first, so the items finish
+            // in reverse order, and the results must still come back in input order.
             let n = 6;
             let gates: Arc<Vec<Gate>> =
                 Arc::new((0..n).map(|_| Gate::new()).collect());
@@ -270,7 +277,8 @@ mod tests {
             let default =
                 starmap_async(&pool, |x: u32| x, 0..10_000, ChunkSize::Default)
                     .unwrap();
-            // ceil(10_000 / (4 * 3)) = 834 per chunk, 12 chunks: about four per worker.
+            // ceil(10_000 / (4 * 3)) = 834 per chunk, 12 chunks: about four per
+            // worker.
             assert_eq!(default.jobs(), 12);
             assert!(matches!(
                 starmap_async(&pool, |x: u32| x, 0..1, ChunkSize::Fixed(0)),
@@ -346,8 +354,8 @@ mod tests {
             crate::quiet_worker_panics();
             {
                 let pool = ThreadPool::new(2).unwrap();
-                // The pitfall: one pool task per chunk, with the chunk's loop inside it. Chapter
-                // 04's pool catches the panic, but for the whole chunk.
+                // The pitfall: one pool task per chunk, with the chunk's loop inside
+                // it. Chapter 04's pool catches the panic, but for the whole chunk.
                 let chunk: Vec<u64> = (10..20).collect();
                 let whole = pool
                     .apply_async(move || {
@@ -361,7 +369,8 @@ mod tests {
                     })
                     .unwrap();
                 let error = whole.get().unwrap_err();
-                // All we learn: something in 10..20 failed; nine good results are gone.
+                // All we learn: something in 10..20 failed; nine good results are
+                // gone.
                 assert_eq!(
                     error,
                     TaskError::Panicked {
@@ -395,7 +404,8 @@ mod tests {
             let (tx, rx) = mpsc::channel();
             let waiter =
                 thread::spawn(move || tx.send(result.get().map(|v| v.len())));
-            // Nine results are ready, but get() holds them all until the tenth: nothing yet.
+            // Nine results are ready, but get() holds them all until the tenth:
+            // nothing yet.
             assert!(rx.recv_timeout(Duration::from_millis(50)).is_err());
             gate.open();
             assert_eq!(rx.recv_timeout(PATIENCE).unwrap().unwrap(), 10);

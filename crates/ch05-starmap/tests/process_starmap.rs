@@ -1,6 +1,7 @@
-//! `starmap` on the process pool. These tests fork, so they cannot run on libtest's threads:
-//! `support::fork` runs each one in a single-threaded child process of its own, under a time
-//! limit, and fails a test that leaves a child process behind (running or zombie).
+//! `starmap` on the process pool. These tests fork, so they cannot run on libtest's
+//! threads: `support::fork` runs each one in a single-threaded child process of its
+//! own, under a time limit, and fails a test that leaves a child process behind
+//! (running or zombie).
 
 #[cfg(unix)]
 mod unix {
@@ -92,8 +93,8 @@ mod unix {
     // ANCHOR_END: test_process_chunks
 
     fn a_failed_item_is_named_by_its_index() {
-        // The workers this test forks inherit this hook: their provoked panics print nothing,
-        // the test's own failures (in this process) still do.
+        // The workers this test forks inherit this hook: their provoked panics print
+        // nothing, the test's own failures (in this process) still do.
         let test = std::process::id();
         let report = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
@@ -126,7 +127,8 @@ mod unix {
         let each = starmap_async(&pool, dies_at_5, 0..12, ChunkSize::Fixed(4))
             .unwrap()
             .get_each();
-        // The worker died in the middle of chunk 4..8: all four items are lost with it.
+        // The worker died in the middle of chunk 4..8: all four items are lost with
+        // it.
         for (i, outcome) in each.iter().enumerate() {
             if (4..8).contains(&i) {
                 assert!(

@@ -1,7 +1,8 @@
-//! Chapter 06's benchmarks: a submit + result round trip on each back end (parking waiters,
-//! and spinning before parking), the round trip at several spin budgets, the first result
-//! through `as_completed` against waiting in submission order, an executor's whole life
-//! around one task, and the tutorial's rows scaled (one unit of sleep is 1 ms).
+//! Chapter 06's benchmarks: a submit + result round trip on each back end (parking
+//! waiters, and spinning before parking), the round trip at several spin budgets, the
+//! first result through `as_completed` against waiting in submission order, an
+//! executor's whole life around one task, and the tutorial's rows scaled (one unit of
+//! sleep is 1 ms).
 //!
 //! `main` is written out (no `criterion_main!`): the process executor's workers are
 //! re-executed copies of this program, and `serve_if_worker` must run first.
@@ -73,12 +74,14 @@ fn spin_budget(c: &mut Criterion) {
         let threads = ThreadExecutor::with_handoff(1, handoff).unwrap();
         let name = match micros {
             0 => "park only".to_string(),
-            _ => format!("spin {micros} us"), // ASCII: the name becomes an include anchor
+            // ASCII: the name becomes an include anchor
+            _ => format!("spin {micros} us"),
         };
         group.bench_function(name, |b| b.iter(|| echo_once(&threads)));
     }
     group.finish();
-    // crossbeam's Backoff, as its docs use it before parking: how long it spins and yields.
+    // crossbeam's Backoff, as its docs use it before parking: how long it spins and
+    // yields.
     let mut group = c.benchmark_group("backoff");
     group.bench_function("crossbeam Backoff until is_completed", |b| {
         b.iter(|| {
@@ -93,8 +96,9 @@ fn spin_budget(c: &mut Criterion) {
 // ANCHOR_END: spin_budget
 
 // ANCHOR: as_completed
-/// Four tasks of 4, 1, 2, 3 ms on four threads: the time until the first result is in hand.
-/// Waiting in submission order gets the 4 ms task first; `as_completed` the 1 ms one.
+/// Four tasks of 4, 1, 2, 3 ms on four threads: the time until the first result is in
+/// hand. Waiting in submission order gets the 4 ms task first; `as_completed` the
+/// 1 ms one.
 fn first_result(c: &mut Criterion) {
     let mut group = c.benchmark_group("as-completed");
     let executor = ThreadExecutor::new(4).unwrap();
@@ -113,7 +117,8 @@ fn first_result(c: &mut Criterion) {
                         black_box(first(tickets.clone()));
                         total += start.elapsed();
                         for t in tickets {
-                            t.result().unwrap(); // not timed: the next round starts idle
+                            // not timed: the next round starts idle
+                            t.result().unwrap();
                         }
                     }
                     total
@@ -131,7 +136,8 @@ fn first_result(c: &mut Criterion) {
 // ANCHOR_END: as_completed
 
 // ANCHOR: lifecycle
-/// Create an executor of two workers, run one task, shut down (and, for processes, reap).
+/// Create an executor of two workers, run one task, shut down (and, for processes,
+/// reap).
 fn lifecycle(c: &mut Criterion) {
     let mut group = c.benchmark_group("lifecycle");
     group.bench_function("thread executor", |b| {
@@ -151,9 +157,9 @@ fn lifecycle(c: &mut Criterion) {
 // ANCHOR_END: lifecycle
 
 // ANCHOR: tutorial
-/// The tutorial's rows on warm process executors, a unit of sleep being 1 ms: ideal 3 ms for
-/// two tasks, 9 ms for the five on five workers, and on the default size (one worker per
-/// core) 15 ms on 2 cores.
+/// The tutorial's rows on warm process executors, a unit of sleep being 1 ms: ideal
+/// 3 ms for two tasks, 9 ms for the five on five workers, and on the default size
+/// (one worker per core) 15 ms on 2 cores.
 fn tutorial(c: &mut Criterion) {
     let mut group = c.benchmark_group("tutorial");
     let default = ProcessExecutor::with_default_size().unwrap();

@@ -1,6 +1,6 @@
-//! The Nvicta tutorial's rows on a process executor, with sleeps scaled to a tenth (one unit
-//! is 100 ms): two tasks, then five; the five on the default size (one worker per core) and
-//! on five workers.
+//! The Nvicta tutorial's rows on a process executor, with sleeps scaled to a tenth
+//! (one unit is 100 ms): two tasks, then five; the five on the default size (one
+//! worker per core) and on five workers.
 //!
 //! Run: `cargo run --release -p ch06-executor --example ch06-01-tutorial`
 
@@ -41,7 +41,8 @@ fn row(
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    ch06_executor::serve_if_worker(); // a worker of the executor starts here, and never returns
+    // a worker of the executor starts here, and never returns
+    ch06_executor::serve_if_worker();
     let default = ProcessExecutor::with_default_size()?;
     row("two tasks, default size", &default, &[(1, 2), (1, 1)])?;
     row("five tasks, default size", &default, &tutorial_pairs())?;

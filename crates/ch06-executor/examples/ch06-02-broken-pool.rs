@@ -1,5 +1,5 @@
-//! A worker killed mid-task breaks a process executor: the running task, every queued task
-//! and every later submit fail, naming the dead worker and its signal (CPython's
+//! A worker killed mid-task breaks a process executor: the running task, every queued
+//! task and every later submit fail, naming the dead worker and its signal (CPython's
 //! `BrokenProcessPool`).
 //!
 //! Run: `cargo run --release -p ch06-executor --example ch06-02-broken-pool`

@@ -1,5 +1,5 @@
-//! Tickets awaited from async code, with a twenty-line `block_on` (std only): the thread
-//! parks until a worker completes a task and wakes it.
+//! Tickets awaited from async code, with a twenty-line `block_on` (std only): the
+//! thread parks until a worker completes a task and wakes it.
 //!
 //! Run: `cargo run --release -p ch06-executor --example ch06-03-await`
 

@@ -1,10 +1,12 @@
-//! The tutorial's five tasks on a process executor as timelines: on the default size (one
-//! worker per core), then on five workers. One unit of sleep is 0.1 s (the tutorial's is 1 s).
+//! The tutorial's five tasks on a process executor as timelines: on the default size
+//! (one worker per core), then on five workers. One unit of sleep is 0.1 s (the
+//! tutorial's is 1 s).
 //!
 //! `cargo course capture ch06` runs it with `COURSE_TIMELINE` set and draws
-//! `book/ch06-executor/output/ch06-04-timeline.timeline.svg`. The workers are this program,
-//! started again: each appends its records to the file as its tasks end. Each row runs twice,
-//! plain then recorded, and the two makespans are printed side by side.
+//! `book/ch06-executor/output/ch06-04-timeline.timeline.svg`. The workers are this
+//! program, started again: each appends its records to the file as its tasks end.
+//! Each row runs twice, plain then recorded, and the two makespans are printed side
+//! by side.
 
 use ch06_executor::tutorial::{do_something, tutorial_pairs};
 use ch06_executor::{Executor, ProcessExecutor};
@@ -34,7 +36,8 @@ fn five_tasks(
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    ch06_executor::serve_if_worker(); // a worker of the executor starts here, and never returns
+    // a worker of the executor starts here, and never returns
+    ch06_executor::serve_if_worker();
     timeline::start()?;
     let default = ProcessExecutor::with_default_size()?;
     let size = default.pids().len();

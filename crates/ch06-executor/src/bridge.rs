@@ -1,9 +1,9 @@
-//! The bridge to async: a [`Ticket`] is also a [`std::future::Future`], so async code can
-//! `.await` it; and [`block_on`], the smallest executor of futures (std only).
+//! The bridge to async: a [`Ticket`] is also a [`std::future::Future`], so async code
+//! can `.await` it; and [`block_on`], the smallest executor of futures (std only).
 //!
-//! Awaiting a ticket does not block a thread: the first `poll` finds the task not done,
-//! leaves its [`Waker`] in the ticket and returns `Pending`; the worker that completes the
-//! task wakes that waker, and the runtime polls again.
+//! Awaiting a ticket does not block a thread: the first `poll` finds the task not
+//! done, leaves its [`Waker`] in the ticket and returns `Pending`; the worker that
+//! completes the task wakes that waker, and the runtime polls again.
 
 use std::future::Future;
 use std::pin::{Pin, pin};
@@ -23,8 +23,8 @@ impl<R: Clone> Future for Ticket<R> {
         if let Some(outcome) = &slot.outcome {
             return Poll::Ready(outcome.clone());
         }
-        // Under the same lock the worker takes to complete: it cannot slip in between the
-        // check above and this store, so the wake-up is never lost.
+        // Under the same lock the worker takes to complete: it cannot slip in between
+        // the check above and this store, so the wake-up is never lost.
         match &mut slot.waker {
             Some(waker) if waker.will_wake(cx.waker()) => {}
             waker => *waker = Some(cx.waker().clone()),
@@ -81,7 +81,8 @@ mod tests {
         };
         let b = executor.spawn(|| 22u64).unwrap();
         let opener = thread::spawn(move || gate.open());
-        // `a` is pending (behind the gate) at the first poll: only a wake brings the result.
+        // `a` is pending (behind the gate) at the first poll: only a wake brings the
+        // result.
         let sum = block_on(async { a.await.unwrap() + b.await.unwrap() });
         opener.join().unwrap();
         assert_eq!(sum, 42);

@@ -1,5 +1,5 @@
-//! What can go wrong: [`SubmitError`] when you submit, [`TaskError`] when you ask for a result,
-//! and [`Broken`], the reason a process executor stopped taking work.
+//! What can go wrong: [`SubmitError`] when you submit, [`TaskError`] when you ask for
+//! a result, and [`Broken`], the reason a process executor stopped taking work.
 
 use std::io;
 
@@ -8,8 +8,8 @@ use thiserror::Error;
 // ANCHOR: broken
 /// A worker process died: the pool is broken (CPython's `BrokenProcessPool`).
 ///
-/// It names the worker and how it ended, so the message says what happened, not only that
-/// something did.
+/// It names the worker and how it ended, so the message says what happened, not only
+/// that something did.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[error("the pool is broken: worker process {pid} {cause}")]
 pub struct Broken {
@@ -21,8 +21,9 @@ pub struct Broken {
 // ANCHOR_END: broken
 
 // ANCHOR: task_error
-/// Why a ticket holds no value, in the order of a task's life: cancelled before it started,
-/// panicked while it ran, not finished in time, lost with the pool or otherwise.
+/// Why a ticket holds no value, in the order of a task's life: cancelled before it
+/// started, panicked while it ran, not finished in time, lost with the pool or
+/// otherwise.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[non_exhaustive]
 pub enum TaskError {
@@ -39,11 +40,12 @@ pub enum TaskError {
     /// `result_timeout` gave up waiting; the task goes on.
     #[error("the task has not finished yet (timed out)")]
     Timeout,
-    /// A worker process died, and with it the pool: this task will never run, or never finish.
+    /// A worker process died, and with it the pool: this task will never run, or
+    /// never finish.
     #[error("{0}")]
     BrokenPool(Broken),
-    /// The task has no result for another reason, given here (its result did not decode, or
-    /// its executor was dropped without running it).
+    /// The task has no result for another reason, given here (its result did not
+    /// decode, or its executor was dropped without running it).
     #[error("the task has no result: {reason}")]
     Lost {
         /// What happened.
@@ -60,14 +62,15 @@ pub enum SubmitError {
     /// An executor of zero workers would accept tasks and never run them.
     #[error("an executor needs at least one worker, got 0")]
     ZeroWorkers,
-    /// `shutdown` was called: no new tasks (CPython: `RuntimeError('cannot schedule new
-    /// futures after shutdown')`).
+    /// `shutdown` was called: no new tasks (CPython: `RuntimeError('cannot schedule
+    /// new futures after shutdown')`).
     #[error("cannot submit after shutdown")]
     Shutdown,
     /// A worker process died earlier: the executor takes no more tasks.
     #[error("{0}")]
     BrokenPool(Broken),
-    /// A worker (thread or process) could not be started, or did not answer when it was.
+    /// A worker (thread or process) could not be started, or did not answer when it
+    /// was.
     #[error("could not start a worker: {0}")]
     Start(String),
     /// A system call failed.

@@ -1,5 +1,5 @@
-//! The [`Executor`] trait both back ends implement, and the functions that wait on many
-//! tickets: [`as_completed`] and [`wait`].
+//! The [`Executor`] trait both back ends implement, and the functions that wait on
+//! many tickets: [`as_completed`] and [`wait`].
 
 use std::collections::VecDeque;
 use std::sync::mpsc;
@@ -13,10 +13,11 @@ use crate::ticket::Ticket;
 /// Runs tasks on workers and hands back a [`Ticket`] per task: CPython's
 /// `concurrent.futures.Executor`.
 ///
-/// A task is a function and its argument, `f(arg)`, as in CPython's `submit(fn, *args)`. The
-/// bounds are the process back end's: a plain `fn` (no captures: only code crosses to another
-/// process, by address) and [`Wire`] values (they cross as bytes). The thread back end accepts
-/// the same calls, so code written against `impl Executor` runs on either; it also has
+/// A task is a function and its argument, `f(arg)`, as in CPython's
+/// `submit(fn, *args)`. The bounds are the process back end's: a plain `fn` (no
+/// captures: only code crosses to another process, by address) and [`Wire`] values
+/// (they cross as bytes). The thread back end accepts the same calls, so code written
+/// against `impl Executor` runs on either; it also has
 /// [`crate::ThreadExecutor::spawn`] for closures.
 pub trait Executor: Send + Sync {
     /// Queues `f(arg)`; fails after `shutdown`, or once a process pool is broken.
@@ -25,14 +26,14 @@ pub trait Executor: Send + Sync {
         A: Wire + Send + 'static,
         R: Wire + Send + 'static;
 
-    /// Stops taking tasks. With `cancel_pending`, cancels every task no worker has started.
-    /// With `wait`, returns once the running (and, without `cancel_pending`, the queued)
-    /// tasks are done and the workers are gone. `Drop` calls `shutdown(true, false)`: the
-    /// `with` block's exit.
+    /// Stops taking tasks. With `cancel_pending`, cancels every task no worker has
+    /// started. With `wait`, returns once the running (and, without `cancel_pending`,
+    /// the queued) tasks are done and the workers are gone. `Drop` calls
+    /// `shutdown(true, false)`: the `with` block's exit.
     fn shutdown(&self, wait: bool, cancel_pending: bool);
 
-    /// Submits `f(arg)` for every argument at once, and gives the results in the order of the
-    /// arguments (CPython's `Executor.map`).
+    /// Submits `f(arg)` for every argument at once, and gives the results in the
+    /// order of the arguments (CPython's `Executor.map`).
     fn map<A, R>(
         &self,
         f: fn(A) -> R,
@@ -60,9 +61,9 @@ pub trait Executor: Send + Sync {
 }
 // ANCHOR_END: executor
 
-/// The results of [`Executor::map`], in the order of the arguments. Each `next` waits for
-/// its task, so one slow task holds back the ones behind it. Dropping it cancels the tasks
-/// not started yet (as CPython's `map` does when its generator is closed).
+/// The results of [`Executor::map`], in the order of the arguments. Each `next` waits
+/// for its task, so one slow task holds back the ones behind it. Dropping it cancels
+/// the tasks not started yet (as CPython's `map` does when its generator is closed).
 pub struct InOrder<R: Clone> {
     tickets: VecDeque<Ticket<R>>,
 }
@@ -115,7 +116,8 @@ impl<R> Iterator for AsCompleted<R> {
         if self.left == 0 {
             return None;
         }
-        // Every ticket's promise completes it, even when dropped: a sender always comes.
+        // Every ticket's promise completes it, even when dropped: a sender always
+        // comes.
         let index = self.completed.recv().ok()?;
         self.left -= 1;
         self.tickets[index].take()
@@ -123,13 +125,14 @@ impl<R> Iterator for AsCompleted<R> {
 }
 // ANCHOR_END: as_completed
 
-/// When [`wait`] returns (CPython's `FIRST_COMPLETED`, `FIRST_EXCEPTION`, `ALL_COMPLETED`).
+/// When [`wait`] returns (CPython's `FIRST_COMPLETED`, `FIRST_EXCEPTION`,
+/// `ALL_COMPLETED`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReturnWhen {
     /// As soon as one task is done (or cancelled).
     FirstCompleted,
-    /// As soon as one task fails (a cancelled one does not count); if none fails, when all are
-    /// done.
+    /// As soon as one task fails (a cancelled one does not count); if none fails,
+    /// when all are done.
     FirstException,
     /// When every task is done.
     AllCompleted,
@@ -139,8 +142,8 @@ pub enum ReturnWhen {
 pub type DoneAndNotDone<R> = (Vec<Ticket<R>>, Vec<Ticket<R>>);
 
 // ANCHOR: wait
-/// Waits until `return_when` holds, then splits the tickets into (done, not done), each in
-/// the order given.
+/// Waits until `return_when` holds, then splits the tickets into (done, not done),
+/// each in the order given.
 pub fn wait<R>(
     tickets: impl IntoIterator<Item = Ticket<R>>,
     return_when: ReturnWhen,
@@ -166,7 +169,8 @@ pub fn wait<R>(
             break;
         }
     }
-    // Tasks that completed while we looked are done too (CPython's sets are taken at return).
+    // Tasks that completed while we looked are done too (CPython's sets are taken at
+    // return).
     let (done, not_done): (Vec<_>, Vec<_>) = tickets
         .into_iter()
         .zip(done)

@@ -1,26 +1,28 @@
 //! How a waiting thread waits: spin a little, then park.
 //!
-//! Every round trip hands work over twice: the caller to a worker (a queued task), and the
-//! worker back to the caller (the result). The receiver is waiting each time. If it *parks*
-//! (a condition variable, a blocking `read`), the kernel takes it off its core, and the
-//! sender's wake-up has to put it back: a system call, the scheduler, and on a virtual
-//! machine whose idle cores halt, a wake-up of the core itself, which can cost tens of
-//! microseconds. If the receiver *spins* (checks again and again, with
-//! [`std::hint::spin_loop`] between checks), it is still on its core when the work arrives
-//! and sees it within a fraction of a microsecond.
+//! Every round trip hands work over twice: the caller to a worker (a queued task),
+//! and the worker back to the caller (the result). The receiver is waiting each time.
+//! If it *parks* (a condition variable, a blocking `read`), the kernel takes it off
+//! its core, and the sender's wake-up has to put it back: a system call, the
+//! scheduler, and on a virtual machine whose idle cores halt, a wake-up of the core
+//! itself, which can cost tens of microseconds. If the receiver *spins* (checks again
+//! and again, with [`std::hint::spin_loop`] between checks), it is still on its core
+//! when the work arrives and sees it within a fraction of a microsecond.
 //!
-//! Spinning burns the core while it waits, so it must stop: [`Handoff`] spins at most its
-//! budget, then parks as before. The cost is bounded by the budget (CPU time, per wait), and
-//! it only pays when another core is free to run the sender meanwhile: on one core the spinner
-//! delays the very thread it waits for, so [`Handoff::default`] never spins there.
+//! Spinning burns the core while it waits, so it must stop: [`Handoff`] spins at most
+//! its budget, then parks as before. The cost is bounded by the budget (CPU time, per
+//! wait), and it only pays when another core is free to run the sender meanwhile: on
+//! one core the spinner delays the very thread it waits for, so [`Handoff::default`]
+//! never spins there.
 //!
-//! The trick is old. std's `Mutex` on Linux spins 100 turns of `spin_loop` before its futex
-//! wait; glibc's adaptive mutexes spin at most 100 turns by default (the tunable
-//! `glibc.pthread.mutex_spin_count`), fewer when past spins were short; crossbeam's
-//! `Backoff` spins 1 + 2 + ... + 64 = 127 hints, yields the core 4 times, then
-//! `is_completed` says "park now". All three count their budget in loop turns, and keep it
-//! small: they wait for a lock held a few instructions. A hand-off to a parked thread waits
-//! for a wake-up, which is longer, so the budget here is counted in time ([`SPIN_BUDGET`]).
+//! The trick is old. std's `Mutex` on Linux spins 100 turns of `spin_loop` before its
+//! futex wait; glibc's adaptive mutexes spin at most 100 turns by default (the
+//! tunable `glibc.pthread.mutex_spin_count`), fewer when past spins were short;
+//! crossbeam's `Backoff` spins 1 + 2 + ... + 64 = 127 hints, yields the core 4 times,
+//! then `is_completed` says "park now". All three count their budget in loop turns,
+//! and keep it small: they wait for a lock held a few instructions. A hand-off to a
+//! parked thread waits for a wake-up, which is longer, so the budget here is counted
+//! in time ([`SPIN_BUDGET`]).
 
 use std::hint;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -29,19 +31,20 @@ use std::time::{Duration, Instant};
 // ANCHOR: budget
 /// How long a waiter spins before it parks, by default.
 ///
-/// A spin pays only if the hand-off comes within the budget. Once one side of a round trip
-/// has parked, the other side's next wait lasts at least one wake-up: with a budget shorter
-/// than a wake-up, both sides then run out of budget and park in turn, every hand-off pays
-/// the wake-up *and* the spin, and nothing is gained. A short budget keeps the fast hand-offs
-/// only until one of them comes late (a preemption, say): that drops the pair into parking
-/// in turn, where it can stay, so the `spin-budget` rows of short budgets scatter between
-/// the two times. To be safe from that, the budget must outlast a wake-up. On
-/// this chapter's machine (a KVM guest whose idle cores halt) round trips of two wake-ups
-/// took up to about 80 µs in the park-only runs; during development, a ping-pong of two
-/// threads on the busy machine stayed slow at budgets of 1 to 10 µs and dropped under 1 µs
-/// from 20 µs on. 100 µs clears one wake-up with room to spare; the `spin-budget` benchmark
-/// group measures the round trip from 3 to 300 µs, so each run can check the choice.
-/// A spin that runs out wastes at most this much CPU time, and each place that waits skips
+/// A spin pays only if the hand-off comes within the budget. Once one side of a round
+/// trip has parked, the other side's next wait lasts at least one wake-up: with a
+/// budget shorter than a wake-up, both sides then run out of budget and park in turn,
+/// every hand-off pays the wake-up *and* the spin, and nothing is gained. A short
+/// budget keeps the fast hand-offs only until one of them comes late (a preemption,
+/// say): that drops the pair into parking in turn, where it can stay, so the
+/// `spin-budget` rows of short budgets scatter between the two times. To be safe from
+/// that, the budget must outlast a wake-up. On this chapter's machine (a KVM guest
+/// whose idle cores halt) round trips of two wake-ups took up to about 80 µs in the
+/// park-only runs; during development, a ping-pong of two threads on the busy machine
+/// stayed slow at budgets of 1 to 10 µs and dropped under 1 µs from 20 µs on. 100 µs
+/// clears one wake-up with room to spare; the `spin-budget` benchmark group measures
+/// the round trip from 3 to 300 µs, so each run can check the choice. A spin that
+/// runs out wastes at most this much CPU time, and each place that waits skips
 /// spinning for a while after such losses (exponentially longer after each in a row).
 pub const SPIN_BUDGET: Duration = Duration::from_micros(100);
 // ANCHOR_END: budget
@@ -69,8 +72,8 @@ impl Handoff {
         self.spin
     }
 
-    /// Checks `ready` until it says `true` or the budget is spent; returns its last answer.
-    /// `ready` is asked at least once, even with a zero budget.
+    /// Checks `ready` until it says `true` or the budget is spent; returns its last
+    /// answer. `ready` is asked at least once, even with a zero budget.
     fn spin(self, mut ready: impl FnMut() -> bool) -> bool {
         if ready() {
             return true;
@@ -90,8 +93,8 @@ impl Handoff {
 }
 
 impl Default for Handoff {
-    /// [`SPIN_BUDGET`] on a machine with more than one core; park at once on one core (the
-    /// spinner would hold the only core the sender could run on).
+    /// [`SPIN_BUDGET`] on a machine with more than one core; park at once on one core
+    /// (the spinner would hold the only core the sender could run on).
     fn default() -> Self {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         if cores > 1 {
@@ -104,17 +107,18 @@ impl Default for Handoff {
 // ANCHOR_END: handoff
 
 // ANCHOR: spinner
-/// After this many failed spins in a row, a place skips the most waits: 2^10 - 1 = 1023.
+/// After this many failed spins in a row, a place skips the most waits: 2^10 - 1 =
+/// 1023.
 const MAX_FAILURES: u32 = 10;
 
-/// One place where threads wait (the queue's idle workers, the callers of one executor, one
-/// pipe), and what spinning there has been worth lately.
+/// One place where threads wait (the queue's idle workers, the callers of one
+/// executor, one pipe), and what spinning there has been worth lately.
 ///
-/// A spin that runs out of budget is a loss: its partner was not running (all cores busy,
-/// or a long task). After `k` such losses in a row, the next `2^k - 1` waits park at once;
-/// one spin that catches its hand-off starts over. On a busy machine spinning then fades to
-/// one try in a thousand waits; on a quiet one it stays on. (glibc's adaptive mutex adapts
-/// too, to a running average of its past spins.)
+/// A spin that runs out of budget is a loss: its partner was not running (all cores
+/// busy, or a long task). After `k` such losses in a row, the next `2^k - 1` waits
+/// park at once; one spin that catches its hand-off starts over. On a busy machine
+/// spinning then fades to one try in a thousand waits; on a quiet one it stays on.
+/// (glibc's adaptive mutex adapts too, to a running average of its past spins.)
 #[derive(Debug)]
 pub(crate) struct Spinner {
     handoff: Handoff,
@@ -131,9 +135,10 @@ impl Spinner {
         }
     }
 
-    /// Waits for `ready` by spinning, if spinning has paid here lately; returns `true` if it
-    /// came (the caller takes it), `false` if the caller must park. `ready` is asked at least
-    /// once. The counters are hints: threads sharing them may race, nothing depends on it.
+    /// Waits for `ready` by spinning, if spinning has paid here lately; returns
+    /// `true` if it came (the caller takes it), `false` if the caller must park.
+    /// `ready` is asked at least once. The counters are hints: threads sharing them
+    /// may race, nothing depends on it.
     pub(crate) fn spin(&self, mut ready: impl FnMut() -> bool) -> bool {
         if ready() {
             return true;
@@ -230,7 +235,8 @@ mod tests {
             asked == 3
         }));
         assert_eq!(asked, 3, "it stops at the first `true`");
-        // A budget that runs out: the call returns (no timing asserted, only that it ends).
+        // A budget that runs out: the call returns (no timing asserted, only that it
+        // ends).
         assert!(!Handoff::spin_then_park(Duration::from_micros(1)).spin(|| false));
     }
 }

@@ -2,29 +2,32 @@
 //!
 //! # Why the workers are re-executed, not forked
 //!
-//! The executor is `Send + Sync` and runs a driver thread per worker, and it must work in a
-//! program that already runs other threads. `fork` in a threaded process copies only the
-//! calling thread: a lock another thread held (the allocator's, stdout's) stays locked
-//! forever in the child (chapter 03). Chapter 04's `ProcessPool` avoids that by refusing to
-//! fork once other threads run, and by running no thread of its own. Three ways out:
+//! The executor is `Send + Sync` and runs a driver thread per worker, and it must
+//! work in a program that already runs other threads. `fork` in a threaded process
+//! copies only the calling thread: a lock another thread held (the allocator's,
+//! stdout's) stays locked forever in the child (chapter 03). Chapter 04's
+//! `ProcessPool` avoids that by refusing to fork once other threads run, and by
+//! running no thread of its own. Three ways out:
 //!
-//! * fork every worker before any thread starts: but the executor could then never be created
-//!   later, in a program that already runs threads;
-//! * a fork server, forked while the program is still single-threaded, that forks workers on
-//!   request: it must be started first thing in `main`, and the workers are its children, not
-//!   ours (we could not wait for them, and would need pidfds or a report to see them die);
+//! * fork every worker before any thread starts: but the executor could then never be
+//!   created later, in a program that already runs threads;
+//! * a fork server, forked while the program is still single-threaded, that forks
+//!   workers on request: it must be started first thing in `main`, and the workers
+//!   are its children, not ours (we could not wait for them, and would need pidfds or
+//!   a report to see them die);
 //! * re-execute the program, as CPython's `spawn` start method does: `Command` starts
-//!   `/proc/self/exe` (this very binary, even if the file was replaced since) with a flag, and
-//!   [`serve_if_worker`], called first thing in `main`, turns that run into a worker. `Command`
-//!   is safe in a threaded program: it uses `posix_spawn` where it can, and otherwise its child
-//!   only makes async-signal-safe calls between `fork` and `exec` (no allocation, no lock).
+//!   `/proc/self/exe` (this very binary, even if the file was replaced since) with a
+//!   flag, and [`serve_if_worker`], called first thing in `main`, turns that run into
+//!   a worker. `Command` is safe in a threaded program: it uses `posix_spawn` where
+//!   it can, and otherwise its child only makes async-signal-safe calls between
+//!   `fork` and `exec` (no allocation, no lock).
 //!
-//! This module takes the third way. The workers are our children, so a dead one is seen as
-//! end-of-file on its pipe and reaped with its exit status. A task still travels as two code
-//! addresses and an argument, as in chapter 04, but the addresses are sent as offsets from a
-//! fixed function in this crate: the loader moves the whole program by one random offset per
-//! run (address-space layout randomisation), so distances between functions of one binary
-//! are the same in every run of it.
+//! This module takes the third way. The workers are our children, so a dead one is
+//! seen as end-of-file on its pipe and reaped with its exit status. A task still
+//! travels as two code addresses and an argument, as in chapter 04, but the addresses
+//! are sent as offsets from a fixed function in this crate: the loader moves the
+//! whole program by one random offset per run (address-space layout randomisation),
+//! so distances between functions of one binary are the same in every run of it.
 
 use std::collections::VecDeque;
 use std::ffi::OsStr;
@@ -53,24 +56,28 @@ use crate::ticket::{Help, Promise, Ticket};
 /// The first argument that turns a run of the program into a worker.
 pub const WORKER_FLAG: &str = "--ch06-worker";
 
-/// A worker's first message: any other first bytes (a program that prints instead of serving)
-/// fail the start.
+/// A worker's first message: any other first bytes (a program that prints instead of
+/// serving) fail the start.
 const HELLO: &[u8; 8] = b"ch06 hi\n";
 
-/// Set in every worker's environment: a worker whose `main` forgot [`serve_if_worker`] would
-/// otherwise run the whole program again, create an executor, start workers... (a fork bomb).
+/// Set in every worker's environment: a worker whose `main` forgot
+/// [`serve_if_worker`] would otherwise run the whole program again, create an
+/// executor, start workers... (a fork bomb).
 const WORKER_ENV: &str = "CH06_EXECUTOR_WORKER";
 
-/// Set in every worker's environment: its spin budget in nanoseconds (0: park at once).
+/// Set in every worker's environment: its spin budget in nanoseconds (0: park at
+/// once).
 const SPIN_ENV: &str = "CH06_EXECUTOR_SPIN_NS";
 
-/// This process serves tasks (it is a worker): executors created by its tasks are allowed.
+/// This process serves tasks (it is a worker): executors created by its tasks are
+/// allowed.
 static SERVING: AtomicBool = AtomicBool::new(false);
 
 // ANCHOR: spin_read
-/// A pipe's read end that spins before it blocks: a read tries the (non-blocking) pipe until
-/// bytes come or the budget is spent, then waits in `poll`. Reading an empty pipe that way
-/// costs a system call per try, but no wake-up when the bytes come in time.
+/// A pipe's read end that spins before it blocks: a read tries the (non-blocking)
+/// pipe until bytes come or the budget is spent, then waits in `poll`. Reading an
+/// empty pipe that way costs a system call per try, but no wake-up when the bytes
+/// come in time.
 struct SpinRead<F> {
     pipe: F,
     spinner: Spinner,
@@ -86,8 +93,8 @@ impl<F: Read + AsFd> SpinRead<F> {
     }
 }
 
-/// Makes reads of `pipe` return `WouldBlock` instead of waiting (its open file is private to
-/// this process: nobody else's reads change).
+/// Makes reads of `pipe` return `WouldBlock` instead of waiting (its open file is
+/// private to this process: nobody else's reads change).
 fn set_nonblocking(pipe: &impl AsFd) -> io::Result<()> {
     use nix::fcntl::{FcntlArg, OFlag, fcntl};
     let flags = OFlag::from_bits_truncate(fcntl(pipe, FcntlArg::F_GETFL)?);
@@ -126,8 +133,8 @@ impl<F: Read + AsFd> Read for SpinRead<F> {
     }
 }
 
-/// A pipe's read end, read as `handoff` says: blocking reads for [`Handoff::PARK`] (the
-/// executor's behaviour before spinning), [`SpinRead`] otherwise.
+/// A pipe's read end, read as `handoff` says: blocking reads for [`Handoff::PARK`]
+/// (the executor's behaviour before spinning), [`SpinRead`] otherwise.
 fn reader<F: Read + AsFd + Send + 'static>(
     pipe: F,
     handoff: Handoff,
@@ -142,22 +149,23 @@ fn reader<F: Read + AsFd + Send + 'static>(
 // ANCHOR_END: spin_read
 
 // ANCHOR: wire_task
-/// The type-erased call a worker makes: decode the argument, call the function, encode.
+/// The type-erased call a worker makes: decode the argument, call the function,
+/// encode.
 type Call = fn(usize, &[u8]) -> Result<Vec<u8>, WireError>;
 
 fn call<A: Wire, R: Wire>(
     function: usize,
     argument: &[u8],
 ) -> Result<Vec<u8>, WireError> {
-    // SAFETY: `function` is the address of an `fn(A) -> R`: `encode_task::<A, R>` sent its
-    // offset together with the offset of this very instantiation of `call`, and `address`
-    // rebuilt both in a run of the same binary (see `anchor`).
+    // SAFETY: `function` is the address of an `fn(A) -> R`: `encode_task::<A, R>`
+    // sent its offset together with the offset of this very instantiation of `call`,
+    // and `address` rebuilt both in a run of the same binary (see `anchor`).
     let function = unsafe { std::mem::transmute::<usize, fn(A) -> R>(function) };
     Ok(function(A::from_bytes(argument)?).to_bytes())
 }
 
-/// The fixed point that code addresses are measured from. One binary's functions keep their
-/// distances in every run: only the whole image moves.
+/// The fixed point that code addresses are measured from. One binary's functions keep
+/// their distances in every run: only the whole image moves.
 #[inline(never)]
 fn anchor() {}
 
@@ -184,18 +192,19 @@ fn encode_task<A: Wire, R: Wire>(function: fn(A) -> R, argument: &A) -> Vec<u8> 
 fn run_task(mut bytes: &[u8]) -> Result<Vec<u8>, WireError> {
     let call = address(u64::decode(&mut bytes)?);
     let function = address(u64::decode(&mut bytes)?);
-    // SAFETY: only `encode_task` writes these bytes, into a pipe only this worker reads, and
-    // this worker runs `/proc/self/exe` of the process that wrote them: the same binary, so
-    // the offset of `call::<A, R>` from `anchor` is the same here.
+    // SAFETY: only `encode_task` writes these bytes, into a pipe only this worker
+    // reads, and this worker runs `/proc/self/exe` of the process that wrote them:
+    // the same binary, so the offset of `call::<A, R>` from `anchor` is the same
+    // here.
     let call = unsafe { std::mem::transmute::<usize, Call>(call) };
     call(function, bytes)
 }
 // ANCHOR_END: wire_task
 
 // ANCHOR: serve
-/// If this run of the program is a worker (started by a [`ProcessExecutor`]), serves tasks
-/// until the executor closes the pipe, then exits. Otherwise returns at once. Call it first
-/// thing in `main`, before any other work.
+/// If this run of the program is a worker (started by a [`ProcessExecutor`]), serves
+/// tasks until the executor closes the pipe, then exits. Otherwise returns at once.
+/// Call it first thing in `main`, before any other work.
 pub fn serve_if_worker() {
     if std::env::args_os().nth(1).as_deref() != Some(OsStr::new(WORKER_FLAG)) {
         return;
@@ -211,14 +220,15 @@ pub fn serve_if_worker() {
 }
 
 fn serve() -> io::Result<()> {
-    // The pipes are private: fd 0 and 1 are pointed elsewhere, so a task that reads stdin or
-    // prints cannot eat a task or corrupt a report (the copies are close-on-exec).
+    // The pipes are private: fd 0 and 1 are pointed elsewhere, so a task that reads
+    // stdin or prints cannot eat a task or corrupt a report (the copies are
+    // close-on-exec).
     let tasks: OwnedFd = io::stdin().as_fd().try_clone_to_owned()?;
     let reports = io::stdout().as_fd().try_clone_to_owned()?;
     nix::unistd::dup2_stdin(std::fs::File::open("/dev/null")?)?;
     nix::unistd::dup2_stdout(io::stderr())?;
-    // A task's panic travels back in its report, as CPython sends back the exception: the
-    // worker does not print it as well.
+    // A task's panic travels back in its report, as CPython sends back the exception:
+    // the worker does not print it as well.
     std::panic::set_hook(Box::new(|_| {}));
     let spin_ns = std::env::var(SPIN_ENV)
         .ok()
@@ -227,7 +237,8 @@ fn serve() -> io::Result<()> {
     let handoff = Handoff::spin_then_park(std::time::Duration::from_nanos(spin_ns));
     let mut tasks = reader(std::fs::File::from(tasks), handoff)?;
     let mut reports = std::fs::File::from(reports);
-    // Hello: the executor waits for it, so a program that does not serve fails at once.
+    // Hello: the executor waits for it, so a program that does not serve fails at
+    // once.
     reports.write_all(HELLO)?;
     while let Some(task) = read_frame(&mut tasks)? {
         let report = match catch_unwind(AssertUnwindSafe(|| run_task(&task))) {
@@ -287,7 +298,8 @@ struct Dispatch {
     jobs: VecDeque<Box<dyn Remote>>,
     /// Workers with no task: a submit hands its task straight to one of them.
     idle: Vec<usize>,
-    /// `shutdown` was called: no new tasks; a worker with nothing left to do is closed.
+    /// `shutdown` was called: no new tasks; a worker with nothing left to do is
+    /// closed.
     closed: bool,
     /// Set once, by the first driver that sees its worker dead.
     broken: Option<Broken>,
@@ -295,17 +307,20 @@ struct Dispatch {
 
 /// One worker process, seen from the executor.
 struct Slot {
-    /// The process, until its driver reaps it (then `None`: its pid may be reused, so it must
-    /// never be signalled again).
+    /// The process, until its driver reaps it (then `None`: its pid may be reused, so
+    /// it must never be signalled again).
     child: Mutex<Option<Child>>,
-    /// The write end of its task pipe; `None` once closed on purpose (the worker then exits).
+    /// The write end of its task pipe; `None` once closed on purpose (the worker then
+    /// exits).
     tasks: Mutex<Option<ChildStdin>>,
     /// The task it runs, if any.
     current: Mutex<Option<Box<dyn Remote>>>,
-    /// The read end of its report pipe, non-blocking: its driver and spinning callers read it.
+    /// The read end of its report pipe, non-blocking: its driver and spinning callers
+    /// read it.
     reports: File,
-    /// Bytes read from `reports` that do not make a whole report yet. Its lock is held by
-    /// whoever reads the pipe, for the read and the deliveries: reports stay in order.
+    /// Bytes read from `reports` that do not make a whole report yet. Its lock is
+    /// held by whoever reads the pipe, for the read and the deliveries: reports stay
+    /// in order.
     inbox: Mutex<Vec<u8>>,
 }
 
@@ -347,12 +362,13 @@ impl Pool {
     }
 
     // ANCHOR: hand_out
-    /// Worker `me` is free: give it the next queued task that was not cancelled, or mark it
-    /// idle (or, after `shutdown`, close its pipe: it exits).
+    /// Worker `me` is free: give it the next queued task that was not cancelled, or
+    /// mark it idle (or, after `shutdown`, close its pipe: it exits).
     fn next_task(&self, me: usize, mut dispatch: MutexGuard<'_, Dispatch>) {
         while let Some(job) = dispatch.jobs.pop_front() {
             if job.start() {
-                *lock(&self.slots[me].current) = Some(job); // before the lock is released
+                // before the lock is released
+                *lock(&self.slots[me].current) = Some(job);
                 drop(dispatch);
                 self.send(me);
                 return;
@@ -365,10 +381,10 @@ impl Pool {
         }
     }
 
-    /// Writes worker `me`'s current task to its pipe. A write to a dead worker fails with
-    /// `EPIPE`, `SIGPIPE` blocked meanwhile (chapter 04's helper: its default action would kill
-    /// the whole program); its driver sees the end of file and breaks the pool, so the error is
-    /// not needed here.
+    /// Writes worker `me`'s current task to its pipe. A write to a dead worker fails
+    /// with `EPIPE`, `SIGPIPE` blocked meanwhile (chapter 04's helper: its default
+    /// action would kill the whole program); its driver sees the end of file and
+    /// breaks the pool, so the error is not needed here.
     fn send(&self, me: usize) {
         let current = lock(&self.slots[me].current);
         if let (Some(job), Some(tasks)) =
@@ -380,8 +396,9 @@ impl Pool {
     // ANCHOR_END: hand_out
 
     // ANCHOR: break_pool
-    /// Worker `me` died: the pool is broken. The first death is the one every error names.
-    /// The other workers are killed, and every queued task fails, with `me`'s own.
+    /// Worker `me` died: the pool is broken. The first death is the one every error
+    /// names. The other workers are killed, and every queued task fails, with `me`'s
+    /// own.
     fn break_pool(&self, me: usize) {
         let (pid, cause) = self
             .reap(me)
@@ -398,7 +415,8 @@ impl Pool {
             if i != me
                 && let Some(child) = lock(&slot.child).as_mut()
             {
-                let _ = child.kill(); // not reaped yet: the pid is still this worker's
+                // not reaped yet: the pid is still this worker's
+                let _ = child.kill();
             }
         }
         for job in failed {
@@ -408,9 +426,9 @@ impl Pool {
     // ANCHOR_END: break_pool
 
     // ANCHOR: pump
-    /// Reads what worker `me` has written so far, without waiting, and for each whole report:
-    /// deliver it, hand the worker its next task. `Ok(false)`: the pipe is at end of file.
-    /// The caller holds `me`'s inbox (passed in).
+    /// Reads what worker `me` has written so far, without waiting, and for each whole
+    /// report: deliver it, hand the worker its next task. `Ok(false)`: the pipe is at
+    /// end of file. The caller holds `me`'s inbox (passed in).
     fn pump(&self, me: usize, inbox: &mut Vec<u8>) -> io::Result<bool> {
         let slot = &self.slots[me];
         let mut open = true;
@@ -439,10 +457,10 @@ impl Pool {
         Ok(open)
     }
 
-    /// What a spinning `result()` does on each turn: read every worker's reports that nobody
-    /// else is reading right now. Its own task's report is one of them: it takes the result
-    /// itself, and does not wait for the worker's driver to be woken up and scheduled. End of
-    /// file and errors are left to the drivers.
+    /// What a spinning `result()` does on each turn: read every worker's reports that
+    /// nobody else is reading right now. Its own task's report is one of them: it
+    /// takes the result itself, and does not wait for the worker's driver to be woken
+    /// up and scheduled. End of file and errors are left to the drivers.
     fn help(&self) {
         for (me, slot) in self.slots.iter().enumerate() {
             if let Ok(mut inbox) = slot.inbox.try_lock() {
@@ -454,8 +472,9 @@ impl Pool {
 }
 
 // ANCHOR: drive
-/// One driver thread per worker waits (in `poll`, never spinning) for its reports and pumps
-/// them. End of file on a pipe the executor did not close means the worker died, busy or idle.
+/// One driver thread per worker waits (in `poll`, never spinning) for its reports and
+/// pumps them. End of file on a pipe the executor did not close means the worker
+/// died, busy or idle.
 fn drive(pool: Arc<Pool>, me: usize) {
     let slot = &pool.slots[me];
     loop {
@@ -487,14 +506,15 @@ fn drive(pool: Arc<Pool>, me: usize) {
 // ANCHOR_END: drive
 
 // ANCHOR: process_executor
-/// Worker processes, each a re-executed copy of this program, and a driver thread for each.
-/// `Send + Sync`, and it can be created in a program that already runs threads.
+/// Worker processes, each a re-executed copy of this program, and a driver thread for
+/// each. `Send + Sync`, and it can be created in a program that already runs threads.
 pub struct ProcessExecutor {
     pool: Arc<Pool>,
     drivers: Mutex<Vec<JoinHandle<()>>>,
     pids: Vec<u32>,
-    /// Given to every ticket: its spinning `result()` reads the report pipes ([`Pool::help`]).
-    /// It holds the pool weakly: a ticket outliving the executor must not keep the pool.
+    /// Given to every ticket: its spinning `result()` reads the report pipes
+    /// ([`Pool::help`]). It holds the pool weakly: a ticket outliving the executor
+    /// must not keep the pool.
     help: Help,
 }
 
@@ -542,14 +562,14 @@ fn start_worker(handoff: Handoff) -> Result<Started, SubmitError> {
 // ANCHOR_END: process_executor
 
 impl ProcessExecutor {
-    /// Starts `n` worker processes (and one driver thread for each). Waiters spin briefly
-    /// before they block ([`Handoff::default`]).
+    /// Starts `n` worker processes (and one driver thread for each). Waiters spin
+    /// briefly before they block ([`Handoff::default`]).
     pub fn new(n: usize) -> Result<Self, SubmitError> {
         Self::with_handoff(n, Handoff::default())
     }
 
-    /// Starts `n` worker processes; the workers (waiting for a task), the drivers (waiting for
-    /// a report) and `result()` wait as `handoff` says.
+    /// Starts `n` worker processes; the workers (waiting for a task), the drivers
+    /// (waiting for a report) and `result()` wait as `handoff` says.
     pub fn with_handoff(n: usize, handoff: Handoff) -> Result<Self, SubmitError> {
         if n == 0 {
             return Err(SubmitError::ZeroWorkers);
@@ -614,8 +634,9 @@ impl ProcessExecutor {
             match driver {
                 Ok(driver) => lock(&executor.drivers).push(driver),
                 Err(e) => {
-                    // No driver will reap this worker or the ones after it: kill and reap them
-                    // now (Drop closes the others and joins their drivers, which reap them).
+                    // No driver will reap this worker or the ones after it: kill and
+                    // reap them now (Drop closes the others and joins their drivers,
+                    // which reap them).
                     lock(&executor.pool.dispatch).idle.retain(|&i| i < me);
                     for slot in &executor.pool.slots[me..] {
                         if let Some(mut child) = lock(&slot.child).take() {
@@ -717,7 +738,8 @@ impl Executor for ProcessExecutor {
 }
 
 impl Drop for ProcessExecutor {
-    /// Waits for the queued and running tasks, then for every worker to exit (reaped).
+    /// Waits for the queued and running tasks, then for every worker to exit
+    /// (reaped).
     fn drop(&mut self) {
         self.shutdown(true, false);
     }
@@ -728,7 +750,8 @@ mod tests {
     use super::*;
     use std::time::Duration;
 
-    /// A pool of one slot with no process behind it: the test writes the worker's reports.
+    /// A pool of one slot with no process behind it: the test writes the worker's
+    /// reports.
     fn pool_with_one_task() -> (Arc<Pool>, File, Ticket<u64>) {
         let (reports, worker_side) = ch03_processes::pipe().unwrap();
         set_nonblocking(&reports).unwrap();

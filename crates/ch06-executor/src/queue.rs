@@ -1,10 +1,12 @@
-//! The job queue of the thread back end: a `VecDeque` under a mutex, a condition variable for
-//! idle workers, and a `closed` flag that `shutdown` sets under the same lock (so a submit
-//! either lands before the shutdown or is refused: never lost in between).
+//! The job queue of the thread back end: a `VecDeque` under a mutex, a condition
+//! variable for idle workers, and a `closed` flag that `shutdown` sets under the same
+//! lock (so a submit either lands before the shutdown or is refused: never lost in
+//! between).
 //!
-//! An idle worker first spins (see [`Handoff`]): it watches a counter that every push and the
-//! close bump, and parks on the condition variable only when its budget is spent. One worker
-//! spins at a time; the others park at once, so idle workers never crowd out busy ones.
+//! An idle worker first spins (see [`Handoff`]): it watches a counter that every push
+//! and the close bump, and parks on the condition variable only when its budget is
+//! spent. One worker spins at a time; the others park at once, so idle workers never
+//! crowd out busy ones.
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -23,7 +25,8 @@ pub(crate) struct Queue<J> {
     inner: Mutex<Jobs<J>>,
     available: Condvar,
     spinner: Spinner,
-    /// Bumped under the lock by every push and by `close`: a spinner waits for it to move.
+    /// Bumped under the lock by every push and by `close`: a spinner waits for it to
+    /// move.
     changes: AtomicU64,
     /// A worker is spinning: the next idle worker parks at once.
     spinning: AtomicBool,
@@ -61,8 +64,9 @@ impl<J> Queue<J> {
         }
         inner.jobs.push_back(job);
         self.changes.fetch_add(1, Ordering::Release);
-        // A spinning worker takes one job without a wake-up: it looks under the lock after its
-        // spin (it clears `spinning` first, and a push sees that under the lock it then takes).
+        // A spinning worker takes one job without a wake-up: it looks under the lock
+        // after its spin (it clears `spinning` first, and a push sees that under the
+        // lock it then takes).
         let spinner_takes_it =
             inner.jobs.len() == 1 && self.spinning.load(Ordering::Acquire);
         let wake = inner.parked > 0 && !spinner_takes_it;
@@ -96,11 +100,12 @@ impl<J> Queue<J> {
                     .spin(|| self.changes.load(Ordering::Acquire) != seen);
                 self.spinning.store(false, Ordering::Release);
                 inner = self.lock();
-                continue; // look again under the lock: whatever the spin saw, the lock decides
+                // look again under the lock: whatever the spin saw, the lock decides
+                continue;
             }
-            // Park. `parked` is counted under the lock a push takes, so a push after this point
-            // sees it and notifies; the condition variable releases the lock only once this
-            // thread is waiting on it. No wake-up is lost.
+            // Park. `parked` is counted under the lock a push takes, so a push after
+            // this point sees it and notifies; the condition variable releases the
+            // lock only once this thread is waiting on it. No wake-up is lost.
             inner.parked += 1;
             inner = self
                 .available
@@ -111,8 +116,8 @@ impl<J> Queue<J> {
     }
     // ANCHOR_END: pop
 
-    /// Closes the queue: no new jobs; workers finish what is queued, then stop. If `drain`,
-    /// the queued jobs are taken out and returned instead.
+    /// Closes the queue: no new jobs; workers finish what is queued, then stop. If
+    /// `drain`, the queued jobs are taken out and returned instead.
     pub(crate) fn close(&self, drain: bool) -> Vec<J> {
         let mut inner = self.lock();
         inner.closed = true;
@@ -128,8 +133,9 @@ impl<J> Queue<J> {
     }
 }
 
-// Not under loom: loom's atomics work only inside `loom::model`. No timing is asserted: each
-// test waits for a state (a spinner, a parked worker) that must come, under a watchdog.
+// Not under loom: loom's atomics work only inside `loom::model`. No timing is
+// asserted: each test waits for a state (a spinner, a parked worker) that must come,
+// under a watchdog.
 #[cfg(all(test, not(loom)))]
 mod tests {
     use super::*;
@@ -161,7 +167,8 @@ mod tests {
                 let queue = queue.clone();
                 thread::spawn(move || queue.pop())
             };
-            until(|| parked(&queue) == 1); // the spin is bounded: it gives up and parks
+            // the spin is bounded: it gives up and parks
+            until(|| parked(&queue) == 1);
             queue.push(7).unwrap();
             assert_eq!(worker.join().unwrap(), Some(7), "the push must wake it");
         });
@@ -231,7 +238,8 @@ mod tests {
                 0,
                 "a push woke a worker although one was spinning"
             );
-            // A parked worker is woken once; after it left, the next push wakes nobody.
+            // A parked worker is woken once; after it left, the next push wakes
+            // nobody.
             let worker = {
                 let queue = queue.clone();
                 thread::spawn(move || queue.pop())

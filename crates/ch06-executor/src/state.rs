@@ -1,5 +1,5 @@
-//! The ticket's state machine, and the race at its heart: `cancel` against a worker starting
-//! the task.
+//! The ticket's state machine, and the race at its heart: `cancel` against a worker
+//! starting the task.
 //!
 //! ```text
 //!            try_start            finish
@@ -10,13 +10,14 @@
 //! CANCELLED
 //! ```
 //!
-//! Two threads may act on a pending task at the same moment: a worker taking it from the
-//! queue, and the owner of the ticket calling `cancel`. Exactly one must win. If both did, the
-//! caller would be told "cancelled" while the task runs anyway (and its side effects happen).
-//! One `compare_exchange` per transition makes the check and the change a single step.
+//! Two threads may act on a pending task at the same moment: a worker taking it from
+//! the queue, and the owner of the ticket calling `cancel`. Exactly one must win. If
+//! both did, the caller would be told "cancelled" while the task runs anyway (and its
+//! side effects happen). One `compare_exchange` per transition makes the check and
+//! the change a single step.
 //!
-//! Under `RUSTFLAGS="--cfg loom"` the atomics come from `loom`, which runs the tests below
-//! under every interleaving the memory model allows (see `loom_tests`).
+//! Under `RUSTFLAGS="--cfg loom"` the atomics come from `loom`, which runs the tests
+//! below under every interleaving the memory model allows (see `loom_tests`).
 
 // ANCHOR: cfg_loom
 #[cfg(loom)]
@@ -63,16 +64,16 @@ impl State {
         State(AtomicU8::new(PENDING))
     }
 
-    /// A worker's claim: `true` if the task was pending and is now running (this worker runs
-    /// it), `false` if it was cancelled first (the worker skips it).
+    /// A worker's claim: `true` if the task was pending and is now running (this
+    /// worker runs it), `false` if it was cancelled first (the worker skips it).
     pub fn try_start(&self) -> bool {
         self.0
             .compare_exchange(PENDING, RUNNING, Ordering::AcqRel, Ordering::Acquire)
             .is_ok()
     }
 
-    /// The owner's claim: `true` if the task was pending and is now cancelled (it will never
-    /// run), `false` if a worker had started it (or it had finished).
+    /// The owner's claim: `true` if the task was pending and is now cancelled (it
+    /// will never run), `false` if a worker had started it (or it had finished).
     pub fn try_cancel(&self) -> bool {
         self.0
             .compare_exchange(PENDING, CANCELLED, Ordering::AcqRel, Ordering::Acquire)
@@ -98,8 +99,8 @@ impl Default for State {
 }
 
 // ANCHOR: check_then_set
-/// The same two claims written the tempting way: look, then write. Wrong; kept to show the
-/// race that `loom` finds in it (and which `State` does not have).
+/// The same two claims written the tempting way: look, then write. Wrong; kept to
+/// show the race that `loom` finds in it (and which `State` does not have).
 #[derive(Debug)]
 pub struct CheckThenSet(AtomicU8);
 
@@ -157,7 +158,8 @@ mod tests {
 
     #[test]
     fn check_then_set_is_right_when_nothing_interleaves() {
-        // Sequentially the buggy version behaves: only an interleaving shows the bug (loom).
+        // Sequentially the buggy version behaves: only an interleaving shows the bug
+        // (loom).
         let s = CheckThenSet::new();
         assert!(s.try_cancel());
         assert!(!s.try_start());
@@ -165,15 +167,16 @@ mod tests {
 }
 
 // ANCHOR: loom_tests
-/// Run with `RUSTFLAGS="--cfg loom" cargo test -p ch06-executor --release --lib loom`.
+/// Run with `RUSTFLAGS="--cfg loom" cargo test -p ch06-executor --release --lib
+/// loom`.
 #[cfg(all(test, loom))]
 mod loom_tests {
     use super::*;
     use loom::sync::Arc;
     use loom::thread;
 
-    /// A worker starts the task while its owner cancels it: in every interleaving exactly one
-    /// of the two claims succeeds.
+    /// A worker starts the task while its owner cancels it: in every interleaving
+    /// exactly one of the two claims succeeds.
     #[test]
     fn loom_cancel_and_start_never_both_win() {
         loom::model(|| {
@@ -191,8 +194,9 @@ mod loom_tests {
         });
     }
 
-    /// The same model on the check-then-set version: loom finds an interleaving where both
-    /// claims succeed (both threads load PENDING before either stores), and the model panics.
+    /// The same model on the check-then-set version: loom finds an interleaving where
+    /// both claims succeed (both threads load PENDING before either stores), and the
+    /// model panics.
     #[test]
     fn loom_finds_the_check_then_set_race() {
         let found = std::panic::catch_unwind(|| {

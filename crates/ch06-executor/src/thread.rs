@@ -45,8 +45,8 @@ impl<F: FnOnce() -> R + Send, R: Send> Job for Call<F, R> {
 // ANCHOR_END: job
 
 // ANCHOR: thread_executor
-/// A fixed set of worker threads fed from one queue. `Send + Sync`: share it (`&` or `Arc`)
-/// and submit from any thread.
+/// A fixed set of worker threads fed from one queue. `Send + Sync`: share it (`&` or
+/// `Arc`) and submit from any thread.
 pub struct ThreadExecutor {
     queue: Arc<Queue<Box<dyn Job>>>,
     workers: Mutex<Vec<JoinHandle<()>>>,
@@ -56,7 +56,8 @@ pub struct ThreadExecutor {
 }
 
 impl ThreadExecutor {
-    /// Starts `n` worker threads. Waiters spin briefly before they park ([`Handoff::default`]).
+    /// Starts `n` worker threads. Waiters spin briefly before they park
+    /// ([`Handoff::default`]).
     pub fn new(n: usize) -> Result<Self, SubmitError> {
         Self::with_handoff(n, Handoff::default())
     }
@@ -83,13 +84,15 @@ impl ThreadExecutor {
                 },
             )?;
             executor.lock_workers().push(worker);
-        } // on an error, `executor` is dropped here: the workers already started are joined
+            // on an error, `executor` is dropped here: the workers already started are
+            // joined
+        }
         Ok(executor)
     }
     // ANCHOR_END: thread_executor
 
-    /// CPython's default for `ThreadPoolExecutor()`: `min(32, cores + 4)` threads (the tasks
-    /// are expected to wait on I/O, not to compute).
+    /// CPython's default for `ThreadPoolExecutor()`: `min(32, cores + 4)` threads
+    /// (the tasks are expected to wait on I/O, not to compute).
     pub fn with_default_size() -> Result<Self, SubmitError> {
         let cores = thread::available_parallelism().map_or(1, |n| n.get());
         Self::new((cores + 4).min(32))
@@ -143,9 +146,11 @@ impl Executor for ThreadExecutor {
             let workers = std::mem::take(&mut *self.lock_workers());
             for worker in workers {
                 if worker.thread().id() == me {
-                    continue; // a task shutting down its own executor cannot wait for itself
+                    // a task shutting down its own executor cannot wait for itself
+                    continue;
                 }
-                let _ = worker.join(); // tasks' panics are caught: a worker never panics
+                // tasks' panics are caught: a worker never panics
+                let _ = worker.join();
             }
         }
     }
@@ -153,7 +158,8 @@ impl Executor for ThreadExecutor {
 }
 
 impl Drop for ThreadExecutor {
-    /// Waits for every queued and running task, as leaving CPython's `with` block does.
+    /// Waits for every queued and running task, as leaving CPython's `with` block
+    /// does.
     fn drop(&mut self) {
         self.shutdown(true, false);
     }

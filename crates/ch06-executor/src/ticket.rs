@@ -1,12 +1,13 @@
 //! [`Ticket`]: what `submit` hands back. CPython calls it a `Future`.
 //!
-//! The name is not `Future` on purpose. In Rust, [`std::future::Future`] is a value that an
-//! async runtime *polls*: nothing happens until someone polls it, and it never blocks a thread.
-//! A CPython `concurrent.futures.Future` is the opposite: the work is already handed over,
-//! queued or running on a worker, and goes on with nobody polling it; `result()` blocks the
-//! calling thread until it is done. A ticket is the second
-//! kind: you get it when you hand in the work, and you redeem it for the result, waiting if
-//! you must. (It can *also* be awaited: see [`crate::bridge`].)
+//! The name is not `Future` on purpose. In Rust, [`std::future::Future`] is a value
+//! that an async runtime *polls*: nothing happens until someone polls it, and it
+//! never blocks a thread. A CPython `concurrent.futures.Future` is the opposite: the
+//! work is already handed over, queued or running on a worker, and goes on with
+//! nobody polling it; `result()` blocks the calling thread until it is done. A ticket
+//! is the second kind: you get it when you hand in the work, and you redeem it for
+//! the result, waiting if you must. (It can *also* be awaited: see
+//! [`crate::bridge`].)
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
@@ -45,9 +46,9 @@ pub(crate) struct Shared<R> {
 }
 // ANCHOR_END: shared
 
-/// Work a spinning `result()` does between two looks at its ticket: the process back end reads
-/// its workers' report pipes, so that the result does not wait for a driver thread to wake up
-/// (see `process::Pool::pump`). It must never block.
+/// Work a spinning `result()` does between two looks at its ticket: the process back
+/// end reads its workers' report pipes, so that the result does not wait for a driver
+/// thread to wake up (see `process::Pool::pump`). It must never block.
 pub(crate) type Help = Arc<dyn Fn() + Send + Sync>;
 
 impl<R> Shared<R> {
@@ -81,12 +82,14 @@ impl<R> Shared<R> {
             waker.wake();
         }
         for (index, watcher) in watchers {
-            let _ = watcher.send(index); // a watcher that gave up has dropped its receiver
+            // a watcher that gave up has dropped its receiver
+            let _ = watcher.send(index);
         }
     }
     // ANCHOR_END: complete
 
-    /// Registers a watcher: it is sent `index` when the task completes (at once if it has).
+    /// Registers a watcher: it is sent `index` when the task completes (at once if it
+    /// has).
     pub(crate) fn watch(&self, index: usize, watcher: Sender<usize>) {
         let mut slot = self.lock();
         if slot.outcome.is_some() {
@@ -100,8 +103,8 @@ impl<R> Shared<R> {
 // ANCHOR: ticket
 /// A claim on the result of a submitted task.
 ///
-/// Cloning a ticket gives another claim on the same task (CPython's futures are shared
-/// references too). Dropping every ticket does not cancel the task.
+/// Cloning a ticket gives another claim on the same task (CPython's futures are
+/// shared references too). Dropping every ticket does not cancel the task.
 pub struct Ticket<R> {
     pub(crate) shared: Arc<Shared<R>>,
 }
@@ -141,8 +144,8 @@ impl<R> Ticket<R> {
         Self::with_help(spinner, None)
     }
 
-    /// A new pending task whose `result()` spins (or not) as `spinner` says, and calls `help`
-    /// on every turn of its spin.
+    /// A new pending task whose `result()` spins (or not) as `spinner` says, and
+    /// calls `help` on every turn of its spin.
     pub(crate) fn with_help(
         spinner: Arc<Spinner>,
         help: Option<Help>,
@@ -192,8 +195,9 @@ impl<R> Ticket<R> {
     }
 
     // ANCHOR: cancel
-    /// Cancels the task if no worker has started it. Returns `true` if it is cancelled (now or
-    /// before), `false` if it is running or finished: a running task cannot be stopped.
+    /// Cancels the task if no worker has started it. Returns `true` if it is
+    /// cancelled (now or before), `false` if it is running or finished: a running
+    /// task cannot be stopped.
     pub fn cancel(&self) -> bool {
         if self.shared.state.try_cancel() {
             self.shared.complete(Err(TaskError::Cancelled));
@@ -203,8 +207,8 @@ impl<R> Ticket<R> {
     }
     // ANCHOR_END: cancel
 
-    /// `true` if the task completed with an error other than being cancelled (CPython's
-    /// `FIRST_EXCEPTION` counts these).
+    /// `true` if the task completed with an error other than being cancelled
+    /// (CPython's `FIRST_EXCEPTION` counts these).
     pub fn failed(&self) -> bool {
         matches!(
             self.shared.lock().outcome,
@@ -215,8 +219,8 @@ impl<R> Ticket<R> {
 
 impl<R: Clone> Ticket<R> {
     // ANCHOR: result
-    /// Waits for the task and returns its result (a copy: the ticket keeps it, as CPython's
-    /// `result()` may be called again).
+    /// Waits for the task and returns its result (a copy: the ticket keeps it, as
+    /// CPython's `result()` may be called again).
     pub fn result(&self) -> Result<R, TaskError> {
         let shared = &*self.shared;
         shared.spinner.spin(|| {
@@ -230,7 +234,8 @@ impl<R: Clone> Ticket<R> {
             if let Some(outcome) = &slot.outcome {
                 return outcome.clone();
             }
-            // Counted under the lock `complete` takes: it sees this waiter and notifies.
+            // Counted under the lock `complete` takes: it sees this waiter and
+            // notifies.
             slot.parked += 1;
             slot = shared.ready.wait(slot).unwrap_or_else(|e| e.into_inner());
             slot.parked -= 1;
@@ -238,8 +243,8 @@ impl<R: Clone> Ticket<R> {
     }
     // ANCHOR_END: result
 
-    /// Waits at most `timeout`; [`TaskError::Timeout`] if the task is not done by then (it goes
-    /// on, and a later call can still get its result).
+    /// Waits at most `timeout`; [`TaskError::Timeout`] if the task is not done by
+    /// then (it goes on, and a later call can still get its result).
     pub fn result_timeout(&self, timeout: Duration) -> Result<R, TaskError> {
         let deadline = Instant::now() + timeout;
         let mut slot = self.shared.lock();
@@ -266,15 +271,16 @@ impl<R: Clone> Ticket<R> {
 // ANCHOR: promise
 /// The worker side of a ticket: start the task, then settle it, exactly once.
 ///
-/// A promise dropped unsettled (its job was lost: a queue dropped, a worker thread gone)
-/// settles its ticket with [`TaskError::Lost`], so no `result()` waits forever.
+/// A promise dropped unsettled (its job was lost: a queue dropped, a worker thread
+/// gone) settles its ticket with [`TaskError::Lost`], so no `result()` waits forever.
 pub(crate) struct Promise<R> {
     shared: Arc<Shared<R>>,
     settled: bool,
 }
 
 impl<R> Promise<R> {
-    /// The worker's claim (see [`State::try_start`]): `false` means cancelled, skip it.
+    /// The worker's claim (see [`State::try_start`]): `false` means cancelled, skip
+    /// it.
     pub(crate) fn start(&self) -> bool {
         self.shared.state.try_start()
     }
@@ -285,8 +291,8 @@ impl<R> Promise<R> {
         self.shared.complete(outcome);
     }
 
-    /// Fails the task whether it is pending or running (a broken pool); a cancelled one stays
-    /// cancelled.
+    /// Fails the task whether it is pending or running (a broken pool); a cancelled
+    /// one stays cancelled.
     #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
     pub(crate) fn fail(mut self, error: TaskError) {
         self.settled = true;

@@ -1,15 +1,17 @@
-//! The Nvicta tutorial's rows: `do_something(a, b)` submitted to a `ProcessPoolExecutor`.
+//! The Nvicta tutorial's rows: `do_something(a, b)` submitted to a
+//! `ProcessPoolExecutor`.
 
 // ANCHOR: do_something
-/// The tutorial's task and its five pairs (sleeps of 1, 3, 5, 7, 9), written once in `workloads`.
+/// The tutorial's task and its five pairs (sleeps of 1, 3, 5, 7, 9), written once in
+/// `workloads`.
 pub use workloads::{do_something, do_something_args as tutorial_pairs};
 // ANCHOR_END: do_something
 
 // ANCHOR: ideal
-/// How many units `sleeps`, submitted in this order, take on `workers` workers that each
-/// take the next task when free (an executor's queue): the ideal the measurements are read
-/// against. The default size is the core count, so on 2 cores the five sleeps of the
-/// tutorial take 15 units, not 9.
+/// How many units `sleeps`, submitted in this order, take on `workers` workers that
+/// each take the next task when free (an executor's queue): the ideal the
+/// measurements are read against. The default size is the core count, so on 2 cores
+/// the five sleeps of the tutorial take 15 units, not 9.
 pub fn ideal_units(sleeps: &[u64], workers: usize) -> u64 {
     let mut free_at = vec![0u64; workers.max(1)];
     for &sleep in sleeps {

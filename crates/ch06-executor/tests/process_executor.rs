@@ -1,7 +1,7 @@
-//! The process back end. Its workers are re-executed copies of this test program, so `main`
-//! is ours: it calls `serve_if_worker()` first, then runs each test under a watchdog.
-//! Nothing here measures time: process ids, exit statuses and the `/proc` list of our
-//! children settle every question.
+//! The process back end. Its workers are re-executed copies of this test program, so
+//! `main` is ours: it calls `serve_if_worker()` first, then runs each test under a
+//! watchdog. Nothing here measures time: process ids, exit statuses and the `/proc`
+//! list of our children settle every question.
 
 #[cfg(target_os = "linux")]
 mod linux {
@@ -44,7 +44,8 @@ mod linux {
         n + 1
     }
 
-    /// Waits (without asserting on time) until a worker has started the ticket's task.
+    /// Waits (without asserting on time) until a worker has started the ticket's
+    /// task.
     fn until_running<R>(ticket: &ch06_executor::Ticket<R>) {
         while !ticket.running() {
             std::thread::sleep(std::time::Duration::from_millis(1));
@@ -150,7 +151,8 @@ mod linux {
     pub fn one_death_takes_down_the_other_workers_too() {
         let executor = ProcessExecutor::new(2).unwrap();
         let pids = executor.pids().to_vec();
-        // Two hanging tasks: both workers busy, each on one (a worker takes one at a time).
+        // Two hanging tasks: both workers busy, each on one (a worker takes one at a
+        // time).
         let (a, b) = (
             executor.submit(hangs, 0).unwrap(),
             executor.submit(hangs, 1).unwrap(),
@@ -198,14 +200,15 @@ mod linux {
             executor.submit(square, 1),
             Err(SubmitError::Shutdown)
         ));
-        // End the hanging task the only way there is (a running task cannot be cancelled).
+        // End the hanging task the only way there is (a running task cannot be
+        // cancelled).
         kill(Pid::from_raw(executor.pids()[0] as i32), Signal::SIGKILL).unwrap();
         assert!(matches!(running.result(), Err(TaskError::BrokenPool(_))));
     }
 
     // ANCHOR: threaded_test
-    /// The point of re-executing: a program that already runs threads can still create a
-    /// process executor. Chapter 04's fork-based pool refuses, and says why.
+    /// The point of re-executing: a program that already runs threads can still
+    /// create a process executor. Chapter 04's fork-based pool refuses, and says why.
     pub fn a_program_with_threads_can_create_a_process_executor() {
         let (stop, stopped) = mpsc::channel::<()>();
         let other = std::thread::spawn(move || stopped.recv_timeout(PATIENCE));
@@ -240,8 +243,8 @@ mod linux {
     }
     // ANCHOR_END: threaded_test
 
-    /// An idle worker's death is seen at once (its driver is always reading), not at the next
-    /// submit: the pool is broken before anyone hands it a task.
+    /// An idle worker's death is seen at once (its driver is always reading), not at
+    /// the next submit: the pool is broken before anyone hands it a task.
     pub fn an_idle_worker_that_dies_breaks_the_pool_at_once() {
         let executor = ProcessExecutor::new(2).unwrap();
         assert_eq!(executor.submit(square, 3).unwrap().result(), Ok(9));
@@ -281,18 +284,20 @@ mod linux {
         assert_send_sync::<ProcessExecutor>();
     }
 
-    /// Park at once (the blocking reads of before), the default budget, and a budget so short
-    /// that each wait races the spin against the block. (No endless spin here: a worker, its
-    /// driver and the caller would spin at once on two cores; the thread tests and the unit
-    /// tests of `Queue` and `Ticket` cover the spin-only path.)
+    /// Park at once (the blocking reads of before), the default budget, and a budget
+    /// so short that each wait races the spin against the block. (No endless spin
+    /// here: a worker, its driver and the caller would spin at once on two cores; the
+    /// thread tests and the unit tests of `Queue` and `Ticket` cover the spin-only
+    /// path.)
     const HANDOFFS: [Handoff; 3] = [
         Handoff::PARK,
         Handoff::spin_then_park(SPIN_BUDGET),
         Handoff::spin_then_park(Duration::from_micros(1)),
     ];
 
-    /// Back-to-back round trips, then a burst queued behind busy workers: every ticket gets its
-    /// own result (squares are distinct), on every hand-off. A lost wake-up would hang.
+    /// Back-to-back round trips, then a burst queued behind busy workers: every
+    /// ticket gets its own result (squares are distinct), on every hand-off. A lost
+    /// wake-up would hang.
     pub fn every_hand_off_delivers_every_result_exactly_once() {
         for handoff in HANDOFFS {
             let executor = ProcessExecutor::with_handoff(2, handoff).unwrap();
@@ -310,14 +315,15 @@ mod linux {
         }
     }
 
-    /// The state letter of a process in `/proc/<pid>/stat` (`R` running, `S` asleep...).
+    /// The state letter of a process in `/proc/<pid>/stat` (`R` running, `S`
+    /// asleep...).
     fn state_of(pid: u32) -> Option<char> {
         let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
         stat.rsplit_once(')')?.1.trim_start().chars().next()
     }
 
-    /// An idle worker stops spinning: it ends up asleep in `poll` (no timing asserted: it must
-    /// get there, the watchdog turns "never" into a failure).
+    /// An idle worker stops spinning: it ends up asleep in `poll` (no timing
+    /// asserted: it must get there, the watchdog turns "never" into a failure).
     pub fn an_idle_spinning_worker_ends_up_asleep() {
         let executor =
             ProcessExecutor::with_handoff(1, Handoff::spin_then_park(SPIN_BUDGET))
@@ -331,8 +337,8 @@ mod linux {
         assert_eq!(executor.submit(square, 4).unwrap().result(), Ok(16));
     }
 
-    /// The write end of worker `pid`'s report pipe, opened anew through `/proc`: while the
-    /// test holds it, the worker's death shows no end of file on that pipe.
+    /// The write end of worker `pid`'s report pipe, opened anew through `/proc`:
+    /// while the test holds it, the worker's death shows no end of file on that pipe.
     fn hold_report_pipe(pid: u32) -> std::fs::File {
         use std::os::unix::fs::OpenOptionsExt;
         for entry in std::fs::read_dir(format!("/proc/{pid}/fd")).unwrap() {
@@ -357,10 +363,11 @@ mod linux {
         panic!("worker {pid} has no report pipe");
     }
 
-    /// A task written to a worker that has died meets a pipe with no reader: `EPIPE`, and a
-    /// `SIGPIPE` that kills the whole program where its action is the default (Rust's `main`
-    /// ignores it; a program that restores it, or a C `main`, does not). The test holds a copy
-    /// of the report pipe so that the driver cannot see the death first.
+    /// A task written to a worker that has died meets a pipe with no reader: `EPIPE`,
+    /// and a `SIGPIPE` that kills the whole program where its action is the default
+    /// (Rust's `main` ignores it; a program that restores it, or a C `main`, does
+    /// not). The test holds a copy of the report pipe so that the driver cannot see
+    /// the death first.
     pub fn a_write_to_a_dead_worker_does_not_kill_the_owner_with_sigpipe() {
         use nix::sys::signal::{SigHandler, signal};
         let executor = ProcessExecutor::with_handoff(1, Handoff::PARK).unwrap();
@@ -371,7 +378,8 @@ mod linux {
         while state_of(victim) != Some('Z') {
             std::thread::sleep(Duration::from_millis(1));
         }
-        // SAFETY: no handler is installed, only the default action restored (and undone below).
+        // SAFETY: no handler is installed, only the default action restored (and
+        // undone below).
         unsafe { signal(Signal::SIGPIPE, SigHandler::SigDfl) }.unwrap();
         let ticket = executor.submit(square, 4);
         // SAFETY: as above: back to Rust's default for `main`.

@@ -1,5 +1,5 @@
-//! The thread back end, by structure: gates order events, rendezvous prove concurrency,
-//! a watchdog turns a hang into a failure. Nothing here measures time.
+//! The thread back end, by structure: gates order events, rendezvous prove
+//! concurrency, a watchdog turns a hang into a failure. Nothing here measures time.
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -14,8 +14,8 @@ use support::{Gate, PATIENCE, Rendezvous, within_patience};
 
 fn assert_send_sync<T: Send + Sync>() {}
 
-/// `n` gated tasks on an executor of `n` threads: task `i` returns `i` once its gate opens.
-/// Returns after every task has started.
+/// `n` gated tasks on an executor of `n` threads: task `i` returns `i` once its gate
+/// opens. Returns after every task has started.
 fn gated(
     executor: &ThreadExecutor,
     n: usize,
@@ -111,7 +111,8 @@ fn cancel_wins_only_while_the_task_is_pending() {
         gates[0].open();
         assert_eq!(running.result(), Ok(0));
         assert_eq!(queued.result(), Err(TaskError::Cancelled));
-        drop(executor); // waits for the worker: the cancelled task was skipped, not run
+        // waits for the worker: the cancelled task was skipped, not run
+        drop(executor);
         assert_eq!(
             ran.load(Ordering::SeqCst),
             0,
@@ -315,8 +316,9 @@ fn zero_workers_is_an_error() {
 }
 
 // ANCHOR: self_submit
-/// A task that submits to its own executor and waits for the result: with every worker busy
-/// doing the same, the inner task can never start. `result_timeout` is the watchdog.
+/// A task that submits to its own executor and waits for the result: with every
+/// worker busy doing the same, the inner task can never start. `result_timeout` is
+/// the watchdog.
 #[test]
 fn a_task_waiting_on_its_own_executor_deadlocks() {
     within_patience(|| {
@@ -340,7 +342,8 @@ fn a_task_waiting_on_its_own_executor_deadlocks() {
         let watchdog = std::time::Duration::from_millis(100);
         assert_eq!(outer.result_timeout(watchdog), Err(TaskError::Timeout));
         assert_eq!(inner.phase(), Phase::Pending, "still no free worker");
-        // A rescue, not a design: cancel the inner task (it is pending, so cancel wins).
+        // A rescue, not a design: cancel the inner task (it is pending, so cancel
+        // wins).
         assert!(inner.cancel());
         assert_eq!(outer.result(), Ok(Err(TaskError::Cancelled)));
     });
@@ -348,7 +351,8 @@ fn a_task_waiting_on_its_own_executor_deadlocks() {
 // ANCHOR_END: self_submit
 
 // ANCHOR: ways_out
-/// Way out 1: do not wait inside a task. The caller chains the second step after the first.
+/// Way out 1: do not wait inside a task. The caller chains the second step after the
+/// first.
 #[test]
 fn way_out_chain_from_the_caller() {
     within_patience(|| {
@@ -363,7 +367,8 @@ fn way_out_chain_from_the_caller() {
     });
 }
 
-/// Way out 2: inner tasks go to another executor, whose workers never wait on the first.
+/// Way out 2: inner tasks go to another executor, whose workers never wait on the
+/// first.
 #[test]
 fn way_out_a_second_executor_for_inner_tasks() {
     within_patience(|| {
@@ -379,8 +384,9 @@ fn way_out_a_second_executor_for_inner_tasks() {
     });
 }
 
-/// Not a way out: more workers than one task needs. Two workers survive one waiting task, and
-/// deadlock as soon as two outer tasks run at once (the rendezvous makes sure they do).
+/// Not a way out: more workers than one task needs. Two workers survive one waiting
+/// task, and deadlock as soon as two outer tasks run at once (the rendezvous makes
+/// sure they do).
 #[test]
 fn more_workers_only_moves_the_deadlock() {
     within_patience(|| {
@@ -408,7 +414,8 @@ fn more_workers_only_moves_the_deadlock() {
         let watchdog = std::time::Duration::from_millis(100);
         assert_eq!(outers[0].result_timeout(watchdog), Err(TaskError::Timeout));
         assert!(inners.iter().all(|t| t.phase() == Phase::Pending));
-        // Cancelling one inner task frees its outer task's worker, which then runs the other.
+        // Cancelling one inner task frees its outer task's worker, which then runs
+        // the other.
         assert!(
             inners[0].cancel(),
             "both workers wait: nothing can have started it"
@@ -421,8 +428,8 @@ fn more_workers_only_moves_the_deadlock() {
 }
 // ANCHOR_END: ways_out
 
-/// This test program has libtest's `main`, which never calls `serve_if_worker`: a process
-/// executor started here must fail at once, and say why.
+/// This test program has libtest's `main`, which never calls `serve_if_worker`: a
+/// process executor started here must fail at once, and say why.
 #[cfg(target_os = "linux")]
 #[test]
 fn a_program_that_does_not_serve_cannot_start_process_workers() {
@@ -436,9 +443,9 @@ fn a_program_that_does_not_serve_cannot_start_process_workers() {
     });
 }
 
-/// The hand-offs to check: park at once (the park path only), the default budget, a budget so
-/// short that each wait races the spin against the park, and a spin that never gives up by
-/// itself (the spin path only: no notify is ever needed).
+/// The hand-offs to check: park at once (the park path only), the default budget, a
+/// budget so short that each wait races the spin against the park, and a spin that
+/// never gives up by itself (the spin path only: no notify is ever needed).
 fn handoffs() -> [Handoff; 4] {
     [
         Handoff::PARK,
@@ -488,8 +495,9 @@ fn every_hand_off_delivers_every_result_exactly_once() {
 
 #[test]
 fn no_wake_up_is_lost_over_many_round_trips() {
-    // One worker, back-to-back round trips: each waiter finds its partner spinning, parking
-    // or in between, many thousand times over. A lost wake-up would hang (the watchdog fails).
+    // One worker, back-to-back round trips: each waiter finds its partner spinning,
+    // parking or in between, many thousand times over. A lost wake-up would hang (the
+    // watchdog fails).
     within_patience(|| {
         for handoff in handoffs() {
             let executor = ThreadExecutor::with_handoff(1, handoff).unwrap();
@@ -502,8 +510,8 @@ fn no_wake_up_is_lost_over_many_round_trips() {
 
 #[test]
 fn a_gated_task_is_waited_for_on_every_hand_off() {
-    // The task is behind a gate opened only after `result()` was called: whatever the budget,
-    // the result comes from the worker's completion, spun for or woken up to.
+    // The task is behind a gate opened only after `result()` was called: whatever the
+    // budget, the result comes from the worker's completion, spun for or woken up to.
     within_patience(|| {
         for handoff in handoffs() {
             let executor = ThreadExecutor::with_handoff(1, handoff).unwrap();

@@ -1,9 +1,9 @@
 //! Chapter 07's benchmark.
 //!
-//! * `start-join`: start and join one process whose `run` returns a number, through the trait
-//!   with static dispatch (a concrete type), with dynamic dispatch (a `Box<dyn Process>`), and
-//!   with chapter 03's `spawn`. Baseline: chapter 03's `spawn`. CPython's `MyProcess` is timed
-//!   by `python/start_join.py`.
+//! * `start-join`: start and join one process whose `run` returns a number, through
+//!   the trait with static dispatch (a concrete type), with dynamic dispatch (a
+//!   `Box<dyn Process>`), and with chapter 03's `spawn`. Baseline: chapter 03's
+//!   `spawn`. CPython's `MyProcess` is timed by `python/start_join.py`.
 
 use std::hint::black_box;
 
@@ -13,7 +13,8 @@ mod unix {
     use ch07_process_trait::{Process, RunError};
     use criterion::Criterion;
 
-    /// A process with state, like the tutorial's `MyProcess`, returning its two steps.
+    /// A process with state, like the tutorial's `MyProcess`, returning its two
+    /// steps.
     #[derive(Clone)]
     struct Steps {
         value: u64,

@@ -1,5 +1,5 @@
-//! The tutorial's `MyProcess` through the `Process` trait (prints 3 and 4 from the child), and
-//! a process whose changes stay in the child.
+//! The tutorial's `MyProcess` through the `Process` trait (prints 3 and 4 from the
+//! child), and a process whose changes stay in the child.
 //!
 //! Run: cargo run --release -p ch07-process-trait --example ch07-01-my-process
 

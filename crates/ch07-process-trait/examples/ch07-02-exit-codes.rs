@@ -1,5 +1,5 @@
-//! Every way a process can end, with CPython's `exitcode` for it, as `process_rules.py` shows
-//! them for CPython.
+//! Every way a process can end, with CPython's `exitcode` for it, as
+//! `process_rules.py` shows them for CPython.
 //!
 //! Run: cargo run --release -p ch07-process-trait --example ch07-02-exit-codes
 
@@ -26,7 +26,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
 
-    std::panic::set_hook(Box::new(|_| {})); // the panic's message is shown below, once
+    // the panic's message is shown below, once
+    std::panic::set_hook(Box::new(|_| {}));
     // ANCHOR: endings
     let mut running = (|| -> u64 {
         loop {

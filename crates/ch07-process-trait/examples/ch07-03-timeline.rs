@@ -1,11 +1,12 @@
-//! The tutorial's four numbers as a timeline, each `cpu_bound(n)` in its own process through
-//! the `Process` trait: a struct that implements `run`, started and joined.
+//! The tutorial's four numbers as a timeline, each `cpu_bound(n)` in its own process
+//! through the `Process` trait: a struct that implements `run`, started and joined.
 //!
 //! `cargo course capture ch07` runs it with `COURSE_TIMELINE` set and draws
-//! `book/ch07-process-trait/output/ch07-03-timeline.timeline.svg`. The workload runs twice,
-//! plain then recorded, and the two makespans are printed side by side.
+//! `book/ch07-process-trait/output/ch07-03-timeline.timeline.svg`. The workload runs
+//! twice, plain then recorded, and the two makespans are printed side by side.
 
-/// One number's work: `run`, in the child, computes `cpu_bound(n)`, recording it if asked.
+/// One number's work: `run`, in the child, computes `cpu_bound(n)`, recording it if
+/// asked.
 #[cfg(unix)]
 struct CpuBound {
     n: u64,

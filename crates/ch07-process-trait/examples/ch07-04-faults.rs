@@ -1,8 +1,9 @@
-//! Page faults per start and join, static against `dyn` dispatch: does `dyn` make the fork or
-//! the child touch more memory? The process is the tutorial's `Counter`. Counted with
-//! `getrusage`: minor faults of this process (`RUSAGE_SELF`) and of its reaped children
-//! (`RUSAGE_CHILDREN`), over a batch of starts and joins, in alternating rounds.
-//! `cargo run --release -p ch07-process-trait --example ch07-04-faults`
+//! Page faults per start and join, static against `dyn` dispatch: does `dyn` make the
+//! fork or the child touch more memory? The process is the tutorial's `Counter`.
+//! Counted with `getrusage`: minor faults of this process (`RUSAGE_SELF`) and of its
+//! reaped children (`RUSAGE_CHILDREN`), over a batch of starts and joins, in
+//! alternating rounds. `cargo run --release -p ch07-process-trait --example
+//! ch07-04-faults`
 
 #[cfg(unix)]
 fn main() {
@@ -13,7 +14,8 @@ fn main() {
 
     const BATCH: u32 = 200;
     let faults = |who| getrusage(who).expect("getrusage").minor_page_faults();
-    // Minor faults per start and join, in the parent and in the child, over one batch.
+    // Minor faults per start and join, in the parent and in the child, over one
+    // batch.
     let measure = |dyn_dispatch: bool| {
         let (parent, children) = (
             faults(UsageWho::RUSAGE_SELF),
@@ -40,7 +42,8 @@ fn main() {
             per(children, faults(UsageWho::RUSAGE_CHILDREN)),
         )
     };
-    measure(false); // warm up: the first starts fault in code and data for the first time
+    // warm up: the first starts fault in code and data for the first time
+    measure(false);
     println!(
         "minor page faults per start and join, mean of {BATCH}, alternating rounds"
     );

@@ -1,8 +1,11 @@
-//! How a process ended, named, with the number CPython's `Process.exitcode` gives for it.
+//! How a process ended, named, with the number CPython's `Process.exitcode` gives for
+//! it.
 //!
-//! CPython's rule (`multiprocessing/popen_fork.py` and `process.py`, checked on 3.11): a `run`
-//! that returns gives 0, an uncaught exception 1, `sys.exit(n)` gives `n`, and a child killed
-//! by signal `N` gives `-N`. Here a returned `Err` and a panic play the uncaught exception.
+//! CPython's rule
+//! (`multiprocessing/popen_fork.py` and `process.py`, checked on 3.11): a `run` that
+//! returns gives 0, an uncaught exception 1, `sys.exit(n)` gives `n`, and a child
+//! killed by signal `N` gives `-N`. Here a returned `Err` and a panic play the
+//! uncaught exception.
 
 use thiserror::Error;
 
@@ -10,28 +13,31 @@ use ch03_processes::error::{Exit, signal_name};
 use ch03_processes::frame::Report;
 use ch03_processes::{ProcessError, Wire, WireError};
 
-/// What `run` may fail with. Only its message crosses to the parent (as with Python, where the
-/// parent sees an exit code and the child prints the traceback).
+/// What `run` may fail with. Only its message crosses to the parent (as with Python,
+/// where the parent sees an exit code and the child prints the traceback).
 pub type RunError = Box<dyn std::error::Error>;
 
-/// The exit code of a child whose `run` returned `Err` or panicked: CPython's code for an
-/// uncaught exception.
+/// The exit code of a child whose `run` returned `Err` or panicked: CPython's code
+/// for an uncaught exception.
 pub const EXIT_FAILED: i32 = 1;
 
 // ANCHOR: exit_error
 /// Why a finished process gave no output, each case with CPython's `exitcode`.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum ExitError {
-    /// `run` returned `Err`; the error's message came back over the pipe. Exit code 1.
+    /// `run` returned `Err`; the error's message came back over the pipe. Exit code
+    /// 1.
     #[error("run() failed: {message}")]
     Failed { message: String },
     /// `run` panicked; the panic's message came back over the pipe. Exit code 1.
     #[error("run() panicked: {message}")]
     Panicked { message: String },
-    /// The child ended itself with an explicit exit code before `run` returned (`exit(n)`).
+    /// The child ended itself with an explicit exit code before `run` returned
+    /// (`exit(n)`).
     #[error("the child exited with code {code} before run() returned")]
     Exited { code: i32 },
-    /// A signal ended the child: `terminate` (`SIGTERM`), `kill` (`SIGKILL`), a crash...
+    /// A signal ended the child: `terminate` (`SIGTERM`), `kill` (`SIGKILL`), a
+    /// crash...
     #[error("the child was killed by signal {} ({signal})", signal_name(*.signal))]
     Signaled { signal: i32 },
 }
@@ -49,7 +55,8 @@ impl ExitError {
     }
 }
 
-/// CPython's `exitcode` of a process whose outcome is `result`: 0 when it returned a value.
+/// CPython's `exitcode` of a process whose outcome is `result`: 0 when it returned a
+/// value.
 pub fn exitcode<T>(result: &Result<T, ExitError>) -> i32 {
     result.as_ref().map_or_else(ExitError::exitcode, |_| 0)
 }
@@ -82,11 +89,12 @@ impl<T: Wire> Wire for Returned<T> {
 }
 
 // ANCHOR: outcome
-/// Combines how the child ended with its report into the output, an [`ExitError`], or (for
-/// bytes that do not decode) a [`ProcessError`].
+/// Combines how the child ended with its report into the output, an [`ExitError`], or
+/// (for bytes that do not decode) a [`ProcessError`].
 ///
-/// The wait status decides first: a signal wins over anything the child wrote, and a code
-/// other than 0 and 1 is an explicit exit. Then the report says which of the rest it was.
+/// The wait status decides first: a signal wins over anything the child wrote, and a
+/// code other than 0 and 1 is an explicit exit. Then the report says which of the
+/// rest it was.
 pub fn outcome<T: Wire>(
     pid: u32,
     exit: Exit,

@@ -1,10 +1,10 @@
 //! The trait: one required method, `run`, and provided methods for the rest.
 //!
-//! Python's `MyProcess(Process)` inherits `start`, `join`, `terminate`... and overrides `run`.
-//! Rust has no inheritance: a type implements [`Process`] by writing `run`, and gets `start`
-//! (and through it the [`Running`] handle's `join`, `pid`, `is_alive`, `terminate`, `kill`)
-//! as provided methods. The state of `MyProcess` stays in `MyProcess`; the machinery is
-//! composed in, not inherited.
+//! Python's `MyProcess(Process)` inherits `start`, `join`, `terminate`... and
+//! overrides `run`. Rust has no inheritance: a type implements [`Process`] by writing
+//! `run`, and gets `start` (and through it the [`Running`] handle's `join`, `pid`,
+//! `is_alive`, `terminate`, `kill`) as provided methods. The state of `MyProcess`
+//! stays in `MyProcess`; the machinery is composed in, not inherited.
 
 use ch03_processes::{ProcessError, Wire};
 
@@ -17,11 +17,12 @@ use crate::state::{Created, Running};
 /// Implement [`run`](Process::run); call [`start`](Process::start) (or
 /// [`created`](Process::created) to set options first).
 pub trait Process {
-    /// What `run` sends back to the parent: it crosses a pipe, so it must be [`Wire`].
+    /// What `run` sends back to the parent: it crosses a pipe, so it must be
+    /// [`Wire`].
     type Output: Wire;
 
-    /// The work, done in the child. `&mut self` is the child's copy: what `run` changes,
-    /// the parent never sees. Send results back by returning them.
+    /// The work, done in the child. `&mut self` is the child's copy: what `run`
+    /// changes, the parent never sees. Send results back by returning them.
     fn run(&mut self) -> Result<Self::Output, RunError>;
 
     /// This process in the `Created` state, to set options (such as
@@ -33,8 +34,8 @@ pub trait Process {
         Created::new(self)
     }
 
-    /// Forks a child that calls `run`, like `Process.start()`. Consumes `self`: a process
-    /// starts once.
+    /// Forks a child that calls `run`, like `Process.start()`. Consumes `self`: a
+    /// process starts once.
     fn start(self) -> Result<Running<Self::Output>, ProcessError>
     where
         Self: Sized,
@@ -45,7 +46,8 @@ pub trait Process {
 // ANCHOR_END: process
 
 // ANCHOR: closures
-/// Any closure that returns a [`Wire`] value is a process: its call is the whole `run`.
+/// Any closure that returns a [`Wire`] value is a process: its call is the whole
+/// `run`.
 impl<F, T> Process for F
 where
     F: FnMut() -> T,
@@ -60,8 +62,8 @@ where
 // ANCHOR_END: closures
 
 // ANCHOR: spawn
-/// Chapter 03's `spawn(f)`, rebuilt on the trait: `f` may be `FnOnce`, so it is kept in an
-/// `Option` and taken out by the one call to `run`.
+/// Chapter 03's `spawn(f)`, rebuilt on the trait: `f` may be `FnOnce`, so it is kept
+/// in an `Option` and taken out by the one call to `run`.
 pub fn spawn<T: Wire, F: FnOnce() -> T>(f: F) -> Result<Running<T>, ProcessError> {
     let mut f = Some(f);
     (move || f.take().expect("run is called once, in the child")()).start()
@@ -69,8 +71,8 @@ pub fn spawn<T: Wire, F: FnOnce() -> T>(f: F) -> Result<Running<T>, ProcessError
 // ANCHOR_END: spawn
 
 // ANCHOR: dyn
-/// A boxed trait object is a process too, so `Vec<Box<dyn Process<Output = T>>>` can hold
-/// different process types and start each one.
+/// A boxed trait object is a process too, so `Vec<Box<dyn Process<Output = T>>>` can
+/// hold different process types and start each one.
 impl<T: Wire> Process for Box<dyn Process<Output = T>> {
     type Output = T;
 
@@ -81,9 +83,9 @@ impl<T: Wire> Process for Box<dyn Process<Output = T>> {
 // ANCHOR_END: dyn
 
 // ANCHOR: supertrait
-/// A supertrait: every `Restart` is a `Process` that is also `Clone`, and gets one more
-/// provided method. Python forbids a second `start()`; here the same description of work is
-/// started again as a fresh copy, never the running one.
+/// A supertrait: every `Restart` is a `Process` that is also `Clone`, and gets one
+/// more provided method. Python forbids a second `start()`; here the same description
+/// of work is started again as a fresh copy, never the running one.
 pub trait Restart: Process + Clone {
     /// Starts a copy of `self`, keeping `self` for the next start.
     fn start_copy(&self) -> Result<Running<Self::Output>, ProcessError> {

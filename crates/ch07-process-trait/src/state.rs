@@ -1,10 +1,10 @@
-//! Typestate: a process is [`Created`], then [`Running`], then [`Finished`], and each state is
-//! its own type with only the methods that make sense in it.
+//! Typestate: a process is [`Created`], then [`Running`], then [`Finished`], and each
+//! state is its own type with only the methods that make sense in it.
 //!
-//! CPython checks the order of calls at run time (`AssertionError: cannot start a process
-//! twice`, `can only join a started process`, `process has already started` for a late
-//! `daemon = True`). Here each transition takes `self` by value and returns the next state,
-//! so the wrong order does not compile:
+//! CPython checks the order of calls at run time (`AssertionError: cannot start a
+//! process twice`, `can only join a started process`, `process has already
+//! started` for a late `daemon = True`). Here each transition takes `self` by value
+//! and returns the next state, so the wrong order does not compile:
 //!
 //! Starting twice: the first `start` moved the value.
 //!
@@ -24,8 +24,8 @@
 //! let finished = p.join(); // error[E0599]: no method named `join` found
 //! ```
 //!
-//! Using a joined process: `join` moved the `Running` handle, and `Finished` cannot be
-//! signalled.
+//! Using a joined process: `join` moved the `Running` handle, and `Finished` cannot
+//! be signalled.
 //!
 //! ```compile_fail,E0382
 //! use ch07_process_trait::Process;
@@ -82,22 +82,24 @@ impl<P: Process> Created<P> {
         }
     }
 
-    /// Like CPython's `daemon` flag, settable only before `start` (here: only on `Created`).
-    /// A daemon is killed when its handle is dropped, and on Linux when its parent dies
-    /// (`PR_SET_PDEATHSIG`), even by `SIGKILL`.
+    /// Like CPython's `daemon` flag, settable only before `start` (here: only on
+    /// `Created`). A daemon is killed when its handle is dropped, and on Linux when
+    /// its parent dies (`PR_SET_PDEATHSIG`), even by `SIGKILL`.
     pub fn daemon(mut self, daemon: bool) -> Self {
         self.daemon = daemon;
         self
     }
 
-    /// Forks a child that runs `run` and reports its result. Refuses to fork a process that
-    /// runs other threads (chapter 03: only the forking thread exists in the child).
+    /// Forks a child that runs `run` and reports its result. Refuses to fork a
+    /// process that runs other threads (chapter 03: only the forking thread exists in
+    /// the child).
     pub fn start(self) -> Result<Running<P::Output>, ProcessError> {
         ensure_single_threaded()?;
         let (reader, writer) = pipe()?;
         let parent = nix::unistd::getpid();
-        // SAFETY: the process runs one thread (checked above), so the child is a complete
-        // copy of it; the child leaves through `_exit` in `child_main`, never returning here.
+        // SAFETY: the process runs one thread (checked above), so the child is a
+        // complete copy of it; the child leaves through `_exit` in `child_main`,
+        // never returning here.
         match unsafe { fork() }? {
             ForkResult::Child => {
                 drop(reader);
@@ -137,10 +139,12 @@ fn child_main<P: Process>(mut process: P, mut out: File) -> ! {
 // ANCHOR_END: child_main
 
 // ANCHOR: running
-/// A started child that will produce a `T`: `pid`, `is_alive`, `terminate`, `kill`, `join`.
+/// A started child that will produce a `T`: `pid`, `is_alive`, `terminate`, `kill`,
+/// `join`.
 ///
-/// Dropped without `join`, it still leaves no zombie: a daemon is killed (`SIGKILL`) and
-/// reaped; any other child is waited for, as CPython waits for non-daemon children at exit.
+/// Dropped without `join`, it still leaves no zombie: a daemon is killed (`SIGKILL`)
+/// and reaped; any other child is waited for, as CPython waits for non-daemon
+/// children at exit.
 #[must_use = "a dropped handle waits for its child (or kills a daemon); call `join`"]
 #[derive(Debug)]
 pub struct Running<T> {
@@ -161,8 +165,8 @@ impl<T: Wire> Running<T> {
         self.pid.as_raw() as u32
     }
 
-    /// Whether the child still runs. Like CPython's `is_alive`, it reaps a child that has
-    /// ended (`waitpid` with `WNOHANG`), so no zombie waits for `join`.
+    /// Whether the child still runs. Like CPython's `is_alive`, it reaps a child that
+    /// has ended (`waitpid` with `WNOHANG`), so no zombie waits for `join`.
     pub fn is_alive(&mut self) -> Result<bool, ProcessError> {
         if self.exit.is_none() {
             self.exit = try_wait(self.pid)?;
@@ -170,8 +174,8 @@ impl<T: Wire> Running<T> {
         Ok(self.exit.is_none())
     }
 
-    /// Sends `SIGTERM`, like `Process.terminate()`: the child dies without running its
-    /// cleanup (no `Drop`, no `finally`), unless it handles the signal.
+    /// Sends `SIGTERM`, like `Process.terminate()`: the child dies without running
+    /// its cleanup (no `Drop`, no `finally`), unless it handles the signal.
     pub fn terminate(&self) -> Result<(), ProcessError> {
         self.signal(Signal::SIGTERM)
     }
@@ -182,7 +186,8 @@ impl<T: Wire> Running<T> {
     }
 
     fn signal(&self, signal: Signal) -> Result<(), ProcessError> {
-        // Once reaped, the pid may belong to another process already: never signal it.
+        // Once reaped, the pid may belong to another process already: never signal
+        // it.
         if self.exit.is_some() {
             return Ok(());
         }
@@ -206,10 +211,12 @@ impl<T: Wire> Running<T> {
         let Some(mut child) = self.child_pipe() else {
             return Ok(None);
         };
-        // Read first, then wait: a child blocked on a full pipe would never exit otherwise.
+        // Read first, then wait: a child blocked on a full pipe would never exit
+        // otherwise.
         let report = child.read_report();
         if report.is_err() {
-            let _ = child.kill(Signal::SIGKILL); // garbage on the pipe: do not wait forever
+            // garbage on the pipe: do not wait forever
+            let _ = child.kill(Signal::SIGKILL);
         }
         self.exit = Some(child.wait()?);
         Ok(report?)
@@ -217,8 +224,8 @@ impl<T: Wire> Running<T> {
 }
 
 impl<T> Running<T> {
-    /// The result pipe, read until the child ends (chapter 03's `ChildPipe`: a grandchild's
-    /// copy of the write end does not hold the read open).
+    /// The result pipe, read until the child ends (chapter 03's `ChildPipe`: a
+    /// grandchild's copy of the write end does not hold the read open).
     fn child_pipe(&mut self) -> Option<ChildPipe> {
         let pipe = self.result.take()?;
         Some(match self.exit {
@@ -229,7 +236,8 @@ impl<T> Running<T> {
 }
 
 impl<T> Drop for Running<T> {
-    /// No zombie on any path: a daemon is killed then reaped; another child is waited for.
+    /// No zombie on any path: a daemon is killed then reaped; another child is waited
+    /// for.
     fn drop(&mut self) {
         let Some(mut child) = self.child_pipe() else {
             return; // joined
@@ -247,7 +255,8 @@ impl<T> Drop for Running<T> {
 // ANCHOR_END: running_impl
 
 // ANCHOR: finished
-/// A joined process: its pid, its exit code, its output. Nothing left to signal or wait for.
+/// A joined process: its pid, its exit code, its output. Nothing left to signal or
+/// wait for.
 #[derive(Debug)]
 pub struct Finished<T> {
     pid: u32,
@@ -260,8 +269,8 @@ impl<T> Finished<T> {
         self.pid
     }
 
-    /// CPython's `exitcode`: 0, 1 for a failed or panicked `run`, `n` for `exit(n)`, `-N`
-    /// for signal `N`.
+    /// CPython's `exitcode`: 0, 1 for a failed or panicked `run`, `n` for `exit(n)`,
+    /// `-N` for signal `N`.
     pub fn exitcode(&self) -> i32 {
         exitcode(&self.result)
     }

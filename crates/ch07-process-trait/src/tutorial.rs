@@ -1,4 +1,5 @@
-//! The tutorial's `MyProcess`, ported: state in a struct, steps as methods, `run` calls them.
+//! The tutorial's `MyProcess`, ported: state in a struct, steps as methods, `run`
+//! calls them.
 //!
 //! ```python
 //! class MyProcess(Process):
@@ -36,14 +37,16 @@ impl Process for MyProcess {
     fn run(&mut self) -> Result<(), RunError> {
         self.step_1();
         self.step_2();
-        std::io::stdout().flush()?; // the child leaves through `_exit`: no flush at exit
+        // the child leaves through `_exit`: no flush at exit
+        std::io::stdout().flush()?;
         Ok(())
     }
 }
 // ANCHOR_END: my_process
 
 // ANCHOR: counter
-/// A process whose `run` changes its own fields, and returns what the parent should know.
+/// A process whose `run` changes its own fields, and returns what the parent should
+/// know.
 #[derive(Debug, Default, Clone)]
 pub struct Counter {
     pub count: u64,
@@ -54,7 +57,8 @@ impl Process for Counter {
 
     fn run(&mut self) -> Result<u64, RunError> {
         self.count += 10; // the child's copy of `count`
-        Ok(self.count) // the only way back to the parent: the return value, over the pipe
+        // the only way back to the parent: the return value, over the pipe
+        Ok(self.count)
     }
 }
 // ANCHOR_END: counter

@@ -1,5 +1,6 @@
-//! Tests that fork. They run one by one, each in a single-threaded child process of their own,
-//! under a time limit, and fail if they leave a child behind: see `support::fork`.
+//! Tests that fork. They run one by one, each in a single-threaded child process of
+//! their own, under a time limit, and fail if they leave a child behind: see
+//! `support::fork`.
 
 #[cfg(unix)]
 mod unix {
@@ -24,7 +25,8 @@ mod unix {
         }
     }
 
-    /// Everything written to stdout (fd 1) while `body` runs, in this process or its children.
+    /// Everything written to stdout (fd 1) while `body` runs, in this process or its
+    /// children.
     fn stdout_of(body: impl FnOnce()) -> String {
         let (mut read, write) = pipe().unwrap();
         let saved = nix::unistd::dup(std::io::stdout().as_fd()).unwrap();
@@ -32,7 +34,8 @@ mod unix {
         nix::unistd::dup2(&write, &mut fd1).unwrap();
         drop(write);
         body();
-        nix::unistd::dup2(&saved, &mut fd1).unwrap(); // closes the pipe's last write end
+        // closes the pipe's last write end
+        nix::unistd::dup2(&saved, &mut fd1).unwrap();
         std::mem::forget(fd1); // fd 1 stays open: it is this process's stdout
         let mut text = String::new();
         read.read_to_string(&mut text).unwrap();
@@ -41,8 +44,8 @@ mod unix {
 
     fn unsafe_stdout() -> std::os::fd::OwnedFd {
         use std::os::fd::FromRawFd;
-        // SAFETY: fd 1 is open for the whole test; the caller forgets this `OwnedFd` instead
-        // of closing it.
+        // SAFETY: fd 1 is open for the whole test; the caller forgets this `OwnedFd`
+        // instead of closing it.
         unsafe { std::os::fd::OwnedFd::from_raw_fd(1) }
     }
 
@@ -205,7 +208,8 @@ mod unix {
     }
 
     // ANCHOR: pitfall_terminate
-    /// Writes "cleaned up" to its pipe when dropped: the cleanup a `finally` block would do.
+    /// Writes "cleaned up" to its pipe when dropped: the cleanup a `finally` block
+    /// would do.
     struct Cleanup(File);
 
     impl Drop for Cleanup {
@@ -227,8 +231,8 @@ mod unix {
             })
             .start()
             .unwrap();
-            // `start` dropped the parent's copy of the closure: the child holds the only
-            // write end of the cleanup pipe.
+            // `start` dropped the parent's copy of the closure: the child holds the
+            // only write end of the cleanup pipe.
             ready_r.read_exact(&mut [0u8]).unwrap(); // the guard exists in the child
             if terminate {
                 running.terminate().unwrap();
@@ -279,8 +283,8 @@ mod unix {
     // ANCHOR_END: pitfall_drop
 
     // ANCHOR: pitfall_orphan
-    /// Orphans of our descendants become our children (instead of init's), so we can reap
-    /// them and see how they ended.
+    /// Orphans of our descendants become our children (instead of init's), so we can
+    /// reap them and see how they ended.
     fn adopt_orphans() {
         #[cfg(target_os = "linux")]
         // SAFETY: `prctl` with these arguments only sets a flag on this process.
@@ -289,8 +293,8 @@ mod unix {
         }
     }
 
-    /// Starts a middle process that starts a grandchild (a daemon or not) blocked forever,
-    /// kills the middle with `SIGKILL`, and returns the grandchild's pid.
+    /// Starts a middle process that starts a grandchild (a daemon or not) blocked
+    /// forever, kills the middle with `SIGKILL`, and returns the grandchild's pid.
     fn kill_the_parent_of(daemon: bool) -> Pid {
         let (mut pid_r, mut pid_w) = pipe().unwrap();
         let middle = (move || -> u64 {

@@ -1,18 +1,19 @@
-//! Chapter 08's benchmarks: N sleeping tasks on threads, tokio tasks and processes (N = 10 to
-//! 10,000); one round of C requests at once against the local service, per model (C = 1 to
-//! 1,000); the stall of a CPU-bound job run inside a task against the same job on
-//! `spawn_blocking` or rayon.
+//! Chapter 08's benchmarks: N sleeping tasks on threads, tokio tasks and processes (N
+//! = 10 to 10,000); one round of C requests at once against the local service, per
+//! model (C = 1 to 1,000); the stall of a CPU-bound job run inside a task against the
+//! same job on `spawn_blocking` or rayon.
 //!
-//! A variant runs only if the machine has room for it ([`limits`]: tasks, file descriptors,
-//! memory); processes stop at [`MAX_PROCESSES`] whatever the limits, for time. What is left
-//! out is said on stderr. Every group measures for [`MEASURE`] after [`WARM_UP`] (criterion's
-//! minimum of 10 samples still applies: a group whose iteration takes a second takes ten), so
-//! that the whole suite runs in about two minutes.
+//! A variant runs only if the machine has room for it ([`limits`]: tasks, file
+//! descriptors, memory); processes stop at [`MAX_PROCESSES`] whatever the limits, for
+//! time. What is left out is said on stderr. Every group measures for [`MEASURE`]
+//! after [`WARM_UP`] (criterion's minimum of 10 samples still applies: a group whose
+//! iteration takes a second takes ten), so that the whole suite runs in about two
+//! minutes.
 //!
-//! `main` is written out (no `criterion_main!`): in every group the process variants run first,
-//! while this process has one thread, and every runtime and thread pool a group starts is
-//! dropped, its threads joined, before the next group forks. The stall group, whose
-//! `spawn_blocking` and rayon threads outlive it, comes last.
+//! `main` is written out (no `criterion_main!`): in every group the process variants
+//! run first, while this process has one thread, and every runtime and thread pool a
+//! group starts is dropped, its threads joined, before the next group forks. The
+//! stall group, whose `spawn_blocking` and rayon threads outlive it, comes last.
 
 use std::time::Duration;
 
@@ -32,8 +33,8 @@ const WAIT: Duration = Duration::from_millis(10);
 const MEASURE: Duration = Duration::from_secs(2);
 const WARM_UP: Duration = Duration::from_millis(500);
 
-/// One process per task stops here: 10,000 forks take seconds per iteration, ten iterations
-/// at least per group.
+/// One process per task stops here: 10,000 forks take seconds per iteration, ten
+/// iterations at least per group.
 const MAX_PROCESSES: usize = 1000;
 
 fn config() -> Criterion {
@@ -154,8 +155,9 @@ fn requests(c: &mut Criterion) {
 // ANCHOR_END: requests
 
 // ANCHOR: stall
-/// How late a task sleeping 1 ms wakes up while a CPU-bound job (`cpu_bound(53)`) runs on the
-/// same one-thread runtime, in a task or moved off it. The time measured is the sleeper's.
+/// How late a task sleeping 1 ms wakes up while a CPU-bound job (`cpu_bound(53)`)
+/// runs on the same one-thread runtime, in a task or moved off it. The time measured
+/// is the sleeper's.
 fn stall(c: &mut Criterion) {
     let mut group = group(c, "stall");
     let placements = [
@@ -181,7 +183,8 @@ fn stall(c: &mut Criterion) {
 // ANCHOR_END: stall
 
 fn main() {
-    // a thousand requests hold two thousand sockets in this process: take the hard limit
+    // a thousand requests hold two thousand sockets in this process: take the hard
+    // limit
     if let Err(why) = limits::raise_fd_limit() {
         eprintln!("RLIMIT_NOFILE stays as it is: {why}");
     }

@@ -1,9 +1,10 @@
-//! Requests per second and latency against a local service that waits 10 ms per request (the
-//! benchmark's delay): C clients at once (C = 1, 10, 100, 1000), three rounds each, for one
-//! process per request, one thread per request, a pool of 10 threads and tokio tasks. Latency
-//! runs from the start of a round to each answer. The service runs in a child process first
-//! (forking needs a single-threaded process), then on a thread. A row runs only if the machine
-//! has room for it (`limits`); a row left out says why.
+//! Requests per second and latency against a local service that waits 10 ms per
+//! request (the benchmark's delay): C clients at once (C = 1, 10, 100, 1000), three
+//! rounds each, for one process per request, one thread per request, a pool of
+//! 10 threads and tokio tasks. Latency runs from the start of a round to each answer.
+//! The service runs in a child process first (forking needs a single-threaded
+//! process), then on a thread. A row runs only if the machine has room for it
+//! (`limits`); a row left out says why.
 
 use std::io;
 use std::time::{Duration, Instant};
@@ -19,7 +20,8 @@ const DELAY: Duration = Duration::from_millis(10);
 const ROUNDS: usize = 3;
 const LEVELS: [usize; 4] = [1, 10, 100, 1000];
 
-/// The levels at which `model` has room for what `needs(c)` asks; says which it leaves out.
+/// The levels at which `model` has room for what `needs(c)` asks; says which it
+/// leaves out.
 fn levels(
     model: &str,
     needs: impl Fn(usize) -> Needs,
@@ -40,8 +42,8 @@ fn nanos_since(start: Instant) -> u64 {
 }
 
 // ANCHOR: rounds
-/// Runs `ROUNDS` rounds of `round(start)`, which returns each request's latency in ns, and
-/// prints requests per second and latency percentiles.
+/// Runs `ROUNDS` rounds of `round(start)`, which returns each request's latency in
+/// ns, and prints requests per second and latency percentiles.
 fn measure(
     model: &str,
     c: usize,
@@ -77,13 +79,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         DELAY.as_millis(),
         DELAY.as_millis()
     );
-    // 1,000 requests hold 2,000 sockets in this process: the soft limit is often 1,024
+    // 1,000 requests hold 2,000 sockets in this process: the soft limit is often
+    // 1,024
     limits::raise_fd_limit()?;
     // ANCHOR: main
     // Processes first, while this process runs one thread.
     let child = ChildService::start(Config::with_delay(DELAY))?;
     let addr = child.addr();
-    let processes = |c| Needs::processes(c).and(Needs::sockets(c)); // the service's sockets
+    // the service's sockets
+    let processes = |c| Needs::processes(c).and(Needs::sockets(c));
     for c in levels("processes", processes) {
         measure("processes", c, |start| {
             each_in_processes(c, |id| request(addr, id).map(|_| nanos_since(start)))

@@ -1,12 +1,13 @@
 //! What one waiting task costs, for processes, OS threads and tokio tasks:
 //!
-//! * memory: N tasks parked on a gate, resident memory above the program before them, per task
-//!   (processes: each child's private memory, the pages it alone holds);
+//! * memory: N tasks parked on a gate, resident memory above the program before them,
+//!   per task (processes: each child's private memory, the pages it alone holds);
 //! * start: the time to start them, per task;
 //! * time: N tasks sleeping 500 ms at once, wall time over the ideal 500 ms.
 //!
-//! Every measurement runs in a fresh process (this program runs itself with arguments), so that
-//! memory freed by one measurement is not reused by the next one's tasks.
+//! Every measurement runs in a fresh process (this program runs itself with
+//! arguments), so that memory freed by one measurement is not reused by the next
+//! one's tasks.
 
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -58,8 +59,8 @@ fn measure(model: &str, n: usize) -> Result<String, Box<dyn std::error::Error>> 
             line(model, &c, slept)
         }
         "target" => {
-            // The target: 10,000 sleeping tokio tasks under 10 MB above the idle
-            // program, within 5% of the ideal time.
+            // The target: 10,000 sleeping tokio tasks under 10 MB above the
+            // idle program, within 5% of the ideal time.
             let runtime = tokio::runtime::Runtime::new()?;
             let idle = memory::memory().ok_or("no /proc/self/status")?;
             memory::reset_peak();

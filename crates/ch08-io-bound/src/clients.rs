@@ -1,9 +1,9 @@
 //! N requests to the service, N waiting at once, four ways.
 //!
-//! Every client returns the answers in request order (`answers[i]` answers request `i`), or the
-//! first error. The service's delay is the same for all; what differs is what each waiting
-//! request costs the client: a thread (one per request, or one of a pool), a tokio task, or a
-//! whole process.
+//! Every client returns the answers in request order (`answers[i]` answers request
+//! `i`), or the first error. The service's delay is the same for all; what differs is
+//! what each waiting request costs the client: a thread (one per request, or one of a
+//! pool), a tokio task, or a whole process.
 
 use std::io;
 use std::net::SocketAddr;
@@ -20,7 +20,8 @@ pub fn one_thread_per_request(addr: SocketAddr, n: usize) -> io::Result<Vec<u64>
     each_on_threads(n, |id| request(addr, id))
 }
 
-/// `call(0)`, ..., `call(n - 1)` on one OS thread each, all at once; results in order.
+/// `call(0)`, ..., `call(n - 1)` on one OS thread each, all at once; results in
+/// order.
 pub fn each_on_threads<R, F>(n: usize, call: F) -> io::Result<Vec<R>>
 where
     R: Send,
@@ -40,7 +41,8 @@ where
 // ANCHOR_END: threads
 
 // ANCHOR: pool
-/// The requests queued on chapter 04's thread pool: at most `pool.size()` wait at once.
+/// The requests queued on chapter 04's thread pool: at most `pool.size()` wait at
+/// once.
 pub fn thread_pool(
     pool: &ThreadPool,
     addr: SocketAddr,
@@ -76,8 +78,8 @@ pub async fn tokio_tasks(addr: SocketAddr, n: usize) -> io::Result<Vec<u64>> {
     each_on_tasks(n, |id| request_async(addr, id)).await
 }
 
-/// `call(0)`, ..., `call(n - 1)` as tokio tasks, all at once. Tasks finish in any order; each
-/// carries its index, so the results come back in order.
+/// `call(0)`, ..., `call(n - 1)` as tokio tasks, all at once. Tasks finish in any
+/// order; each carries its index, so the results come back in order.
 pub async fn each_on_tasks<R, F, Fut>(n: usize, call: F) -> io::Result<Vec<R>>
 where
     R: Send + 'static,
@@ -92,29 +94,32 @@ where
     let mut results: Vec<Option<R>> = (0..n).map(|_| None).collect();
     while let Some(joined) = tasks.join_next().await {
         let (id, answer) = joined.map_err(io::Error::other)?;
-        results[id as usize] = Some(answer?); // returning drops `tasks`, which aborts the rest
+        // returning drops `tasks`, which aborts the rest
+        results[id as usize] = Some(answer?);
     }
     Ok(results.into_iter().flatten().collect())
 }
 // ANCHOR_END: tasks
 
 // ANCHOR: processes
-/// One process per request (chapter 03's `spawn`), for contrast. The service must not run in
-/// this process ([`crate::service::ChildService`]): a process that forks runs one thread.
+/// One process per request (chapter 03's `spawn`), for contrast. The service must not
+/// run in this process ([`crate::service::ChildService`]): a process that forks runs
+/// one thread.
 #[cfg(unix)]
 pub fn one_process_per_request(addr: SocketAddr, n: usize) -> io::Result<Vec<u64>> {
     each_in_processes(n, |id| request(addr, id))
 }
 
-/// `call(0)`, ..., `call(n - 1)` in one child process each, all at once; results in order.
-/// Call it while this process runs one thread.
+/// `call(0)`, ..., `call(n - 1)` in one child process each, all at once; results in
+/// order. Call it while this process runs one thread.
 #[cfg(unix)]
 pub fn each_in_processes<R, F>(n: usize, call: F) -> io::Result<Vec<R>>
 where
     R: ch03_processes::Wire + Default,
     F: Fn(u64) -> io::Result<R>,
 {
-    // The child's result crosses as bytes: (result, "") or (R::default(), the error's message).
+    // The child's result crosses as bytes: (result, "") or (R::default(), the error's
+    // message).
     let child = |id| match call(id) {
         Ok(result) => (result, String::new()),
         Err(e) => (R::default(), e.to_string()),

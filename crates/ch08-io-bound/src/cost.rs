@@ -1,8 +1,8 @@
-//! What one waiting task costs: resident memory while `n` of them wait, and the time to
-//! start them, for OS threads, tokio tasks and processes.
+//! What one waiting task costs: resident memory while `n` of them wait, and the time
+//! to start them, for OS threads, tokio tasks and processes.
 //!
-//! The tasks wait on a gate, not on a timer, so that the memory is read at a moment when all
-//! `n` are certainly started and waiting.
+//! The tasks wait on a gate, not on a timer, so that the memory is read at a moment
+//! when all `n` are certainly started and waiting.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -20,7 +20,8 @@ pub struct Cost {
     pub n: usize,
     /// From the first start to the last task running, divided by `n`.
     pub start_per_task: Duration,
-    /// Resident memory while all `n` wait, above what the process held before, per task.
+    /// Resident memory while all `n` wait, above what the process held before, per
+    /// task.
     pub kib_per_task: f64,
     /// Peak resident memory during the run, above what the process held before.
     pub peak_above_idle_kib: u64,
@@ -130,9 +131,9 @@ pub fn tasks(runtime: &tokio::runtime::Runtime, n: usize) -> Result<Cost, String
 // ANCHOR_END: tasks
 
 // ANCHOR: processes
-/// `n` child processes, each blocked reading a pipe until the parent closes it. Each child
-/// reports its private dirty memory (pages it alone holds); this process's RSS says nothing
-/// about its children. Call it while this process runs one thread.
+/// `n` child processes, each blocked reading a pipe until the parent closes it. Each
+/// child reports its private dirty memory (pages it alone holds); this process's RSS
+/// says nothing about its children. Call it while this process runs one thread.
 #[cfg(unix)]
 pub fn processes(n: usize) -> Result<Cost, String> {
     use ch03_processes::fork_cost::private_dirty_kib;
@@ -152,7 +153,8 @@ pub fn processes(n: usize) -> Result<Cost, String> {
         match child {
             Ok(child) => children.push(child),
             Err(e) => {
-                drop(parent_end.take()); // `children` drops on return: each handle kills and reaps
+                // `children` drops on return: each handle kills and reaps
+                drop(parent_end.take());
                 return Err(format!(
                     "process {} of {n} did not start: {e}",
                     children.len()

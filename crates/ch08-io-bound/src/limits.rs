@@ -1,28 +1,29 @@
-//! Is there room for `n` more child processes (or threads, or sockets) at once? A probe of the limits that one process
-//! per task runs into, read before forking rather than discovered by a failed `fork` halfway
-//! through a benchmark.
+//! Is there room for `n` more child processes (or threads, or sockets) at once? A
+//! probe of the limits that one process per task runs into, read before forking
+//! rather than discovered by a failed `fork` halfway through a benchmark.
 //!
 //! * tasks: `RLIMIT_NPROC` (per user), `kernel.threads-max` and `kernel.pid_max` (per
-//!   machine) bound the processes and threads that can exist at once. The probe counts every
-//!   task on the machine (`/proc/loadavg`), a bound on this user's;
-//! * file descriptors: the parent keeps one pipe per child until it joins it, and a service
-//!   holds one socket per request, both under `RLIMIT_NOFILE`;
-//! * memory: each child is charged [`KIB_PER_PROCESS`] against `MemAvailable`, at most half of
-//!   it.
+//!   machine) bound the processes and threads that can exist at once. The probe
+//!   counts every task on the machine (`/proc/loadavg`), a bound on this user's;
+//! * file descriptors: the parent keeps one pipe per child until it joins it, and a
+//!   service holds one socket per request, both under `RLIMIT_NOFILE`;
+//! * memory: each child is charged [`KIB_PER_PROCESS`] against `MemAvailable`, at
+//!   most half of it.
 //!
 //! Linux only (`/proc`); elsewhere the probe says it cannot tell.
 
-/// What one child is charged: its private pages (tens of KiB for a forked Rust program, the
-/// chapter's measurements show), its page tables, its kernel stack and task structures. A
-/// deliberate overestimate.
+/// What one child is charged: its private pages (tens of KiB for a forked Rust
+/// program, the chapter's measurements show), its page tables, its kernel stack and
+/// task structures. A deliberate overestimate.
 pub const KIB_PER_PROCESS: u64 = 1024;
 
-/// What one thread is charged: the pages of its stack it touches and its kernel structures (a
-/// waiting thread holds about ten KiB, the chapter's measurements show). Its 2 MiB stack is
-/// address space, not memory.
+/// What one thread is charged: the pages of its stack it touches and its kernel
+/// structures (a waiting thread holds about ten KiB, the chapter's measurements
+/// show). Its 2 MiB stack is address space, not memory.
 pub const KIB_PER_THREAD: u64 = 64;
 
-/// Tasks and descriptors left free for everything else (the runtime's threads, the terminal).
+/// Tasks and descriptors left free for everything else (the runtime's threads, the
+/// terminal).
 pub const MARGIN: u64 = 256;
 
 /// The limits the probe read.
@@ -67,7 +68,8 @@ impl Needs {
         }
     }
 
-    /// `n` threads (their stacks are address space; the pages they touch are charged).
+    /// `n` threads (their stacks are address space; the pages they touch are
+    /// charged).
     pub fn threads(n: usize) -> Needs {
         let n = n as u64;
         Needs {
@@ -186,10 +188,11 @@ pub fn room_for(needs: Needs) -> Result<(), NoRoom> {
     probe()?.room_for(needs)
 }
 
-/// Raises this process's soft `RLIMIT_NOFILE` to its hard limit (what the soft limit is for:
-/// a program that needs more descriptors may take them, up to the hard limit). Returns the new
-/// soft limit. A thousand requests at once in one process hold two thousand sockets, client
-/// and service sides, over the usual soft limit of 1,024.
+/// Raises this process's soft `RLIMIT_NOFILE` to its hard limit (what the soft limit
+/// is for: a program that needs more descriptors may take them, up to the hard
+/// limit). Returns the new soft limit. A thousand requests at once in one process
+/// hold two thousand sockets, client and service sides, over the usual soft limit of
+/// 1,024.
 #[cfg(unix)]
 pub fn raise_fd_limit() -> Result<u64, NoRoom> {
     use nix::sys::resource::{Resource, getrlimit, setrlimit};

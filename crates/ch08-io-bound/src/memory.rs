@@ -1,8 +1,8 @@
 //! What this process holds in memory, from `/proc/self/status` (Linux).
 //!
-//! `VmRSS` is the resident set now; `VmHWM` its peak ("high water mark"). Writing `5` to
-//! `/proc/self/clear_refs` resets the peak to the current value, so one program can measure
-//! several peaks one after the other.
+//! `VmRSS` is the resident set now; `VmHWM` its peak ("high water mark"). Writing `5`
+//! to `/proc/self/clear_refs` resets the peak to the current value, so one program
+//! can measure several peaks one after the other.
 
 // ANCHOR: rss
 /// Resident memory of this process now (`VmRSS`) and at its peak (`VmHWM`), in KiB.
@@ -25,7 +25,8 @@ pub fn memory() -> Option<Memory> {
     })
 }
 
-/// Resets the peak (`VmHWM`) to the current resident size. `false` if the kernel refused.
+/// Resets the peak (`VmHWM`) to the current resident size. `false` if the kernel
+/// refused.
 pub fn reset_peak() -> bool {
     std::fs::write("/proc/self/clear_refs", "5").is_ok()
 }
@@ -35,8 +36,8 @@ pub fn reset_peak() -> bool {
 mod tests {
     use super::*;
 
-    // One test, not two: tests run on parallel threads, and one test's 32 MiB would show in
-    // the other's reading.
+    // One test, not two: tests run on parallel threads, and one test's 32 MiB would
+    // show in the other's reading.
     #[test]
     fn touching_memory_raises_the_resident_size_and_the_peak_can_be_reset() {
         let before = memory().unwrap();

@@ -1,5 +1,6 @@
-//! The tutorial's waiting work: N tasks that only sleep, on OS threads, on tokio tasks and on
-//! processes. All three overlap the sleeps; [`cost`] measures what each waiting task costs.
+//! The tutorial's waiting work: N tasks that only sleep, on OS threads, on tokio
+//! tasks and on processes. All three overlap the sleeps; [`cost`] measures what each
+//! waiting task costs.
 
 use std::time::Duration;
 
@@ -18,7 +19,8 @@ pub fn on_threads<F: Fn(usize) + Sync>(n: usize, task: F) {
 // ANCHOR_END: on_threads
 
 // ANCHOR: on_tasks
-/// Runs `task(0)`, ..., `task(n - 1)` as tokio tasks on the current runtime and waits for all.
+/// Runs `task(0)`, ..., `task(n - 1)` as tokio tasks on the current runtime and waits
+/// for all.
 pub async fn on_tasks<F, Fut>(n: usize, task: F)
 where
     F: Fn(usize) -> Fut,
@@ -39,8 +41,8 @@ where
 // ANCHOR_END: on_tasks
 
 // ANCHOR: on_processes
-/// Runs `task(0)`, ..., `task(n - 1)` in one child process each (chapter 03's `spawn`) and
-/// reaps them all. Call it while this process runs one thread.
+/// Runs `task(0)`, ..., `task(n - 1)` in one child process each (chapter 03's
+/// `spawn`) and reaps them all. Call it while this process runs one thread.
 #[cfg(unix)]
 pub fn on_processes<F: Fn(usize)>(
     n: usize,
@@ -100,8 +102,8 @@ mod tests {
                 .enable_all()
                 .build()
                 .unwrap();
-            // 1,000 tasks meet on one thread: only possible if a waiting task gives the
-            // thread back to the others
+            // 1,000 tasks meet on one thread: only possible if a waiting task gives
+            // the thread back to the others
             let meet = Arc::new(tokio::sync::Barrier::new(1000));
             let threads =
                 Arc::new(std::sync::Mutex::new(std::collections::HashSet::new()));

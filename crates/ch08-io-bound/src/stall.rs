@@ -1,10 +1,12 @@
-//! Blocking inside async: a task that computes (or blocks) without reaching an `.await` keeps
-//! its thread, and every other task of that thread waits. Run the work elsewhere:
-//! `tokio::task::spawn_blocking` (tokio's pool of threads for blocking calls) or rayon.
+//! Blocking inside async: a task that computes (or blocks) without reaching an
+//! `.await` keeps its thread, and every other task of that thread waits. Run the work
+//! elsewhere: `tokio::task::spawn_blocking` (tokio's pool of threads for blocking
+//! calls) or rayon.
 //!
-//! The runtimes here have one thread (`current_thread`), so "the other tasks of that thread"
-//! are all the other tasks, and the stall is exact: a ticker task counts its turns, and a
-//! job that runs inside a task sees the count frozen from its start to its end.
+//! The runtimes here have one thread (`current_thread`), so "the other tasks of that
+//! thread" are all the other tasks, and the stall is exact: a ticker task counts its
+//! turns, and a job that runs inside a task sees the count frozen from its start to
+//! its end.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -47,8 +49,9 @@ where
 // ANCHOR_END: placement
 
 // ANCHOR: ticker
-/// On a one-thread runtime, runs a ticker task (count one, yield, again) beside `job` placed
-/// as asked. Returns the job's value and how many times the ticker ticked while it ran.
+/// On a one-thread runtime, runs a ticker task (count one, yield, again) beside `job`
+/// placed as asked. Returns the job's value and how many times the ticker ticked
+/// while it ran.
 pub fn ticks_during<T, F>(placement: Placement, job: F) -> (T, usize)
 where
     T: Send + 'static,
@@ -84,9 +87,9 @@ where
 // ANCHOR_END: ticker
 
 // ANCHOR: busy
-/// CPU-bound work that stops as soon as it has seen `want` more ticks than at its start, or
-/// after `patience`: `true` if it saw them. It can only see them if the ticker runs while it
-/// computes.
+/// CPU-bound work that stops as soon as it has seen `want` more ticks than at its
+/// start, or after `patience`: `true` if it saw them. It can only see them if the
+/// ticker runs while it computes.
 pub fn compute_until_ticks(
     ticks: &AtomicUsize,
     want: usize,
@@ -105,8 +108,8 @@ pub fn compute_until_ticks(
 // ANCHOR_END: busy
 
 // ANCHOR: latency
-/// On a one-thread runtime: a task sleeps `nap` while `job` runs placed as asked. Returns how
-/// long after its start the sleeper woke up. `nap` is the best possible.
+/// On a one-thread runtime: a task sleeps `nap` while `job` runs placed as asked.
+/// Returns how long after its start the sleeper woke up. `nap` is the best possible.
 pub fn sleeper_latency<F>(placement: Placement, nap: Duration, job: F) -> Duration
 where
     F: FnOnce() + Send + 'static,
@@ -132,7 +135,8 @@ mod tests {
     use super::*;
     use support::{PATIENCE, watchdog};
 
-    /// How long the job waits for ticks it cannot see: short, and well under the watchdog.
+    /// How long the job waits for ticks it cannot see: short, and well under the
+    /// watchdog.
     const PATIENT: Duration = Duration::from_millis(300);
 
     #[test]

@@ -1,5 +1,5 @@
-//! Memory per waiting task. One test in its own test binary: no other test allocates in this
-//! process while it reads the resident size.
+//! Memory per waiting task. One test in its own test binary: no other test allocates
+//! in this process while it reads the resident size.
 
 use ch08_io_bound::cost;
 

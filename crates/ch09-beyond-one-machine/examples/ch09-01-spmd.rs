@@ -1,7 +1,9 @@
-//! SPMD: one program, N ranks. Run with `mpirun -n 4 target/release/examples/ch09-01-spmd`.
+//! SPMD: one program, N ranks. Run with `mpirun -n 4
+//! target/release/examples/ch09-01-spmd`.
 //!
-//! Every rank runs this same `main`; only `rank` differs. Rank 0 prints what the others sent,
-//! so the output does not depend on which rank's `println!` reaches the terminal first.
+//! Every rank runs this same `main`; only `rank` differs. Rank 0 prints what the
+//! others sent, so the output does not depend on which rank's `println!` reaches the
+//! terminal first.
 
 use mpi::collective::SystemOperation;
 use mpi::traits::*;
@@ -15,7 +17,8 @@ fn main() {
     // ANCHOR_END: init
 
     // ANCHOR: point_to_point
-    // Point to point, a ring: each rank sends its rank to the next and receives from the previous.
+    // Point to point, a ring: each rank sends its rank to the next and receives from
+    // the previous.
     let next = world.process_at_rank((rank + 1) % size);
     let previous = world.process_at_rank((rank + size - 1) % size);
     let from_previous: i32 = if rank % 2 == 0 {

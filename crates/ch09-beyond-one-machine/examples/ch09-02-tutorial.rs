@@ -1,9 +1,9 @@
-//! The tutorial's `cpu_bound` on [11, 23, 53, 34] across ranks, two ways: a static split
-//! (scatter, compute, gather and reduce) and master/worker (rank 0 hands out tasks). Read
-//! against chapter 01's ideal for the same number of ranks.
+//! The tutorial's `cpu_bound` on [11, 23, 53, 34] across ranks, two ways: a static
+//! split (scatter, compute, gather and reduce) and master/worker (rank 0 hands out
+//! tasks). Read against chapter 01's ideal for the same number of ranks.
 //!
-//! `mpirun -n 4 target/release/examples/ch09-02-tutorial` (add `--oversubscribe` for more
-//! ranks than cores).
+//! `mpirun -n 4 target/release/examples/ch09-02-tutorial` (add `--oversubscribe` for
+//! more ranks than cores).
 
 use std::num::NonZeroUsize;
 
@@ -16,8 +16,8 @@ use ch09_beyond_one_machine::report;
 use mpi::traits::*;
 use workloads::{Scale, TUTORIAL_NUMBERS, cpu_bound_at};
 
-/// Each variant runs this often; the quiet barrier before each run keeps waiting ranks off
-/// the cores while rank 0 times the sequential version.
+/// Each variant runs this often; the quiet barrier before each run keeps waiting
+/// ranks off the cores while rank 0 times the sequential version.
 const RUNS: NonZeroUsize = NonZeroUsize::new(5).unwrap();
 
 fn main() {
@@ -65,8 +65,9 @@ fn main() {
             report::speedup_line(name, spread, &sequential, total / makespan)
         );
     };
-    // "this split's best": the speedup if every task took exactly its share of the sequential
-    // time and messages cost nothing; chapter 01's best schedule on `size` cores is the lower bound.
+    // "this split's best": the speedup if every task took exactly its share of the
+    // sequential time and messages cost nothing; chapter 01's best schedule on `size`
+    // cores is the lower bound.
     println!(
         "chapter 01's best on {size} cores: speedup {:.2}",
         total / ideal::lower_bound(&tasks, size).expect("size > 0")

@@ -1,5 +1,6 @@
-//! What a message costs: ranks 0 and 1 bounce messages from 8 B to 64 MB; rank 0 prints the
-//! one-way time (half a round trip) and the bandwidth it implies, as a median with its spread.
+//! What a message costs: ranks 0 and 1 bounce messages from 8 B to 64 MB; rank 0
+//! prints the one-way time (half a round trip) and the bandwidth it implies, as a
+//! median with its spread.
 //!
 //! `mpirun -n 2 target/release/examples/ch09-03-ping-pong`
 
@@ -28,7 +29,8 @@ fn main() {
     for bytes in sizes {
         // Enough round trips that each repeat lasts about a millisecond or more.
         let round_trips = (1 << 20) / bytes.max(1 << 10) as u32 + 2;
-        let mut buffer = vec![0u8; bytes]; // one buffer for the warm-up and every repeat
+        // one buffer for the warm-up and every repeat
+        let mut buffer = vec![0u8; bytes];
         let _warm_up = ping_pong(&world, &mut buffer, round_trips);
         let times: Vec<_> = (0..REPEATS)
             .filter_map(|_| ping_pong(&world, &mut buffer, round_trips))

@@ -1,11 +1,12 @@
-//! A long uneven task list (40 small tasks then 8 large ones) across ranks: a static split
-//! puts every large task in the last blocks, master/worker spreads them.
+//! A long uneven task list (40 small tasks then 8 large ones) across ranks: a static
+//! split puts every large task in the last blocks, master/worker spreads them.
 //!
 //! `mpirun -n 4 --oversubscribe target/release/examples/ch09-04-uneven`
 //!
-//! With `COURSE_TIMELINE=<file>` (capture-mpi.sh sets it), one more run of each variant, after
-//! the timed ones, records every task a rank computes: every rank is a process on this machine,
-//! on one `CLOCK_MONOTONIC`. Rank 0 writes the sections; the others append one line per task.
+//! With `COURSE_TIMELINE=<file>` (capture-mpi.sh sets it), one more run of each
+//! variant, after the timed ones, records every task a rank computes: every rank is a
+//! process on this machine, on one `CLOCK_MONOTONIC`. Rank 0 writes the sections; the
+//! others append one line per task.
 
 use std::num::NonZeroUsize;
 
@@ -22,8 +23,8 @@ use ch09_beyond_one_machine::report;
 use mpi::traits::*;
 use workloads::{Scale, cpu_bound_at, timeline};
 
-/// Each variant runs this often; the quiet barrier before each run keeps waiting ranks off
-/// the cores while rank 0 times the sequential version.
+/// Each variant runs this often; the quiet barrier before each run keeps waiting
+/// ranks off the cores while rank 0 times the sequential version.
 const RUNS: NonZeroUsize = NonZeroUsize::new(5).unwrap();
 
 fn main() {
@@ -83,8 +84,9 @@ fn main() {
     }
 }
 
-/// One recorded run of each variant, outside the timed ones: a section per variant on rank 0
-/// (the only rank that writes sections), a task per input on the rank that computes it.
+/// One recorded run of each variant, outside the timed ones: a section per variant on
+/// rank 0 (the only rank that writes sections), a task per input on the rank that
+/// computes it.
 fn record<C: Communicator>(
     world: &C,
     inputs: &[u64],

@@ -1,6 +1,6 @@
-//! A rank that waits for a message is not idle: MPI polls for it. Rank 0 sleeps a second before
-//! each message; rank 1 waits once in a blocking `receive`, once in `quiet_barrier`, and
-//! reports the CPU time it used while waiting.
+//! A rank that waits for a message is not idle: MPI polls for it. Rank 0 sleeps a
+//! second before each message; rank 1 waits once in a blocking `receive`, once in
+//! `quiet_barrier`, and reports the CPU time it used while waiting.
 //!
 //! `mpirun -n 2 target/release/examples/ch09-05-busy-wait`
 
@@ -13,8 +13,8 @@ use mpi::traits::*;
 /// User plus system CPU time of this process so far.
 fn cpu_time() -> Duration {
     let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
-    // SAFETY: `usage` points to writable memory of the right size; getrusage fills it in and
-    // cannot fail with RUSAGE_SELF.
+    // SAFETY: `usage` points to writable memory of the right size; getrusage fills it
+    // in and cannot fail with RUSAGE_SELF.
     let usage = unsafe {
         libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr());
         usage.assume_init()

@@ -1,19 +1,22 @@
-//! One measurement of the chapter's benchmark (benches/ranks.rs), run by every rank of
-//! `mpirun -n N`. The bench starts it once per criterion sample, with the number of
-//! iterations criterion asks for, and reads the total time rank 0 prints, in nanoseconds:
+//! One measurement of the chapter's benchmark (benches/ranks.rs), run by every rank
+//! of `mpirun -n N`. The bench starts it once per criterion sample, with the number
+//! of iterations criterion asks for, and reads the total time rank 0 prints, in
+//! nanoseconds:
 //!
-//! * `ch09-06-bench-rank static tutorial 5`: the static split of the tutorial, 5 times;
-//! * `ch09-06-bench-rank master-worker uneven 5`: master/worker on the uneven list (needs 2
-//!   ranks or more: rank 0 only hands out tasks);
-//! * `ch09-06-bench-rank ping-pong 8 1000`: 1000 one-way messages of 8 bytes between ranks 0
-//!   and 1 (500 round trips; each message counts as half a round trip).
+//! * `ch09-06-bench-rank static tutorial 5`: the static split of the tutorial, 5
+//!   times;
+//! * `ch09-06-bench-rank master-worker uneven 5`: master/worker on the uneven list
+//!   (needs 2 ranks or more: rank 0 only hands out tasks);
+//! * `ch09-06-bench-rank ping-pong 8 1000`: 1000 one-way messages of 8 bytes between
+//!   ranks 0 and 1 (500 round trips; each message counts as half a round trip).
 //!
-//! Each run of a workload starts at a quiet barrier, so rank 0's clock starts when every rank
-//! is ready and a waiting rank does not spin. A first run is not timed: it pays for what a
-//! fresh process sets up once. The ping-pong has no barrier before its clock starts: a rank
-//! leaves a quiet barrier up to a millisecond after the others (it sleeps between tests), which
-//! a few timed messages would pay in full; its untimed first messages (as many round trips as
-//! the mpi4py rows warm up with) leave both ranks awake and in step instead.
+//! Each run of a workload starts at a quiet barrier, so rank 0's clock starts when
+//! every rank is ready and a waiting rank does not spin. A first run is not timed: it
+//! pays for what a fresh process sets up once. The ping-pong has no barrier before
+//! its clock starts: a rank leaves a quiet barrier up to a millisecond after the
+//! others (it sleeps between tests), which a few timed messages would pay in full;
+//! its untimed first messages (as many round trips as the mpi4py rows warm up with)
+//! leave both ranks awake and in step instead.
 
 use std::time::{Duration, Instant};
 
@@ -50,8 +53,9 @@ fn main() {
             if size < 2 {
                 usage("ping-pong needs 2 ranks");
             }
-            // A fresh process's first messages set up the connection: not timed. The warm-up's
-            // last message hands over straight to the timed ones (no barrier: see above).
+            // A fresh process's first messages set up the connection: not timed. The
+            // warm-up's last message hands over straight to the timed ones (no
+            // barrier: see above).
             let warm_up = ((1 << 20) / bytes.max(1 << 10)) as u32 + 2;
             let mut buffer = vec![0u8; bytes];
             let _ = ping_pong(&world, &mut buffer, warm_up);
@@ -78,7 +82,8 @@ fn main() {
                     );
                 }
             };
-            // A fresh process's first run sets up connections and touches its pages: not timed.
+            // A fresh process's first run sets up connections and touches its pages:
+            // not timed.
             run();
             let mut total = Duration::ZERO;
             for _ in 0..iters {

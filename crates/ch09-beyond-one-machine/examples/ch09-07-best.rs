@@ -1,6 +1,7 @@
-//! The best speedup each benchmark variant's schedule allows (chapter 01's ideal: free messages,
-//! a core per computing rank), for the tutorial and the uneven list. No MPI needed: these are
-//! schedules, computed. `cargo run -p ch09-beyond-one-machine --example ch09-07-best`
+//! The best speedup each benchmark variant's schedule allows (chapter 01's ideal:
+//! free messages, a core per computing rank), for the tutorial and the uneven list.
+//! No MPI needed: these are schedules, computed. `cargo run -p
+//! ch09-beyond-one-machine --example ch09-07-best`
 
 use ch01_sequential::ideal;
 use ch01_sequential::ideal::tutorial_tasks;

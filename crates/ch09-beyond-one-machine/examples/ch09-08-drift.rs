@@ -1,9 +1,10 @@
-//! Why can a benchmark row pass the two-core bound? Master/worker on 4 ranks against the
-//! sequential uneven list, interleaved: each round times the sequential list (the static split
-//! on 1 rank), then master/worker on 4 ranks, then the sequential list again, each in its own
-//! `mpirun` of the bench's rank program, and divides the mean of the two sequential times by
-//! master/worker's. The benchmark measures its rows about a minute apart; here they are seconds
-//! apart, and the sequential runs show how far the machine itself moves in between.
+//! Why can a benchmark row pass the two-core bound? Master/worker on 4 ranks against
+//! the sequential uneven list, interleaved: each round times the sequential list (the
+//! static split on 1 rank), then master/worker on 4 ranks, then the sequential list
+//! again, each in its own `mpirun` of the bench's rank program, and divides the mean
+//! of the two sequential times by master/worker's. The benchmark measures its rows
+//! about a minute apart; here they are seconds apart, and the sequential runs show
+//! how far the machine itself moves in between.
 //!
 //! Needs the rank program built with the `mpi` feature (capture-mpi.sh builds it):
 //! `cargo build --release -p ch09-beyond-one-machine --features mpi --examples`, then

@@ -1,15 +1,18 @@
-//! Static decomposition: before any work starts, cut the inputs into one contiguous block per
-//! rank, as `MPI_Scatterv` hands them out, and read the result against chapter 01's ideal.
+//! Static decomposition: before any work starts, cut the inputs into one contiguous
+//! block per rank, as `MPI_Scatterv` hands them out, and read the result against
+//! chapter 01's ideal.
 
 use std::ops::Range;
 
 use ch01_sequential::ideal::{self, IdealError};
 
 // ANCHOR: blocks
-/// The block of input indices each of `ranks` ranks gets: contiguous, in rank order, lengths
-/// differing by at most one (the first ranks get the extra). `None` for zero ranks.
+/// The block of input indices each of `ranks` ranks gets: contiguous, in rank order,
+/// lengths differing by at most one (the first ranks get the extra). `None` for zero
+/// ranks.
 ///
-/// This is `workloads::split_range` over indices: the same split chapter 02 gave its threads.
+/// This is `workloads::split_range` over indices: the same split chapter 02 gave its
+/// threads.
 pub fn blocks(len: usize, ranks: usize) -> Option<Vec<Range<usize>>> {
     let split = workloads::split_range(0..len as u64, ranks)?;
     Some(
@@ -20,7 +23,8 @@ pub fn blocks(len: usize, ranks: usize) -> Option<Vec<Range<usize>>> {
     )
 }
 
-/// The `(counts, displacements)` pair `MPI_Scatterv` and `MPI_Gatherv` take for [`blocks`].
+/// The `(counts, displacements)` pair `MPI_Scatterv` and `MPI_Gatherv` take for
+/// [`blocks`].
 pub fn counts_and_displs(len: usize, ranks: usize) -> Option<(Vec<i32>, Vec<i32>)> {
     let blocks = blocks(len, ranks)?;
     let as_i32 =
@@ -35,8 +39,9 @@ pub fn counts_and_displs(len: usize, ranks: usize) -> Option<(Vec<i32>, Vec<i32>
 // ANCHOR_END: blocks
 
 // ANCHOR: static_makespan
-/// The makespan of the static split of `tasks` (sizes, in any unit) over `ranks` ranks that all
-/// compute: the busiest block. Read it against [`ideal::Ideal`]'s `lower_bound` and `lpt`.
+/// The makespan of the static split of `tasks` (sizes, in any unit) over `ranks`
+/// ranks that all compute: the busiest block. Read it against [`ideal::Ideal`]'s
+/// `lower_bound` and `lpt`.
 pub fn static_makespan(tasks: &[f64], ranks: usize) -> Result<f64, IdealError> {
     let blocks = blocks(tasks.len(), ranks).ok_or(IdealError::NoWorkers)?;
     let mut assignment = vec![0; tasks.len()];
@@ -48,9 +53,9 @@ pub fn static_makespan(tasks: &[f64], ranks: usize) -> Result<f64, IdealError> {
     ideal::makespan(tasks, &assignment, ranks)
 }
 
-/// The makespan of master/worker over `ranks` ranks: rank 0 only hands out tasks, so `ranks - 1`
-/// workers take them in order as each becomes free, chapter 01's list schedule. Zero or one
-/// rank has no worker.
+/// The makespan of master/worker over `ranks` ranks: rank 0 only hands out tasks, so
+/// `ranks - 1` workers take them in order as each becomes free, chapter 01's list
+/// schedule. Zero or one rank has no worker.
 pub fn master_worker_makespan(
     tasks: &[f64],
     ranks: usize,
@@ -60,9 +65,9 @@ pub fn master_worker_makespan(
 // ANCHOR_END: static_makespan
 
 // ANCHOR: uneven
-/// A long, uneven task list for `cpu_bound`: 40 small tasks (`n = 2`) then 8 large ones
-/// (`n = 20`), the large ones last, the worst order for contiguous blocks: they all land in
-/// the last ranks' blocks.
+/// A long, uneven task list for `cpu_bound`: 40 small tasks (`n = 2`) then 8 large
+/// ones (`n = 20`), the large ones last, the worst order for contiguous blocks: they
+/// all land in the last ranks' blocks.
 pub fn uneven_tasks() -> Vec<u64> {
     let mut tasks = vec![2; 40];
     tasks.extend([20; 8]);
@@ -116,9 +121,11 @@ mod tests {
         assert_eq!(ideal::total(&tasks), 240.0);
         // Four ranks, blocks of 12: the last holds 4 small and all 8 large tasks.
         assert_eq!(static_makespan(&tasks, 4), Ok(168.0));
-        // Master/worker on 4 ranks: 3 workers in list order: 86 (no schedule beats 80).
+        // Master/worker on 4 ranks: 3 workers in list order: 86 (no schedule beats
+        // 80).
         assert_eq!(master_worker_makespan(&tasks, 4), Ok(86.0));
-        // On 3 ranks, 2 workers: 20 small tasks and 4 large ones each, half the total.
+        // On 3 ranks, 2 workers: 20 small tasks and 4 large ones each, half the
+        // total.
         assert_eq!(master_worker_makespan(&tasks, 3), Ok(120.0));
         // Two ranks, blocks of 24: the second holds 16 small and all 8 large tasks.
         assert_eq!(static_makespan(&tasks, 2), Ok(192.0));
@@ -134,8 +141,8 @@ mod tests {
         assert_eq!(master_worker_makespan(&tasks, 3), Ok(64.0));
         // ... where three static ranks, [11, 23], [53] and [34], reach 53.
         assert_eq!(static_makespan(&tasks, 3), Ok(53.0));
-        // Four ranks: three workers take 11, 23 and 53; the 34 follows the 11 (45), so the
-        // 53 alone decides, as on four static ranks.
+        // Four ranks: three workers take 11, 23 and 53; the 34 follows the 11 (45),
+        // so the 53 alone decides, as on four static ranks.
         assert_eq!(master_worker_makespan(&tasks, 4), Ok(53.0));
         // Five ranks: four workers, one number each.
         assert_eq!(master_worker_makespan(&tasks, 5), Ok(53.0));

@@ -1,10 +1,10 @@
-//! Dynamic decomposition: rank 0 is the master and hands out one task at a time; every other
-//! rank is a worker that asks for more by returning a result.
+//! Dynamic decomposition: rank 0 is the master and hands out one task at a time;
+//! every other rank is a worker that asks for more by returning a result.
 //!
-//! This is what a pool does on one machine (chapter 04), spelled out in messages: a worker that
-//! drew a long task keeps it, the others keep taking short ones, so uneven tasks balance
-//! themselves. The functions are generic over [`Transport`]: the tests run them over channels,
-//! the examples over MPI.
+//! This is what a pool does on one machine (chapter 04), spelled out in messages: a
+//! worker that drew a long task keeps it, the others keep taking short ones, so
+//! uneven tasks balance themselves. The functions are generic over [`Transport`]: the
+//! tests run them over channels, the examples over MPI.
 
 use std::fmt;
 
@@ -78,8 +78,9 @@ impl From<TransportError> for ProtocolError {
 }
 
 // ANCHOR: master
-/// Rank 0's side: hands `inputs` out one at a time, to whichever worker returns a result first,
-/// then tells every worker to stop. Returns the results in the order of `inputs`.
+/// Rank 0's side: hands `inputs` out one at a time, to whichever worker returns a
+/// result first, then tells every worker to stop. Returns the results in the order of
+/// `inputs`.
 pub fn master<T: Transport>(t: &T, inputs: &[u64]) -> Result<Outcome, ProtocolError> {
     if t.size() < 2 {
         return Err(ProtocolError::NoWorkers);
@@ -133,8 +134,8 @@ pub fn master<T: Transport>(t: &T, inputs: &[u64]) -> Result<Outcome, ProtocolEr
 // ANCHOR_END: master
 
 // ANCHOR: worker
-/// A worker's side: computes every task rank 0 sends until it says stop. Returns how many
-/// tasks this worker computed.
+/// A worker's side: computes every task rank 0 sends until it says stop. Returns how
+/// many tasks this worker computed.
 pub fn worker<T: Transport>(
     t: &T,
     work: impl Fn(u64) -> u64,
@@ -161,8 +162,8 @@ pub fn worker<T: Transport>(
 }
 // ANCHOR_END: worker
 
-/// Every rank's `main` for master/worker: rank 0 runs [`master`] and returns `Some`, the others
-/// run [`worker`] and return `None`.
+/// Every rank's `main` for master/worker: rank 0 runs [`master`] and returns `Some`,
+/// the others run [`worker`] and return `None`.
 pub fn master_worker<T: Transport>(
     t: &T,
     inputs: &[u64],
@@ -257,9 +258,10 @@ mod tests {
     }
 
     // ANCHOR: uneven_test
-    /// One long task blocks its worker on a gate that opens only once all the short tasks are
-    /// done. The master must give every short task to the other worker: with a static split,
-    /// the blocked worker would hold short tasks too, and the gate would never open.
+    /// One long task blocks its worker on a gate that opens only once all the short
+    /// tasks are done. The master must give every short task to the other worker:
+    /// with a static split, the blocked worker would hold short tasks too, and the
+    /// gate would never open.
     #[test]
     fn a_long_task_does_not_hold_back_the_short_ones() {
         let outcome = watchdog(LIMIT, || {

@@ -1,9 +1,10 @@
-//! When adding ranks (and machines) pays: a message costs a fixed latency plus its size over
-//! the bandwidth, and that cost sits beside the work as a part that does not shrink with more
-//! ranks. Amdahl's law (chapter 01) with one more term.
+//! When adding ranks (and machines) pays: a message costs a fixed latency plus its
+//! size over the bandwidth, and that cost sits beside the work as a part that does
+//! not shrink with more ranks. Amdahl's law (chapter 01) with one more term.
 
 // ANCHOR: link
-/// What a message costs on one link, measured by ping-pong (example `ch09-03-ping-pong`).
+/// What a message costs on one link, measured by ping-pong (example
+/// `ch09-03-ping-pong`).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Link {
     /// Seconds for a message of (almost) no bytes to arrive.
@@ -18,8 +19,9 @@ impl Link {
         self.latency + bytes / self.bandwidth
     }
 
-    /// Of each task's time on a worker, the fraction spent computing rather than waiting for
-    /// its round trip (the task out, the result back): `task / (task + 2 messages)`.
+    /// Of each task's time on a worker, the fraction spent computing rather than
+    /// waiting for its round trip (the task out, the result back):
+    /// `task / (task + 2 messages)`.
     pub fn efficiency(&self, task_seconds: f64, bytes_each_way: f64) -> f64 {
         task_seconds / (task_seconds + 2.0 * self.message(bytes_each_way))
     }
@@ -27,12 +29,12 @@ impl Link {
 // ANCHOR_END: link
 
 // ANCHOR: amdahl_comm
-/// Amdahl's speedup with communication: `serial` seconds that no rank shares, `parallel`
-/// seconds divided over `ranks`, and `communication` seconds that come on top (messages, and
-/// the waiting on them). Returns `None` for zero ranks.
+/// Amdahl's speedup with communication: `serial` seconds that no rank shares,
+/// `parallel` seconds divided over `ranks`, and `communication` seconds that come on
+/// top (messages, and the waiting on them). Returns `None` for zero ranks.
 ///
-/// With `communication = 0` this is chapter 01's `amdahl`; a communication that grows with the
-/// ranks (one more message per rank) makes the speedup peak and then fall.
+/// With `communication = 0` this is chapter 01's `amdahl`; a communication that grows
+/// with the ranks (one more message per rank) makes the speedup peak and then fall.
 pub fn speedup(
     serial: f64,
     parallel: f64,
@@ -44,8 +46,9 @@ pub fn speedup(
     })
 }
 
-/// The number of ranks, up to `max_ranks`, with the best [`speedup`] when every rank costs one
-/// message of `message` seconds more (a scatter and a gather through rank 0, say).
+/// The number of ranks, up to `max_ranks`, with the best [`speedup`] when every rank
+/// costs one message of `message` seconds more (a scatter and a gather through rank
+/// 0, say).
 pub fn best_ranks(
     serial: f64,
     parallel: f64,
@@ -95,7 +98,8 @@ mod tests {
 
     #[test]
     fn a_cost_per_rank_makes_more_ranks_worse_past_a_point() {
-        // 1 s of parallel work, 10 ms per rank of messages: the best is 10 ranks (p = sqrt(1/0.01)).
+        // 1 s of parallel work, 10 ms per rank of messages: the best is 10 ranks (p =
+        // sqrt(1/0.01)).
         assert_eq!(best_ranks(0.0, 1.0, 0.01, 64), Some(10));
         // Free messages: the more ranks the better.
         assert_eq!(best_ranks(0.0, 1.0, 0.0, 64), Some(64));

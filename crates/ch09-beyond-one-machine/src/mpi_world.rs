@@ -1,7 +1,9 @@
-//! The MPI side (feature `mpi`): the same protocol over Open MPI, the tutorial scattered and
-//! reduced with collectives, and a ping-pong that measures what a message costs.
+//! The MPI side (feature `mpi`): the same protocol over Open MPI, the tutorial
+//! scattered and reduced with collectives, and a ping-pong that measures what a
+//! message costs.
 //!
-//! Every function here is called by every rank (SPMD): what differs is what `rank()` says.
+//! Every function here is called by every rank (SPMD): what differs is what `rank()`
+//! says.
 
 use std::num::NonZeroUsize;
 use std::time::{Duration, Instant};
@@ -16,7 +18,8 @@ use crate::decompose::counts_and_displs;
 use crate::transport::{Message, Transport, TransportError, WORDS};
 
 // ANCHOR: mpi_transport
-/// [`Transport`] over an MPI communicator: a message is three `u64` sent as one array.
+/// [`Transport`] over an MPI communicator: a message is three `u64` sent as one
+/// array.
 pub struct MpiTransport<'a, C: Communicator> {
     comm: &'a C,
 }
@@ -60,9 +63,10 @@ impl<C: Communicator> Transport for MpiTransport<'_, C> {
 // ANCHOR_END: mpi_transport
 
 // ANCHOR: static_split
-/// Static decomposition with collectives: rank 0 scatters `inputs` (only rank 0's are read) in
-/// one block per rank, every rank computes its block, rank 0 gathers the results in order and
-/// reduces the sum. Returns `Some((results, sum))` on rank 0, `None` elsewhere.
+/// Static decomposition with collectives: rank 0 scatters `inputs` (only rank 0's are
+/// read) in one block per rank, every rank computes its block, rank 0 gathers the
+/// results in order and reduces the sum. Returns `Some((results, sum))` on rank 0,
+/// `None` elsewhere.
 pub fn static_split<C: Communicator>(
     comm: &C,
     inputs: &[u64],
@@ -70,7 +74,8 @@ pub fn static_split<C: Communicator>(
 ) -> Option<(Vec<u64>, u64)> {
     let root = comm.process_at_rank(0);
     let size = comm.size() as usize;
-    // Every rank needs the block sizes: broadcast the count, then each computes the same split.
+    // Every rank needs the block sizes: broadcast the count, then each computes the
+    // same split.
     let mut len = inputs.len() as u64;
     root.broadcast_into(&mut len);
     let (counts, displs) =
@@ -106,10 +111,10 @@ pub fn static_split<C: Communicator>(
 // ANCHOR: quiet_barrier
 /// A barrier whose waiting ranks sleep instead of spinning.
 ///
-/// A rank blocked in an MPI call (`barrier`, `receive`) polls for the message in a loop: it
-/// keeps a core busy while it waits. While rank 0 times the sequential run, the other ranks
-/// wait here, in an immediate (non-blocking) barrier tested every millisecond, so they leave
-/// the cores to rank 0.
+/// A rank blocked in an MPI call (`barrier`, `receive`) polls for the message in a
+/// loop: it keeps a core busy while it waits. While rank 0 times the sequential run,
+/// the other ranks wait here, in an immediate (non-blocking) barrier tested every
+/// millisecond, so they leave the cores to rank 0.
 pub fn quiet_barrier<C: Communicator>(comm: &C) {
     let mut request = comm.immediate_barrier();
     loop {
@@ -124,8 +129,9 @@ pub fn quiet_barrier<C: Communicator>(comm: &C) {
 }
 // ANCHOR_END: quiet_barrier
 
-/// Runs `run` `runs` times on every rank, each run starting at a [`quiet_barrier`] so rank 0's
-/// clock starts when every rank is ready; returns the times on rank 0, `None` elsewhere.
+/// Runs `run` `runs` times on every rank, each run starting at a [`quiet_barrier`] so
+/// rank 0's clock starts when every rank is ready; returns the times on rank 0,
+/// `None` elsewhere.
 pub fn timed_runs<C: Communicator>(
     comm: &C,
     runs: NonZeroUsize,
@@ -143,13 +149,15 @@ pub fn timed_runs<C: Communicator>(
 }
 
 // ANCHOR: ping_pong
-/// Ranks 0 and 1 bounce `buffer` (the message) back and forth `round_trips` times; returns, on
-/// rank 0, the one-way time of one message (half a round trip, averaged over the round trips).
-/// The other ranks take no part and return `None`. Needs at least 2 ranks.
+/// Ranks 0 and 1 bounce `buffer` (the message) back and forth `round_trips` times;
+/// returns, on rank 0, the one-way time of one message (half a round trip, averaged
+/// over the round trips). The other ranks take no part and return `None`. Needs at
+/// least 2 ranks.
 ///
-/// The caller owns the buffer and passes the same one to every call, warm-up included, as
-/// `python/ping_pong.py` does: a fresh allocation per call would put the first touch of its
-/// pages (and Open MPI's first sight of that memory) inside the timed loop.
+/// The caller owns the buffer and passes the same one to every call, warm-up
+/// included, as `python/ping_pong.py` does: a fresh allocation per call would put the
+/// first touch of its pages (and Open MPI's first sight of that memory) inside the
+/// timed loop.
 pub fn ping_pong<C: Communicator>(
     comm: &C,
     buffer: &mut [u8],

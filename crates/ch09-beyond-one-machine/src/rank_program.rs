@@ -1,6 +1,6 @@
-//! Running the benchmark's rank program (`examples/ch09-06-bench-rank`) under `mpirun`, from a
-//! program that is not itself an MPI rank: the bench (criterion cannot run inside `mpirun`) and
-//! `ch09-08-drift`.
+//! Running the benchmark's rank program (`examples/ch09-06-bench-rank`) under
+//! `mpirun`, from a program that is not itself an MPI rank: the bench (criterion
+//! cannot run inside `mpirun`) and `ch09-08-drift`.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -9,9 +9,10 @@ use std::time::Duration;
 /// The rank program's name, an example of this crate.
 pub const NAME: &str = "ch09-06-bench-rank";
 
-/// Runs `program` on `ranks` ranks (`--oversubscribe`: more ranks than cores is the point on a
-/// small machine) with `args`, and returns the total time rank 0 printed. Panics, with what
-/// `mpirun` printed, if it fails: both callers are measurements that cannot go on without it.
+/// Runs `program` on `ranks` ranks (`--oversubscribe`: more ranks than cores is the
+/// point on a small machine) with `args`, and returns the total time rank 0 printed.
+/// Panics, with what `mpirun` printed, if it fails: both callers are measurements
+/// that cannot go on without it.
 pub fn total_time(program: &Path, ranks: usize, args: &[&str]) -> Duration {
     let out = Command::new("mpirun")
         .args(["--oversubscribe", "-n", &ranks.to_string()])

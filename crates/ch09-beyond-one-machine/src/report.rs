@@ -13,8 +13,8 @@ pub fn spread(s: &Spread) -> String {
     )
 }
 
-/// One variant's line: its spread, its measured speedup over `sequential` (medians), and the
-/// best speedup its schedule allows (`best`, from chapter 01's ideal).
+/// One variant's line: its spread, its measured speedup over `sequential` (medians),
+/// and the best speedup its schedule allows (`best`, from chapter 01's ideal).
 pub fn speedup_line(
     name: &str,
     s: &Spread,

@@ -1,16 +1,17 @@
 //! The messages of the master/worker protocol and the [`Transport`] they travel on.
 //!
-//! The protocol does not care how a message gets from one rank to another: under `mpirun` it is
-//! MPI (`mpi_world::MpiTransport`, feature `mpi`); in the tests and on a machine without MPI it
-//! is [`ChannelTransport`], one thread per rank and a channel per rank's inbox. The same
-//! `master` and `worker` functions run on both.
+//! The protocol does not care how a message gets from one rank to another: under
+//! `mpirun` it is MPI (`mpi_world::MpiTransport`, feature `mpi`); in the tests and on
+//! a machine without MPI it is [`ChannelTransport`], one thread per rank and a
+//! channel per rank's inbox. The same `master` and `worker` functions run on both.
 
 use std::fmt;
 use std::sync::mpsc::{self, Receiver, Sender};
 
 // ANCHOR: message
 /// What ranks say to each other. On the wire every message is three `u64` words
-/// ([`Message::to_words`]), so MPI sends it as a plain array, with no serialisation library.
+/// ([`Message::to_words`]), so MPI sends it as a plain array, with no serialisation
+/// library.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Message {
     /// Master to worker: compute task `index`, whose input is `input`.
@@ -55,7 +56,8 @@ pub trait Transport {
     fn size(&self) -> usize;
     /// Sends `message` to rank `to`.
     fn send(&self, to: usize, message: Message) -> Result<(), TransportError>;
-    /// Waits for the next message from any rank; returns the sender's rank and the message.
+    /// Waits for the next message from any rank; returns the sender's rank and the
+    /// message.
     fn receive(&self) -> Result<(usize, Message), TransportError>;
 }
 // ANCHOR_END: transport
@@ -86,11 +88,12 @@ impl fmt::Display for TransportError {
 impl std::error::Error for TransportError {}
 
 // ANCHOR: channels
-/// One rank of an in-process world: its own inbox, and a sender to every other rank's inbox.
+/// One rank of an in-process world: its own inbox, and a sender to every other rank's
+/// inbox.
 ///
-/// It holds no sender to its own inbox, so when every other rank has dropped its transport
-/// (returned, or panicked), [`Transport::receive`] reports [`TransportError::Disconnected`]
-/// instead of waiting forever.
+/// It holds no sender to its own inbox, so when every other rank has dropped its
+/// transport (returned, or panicked), [`Transport::receive`] reports
+/// [`TransportError::Disconnected`] instead of waiting forever.
 pub struct ChannelTransport {
     rank: usize,
     inbox: Receiver<Envelope>,
@@ -152,8 +155,8 @@ impl Transport for ChannelTransport {
     }
 }
 
-/// Runs `rank_main` once per rank, each on its own thread, as `mpirun -n size` runs the program
-/// once per process; returns what each rank returned, rank 0 first.
+/// Runs `rank_main` once per rank, each on its own thread, as `mpirun -n size` runs
+/// the program once per process; returns what each rank returned, rank 0 first.
 ///
 /// A rank that panics makes this panic too, with the rank in the message.
 pub fn run_ranks<R, F>(size: usize, rank_main: F) -> Vec<R>

@@ -1,13 +1,16 @@
 //! The workloads of the Python tutorials, written once for every chapter.
 //!
 //! * [`cpu_bound`]: the tutorials' CPU-bound task, `sum(range(n * 1_000_000))`.
-//! * [`long_time_task`]: a task that sleeps a pseudo-random, reproducible time and reports its
-//!   pid (the pool-size experiment's sleeper; the tutorial's own task `i` sleeps `i` seconds).
-//! * [`do_something`]: the tutorial's two-argument sleeping task (chapters 05 and 06).
-//! * [`timeline`]: which worker ran which task, from when to when, for the charts of the book.
+//! * [`long_time_task`]: a task that sleeps a pseudo-random, reproducible time and
+//!   reports its pid (the pool-size experiment's sleeper; the tutorial's own task `i`
+//!   sleeps `i` seconds).
+//! * [`do_something`]: the tutorial's two-argument sleeping task (chapters 05 and
+//!   06).
+//! * [`timeline`]: which worker ran which task, from when to when, for the charts of
+//!   the book.
 //!
-//! Every workload takes a [`Scale`], so tests run in milliseconds ([`Scale::TEST`]) and demos
-//! run at the tutorials' size ([`Scale::FULL`]).
+//! Every workload takes a [`Scale`], so tests run in milliseconds ([`Scale::TEST`])
+//! and demos run at the tutorials' size ([`Scale::FULL`]).
 
 #[cfg(feature = "criterion")]
 pub mod bench;
@@ -23,8 +26,9 @@ pub const TUTORIAL_NUMBERS: [u64; 4] = [11, 23, 53, 34];
 // ANCHOR: scale
 /// How big one unit of work is.
 ///
-/// `unit` is the number of additions one step of `n` stands for (the tutorials use a million);
-/// `sleep` is how long one unit of sleeping lasts (the tutorials use a second).
+/// `unit` is the number of additions one step of `n` stands for (the tutorials use a
+/// million); `sleep` is how long one unit of sleeping lasts (the tutorials use a
+/// second).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Scale {
     /// Additions per unit of `n` in [`cpu_bound_at`].
@@ -34,7 +38,8 @@ pub struct Scale {
 }
 
 impl Scale {
-    /// The tutorials' size: a million additions per unit, one second per unit of sleep.
+    /// The tutorials' size: a million additions per unit, one second per unit of
+    /// sleep.
     pub const FULL: Scale = Scale {
         unit: 1_000_000,
         sleep: Duration::from_secs(1),
@@ -55,9 +60,10 @@ impl Scale {
 // ANCHOR: sum_range
 /// Sums the integers in `range`, one addition per element, with nothing folded away.
 ///
-/// Each element passes through [`black_box`], so the compiler can neither replace the loop by
-/// the closed form `n * (n - 1) / 2` nor vectorise it: the time grows with the length of the
-/// range, as it does in CPython. Wrapping addition keeps the result defined for any range.
+/// Each element passes through [`black_box`], so the compiler can neither replace the
+/// loop by the closed form `n * (n - 1) / 2` nor vectorise it: the time grows with
+/// the length of the range, as it does in CPython. Wrapping addition keeps the result
+/// defined for any range.
 pub fn sum_range(range: Range<u64>) -> u64 {
     range.fold(0u64, |acc, i| acc.wrapping_add(black_box(i)))
 }
@@ -77,7 +83,8 @@ pub fn cpu_bound_at(n: u64, scale: Scale) -> u64 {
 }
 // ANCHOR_END: cpu_bound
 
-/// The closed form of [`sum_range`]: what the sum of `range` must be (wrapping like it).
+/// The closed form of [`sum_range`]: what the sum of `range` must be (wrapping like
+/// it).
 ///
 /// Tests use it to check any split of the work, at any size, in no time.
 pub fn sum_range_expected(range: Range<u64>) -> u64 {
@@ -85,7 +92,8 @@ pub fn sum_range_expected(range: Range<u64>) -> u64 {
         return 0;
     }
     let (a, b) = (u128::from(range.start), u128::from(range.end));
-    // sum of a..b = (b - a) * (a + b - 1) / 2; the product is exact in u128 for u64 bounds.
+    // sum of a..b = (b - a) * (a + b - 1) / 2; the product is exact in u128 for u64
+    // bounds.
     let exact = (b - a) * (a + b - 1) / 2;
     exact as u64 // wrapping, like `sum_range`
 }
@@ -98,9 +106,9 @@ pub fn cpu_bound_expected(n: u64, scale: Scale) -> u64 {
 // ANCHOR: split_range
 /// Splits `range` into `parts` contiguous ranges whose lengths differ by at most one.
 ///
-/// The first `len % parts` ranges get one element more. With more parts than elements, the
-/// last ranges are empty. Returns `None` for `parts == 0`: there is no way to split work
-/// among nobody.
+/// The first `len % parts` ranges get one element more. With more parts than
+/// elements, the last ranges are empty. Returns `None` for `parts == 0`: there is no
+/// way to split work among nobody.
 pub fn split_range(range: Range<u64>, parts: usize) -> Option<Vec<Range<u64>>> {
     if parts == 0 {
         return None;
@@ -136,10 +144,11 @@ pub struct TaskReport {
 
 /// The pseudo-random sleep of task `name`, in `[0, 3)` units, the same on every run.
 ///
-/// This is the book's choice, not the tutorial's: in the tutorial's pool experiment, task `i`
-/// sleeps `i` seconds (chapter 04 runs that one as `ch04_pools::sleep_tasks::sleep_i_units`).
-/// The pool-size experiment wants many tasks of mixed lengths in a bounded range instead; a
-/// fixed mix of the task's name gives that, and the same lengths on every run.
+/// This is the book's choice, not the tutorial's: in the tutorial's pool experiment,
+/// task `i` sleeps `i` seconds (chapter 04 runs that one as
+/// `ch04_pools::sleep_tasks::sleep_i_units`). The pool-size experiment wants many
+/// tasks of mixed lengths in a bounded range instead; a fixed mix of the task's name
+/// gives that, and the same lengths on every run.
 pub fn long_time_task_units(name: u64) -> f64 {
     // SplitMix64 finaliser: a good spread from consecutive names.
     let mut z = name.wrapping_add(0x9E37_79B9_7F4A_7C15);
@@ -150,11 +159,12 @@ pub fn long_time_task_units(name: u64) -> f64 {
 }
 
 // ANCHOR: long_time_task
-/// A `long_time_task(name)` like the tutorial's, with a pseudo-random sleep of `[0, 3)` units
-/// ([`long_time_task_units`]) instead of its `name` units; reports pid and time taken.
+/// A `long_time_task(name)` like the tutorial's, with a pseudo-random sleep of
+/// `[0, 3)` units ([`long_time_task_units`]) instead of its `name` units; reports pid
+/// and time taken.
 ///
-/// Sleeping is not CPU-bound work: the task holds no core while it waits, so threads overlap
-/// it as well as processes do.
+/// Sleeping is not CPU-bound work: the task holds no core while it waits, so threads
+/// overlap it as well as processes do.
 pub fn long_time_task(name: u64, scale: Scale) -> TaskReport {
     let start = Instant::now();
     let units = long_time_task_units(name);
@@ -169,16 +179,16 @@ pub fn long_time_task(name: u64, scale: Scale) -> TaskReport {
 // ANCHOR_END: long_time_task
 
 // ANCHOR: do_something
-/// The Nvicta tutorial's `do_something(a, b)`: sleeps `a + b` units of `scale` (seconds at
-/// [`Scale::FULL`]) and returns `"Done sleeping {a + b} seconds"`.
+/// The Nvicta tutorial's `do_something(a, b)`: sleeps `a + b` units of `scale`
+/// (seconds at [`Scale::FULL`]) and returns `"Done sleeping {a + b} seconds"`.
 pub fn do_something(a: u64, b: u64, scale: Scale) -> String {
     let units = a + b;
     std::thread::sleep(scale.sleep * u32::try_from(units).unwrap_or(u32::MAX));
     format!("Done sleeping {units} seconds")
 }
 
-/// The tutorial's arguments for `do_something`: `[(i, i + 1) for i in range(5)]`, sleeps of 1,
-/// 3, 5, 7 and 9 units.
+/// The tutorial's arguments for `do_something`: `[(i, i + 1) for i in range(5)]`,
+/// sleeps of 1, 3, 5, 7 and 9 units.
 pub fn do_something_args() -> Vec<(u64, u64)> {
     (0..5).map(|i| (i, i + 1)).collect()
 }
@@ -189,7 +199,8 @@ mod tests {
     use super::*;
 
     #[test]
-    #[allow(clippy::reversed_empty_ranges)] // a reversed range must sum to 0, as in Python
+    // a reversed range must sum to 0, as in Python
+    #[allow(clippy::reversed_empty_ranges)]
     fn sum_range_matches_closed_form() {
         for r in [0..0, 0..1, 0..10, 5..17, 1000..999, 123..100_000] {
             assert_eq!(sum_range(r.clone()), sum_range_expected(r.clone()), "{r:?}");

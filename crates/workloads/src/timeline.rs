@@ -1,18 +1,19 @@
 //! Timelines: which worker ran which task, from when to when.
 //!
-//! Recording is off unless the environment variable [`ENV`] (`COURSE_TIMELINE`) names a file;
-//! `cargo course capture` sets it and draws the file as a chart. Off, every call below costs one
-//! check of a flag that is read once.
+//! Recording is off unless the environment variable [`ENV`] (`COURSE_TIMELINE`) names
+//! a file; `cargo course capture` sets it and draws the file as a chart. Off, every
+//! call below costs one check of a flag that is read once.
 //!
-//! On, [`task`] reads the clock before and after the task and keeps a record in memory: no I/O
-//! while the work runs. The process that called [`start`] writes its records at [`finish`]. A
-//! process that did not call [`start`] (a forked child, or a worker started by exec) appends
-//! each record to the file as its task ends, with one `write` to a file opened `O_APPEND`: one
-//! line, one system call, so lines of concurrent writers do not interleave.
+//! On, [`task`] reads the clock before and after the task and keeps a record in
+//! memory: no I/O while the work runs. The process that called [`start`] writes its
+//! records at [`finish`]. A process that did not call [`start`] (a forked child, or a
+//! worker started by exec) appends each record to the file as its task ends, with one
+//! `write` to a file opened `O_APPEND`: one line, one system call, so lines of
+//! concurrent writers do not interleave.
 //!
-//! Times come from `CLOCK_MONOTONIC` on Linux, the clock of CPython's `time.monotonic_ns()`
-//! (`workloads/python/timeline.py` writes the same format), so records of every process of a
-//! run, Rust or Python, share one time axis.
+//! Times come from `CLOCK_MONOTONIC` on Linux, the clock of CPython's
+//! `time.monotonic_ns()` (`workloads/python/timeline.py` writes the same format), so
+//! records of every process of a run, Rust or Python, share one time axis.
 //!
 //! The file has one record per line, tab-separated, times in nanoseconds:
 //!
@@ -21,14 +22,16 @@
 //! section  <pid> <slots> <start_ns> <end_ns> 0        <label>
 //! ```
 //!
-//! `cpu_ns` is the CPU time the task's thread used while it ran (`CLOCK_THREAD_CPUTIME_ID`,
-//! CPython's `time.thread_time_ns()`): a task that shared its core, or waited for a lock, has
-//! a bar longer than its work, and the chart's ideal counts the work.
+//! `cpu_ns` is the CPU time the task's thread used while it ran
+//! (`CLOCK_THREAD_CPUTIME_ID`, CPython's `time.thread_time_ns()`): a task that shared
+//! its core, or waited for a lock, has a bar longer than its work, and the chart's
+//! ideal counts the work.
 //!
-//! A `section` brackets one run of a workload in the recording process; the chart draws each
-//! section as one panel, with the tasks that started inside it. `slots` is how many tasks can
-//! make progress at once (the cores for CPU-bound work, the workers for sleeps): the ideal
-//! makespan is the larger of the longest task and the total work divided by `slots`.
+//! A `section` brackets one run of a workload in the recording process; the chart
+//! draws each section as one panel, with the tasks that started inside it. `slots` is
+//! how many tasks can make progress at once (the cores for CPU-bound work, the
+//! workers for sleeps): the ideal makespan is the larger of the longest task and the
+//! total work divided by `slots`.
 
 use std::fmt::Write as _;
 use std::fs::OpenOptions;
@@ -36,7 +39,8 @@ use std::io::Write as _;
 use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock};
 
-/// The environment variable that names the timeline file; unset or empty, nothing is recorded.
+/// The environment variable that names the timeline file; unset or empty, nothing is
+/// recorded.
 pub const ENV: &str = "COURSE_TIMELINE";
 
 /// One line of a timeline file.
@@ -46,16 +50,18 @@ pub struct Record {
     pub kind: Kind,
     /// The process that recorded it.
     pub pid: u32,
-    /// For a task, the thread that ran it (Linux thread id; equal to `pid` on a process's main
-    /// thread). For a section, its `slots`.
+    /// For a task, the thread that ran it (Linux thread id; equal to `pid` on a
+    /// process's main thread). For a section, its `slots`.
     pub tid_or_slots: u64,
     /// `CLOCK_MONOTONIC` when it began, in nanoseconds.
     pub start_ns: u64,
     /// `CLOCK_MONOTONIC` when it ended, in nanoseconds.
     pub end_ns: u64,
-    /// For a task, the CPU time its thread used meanwhile, in nanoseconds; 0 for a section.
+    /// For a task, the CPU time its thread used meanwhile, in nanoseconds; 0 for a
+    /// section.
     pub cpu_ns: u64,
-    /// What it was (`cpu_bound(53)`, `ThreadPool(5)`); tabs and newlines are replaced by spaces.
+    /// What it was (`cpu_bound(53)`, `ThreadPool(5)`); tabs and newlines are replaced
+    /// by spaces.
     pub label: String,
 }
 
@@ -110,10 +116,12 @@ impl Record {
     }
 }
 
-/// Where records go: the file, and the records the recording process keeps until [`finish`].
+/// Where records go: the file, and the records the recording process keeps until
+/// [`finish`].
 struct Recorder {
     path: PathBuf,
-    /// The process that called [`start`]; records of any other process are appended at once.
+    /// The process that called [`start`]; records of any other process are appended
+    /// at once.
     owner: OnceLock<u32>,
     kept: Mutex<Vec<Record>>,
 }
@@ -137,8 +145,8 @@ pub fn enabled() -> bool {
     recorder().is_some()
 }
 
-/// Makes this process the recording one and empties the file. Call it first in `main`, before
-/// any worker starts. Does nothing when recording is off.
+/// Makes this process the recording one and empties the file. Call it first in
+/// `main`, before any worker starts. Does nothing when recording is off.
 pub fn start() -> std::io::Result<()> {
     if let Some(r) = recorder() {
         let _ = r.owner.set(std::process::id());
@@ -147,8 +155,8 @@ pub fn start() -> std::io::Result<()> {
     Ok(())
 }
 
-/// Runs `work` as one task named `label`, recording which thread of which process ran it, from
-/// when to when. With recording off, only runs `work`.
+/// Runs `work` as one task named `label`, recording which thread of which process ran
+/// it, from when to when. With recording off, only runs `work`.
 pub fn task<T>(label: impl FnOnce() -> String, work: impl FnOnce() -> T) -> T {
     let Some(r) = recorder() else {
         return work();
@@ -168,10 +176,11 @@ pub fn task<T>(label: impl FnOnce() -> String, work: impl FnOnce() -> T) -> T {
     value
 }
 
-/// [`task`] for a future: the task runs from its first poll to its end, and is recorded on the
-/// thread that first polled it. A task that waits holds no thread meanwhile (the thread runs
-/// other tasks, and another thread may wake it), so its CPU time is not measured: 0, and the
-/// chart counts its whole bar as work. With recording off, only awaits `work`.
+/// [`task`] for a future: the task runs from its first poll to its end, and is
+/// recorded on the thread that first polled it. A task that waits holds no thread
+/// meanwhile (the thread runs other tasks, and another thread may wake it), so its
+/// CPU time is not measured: 0, and the chart counts its whole bar as work. With
+/// recording off, only awaits `work`.
 pub async fn task_async<T>(
     label: impl FnOnce() -> String,
     work: impl Future<Output = T>,
@@ -193,8 +202,8 @@ pub async fn task_async<T>(
     value
 }
 
-/// Runs `work` as one section (one panel of the chart) named `label`, in which `slots` tasks can
-/// make progress at once. With recording off, only runs `work`.
+/// Runs `work` as one section (one panel of the chart) named `label`, in which
+/// `slots` tasks can make progress at once. With recording off, only runs `work`.
 pub fn section<T>(label: &str, slots: usize, work: impl FnOnce() -> T) -> T {
     let Some(r) = recorder() else {
         return work();
@@ -214,8 +223,8 @@ pub fn section<T>(label: &str, slots: usize, work: impl FnOnce() -> T) -> T {
     value
 }
 
-/// [`task`] when `record` is true, else only `work()`: the same code runs a workload plain and
-/// recorded, to compare the two.
+/// [`task`] when `record` is true, else only `work()`: the same code runs a workload
+/// plain and recorded, to compare the two.
 pub fn task_if<T>(
     record: bool,
     label: impl FnOnce() -> String,
@@ -224,8 +233,9 @@ pub fn task_if<T>(
     if record { task(label, work) } else { work() }
 }
 
-/// Runs a workload twice, `run(false)` plain, then `run(true)` recorded as a [`section`], and
-/// prints both makespans on one line: what recording changed, next to what it recorded.
+/// Runs a workload twice, `run(false)` plain, then `run(true)` recorded as a
+/// [`section`], and prints both makespans on one line: what recording changed, next
+/// to what it recorded.
 pub fn plain_then_recorded<T>(
     label: &str,
     slots: usize,
@@ -258,14 +268,16 @@ impl Recorder {
                 .unwrap_or_else(|poisoned| poisoned.into_inner())
                 .push(record);
         } else {
-            // Another process: its memory is gone when it exits, so the line goes out now. A
-            // failed write loses one record of a chart, never the program's result.
+            // Another process: its memory is gone when it exits, so the line goes out
+            // now. A failed write loses one record of a chart, never the program's
+            // result.
             let _ = self.append(&record.line());
         }
     }
 
     fn append(&self, text: &str) -> std::io::Result<()> {
-        // One write of the whole text: O_APPEND writers of a regular file do not interleave.
+        // One write of the whole text: O_APPEND writers of a regular file do not
+        // interleave.
         let mut file = OpenOptions::new()
             .create(true)
             .append(true)
@@ -274,8 +286,8 @@ impl Recorder {
     }
 }
 
-/// Writes the records this process kept; call it last in `main`, after every worker was joined.
-/// Does nothing when recording is off.
+/// Writes the records this process kept; call it last in `main`, after every worker
+/// was joined. Does nothing when recording is off.
 pub fn finish() -> std::io::Result<()> {
     let Some(r) = recorder() else {
         return Ok(());
@@ -317,9 +329,9 @@ mod sys {
             tv_sec: 0,
             tv_nsec: 0,
         };
-        // SAFETY: `ts` is a valid, writable timespec (two 64-bit fields on 64-bit Linux, the
-        // only targets this module is built for, see the compile_error below), and both
-        // clocks read here always exist on Linux.
+        // SAFETY: `ts` is a valid, writable timespec (two 64-bit fields on 64-bit
+        // Linux, the only targets this module is built for, see the compile_error
+        // below), and both clocks read here always exist on Linux.
         let rc = unsafe { clock_gettime(clock, &mut ts) };
         assert_eq!(rc, 0, "clock_gettime({clock}) failed");
         ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
@@ -367,7 +379,8 @@ mod sys {
     }
 }
 
-/// `CLOCK_MONOTONIC` now, in nanoseconds (on Linux; elsewhere a clock of this process).
+/// `CLOCK_MONOTONIC` now, in nanoseconds (on Linux; elsewhere a clock of this
+/// process).
 pub fn now_ns() -> u64 {
     sys::now_ns()
 }
@@ -378,9 +391,10 @@ pub fn thread_id() -> u64 {
     sys::thread_id()
 }
 
-/// What recording costs, measured here: the nanoseconds of one [`task`] record kept in memory
-/// (two clock reads and a push under a lock), and of one line appended to a file by a process
-/// that is not the recording one (open, one write, close), each the median of `rounds`.
+/// What recording costs, measured here: the nanoseconds of one [`task`] record kept
+/// in memory (two clock reads and a push under a lock), and of one line appended to a
+/// file by a process that is not the recording one (open, one write, close), each the
+/// median of `rounds`.
 pub fn cost(rounds: usize, scratch: &std::path::Path) -> std::io::Result<(u64, u64)> {
     let kept = Mutex::new(Vec::with_capacity(rounds));
     let mut in_memory = Vec::with_capacity(rounds);

@@ -1,9 +1,10 @@
 //! The timeline recorder, across threads and processes, in Rust and in CPython.
 //!
-//! The recorder reads `COURSE_TIMELINE` once per process, so each case runs this test binary
-//! again as a child with the variable set (the role is chosen by `TIMELINE_TEST_ROLE`); its
-//! workers are further children. No assertion is about how long anything took: only about who
-//! recorded what, and the order of events one caused the other.
+//! The recorder reads `COURSE_TIMELINE` once per process, so each case runs this test
+//! binary again as a child with the variable set (the role is chosen by
+//! `TIMELINE_TEST_ROLE`); its workers are further children. No assertion is about how
+//! long anything took: only about who recorded what, and the order of events one
+//! caused the other.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -13,7 +14,8 @@ use workloads::timeline::{self, ENV, Kind, Record};
 
 const ROLE: &str = "TIMELINE_TEST_ROLE";
 
-/// Runs this binary's test `name` in a child with `role`, and `COURSE_TIMELINE` = `file`.
+/// Runs this binary's test `name` in a child with `role`, and `COURSE_TIMELINE` =
+/// `file`.
 fn child(name: &str, role: &str, file: Option<&Path>) -> std::process::Output {
     let mut cmd = Command::new(std::env::current_exe().expect("test binary"));
     cmd.args(["--exact", name, "--nocapture", "--test-threads=1"])
@@ -39,8 +41,9 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
-/// The child roles: `recording` starts the recorder, runs two tasks on two threads and starts
-/// two `worker` processes, each of which runs one task without calling `start`.
+/// The child roles: `recording` starts the recorder, runs two tasks on two threads
+/// and starts two `worker` processes, each of which runs one task without calling
+/// `start`.
 #[test]
 fn role() {
     match std::env::var(ROLE).as_deref() {
@@ -107,8 +110,8 @@ fn records_of_threads_and_processes_land_in_one_file() {
         3,
         "the recording process and two workers: {records:#?}"
     );
-    // One clock for every process: the section began before any of its tasks and ended after
-    // all of them (the recording process waited for each).
+    // One clock for every process: the section began before any of its tasks and
+    // ended after all of them (the recording process waited for each).
     let s = sections[0];
     for t in &tasks {
         assert!(
@@ -147,8 +150,9 @@ fn python() -> Option<()> {
     ok.status.success().then_some(())
 }
 
-/// CPython's `time.monotonic_ns()` is the clock this module reads: a reading taken by a child
-/// Python process falls between two readings of ours taken before and after it.
+/// CPython's `time.monotonic_ns()` is the clock this module reads: a reading taken by
+/// a child Python process falls between two readings of ours taken before and after
+/// it.
 #[test]
 fn python_monotonic_ns_is_our_clock() {
     if python().is_none() {

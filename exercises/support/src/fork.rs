@@ -1,32 +1,36 @@
 //! A test harness for tests that call `fork` (the `fork` feature; Unix only).
 //!
-//! Why not `#[test]`: libtest runs every test on a thread of its own, beside its main thread,
-//! so a test process always runs at least two threads, and forking a threaded process is
-//! exactly the danger chapter 03 teaches (only the forking thread survives in the child; locks
-//! held by the others stay locked there forever). `--test-threads=1` does not help: the test
-//! still runs on a second thread.
+//! Why not `#[test]`: libtest runs every test on a thread of its own, beside its main
+//! thread, so a test process always runs at least two threads, and forking a threaded
+//! process is exactly the danger chapter 03 teaches (only the forking thread survives
+//! in the child; locks held by the others stay locked there forever).
+//! `--test-threads=1` does not help: the test still runs on a second thread.
 //!
-//! So a test file that forks declares `harness = false` and its `main` calls [`run`]. It is
-//! built on [`libtest_mimic`], told to use one test thread, which means the main thread: the
-//! process never starts a thread of its own. Each test is forked into a child process
-//! (single-threaded, so the test may fork freely), in a process group of its own, and:
+//! So a test file that forks declares `harness = false` and its `main` calls [`run`].
+//! It is built on [`libtest_mimic`], told to use one test thread, which means the
+//! main thread: the process never starts a thread of its own. Each test is forked
+//! into a child process (single-threaded, so the test may fork freely), in a process
+//! group of its own, and:
 //!
-//! * its output (and its children's) is captured and shown only if it fails, as libtest does
-//!   (`--nocapture` lets it through);
+//! * its output (and its children's) is captured and shown only if it fails, as
+//!   libtest does (`--nocapture` lets it through);
 //! * it fails if it panics;
-//! * it fails if it takes longer than the runner's patience ([`crate::PATIENCE`] unless
-//!   [`Runner::patience`] says otherwise): then its whole process group is killed and reaped,
-//!   and every later test fails at once instead of waiting for the same hang again;
-//! * it fails if it leaves a child process behind, running or zombie ([`crate::children`]);
-//! * it fails, saying so, if a child process it forked leaves the test's code by returning or
-//!   unwinding (instead of `_exit`) and so runs the rest of the test as a copy of it.
+//! * it fails if it takes longer than the runner's patience ([`crate::PATIENCE`]
+//!   unless [`Runner::patience`] says otherwise): then its whole process group is
+//!   killed and reaped, and every later test fails at once instead of waiting for the
+//!   same hang again;
+//! * it fails if it leaves a child process behind, running or zombie
+//!   ([`crate::children`]);
+//! * it fails, saying so, if a child process it forked leaves the test's code by
+//!   returning or unwinding (instead of `_exit`) and so runs the rest of the test as
+//!   a copy of it.
 //!
-//! The output is libtest's (`test name ... ok`, `test result: ...`), and its filters work:
-//! `cargo test -- name --exact`.
+//! The output is libtest's (`test name ... ok`, `test result: ...`), and its filters
+//! work: `cargo test -- name --exact`.
 //!
 //! [`ProcessRendezvous`] and [`ProcessInFlight`] are [`crate::Rendezvous`] and
-//! [`crate::InFlight`] for processes: their counters live in shared memory that forked
-//! children keep sharing with their parent.
+//! [`crate::InFlight`] for processes: their counters live in shared memory that
+//! forked children keep sharing with their parent.
 
 use std::fs::File;
 use std::io::{Read, Write};
@@ -109,7 +113,8 @@ impl Runner {
         }
     }
 
-    /// Runs the tests selected by the command line, one by one, each in a child process.
+    /// Runs the tests selected by the command line, one by one, each in a child
+    /// process.
     pub fn run(self, tests: &[Test]) -> ExitCode {
         let mut args = Arguments::from_args();
         // One thread means the main thread: this process stays single-threaded.
@@ -139,11 +144,13 @@ impl Runner {
         } else {
             None
         };
-        // Nothing buffered may be copied into the child, or it would be printed twice.
+        // Nothing buffered may be copied into the child, or it would be printed
+        // twice.
         let _ = std::io::stdout().flush();
-        // SAFETY: the runner never starts a thread (libtest-mimic runs the tests on the main
-        // thread when told to use one), so this process is single-threaded and the child is a
-        // complete copy of it. The child leaves through `_exit`, never returning here.
+        // SAFETY: the runner never starts a thread (libtest-mimic runs the tests on
+        // the main thread when told to use one), so this process is single-threaded
+        // and the child is a complete copy of it. The child leaves through `_exit`,
+        // never returning here.
         match unsafe { fork() } {
             Err(e) => Err(format!("cannot fork to run the test: {e}").into()),
             Ok(ForkResult::Child) => {
@@ -156,7 +163,8 @@ impl Runner {
                 in_test_process(test)
             }
             Ok(ForkResult::Parent { child }) => {
-                let _ = setpgid(child, child); // also here: no race with the child's own call
+                // also here: no race with the child's own call
+                let _ = setpgid(child, child);
                 let reader = output.map(|(reader, writer)| {
                     drop(writer);
                     File::from(reader)
@@ -166,7 +174,8 @@ impl Runner {
                     output: Vec::new(),
                 };
                 let verdict = watch.wait(child, self.patience);
-                // Kill whatever the test left running in its group; init reaps those orphans.
+                // Kill whatever the test left running in its group; init reaps those
+                // orphans.
                 let _ = killpg(child, Signal::SIGKILL);
                 watch.drain(Duration::ZERO);
                 self.verdict(
@@ -265,8 +274,8 @@ impl Watch {
         }
     }
 
-    /// Reads what the test wrote, waiting up to `wait` for the first bytes; without a capture,
-    /// only sleeps.
+    /// Reads what the test wrote, waiting up to `wait` for the first bytes; without a
+    /// capture, only sleeps.
     fn drain(&mut self, wait: Duration) {
         let Some(reader) = &mut self.reader else {
             std::thread::sleep(wait);
@@ -298,7 +307,8 @@ const STRAY: usize = 0;
 const STRAY_PANICKED: usize = 1;
 /// Index in [`state`]: the pid of the test's own process.
 const TEST_PID: usize = 2;
-/// Index in [`state`]: the pid of the process writing a panic report now, or 0 ([`PanicTurn`]).
+/// Index in [`state`]: the pid of the process writing a panic report now, or 0
+/// ([`PanicTurn`]).
 const PANIC_TURN: usize = 3;
 
 /// The runner's counters, shared with every test process and its children.
@@ -307,17 +317,18 @@ fn state() -> &'static [AtomicUsize] {
     STATE.get_or_init(|| shared_counters(4))
 }
 
-/// One panic report at a time among the test's processes. They all write into one pipe, and a
-/// report is many `write`s (the mark, then the default hook's lines): children that panic
-/// together would tear each other's reports, a mark would no longer precede its panic, and
-/// `cargo course check` would take a child's panic for the test's own.
+/// One panic report at a time among the test's processes. They all write into one
+/// pipe, and a report is many `write`s (the mark, then the default hook's lines):
+/// children that panic together would tear each other's reports, a mark would no
+/// longer precede its panic, and `cargo course check` would take a child's panic for
+/// the test's own.
 struct PanicTurn {
     taken: bool,
 }
 
 impl PanicTurn {
-    /// Waits for the turn, but not for ever: a process killed during its report never gives
-    /// it back, and a torn report is better than none.
+    /// Waits for the turn, but not for ever: a process killed during its report never
+    /// gives it back, and a torn report is better than none.
     fn take(pid: usize) -> Self {
         let turn = &state()[PANIC_TURN];
         let deadline = Instant::now() + Duration::from_secs(1);
@@ -393,8 +404,9 @@ fn no_children_left(name: &str) -> bool {
 pub fn shared_counters(n: usize) -> &'static [AtomicUsize] {
     let len =
         std::num::NonZeroUsize::new(n * size_of::<AtomicUsize>()).expect("n > 0");
-    // SAFETY: a fresh anonymous mapping, at an address of the kernel's choosing, aliases no
-    // Rust object. Zeroed pages are valid `AtomicUsize`s, suitably aligned (page-aligned).
+    // SAFETY: a fresh anonymous mapping, at an address of the kernel's choosing,
+    // aliases no Rust object. Zeroed pages are valid `AtomicUsize`s, suitably aligned
+    // (page-aligned).
     let ptr: NonNull<AtomicUsize> = unsafe {
         mmap_anonymous(
             None,
@@ -405,12 +417,14 @@ pub fn shared_counters(n: usize) -> &'static [AtomicUsize] {
     }
     .expect("mmap of a shared page")
     .cast();
-    // SAFETY: `ptr` points at `n` zeroed, aligned `AtomicUsize`s that live (mapped) until the
-    // process exits; atomics are the only access, so sharing them between processes is sound.
+    // SAFETY: `ptr` points at `n` zeroed, aligned `AtomicUsize`s that live (mapped)
+    // until the process exits; atomics are the only access, so sharing them between
+    // processes is sound.
     unsafe { std::slice::from_raw_parts(ptr.as_ptr(), n) }
 }
 
-/// [`crate::Rendezvous`] across processes: all `n` must be inside at once, or it times out.
+/// [`crate::Rendezvous`] across processes: all `n` must be inside at once, or it
+/// times out.
 #[derive(Clone, Copy, Debug)]
 pub struct ProcessRendezvous {
     expected: usize,
@@ -495,9 +509,10 @@ impl Drop for ProcessInFlightGuard {
     }
 }
 
-/// A pipe whose two ends close on `exec`, as chapter 03's `ch03_processes::pipe`: a program
-/// started later never holds them. `pipe2(O_CLOEXEC)` sets the flag atomically where it exists;
-/// macOS has no `pipe2`, so there the flag is set right after creation.
+/// A pipe whose two ends close on `exec`, as chapter 03's `ch03_processes::pipe`: a
+/// program started later never holds them. `pipe2(O_CLOEXEC)` sets the flag
+/// atomically where it exists; macOS has no `pipe2`, so there the flag is set right
+/// after creation.
 pub fn pipe() -> nix::Result<(std::os::fd::OwnedFd, std::os::fd::OwnedFd)> {
     #[cfg(not(target_vendor = "apple"))]
     return nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC);

@@ -1,18 +1,20 @@
 //! Helpers that let a spec prove concurrency by structure, never by timing.
 //!
-//! * [`watchdog`]: run a test body; fail with a message instead of hanging ([`watchdog_or`]:
-//!   a message that names the likely cause).
+//! * [`watchdog`]: run a test body; fail with a message instead of hanging
+//!   ([`watchdog_or`]: a message that names the likely cause).
 //! * [`Rendezvous`]: all `n` tasks must be inside at once, or the wait times out.
 //! * [`InFlight`]: the largest number of tasks that were ever inside at once.
 //! * [`Gate`]: a test-controlled door that orders tasks without sleeping.
 //! * [`finishes_after_gate`]: does a `drop`/`join` wait for the tasks held at a gate?
-//! * [`panic_message`]: the text of a panic payload (exercises give it to the learner).
-//! * [`children`] / [`zombies`]: the calling process's children, from `/proc` (Linux).
+//! * [`panic_message`]: the text of a panic payload (exercises give it to the
+//!   learner).
+//! * [`children`] / [`zombies`]: the calling process's children, from `/proc`
+//!   (Linux).
 //! * [`fork`] (feature `fork`, Unix): the harness for tests that fork.
 //! * [`mpirun`]: run a chapter 09 exercise's ranks under `mpirun`, or say why not.
 //!
-//! Time limits here are generous ([`PATIENCE`]): they only turn a hang into a failure on a
-//! shared, noisy two-core machine; nothing asserts that work was fast.
+//! Time limits here are generous ([`PATIENCE`]): they only turn a hang into a failure
+//! on a shared, noisy two-core machine; nothing asserts that work was fast.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
@@ -23,10 +25,11 @@ use std::time::{Duration, Instant};
 pub mod fork;
 pub mod mpirun;
 
-/// The `main` of a test file whose tests fork (`harness = false`): on Unix it runs the
-/// [`fork::Test`]s that `tests` gives with [`fork::run`], after `first` if given (a statement
-/// that must come before anything else, such as serving a re-executed child); on other
-/// targets it prints `elsewhere`, why there are no tests, and succeeds.
+/// The `main` of a test file whose tests fork (`harness = false`): on Unix it runs
+/// the [`fork::Test`]s that `tests` gives with [`fork::run`], after `first` if given
+/// (a statement that must come before anything else, such as serving a re-executed
+/// child); on other targets it prints `elsewhere`, why there are no tests, and
+/// succeeds.
 ///
 /// ```ignore
 /// support::fork_main! {
@@ -52,14 +55,17 @@ macro_rules! fork_main {
     };
 }
 
-/// How long a spec waits for something that should happen at once before calling it a hang.
+/// How long a spec waits for something that should happen at once before calling it a
+/// hang.
 pub const PATIENCE: Duration = Duration::from_secs(20);
 
 // ANCHOR: watchdog
-/// Runs `body` on its own thread and returns its value; panics if it takes longer than `limit`.
+/// Runs `body` on its own thread and returns its value; panics if it takes longer
+/// than `limit`.
 ///
-/// A panic inside `body` is passed on unchanged, so `#[should_panic]` and assertion messages
-/// work as usual. On a timeout the stuck thread is abandoned; the test binary still exits.
+/// A panic inside `body` is passed on unchanged, so `#[should_panic]` and assertion
+/// messages work as usual. On a timeout the stuck thread is abandoned; the test
+/// binary still exits.
 pub fn watchdog<T, F>(limit: Duration, body: F) -> T
 where
     T: Send + 'static,
@@ -72,9 +78,9 @@ where
 }
 // ANCHOR_END: watchdog
 
-/// [`watchdog`] whose timeout names the likely cause: it panics with `on_hang`, the mistake
-/// a spec expects behind a hang there, instead of the generic "it probably hangs". The panic
-/// points at the caller's line.
+/// [`watchdog`] whose timeout names the likely cause: it panics with `on_hang`, the
+/// mistake a spec expects behind a hang there, instead of the generic "it probably
+/// hangs". The panic points at the caller's line.
 #[track_caller]
 pub fn watchdog_or<T, F>(limit: Duration, on_hang: &str, body: F) -> T
 where
@@ -144,11 +150,13 @@ impl std::fmt::Display for RendezvousTimeout {
 impl std::error::Error for RendezvousTimeout {}
 
 // ANCHOR: rendezvous
-/// A barrier with a timeout: `arrive` returns once `n` parties have arrived, or fails.
+/// A barrier with a timeout: `arrive` returns once `n` parties have arrived, or
+/// fails.
 ///
-/// If `n` tasks can all pass `arrive`, they were all running at the same moment, which
-/// proves they ran concurrently without measuring any time. Unlike `std::sync::Barrier`,
-/// a missing party makes the others fail instead of waiting forever.
+/// If `n` tasks can all pass `arrive`, they were all running at the same moment,
+/// which proves they ran concurrently without measuring any time. Unlike
+/// `std::sync::Barrier`, a missing party makes the others fail instead of waiting
+/// forever.
 #[derive(Debug)]
 pub struct Rendezvous {
     expected: usize,
@@ -192,7 +200,8 @@ impl Rendezvous {
         Ok(())
     }
 
-    /// Arrives and waits up to [`PATIENCE`]; panics with a clear message on a timeout.
+    /// Arrives and waits up to [`PATIENCE`]; panics with a clear message on a
+    /// timeout.
     pub fn arrive_or_panic(&self) {
         if let Err(e) = self.arrive(PATIENCE) {
             panic!("{e}");
@@ -252,8 +261,8 @@ impl Drop for InFlightGuard<'_> {
 
 /// A door the test opens: tasks `wait` at it until the test calls `open`.
 ///
-/// Use gates to order events instead of sleeping: a task blocks on its gate, the test checks
-/// what it wants to check, then opens the gate.
+/// Use gates to order events instead of sleeping: a task blocks on its gate, the test
+/// checks what it wants to check, then opens the gate.
 #[derive(Debug, Default)]
 pub struct Gate {
     open: Mutex<bool>,
@@ -291,12 +300,14 @@ impl Gate {
     }
 }
 
-/// Runs `finish` (a pool's `drop` or `join`) on a thread of its own while tasks are held at
-/// `gate`, then opens the gate. `Ok(value)` if `finish` returned only after the gate opened,
-/// as it must if it waits for those tasks; `Err(value)` if it returned before.
+/// Runs `finish` (a pool's `drop` or `join`) on a thread of its own while tasks are
+/// held at `gate`, then opens the gate. `Ok(value)` if `finish` returned only after
+/// the gate opened, as it must if it waits for those tasks; `Err(value)` if it
+/// returned before.
 ///
-/// The short wait before opening only bounds how long we look: a correct `finish` cannot
-/// return before the gate opens, however slow the machine, so it never fails by chance.
+/// The short wait before opening only bounds how long we look: a correct `finish`
+/// cannot return before the gate opens, however slow the machine, so it never fails
+/// by chance.
 pub fn finishes_after_gate<T, F>(gate: &Gate, finish: F) -> Result<T, T>
 where
     T: Send + 'static,
@@ -316,9 +327,9 @@ where
     outcome
 }
 
-/// The message of a panic payload (`panic!` gives a `&str` or a `String`), worded as the book's
-/// `ch02_threads::panic_message`. A copy on purpose: the exercises depend on no chapter crate,
-/// so that a chapter can be handed out on its own.
+/// The message of a panic payload (`panic!` gives a `&str` or a `String`), worded as
+/// the book's `ch02_threads::panic_message`. A copy on purpose: the exercises depend
+/// on no chapter crate, so that a chapter can be handed out on its own.
 pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     if let Some(s) = payload.downcast_ref::<&str>() {
         (*s).to_owned()

@@ -1,15 +1,17 @@
 //! Running an exercise's ranks under `mpirun` (chapter 09).
 //!
-//! A chapter 09 exercise has an example, built only with the package's `mpi` feature, that
-//! calls the learner's functions from every rank of a real MPI job. [`under_mpirun`] builds it
-//! (a nested `cargo build` into a target directory of its own, so it never waits for the
-//! spec's) and runs it under `mpirun -n N`. Where `mpirun` is missing, or the feature does not
-//! build (no `libopenmpi-dev`, no `libclang-dev`), it says why and returns [`Mpi::Skipped`]:
-//! the spec then runs the same ranks on threads. With `COURSE_REQUIRE_MPI=1` (CI, after
-//! installing Open MPI) a skip is a failure instead.
+//! A chapter 09 exercise has an example, built only with the package's `mpi` feature,
+//! that calls the learner's functions from every rank of a real MPI job.
+//! [`under_mpirun`] builds it (a nested `cargo build` into a target directory of its
+//! own, so it never waits for the spec's) and runs it under `mpirun -n N`. Where
+//! `mpirun` is missing, or the feature does not build (no `libopenmpi-dev`, no
+//! `libclang-dev`), it says why and returns [`Mpi::Skipped`]: the spec then runs the
+//! same ranks on threads. With `COURSE_REQUIRE_MPI=1` (CI, after installing Open MPI)
+//! a skip is a failure instead.
 //!
-//! Either way it writes one line starting with [`NOTE`] to the real stderr (not the captured
-//! one), so that `cargo test` and `cargo course verify` both show which it did.
+//! Either way it writes one line starting with [`NOTE`] to the real stderr (not the
+//! captured one), so that `cargo test` and `cargo course verify` both show which it
+//! did.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -32,9 +34,10 @@ pub enum Mpi {
     Skipped(String),
 }
 
-/// Writes `line` after [`NOTE`] to stderr, past libtest's capture, in one `write`: stderr is
-/// unbuffered, and `writeln!` would write the note in three pieces, between which a line that
-/// libtest prints meanwhile (`course check` reads both streams through one pipe) could land.
+/// Writes `line` after [`NOTE`] to stderr, past libtest's capture, in one `write`:
+/// stderr is unbuffered, and `writeln!` would write the note in three pieces, between
+/// which a line that libtest prints meanwhile (`course check` reads both streams
+/// through one pipe) could land.
 pub fn note(line: &str) {
     write_note(&mut std::io::stderr(), line);
 }
@@ -50,8 +53,8 @@ fn find_mpirun() -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-/// A process's stdout and stderr, at most `n` lines: the first ones (`first`), where the ranks'
-/// panic messages are, or the last ones, where cargo's errors are.
+/// A process's stdout and stderr, at most `n` lines: the first ones (`first`), where
+/// the ranks' panic messages are, or the last ones, where cargo's errors are.
 fn lines(output: &Output, n: usize, first: bool) -> String {
     let text = format!(
         "{}{}",
@@ -78,9 +81,10 @@ fn skip(package: &str, why: String) -> Mpi {
     Mpi::Skipped(why)
 }
 
-/// Builds example `example` of the package whose manifest is in `manifest_dir`, with its `mpi`
-/// feature, into `target_dir`; then runs it under `mpirun --oversubscribe -n N` for each N in
-/// `ranks`, each for at most `limit`. Panics, with the ranks' output, if a run fails.
+/// Builds example `example` of the package whose manifest is in `manifest_dir`, with
+/// its `mpi` feature, into `target_dir`; then runs it under
+/// `mpirun --oversubscribe -n N` for each N in `ranks`, each for at most `limit`.
+/// Panics, with the ranks' output, if a run fails.
 pub fn under_mpirun(
     manifest_dir: &str,
     target_dir: &str,
@@ -152,7 +156,8 @@ pub fn under_mpirun(
     Mpi::Ran
 }
 
-/// Runs `cmd` with its output captured; `None` (after killing it) if it outlives `limit`.
+/// Runs `cmd` with its output captured; `None` (after killing it) if it outlives
+/// `limit`.
 fn run_bounded(cmd: &mut Command, limit: Duration) -> Option<Output> {
     let child = cmd
         .stdin(Stdio::null())
@@ -171,8 +176,8 @@ fn run_bounded(cmd: &mut Command, limit: Duration) -> Option<Output> {
             Some(output.expect("wait for mpirun"))
         }
         Err(_) => {
-            // mpirun's own --timeout should have ended it; this is the backstop. The waiter
-            // thread reaps it.
+            // mpirun's own --timeout should have ended it; this is the backstop. The
+            // waiter thread reaps it.
             let _ = Command::new("kill")
                 .args(["-KILL", &pid.to_string()])
                 .status();
@@ -202,8 +207,9 @@ mod tests {
 
     #[test]
     fn a_note_is_one_write_so_no_other_line_can_land_inside_it() {
-        // libtest prints the other tests' `test x ... ok` lines into the same pipe meanwhile
-        // (`course check` merges stdout and stderr): a note written in pieces could be split.
+        // libtest prints the other tests' `test x ... ok` lines into the same pipe
+        // meanwhile (`course check` merges stdout and stderr): a note written in
+        // pieces could be split.
         let mut out = Writes::default();
         write_note(&mut out, "ex01: the ranks ran");
         assert_eq!(out.0, [b"course note: ex01: the ranks ran\n".to_vec()]);

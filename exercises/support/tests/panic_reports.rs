@@ -1,9 +1,11 @@
-//! The fork harness's panic reports stay whole when the test's child processes panic at once:
-//! each child's report is its mark line, then its panic, as `cargo course check` reads them
-//! (`testrun::libtest`: a panic right after a mark is a child's, not the test's own).
+//! The fork harness's panic reports stay whole when the test's child processes panic
+//! at once: each child's report is its mark line, then its panic, as
+//! `cargo course check` reads them (`testrun::libtest`: a panic right after a mark is
+//! a child's, not the test's own).
 //!
-//! The test runs itself: the inner run is a fork-harness test that fails on purpose after its
-//! children panicked together; the outer run reads what the harness printed.
+//! The test runs itself: the inner run is a fork-harness test that fails on purpose
+//! after its children panicked together; the outer run reads what the harness
+//! printed.
 
 use std::process::{Command, ExitCode};
 use std::time::Duration;
@@ -19,15 +21,16 @@ fn children_panic_at_once() {
     let meet = ProcessRendezvous::new(CHILDREN);
     let mut pids = Vec::new();
     for i in 0..CHILDREN {
-        // SAFETY: this test process is single-threaded (the fork harness); the child panics
-        // inside `catch_unwind` and leaves with `_exit`.
+        // SAFETY: this test process is single-threaded (the fork harness); the child
+        // panics inside `catch_unwind` and leaves with `_exit`.
         match unsafe { fork() }.unwrap() {
             ForkResult::Child => {
                 let _ = meet.arrive(Duration::from_secs(5));
                 let _ = std::panic::catch_unwind(|| {
                     panic!("child {i} panics on purpose")
                 });
-                // SAFETY: `_exit` ends the child at once, running nothing of the parent's.
+                // SAFETY: `_exit` ends the child at once, running nothing of the
+                // parent's.
                 unsafe { nix::libc::_exit(0) }
             }
             ForkResult::Parent { child } => pids.push(child),

@@ -1,7 +1,7 @@
 //! Exercise 2: when each task of a schedule finishes, with errors for bad input.
 //!
-//! Replace each `todo!()` by your code; `cargo test -p ch01-ex02-makespan` tells you when you
-//! are done.
+//! Replace each `todo!()` by your code; `cargo test -p ch01-ex02-makespan` tells you
+//! when you are done.
 
 use std::fmt;
 
@@ -52,15 +52,16 @@ impl fmt::Display for ScheduleError {
 impl std::error::Error for ScheduleError {}
 
 // ANCHOR: starter
-/// When each task finishes: every worker runs its tasks one after the other, in the tasks'
-/// order, from time 0. `finish_times(..)[i]` is the moment task `i` ends.
+/// When each task finishes: every worker runs its tasks one after the other, in the
+/// tasks' order, from time 0. `finish_times(..)[i]` is the moment task `i` ends.
 pub fn finish_times(
     tasks: &[u64],
     assignment: &[usize],
     workers: usize,
 ) -> Result<Vec<u64>, ScheduleError> {
-    // TODO: check the input (no workers, lengths that differ, a worker out of range, in
-    // that order); then walk the tasks in order, keeping how long each worker is busy.
+    // TODO: check the input (no workers, lengths that differ, a worker out of range,
+    // in that order); then walk the tasks in order, keeping how long each worker is
+    // busy.
     todo!()
 }
 

@@ -1,6 +1,7 @@
 //! Exercise 1: a scoped parallel sum over `k` chunks.
 //!
-//! Replace the `todo!()` by your code; `cargo test` in this folder tells you when you are done.
+//! Replace the `todo!()` by your code; `cargo test` in this folder tells you when you
+//! are done.
 
 use std::fmt;
 use std::ops::Range;
@@ -31,13 +32,14 @@ impl fmt::Display for SumError {
 impl std::error::Error for SumError {}
 
 // ANCHOR: starter
-/// Sums `range` on `k` threads: splits it into `k` contiguous chunks whose lengths differ by
-/// at most one, sums each chunk with `sum_chunk` on a scoped thread of its own, and adds the
-/// partial sums up (wrapping, like `sum_chunk`).
+/// Sums `range` on `k` threads: splits it into `k` contiguous chunks whose lengths
+/// differ by at most one, sums each chunk with `sum_chunk` on a scoped thread of its
+/// own, and adds the partial sums up (wrapping, like `sum_chunk`).
 ///
 /// * `k == 0` is `Err(SumError::ZeroChunks)`, not a panic;
 /// * `k` larger than the range's length is fine: the extra chunks are empty;
-/// * a chunk whose `sum_chunk` panics makes the result `Err(SumError::ChunkPanicked)`.
+/// * a chunk whose `sum_chunk` panics makes the result
+///   `Err(SumError::ChunkPanicked)`.
 pub fn parallel_sum_with<F>(
     range: Range<u64>,
     k: usize,
@@ -46,10 +48,10 @@ pub fn parallel_sum_with<F>(
 where
     F: Fn(Range<u64>) -> u64 + Sync,
 {
-    // TODO: compute the k chunks (the first `len % k` of them one element longer), then open a
-    // `thread::scope`, spawn one thread per chunk that calls `sum_chunk`, join every handle,
-    // and add the partial sums with `wrapping_add`. `join` returns a `Result`: a panicked
-    // thread is an `Err`.
+    // TODO: compute the k chunks (the first `len % k` of them one element longer),
+    // then open a `thread::scope`, spawn one thread per chunk that calls `sum_chunk`,
+    // join every handle, and add the partial sums with `wrapping_add`. `join` returns
+    // a `Result`: a panicked thread is an `Err`.
     todo!()
 }
 // ANCHOR_END: starter

@@ -1,4 +1,5 @@
-//! The spec of exercise 1. It checks sums, errors and which threads did the work; never speed.
+//! The spec of exercise 1. It checks sums, errors and which threads did the work;
+//! never speed.
 
 use std::collections::HashSet;
 use std::ops::Range;
@@ -83,8 +84,8 @@ fn zero_chunks_is_an_error_not_a_panic() {
     });
 }
 
-/// How long a chunk waits for the others at the rendezvous: far more than threads need to
-/// start, even on a busy machine, and well under the watchdog's 20 s.
+/// How long a chunk waits for the others at the rendezvous: far more than threads
+/// need to start, even on a busy machine, and well under the watchdog's 20 s.
 const MEET_WITHIN: Duration = Duration::from_secs(4);
 
 #[test]
@@ -94,8 +95,9 @@ fn k_distinct_threads_do_the_work_at_the_same_time() {
         let all_in = Rendezvous::new(k);
         let (ids, missed) = (Mutex::new(Vec::new()), Mutex::new(None));
         let got = parallel_sum_with(0..1000, k, |chunk| {
-            // Every chunk waits here for the others: k chunks must be running at once. After
-            // one chunk gave up, the others do not wait again, so the test fails fast.
+            // Every chunk waits here for the others: k chunks must be running at
+            // once. After one chunk gave up, the others do not wait again, so the
+            // test fails fast.
             if missed.lock().unwrap().is_none()
                 && let Err(e) = all_in.arrive(MEET_WITHIN)
             {
@@ -141,7 +143,8 @@ fn chunks_are_contiguous_and_balanced() {
                 chunks.len()
             );
             chunks.sort_by_key(|c| (c.start, c.end));
-            // Empty chunks may sit anywhere; the non-empty ones tile the range in order.
+            // Empty chunks may sit anywhere; the non-empty ones tile the range in
+            // order.
             let mut next = range.start;
             for c in chunks.iter().filter(|c| !c.is_empty()) {
                 assert_eq!(c.start, next, "chunks {chunks:?} leave a gap or overlap");

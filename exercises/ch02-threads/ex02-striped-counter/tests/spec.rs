@@ -1,5 +1,5 @@
-//! The spec of exercise 2. It checks values, the memory layout and which cell each adder uses;
-//! never speed.
+//! The spec of exercise 2. It checks values, the memory layout and which cell each
+//! adder uses; never speed.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Mutex;
@@ -9,11 +9,12 @@ use std::time::Duration;
 use ch02_ex02_striped_counter::{StripedCounter, count_with};
 use support::{Rendezvous, RendezvousTimeout, within_patience};
 
-/// How long a thread waits for the others at a rendezvous: far more than threads need to
-/// start, even on a busy machine, and well under the watchdog's 20 s.
+/// How long a thread waits for the others at a rendezvous: far more than threads need
+/// to start, even on a busy machine, and well under the watchdog's 20 s.
 const MEET_WITHIN: Duration = Duration::from_secs(4);
 
-/// A counter of `cells` cells; fails the test (not with a `None` unwrap) if there is none.
+/// A counter of `cells` cells; fails the test (not with a `None` unwrap) if there is
+/// none.
 fn counter(cells: usize) -> StripedCounter {
     StripedCounter::new(cells)
         .unwrap_or_else(|| panic!("StripedCounter::new({cells}) is None"))
@@ -144,8 +145,8 @@ fn sum_adds_every_cell_and_wraps() {
 const THREADS: usize = 4;
 const ADDS: u64 = 250_000;
 
-/// `THREADS` threads, met at a rendezvous so they run at once, each take an adder of a one-cell
-/// counter and add 1 `ADDS` times; returns what the cell holds then.
+/// `THREADS` threads, met at a rendezvous so they run at once, each take an adder of
+/// a one-cell counter and add 1 `ADDS` times; returns what the cell holds then.
 fn contended_round() -> u64 {
     let c = counter(1);
     let all_in = Rendezvous::new(THREADS);
@@ -168,8 +169,9 @@ fn contended_round() -> u64 {
 
 #[test]
 fn add_loses_no_update_when_threads_share_a_cell() {
-    // A load followed by a store lets two threads read the same old value: one add is lost.
-    // One round almost always shows it on two cores; up to ten rounds leave no doubt.
+    // A load followed by a store lets two threads read the same old value: one add is
+    // lost. One round almost always shows it on two cores; up to ten rounds leave no
+    // doubt.
     within_patience(|| {
         let want = THREADS as u64 * ADDS;
         for _ in 0..10 {
@@ -188,8 +190,9 @@ fn add_loses_no_update_when_threads_share_a_cell() {
 
 const TURNS: usize = 250_000;
 
-/// `THREADS` threads, met at a rendezvous so they run at once, each take `TURNS` adders of a
-/// counter of `THREADS` cells and add 1 through each; returns the counter.
+/// `THREADS` threads, met at a rendezvous so they run at once, each take `TURNS`
+/// adders of a counter of `THREADS` cells and add 1 through each; returns the
+/// counter.
 fn turns_round() -> StripedCounter {
     let c = counter(THREADS);
     let all_in = Rendezvous::new(THREADS);
@@ -211,10 +214,11 @@ fn turns_round() -> StripedCounter {
 
 #[test]
 fn threads_that_take_adders_at_once_get_every_turn_once() {
-    // Handed out once each, the turns 0, 1, 2, ... fill the cells evenly, and the next adder
-    // after them all goes to cell 0 again. A `next` read and then written back in two steps
-    // hands two threads the same turn (or even an old one), which shows up as uneven cells.
-    // The window is a few instructions wide: twenty rounds caught it in 30 runs of 30 on a 2-core machine.
+    // Handed out once each, the turns 0, 1, 2, ... fill the cells evenly, and the
+    // next adder after them all goes to cell 0 again. A `next` read and then written
+    // back in two steps hands two threads the same turn (or even an old one), which
+    // shows up as uneven cells. The window is a few instructions wide: twenty rounds
+    // caught it in 30 runs of 30 on a 2-core machine.
     within_patience(|| {
         let taken = (THREADS * TURNS) as u64;
         for _ in 0..20 {
@@ -247,8 +251,8 @@ fn count_with_runs_its_threads_at_the_same_time() {
         let all_in = Rendezvous::new(THREADS);
         let missed: Mutex<Option<RendezvousTimeout>> = Mutex::new(None);
         let c = count_with(THREADS, THREADS, |a| {
-            // Once one thread gave up waiting, the others do not wait again: the test fails
-            // after one timeout, not after one per thread.
+            // Once one thread gave up waiting, the others do not wait again: the test
+            // fails after one timeout, not after one per thread.
             if missed.lock().unwrap().is_none()
                 && let Err(e) = all_in.arrive(MEET_WITHIN)
             {
@@ -274,7 +278,8 @@ fn count_with_runs_its_threads_at_the_same_time() {
 #[test]
 fn count_with_gives_each_thread_its_own_adder() {
     within_patience(|| {
-        // (threads, cells, what each cell holds after every thread added 1 a hundred times)
+        // (threads, cells, what each cell holds after every thread added 1 a hundred
+        // times)
         let cases: [(usize, usize, &[u64]); 5] = [
             (4, 4, &[100, 100, 100, 100]),
             (2, 5, &[100, 100, 0, 0, 0]),

@@ -1,6 +1,7 @@
 //! Exercise 3: a memo whose lock is not held while it computes.
 //!
-//! Replace the `todo!()` by your code; `cargo test` in this folder tells you when you are done.
+//! Replace the `todo!()` by your code; `cargo test` in this folder tells you when you
+//! are done.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
@@ -18,9 +19,10 @@ impl Memo {
     }
 
     // ANCHOR: starter
-    /// The version under review: right answers, but the lock is held while `compute` runs.
-    /// Every other caller, whatever its key, waits for that computation; a `compute` that
-    /// uses the memo deadlocks; a `compute` that panics poisons the lock for everybody.
+    /// The version under review: right answers, but the lock is held while `compute`
+    /// runs. Every other caller, whatever its key, waits for that computation; a
+    /// `compute` that uses the memo deadlocks; a `compute` that panics poisons the
+    /// lock for everybody.
     pub fn get_or_compute_locked(
         &self,
         key: u64,
@@ -30,14 +32,17 @@ impl Memo {
         *values.entry(key).or_insert_with(|| compute(key))
     }
 
-    /// The value for `key`: the remembered one, or `compute(key)`, remembered from now on.
+    /// The value for `key`: the remembered one, or `compute(key)`, remembered from
+    /// now on.
     ///
-    /// `compute` runs with the lock released, so calls for other keys proceed meanwhile. If
-    /// two calls compute the same key at once, both return the value stored first.
+    /// `compute` runs with the lock released, so calls for other keys proceed
+    /// meanwhile. If two calls compute the same key at once, both return the value
+    /// stored first.
     pub fn get_or_compute(&self, key: u64, compute: impl FnOnce(u64) -> u64) -> u64 {
-        // TODO: look the key up under the lock and return a hit. Otherwise release the lock,
-        // run `compute`, then lock again and insert, keeping a value another thread may have
-        // stored in the meantime (`entry(key).or_insert(...)`).
+        // TODO: look the key up under the lock and return a hit. Otherwise release
+        // the lock, run `compute`, then lock again and insert, keeping a value
+        // another thread may have stored in the meantime
+        // (`entry(key).or_insert(...)`).
         todo!()
     }
     // ANCHOR_END: starter

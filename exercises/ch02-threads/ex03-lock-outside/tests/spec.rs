@@ -1,4 +1,5 @@
-//! The spec of exercise 3. It checks values, and that calls overlap, by structure; never speed.
+//! The spec of exercise 3. It checks values, and that calls overlap, by structure;
+//! never speed.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -8,8 +9,8 @@ use std::time::Duration;
 use ch02_ex03_lock_outside::Memo;
 use support::{Rendezvous, watchdog_or};
 
-/// How long a call waits for the other inside `compute`: far more than a thread needs to start,
-/// even on a busy machine, and well under the watchdog's 20 s.
+/// How long a call waits for the other inside `compute`: far more than a thread needs
+/// to start, even on a busy machine, and well under the watchdog's 20 s.
 const MEET_WITHIN: Duration = Duration::from_secs(4);
 
 /// How long a test may run before the spec calls it a hang: every test here takes
@@ -69,7 +70,8 @@ fn two_calls_compute_at_the_same_time() {
                     let (memo, both) = (&memo, &both);
                     s.spawn(move || {
                         memo.get_or_compute(key, |k| {
-                            // Both calls must be inside `compute` at once to get past here.
+                            // Both calls must be inside `compute` at once to get past
+                            // here.
                             let met = both.arrive(MEET_WITHIN).is_ok();
                             k * 10 + u64::from(met)
                         })
@@ -92,8 +94,9 @@ fn two_calls_compute_at_the_same_time() {
 
 #[test]
 fn compute_may_use_the_memo_itself() {
-    // Fibonacci through the memo: computing key n asks the memo for n - 1 and n - 2. If the
-    // lock is held while compute runs, the inner call waits for a lock its own thread holds.
+    // Fibonacci through the memo: computing key n asks the memo for n - 1 and n - 2.
+    // If the lock is held while compute runs, the inner call waits for a lock its own
+    // thread holds.
     let (value, len) = watchdog_or(
         HANG_AFTER,
         "a memoised Fibonacci never finished: is the lock still held while compute runs? The \
@@ -148,8 +151,10 @@ fn racing_computations_of_one_key_agree_on_the_first_value_stored() {
                     s.spawn(move || {
                         let mut met = false;
                         let value = memo.get_or_compute(7, |_| {
-                            met = both.arrive(MEET_WITHIN).is_ok(); // both computations are under way
-                            100 + calls.fetch_add(1, Ordering::SeqCst) // they disagree
+                            // both computations are under way
+                            met = both.arrive(MEET_WITHIN).is_ok();
+                            // they disagree
+                            100 + calls.fetch_add(1, Ordering::SeqCst)
                         });
                         (value, met)
                     })

@@ -1,5 +1,5 @@
-//! Spec for exercise 1. Each test runs in a single-threaded process of its own, with a time
-//! limit, and fails if it leaves a child process behind (see `support::fork`).
+//! Spec for exercise 1. Each test runs in a single-threaded process of its own, with
+//! a time limit, and fails if it leaves a child process behind (see `support::fork`).
 
 use std::os::fd::AsRawFd;
 use std::process::ExitCode;
@@ -103,7 +103,8 @@ extern "C" fn count_exit_handler() {
 
 fn the_child_leaves_with_exit_not_process_exit() {
     EXIT_HANDLERS.get_or_init(|| support::fork::shared_counters(1));
-    // SAFETY: `atexit` only stores the function pointer; the handler touches an atomic only.
+    // SAFETY: `atexit` only stores the function pointer; the handler touches an
+    // atomic only.
     assert_eq!(unsafe { nix::libc::atexit(count_exit_handler) }, 0);
     assert_eq!(run_in_child(|| "ok".to_owned()), Ok("ok".into()));
     let _ = run_in_child(|| panic!("and on this path too"));
@@ -124,18 +125,19 @@ fn every_child_is_reaped() {
     assert!(support::children().is_empty());
 }
 
-/// The descriptors the SIGUSR1 handler of `a_failed_read_still_reaps_the_child` works on:
-/// an open directory, and the number `run_in_child`'s read end will have.
+/// The descriptors the SIGUSR1 handler of `a_failed_read_still_reaps_the_child` works
+/// on: an open directory, and the number `run_in_child`'s read end will have.
 static DIRECTORY_FD: AtomicI32 = AtomicI32::new(-1);
 static READ_END_FD: AtomicI32 = AtomicI32::new(-1);
 /// Set (in memory shared with the child) once the handler has run.
 static HANDLER_RAN: OnceLock<&'static [AtomicUsize]> = OnceLock::new();
 
 extern "C" fn swap_the_read_end_for_a_directory(_: nix::libc::c_int) {
-    // SAFETY: `dup2` is async-signal-safe; both numbers are open descriptors of this process
-    // (the directory is closed only after `run_in_child` returns, and the read end is the one
-    // `run_in_child` is reading from). It closes the pipe's read end and puts the directory
-    // in its place: the parent's next `read` fails with EISDIR.
+    // SAFETY: `dup2` is async-signal-safe; both numbers are open descriptors of this
+    // process (the directory is closed only after `run_in_child` returns, and the
+    // read end is the one `run_in_child` is reading from). It closes the pipe's read
+    // end and puts the directory in its place: the parent's next `read` fails with
+    // EISDIR.
     unsafe {
         nix::libc::dup2(
             DIRECTORY_FD.load(Ordering::SeqCst),
@@ -148,12 +150,14 @@ extern "C" fn swap_the_read_end_for_a_directory(_: nix::libc::c_int) {
 }
 
 fn a_failed_read_still_reaps_the_child() {
-    // The child asks the parent (SIGUSR1) to swap the pipe's read end for a directory while
-    // the parent reads: the parent's `read_to_end` fails (EISDIR) with the child still alive.
+    // The child asks the parent (SIGUSR1) to swap the pipe's read end for a directory
+    // while the parent reads: the parent's `read_to_end` fails (EISDIR) with the
+    // child still alive.
     let ran = *HANDLER_RAN.get_or_init(|| support::fork::shared_counters(1));
     let directory = std::fs::File::open("/").unwrap();
     DIRECTORY_FD.store(directory.as_raw_fd(), Ordering::SeqCst);
-    // descriptors are handed out lowest first: `run_in_child`'s pipe will get these numbers
+    // descriptors are handed out lowest first: `run_in_child`'s pipe will get these
+    // numbers
     let (reader, writer) = support::fork::pipe().unwrap();
     READ_END_FD.store(reader.as_raw_fd(), Ordering::SeqCst);
     drop((reader, writer));

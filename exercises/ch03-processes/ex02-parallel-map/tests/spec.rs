@@ -1,5 +1,5 @@
-//! Spec for exercise 2. Each test runs in a single-threaded process of its own, with a time
-//! limit, and fails if it leaves a child process behind (see `support::fork`).
+//! Spec for exercise 2. Each test runs in a single-threaded process of its own, with
+//! a time limit, and fails if it leaves a child process behind (see `support::fork`).
 
 use std::os::fd::AsRawFd;
 use std::process::ExitCode;
@@ -33,9 +33,10 @@ fn every_input_runs_in_a_process_of_its_own() {
 }
 
 fn every_child_is_started_before_any_is_joined() {
-    // Each child waits (up to 5 s) until all 3 are alive at once: that only happens if the
-    // third is started while the first is still running, i.e. before anything is joined.
-    // Once one child has waited in vain, the later ones give up at once: fail fast.
+    // Each child waits (up to 5 s) until all 3 are alive at once: that only happens
+    // if the third is started while the first is still running, i.e. before anything
+    // is joined. Once one child has waited in vain, the later ones give up at once:
+    // fail fast.
     let rendezvous = ProcessRendezvous::new(3);
     let alive = ProcessInFlight::new();
     let gave_up = &shared_counters(1)[0];
@@ -88,8 +89,8 @@ fn set_fd_limit(limit: nix::libc::rlim_t) -> nix::libc::rlim_t {
         rlim_cur: 0,
         rlim_max: 0,
     };
-    // SAFETY: `old` is a valid `rlimit` to write into, and the new one lowers (or restores)
-    // only the soft limit, below the hard one.
+    // SAFETY: `old` is a valid `rlimit` to write into, and the new one lowers (or
+    // restores) only the soft limit, below the hard one.
     unsafe {
         assert_eq!(nix::libc::getrlimit(nix::libc::RLIMIT_NOFILE, &mut old), 0);
         let new = nix::libc::rlimit {
@@ -102,8 +103,9 @@ fn set_fd_limit(limit: nix::libc::rlim_t) -> nix::libc::rlim_t {
 }
 
 fn a_failing_start_still_joins_the_children_already_started() {
-    // `start` makes a pipe, and the parent keeps its read end per child. Find the file
-    // descriptors two starts use, then allow exactly those: the third `start` fails (EMFILE).
+    // `start` makes a pipe, and the parent keeps its read end per child. Find the
+    // file descriptors two starts use, then allow exactly those: the third `start`
+    // fails (EMFILE).
     let highest = {
         let (r1, w1) = support::fork::pipe().unwrap();
         drop(w1);

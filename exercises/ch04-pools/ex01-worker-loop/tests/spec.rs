@@ -1,6 +1,6 @@
-//! The spec of exercise 1. Nothing here measures time: concurrency is shown by a rendezvous,
-//! workers are counted by the states they build. Every test runs under a watchdog, so a
-//! hang fails.
+//! The spec of exercise 1. Nothing here measures time: concurrency is shown by a
+//! rendezvous, workers are counted by the states they build. Every test runs under a
+//! watchdog, so a hang fails.
 
 use std::cell::RefCell;
 use std::collections::HashSet;
@@ -51,7 +51,8 @@ fn each_worker_builds_its_state_once_on_its_own_thread() {
                 .collect();
             let served: HashSet<usize> =
                 handles.into_iter().map(|h| h.get()).collect();
-            drop(pool); // joins the workers: every state that will ever be built is built
+            // joins the workers: every state that will ever be built is built
+            drop(pool);
             let built = built.lock().unwrap().clone();
             let mut indices: Vec<usize> = built.iter().map(|&(i, _)| i).collect();
             indices.sort_unstable();
@@ -101,7 +102,8 @@ fn a_worker_keeps_its_state_from_task_to_task() {
 #[test]
 fn the_state_never_crosses_threads_so_it_need_not_be_send() {
     within_patience(|| {
-        // `Rc` is not `Send`: this compiles only if each state is made on its own worker.
+        // `Rc` is not `Send`: this compiles only if each state is made on its own
+        // worker.
         let pool =
             StatePool::new(2, |_| Rc::new(RefCell::new(Vec::<u64>::new()))).unwrap();
         let handles: Vec<_> = (0..6u64)
@@ -133,7 +135,8 @@ fn a_pool_of_n_runs_n_tasks_at_once() {
                         (Arc::clone(&all_in), Arc::clone(&in_flight));
                     pool.apply_async(move |_: &mut ()| {
                         let _inside = in_flight.enter();
-                        // Patience well under the watchdog's: the designed message comes first.
+                        // Patience well under the watchdog's: the designed message
+                        // comes first.
                         all_in.arrive(Duration::from_secs(2))
                     })
                 })

@@ -1,5 +1,5 @@
-//! Exercise 3: a process pool's parent side. When a worker dies, fail exactly its task, say
-//! why, replace it, and let the other tasks complete.
+//! Exercise 3: a process pool's parent side. When a worker dies, fail exactly its
+//! task, say why, replace it, and let the other tasks complete.
 
 use std::fmt;
 use std::fs::File;
@@ -42,8 +42,8 @@ impl fmt::Display for TaskError {
 
 impl std::error::Error for TaskError {}
 
-/// One worker process: it reads each task (a `u64`) from one pipe and writes `f(task)` to
-/// another, until its task pipe closes. Given.
+/// One worker process: it reads each task (a `u64`) from one pipe and writes
+/// `f(task)` to another, until its task pipe closes. Given.
 pub struct Worker {
     pid: Pid,
     tasks: Option<File>,
@@ -52,16 +52,17 @@ pub struct Worker {
 }
 
 impl Worker {
-    /// Forks a worker that answers `f(x)` for every `x` it reads. `siblings` are the workers
-    /// already running: the new one closes its copies of their pipe ends, or their task pipes
-    /// would never reach end-of-file and they would never stop. Call it from a
-    /// single-threaded process only.
+    /// Forks a worker that answers `f(x)` for every `x` it reads. `siblings` are the
+    /// workers already running: the new one closes its copies of their pipe ends, or
+    /// their task pipes would never reach end-of-file and they would never stop. Call
+    /// it from a single-threaded process only.
     pub fn start(f: fn(u64) -> u64, siblings: &[Worker]) -> io::Result<Worker> {
         // Both ends of both pipes close on exec (chapter 03's `pipe`).
         let (task_reader, task_writer) = support::fork::pipe()?;
         let (result_reader, result_writer) = support::fork::pipe()?;
         // SAFETY: the caller is single-threaded (documented above), so the child is a
-        // consistent copy of it; `serve` never returns: the child leaves through `_exit`.
+        // consistent copy of it; `serve` never returns: the child leaves through
+        // `_exit`.
         match unsafe { fork() }? {
             ForkResult::Child => {
                 drop((task_writer, result_reader));
@@ -70,8 +71,9 @@ impl Worker {
                     for fd in
                         fds.chain(sibling.tasks.as_ref().map(AsRawFd::as_raw_fd))
                     {
-                        // SAFETY: `fd` is open here (a copy made by fork) and nothing in the
-                        // child uses it; its `File` is never dropped here (`serve` -> `_exit`).
+                        // SAFETY: `fd` is open here (a copy made by fork) and nothing
+                        // in the child uses it; its `File` is never dropped here
+                        // (`serve` -> `_exit`).
                         unsafe { nix::libc::close(fd) };
                     }
                 }
@@ -123,7 +125,8 @@ impl Drop for Worker {
     }
 }
 
-/// A worker's life: answer tasks until the task pipe closes. A panic ends it with code 101.
+/// A worker's life: answer tasks until the task pipe closes. A panic ends it with
+/// code 101.
 fn serve(mut tasks: File, mut results: File, f: fn(u64) -> u64) -> ! {
     let mut task = [0u8; 8];
     let code = loop {
@@ -144,30 +147,30 @@ fn serve(mut tasks: File, mut results: File, f: fn(u64) -> u64) -> ! {
 
 // ANCHOR: starter
 impl Worker {
-    /// The result of the task sent last. If the worker died instead of answering, reaps it
-    /// and says how it ended.
+    /// The result of the task sent last. If the worker died instead of answering,
+    /// reaps it and says how it ended.
     pub fn receive(&mut self) -> Result<u64, TaskError> {
-        // TODO: read exactly 8 bytes from `self.results`.
-        // TODO: end-of-file before 8 bytes (`ErrorKind::UnexpectedEof`) means the worker died:
-        // `self.reap()`, then `WorkerDied` for a signal, `WorkerExited` for an exit code.
-        // TODO: any other error is `TaskError::Io`.
+        // TODO: read exactly 8 bytes from `self.results`. TODO: end-of-file before
+        // 8 bytes (`ErrorKind::UnexpectedEof`) means the worker died: `self.reap()`,
+        // then `WorkerDied` for a signal, `WorkerExited` for an exit code. TODO: any
+        // other error is `TaskError::Io`.
         todo!("a result, or why the worker gave none")
     }
 }
 
-/// Computes `f(x)` for every input on a pool of `n` worker processes, in rounds: one task to
-/// each worker, then one result from each. A worker that dies fails its own task only; it is
-/// replaced before the next round. Every worker is stopped and reaped at the end.
+/// Computes `f(x)` for every input on a pool of `n` worker processes, in rounds: one
+/// task to each worker, then one result from each. A worker that dies fails its own
+/// task only; it is replaced before the next round. Every worker is stopped and
+/// reaped at the end.
 pub fn map_with_pool(
     n: usize,
     f: fn(u64) -> u64,
     inputs: &[u64],
 ) -> io::Result<Vec<Result<u64, TaskError>>> {
-    // TODO: refuse n == 0; start n workers (`Worker::start(f, &workers)`: pass the ones
-    // already started).
-    // TODO: for each round of n inputs: send one to each worker, then receive from each.
-    // TODO: a worker that died is replaced at once; its task's result is the error.
-    // TODO: stop every worker.
+    // TODO: refuse n == 0; start n workers (`Worker::start(f, &workers)`: pass the
+    // ones already started). TODO: for each round of n inputs: send one to each
+    // worker, then receive from each. TODO: a worker that died is replaced at once;
+    // its task's result is the error. TODO: stop every worker.
     todo!("rounds of tasks over n workers, replacing the dead")
 }
 // ANCHOR_END: starter

@@ -1,8 +1,9 @@
-//! Spec for exercise 3. Each test runs in a single-threaded process of its own, with a time
-//! limit, and fails if it leaves a child process behind (see `support::fork`).
+//! Spec for exercise 3. Each test runs in a single-threaded process of its own, with
+//! a time limit, and fails if it leaves a child process behind (see `support::fork`).
 //!
-//! Tasks are plain functions (`fn(u64) -> u64`): only code crosses to a worker. What they share
-//! with the test lives in statics set before the pool forks, in memory mapped as shared.
+//! Tasks are plain functions (`fn(u64) -> u64`): only code crosses to a worker. What
+//! they share with the test lives in statics set before the pool forks, in memory
+//! mapped as shared.
 
 use std::collections::HashSet;
 use std::process::ExitCode;
@@ -30,7 +31,8 @@ fn deadly(x: u64) -> u64 {
             let _ = raise(Signal::SIGKILL);
             0
         }
-        // SAFETY: `_exit` has no preconditions; this is a worker process, forked by the pool.
+        // SAFETY: `_exit` has no preconditions; this is a worker process, forked by
+        // the pool.
         6 => unsafe { nix::libc::_exit(7) },
         _ => x * 10,
     }
@@ -39,7 +41,8 @@ fn deadly(x: u64) -> u64 {
 /// The pid of the worker `pid_or_die` killed, in memory shared with the workers.
 static DIED: OnceLock<&'static [AtomicUsize]> = OnceLock::new();
 
-/// Input 1 kills its worker (after noting its pid); every task answers with its worker's pid.
+/// Input 1 kills its worker (after noting its pid); every task answers with its
+/// worker's pid.
 fn pid_or_die(x: u64) -> u64 {
     if x == 1 {
         let died = DIED.get().expect("set before the pool forks");
@@ -57,8 +60,8 @@ fn meet(_: u64) -> u64 {
     u64::from(rendezvous.arrive(Duration::from_secs(2)).is_ok())
 }
 
-/// `map_with_pool` on inputs that kill workers: its results, or a failure that names the
-/// likely mistake.
+/// `map_with_pool` on inputs that kill workers: its results, or a failure that names
+/// the likely mistake.
 #[track_caller]
 fn map_with_deaths(
     n: usize,

@@ -1,5 +1,5 @@
-//! The spec of exercise 1. Gates and rendezvous order the tasks; nothing measures time; every
-//! test runs under a watchdog, so a hang fails instead.
+//! The spec of exercise 1. Gates and rendezvous order the tasks; nothing measures
+//! time; every test runs under a watchdog, so a hang fails instead.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -14,8 +14,8 @@ use support::{Gate, Rendezvous, within_patience};
 /// Well under the watchdog: a wrong solution fails with our message, fast.
 const SHORT: Duration = Duration::from_secs(3);
 
-/// Panics the test provokes run on the pool's workers (unnamed threads) and print nothing; the
-/// test's own failures (on its named thread) still print their message.
+/// Panics the test provokes run on the pool's workers (unnamed threads) and print
+/// nothing; the test's own failures (on its named thread) still print their message.
 fn quiet_worker_panics() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
@@ -67,8 +67,8 @@ fn results_come_back_right_and_in_input_order() {
 #[test]
 fn input_order_even_when_the_chunks_finish_in_reverse() {
     within_patience(|| {
-        // Item i waits at gate i; the test opens the gates last-first, so the chunks finish in
-        // reverse order. The results must still be in input order.
+        // Item i waits at gate i; the test opens the gates last-first, so the chunks
+        // finish in reverse order. The results must still be in input order.
         let n = 4;
         let gates: Arc<Vec<Gate>> = Arc::new((0..n).map(|_| Gate::new()).collect());
         let finished = Arc::new(Mutex::new(Vec::new()));
@@ -145,7 +145,8 @@ fn one_task_per_chunk() {
 #[test]
 fn chunks_run_at_the_same_time() {
     within_patience(|| {
-        // Two chunks of two on two workers: the first item of each chunk must meet the other.
+        // Two chunks of two on two workers: the first item of each chunk must meet
+        // the other.
         let pool = ThreadPool::new(2);
         let meet = Arc::new(Rendezvous::new(2));
         let m = Arc::clone(&meet);

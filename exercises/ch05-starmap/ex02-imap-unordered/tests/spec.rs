@@ -1,6 +1,6 @@
-//! The spec of exercise 2. Gates and rendezvous order the tasks; nothing measures time; every
-//! test runs under a watchdog, and the tests that a wrong solution could hang wait on a channel
-//! with a short limit, to fail fast with a message instead.
+//! The spec of exercise 2. Gates and rendezvous order the tasks; nothing measures
+//! time; every test runs under a watchdog, and the tests that a wrong solution could
+//! hang wait on a channel with a short limit, to fail fast with a message instead.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -14,8 +14,8 @@ use support::{Gate, InFlight, Rendezvous, within_patience};
 /// Well under the watchdog: a wrong solution fails with our message, fast.
 const SHORT: Duration = Duration::from_secs(3);
 
-/// Panics the test provokes run on the pool's workers (unnamed threads) and print nothing; the
-/// test's own failures (on its named thread) still print their message.
+/// Panics the test provokes run on the pool's workers (unnamed threads) and print
+/// nothing; the test's own failures (on its named thread) still print their message.
 fn quiet_worker_panics() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
@@ -28,14 +28,15 @@ fn quiet_worker_panics() {
     });
 }
 
-/// How long `collect_within` waits for each result: longer than `SHORT`, so a task that
-/// waits `SHORT` at a gate fails the spec's own assertion first.
+/// How long `collect_within` waits for each result: longer than `SHORT`, so a task
+/// that waits `SHORT` at a gate fails the spec's own assertion first.
 const NEXT: Duration = Duration::from_secs(6);
 
-/// Runs `iterate` on a thread of its own: it calls its argument with each result the iterator
-/// hands out. Returns them all once `iterate` returns; fails with a message if the iteration
-/// stops handing out results without ending, after `expected` results (next() never returns
-/// `None`) or before (`if_fewer` says what went missing). A panic in `iterate` is the test's.
+/// Runs `iterate` on a thread of its own: it calls its argument with each result the
+/// iterator hands out. Returns them all once `iterate` returns; fails with a message
+/// if the iteration stops handing out results without ending, after `expected`
+/// results (next() never returns `None`) or before (`if_fewer` says what went
+/// missing). A panic in `iterate` is the test's.
 fn collect_within<T, F>(expected: usize, if_fewer: &str, iterate: F) -> Vec<T>
 where
     T: Send + 'static,
@@ -88,7 +89,8 @@ fn results_come_out_in_completion_order() {
             let mut results = imap_unordered(
                 &pool,
                 move |i: usize| {
-                    g[i].wait(SHORT); // a wrong solution gets its item anyway, after SHORT
+                    // a wrong solution gets its item anyway, after SHORT
+                    g[i].wait(SHORT);
                     i * 10
                 },
                 0..3,
@@ -235,7 +237,8 @@ fn while_every_task_waits_exactly_window_items_are_read() {
                 }
                 thread::sleep(Duration::from_millis(1));
             }
-            thread::sleep(Duration::from_millis(100)); // time for a wrong solution to read more
+            // time for a wrong solution to read more
+            thread::sleep(Duration::from_millis(100));
             let ahead = read.load(Ordering::SeqCst);
             gate.open();
             ahead

@@ -1,4 +1,5 @@
-//! The spec of exercise 3: plain arithmetic, no threads. The workloads are the chapter's.
+//! The spec of exercise 3: plain arithmetic, no threads. The workloads are the
+//! chapter's.
 
 use ch05_ex03_balanced_chunks::{PlanError, largest_balanced_chunksize, makespan};
 
@@ -45,9 +46,9 @@ fn makespan_of_the_tutorial_numbers() {
 
 #[test]
 fn makespan_goes_to_the_least_loaded_worker_not_round_robin() {
-    // Chunks of 1 on 2 workers: 10 to worker 0, 1 to worker 1, then the second 10 to worker 1
-    // (it has 1, worker 0 has 10), the last 1 to worker 0: 11 each. Round robin would give
-    // worker 0 both tens: 20.
+    // Chunks of 1 on 2 workers: 10 to worker 0, 1 to worker 1, then the second 10 to
+    // worker 1 (it has 1, worker 0 has 10), the last 1 to worker 0: 11 each. Round
+    // robin would give worker 0 both tens: 20.
     assert_eq!(
         makespan(&[10, 1, 10, 1], 2, 1),
         Ok(11),
@@ -88,8 +89,8 @@ fn uneven_tasks_want_small_chunks() {
         Ok(2),
         "on the long tail only chunks of 1 and 2 reach 60"
     );
-    // With 50% of slack (up to 90), chunks of 4 (92) do not fit, but chunks of 58 do: one
-    // chunk of 56 ones and two long tasks (88) and one of the other two (32).
+    // With 50% of slack (up to 90), chunks of 4 (92) do not fit, but chunks of 58 do:
+    // one chunk of 56 ones and two long tasks (88) and one of the other two (32).
     assert_eq!(
         largest_balanced_chunksize(&long_tail(), 2, 50),
         Ok(58),
@@ -114,8 +115,9 @@ fn equal_tasks_want_big_chunks() {
 
 #[test]
 fn a_larger_size_can_fit_again_after_one_that_does_not() {
-    // Slack of 25% allows up to 75: sizes 1 to 3 fit (60, 60, 75: the limit is inclusive), 4
-    // does not (92), 57 does (72 and 48). Stopping at the first size that fails answers 3.
+    // Slack of 25% allows up to 75: sizes 1 to 3 fit (60, 60, 75: the limit is
+    // inclusive), 4 does not (92), 57 does (72 and 48). Stopping at the first size
+    // that fails answers 3.
     assert_eq!(
         largest_balanced_chunksize(&long_tail(), 2, 25),
         Ok(57),
@@ -153,9 +155,9 @@ fn without_panic<T>(
 
 #[test]
 fn large_costs_are_compared_without_overflow() {
-    // Three tasks of a quarter of u64::MAX on 2 workers: every total fits in a u64, but a
-    // makespan times 100 does not. Chunks of 1 and 2 give 2q, chunks of 3 give 3q, which is
-    // within 50% of 2q and not within 49%.
+    // Three tasks of a quarter of u64::MAX on 2 workers: every total fits in a u64,
+    // but a makespan times 100 does not. Chunks of 1 and 2 give 2q, chunks of 3 give
+    // 3q, which is within 50% of 2q and not within 49%.
     let q = u64::MAX / 4;
     assert_eq!(makespan(&[q; 3], 2, 3), Ok(3 * q));
     let got = without_panic(|| {

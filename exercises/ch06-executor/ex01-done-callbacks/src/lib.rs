@@ -65,32 +65,34 @@ impl<T: Clone + Send> Ticket<T> {
     }
 
     // ANCHOR: starter
-    /// Cancels the task if it is pending; `true` if it is cancelled (now or before), `false`
-    /// if it is running or finished. A successful cancel completes the task: waiters in
-    /// `result()` wake up with `Outcome::Cancelled`, and the callbacks run.
+    /// Cancels the task if it is pending; `true` if it is cancelled (now or before),
+    /// `false` if it is running or finished. A successful cancel completes the task:
+    /// waiters in `result()` wake up with `Outcome::Cancelled`, and the callbacks
+    /// run.
     pub fn cancel(&self) -> bool {
         // TODO
         todo!()
     }
 
-    /// The worker's claim, before it runs the task: `true` if the task was pending and is now
-    /// running, `false` if it was cancelled (the worker must skip it). Panics if the task is
-    /// running or finished already.
+    /// The worker's claim, before it runs the task: `true` if the task was pending
+    /// and is now running, `false` if it was cancelled (the worker must skip it).
+    /// Panics if the task is running or finished already.
     pub fn set_running_or_notify_cancel(&self) -> bool {
         // TODO
         todo!()
     }
 
-    /// The worker's report: the task returned `value`. The task is finished, waiters wake up,
-    /// the callbacks run, each once, in the order they were added, on this thread. Panics if
-    /// the task was cancelled or has a result already.
+    /// The worker's report: the task returned `value`. The task is finished, waiters
+    /// wake up, the callbacks run, each once, in the order they were added, on this
+    /// thread. Panics if the task was cancelled or has a result already.
     pub fn set_result(&self, value: T) {
         // TODO
         todo!()
     }
 
-    /// Calls `callback` with the outcome once the task is done: at once, on this thread, if it
-    /// is done already; otherwise later, on the thread that completes it.
+    /// Calls `callback` with the outcome once the task is done: at once, on this
+    /// thread, if it is done already; otherwise later, on the thread that completes
+    /// it.
     pub fn add_done_callback(
         &self,
         callback: impl FnOnce(&Outcome<T>) + Send + 'static,

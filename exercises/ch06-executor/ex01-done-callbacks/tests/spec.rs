@@ -1,5 +1,5 @@
-//! The spec of exercise 1. Threads are ordered by channels and by the ticket itself; nothing
-//! measures time. A hang fails with a message naming its likely cause.
+//! The spec of exercise 1. Threads are ordered by channels and by the ticket itself;
+//! nothing measures time. A hang fails with a message naming its likely cause.
 
 use std::panic::AssertUnwindSafe;
 use std::sync::mpsc;
@@ -272,8 +272,8 @@ fn a_callback_may_use_its_own_ticket() {
 /// The panic message of the spec's bad callback.
 const BAD_CALLBACK: &str = "a bad callback";
 
-/// Keeps the bad callback's panic from printing (its message would be the first a failing test
-/// shows); every other panic prints as usual.
+/// Keeps the bad callback's panic from printing (its message would be the first a
+/// failing test shows); every other panic prints as usual.
 fn quiet_bad_callback() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {

@@ -30,7 +30,8 @@ pub enum SubmitError {
     BrokenPool(Broken),
 }
 
-/// A queued task: called with `Ok(())` to run it, with `Err(broken)` to fail it unrun.
+/// A queued task: called with `Ok(())` to run it, with `Err(broken)` to fail it
+/// unrun.
 pub type Job = Box<dyn FnOnce(Result<(), Broken>) + Send + 'static>;
 
 /// The message of a panic payload.
@@ -108,7 +109,8 @@ pub struct InitPool {
 }
 
 impl InitPool {
-    /// Starts `n` workers; worker `i` calls `initializer(i)` first, on its own thread.
+    /// Starts `n` workers; worker `i` calls `initializer(i)` first, on its own
+    /// thread.
     pub fn new(
         n: usize,
         initializer: impl Fn(usize) + Send + Sync + 'static,
@@ -134,7 +136,8 @@ impl InitPool {
         Ok(InitPool { shared, workers })
     }
 
-    /// Closes the queue, waits for every worker, and says why the pool broke, if it did.
+    /// Closes the queue, waits for every worker, and says why the pool broke, if it
+    /// did.
     pub fn join(mut self) -> Option<Broken> {
         self.close_and_join();
         self.shared.lock().broken.clone()
@@ -157,18 +160,18 @@ impl Drop for InitPool {
 
 // ANCHOR: starter
 impl Shared {
-    /// Worker `worker`'s initializer failed with `message`. The first failure breaks the pool:
-    /// record it (a later failure must not replace it), and fail every queued job with it,
-    /// unrun (`job(Err(broken))`).
+    /// Worker `worker`'s initializer failed with `message`. The first failure breaks
+    /// the pool: record it (a later failure must not replace it), and fail every
+    /// queued job with it, unrun (`job(Err(broken))`).
     fn break_pool(&self, worker: usize, message: String) {
         // TODO
         todo!()
     }
 }
 
-/// A worker's life: call `initializer(worker)` once, on this thread. If it panics, break the
-/// pool with its panic message and stop. Otherwise run jobs (`job(Ok(()))`) until `pop`
-/// says the queue is closed.
+/// A worker's life: call `initializer(worker)` once, on this thread. If it panics,
+/// break the pool with its panic message and stop. Otherwise run jobs (`job(Ok(()))`)
+/// until `pop` says the queue is closed.
 fn worker_main(
     shared: &Shared,
     worker: usize,

@@ -1,6 +1,6 @@
-//! The spec of exercise 2. Gates decide when each initializer fails and when each task ends;
-//! nothing measures time. A step that should happen at once and does not fails with a message
-//! naming its likely cause.
+//! The spec of exercise 2. Gates decide when each initializer fails and when each
+//! task ends; nothing measures time. A step that should happen at once and does not
+//! fails with a message naming its likely cause.
 
 use std::cell::Cell;
 use std::collections::HashSet;
@@ -19,8 +19,8 @@ thread_local! {
     static SET_UP_AS: Cell<Option<usize>> = const { Cell::new(None) };
 }
 
-/// The panics these tests cause on purpose print nothing; any other panic (a failed assertion)
-/// is reported as usual.
+/// The panics these tests cause on purpose print nothing; any other panic (a failed
+/// assertion) is reported as usual.
 fn quiet_panics() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
@@ -116,8 +116,9 @@ fn a_panicking_task_does_not_break_the_pool() {
 
 // ANCHOR: broken_spec
 /// Fails the test: a task queued on `pool` (`which`) neither failed nor ran after an
-/// initializer panicked. A pool that still takes tasks was never broken. Opens `gates` first,
-/// so the pool's workers can end and the failure shows at once, not at the watchdog.
+/// initializer panicked. A pool that still takes tasks was never broken. Opens
+/// `gates` first, so the pool's workers can end and the failure shows at once, not at
+/// the watchdog.
 fn queued_task_waited(pool: &InitPool, which: &str, gates: &[&Gate]) -> ! {
     for gate in gates {
         gate.open();
@@ -146,7 +147,8 @@ fn a_failing_initializer_fails_every_queued_task_and_every_later_submit() {
             })
             .unwrap()
         };
-        // Worker 1 is still in its initializer: only worker 0 can take the first task.
+        // Worker 1 is still in its initializer: only worker 0 can take the first
+        // task.
         let (started, running) = mpsc::channel();
         let finish = Arc::new(Gate::new());
         let first = {

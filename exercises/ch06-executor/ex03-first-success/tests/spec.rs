@@ -1,6 +1,6 @@
-//! The spec of exercise 3. Replicas are held at gates the test opens, so the order in which
-//! they complete is fixed by the test, not by the machine; nothing measures time. A hang fails
-//! with a message naming its likely cause.
+//! The spec of exercise 3. Replicas are held at gates the test opens, so the order in
+//! which they complete is fixed by the test, not by the machine; nothing measures
+//! time. A hang fails with a message naming its likely cause.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -13,14 +13,14 @@ use ch06_ex03_first_success::{
 };
 use support::{Gate, finishes_after_gate, within_patience};
 
-/// How long `first_success` may take, once its answer is there, before we call it a hang
-/// (well under the watchdog's patience, so the failure names the cause).
+/// How long `first_success` may take, once its answer is there, before we call it a
+/// hang (well under the watchdog's patience, so the failure names the cause).
 const SOON: Duration = Duration::from_secs(5);
 
 type Answer = Result<&'static str, String>;
 
-/// Calls `first_success` on a thread of its own and returns what it returned; fails with
-/// `hang` if it has not returned within [`SOON`].
+/// Calls `first_success` on a thread of its own and returns what it returned; fails
+/// with `hang` if it has not returned within [`SOON`].
 fn ask(
     replicas: &[Ticket<Answer>],
     hang: &str,
@@ -39,8 +39,9 @@ fn ask(
     }
 }
 
-/// Opens its gate when dropped: a failing test releases its held tasks, so the servers'
-/// `Drop` (which joins their workers) does not wait for a gate nobody will open.
+/// Opens its gate when dropped: a failing test releases its held tasks, so the
+/// servers' `Drop` (which joins their workers) does not wait for a gate nobody will
+/// open.
 struct OpenOnDrop(Arc<Gate>);
 
 impl Drop for OpenOnDrop {
@@ -55,8 +56,9 @@ fn gate() -> (Arc<Gate>, OpenOnDrop) {
     (gate.clone(), OpenOnDrop(gate))
 }
 
-/// Submits a task that keeps `server`'s only worker busy until `gate` opens, and returns once
-/// the worker has started it: what is submitted to `server` next stays queued (pending).
+/// Submits a task that keeps `server`'s only worker busy until `gate` opens, and
+/// returns once the worker has started it: what is submitted to `server` next stays
+/// queued (pending).
 fn keep_busy(server: &Server, gate: &Arc<Gate>) -> Ticket<()> {
     let (started, running) = mpsc::channel();
     let gate = gate.clone();
@@ -158,7 +160,8 @@ fn replicas_still_queued_are_cancelled_and_never_run() {
         let servers = [Server::new(), Server::new(), Server::new()];
         let (gate, _guard) = gate();
         let runs = Arc::new(AtomicUsize::new(0));
-        // Replicas 0 and 2 wait in the queues of busy servers; replica 1 answers at once.
+        // Replicas 0 and 2 wait in the queues of busy servers; replica 1 answers at
+        // once.
         let _busy: Vec<Ticket<()>> =
             [0, 2].map(|i| keep_busy(&servers[i], &gate)).into();
         let ask_server = |i: usize| -> Ticket<Answer> {
@@ -194,8 +197,8 @@ fn replicas_still_queued_are_cancelled_and_never_run() {
             replicas[2].cancel(),
             "cancel() on a cancelled task says true again, as CPython's"
         );
-        // Dropping the servers waits for their workers, which take the queued replicas once
-        // the busy tasks are let go: a cancelled replica is skipped.
+        // Dropping the servers waits for their workers, which take the queued
+        // replicas once the busy tasks are let go: a cancelled replica is skipped.
         assert!(
             finishes_after_gate(&gate, move || drop(servers)).is_ok(),
             "a Server's drop must wait for its worker (given code: leave it as it is)"

@@ -1,5 +1,5 @@
-//! Spec for exercise 1. Each test runs in a single-threaded process of its own, with a time
-//! limit, and fails if it leaves a child process behind (see `support::fork`).
+//! Spec for exercise 1. Each test runs in a single-threaded process of its own, with
+//! a time limit, and fails if it leaves a child process behind (see `support::fork`).
 
 use std::process::ExitCode;
 
@@ -9,8 +9,9 @@ use ch07_ex01_steps::{
     ChildFailed, MyProcess, Outcome, decode, encode, exit_code_for, run_in_child,
 };
 
-/// Silences panic messages in the children `run_in_child` forks (a panic there is reported to
-/// the parent as a failed child), and only there: the test's own panics still print.
+/// Silences panic messages in the children `run_in_child` forks (a panic there is
+/// reported to the parent as a failed child), and only there: the test's own panics
+/// still print.
 fn quiet_panics() {
     let test_process = std::process::id();
     let report = std::panic::take_hook();
@@ -21,8 +22,8 @@ fn quiet_panics() {
     }));
 }
 
-/// The failure message for a child whose exit code and outcome disagree, or for any other
-/// result that is not the one `expected`.
+/// The failure message for a child whose exit code and outcome disagree, or for any
+/// other result that is not the one `expected`.
 fn unexpected(expected: &str, got: &Result<(i32, Outcome), ChildFailed>) -> String {
     match got {
         Err(ChildFailed::WrongExitCode { code, outcome }) => format!(

@@ -1,4 +1,5 @@
-//! Exercise 2: a typestate for a program run as a child process, with CPython's exit codes.
+//! Exercise 2: a typestate for a program run as a child process, with CPython's exit
+//! codes.
 
 use std::io;
 use std::os::unix::process::ExitStatusExt;
@@ -9,8 +10,9 @@ use nix::unistd::Pid;
 
 // ANCHOR: starter
 /// The three states of a process. Here all three are the same type, `AnyState`, as in
-/// CPython, which keeps one object and checks at run time: so every method below exists in
-/// every state, and `start` twice, `join` before `start`, `exitcode` while running all compile.
+/// CPython, which keeps one object and checks at run time: so every method below
+/// exists in every state, and `start` twice, `join` before `start`, `exitcode` while
+/// running all compile.
 pub type Created = AnyState; // TODO: CreatedState
 pub type Running = AnyState; // TODO: RunningState
 pub type Finished = AnyState; // TODO: FinishedState
@@ -91,7 +93,8 @@ impl Proc<Running> {
 }
 
 impl Proc<Finished> {
-    /// CPython's `exitcode`: the exit code, or minus the number of the signal that ended it.
+    /// CPython's `exitcode`: the exit code, or minus the number of the signal that
+    /// ended it.
     pub fn exitcode(&self) -> i32 {
         todo!()
     }

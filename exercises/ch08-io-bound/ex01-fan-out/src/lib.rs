@@ -10,8 +10,9 @@ pub enum FanOutError {
 }
 
 // ANCHOR: starter
-/// Runs `job(0)`, ..., `job(n - 1)`, each in a tokio task, exactly `limit` in flight at once
-/// while enough remain; returns their values in order (`results[i]` is `job(i)`'s).
+/// Runs `job(0)`, ..., `job(n - 1)`, each in a tokio task, exactly `limit` in flight
+/// at once while enough remain; returns their values in order (`results[i]` is
+/// `job(i)`'s).
 pub async fn fan_out<T, F, Fut>(
     n: usize,
     limit: usize,
@@ -22,8 +23,8 @@ where
     Fut: Future<Output = T> + Send + 'static,
     T: Send + 'static,
 {
-    // TODO: a Semaphore of `limit` permits in an Arc; one task per job in a JoinSet, each
-    // holding a permit until its job is done; values put back at their index.
+    // TODO: a Semaphore of `limit` permits in an Arc; one task per job in a JoinSet,
+    // each holding a permit until its job is done; values put back at their index.
     todo!()
 }
 // ANCHOR_END: starter

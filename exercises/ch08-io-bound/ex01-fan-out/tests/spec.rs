@@ -1,7 +1,7 @@
-//! Spec for exercise 1. No test measures time: the jobs meet at a barrier that exactly `limit`
-//! of them must reach together, an in-flight counter records the most that ever ran at once,
-//! and one job waits (with a patience under the watchdog) for a job that only a slot freed by
-//! another can start.
+//! Spec for exercise 1. No test measures time: the jobs meet at a barrier that
+//! exactly `limit` of them must reach together, an in-flight counter records the most
+//! that ever ran at once, and one job waits (with a patience under the watchdog) for
+//! a job that only a slot freed by another can start.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -14,9 +14,10 @@ use tokio::sync::{Barrier, Notify};
 /// How long `limit` jobs wait for each other: well under the watchdog.
 const MEET: Duration = Duration::from_secs(5);
 
-/// How long a group that met keeps its slots on the multi-thread runtime before it leaves: the
-/// time a runtime without a limit has to start more jobs beside it (and show the mistake). A
-/// correct `fan_out` passes however long this is: it is a window, not a measurement.
+/// How long a group that met keeps its slots on the multi-thread runtime before it
+/// leaves: the time a runtime without a limit has to start more jobs beside it (and
+/// show the mistake). A correct `fan_out` passes however long this is: it is a
+/// window, not a measurement.
 const HOLD: Duration = Duration::from_millis(50);
 
 fn one_thread() -> tokio::runtime::Runtime {
@@ -26,8 +27,9 @@ fn one_thread() -> tokio::runtime::Runtime {
         .unwrap()
 }
 
-/// Runs `n` jobs with `limit`, each of which waits until `limit` jobs are inside together, then
-/// stays inside for `hold` more. Returns (all met, the most in flight at once).
+/// Runs `n` jobs with `limit`, each of which waits until `limit` jobs are inside
+/// together, then stays inside for `hold` more. Returns (all met, the most in flight
+/// at once).
 fn meet_in_groups(
     runtime: &tokio::runtime::Runtime,
     n: usize,
@@ -36,7 +38,8 @@ fn meet_in_groups(
 ) -> (bool, usize) {
     let inside = Arc::new(InFlight::new());
     let barrier = Arc::new(Barrier::new(limit));
-    // once one job has waited in vain, the others give up at once: fail fast, not n times
+    // once one job has waited in vain, the others give up at once: fail fast, not n
+    // times
     let gave_up = Arc::new(AtomicBool::new(false));
     let results = runtime.block_on(fan_out(n, limit, |_| {
         let (inside, barrier) = (Arc::clone(&inside), Arc::clone(&barrier));
@@ -60,8 +63,8 @@ fn meet_in_groups(
     (results.iter().all(|&met| met), inside.max())
 }
 
-/// Keeps quiet about the panics a test expects (their message is exactly `text`); every other
-/// panic is reported as usual, even while that test runs beside others.
+/// Keeps quiet about the panics a test expects (their message is exactly `text`);
+/// every other panic is reported as usual, even while that test runs beside others.
 fn quiet_panics_saying(text: &'static str) {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
@@ -96,8 +99,8 @@ fn exactly_limit_jobs_run_at_once() {
 fn the_limit_holds_on_a_multi_thread_runtime_too() {
     watchdog(PATIENCE, || {
         let runtime = tokio::runtime::Runtime::new().unwrap();
-        // each group of 3 keeps its slots for a while after it met: long enough for the other
-        // jobs to start beside it if nothing holds them back
+        // each group of 3 keeps its slots for a while after it met: long enough for
+        // the other jobs to start beside it if nothing holds them back
         let (met, max) = meet_in_groups(&runtime, 9, 3, HOLD);
         assert!(
             max <= 3,
@@ -112,8 +115,9 @@ fn the_limit_holds_on_a_multi_thread_runtime_too() {
 #[test]
 fn the_next_job_starts_as_soon_as_any_one_finishes() {
     watchdog(PATIENCE, || {
-        // limit 2, 3 jobs: job 1 returns at once, job 0 stays until job 2 has started. Job 2
-        // can start only in the slot job 1 freed, while job 0 still holds the other one.
+        // limit 2, 3 jobs: job 1 returns at once, job 0 stays until job 2 has
+        // started. Job 2 can start only in the slot job 1 freed, while job 0 still
+        // holds the other one.
         let job_2_started = Arc::new(Notify::new());
         let results = one_thread()
             .block_on(fan_out(3, 2, |i| {
@@ -160,8 +164,8 @@ fn a_limit_above_n_runs_all_at_once() {
 #[test]
 fn results_come_back_in_order_whatever_order_the_jobs_finish_in() {
     watchdog(PATIENCE, || {
-        // job i yields n - i times before it answers: on one thread, taking turns, the last
-        // job finishes first
+        // job i yields n - i times before it answers: on one thread, taking turns,
+        // the last job finishes first
         let n = 6;
         let results = one_thread()
             .block_on(fan_out(n, n, |i| async move {

@@ -1,5 +1,6 @@
-//! Spec for exercise 2. A ticker task shares a one-thread runtime with the code under test and
-//! counts its turns: code that holds the thread sees the count frozen. No test measures time.
+//! Spec for exercise 2. A ticker task shares a one-thread runtime with the code under
+//! test and counts its turns: code that holds the thread sees the count frozen. No
+//! test measures time.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -8,8 +9,8 @@ use std::time::{Duration, Instant};
 use ch08_ex02_unblock::{Login, PAUSE, handle_login, hash_password, slow_down};
 use support::{PATIENCE, watchdog};
 
-/// How long a hasher computes while waiting for ticks it may never see: well under the
-/// watchdog.
+/// How long a hasher computes while waiting for ticks it may never see: well under
+/// the watchdog.
 const PATIENT: Duration = Duration::from_secs(2);
 
 /// Counts its turns on the runtime, one a yield, until `stop`.
@@ -20,8 +21,8 @@ async fn tick(ticks: Arc<AtomicUsize>, stop: Arc<AtomicBool>) {
     }
 }
 
-/// Runs `body` on a one-thread runtime beside a ticker; returns its value and the ticks
-/// counted while it ran.
+/// Runs `body` on a one-thread runtime beside a ticker; returns its value and the
+/// ticks counted while it ran.
 fn with_ticker<T, F>(body: impl FnOnce(Arc<AtomicUsize>) -> F) -> (T, usize)
 where
     F: Future<Output = T>,
@@ -46,8 +47,8 @@ where
     })
 }
 
-/// Computes until it has seen 100 more ticks, or gives up after `PATIENT`: `true` if it saw
-/// them, which it can only if the ticker runs while it computes.
+/// Computes until it has seen 100 more ticks, or gives up after `PATIENT`: `true` if
+/// it saw them, which it can only if the ticker runs while it computes.
 fn compute_until_ticks(ticks: &AtomicUsize) -> bool {
     let start = ticks.load(Ordering::SeqCst);
     let deadline = Instant::now() + PATIENT;
@@ -66,8 +67,8 @@ fn simple_hash(password: &str) -> u64 {
         .fold(17u64, |h, b| h.wrapping_mul(31).wrapping_add(b.into()))
 }
 
-/// A CPU-bound hash that watches the ticker: the right hash if the ticker ran while it
-/// computed, 0 if it was frozen.
+/// A CPU-bound hash that watches the ticker: the right hash if the ticker ran while
+/// it computed, 0 if it was frozen.
 fn hasher_that_watches(
     ticks: Arc<AtomicUsize>,
 ) -> impl FnOnce(&str) -> u64 + Send + 'static {
@@ -80,8 +81,8 @@ fn hasher_that_watches(
     }
 }
 
-/// Keeps quiet about the panics a test expects (their message is exactly `text`); every other
-/// panic is reported as usual, even while that test runs beside others.
+/// Keeps quiet about the panics a test expects (their message is exactly `text`);
+/// every other panic is reported as usual, even while that test runs beside others.
 fn quiet_panics_saying(text: &'static str) {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {

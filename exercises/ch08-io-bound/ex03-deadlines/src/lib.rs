@@ -9,8 +9,9 @@ pub struct TimedOut {
 }
 
 // ANCHOR: starter
-/// Runs `job(0)`, ..., `job(n - 1)` at the same time, each with `limit` to finish. Returns one
-/// result per job, in order; a job that ran out of time is `Err(TimedOut)` and is cancelled.
+/// Runs `job(0)`, ..., `job(n - 1)` at the same time, each with `limit` to finish.
+/// Returns one result per job, in order; a job that ran out of time is
+/// `Err(TimedOut)` and is cancelled.
 pub async fn with_deadlines<T, F, Fut>(
     n: usize,
     limit: Duration,
@@ -21,8 +22,8 @@ where
     Fut: Future<Output = T> + Send + 'static,
     T: Send + 'static,
 {
-    // TODO: one time limit per job (tokio::time::timeout), all jobs running at once, results
-    // put back at their index.
+    // TODO: one time limit per job (tokio::time::timeout), all jobs running at once,
+    // results put back at their index.
     todo!()
 }
 // ANCHOR_END: starter

@@ -1,7 +1,8 @@
-//! Spec for exercise 3. The slow jobs never finish (they wait forever), so the outcome does
-//! not depend on the machine's speed; the fast ones meet at a barrier, which only jobs that run
-//! at the same time can pass. The one test about *when* a limit runs out uses tokio's paused
-//! clock, on which time passes in steps, the same on any machine. No test measures time.
+//! Spec for exercise 3. The slow jobs never finish (they wait forever), so the
+//! outcome does not depend on the machine's speed; the fast ones meet at a barrier,
+//! which only jobs that run at the same time can pass. The one test about *when* a
+//! limit runs out uses tokio's paused clock, on which time passes in steps, the same
+//! on any machine. No test measures time.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -11,8 +12,9 @@ use ch08_ex03_deadlines::{TimedOut, with_deadlines};
 use support::{PATIENCE, watchdog};
 use tokio::sync::Barrier;
 
-/// The time limit per job. The slow jobs never finish, and the fast ones only wait for each
-/// other, so any limit would do; this one is long for a barrier and short for a test.
+/// The time limit per job. The slow jobs never finish, and the fast ones only wait
+/// for each other, so any limit would do; this one is long for a barrier and short
+/// for a test.
 const LIMIT: Duration = Duration::from_secs(1);
 
 fn runtime() -> tokio::runtime::Runtime {
@@ -22,8 +24,9 @@ fn runtime() -> tokio::runtime::Runtime {
         .unwrap()
 }
 
-/// A runtime on tokio's paused clock: it stands still while any task can run, and jumps to the
-/// next timer when none can. So a job that sleeps 1.5 s ends after exactly 1.5 s of its time.
+/// A runtime on tokio's paused clock: it stands still while any task can run, and
+/// jumps to the next timer when none can. So a job that sleeps 1.5 s ends after
+/// exactly 1.5 s of its time.
 fn paused_runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -41,8 +44,9 @@ impl Drop for Dropped {
     }
 }
 
-/// Jobs 2 and 5 of 0..6 never finish; the others meet at a barrier, then answer `i * 10`.
-/// Returns the results and how many slow jobs had been dropped when `with_deadlines` returned.
+/// Jobs 2 and 5 of 0..6 never finish; the others meet at a barrier, then answer
+/// `i * 10`. Returns the results and how many slow jobs had been dropped when
+/// `with_deadlines` returned.
 fn two_slow_of_six(limit: Duration) -> (Vec<Result<usize, TimedOut>>, usize) {
     let fast = Arc::new(Barrier::new(4));
     let dropped = Arc::new(AtomicUsize::new(0));
@@ -106,7 +110,8 @@ fn the_slow_jobs_are_cancelled_before_it_returns() {
 #[test]
 fn each_limit_counts_from_the_start_not_from_when_its_job_is_awaited() {
     watchdog(PATIENCE, || {
-        // on the paused clock: job 0 never finishes, job 1 finishes 1.5 x LIMIT after the start
+        // on the paused clock: job 0 never finishes, job 1 finishes 1.5 x LIMIT after
+        // the start
         let results =
             paused_runtime().block_on(with_deadlines(2, LIMIT, |i| async move {
                 if i == 0 {

@@ -1,9 +1,9 @@
 #![allow(unused_variables, dead_code)]
 //! Chapter 09, exercise 1: partial sums over ranks, reduced along a tree.
 //!
-//! Every rank sums its own block of the values ([`block_sum`]); then the partial sums travel
-//! to rank 0 along a binary tree ([`tree_reduce`]), as `MPI_Reduce` does inside: no rank
-//! receives more than about log2(size) messages.
+//! Every rank sums its own block of the values ([`block_sum`]); then the partial sums
+//! travel to rank 0 along a binary tree ([`tree_reduce`]), as `MPI_Reduce` does
+//! inside: no rank receives more than about log2(size) messages.
 
 // ANCHOR: starter
 // ANCHOR: comm
@@ -21,11 +21,13 @@ pub trait Comm {
 // ANCHOR_END: comm
 
 // ANCHOR: block_sum
-/// The wrapping sum of this rank's block of `values`: the blocks are contiguous, in rank
-/// order, their lengths differ by at most one, and the first `values.len() % size` ranks get
-/// the longer ones (as `MPI_Scatterv` hands them out in chapter 09).
+/// The wrapping sum of this rank's block of `values`: the blocks are contiguous, in
+/// rank order, their lengths differ by at most one, and the first
+/// `values.len() % size` ranks get the longer ones (as `MPI_Scatterv` hands them out
+/// in chapter 09).
 pub fn block_sum(values: &[u64], rank: usize, size: usize) -> u64 {
-    // TODO: where does this rank's block start, and how long is it? Then sum it, wrapping.
+    // TODO: where does this rank's block start, and how long is it? Then sum it,
+    // wrapping.
     todo!(
         "the wrapping sum of rank {rank}'s block of {} values",
         values.len()
@@ -34,14 +36,14 @@ pub fn block_sum(values: &[u64], rank: usize, size: usize) -> u64 {
 // ANCHOR_END: block_sum
 
 // ANCHOR: tree_reduce
-/// Reduces every rank's `partial` to their wrapping sum on rank 0, along a binary tree:
-/// in round `k` (step = 1, 2, 4, ...), a rank whose `rank % (2 * step) == step` sends what it
-/// holds to `rank - step` and is done; a rank with `rank % (2 * step) == 0` receives from
-/// `rank + step`, if that rank exists, and adds. Returns `Some(sum)` on rank 0, `None` on
-/// every other rank.
+/// Reduces every rank's `partial` to their wrapping sum on rank 0, along a binary
+/// tree: in round `k` (step = 1, 2, 4, ...), a rank whose `rank % (2 * step) == step`
+/// sends what it holds to `rank - step` and is done; a rank with
+/// `rank % (2 * step) == 0` receives from `rank + step`, if that rank exists, and
+/// adds. Returns `Some(sum)` on rank 0, `None` on every other rank.
 pub fn tree_reduce<C: Comm>(comm: &C, partial: u64) -> Option<u64> {
-    // TODO: rounds with step = 1, 2, 4, ... while step < size: send and stop, or receive
-    // (if the partner exists) and add.
+    // TODO: rounds with step = 1, 2, 4, ... while step < size: send and stop, or
+    // receive (if the partner exists) and add.
     todo!(
         "reduce {partial} from rank {} to rank 0 along a tree",
         comm.rank()

@@ -1,8 +1,8 @@
-//! The spec of exercise 1. The ranks are threads; each pair of ranks has its own channel, so
-//! `receive_from(r)` reads only what rank `r` sent. Every message is counted: the tree is
-//! checked by structure (who sent and received how many), never by time. A rank that waits
-//! for a message nobody sends fails with a message naming both ranks, well before the
-//! watchdog.
+//! The spec of exercise 1. The ranks are threads; each pair of ranks has its own
+//! channel, so `receive_from(r)` reads only what rank `r` sent. Every message is
+//! counted: the tree is checked by structure (who sent and received how many), never
+//! by time. A rank that waits for a message nobody sends fails with a message naming
+//! both ranks, well before the watchdog.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
@@ -14,7 +14,8 @@ use support::within_patience;
 /// How long a rank waits for one message before the spec calls it a hang.
 const WAIT: Duration = Duration::from_secs(3);
 
-/// Rank `rank` of a world of `links.len()` ranks: `links[from]` receives what `from` sent us.
+/// Rank `rank` of a world of `links.len()` ranks: `links[from]` receives what `from`
+/// sent us.
 struct Rank<'w> {
     rank: usize,
     to: Vec<Sender<u64>>,
@@ -64,10 +65,12 @@ impl Comm for Rank<'_> {
     }
 }
 
-/// One channel of the world, from one rank to another; the receiver goes to the destination.
+/// One channel of the world, from one rank to another; the receiver goes to the
+/// destination.
 type Link = (Sender<u64>, Option<Receiver<u64>>);
 
-/// What a run returns: each rank's result, and how many messages each sent and received.
+/// What a run returns: each rank's result, and how many messages each sent and
+/// received.
 struct Run {
     results: Vec<Option<u64>>,
     sent: Vec<usize>,
@@ -133,7 +136,8 @@ fn n_values(n: usize) -> String {
     format!("{n} value{}", if n == 1 { "" } else { "s" })
 }
 
-/// How long the blocks are, in words: `extra` ranks get `base + 1` values, the others `base`.
+/// How long the blocks are, in words: `extra` ranks get `base + 1` values, the others
+/// `base`.
 fn block_lengths(base: usize, extra: usize) -> String {
     match extra {
         0 => format!("{} each", n_values(base)),
@@ -262,9 +266,9 @@ fn parallel_sum_over_ranks_is_the_sequential_sum() {
     }
 }
 
-/// The same program under a real MPI job: `examples/ex01-mpi-ranks.rs` on every rank of
-/// `mpirun -n 2` and `-n 4`. Without MPI here (no `mpirun`, or the `mpi` feature does not
-/// build), it says so and runs 2 and 4 ranks as threads instead.
+/// The same program under a real MPI job: `examples/ex01-mpi-ranks.rs` on every rank
+/// of `mpirun -n 2` and `-n 4`. Without MPI here (no `mpirun`, or the `mpi` feature
+/// does not build), it says so and runs 2 and 4 ranks as threads instead.
 #[test]
 fn under_mpirun_with_2_and_4_ranks_or_threads_without_mpi() {
     let ran = support::mpirun::under_mpirun(

@@ -1,10 +1,11 @@
 #![allow(unused_variables, dead_code)]
 //! Chapter 09, exercise 2: master/worker where the workers ask for work.
 //!
-//! In the chapter, the master pushes a first task to every worker, then one more per result.
-//! Here the workers *pull*: a worker's first message is `Ready`, and every `Done` it sends
-//! also asks for the next task. The master answers each message with a task, or with `Stop`
-//! once none is left, and returns when every worker has been told to stop.
+//! In the chapter, the master pushes a first task to every worker, then one more per
+//! result. Here the workers *pull*: a worker's first message is `Ready`, and every
+//! `Done` it sends also asks for the next task. The master answers each message with
+//! a task, or with `Stop` once none is left, and returns when every worker has been
+//! told to stop.
 
 // ANCHOR: messages
 /// What a worker tells the master.
@@ -25,7 +26,8 @@ pub enum ToWorker {
     Stop,
 }
 
-/// The master's side of the world: workers are numbered `1..=workers()`, rank 0 is the master.
+/// The master's side of the world: workers are numbered `1..=workers()`, rank 0 is
+/// the master.
 pub trait MasterSide {
     /// How many workers there are.
     fn workers(&self) -> usize;
@@ -48,8 +50,8 @@ pub trait WorkerSide {
 pub enum MasterError {
     /// No worker at all: nobody would ever ask for a task.
     NoWorkers,
-    /// Worker `worker` returned task `index`, which it was not computing (never handed out,
-    /// handed to another worker, or already returned).
+    /// Worker `worker` returned task `index`, which it was not computing (never
+    /// handed out, handed to another worker, or already returned).
     NotOutstanding { worker: usize, index: usize },
 }
 
@@ -57,8 +59,8 @@ pub enum MasterError {
 
 // ANCHOR: starter
 // ANCHOR: worker
-/// A worker: says `Ready`, then computes every task it is given, answering each with `Done`,
-/// until told to stop. Returns how many tasks it computed.
+/// A worker: says `Ready`, then computes every task it is given, answering each with
+/// `Done`, until told to stop. Returns how many tasks it computed.
 pub fn worker(side: &impl WorkerSide, work: impl Fn(u64) -> u64) -> usize {
     // TODO: say Ready, then answer every Task with Done until Stop; count the tasks.
     todo!("the worker's loop")
@@ -66,16 +68,16 @@ pub fn worker(side: &impl WorkerSide, work: impl Fn(u64) -> u64) -> usize {
 // ANCHOR_END: worker
 
 // ANCHOR: master
-/// The master: answers every message with the next task, in the order of `inputs`, or with
-/// `Stop` when none is left; returns the results in the order of `inputs` once every worker
-/// has been told to stop.
+/// The master: answers every message with the next task, in the order of `inputs`, or
+/// with `Stop` when none is left; returns the results in the order of `inputs` once
+/// every worker has been told to stop.
 pub fn master(
     side: &impl MasterSide,
     inputs: &[u64],
 ) -> Result<Vec<u64>, MasterError> {
-    // TODO: answer each message (Ready or Done) with the next task, or Stop when none is
-    // left; check each Done against the task that worker holds; return when every worker
-    // has been told to stop.
+    // TODO: answer each message (Ready or Done) with the next task, or Stop when none
+    // is left; check each Done against the task that worker holds; return when every
+    // worker has been told to stop.
     todo!("the master's loop over {} inputs", inputs.len())
 }
 // ANCHOR_END: master

@@ -1,7 +1,7 @@
-//! The spec of exercise 2. The master and the workers are threads: the master has one inbox
-//! that every worker sends to, each worker an inbox of its own. Balance is checked by
-//! structure, with a gate, never by time; a side that waits for a message nobody sends fails
-//! with a message saying who waited, well before the watchdog.
+//! The spec of exercise 2. The master and the workers are threads: the master has one
+//! inbox that every worker sends to, each worker an inbox of its own. Balance is
+//! checked by structure, with a gate, never by time; a side that waits for a message
+//! nobody sends fails with a message saying who waited, well before the watchdog.
 
 use std::collections::HashMap;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
@@ -21,7 +21,8 @@ struct Master {
     workers: Vec<Sender<ToWorker>>,
     /// The task indices handed out so far.
     handed_out: Mutex<Vec<usize>>,
-    /// What a closed inbox means: `Some` when the messages are a script (see `master_against`).
+    /// What a closed inbox means: `Some` when the messages are a script (see
+    /// `master_against`).
     after_the_script: Option<&'static str>,
 }
 
@@ -188,9 +189,10 @@ fn no_workers_is_an_error_not_a_hang() {
     assert_eq!(result, Err(MasterError::NoWorkers));
 }
 
-/// Task 0 is long: its worker waits at a gate that opens only when the nine short tasks are all
-/// done. Any split decided up front leaves short tasks behind the long one, and the gate never
-/// opens; the master must give every short task to the other worker.
+/// Task 0 is long: its worker waits at a gate that opens only when the nine short
+/// tasks are all done. Any split decided up front leaves short tasks behind the long
+/// one, and the gate never opens; the master must give every short task to the other
+/// worker.
 #[test]
 fn a_long_task_does_not_hold_back_the_short_ones() {
     let gate = Arc::new(Gate::new());
@@ -221,9 +223,9 @@ fn a_long_task_does_not_hold_back_the_short_ones() {
     );
 }
 
-/// The master on `[10, 20, 30]` against one hand-written worker that sends `script`, whose
-/// last message is a `Done` the master must refuse. A master that takes it and asks for more
-/// finds the script over, and fails with a message saying so.
+/// The master on `[10, 20, 30]` against one hand-written worker that sends `script`,
+/// whose last message is a `Done` the master must refuse. A master that takes it and
+/// asks for more finds the script over, and fails with a message saying so.
 fn master_against(script: Vec<ToMaster>) -> Result<Vec<u64>, MasterError> {
     within_patience(move || {
         let (to_master, inbox) = channel();
@@ -275,10 +277,10 @@ fn a_result_returned_twice_is_an_error() {
     );
 }
 
-/// The same protocol under a real MPI job: `examples/ex02-mpi-ranks.rs`, master on rank 0 and
-/// workers on the others, under `mpirun -n 2` (one worker) and `-n 4` (three). Without MPI
-/// here (no `mpirun`, or the `mpi` feature does not build), it says so and runs one and three
-/// workers as threads instead.
+/// The same protocol under a real MPI job: `examples/ex02-mpi-ranks.rs`, master on
+/// rank 0 and workers on the others, under `mpirun -n 2` (one worker) and `-n 4`
+/// (three). Without MPI here (no `mpirun`, or the `mpi` feature does not build), it
+/// says so and runs one and three workers as threads instead.
 #[test]
 fn under_mpirun_with_2_and_4_ranks_or_threads_without_mpi() {
     let ran = support::mpirun::under_mpirun(

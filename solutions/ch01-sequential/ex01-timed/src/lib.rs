@@ -1,9 +1,11 @@
-//! Exercise 1, a solution: time work too short for the clock, per run, after a warm-up.
+//! Exercise 1, a solution: time work too short for the clock, per run, after a
+//! warm-up.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-/// A clock: the time since some fixed moment. The spec passes a fake one that it moves itself.
+/// A clock: the time since some fixed moment. The spec passes a fake one that it
+/// moves itself.
 pub trait Clock {
     /// The time now, since the clock's fixed moment.
     fn now(&self) -> Duration;
@@ -36,7 +38,8 @@ impl Clock for RealClock {
     }
 }
 
-/// How to measure: Python's `timeit.repeat(f, repeat=samples, number=batch)`, after a warm-up.
+/// How to measure: Python's `timeit.repeat(f, repeat=samples, number=batch)`, after a
+/// warm-up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Plan {
     /// Runs of `f` before the first sample, not timed.
@@ -50,7 +53,8 @@ pub struct Plan {
 /// What a measurement found, all as the time of one run of `f`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Report {
-    /// One time per sample (the sample's time divided by the batch), in the order taken.
+    /// One time per sample (the sample's time divided by the batch), in the order
+    /// taken.
     pub per_run: Vec<Duration>,
     /// The fastest of `per_run`.
     pub min: Duration,
@@ -81,8 +85,8 @@ impl std::fmt::Display for PlanError {
 impl std::error::Error for PlanError {}
 
 // ANCHOR: solution
-/// Runs `f` `plan.warm_up` times untimed, then takes `plan.samples` samples of `plan.batch`
-/// runs each, and reports the time of one run per sample.
+/// Runs `f` `plan.warm_up` times untimed, then takes `plan.samples` samples of
+/// `plan.batch` runs each, and reports the time of one run per sample.
 pub fn measure<T>(
     clock: &impl Clock,
     plan: Plan,

@@ -1,4 +1,5 @@
-//! Exercise 2, a solution: when each task of a schedule finishes, with errors for bad input.
+//! Exercise 2, a solution: when each task of a schedule finishes, with errors for bad
+//! input.
 
 use std::fmt;
 
@@ -49,8 +50,8 @@ impl fmt::Display for ScheduleError {
 impl std::error::Error for ScheduleError {}
 
 // ANCHOR: solution
-/// When each task finishes: every worker runs its tasks one after the other, in the tasks'
-/// order, from time 0. `finish_times(..)[i]` is the moment task `i` ends.
+/// When each task finishes: every worker runs its tasks one after the other, in the
+/// tasks' order, from time 0. `finish_times(..)[i]` is the moment task `i` ends.
 pub fn finish_times(
     tasks: &[u64],
     assignment: &[usize],

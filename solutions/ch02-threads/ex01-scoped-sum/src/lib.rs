@@ -29,13 +29,14 @@ impl fmt::Display for SumError {
 impl std::error::Error for SumError {}
 
 // ANCHOR: solution
-/// Sums `range` on `k` threads: splits it into `k` contiguous chunks whose lengths differ by
-/// at most one, sums each chunk with `sum_chunk` on a scoped thread of its own, and adds the
-/// partial sums up (wrapping, like `sum_chunk`).
+/// Sums `range` on `k` threads: splits it into `k` contiguous chunks whose lengths
+/// differ by at most one, sums each chunk with `sum_chunk` on a scoped thread of its
+/// own, and adds the partial sums up (wrapping, like `sum_chunk`).
 ///
 /// * `k == 0` is `Err(SumError::ZeroChunks)`, not a panic;
 /// * `k` larger than the range's length is fine: the extra chunks are empty;
-/// * a chunk whose `sum_chunk` panics makes the result `Err(SumError::ChunkPanicked)`.
+/// * a chunk whose `sum_chunk` panics makes the result
+///   `Err(SumError::ChunkPanicked)`.
 pub fn parallel_sum_with<F>(
     range: Range<u64>,
     k: usize,
@@ -49,21 +50,23 @@ where
     }
     let (len, k) = (range.end.saturating_sub(range.start), k as u64);
     let (base, extra) = (len / k, len % k);
-    // Chunk `i` starts after `i` chunks of `base` elements and the `min(i, extra)` extra ones
-    // of the chunks before it, which are one element longer.
+    // Chunk `i` starts after `i` chunks of `base` elements and the `min(i, extra)`
+    // extra ones of the chunks before it, which are one element longer.
     let start_of = |i: u64| range.start + i * base + i.min(extra);
     let chunks: Vec<Range<u64>> =
         (0..k).map(|i| start_of(i)..start_of(i + 1)).collect();
 
     let sum_chunk = &sum_chunk;
     thread::scope(|s| {
-        // Spawn them all first, then join: joining in the spawning loop would serialise them.
+        // Spawn them all first, then join: joining in the spawning loop would
+        // serialise them.
         let handles: Vec<_> = chunks
             .into_iter()
             .map(|chunk| s.spawn(move || sum_chunk(chunk)))
             .collect();
-        // Join every handle before looking at any result: a scope panics at its end if a
-        // thread it still owns panicked, so stopping at the first error is not an option.
+        // Join every handle before looking at any result: a scope panics at its end
+        // if a thread it still owns panicked, so stopping at the first error is not
+        // an option.
         let parts: Vec<_> = handles.into_iter().map(|h| h.join()).collect();
         parts.into_iter().try_fold(0u64, |total, part| {
             let part = part.map_err(|_| SumError::ChunkPanicked)?;

@@ -1,18 +1,19 @@
-//! Exercise 2, solved: one logical counter striped over padded cells (like Java's `LongAdder`).
+//! Exercise 2, solved: one logical counter striped over padded cells (like Java's
+//! `LongAdder`).
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::thread;
 
 // ANCHOR: solution
-/// One cell of a [`StripedCounter`], alone on its cache line(s): 128-byte aligned, so cells sit
-/// 128 bytes apart in the counter's `Vec`.
+/// One cell of a [`StripedCounter`], alone on its cache line(s): 128-byte aligned, so
+/// cells sit 128 bytes apart in the counter's `Vec`.
 #[repr(align(128))]
 #[derive(Debug, Default)]
 pub struct CounterCell(AtomicU64);
 
-/// One counter that many threads add to at once, spread over `cells` padded cells: each thread
-/// adds through its own [`Adder`], and adders take the cells in turn, so up to `cells` threads
-/// never write the same cache line.
+/// One counter that many threads add to at once, spread over `cells` padded cells:
+/// each thread adds through its own [`Adder`], and adders take the cells in turn, so
+/// up to `cells` threads never write the same cache line.
 #[derive(Debug)]
 pub struct StripedCounter {
     cells: Vec<CounterCell>,
@@ -39,8 +40,8 @@ impl StripedCounter {
         })
     }
 
-    /// An adder for the next cell in turn: the `k`-th adder taken (from 0) adds to cell
-    /// `k % cells`, even when threads take adders at the same time.
+    /// An adder for the next cell in turn: the `k`-th adder taken (from 0) adds to
+    /// cell `k % cells`, even when threads take adders at the same time.
     pub fn adder(&self) -> Adder<'_> {
         let k = self.next.fetch_add(1, Ordering::Relaxed);
         Adder {
@@ -51,9 +52,10 @@ impl StripedCounter {
 
     /// The counter's value: the sum of its cells, wrapping.
     ///
-    /// Not a snapshot: while adders run, `sum` reads the cells one after the other, so it may
-    /// count an add to a later cell and miss an earlier add to an earlier one. It is exact once
-    /// every add happened before the call, e.g. after the scope that ran the adders ended.
+    /// Not a snapshot: while adders run, `sum` reads the cells one after the other,
+    /// so it may count an add to a later cell and miss an earlier add to an earlier
+    /// one. It is exact once every add happened before the call, e.g. after the scope
+    /// that ran the adders ended.
     pub fn sum(&self) -> u64 {
         self.cells
             .iter()
@@ -90,10 +92,12 @@ impl StripedCounter {
     }
 }
 
-/// Runs `work` on `threads` scoped threads that share one counter of `cells` cells, each thread
-/// with an adder of its own, and returns the counter once every thread has finished.
+/// Runs `work` on `threads` scoped threads that share one counter of `cells` cells,
+/// each thread with an adder of its own, and returns the counter once every thread
+/// has finished.
 ///
-/// Returns `None` (and runs nothing) if `cells` is zero. Zero threads give a counter of zeros.
+/// Returns `None` (and runs nothing) if `cells` is zero. Zero threads give a counter
+/// of zeros.
 pub fn count_with<F>(threads: usize, cells: usize, work: F) -> Option<StripedCounter>
 where
     F: Fn(&Adder<'_>) + Sync,

@@ -15,9 +15,10 @@ impl Memo {
         Self::default()
     }
 
-    /// The version under review: right answers, but the lock is held while `compute` runs.
-    /// Every other caller, whatever its key, waits for that computation; a `compute` that
-    /// uses the memo deadlocks; a `compute` that panics poisons the lock for everybody.
+    /// The version under review: right answers, but the lock is held while `compute`
+    /// runs. Every other caller, whatever its key, waits for that computation; a
+    /// `compute` that uses the memo deadlocks; a `compute` that panics poisons the
+    /// lock for everybody.
     pub fn get_or_compute_locked(
         &self,
         key: u64,
@@ -28,10 +29,12 @@ impl Memo {
     }
 
     // ANCHOR: solution
-    /// The value for `key`: the remembered one, or `compute(key)`, remembered from now on.
+    /// The value for `key`: the remembered one, or `compute(key)`, remembered from
+    /// now on.
     ///
-    /// `compute` runs with the lock released, so calls for other keys proceed meanwhile. If
-    /// two calls compute the same key at once, both return the value stored first.
+    /// `compute` runs with the lock released, so calls for other keys proceed
+    /// meanwhile. If two calls compute the same key at once, both return the value
+    /// stored first.
     pub fn get_or_compute(&self, key: u64, compute: impl FnOnce(u64) -> u64) -> u64 {
         {
             let values = self.values.lock().unwrap_or_else(PoisonError::into_inner);

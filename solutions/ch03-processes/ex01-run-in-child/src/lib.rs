@@ -1,4 +1,5 @@
-//! Exercise 1: run a function in a child process; bring back its `String`, or its panic's message.
+//! Exercise 1: run a function in a child process; bring back its `String`, or its
+//! panic's message.
 
 use std::fs::File;
 use std::io::{self, Read, Write};
@@ -38,14 +39,17 @@ impl From<nix::Error> for ChildError {
 /// The message of a panic payload (`panic!` gives a `&str` or a `String`). Given.
 pub use support::panic_message;
 
-/// Runs `f` in a forked child and returns its `String`, or the message it panicked with.
+/// Runs `f` in a forked child and returns its `String`, or the message it panicked
+/// with.
 ///
-/// Call it from a single-threaded process only. Given: you write the two halves below.
+/// Call it from a single-threaded process only. Given: you write the two halves
+/// below.
 pub fn run_in_child<F: FnOnce() -> String>(f: F) -> Result<String, ChildError> {
     // Both ends close on exec (chapter 03's `pipe`).
     let (reader, writer) = support::fork::pipe()?;
-    // SAFETY: the caller is single-threaded (documented above), so the child is a consistent
-    // copy of it; `child_side` never returns: the child leaves through `_exit`.
+    // SAFETY: the caller is single-threaded (documented above), so the child is a
+    // consistent copy of it; `child_side` never returns: the child leaves through
+    // `_exit`.
     match unsafe { fork() }? {
         ForkResult::Child => {
             drop(reader);
@@ -58,8 +62,8 @@ pub fn run_in_child<F: FnOnce() -> String>(f: F) -> Result<String, ChildError> {
 }
 
 // ANCHOR: starter
-/// The child: runs `f`, writes one report (`VALUE` or `PANIC`, then the text) to `writer`,
-/// and leaves with `_exit`: 0 if the report was written, 1 if not.
+/// The child: runs `f`, writes one report (`VALUE` or `PANIC`, then the text) to
+/// `writer`, and leaves with `_exit`: 0 if the report was written, 1 if not.
 fn child_side<F: FnOnce() -> String>(mut writer: File, f: F) -> ! {
     let report = match catch_unwind(AssertUnwindSafe(f)) {
         Ok(value) => [&[VALUE], value.as_bytes()].concat(),
@@ -70,8 +74,8 @@ fn child_side<F: FnOnce() -> String>(mut writer: File, f: F) -> ! {
     } else {
         1
     };
-    // SAFETY: `_exit` has no preconditions; it ends the process without running the parent's
-    // exit handlers or flushing the buffers the child inherited.
+    // SAFETY: `_exit` has no preconditions; it ends the process without running the
+    // parent's exit handlers or flushing the buffers the child inherited.
     unsafe { nix::libc::_exit(code) }
 }
 

@@ -46,8 +46,8 @@ fn run_chunk<I: Clone, T>(f: &impl Fn(I) -> T, chunk: Vec<I>) -> Vec<Outcome<I, 
         .collect()
 }
 
-/// Calls `f` on every item, in chunks of `chunksize` items (`None`: the default, at least 1),
-/// one pool task per chunk. Results in input order, or every failure.
+/// Calls `f` on every item, in chunks of `chunksize` items (`None`: the default, at
+/// least 1), one pool task per chunk. Results in input order, or every failure.
 pub fn starmap<I, T, F>(
     pool: &ThreadPool,
     f: F,

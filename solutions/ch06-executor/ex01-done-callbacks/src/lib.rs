@@ -64,7 +64,8 @@ impl<T: Clone + Send> Ticket<T> {
         self.lock().state
     }
 
-    /// Stores the outcome, wakes the waiters, then runs the callbacks with the lock released.
+    /// Stores the outcome, wakes the waiters, then runs the callbacks with the lock
+    /// released.
     fn complete(
         &self,
         mut inner: MutexGuard<'_, Inner<T>>,
@@ -81,9 +82,10 @@ impl<T: Clone + Send> Ticket<T> {
         }
     }
 
-    /// Cancels the task if it is pending; `true` if it is cancelled (now or before), `false`
-    /// if it is running or finished. A successful cancel completes the task: waiters in
-    /// `result()` wake up with `Outcome::Cancelled`, and the callbacks run.
+    /// Cancels the task if it is pending; `true` if it is cancelled (now or before),
+    /// `false` if it is running or finished. A successful cancel completes the task:
+    /// waiters in `result()` wake up with `Outcome::Cancelled`, and the callbacks
+    /// run.
     pub fn cancel(&self) -> bool {
         let inner = self.lock();
         match inner.state {
@@ -96,9 +98,9 @@ impl<T: Clone + Send> Ticket<T> {
         }
     }
 
-    /// The worker's claim, before it runs the task: `true` if the task was pending and is now
-    /// running, `false` if it was cancelled (the worker must skip it). Panics if the task is
-    /// running or finished already.
+    /// The worker's claim, before it runs the task: `true` if the task was pending
+    /// and is now running, `false` if it was cancelled (the worker must skip it).
+    /// Panics if the task is running or finished already.
     pub fn set_running_or_notify_cancel(&self) -> bool {
         let mut inner = self.lock();
         match inner.state {
@@ -114,9 +116,9 @@ impl<T: Clone + Send> Ticket<T> {
         }
     }
 
-    /// The worker's report: the task returned `value`. The task is finished, waiters wake up,
-    /// the callbacks run, each once, in the order they were added, on this thread. Panics if
-    /// the task was cancelled or has a result already.
+    /// The worker's report: the task returned `value`. The task is finished, waiters
+    /// wake up, the callbacks run, each once, in the order they were added, on this
+    /// thread. Panics if the task was cancelled or has a result already.
     pub fn set_result(&self, value: T) {
         let inner = self.lock();
         if let state @ (State::Cancelled | State::Finished) = inner.state {
@@ -126,8 +128,9 @@ impl<T: Clone + Send> Ticket<T> {
         self.complete(inner, State::Finished, Outcome::Value(value));
     }
 
-    /// Calls `callback` with the outcome once the task is done: at once, on this thread, if it
-    /// is done already; otherwise later, on the thread that completes it.
+    /// Calls `callback` with the outcome once the task is done: at once, on this
+    /// thread, if it is done already; otherwise later, on the thread that completes
+    /// it.
     pub fn add_done_callback(
         &self,
         callback: impl FnOnce(&Outcome<T>) + Send + 'static,
@@ -154,7 +157,8 @@ impl<T: Clone + Send> Ticket<T> {
     }
 }
 
-/// Runs one callback; a panic in it does not stop the others (CPython logs it and goes on).
+/// Runs one callback; a panic in it does not stop the others (CPython logs it and
+/// goes on).
 fn run<T>(callback: Callback<T>, outcome: &Outcome<T>) {
     let _ = catch_unwind(AssertUnwindSafe(|| callback(outcome)));
 }

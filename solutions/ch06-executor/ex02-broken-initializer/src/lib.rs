@@ -30,7 +30,8 @@ pub enum SubmitError {
     BrokenPool(Broken),
 }
 
-/// A queued task: called with `Ok(())` to run it, with `Err(broken)` to fail it unrun.
+/// A queued task: called with `Ok(())` to run it, with `Err(broken)` to fail it
+/// unrun.
 pub type Job = Box<dyn FnOnce(Result<(), Broken>) + Send + 'static>;
 
 /// The message of a panic payload.
@@ -100,9 +101,9 @@ impl Shared {
         queue.jobs.pop_front()
     }
 
-    /// Worker `worker`'s initializer failed with `message`. The first failure breaks the pool:
-    /// record it (a later failure must not replace it), and fail every queued job with it,
-    /// unrun (`job(Err(broken))`).
+    /// Worker `worker`'s initializer failed with `message`. The first failure breaks
+    /// the pool: record it (a later failure must not replace it), and fail every
+    /// queued job with it, unrun (`job(Err(broken))`).
     fn break_pool(&self, worker: usize, message: String) {
         let (broken, jobs) = {
             let mut queue = self.lock();
@@ -119,9 +120,9 @@ impl Shared {
     }
 }
 
-/// A worker's life: call `initializer(worker)` once, on this thread. If it panics, break the
-/// pool with its panic message and stop. Otherwise run jobs (`job(Ok(()))`) until `pop`
-/// says the queue is closed.
+/// A worker's life: call `initializer(worker)` once, on this thread. If it panics,
+/// break the pool with its panic message and stop. Otherwise run jobs (`job(Ok(()))`)
+/// until `pop` says the queue is closed.
 fn worker_main(
     shared: &Shared,
     worker: usize,
@@ -143,7 +144,8 @@ pub struct InitPool {
 }
 
 impl InitPool {
-    /// Starts `n` workers; worker `i` calls `initializer(i)` first, on its own thread.
+    /// Starts `n` workers; worker `i` calls `initializer(i)` first, on its own
+    /// thread.
     pub fn new(
         n: usize,
         initializer: impl Fn(usize) + Send + Sync + 'static,
@@ -186,7 +188,8 @@ impl InitPool {
         Ok(handle)
     }
 
-    /// Closes the queue, waits for every worker, and says why the pool broke, if it did.
+    /// Closes the queue, waits for every worker, and says why the pool broke, if it
+    /// did.
     pub fn join(mut self) -> Option<Broken> {
         self.close_and_join();
         self.shared.lock().broken.clone()

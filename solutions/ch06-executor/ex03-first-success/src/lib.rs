@@ -1,9 +1,9 @@
 //! Exercise 3: the hedged request.
 //!
-//! The exercises depend on no chapter crate, so this one brings a small copy of what it needs
-//! from the chapter: a [`Server`] (an executor with one worker thread), its [`Ticket`]s with
-//! `result`, `cancel`, `cancelled`, `running`, `done`, and [`as_completed`]. They are given.
-//! You write [`first_success`].
+//! The exercises depend on no chapter crate, so this one brings a small copy of what
+//! it needs from the chapter: a [`Server`] (an executor with one worker thread), its
+//! [`Ticket`]s with `result`, `cancel`, `cancelled`, `running`, `done`, and
+//! [`as_completed`]. They are given. You write [`first_success`].
 
 use std::collections::VecDeque;
 use std::fmt;
@@ -43,7 +43,8 @@ enum Phase {
 struct Slot<R> {
     phase: Phase,
     outcome: Option<Result<R, TaskError>>,
-    /// `as_completed` listeners: the ticket's position, and where to send it once done.
+    /// `as_completed` listeners: the ticket's position, and where to send it once
+    /// done.
     watchers: Vec<(usize, Sender<usize>)>,
 }
 
@@ -52,7 +53,8 @@ struct Shared<R> {
     finished: Condvar,
 }
 
-/// A claim on the result of a task submitted to a [`Server`]. Clones share the same task.
+/// A claim on the result of a task submitted to a [`Server`]. Clones share the same
+/// task.
 pub struct Ticket<R> {
     shared: Arc<Shared<R>>,
 }
@@ -84,7 +86,8 @@ impl<R> Ticket<R> {
         self.shared.slot.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Stores the outcome, wakes `result()` and tells the watchers, all under one lock.
+    /// Stores the outcome, wakes `result()` and tells the watchers, all under one
+    /// lock.
     fn complete(
         &self,
         mut slot: MutexGuard<'_, Slot<R>>,
@@ -97,7 +100,8 @@ impl<R> Ticket<R> {
         self.shared.finished.notify_all();
     }
 
-    /// The worker's claim: `false` if the task was cancelled while it waited in the queue.
+    /// The worker's claim: `false` if the task was cancelled while it waited in the
+    /// queue.
     fn start(&self) -> bool {
         let mut slot = self.slot();
         if slot.phase != Phase::Pending {
@@ -113,9 +117,9 @@ impl<R> Ticket<R> {
         self.complete(slot, outcome);
     }
 
-    /// Cancels the task if no worker has started it (CPython's `Future.cancel`). `true` if it
-    /// is cancelled (now or before), `false` if it is running or finished: a running task
-    /// cannot be stopped, it runs to its end.
+    /// Cancels the task if no worker has started it (CPython's `Future.cancel`).
+    /// `true` if it is cancelled (now or before), `false` if it is running or
+    /// finished: a running task cannot be stopped, it runs to its end.
     pub fn cancel(&self) -> bool {
         let mut slot = self.slot();
         match slot.phase {
@@ -170,15 +174,17 @@ impl<R: Clone> Ticket<R> {
     }
 }
 
-/// The tickets as their tasks complete, first finished first (CPython's `as_completed`), each
-/// with its position in the slice given: `(index, ticket)`. Each ticket it yields is done, so
-/// its `result()` does not block. No tickets, no items.
+/// The tickets as their tasks complete, first finished first (CPython's
+/// `as_completed`), each with its position in the slice given: `(index, ticket)`.
+/// Each ticket it yields is done, so its `result()` does not block. No tickets, no
+/// items.
 pub fn as_completed<R>(tickets: &[Ticket<R>]) -> AsCompleted<R> {
     let (tx, completed) = mpsc::channel();
     for (index, ticket) in tickets.iter().enumerate() {
         ticket.watch(index, tx.clone());
     }
-    drop(tx); // only the tickets' senders are left: once each has sent, the iteration ends
+    // only the tickets' senders are left: once each has sent, the iteration ends
+    drop(tx);
     AsCompleted {
         tickets: tickets.to_vec(),
         completed,
@@ -195,7 +201,8 @@ impl<R> Iterator for AsCompleted<R> {
     type Item = (usize, Ticket<R>);
 
     fn next(&mut self) -> Option<Self::Item> {
-        // Each ticket sends its index once and drops its sender: after the last, `recv` fails.
+        // Each ticket sends its index once and drops its sender: after the last,
+        // `recv` fails.
         let index = self.completed.recv().ok()?;
         Some((index, self.tickets[index].clone()))
     }
@@ -209,10 +216,10 @@ struct Queue {
     closed: bool,
 }
 
-/// One replica: a worker thread that runs the tasks submitted to it, one at a time, in order.
-/// A task submitted while the worker is busy waits in its queue (pending): it can be cancelled
-/// until the worker takes it. Dropping the server runs what is still queued (skipping the
-/// cancelled tasks) and joins the worker.
+/// One replica: a worker thread that runs the tasks submitted to it, one at a time,
+/// in order. A task submitted while the worker is busy waits in its queue (pending):
+/// it can be cancelled until the worker takes it. Dropping the server runs what is
+/// still queued (skipping the cancelled tasks) and joins the worker.
 pub struct Server {
     queue: Arc<(Mutex<Queue>, Condvar)>,
     worker: Option<JoinHandle<()>>,
@@ -280,7 +287,8 @@ impl Drop for Server {
         jobs.lock().unwrap_or_else(|e| e.into_inner()).closed = true;
         available.notify_one();
         if let Some(worker) = self.worker.take() {
-            let _ = worker.join(); // tasks' panics are caught: the worker never panics
+            // tasks' panics are caught: the worker never panics
+            let _ = worker.join();
         }
     }
 }
@@ -290,7 +298,8 @@ impl Drop for Server {
 pub enum Failure<E> {
     /// The replica answered with an error.
     Replica(E),
-    /// The task gave no answer at all: it panicked, or was cancelled before it started.
+    /// The task gave no answer at all: it panicked, or was cancelled before it
+    /// started.
     Task(TaskError),
 }
 
@@ -299,7 +308,8 @@ pub enum Failure<E> {
 pub enum HedgeError<E> {
     /// No replica was asked.
     NoReplicas,
-    /// Every replica failed: each failure with the replica's index, in submission order.
+    /// Every replica failed: each failure with the replica's index, in submission
+    /// order.
     AllFailed(Vec<(usize, Failure<E>)>),
 }
 
@@ -324,11 +334,12 @@ impl<E: fmt::Display> fmt::Display for HedgeError<E> {
 impl<E: fmt::Debug + fmt::Display> std::error::Error for HedgeError<E> {}
 
 // ANCHOR: starter
-/// The hedged request: `replicas` are the tickets of the same question asked to several
-/// replicas. Returns the first answer that is `Ok`, in the order the replicas complete (not
-/// the order they were asked), after cancelling every replica still queued. When every
-/// replica fails, returns `HedgeError::AllFailed` with every failure and its index, in the
-/// order of `replicas`; with no replicas, `HedgeError::NoReplicas`.
+/// The hedged request: `replicas` are the tickets of the same question asked to
+/// several replicas. Returns the first answer that is `Ok`, in the order the replicas
+/// complete (not the order they were asked), after cancelling every replica still
+/// queued. When every replica fails, returns `HedgeError::AllFailed` with every
+/// failure and its index, in the order of `replicas`; with no replicas,
+/// `HedgeError::NoReplicas`.
 pub fn first_success<T, E>(
     replicas: &[Ticket<Result<T, E>>],
 ) -> Result<T, HedgeError<E>>
@@ -344,7 +355,8 @@ where
         match ticket.result() {
             Ok(Ok(value)) => {
                 for replica in replicas {
-                    replica.cancel(); // false for a running one: it runs on, its answer unused
+                    // false for a running one: it runs on, its answer unused
+                    replica.cancel();
                 }
                 return Ok(value);
             }
@@ -352,7 +364,8 @@ where
             Err(e) => failures.push((index, Failure::Task(e))),
         }
     }
-    failures.sort_by_key(|&(index, _)| index); // completion order back to submission order
+    // completion order back to submission order
+    failures.sort_by_key(|&(index, _)| index);
     Err(HedgeError::AllFailed(failures))
 }
 // ANCHOR_END: starter

@@ -1,4 +1,5 @@
-//! Exercise 2: a typestate for a program run as a child process, with CPython's exit codes.
+//! Exercise 2: a typestate for a program run as a child process, with CPython's exit
+//! codes.
 
 use std::io;
 use std::os::unix::process::ExitStatusExt;
@@ -8,8 +9,8 @@ use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 
 // ANCHOR: starter
-/// The three states of a process. Each is a type of its own, so a method written for one
-/// state does not exist in the others.
+/// The three states of a process. Each is a type of its own, so a method written for
+/// one state does not exist in the others.
 pub type Created = CreatedState;
 pub type Running = RunningState;
 pub type Finished = FinishedState;
@@ -102,7 +103,8 @@ impl Proc<Running> {
 }
 
 impl Proc<Finished> {
-    /// CPython's `exitcode`: the exit code, or minus the number of the signal that ended it.
+    /// CPython's `exitcode`: the exit code, or minus the number of the signal that
+    /// ended it.
     pub fn exitcode(&self) -> i32 {
         let status = self.state.status;
         match (status.code(), status.signal()) {

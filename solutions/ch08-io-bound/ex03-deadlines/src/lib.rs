@@ -1,4 +1,5 @@
-//! Exercise 3, solved: a time limit per request; the slow ones fail alone and are cancelled.
+//! Exercise 3, solved: a time limit per request; the slow ones fail alone and are
+//! cancelled.
 
 use std::time::Duration;
 
@@ -10,8 +11,9 @@ pub struct TimedOut {
     pub index: usize,
 }
 
-/// Runs `job(0)`, ..., `job(n - 1)` at the same time, each with `limit` to finish. Returns one
-/// result per job, in order; a job that ran out of time is `Err(TimedOut)` and is cancelled.
+/// Runs `job(0)`, ..., `job(n - 1)` at the same time, each with `limit` to finish.
+/// Returns one result per job, in order; a job that ran out of time is
+/// `Err(TimedOut)` and is cancelled.
 pub async fn with_deadlines<T, F, Fut>(
     n: usize,
     limit: Duration,

@@ -1,8 +1,8 @@
 //! Chapter 09, exercise 1: partial sums over ranks, reduced along a tree.
 //!
-//! Every rank sums its own block of the values ([`block_sum`]); then the partial sums travel
-//! to rank 0 along a binary tree ([`tree_reduce`]), as `MPI_Reduce` does inside: no rank
-//! receives more than about log2(size) messages.
+//! Every rank sums its own block of the values ([`block_sum`]); then the partial sums
+//! travel to rank 0 along a binary tree ([`tree_reduce`]), as `MPI_Reduce` does
+//! inside: no rank receives more than about log2(size) messages.
 
 // ANCHOR: comm
 /// A rank's view of the world: point-to-point messages of one `u64`.
@@ -19,9 +19,10 @@ pub trait Comm {
 // ANCHOR_END: comm
 
 // ANCHOR: block_sum
-/// The wrapping sum of this rank's block of `values`: the blocks are contiguous, in rank
-/// order, their lengths differ by at most one, and the first `values.len() % size` ranks get
-/// the longer ones (as `MPI_Scatterv` hands them out in chapter 09).
+/// The wrapping sum of this rank's block of `values`: the blocks are contiguous, in
+/// rank order, their lengths differ by at most one, and the first
+/// `values.len() % size` ranks get the longer ones (as `MPI_Scatterv` hands them out
+/// in chapter 09).
 pub fn block_sum(values: &[u64], rank: usize, size: usize) -> u64 {
     let (base, extra) = (values.len() / size, values.len() % size);
     let start = rank * base + rank.min(extra);
@@ -33,11 +34,11 @@ pub fn block_sum(values: &[u64], rank: usize, size: usize) -> u64 {
 // ANCHOR_END: block_sum
 
 // ANCHOR: tree_reduce
-/// Reduces every rank's `partial` to their wrapping sum on rank 0, along a binary tree:
-/// in round `k` (step = 1, 2, 4, ...), a rank whose `rank % (2 * step) == step` sends what it
-/// holds to `rank - step` and is done; a rank with `rank % (2 * step) == 0` receives from
-/// `rank + step`, if that rank exists, and adds. Returns `Some(sum)` on rank 0, `None` on
-/// every other rank.
+/// Reduces every rank's `partial` to their wrapping sum on rank 0, along a binary
+/// tree: in round `k` (step = 1, 2, 4, ...), a rank whose `rank % (2 * step) == step`
+/// sends what it holds to `rank - step` and is done; a rank with
+/// `rank % (2 * step) == 0` receives from `rank + step`, if that rank exists, and
+/// adds. Returns `Some(sum)` on rank 0, `None` on every other rank.
 pub fn tree_reduce<C: Comm>(comm: &C, partial: u64) -> Option<u64> {
     let (rank, size) = (comm.rank(), comm.size());
     let mut held = partial;
