@@ -11,6 +11,9 @@
 //!    with the title the sidebar gave it and a heading.
 //! 4. Every chart (`<img>` of `bench/*.svg`, or of a chapter's timeline `output/*.timeline.svg`)
 //!    is displayed with a non-zero size, and every chart of `bench/` is on some page.
+//! 5. Every block of Rust or Python code fits the page's column: no reader scrolls sideways to
+//!    read the code (`rustfmt.toml`'s `max_width = 86` is this width; comments and strings are
+//!    kept within it by hand). Program output (`console`, `text`) may be wider.
 //!
 //! Without chromium or chromedriver the test is skipped with a message (`cargo test` on a
 //! learner's machine), unless `CI` is set: then it fails, since `.ci/run` installs them.
@@ -276,6 +279,20 @@ Promise.all(charts.map(img => {
 })));
 "#;
 
+/// The blocks of Rust or Python code wider than their box (the reader scrolls sideways),
+/// each with its longest line.
+const WIDE_CODE_JS: &str = r#"
+const done = arguments[arguments.length - 1];
+done([...document.querySelectorAll('pre > code.language-rust, pre > code.language-python')]
+  .filter(code => code.scrollWidth > code.clientWidth + 1)
+  .map(code => {
+    const lines = code.innerText.split('\n');
+    const longest = lines.reduce((a, b) => (b.length > a.length ? b : a), '');
+    return {box: code.clientWidth, content: code.scrollWidth, chars: longest.length,
+            line: longest.trim()};
+  }));
+"#;
+
 /// Lets the page's own timers and promises run, then calls back.
 const SETTLE_JS: &str = r#"
 const done = arguments[arguments.length - 1];
@@ -323,7 +340,7 @@ async fn probe_console(client: &Client, base: &str) -> Result<(), String> {
     }
 }
 
-/// (a) and (d): every page loads with no console error, and shows its charts.
+/// 1, 4 and 5: every page loads with no console error, shows its charts, and its code fits.
 async fn pages_and_charts(
     client: &Client,
     base: &str,
@@ -374,6 +391,24 @@ async fn pages_and_charts(
                 charts_seen.insert(name.to_string());
             }
         }
+        for wide in script(client, WIDE_CODE_JS)
+            .await?
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            found.fail(
+                "code width",
+                format!(
+                    "{page}: a code block is {} px wide in a {} px box (a line of {} \
+                     characters; the column holds 86): {}",
+                    wide["content"],
+                    wide["box"],
+                    wide["chars"],
+                    wide["line"].as_str().unwrap_or("?")
+                ),
+            );
+        }
         let log = browser_log(client).await?;
         // The playground's crate list (https://play.rust-lang.org) cannot be fetched on a
         // machine without a network: mdBook logs the failed load and its promise's rejection.
@@ -423,7 +458,7 @@ const done = arguments[arguments.length - 1];
 done([...document.querySelectorAll('#mdbook-searchresults a')].map(a => a.href));
 "#;
 
-/// (b): searching for "fork" lists pages of chapter 03.
+/// 2: searching for "fork" lists pages of chapter 03.
 async fn search(
     client: &Client,
     base: &str,
@@ -514,7 +549,7 @@ const h = document.querySelector('#mdbook-content h1, main h1, h1');
 done(h ? h.textContent.trim() : '');
 "#;
 
-/// (c): clicking the sidebar's links one after the other reaches every page of the book.
+/// 3: clicking the sidebar's links one after the other reaches every page of the book.
 async fn sidebar(
     client: &Client,
     base: &str,

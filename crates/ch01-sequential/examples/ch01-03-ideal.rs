@@ -31,7 +31,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let limit = granularity_limit(&tasks).ok_or("no work")?;
     println!(
-        "one task per worker can never beat 121 / 53 = {limit:.2}x, whatever the cores"
+        "one task per worker can never beat 121 / 53 = {limit:.2}x, \
+         whatever the cores"
     );
     Ok(())
 }

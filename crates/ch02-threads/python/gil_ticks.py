@@ -46,15 +46,17 @@ BUFFER = bytes(512 * 1024 * 1024)
 
 
 def hashing(n):
-    # C code that releases the GIL while it works (hashlib does for data of 2 KiB and more).
+    # C code that releases the GIL while it works (hashlib does for data of 2 KiB
+    # and more).
     return hashlib.sha256(BUFFER).digest()
 # ANCHOR_END: work
 
 
 # ANCHOR: ticker
 def ticks_during(work, n):
-    """Runs work(n) while another thread ticks every 1 ms; returns the seconds it took, the
-    ticks that happened inside it, and the longest time the ticker went without a tick."""
+    """Runs work(n) while another thread ticks every 1 ms; returns the seconds it
+    took, the ticks that happened inside it, and the longest time the ticker went
+    without a tick."""
     ticks = []
     stop = threading.Event()
 

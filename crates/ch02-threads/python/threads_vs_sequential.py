@@ -45,7 +45,8 @@ def one_thread_per_number(numbers):
     def run(i, n):
         results[i] = cpu_bound(n)
 
-    threads = [threading.Thread(target=run, args=(i, n)) for i, n in enumerate(numbers)]
+    threads = [threading.Thread(target=run, args=(i, n))
+               for i, n in enumerate(numbers)]
     for t in threads:
         t.start()
     for t in threads:

@@ -26,7 +26,8 @@ fn main() -> Result<(), ch03_processes::ProcessError> {
     for mib in [16, 64, 256] {
         let writes = child_private_dirty_kib(|| region.write_pages(mib * MIB))?;
         println!(
-            "child that writes {mib:>3} MiB of it:  {writes:>7} KiB private ({} KiB more)",
+            "child that writes {mib:>3} MiB of it:  \
+             {writes:>7} KiB private ({} KiB more)",
             writes - idle
         );
     }

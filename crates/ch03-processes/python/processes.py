@@ -34,7 +34,8 @@ def one_process_per_number():
     processes = [Process(target=report, args=(n, results)) for n in NUMBERS]
     for p in processes:
         p.start()
-    # Read before join: a child that still has data to flush into the queue will not exit.
+    # Read before join: a child that still has data to flush into the queue will not
+    # exit.
     got = [results.get() for _ in processes]
     for p in processes:
         p.join()

@@ -48,12 +48,14 @@ def nothing():
 
 
 def read_every_object(data):
-    for item in data:  # each step takes and drops a reference: item's refcount is written
+    # each step takes and drops a reference: item's refcount is written
+    for item in data:
         pass
 
 
 def collect():
-    gc.collect()  # examines every tracked object it does not skip: writes each GC header
+    # examines every tracked object it does not skip: writes each GC header
+    gc.collect()
 # ANCHOR_END: work
 
 
@@ -69,11 +71,14 @@ def main():
     # ANCHOR: freeze
     for frozen in (False, True):
         if frozen:
-            gc.freeze()  # every tracked object, `data`'s lists included, goes to the permanent generation
+            # every tracked object, `data`'s lists included, goes to the permanent
+            # generation
+            gc.freeze()
         for name, work in [("reads every object", lambda: read_every_object(data)),
                            ("runs gc.collect()", collect)]:
             extra_mib = (in_child(work) - idle) / 1024
-            print(f"| {'gc.freeze()' if frozen else 'nothing'} | {name} | {extra_mib:.1f} MiB |")
+            before = 'gc.freeze()' if frozen else 'nothing'
+            print(f"| {before} | {name} | {extra_mib:.1f} MiB |")
     # ANCHOR_END: freeze
     print(f"(an idle child: {idle / 1024:.1f} MiB private; "
           f"objects frozen: {gc.get_freeze_count():,})")

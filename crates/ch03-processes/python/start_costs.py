@@ -58,9 +58,10 @@ def measure():
 
 def main():
     costs = measure()
-    print(f"CPython {platform.python_version()} on {sys.platform}, {os.cpu_count()} cores, "
-          f"{TASKS} tasks each:")
-    print("| start method | start + join of a task that does nothing: median (min..max) |")
+    print(f"CPython {platform.python_version()} on {sys.platform}, "
+          f"{os.cpu_count()} cores, {TASKS} tasks each:")
+    print("| start method "
+          "| start + join of a task that does nothing: median (min..max) |")
     print("|---|---|")
     for name, times in costs:
         print(f"| {name} | {shown(times)} |")

@@ -43,10 +43,10 @@ pub enum ProcessError {
     /// `spawn` refused to fork: the process runs other threads (see
     /// `spawn_unchecked`).
     #[error(
-        "refused to fork: this process runs {threads} threads, and only the calling \
-         thread would exist in the child (locks held by the others would stay locked \
-         forever); fork before starting threads, use the re-exec start method, or call \
-         `spawn_unchecked` if you know the child touches no such lock"
+        "refused to fork: this process runs {threads} threads, and only the \
+         calling thread would exist in the child (locks held by the others would \
+         stay locked forever); fork before starting threads, use the re-exec start \
+         method, or call `spawn_unchecked` if you know the child touches no such lock"
     )]
     OtherThreads { threads: usize },
     /// The operation is not available on this platform.

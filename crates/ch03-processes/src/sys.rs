@@ -106,8 +106,9 @@ pub fn ensure_single_threaded() -> Result<(), ProcessError> {
             Some(_) => std::thread::sleep(Duration::from_micros(100)),
             None => {
                 return Err(ProcessError::Unsupported(
-                    "cannot count this process's threads on this platform, so fork cannot be \
-                     checked; use `spawn_unchecked` if you know the process is single-threaded",
+                    "cannot count this process's threads on this platform, \
+                     so fork cannot be checked; use `spawn_unchecked` \
+                     if you know the process is single-threaded",
                 ));
             }
         }

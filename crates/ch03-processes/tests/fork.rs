@@ -243,7 +243,10 @@ mod unix {
         #[cfg(target_os = "linux")] // adopted: ours to reap
         nix::sys::wait::waitpid(grandchild, None).unwrap();
         let joined = joined.unwrap_or_else(|_| {
-            panic!("join waited for the grandchild, which holds a copy of the result pipe")
+            panic!(
+                "join waited for the grandchild, \
+                 which holds a copy of the result pipe"
+            )
         });
         assert!(alive, "the grandchild ran until the test killed it");
         joined

@@ -43,7 +43,8 @@ fn run(
     }
     let longest = reports.iter().map(|r| r.elapsed).max().unwrap_or_default();
     println!(
-        "  {} tasks in 1 process; longest task {:.3} s, all done in {:.3} s (including starting the pool)",
+        "  {} tasks in 1 process; longest task {:.3} s, \
+         all done in {:.3} s (including starting the pool)",
         reports.len(),
         longest.as_secs_f64(),
         total.as_secs_f64()

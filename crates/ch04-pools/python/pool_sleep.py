@@ -39,11 +39,12 @@ def run(workers: int, tasks: range) -> None:
         reports = [h.get() for h in handles]
     total = time.perf_counter() - start
     for name, pid, elapsed in reports:
-        print(f"  task {name} in process {pid}: sleeps {name * UNIT:.1f} s, took {elapsed:.3f} s")
+        print(f"  task {name} in process {pid}: sleeps {name * UNIT:.1f} s, "
+              f"took {elapsed:.3f} s")
     longest = max(elapsed for _, _, elapsed in reports)
     pids = len({pid for _, pid, _ in reports})
-    print(f"  {len(reports)} tasks in {pids} processes; longest task {longest:.3f} s, "
-          f"all done in {total:.3f} s (including starting the pool)")
+    print(f"  {len(reports)} tasks in {pids} processes; "
+          f"longest task {longest:.3f} s, all done in {total:.3f} s (including starting the pool)")
 
 
 if __name__ == "__main__":

@@ -65,7 +65,8 @@ fn run_chunk<A: Wire, R: Wire>((function, chunk): (u64, Vec<A>)) -> Vec<Sent<R>>
 // ANCHOR_END: run_chunk
 
 /// The pending results of a process-pool [`starmap_async`]: one pool task per chunk.
-#[must_use = "the results, and any failure, are only seen through get() or get_each()"]
+#[must_use = "the results, and any failure, are only seen through \
+              get() or get_each()"]
 pub struct ProcessMapResult<R> {
     chunks: Vec<(usize, ProcessTaskHandle<Vec<Sent<R>>>)>,
 }

@@ -76,7 +76,8 @@ pub fn run_chunk<I, T>(f: &impl Fn(I) -> T, chunk: Vec<I>) -> Vec<Outcome<T>> {
 // ANCHOR: map_result
 /// The pending results of a [`starmap_async`] (CPython's `MapResult`): one pool task
 /// per chunk.
-#[must_use = "the results, and any failure, are only seen through get() or get_each()"]
+#[must_use = "the results, and any failure, are only seen through \
+              get() or get_each()"]
 pub struct MapResult<T> {
     /// Each chunk's length and the handle of the pool task that runs it, in input
     /// order.

@@ -84,8 +84,8 @@ impl ThreadExecutor {
                 },
             )?;
             executor.lock_workers().push(worker);
-            // on an error, `executor` is dropped here: the workers already started are
-            // joined
+            // on an error, `executor` is dropped here: the workers already started
+            // are joined
         }
         Ok(executor)
     }

@@ -33,7 +33,8 @@ class Counter(Process):
     def run(self):
         self.count += 10
         self.result = "done"
-        print(f"in the child:  count = {self.count}, result = {self.result!r}", flush=True)
+        print(f"in the child:  count = {self.count}, result = {self.result!r}",
+              flush=True)
 # ANCHOR_END: state
 
 

@@ -65,8 +65,8 @@ def main():
         for method in ("fork", "spawn"):
             bench_json("start-join", f"CPython MyProcess, {method}", per_start_join(method))
         return
-    print(f"CPython {platform.python_version()} on {sys.platform}, {os.cpu_count()} cores, "
-          f"{RUNS} runs each:")
+    print(f"CPython {platform.python_version()} on {sys.platform}, "
+          f"{os.cpu_count()} cores, {RUNS} runs each:")
     print("| start method | MyProcess(2).start(); join(): median | min..max |")
     print("|---|---:|---|")
     for method in ("fork", "spawn"):

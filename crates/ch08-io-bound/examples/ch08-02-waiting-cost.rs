@@ -70,8 +70,9 @@ fn measure(model: &str, n: usize) -> Result<String, Box<dyn std::error::Error>> 
             let above_mb = peak.saturating_sub(idle.rss_kib) as f64 * 1024.0 / 1e6;
             let ratio = slept.as_secs_f64() / SLEEP.as_secs_f64();
             format!(
-                "{n} sleeping tokio tasks: peak {above_mb:.2} MB above the idle program \
-                 (target under 10 MB: {}), {ratio:.3}x the ideal time (target within 5%: {})",
+                "{n} sleeping tokio tasks: peak {above_mb:.2} MB above the idle \
+                 program (target under 10 MB: {}), {ratio:.3}x the ideal time \
+                 (target within 5%: {})",
                 if above_mb < 10.0 { "met" } else { "missed" },
                 if ratio <= 1.05 { "met" } else { "missed" },
             )

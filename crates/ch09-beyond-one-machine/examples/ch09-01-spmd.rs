@@ -56,7 +56,8 @@ fn main() {
         println!("{size} ranks");
         for r in all.chunks(4) {
             println!(
-                "rank {}: received {} from the previous rank, broadcast {}, scattered {}",
+                "rank {}: received {} from the previous rank, \
+                 broadcast {}, scattered {}",
                 r[0], r[1], r[2], r[3]
             );
         }

@@ -24,12 +24,14 @@ else:
     comm.send(rank, dest=nxt)
 
 numbers_len = comm.bcast(4 if rank == 0 else None, root=0)
-mine = comm.scatter([10 * (r + 1) for r in range(size)] if rank == 0 else None, root=0)
+mine = comm.scatter([10 * (r + 1) for r in range(size)] if rank == 0 else None,
+                    root=0)
 reports = comm.gather((rank, from_previous, numbers_len, mine), root=0)
 total = comm.reduce(mine, op=MPI.SUM, root=0)
 
 if rank == 0:
     print(f"{size} ranks")
     for r, got, n, m in reports:
-        print(f"rank {r}: received {got} from the previous rank, broadcast {n}, scattered {m}")
+        print(f"rank {r}: received {got} from the previous rank, "
+              f"broadcast {n}, scattered {m}")
     print(f"reduce (sum of the scattered numbers): {total}")

@@ -275,8 +275,8 @@ mod tests {
                     if input == 0 {
                         assert!(
                             gate.wait(Duration::from_secs(5)),
-                            "the short tasks never all finished while the long one ran: \
-                             were they given to the busy worker?"
+                            "the short tasks never all finished while the long \
+                             one ran: were they given to the busy worker?"
                         );
                     } else {
                         let mut done = short_done.lock().unwrap();

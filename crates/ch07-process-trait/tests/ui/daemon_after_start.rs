@@ -1,4 +1,5 @@
-// Python: `p.daemon = True` after `p.start()` raises AssertionError: process has already started.
+// Python: `p.daemon = True` after `p.start()` raises AssertionError: process has
+// already started.
 use ch07_process_trait::Process;
 
 fn main() {

@@ -1,4 +1,5 @@
-// Python: `p.join()` before `p.start()` raises AssertionError: can only join a started process.
+// Python: `p.join()` before `p.start()` raises AssertionError: can only join a
+// started process.
 use ch07_process_trait::Process;
 
 fn main() {

@@ -1,5 +1,6 @@
-// Python lets the parent read `p.count` after `join()`, and gets the value from before
-// `start()`. Here `start` moved the process into the child's machinery: nothing to misread.
+// Python lets the parent read `p.count` after `join()`, and gets the value from
+// before `start()`. Here `start` moved the process into the child's machinery:
+// nothing to misread.
 use ch07_process_trait::Process;
 use ch07_process_trait::tutorial::Counter;
 

@@ -1,4 +1,5 @@
-// Python: after `join()`, `terminate()` and `is_alive()` still answer; here the handle is gone.
+// Python: after `join()`, `terminate()` and `is_alive()` still answer; here the
+// handle is gone.
 use ch07_process_trait::Process;
 
 fn main() {
