@@ -44,7 +44,8 @@ def run(workers: int, tasks: range) -> None:
     longest = max(elapsed for _, _, elapsed in reports)
     pids = len({pid for _, pid, _ in reports})
     print(f"  {len(reports)} tasks in {pids} processes; "
-          f"longest task {longest:.3f} s, all done in {total:.3f} s (including starting the pool)")
+          f"longest task {longest:.3f} s, all done in {total:.3f} s "
+          f"(including starting the pool)")
 
 
 if __name__ == "__main__":
