@@ -61,16 +61,13 @@ type Call = fn(usize, &[u8]) -> Result<Vec<u8>, WireError>;
 
 /// The one generic function behind every [`Call`]: `apply_async::<A, R>` sends its
 /// address.
-fn call<A: Wire, R: Wire>(
-    function: usize,
-    argument: &[u8],
-) -> Result<Vec<u8>, WireError> {
+fn call<A: Wire, R: Wire>(function: usize, arg: &[u8]) -> Result<Vec<u8>, WireError> {
     // SAFETY: `function` is the address of an `fn(A) -> R`, taken by
     // `apply_async::<A, R>`, which also chose this very instantiation of `call`; the
     // worker runs in a fork of that process, so the same code sits at the same
     // address (see `run_task`).
     let function = unsafe { std::mem::transmute::<usize, fn(A) -> R>(function) };
-    Ok(function(A::from_bytes(argument)?).to_bytes())
+    Ok(function(A::from_bytes(arg)?).to_bytes())
 }
 
 /// A task as one frame, ready for one `write`: its length, then two code addresses,

@@ -153,15 +153,12 @@ fn reader<F: Read + AsFd + Send + 'static>(
 /// encode.
 type Call = fn(usize, &[u8]) -> Result<Vec<u8>, WireError>;
 
-fn call<A: Wire, R: Wire>(
-    function: usize,
-    argument: &[u8],
-) -> Result<Vec<u8>, WireError> {
+fn call<A: Wire, R: Wire>(function: usize, arg: &[u8]) -> Result<Vec<u8>, WireError> {
     // SAFETY: `function` is the address of an `fn(A) -> R`: `encode_task::<A, R>`
     // sent its offset together with the offset of this very instantiation of `call`,
     // and `address` rebuilt both in a run of the same binary (see `anchor`).
     let function = unsafe { std::mem::transmute::<usize, fn(A) -> R>(function) };
-    Ok(function(A::from_bytes(argument)?).to_bytes())
+    Ok(function(A::from_bytes(arg)?).to_bytes())
 }
 
 /// The fixed point that code addresses are measured from. One binary's functions keep
