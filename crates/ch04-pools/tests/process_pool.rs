@@ -557,8 +557,9 @@ mod unix {
     /// Linux only: orphans are handed to the test through `PR_SET_CHILD_SUBREAPER`.
     #[cfg(target_os = "linux")]
     fn owner_dies_linux() {
-        // Orphans are handed to this process, so it can wait for them. SAFETY:
-        // `prctl(PR_SET_CHILD_SUBREAPER, 1)` takes integers and changes only a flag.
+        // Orphans are handed to this process, so it can wait for them.
+        // SAFETY: `prctl(PR_SET_CHILD_SUBREAPER, 1)` takes integers and changes only
+        // a flag.
         let r = unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) };
         assert_eq!(r, 0, "prctl: {}", std::io::Error::last_os_error());
         let owner = ch03_processes::spawn(|| {

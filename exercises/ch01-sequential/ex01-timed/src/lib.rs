@@ -95,9 +95,10 @@ pub fn measure<T>(
     mut f: impl FnMut() -> T,
 ) -> Result<Report, PlanError> {
     // TODO: refuse a plan with no samples, then one with an empty batch, before
-    // running `f`. TODO: warm up; then for each sample read the clock, run the batch
-    // (every value through `black_box`), read the clock again, and keep the sample's
-    // time divided by the batch.
+    // running `f`.
+    // TODO: warm up; then for each sample read the clock, run the batch (every value
+    // through `black_box`), read the clock again, and keep the sample's time divided
+    // by the batch.
     todo!()
 }
 

@@ -67,10 +67,11 @@ pub fn run_in_child<F: FnOnce() -> String>(f: F) -> Result<String, ChildError> {
 fn child_side<F: FnOnce() -> String>(mut writer: File, f: F) -> ! {
     // TODO: run `f` inside `catch_unwind(AssertUnwindSafe(f))`: a panic must not
     // unwind out of the child, or the child goes on running its caller's code (it is
-    // a copy of the program). TODO: build the report: one tag byte (`VALUE` or
-    // `PANIC`), then the text's bytes. TODO: write it all, then leave with
-    // `nix::libc::_exit(code)` (inside `unsafe`, with a `// SAFETY:` comment), never
-    // `std::process::exit`.
+    // a copy of the program).
+    // TODO: build the report: one tag byte (`VALUE` or `PANIC`), then the text's
+    // bytes.
+    // TODO: write it all, then leave with `nix::libc::_exit(code)` (inside `unsafe`,
+    // with a `// SAFETY:` comment), never `std::process::exit`.
     todo!("run f, report, _exit")
 }
 
@@ -80,10 +81,11 @@ fn parent_side(
     writer: File,
     child: Pid,
 ) -> Result<String, ChildError> {
-    // TODO: close the parent's copy of the write end first. TODO: read everything,
-    // then `waitpid(child, None)`, reaping it before returning any error. TODO: a
-    // clean exit (code 0) with a report tagged `VALUE` is the value; tagged `PANIC`,
-    // the panic's message; anything else is `ChildError::Died(status)`.
+    // TODO: close the parent's copy of the write end first.
+    // TODO: read everything, then `waitpid(child, None)`, reaping it before returning
+    // any error.
+    // TODO: a clean exit (code 0) with a report tagged `VALUE` is the value; tagged
+    // `PANIC`, the panic's message; anything else is `ChildError::Died(status)`.
     todo!("read, reap, decide")
 }
 // ANCHOR_END: starter

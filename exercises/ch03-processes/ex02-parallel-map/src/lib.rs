@@ -66,8 +66,9 @@ pub fn parallel_map_processes<F: Fn(u64) -> u64>(
     // TODO: borrow `f` first (`let f = &f;`), then start one child per input with
     // `start(move || f(x))` (the closure moves the borrow, not `f`), keeping every
     // `Running`. If a `start` fails, join the children already started before
-    // returning its error. TODO: then join them all, in order; keep the first error,
-    // but join every child anyway.
+    // returning its error.
+    // TODO: then join them all, in order; keep the first error, but join every child
+    // anyway.
     todo!("start every child, then join every child")
 }
 // ANCHOR_END: starter

@@ -61,8 +61,9 @@ impl<S: 'static> StatePool<S> {
         I: Fn(usize) -> S + Send + Sync + 'static,
     {
         // TODO: refuse n == 0; make the job channel; share its receiver and `init`
-        // (`Arc`). TODO: spawn n workers; worker i calls `init(i)` on its own thread,
-        // then `worker_loop`.
+        // (`Arc`).
+        // TODO: spawn n workers; worker i calls `init(i)` on its own thread, then
+        // `worker_loop`.
         todo!("start n workers, each building its own state")
     }
 

@@ -150,10 +150,11 @@ impl Worker {
     /// The result of the task sent last. If the worker died instead of answering,
     /// reaps it and says how it ended.
     pub fn receive(&mut self) -> Result<u64, TaskError> {
-        // TODO: read exactly 8 bytes from `self.results`. TODO: end-of-file before
-        // 8 bytes (`ErrorKind::UnexpectedEof`) means the worker died: `self.reap()`,
-        // then `WorkerDied` for a signal, `WorkerExited` for an exit code. TODO: any
-        // other error is `TaskError::Io`.
+        // TODO: read exactly 8 bytes from `self.results`.
+        // TODO: end-of-file before 8 bytes (`ErrorKind::UnexpectedEof`) means the
+        // worker died: `self.reap()`, then `WorkerDied` for a signal, `WorkerExited`
+        // for an exit code.
+        // TODO: any other error is `TaskError::Io`.
         todo!("a result, or why the worker gave none")
     }
 }
@@ -168,9 +169,11 @@ pub fn map_with_pool(
     inputs: &[u64],
 ) -> io::Result<Vec<Result<u64, TaskError>>> {
     // TODO: refuse n == 0; start n workers (`Worker::start(f, &workers)`: pass the
-    // ones already started). TODO: for each round of n inputs: send one to each
-    // worker, then receive from each. TODO: a worker that died is replaced at once;
-    // its task's result is the error. TODO: stop every worker.
+    // ones already started).
+    // TODO: for each round of n inputs: send one to each worker, then receive from
+    // each.
+    // TODO: a worker that died is replaced at once; its task's result is the error.
+    // TODO: stop every worker.
     todo!("rounds of tasks over n workers, replacing the dead")
 }
 // ANCHOR_END: starter
