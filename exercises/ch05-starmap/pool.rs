@@ -10,8 +10,8 @@ use std::thread::{self, JoinHandle};
 
 type Job = Box<dyn FnOnce() + Send + 'static>;
 
-/// `n` worker threads fed from one queue. Dropping the pool runs every queued task,
-/// then joins.
+/// `n` worker threads fed from one queue. Dropping the pool runs every
+/// queued task, then joins.
 pub struct ThreadPool {
     queue: Option<Sender<Job>>,
     workers: Vec<JoinHandle<()>>,
@@ -70,8 +70,8 @@ impl ThreadPool {
         self.jobs_sent.load(Ordering::SeqCst)
     }
 
-    /// Queues `task`; a panic inside it becomes `Err(message)` from `get`, the worker
-    /// lives on.
+    /// Queues `task`; a panic inside it becomes `Err(message)` from
+    /// `get`, the worker lives on.
     pub fn apply_async<T, F>(&self, task: F) -> TaskHandle<T>
     where
         F: FnOnce() -> T + Send + 'static,

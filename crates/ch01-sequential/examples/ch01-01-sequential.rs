@@ -1,6 +1,6 @@
-//! The tutorials' sequential measurement in Rust: `cpu_bound(n)` for each of [11, 23,
-//! 53, 34], one after the other, at full size, printing each result, its time and the
-//! total.
+//! The tutorials' sequential measurement in Rust: `cpu_bound(n)` for
+//! each of [11, 23, 53, 34], one after the other, at full size,
+//! printing each result, its time and the total.
 //!
 //! Run: `cargo run --release -p ch01-sequential --example ch01-01-sequential`
 

@@ -1,7 +1,7 @@
-//! No warm-up: the first run of a piece of work pays costs the later runs do not.
-//! Here the work writes and sums a 64 MiB buffer; the first run also pays for the
-//! operating system mapping that memory in, page by page (page faults), on first
-//! touch.
+//! No warm-up: the first run of a piece of work pays costs the later
+//! runs do not. Here the work writes and sums a 64 MiB buffer; the
+//! first run also pays for the operating system mapping that memory in,
+//! page by page (page faults), on first touch.
 //!
 //! Run: `cargo run --release -p ch01-sequential --example ch01-06-warm-up`
 

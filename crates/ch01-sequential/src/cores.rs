@@ -12,19 +12,19 @@
 //! affinity mask, never the quota. `available_parallelism()` can also fail, so it
 //! returns a `Result`.
 //!
-//! This is the book's first `unsafe` code: calls into C through `libc` (`sysconf`,
-//! `sched_getaffinity`, `sched_setaffinity`), `std::mem::zeroed` and `libc`'s
-//! `CPU_SET` helpers. The compiler cannot check those, so each `unsafe` block carries
-//! a `// SAFETY:` comment that names the rules the callee requires and why they hold
-//! (Clippy's `undocumented_unsafe_blocks` lint, on for the workspace, rejects a block
-//! without one).
+//! This is the book's first `unsafe` code: calls into C through `libc`
+//! (`sysconf`, `sched_getaffinity`, `sched_setaffinity`), `std::mem::zeroed`
+//! and `libc`'s `CPU_SET` helpers. The compiler cannot check those, so each
+//! `unsafe` block carries a `// SAFETY:` comment that names the rules the
+//! callee requires and why they hold (Clippy's `undocumented_unsafe_blocks`
+//! lint, on for the workspace, rejects a block without one).
 
 use std::io;
 use std::num::NonZeroUsize;
 
 // ANCHOR: worker_count
-/// The number of workers to start: what `available_parallelism` reports, or one if it
-/// cannot tell.
+/// The number of workers to start: what `available_parallelism`
+/// reports, or one if it cannot tell.
 ///
 /// One is the safe fallback: the program still runs, just without parallelism, and
 /// never starts zero workers.
@@ -43,22 +43,22 @@ pub fn worker_count_from(reported: io::Result<NonZeroUsize>) -> NonZeroUsize {
 // ANCHOR_END: worker_count
 
 // ANCHOR: online_cpus
-/// What Python's `os.cpu_count()` reports on Unix: the number of CPUs online, from
-/// `sysconf(_SC_NPROCESSORS_ONLN)`. Affinity masks and cgroup quotas do not change
-/// it.
+/// What Python's `os.cpu_count()` reports on Unix: the number of CPUs
+/// online, from `sysconf(_SC_NPROCESSORS_ONLN)`. Affinity masks and
+/// cgroup quotas do not change it.
 #[cfg(unix)]
 pub fn online_cpus() -> Option<usize> {
-    // SAFETY: sysconf takes a plain integer name, touches no memory of ours, and is
-    // thread-safe.
+    // SAFETY: sysconf takes a plain integer name, touches no memory of
+    // ours, and is thread-safe.
     let n = unsafe { libc::sysconf(libc::_SC_NPROCESSORS_ONLN) };
     usize::try_from(n).ok().filter(|&n| n > 0)
 }
 // ANCHOR_END: online_cpus
 
 // ANCHOR: pinned
-/// Asks `available_parallelism` from a new thread that may run on one CPU only, as
-/// `taskset -c` would arrange for a whole process. Linux only (the affinity call is
-/// Linux's).
+/// Asks `available_parallelism` from a new thread that may run on one
+/// CPU only, as `taskset -c` would arrange for a whole process. Linux
+/// only (the affinity call is Linux's).
 ///
 /// Returns what that thread was told. The calling thread's own mask is left alone.
 #[cfg(target_os = "linux")]
@@ -127,8 +127,8 @@ mod tests {
         let pinned =
             parallelism_when_pinned_to_one_cpu().expect("pinning one thread works");
         assert_eq!(pinned.get(), 1);
-        // This thread was not pinned: the online count is unchanged and still at
-        // least one.
+        // This thread was not pinned: the online count is unchanged and
+        // still at least one.
         assert!(online_cpus().unwrap() >= 1);
     }
 }

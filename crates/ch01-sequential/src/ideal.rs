@@ -1,21 +1,21 @@
 //! The best any parallel version can do: the yardstick later chapters read their
 //! results against.
 //!
-//! A task's *size* is its sequential running time in any unit (seconds, or the
-//! tutorial's `n`, since `cpu_bound(n)` takes time proportional to `n`). With `k`
-//! workers:
+//! A task's *size* is its sequential running time in any unit (seconds,
+//! or the tutorial's `n`, since `cpu_bound(n)` takes time proportional
+//! to `n`). With `k` workers:
 //!
 //! * a *schedule* assigns each task to one worker; its [`makespan`] is the time the
 //!   busiest worker needs. No task is split, so no schedule beats the largest task.
-//! * [`list_schedule`] is what a pool does: each task, in the order given, goes to
-//!   the worker that becomes free first. [`lpt_schedule`] does the same with the
-//!   longest tasks first (Longest Processing Time), a classic rule within 4/3 of the
-//!   best schedule, which [`best_makespan`] finds by trying every schedule of a few
-//!   tasks.
+//! * [`list_schedule`] is what a pool does: each task, in the order
+//!   given, goes to the worker that becomes free first. [`lpt_schedule`]
+//!   does the same with the longest tasks first (Longest Processing
+//!   Time), a classic rule within 4/3 of the best schedule, which
+//!   [`best_makespan`] finds by trying every schedule of a few tasks.
 //! * [`shared_makespan`] is one thread per task on `k` cores with fair time-sharing:
 //!   while `n > k` threads remain, each runs at `k / n` of a core.
-//! * [`amdahl`] is the other limit: the part of a program that does not run in
-//!   parallel.
+//! * [`amdahl`] is the other limit: the part of a program that does not
+//!   run in parallel.
 
 use thiserror::Error;
 
@@ -126,9 +126,9 @@ pub fn makespan(
 // ANCHOR_END: makespan
 
 // ANCHOR: list_schedule
-/// A pool's schedule: the tasks, in the order given, each go to the least-loaded
-/// worker (the one that becomes free first; the lowest index on a tie). Returns the
-/// assignment.
+/// A pool's schedule: the tasks, in the order given, each go to the
+/// least-loaded worker (the one that becomes free first; the lowest
+/// index on a tie). Returns the assignment.
 pub fn list_schedule(
     tasks: &[f64],
     workers: usize,
@@ -202,8 +202,8 @@ pub fn best_makespan(tasks: &[f64], workers: usize) -> Result<f64, IdealError> {
 }
 // ANCHOR_END: best
 
-/// The makespan of [`list_schedule`]: a pool that takes the tasks in submission
-/// order.
+/// The makespan of [`list_schedule`]: a pool that takes the tasks in
+/// submission order.
 pub fn list_makespan(tasks: &[f64], workers: usize) -> Result<f64, IdealError> {
     makespan(tasks, &list_schedule(tasks, workers)?, workers)
 }
@@ -214,9 +214,9 @@ pub fn lpt_makespan(tasks: &[f64], workers: usize) -> Result<f64, IdealError> {
 }
 
 // ANCHOR: lower_bound
-/// No schedule on `workers` workers can finish sooner than this: the work spread
-/// perfectly (`total / workers`), and never before the largest task, which nobody
-/// splits.
+/// No schedule on `workers` workers can finish sooner than this: the
+/// work spread perfectly (`total / workers`), and never before the
+/// largest task, which nobody splits.
 pub fn lower_bound(tasks: &[f64], workers: usize) -> Result<f64, IdealError> {
     check(tasks, workers)?;
     let largest = tasks.iter().copied().fold(0.0, f64::max);
@@ -232,8 +232,8 @@ pub fn granularity_limit(tasks: &[f64]) -> Option<f64> {
 // ANCHOR_END: lower_bound
 
 // ANCHOR: shared
-/// One thread per task on `cores` cores, shared fairly: when each task finishes, in
-/// task order.
+/// One thread per task on `cores` cores, shared fairly: when each task
+/// finishes, in task order.
 ///
 /// While `n > cores` threads remain, each runs at `cores / n` of a core; with
 /// `n <= cores` each has a core of its own. All running threads advance at the same
@@ -392,8 +392,8 @@ mod tests {
 
     #[test]
     fn a_pool_in_submission_order() {
-        // 11 -> w0, 23 -> w1, 53 -> w0 (free at 11), 34 -> w1 (free at 23): 64 and
-        // 57.
+        // 11 -> w0, 23 -> w1, 53 -> w0 (free at 11), 34 -> w1 (free at
+        // 23): 64 and 57.
         assert_eq!(list_schedule(&TUTORIAL, 2), Ok(vec![0, 1, 0, 1]));
         assert_eq!(list_makespan(&TUTORIAL, 2), Ok(64.0));
         // 11 -> w0, 23 -> w1, 53 -> w2, 34 -> w0 (free at 11): 45, 23, 53.
@@ -406,8 +406,8 @@ mod tests {
         // 53 -> w0, 34 -> w1, 23 -> w1 (34 < 53), 11 -> w0 (53 < 57): 64 and 57.
         assert_eq!(lpt_schedule(&TUTORIAL, 2), Ok(vec![0, 1, 0, 1]));
         assert_eq!(lpt_makespan(&TUTORIAL, 2), Ok(64.0));
-        // The best split of the tutorial on two workers is also 64 ({53, 11} and {34,
-        // 23}).
+        // The best split of the tutorial on two workers is also 64
+        // ({53, 11} and {34, 23}).
         assert_eq!(lpt_makespan(&TUTORIAL, 1), Ok(121.0));
         for k in 4..=8 {
             assert_eq!(lpt_makespan(&TUTORIAL, k), Ok(53.0), "k = {k}");
@@ -514,8 +514,8 @@ mod tests {
 
     #[test]
     fn lpt_can_miss_the_optimum_but_stays_within_four_thirds() {
-        // The textbook case: OPT = 6 ({3,3} and {2,2,2}); LPT gives {3,2,2}, {3,2} =
-        // 7.
+        // The textbook case: OPT = 6 ({3,3} and {2,2,2}); LPT gives
+        // {3,2,2}, {3,2} = 7.
         let tasks = [3.0, 3.0, 2.0, 2.0, 2.0];
         let (lpt, best) = (lpt_makespan(&tasks, 2).unwrap(), optimal(&tasks, 2));
         assert_eq!((lpt, best), (7.0, 6.0));

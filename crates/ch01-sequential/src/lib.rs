@@ -17,11 +17,11 @@ pub mod ideal;
 pub mod timing;
 
 // ANCHOR: sequential
-/// The tutorials' sequential program: run `cpu_bound` on each number, one after the
-/// other.
+/// The tutorials' sequential program: run `cpu_bound` on each number,
+/// one after the other.
 ///
-/// Returns each number's result and time, in order; the caller prints them and the
-/// total.
+/// Returns each number's result and time, in order; the caller prints
+/// them and the total.
 pub fn run_sequential(
     numbers: &[u64],
     scale: workloads::Scale,

@@ -1,5 +1,5 @@
-//! Honest timing with the standard library: one run with [`timed`], several with
-//! [`repeat`].
+//! Honest timing with the standard library: one run with [`timed`],
+//! several with [`repeat`].
 //!
 //! [`Instant`] is a monotonic clock: it never goes backwards, unlike the wall clock
 //! (`SystemTime`), which an NTP update may move. It is the Rust counterpart of
@@ -16,8 +16,8 @@ use std::time::{Duration, Instant};
 // ANCHOR: timed
 /// Runs `f` once and returns its value together with how long it took.
 ///
-/// Python: `start = time.perf_counter(); value = f(); elapsed = time.perf_counter() -
-/// start`.
+/// Python: `start = time.perf_counter(); value = f(); elapsed =
+/// time.perf_counter() - start`.
 pub fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
     let start = Instant::now();
     let value = f();
@@ -140,8 +140,8 @@ mod tests {
 
     #[test]
     fn timed_covers_the_work() {
-        // A lower bound only: a sleep lasts at least as long as asked. Never an upper
-        // bound.
+        // A lower bound only: a sleep lasts at least as long as asked.
+        // Never an upper bound.
         let ((), elapsed) = timed(|| std::thread::sleep(ms(20)));
         assert!(elapsed >= ms(20), "{elapsed:?}");
     }

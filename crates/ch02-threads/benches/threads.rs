@@ -1,10 +1,10 @@
 //! The chapter's benchmarks. Every speedup the book quotes comes from here, through
 //! `cargo course bench ch02-threads` (which writes `book/bench/ch02-threads.md`).
 //!
-//! * `tutorial`: the tutorials' workload (`cpu_bound` of 11, 23, 53, 34 at full
-//!   size).
-//! * `contention`: one fixed range summed over `available_parallelism()` threads,
-//!   five ways.
+//! * `tutorial`: the tutorials' workload (`cpu_bound` of 11, 23, 53, 34
+//!   at full size).
+//! * `contention`: one fixed range summed over
+//!   `available_parallelism()` threads, five ways.
 //! * `oversubscription`: the even split with 1, 4, 16 and 64 threads per core.
 //!
 //! After each group it prints what the group got from the machine: the cores this

@@ -34,8 +34,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     row("sequential", seq, seq.wall, 1.0);
 
     // ANCHOR: per_thread_times
-    // One more run, in which every thread reports when it finished, counted from the
-    // start.
+    // One more run, in which every thread reports when it finished,
+    // counted from the start.
     let start = Instant::now();
     let done = spawn_each(&numbers, move |n| (cpu_bound(n), start.elapsed()))?;
     // ANCHOR_END: per_thread_times
@@ -50,8 +50,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         seq.wall,
         best.sequential / best.shared,
     );
-    // What fair time-sharing predicts, scaled by the sequential time of one unit of
-    // n.
+    // What fair time-sharing predicts, scaled by the sequential time of
+    // one unit of n.
     let per_unit = seq.wall.as_secs_f64() / best.sequential;
     let predicted = ideal::shared_finish_times(&tasks, cores)?;
     for ((n, (_, finished)), p) in numbers.iter().zip(&done).zip(predicted) {

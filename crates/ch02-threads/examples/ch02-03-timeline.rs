@@ -1,5 +1,5 @@
-//! One thread per number as a timeline: four threads, four tasks, on the machine's
-//! cores.
+//! One thread per number as a timeline: four threads, four tasks, on
+//! the machine's cores.
 //!
 //! `cargo course capture ch02` runs it with `COURSE_TIMELINE` set and draws
 //! `book/ch02-threads/output/ch02-03-timeline.timeline.svg`. Each workload runs

@@ -21,8 +21,8 @@ pub enum ThreadsError {
 // ANCHOR_END: error
 
 impl ThreadsError {
-    /// Turns the payload of a panicked thread (what `join` returns as `Err`) into an
-    /// error.
+    /// Turns the payload of a panicked thread (what `join` returns as
+    /// `Err`) into an error.
     pub(crate) fn panicked(index: usize, payload: Box<dyn Any + Send>) -> Self {
         ThreadsError::Panicked {
             index,
@@ -35,8 +35,8 @@ impl ThreadsError {
 /// The text of a panic payload: `panic!("...")` gives a `&str`, `panic!("{x}")` a
 /// `String`; anything else (`std::panic::panic_any(42)`) has no text to show.
 ///
-/// The one place the book turns a payload into a message: chapters 03 and 04 use it
-/// too.
+/// The one place the book turns a payload into a message: chapters 03
+/// and 04 use it too.
 pub fn panic_message(payload: &(dyn Any + Send)) -> String {
     if let Some(s) = payload.downcast_ref::<&str>() {
         (*s).to_owned()
@@ -48,8 +48,8 @@ pub fn panic_message(payload: &(dyn Any + Send)) -> String {
 }
 // ANCHOR_END: panic_message
 
-/// Collects joined results in order; the first panic (by task index) becomes the
-/// error.
+/// Collects joined results in order; the first panic (by task index)
+/// becomes the error.
 ///
 /// Callers join *every* handle before calling this, so no thread is left running when
 /// an earlier one panicked.

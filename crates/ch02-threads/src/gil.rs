@@ -6,17 +6,17 @@
 //! once, yet the work runs one task at a time, so the speedup over the sequential
 //! version is close to 1x.
 //!
-//! For the tutorials' workload this is not a simplification, it is what CPython does.
-//! `sum(range(n))` is one call into C: `builtins.sum` walks the range without running
-//! any bytecode, and a thread gives the GIL away only between bytecodes (at the
-//! interpreter's check points: loop iterations, calls), after another thread has
-//! waited for the switch interval (`sys.getswitchinterval()`, 5 ms). Inside one `sum`
-//! there is no such point, so the thread that starts it keeps the GIL until it
-//! returns, exactly like `with_gil` keeps the lock for `task(n)`.
-//! `python/gil_ticks.py` shows it: a thread that ticks every millisecond ticks about
-//! once during a `sum(range(53_000_000))` and hundreds of times during a bytecode
-//! loop over the same range. Only Python code written as a bytecode loop takes turns
-//! every 5 ms.
+//! For the tutorials' workload this is not a simplification, it is what CPython
+//! does. `sum(range(n))` is one call into C: `builtins.sum` walks the range
+//! without running any bytecode, and a thread gives the GIL away only between
+//! bytecodes (at the interpreter's check points: loop iterations, calls), after
+//! another thread has waited for the switch interval (`sys.getswitchinterval()`,
+//! 5 ms). Inside one `sum` there is no such point, so the thread that starts it
+//! keeps the GIL until it returns, exactly like `with_gil` keeps the lock for
+//! `task(n)`. `python/gil_ticks.py` shows it: a thread that ticks every
+//! millisecond ticks about once during a `sum(range(53_000_000))` and hundreds
+//! of times during a bytecode loop over the same range. Only Python code written
+//! as a bytecode loop takes turns every 5 ms.
 
 use std::sync::{Mutex, PoisonError};
 
@@ -29,8 +29,8 @@ use crate::scope::scoped_each;
 /// The one lock every computing thread must hold, like CPython's GIL.
 pub static GIL: Mutex<()> = Mutex::new(());
 
-/// Runs `task(n)` for every number on its own thread, each holding `gil` while it
-/// computes.
+/// Runs `task(n)` for every number on its own thread, each holding
+/// `gil` while it computes.
 pub fn with_gil<T, F>(
     gil: &Mutex<()>,
     numbers: &[u64],

@@ -6,16 +6,16 @@
 //!   through [`std::thread::JoinHandle`].
 //! * [`scope`]: [`std::thread::scope`] lets threads borrow the input, and the even
 //!   split of the whole workload over a fixed number of threads.
-//! * [`send_sync`]: why an `Rc` cannot cross threads and an `Arc` can (`Send` and
-//!   `Sync`).
-//! * [`gil`]: a GIL in a bottle: every thread holds one global lock while it
-//!   computes.
+//! * [`send_sync`]: why an `Rc` cannot cross threads and an `Arc` can
+//!   (`Send` and `Sync`).
+//! * [`gil`]: a GIL in a bottle: every thread holds one global lock
+//!   while it computes.
 //! * [`contention`]: the same sum with a lock or an atomic per item, false sharing,
 //!   padded counters, and local accumulation merged once.
 //! * [`pitfalls`]: the mistakes the chapter shows, each backed by a test.
 //! * [`usage`]: wall time against CPU time (`getrusage`) and steal time
-//!   (`/proc/stat`), to tell a slow program from a machine that did not give it its
-//!   cores.
+//!   (`/proc/stat`), to tell a slow program from a machine that did not
+//!   give it its cores.
 
 pub mod contention;
 pub mod gil;

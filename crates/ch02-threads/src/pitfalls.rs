@@ -1,5 +1,5 @@
-//! The chapter's pitfalls as code, each one shown by a test below (or by a
-//! benchmark).
+//! The chapter's pitfalls as code, each one shown by a test below (or
+//! by a benchmark).
 //!
 //! * A handle never joined: [`fire_and_forget`] returns before the work is done, and
 //!   nothing tells the caller when, or whether, it finishes.
@@ -14,12 +14,12 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;
 
 // ANCHOR: fire_and_forget
-/// Starts `task(n)` for every number and drops the handles: the threads run on,
-/// detached.
+/// Starts `task(n)` for every number and drops the handles: the threads
+/// run on, detached.
 ///
-/// The results land in the returned list *some time later*. Nothing says when; and if
-/// the program's `main` returns first, the process exits and the threads are killed
-/// mid-work.
+/// The results land in the returned list *some time later*. Nothing
+/// says when; and if the program's `main` returns first, the process
+/// exits and the threads are killed mid-work.
 pub fn fire_and_forget<T, F>(numbers: &[u64], task: F) -> Arc<Mutex<Vec<T>>>
 where
     T: Send + 'static,
@@ -90,8 +90,8 @@ mod tests {
                 held.wait_or_panic();
                 cpu_bound_at(n, Scale::TEST)
             });
-            // fire_and_forget has returned, the caller "moves on": no result is
-            // there...
+            // fire_and_forget has returned, the caller "moves on": no
+            // result is there...
             assert!(results.lock().unwrap().is_empty());
             // ...while four detached threads still hold a clone of the list.
             assert_eq!(Arc::strong_count(&results), 1 + TUTORIAL_NUMBERS.len());

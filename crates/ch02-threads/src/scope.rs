@@ -1,8 +1,8 @@
 //! Step 2: scoped threads borrow the input, and the even split over the cores.
 //!
-//! `thread::scope` guarantees that every thread spawned inside it has finished when
-//! the scope ends, so those threads may borrow local data: no `'static`, no `Arc`, no
-//! clones.
+//! `thread::scope` guarantees that every thread spawned inside it has
+//! finished when the scope ends, so those threads may borrow local
+//! data: no `'static`, no `Arc`, no clones.
 
 use std::num::NonZeroUsize;
 use std::ops::Range;
@@ -14,11 +14,11 @@ use crate::ThreadsError;
 use crate::error::collect_joined;
 
 // ANCHOR: scoped_each
-/// Runs `task(n)` for every number on a scoped thread of its own; results in input
-/// order.
+/// Runs `task(n)` for every number on a scoped thread of its own;
+/// results in input order.
 ///
-/// The threads borrow `numbers` and `task`: the scope joins them all before it
-/// returns.
+/// The threads borrow `numbers` and `task`: the scope joins them all
+/// before it returns.
 pub fn scoped_each<T, F>(numbers: &[u64], task: &F) -> Result<Vec<T>, ThreadsError>
 where
     T: Send,
@@ -34,8 +34,8 @@ where
 // ANCHOR_END: scoped_each
 
 // ANCHOR: scoped_workers
-/// Starts `threads` scoped threads; worker `w` runs `work(w)`. Results in worker
-/// order.
+/// Starts `threads` scoped threads; worker `w` runs `work(w)`. Results
+/// in worker order.
 ///
 /// Zero threads is an error: nobody would do the work.
 pub fn scoped_workers<T, F>(threads: usize, work: &F) -> Result<Vec<T>, ThreadsError>
@@ -55,8 +55,8 @@ where
 }
 // ANCHOR_END: scoped_workers
 
-/// Splits `range` into `threads` near-equal chunks and runs `work(w, chunk_w)` on
-/// worker `w`.
+/// Splits `range` into `threads` near-equal chunks and runs
+/// `work(w, chunk_w)` on worker `w`.
 pub fn for_each_chunk<T, F>(
     range: Range<u64>,
     threads: usize,
@@ -105,8 +105,8 @@ pub fn even_split(
 // ANCHOR_END: even_split
 
 // ANCHOR: cores
-/// How many threads can run at once here: `available_parallelism`, or 1 if it is
-/// unknown.
+/// How many threads can run at once here: `available_parallelism`, or 1
+/// if it is unknown.
 pub fn cores() -> usize {
     thread::available_parallelism().map_or(1, NonZeroUsize::get)
 }
@@ -122,8 +122,8 @@ mod tests {
     #[test]
     fn scoped_threads_borrow_the_input_and_run_at_once() {
         within_patience(|| {
-            // `labels` is a local Vec: the threads borrow it, nothing is cloned or
-            // moved.
+            // `labels` is a local Vec: the threads borrow it, nothing
+            // is cloned or moved.
             let labels: Vec<String> = (0..4).map(|i| format!("task {i}")).collect();
             let here = Rendezvous::new(4);
             let got = scoped_each(&[0, 1, 2, 3], &|n| {

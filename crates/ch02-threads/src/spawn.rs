@@ -13,8 +13,8 @@ use crate::ThreadsError;
 use crate::error::collect_joined;
 
 // ANCHOR: spawn_each
-/// Runs `task(n)` for every number on a thread of its own and returns the results in
-/// order.
+/// Runs `task(n)` for every number on a thread of its own and returns
+/// the results in order.
 ///
 /// `thread::spawn` needs a `'static` closure: the thread may outlive this function,
 /// so it may not borrow anything from it. Each thread therefore gets its own copy of
@@ -114,8 +114,8 @@ mod tests {
                 matches!(&err, ThreadsError::Panicked { index: 1, message } if message.contains("task two fails")),
                 "{err:?}"
             );
-            // Both other tasks had finished by the time spawn_each returned: they
-            // were joined.
+            // Both other tasks had finished by the time spawn_each
+            // returned: they were joined.
             assert_eq!(finished.load(std::sync::atomic::Ordering::SeqCst), 2);
         });
     }

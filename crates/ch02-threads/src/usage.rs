@@ -8,20 +8,20 @@
 //!   thread of the process). Divided by the wall-clock time it gives the number of
 //!   cores the process kept busy on average: close to 2 for two threads that really
 //!   ran at once, close to 1 if they took turns on one core.
-//! * **Other processes** (the busy columns of `/proc/stat`, Linux, minus this
-//!   process's CPU time): the CPU time every other program on the machine used
-//!   meanwhile. On a shared machine they take the cores the threads were meant to
-//!   get.
+//! * **Other processes** (the busy columns of `/proc/stat`, Linux,
+//!   minus this process's CPU time): the CPU time every other program
+//!   on the machine used meanwhile. On a shared machine they take the
+//!   cores the threads were meant to get.
 //! * **Steal time** (the `steal` column of `/proc/stat`). On a virtual machine, the
 //!   time the hypervisor ran another guest on a CPU this machine wanted to run on.
 //!   Neither the process nor its kernel can see that time any other way: for them the
 //!   CPU was simply slow.
 //!
-//! Together: a run whose threads kept two cores busy, next to no other load and no
-//! steal, got the machine, and its time is the code's; a run with fewer busy cores
-//! did not, and the other two columns say who had them. `/proc/stat` counts in clock
-//! ticks (10 ms on most systems), so its columns are coarse for runs of a few tens of
-//! milliseconds.
+//! Together: a run whose threads kept two cores busy, next to no other
+//! load and no steal, got the machine, and its time is the code's; a run
+//! with fewer busy cores did not, and the other two columns say who had
+//! them. `/proc/stat` counts in clock ticks (10 ms on most systems), so
+//! its columns are coarse for runs of a few tens of milliseconds.
 
 use std::io;
 use std::time::{Duration, Instant};
@@ -34,11 +34,11 @@ pub struct Usage {
     pub wall: Duration,
     /// CPU time of the whole process (all its threads), user plus system.
     pub cpu: Duration,
-    /// CPU time every other process on the machine used meanwhile; `None` without
-    /// `/proc/stat`.
+    /// CPU time every other process on the machine used meanwhile;
+    /// `None` without `/proc/stat`.
     pub others: Option<Duration>,
-    /// Steal time of the whole machine (all CPUs) meanwhile; `None` without
-    /// `/proc/stat`.
+    /// Steal time of the whole machine (all CPUs) meanwhile; `None`
+    /// without `/proc/stat`.
     pub steal: Option<Duration>,
 }
 
@@ -76,8 +76,8 @@ pub fn measure<T>(work: impl FnOnce() -> T) -> io::Result<(T, Usage)> {
 // ANCHOR_END: usage
 
 // ANCHOR: cpu_time
-/// CPU time used so far by every thread of this process, user plus system
-/// (`getrusage`).
+/// CPU time used so far by every thread of this process, user plus
+/// system (`getrusage`).
 #[cfg(unix)]
 pub fn cpu_time() -> io::Result<Duration> {
     // SAFETY: `rusage` is a plain C struct of integers; all zeroes is a valid value.
@@ -161,8 +161,8 @@ pub fn parse_proc_stat(
 /// The unit of `/proc/stat`, `sysconf(_SC_CLK_TCK)` (100 on most Linux systems).
 #[cfg(unix)]
 fn clock_ticks_per_second() -> io::Result<u64> {
-    // SAFETY: sysconf takes a plain integer name, touches no memory of ours, and is
-    // thread-safe.
+    // SAFETY: sysconf takes a plain integer name, touches no memory of
+    // ours, and is thread-safe.
     let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
     u64::try_from(ticks)
         .ok()
@@ -209,8 +209,8 @@ mod tests {
     /// CPU time of the calling thread only (Linux `RUSAGE_THREAD`).
     #[cfg(target_os = "linux")]
     fn this_thread_cpu_time() -> Duration {
-        // SAFETY: `rusage` is a plain C struct of integers; all zeroes is a valid
-        // value.
+        // SAFETY: `rusage` is a plain C struct of integers; all zeroes
+        // is a valid value.
         let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
         // SAFETY: `usage` is a valid, writable `rusage` that outlives the call.
         let status = unsafe { libc::getrusage(libc::RUSAGE_THREAD, &mut usage) };

@@ -14,13 +14,13 @@ use support::within_patience;
 
 const CHILD: &str = "CH02_DETACHED_CHILD";
 
-/// In the child: start a worker that can never finish, wait until it runs, and
-/// return.
+/// In the child: start a worker that can never finish, wait until it
+/// runs, and return.
 fn child_main() {
     let (started, worker_started) = mpsc::channel();
     let (never, blocked) = mpsc::channel::<()>();
-    // The sender is leaked: it lives as long as the process, so `recv` below never
-    // returns.
+    // The sender is leaked: it lives as long as the process, so `recv`
+    // below never returns.
     Box::leak(Box::new(never));
     let blocked = Arc::new(Mutex::new(blocked));
     let _results = fire_and_forget(&[1], move |_| {

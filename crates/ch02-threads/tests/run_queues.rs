@@ -1,5 +1,5 @@
-//! The arithmetic behind "how the four threads pair up on the two run queues"
-//! (measure.md).
+//! The arithmetic behind "how the four threads pair up on the two run
+//! queues" (measure.md).
 //!
 //! A model of Linux on two cores: each core has its own queue and shares itself
 //! fairly among the threads on it; a core whose queue runs empty pulls a thread from
@@ -84,9 +84,9 @@ fn the_outcome_depends_on_how_the_threads_pair_up() {
 #[test]
 fn one_thread_per_core_runs_at_full_speed_and_no_pull_splits_a_thread() {
     assert_eq!(makespan(&[53.0], &[11.0], Pull::MostLeft), 53.0);
-    // Three on one queue, none on the other: the idle core pulls one at once. Pulling
-    // the 53 lets it run alone from the start; pulling the 11 leaves the 53 sharing
-    // its core.
+    // Three on one queue, none on the other: the idle core pulls one at
+    // once. Pulling the 53 lets it run alone from the start; pulling
+    // the 11 leaves the 53 sharing its core.
     assert!((makespan(&[53.0, 11.0, 23.0], &[], Pull::MostLeft) - 53.0).abs() < 1e-6);
     assert!((makespan(&[53.0, 11.0, 23.0], &[], Pull::LeastLeft) - 53.0).abs() > 1.0);
     assert_eq!(makespan(&[], &[], Pull::LeastLeft), 0.0);

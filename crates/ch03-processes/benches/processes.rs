@@ -3,9 +3,9 @@
 //! * `start-join`: the cost of starting and joining one task that does nothing, with
 //!   a thread, a forked child and a re-run of this program (the "spawn" start
 //!   method). Baseline: thread.
-//! * `tutorial`: the tutorials' `cpu_bound` over their four numbers, sequential, one
-//!   process per number, one thread per number, and the start-then-join-in-the-loop
-//!   mistake.
+//! * `tutorial`: the tutorials' `cpu_bound` over their four numbers,
+//!   sequential, one process per number, one thread per number, and the
+//!   start-then-join-in-the-loop mistake.
 //! * `clock`: the other mistake. The same program timed correctly and with the clock
 //!   stopped before `join`; the "speedup" of the second is pure measurement error.
 //! * `fork-rss`: a fork whose child exits at once, from a parent holding 0, 100 MiB
@@ -106,8 +106,8 @@ mod unix {
             ("Command, 1 GiB", 1024 * MIB, Pages::Small, run_true),
         ];
         for (name, bytes, pages, start) in runs {
-            // Resident for the duration of this variant only: one 1 GiB region at a
-            // time.
+            // Resident for the duration of this variant only: one 1 GiB
+            // region at a time.
             let region = Resident::new(bytes, pages).unwrap();
             group.bench_function(name, |b| b.iter(|| start().unwrap()));
             drop(region);
@@ -116,8 +116,8 @@ mod unix {
     }
     // ANCHOR_END: fork_rss
 
-    /// Runs one process per number `iters` times; the clock stops after the joins, or
-    /// before.
+    /// Runs one process per number `iters` times; the clock stops after
+    /// the joins, or before.
     fn timed(iters: u64, numbers: &[u64], after_join: bool) -> Duration {
         let mut total = Duration::ZERO;
         for _ in 0..iters {

@@ -12,8 +12,8 @@ fn main() -> Result<(), ch03_processes::ProcessError> {
     use ch03_processes::spawn;
 
     // ANCHOR: registry
-    // Re-run as a child (`... --ch03-task echo`), this program serves the task and
-    // exits here.
+    // Re-run as a child (`... --ch03-task echo`), this program serves
+    // the task and exits here.
     Registry::new().task("echo", |n: u64| n).serve_if_child();
     // ANCHOR_END: registry
 

@@ -1,6 +1,6 @@
-//! fork in a threaded program: only the forking thread lives on, and a lock held by
-//! another thread stays locked forever in the child. And `spawn` refuses to fork such
-//! a process.
+//! fork in a threaded program: only the forking thread lives on, and a
+//! lock held by another thread stays locked forever in the child. And
+//! `spawn` refuses to fork such a process.
 
 #[cfg(unix)]
 fn main() -> Result<(), ch03_processes::ProcessError> {

@@ -1,7 +1,7 @@
 //! The tutorials' two mistakes, measured.
 //!
-//! 1. The clock stops before `join`: it measures how long it took to *start* the
-//!    processes.
+//! 1. The clock stops before `join`: it measures how long it took to
+//!    *start* the processes.
 //! 2. `start(); join()` inside the loop: each process is joined before the next one
 //!    starts, so the work runs one task at a time.
 

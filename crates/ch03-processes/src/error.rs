@@ -10,8 +10,8 @@ use crate::wire::WireError;
 /// The exit code of a child whose task panicked (the code Rust itself uses for a
 /// panic in `main`).
 pub const EXIT_PANIC: i32 = 101;
-/// The exit code of a child that could not write its result (the parent closed the
-/// pipe?).
+/// The exit code of a child that could not write its result (the parent
+/// closed the pipe?).
 pub const EXIT_WRITE_FAILED: i32 = 102;
 /// The exit code of a re-executed program asked for a task it does not know.
 pub const EXIT_UNKNOWN_TASK: i32 = 103;
@@ -111,8 +111,8 @@ pub enum Exit {
 }
 
 // ANCHOR: outcome
-/// Combines how a child ended with what it wrote into the result's bytes, or an
-/// error.
+/// Combines how a child ended with what it wrote into the result's
+/// bytes, or an error.
 ///
 /// A signal wins over everything: the child did not finish its protocol. A panic
 /// report comes next, then a non-zero code, then a missing result.

@@ -8,12 +8,12 @@
 //!
 //! * [`Resident`]: memory the process really holds (every page written once), of
 //!   small pages or huge ones, so that a measurement knows what it forks.
-//! * [`fork_exit_wait`]: the bare round trip, a child that `_exit`s at once and its
-//!   `waitpid`.
+//! * [`fork_exit_wait`]: the bare round trip, a child that `_exit`s at
+//!   once and its `waitpid`.
 //! * [`run_true`]: the same round trip through [`std::process::Command`], which on
 //!   Linux and macOS starts the child with `posix_spawn` and copies no page table.
-//! * [`child_private_dirty_kib`]: how much memory a child made its own while it ran a
-//!   closure.
+//! * [`child_private_dirty_kib`]: how much memory a child made its own
+//!   while it ran a closure.
 
 use std::num::NonZeroUsize;
 use std::process::Command;
@@ -77,10 +77,10 @@ impl Resident {
                 Pages::Small => MmapAdvise::MADV_NOHUGEPAGE,
                 Pages::Huge => MmapAdvise::MADV_HUGEPAGE,
             };
-            // SAFETY: the range is exactly the mapping made above; the advice changes
-            // only how the kernel backs it, not its contents. Refused advice (a
-            // kernel without transparent huge pages) is harmless: the region keeps
-            // small pages.
+            // SAFETY: the range is exactly the mapping made above; the
+            // advice changes only how the kernel backs it, not its
+            // contents. Refused advice (a kernel without transparent
+            // huge pages) is harmless: the region keeps small pages.
             let _ = unsafe { madvise(map, len, advice) };
         }
         #[cfg(not(any(target_os = "linux", target_os = "android")))]
@@ -101,8 +101,8 @@ impl Resident {
 
     fn bytes(&self) -> &[u8] {
         match self.map {
-            // SAFETY: `map` is a live mapping of `len` readable bytes, owned by
-            // `self`.
+            // SAFETY: `map` is a live mapping of `len` readable bytes,
+            // owned by `self`.
             Some(map) => unsafe {
                 std::slice::from_raw_parts(map.as_ptr(), self.len)
             },
@@ -145,9 +145,9 @@ impl Resident {
         let Some(map) = self.map else { return 0 };
         let pages = self.len.div_ceil(page_size());
         let mut status = vec![0u8; pages];
-        // SAFETY: `map` is page-aligned (mmap returns it so) and maps `len` bytes;
-        // `status` has one byte per page of that length, which is what mincore fills
-        // in.
+        // SAFETY: `map` is page-aligned (mmap returns it so) and maps
+        // `len` bytes; `status` has one byte per page of that length,
+        // which is what mincore fills in.
         let ok = unsafe {
             libc::mincore(map.as_ptr().cast(), self.len, status.as_mut_ptr().cast())
         };
@@ -170,14 +170,14 @@ impl Drop for Resident {
 // ANCHOR_END: resident
 
 // ANCHOR: fork_exit_wait
-/// Forks a child that `_exit`s at once, and reaps it: the bare cost of a fork, which
-/// grows with the parent's resident memory. Refuses in a threaded process, like
-/// `spawn`.
+/// Forks a child that `_exit`s at once, and reaps it: the bare cost of
+/// a fork, which grows with the parent's resident memory. Refuses in a
+/// threaded process, like `spawn`.
 pub fn fork_exit_wait() -> Result<(), ProcessError> {
     ensure_single_threaded()?;
     flush_stdio();
-    // SAFETY: the process runs one thread (checked above); the child calls only
-    // `_exit`.
+    // SAFETY: the process runs one thread (checked above); the child
+    // calls only `_exit`.
     match unsafe { fork() }? {
         ForkResult::Child => exit_now(0),
         ForkResult::Parent { child } => match wait_for(child)? {

@@ -14,9 +14,9 @@ pub fn write_frame(w: &mut impl Write, bytes: &[u8]) -> io::Result<()> {
     w.flush()
 }
 
-/// Reads one frame. `Ok(None)` means the stream ended cleanly before a frame started
-/// (the writer closed its end, or died, without sending anything); a frame cut short
-/// is an error.
+/// Reads one frame. `Ok(None)` means the stream ended cleanly before a
+/// frame started (the writer closed its end, or died, without sending
+/// anything); a frame cut short is an error.
 pub fn read_frame(r: &mut impl Read) -> io::Result<Option<Vec<u8>>> {
     let mut len = [0u8; 8];
     let mut filled = 0;

@@ -9,9 +9,9 @@
 //!   [`ProcessError::Panicked`];
 //! * a child killed by a signal, one that exits with a non-zero code and one that
 //!   exits without a result are errors that say so;
-//! * a handle dropped without `join` kills its child (`SIGKILL`) and reaps it: no
-//!   zombie, and no forgotten child burning a core after its result stopped
-//!   mattering;
+//! * a handle dropped without `join` kills its child (`SIGKILL`) and
+//!   reaps it: no zombie, and no forgotten child burning a core after
+//!   its result stopped mattering;
 //! * `spawn` refuses to fork when the process runs other threads; [`spawn_unchecked`]
 //!   is the explicit, `unsafe` way past that check.
 //!
@@ -41,15 +41,15 @@ pub struct ProcessHandle<T> {
     pid: Pid,
     /// The read end of the child's result pipe; `None` once `join` took it.
     result: Option<File>,
-    /// `fn() -> T`: the handle produces a `T` but holds none, so it is `Send` for any
-    /// `T`.
+    /// `fn() -> T`: the handle produces a `T` but holds none, so it is
+    /// `Send` for any `T`.
     _produces: PhantomData<fn() -> T>,
 }
 // ANCHOR_END: handle
 
 // ANCHOR: spawn
-/// Runs `f` in a new child process, like `Process(target=f).start()` with the fork
-/// method.
+/// Runs `f` in a new child process, like `Process(target=f).start()`
+/// with the fork method.
 ///
 /// Refuses with [`ProcessError::OtherThreads`] if the process runs other threads:
 /// only the calling thread is copied into the child, and anything the others held
@@ -105,9 +105,9 @@ pub unsafe fn spawn_unchecked<T: Wire, F: FnOnce() -> T>(
     // ANCHOR_END: contract
     let (reader, writer) = pipe()?;
     flush_stdio(); // else text printed before the fork is in the child's buffer too
-    // SAFETY: the caller upholds this function's contract (see `# Safety`); the child
-    // runs `f` and leaves through `_exit` in `child_main`, never returning into the
-    // caller's code.
+    // SAFETY: the caller upholds this function's contract (see
+    // `# Safety`); the child runs `f` and leaves through `_exit` in
+    // `child_main`, never returning into the caller's code.
     match unsafe { fork() }? {
         ForkResult::Child => {
             drop(reader);

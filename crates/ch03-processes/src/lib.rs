@@ -1,7 +1,7 @@
 //! Chapter 03: one process per task, the two ways CPython does it.
 //!
-//! * [`s1_exit_code`]: `fork` + `waitpid`, the result squeezed into the exit status
-//!   (8 bits).
+//! * [`s1_exit_code`]: `fork` + `waitpid`, the result squeezed into the
+//!   exit status (8 bits).
 //! * [`s2_pipe`]: the result comes back over a pipe, the parent reads, then reaps.
 //! * [`handle`]: the handle the rest of the book uses: [`spawn`] a closure in a
 //!   child, [`ProcessHandle::pid`], [`ProcessHandle::join`] into
@@ -11,15 +11,15 @@
 //! * [`reexec`]: the "spawn" start method: run the current program again with
 //!   [`std::process::Command`], arguments in over stdin, result out over stdout.
 //! * [`wire`] and [`frame`]: values as bytes, and length-framed messages on pipes.
-//! * [`threads`]: why a lock held by another thread stays locked forever in a forked
-//!   child.
+//! * [`threads`]: why a lock held by another thread stays locked
+//!   forever in a forked child.
 //! * [`sys`]: the system helpers under all of it: a close-on-exec [`pipe`], waiting
 //!   for a child, `_exit`, and counting this process's threads (what `spawn` checks
 //!   before forking).
 //! * [`fork_cost`]: what a fork costs as the parent's memory grows, and what
 //!   copy-on-write copies.
-//! * [`tutorial`]: the tutorials' program (one process per number) and their two
-//!   mistakes.
+//! * [`tutorial`]: the tutorials' program (one process per number) and
+//!   their two mistakes.
 //!
 //! `fork` exists only on Unix. On other targets the crate compiles with [`wire`],
 //! [`frame`], [`error`] and [`reexec`] only; [`UNIX_ONLY`] says why.

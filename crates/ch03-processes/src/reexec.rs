@@ -41,8 +41,8 @@ impl Registry {
         Self::default()
     }
 
-    /// Registers `f` under `name`: the child decodes an `A` from stdin and encodes
-    /// `f`'s `R`.
+    /// Registers `f` under `name`: the child decodes an `A` from stdin
+    /// and encodes `f`'s `R`.
     pub fn task<A: Wire, R: Wire>(
         mut self,
         name: &'static str,
@@ -143,8 +143,8 @@ pub fn spawn_task<A: Wire, R: Wire>(
     spawn_task_in(std::env::current_exe()?, name, arg)
 }
 
-/// Starts `program` as a child running task `name` on `arg` (`program` must serve
-/// it).
+/// Starts `program` as a child running task `name` on `arg` (`program`
+/// must serve it).
 pub fn spawn_task_in<A: Wire, R: Wire>(
     program: impl AsRef<OsStr>,
     name: &str,
@@ -246,8 +246,8 @@ fn read_then_reap(
         // garbage on the pipe: do not wait forever
         let _ = pipe.kill(Signal::SIGKILL);
     }
-    // `wait` reaps the child; std's `Child`, dropped unwaited, neither kills nor
-    // waits.
+    // `wait` reaps the child; std's `Child`, dropped unwaited, neither
+    // kills nor waits.
     Ok((report, pipe.wait()?))
 }
 

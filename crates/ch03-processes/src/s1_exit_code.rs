@@ -12,8 +12,8 @@ use crate::error::{EXIT_PANIC, Exit, ProcessError};
 use crate::sys::{ensure_single_threaded, exit_now, flush_stdio, wait_for};
 
 // ANCHOR: exit_code
-/// Runs `f` in a forked child; returns the child's exit code, which is `f()` cut to 8
-/// bits.
+/// Runs `f` in a forked child; returns the child's exit code, which is
+/// `f()` cut to 8 bits.
 pub fn exit_code_of(f: impl FnOnce() -> u64) -> Result<i32, ProcessError> {
     ensure_single_threaded()?;
     flush_stdio(); // else text printed before the fork is in the child's buffer too
@@ -26,8 +26,8 @@ pub fn exit_code_of(f: impl FnOnce() -> u64) -> Result<i32, ProcessError> {
             // A panic must not unwind out of here: the child would go on running the
             // parent's program (its loops, its tests) as a second copy.
             let code = match catch_unwind(AssertUnwindSafe(f)) {
-                // Passed whole (its low 32 bits): the kernel keeps only the low 8 of
-                // them.
+                // Passed whole (its low 32 bits): the kernel keeps only
+                // the low 8 of them.
                 Ok(value) => value as i32,
                 Err(_) => EXIT_PANIC,
             };

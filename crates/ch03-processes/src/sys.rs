@@ -20,8 +20,8 @@ use nix::unistd::Pid;
 use crate::error::{EXIT_WRITE_FAILED, Exit, ProcessError};
 use crate::frame::{Report, read_report, write_report};
 
-/// A pipe whose two ends close on `exec`, so programs started later never inherit
-/// them.
+/// A pipe whose two ends close on `exec`, so programs started later
+/// never inherit them.
 ///
 /// Where the system allows it, the pipe is created close-on-exec in one call,
 /// `pipe2(O_CLOEXEC)`: setting the flag afterwards leaves a moment in which another
@@ -57,8 +57,8 @@ pub fn thread_count() -> Option<usize> {
 #[cfg(target_os = "macos")]
 pub fn thread_count() -> Option<usize> {
     let size = std::mem::size_of::<libc::proc_taskinfo>();
-    // SAFETY: `proc_taskinfo` is a plain C struct of integers: all-zero bytes are a
-    // valid value.
+    // SAFETY: `proc_taskinfo` is a plain C struct of integers: all-zero
+    // bytes are a valid value.
     let mut info: libc::proc_taskinfo = unsafe { std::mem::zeroed() };
     // SAFETY: `info` is a writable buffer of exactly `size` bytes, which is what the
     // PROC_PIDTASKINFO flavour fills in for our own pid.
@@ -85,8 +85,8 @@ pub fn thread_count() -> Option<usize> {
 pub const JOINED_THREAD_GRACE: Duration = Duration::from_millis(100);
 
 // ANCHOR: ensure_single_threaded
-/// `Ok` if the process runs exactly one thread; otherwise the error `spawn` refuses
-/// with.
+/// `Ok` if the process runs exactly one thread; otherwise the error
+/// `spawn` refuses with.
 ///
 /// A thread that was just joined can still be counted for a moment: `join` returns
 /// when the kernel wakes the joining thread, which it does while the exiting thread
@@ -116,8 +116,8 @@ pub fn ensure_single_threaded() -> Result<(), ProcessError> {
 }
 // ANCHOR_END: ensure_single_threaded
 
-/// Waits for child `pid` to end and says how it ended. Retries when a signal
-/// interrupts.
+/// Waits for child `pid` to end and says how it ended. Retries when a
+/// signal interrupts.
 pub fn wait_for(pid: Pid) -> Result<Exit, ProcessError> {
     loop {
         if let Some(exit) = reap(pid, None)? {
@@ -140,8 +140,8 @@ fn reap(pid: Pid, flags: Option<WaitPidFlag>) -> Result<Option<Exit>, ProcessErr
                 return Ok(Some(Exit::Signal(signal as i32)));
             }
             Ok(WaitStatus::StillAlive) => return Ok(None),
-            // Stopped/continued are reported only with flags we do not pass; wait
-            // again.
+            // Stopped/continued are reported only with flags we do not
+            // pass; wait again.
             Ok(_) | Err(Errno::EINTR) => continue,
             Err(e) => return Err(e.into()),
         }
@@ -160,8 +160,8 @@ pub fn report_and_exit(out: &mut File, report: &Report, code: i32) -> ! {
 }
 
 // ANCHOR: child_pipe
-/// The read end of a child's result pipe, read until the *child* ends, not until
-/// end-of-file.
+/// The read end of a child's result pipe, read until the *child* ends,
+/// not until end-of-file.
 ///
 /// End-of-file comes when every write end is closed, and a child that forks (a
 /// process of its own, a pool) gives each grandchild a copy of its write end. Killed
@@ -203,8 +203,8 @@ impl ChildPipe {
         }
     }
 
-    /// Like [`new`](Self::new), without a pidfd: the portable way, used where there
-    /// is none.
+    /// Like [`new`](Self::new), without a pidfd: the portable way, used
+    /// where there is none.
     pub fn polling(pipe: File, pid: Pid) -> Self {
         ChildPipe {
             pipe,
@@ -215,8 +215,8 @@ impl ChildPipe {
         }
     }
 
-    /// For a child that was reaped already (it ended with `exit`): only what the pipe
-    /// holds is read.
+    /// For a child that was reaped already (it ended with `exit`): only
+    /// what the pipe holds is read.
     pub fn reaped(pipe: File, pid: Pid, exit: Exit) -> Self {
         ChildPipe {
             exit: Some(exit),
@@ -239,8 +239,8 @@ impl ChildPipe {
         kill(self.pid, signal).map_err(Into::into)
     }
 
-    /// Closes the pipe and reaps the child (unless it was reaped already): how it
-    /// ended.
+    /// Closes the pipe and reaps the child (unless it was reaped
+    /// already): how it ended.
     pub fn wait(self) -> Result<Exit, ProcessError> {
         drop(self.pipe);
         match self.exit {
@@ -306,8 +306,8 @@ impl Read for ChildPipe {
 #[cfg(target_os = "linux")]
 fn pidfd_open(pid: Pid) -> Option<OwnedFd> {
     use std::os::fd::FromRawFd;
-    // SAFETY: `pidfd_open(pid, 0)` takes two integers and returns a new descriptor or
-    // -1.
+    // SAFETY: `pidfd_open(pid, 0)` takes two integers and returns a new
+    // descriptor or -1.
     let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid.as_raw(), 0) };
     let fd = i32::try_from(fd).ok().filter(|&fd| fd >= 0)?;
     // SAFETY: `fd` was just returned by the kernel, open, and owned by nothing else.
@@ -342,8 +342,8 @@ pub fn write_all_without_sigpipe(
 }
 
 fn sigpipe_pending() -> bool {
-    // SAFETY: `sigset_t` is plain data; `sigpending` fills it, `sigismember` reads
-    // it.
+    // SAFETY: `sigset_t` is plain data; `sigpending` fills it,
+    // `sigismember` reads it.
     unsafe {
         let mut pending: libc::sigset_t = std::mem::zeroed();
         libc::sigpending(&mut pending) == 0
@@ -361,8 +361,8 @@ pub fn map_anonymous(
     sharing: MapFlags,
 ) -> nix::Result<NonNull<c_void>> {
     let access = ProtFlags::PROT_READ | ProtFlags::PROT_WRITE;
-    // SAFETY: a fresh anonymous mapping at an address the kernel chooses aliases no
-    // Rust object.
+    // SAFETY: a fresh anonymous mapping at an address the kernel
+    // chooses aliases no Rust object.
     unsafe { mmap_anonymous(None, size, access, sharing) }
 }
 
@@ -386,8 +386,8 @@ pub fn flush_stdio() {
 /// stdio buffers. A forked child holds copies of the parent's buffers and handlers:
 /// flushing them would print the parent's pending output twice.
 pub fn exit_now(code: i32) -> ! {
-    // SAFETY: `_exit` has no preconditions; it is async-signal-safe and never
-    // returns.
+    // SAFETY: `_exit` has no preconditions; it is async-signal-safe and
+    // never returns.
     unsafe { libc::_exit(code) }
 }
 

@@ -1,10 +1,10 @@
 //! Threads and fork: only the calling thread survives into the child.
 //!
-//! `fork` copies the whole memory of the process but starts the child with a single
-//! thread, a copy of the one that called `fork`. Every other thread is simply absent.
-//! If one of them held a lock at that instant, the lock's memory says "held" in the
-//! child, and no thread there will ever release it. [`lock_across_fork`] shows
-//! exactly that.
+//! `fork` copies the whole memory of the process but starts the child
+//! with a single thread, a copy of the one that called `fork`. Every
+//! other thread is simply absent. If one of them held a lock at that
+//! instant, the lock's memory says "held" in the child, and no thread
+//! there will ever release it. [`lock_across_fork`] shows exactly that.
 //!
 //! Counting threads, which `spawn` does before every fork, lives in [`crate::sys`]
 //! ([`thread_count`](crate::sys::thread_count),
@@ -21,8 +21,8 @@ use crate::sys::{pipe, readable_within, thread_count};
 /// What [`lock_across_fork`] saw.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LockAcrossFork {
-    /// Threads in the parent at the moment of the fork (at least the caller and the
-    /// holder).
+    /// Threads in the parent at the moment of the fork (at least the
+    /// caller and the holder).
     pub threads_in_parent: usize,
     /// Threads in the child: always 1, the copy of the forking thread.
     pub threads_in_child: u64,
@@ -33,22 +33,22 @@ pub struct LockAcrossFork {
     pub child_got_the_lock: bool,
 }
 
-/// The lock of the demonstration. A static, so the child finds it at the same
-/// address.
+/// The lock of the demonstration. A static, so the child finds it at
+/// the same address.
 static SHARED: Mutex<u64> = Mutex::new(0);
 
 // ANCHOR: lock_across_fork
-/// Forks while another thread holds a lock, and reports who can take the lock
-/// afterwards.
+/// Forks while another thread holds a lock, and reports who can take
+/// the lock afterwards.
 ///
 /// 1. a helper thread takes `SHARED` and holds it;
 /// 2. the calling thread forks a child, which waits on a pipe;
-/// 3. the parent tells the helper to release the lock, joins it, takes the lock
-///    itself;
-/// 4. only then the parent lets the child go on: the child calls `try_lock` and
-///    fails. The lock was released in the parent, but in the child's copy it is still
-///    held, by a thread that does not exist there. A blocking `lock()` would wait
-///    forever.
+/// 3. the parent tells the helper to release the lock, joins it, takes
+///    the lock itself;
+/// 4. only then the parent lets the child go on: the child calls
+///    `try_lock` and fails. The lock was released in the parent, but in
+///    the child's copy it is still held, by a thread that does not
+///    exist there. A blocking `lock()` would wait forever.
 pub fn lock_across_fork() -> Result<LockAcrossFork, ProcessError> {
     let (locked_tx, locked_rx) = mpsc::channel();
     let (release_tx, release_rx) = mpsc::channel::<()>();

@@ -35,8 +35,8 @@ where
 
 /// Joins every handle, in order; results come back in the order of the tasks.
 ///
-/// On the first error the remaining handles are dropped, which kills and reaps their
-/// children.
+/// On the first error the remaining handles are dropped, which kills
+/// and reaps their children.
 pub fn join_all<T: Wire>(
     handles: Vec<ProcessHandle<T>>,
 ) -> Result<Vec<T>, ProcessError> {

@@ -1,10 +1,10 @@
 //! Values as bytes: what crosses a pipe between two processes.
 //!
-//! Threads share memory, so `thread::spawn` hands back any `T: Send`. A child process
-//! shares nothing with its parent after `fork`: its result must be turned into bytes,
-//! written to a pipe and rebuilt on the other side. Python's `multiprocessing` does
-//! this with `pickle`; here a small trait does it for the types the book needs, with
-//! no dependency.
+//! Threads share memory, so `thread::spawn` hands back any `T: Send`. A
+//! child process shares nothing with its parent after `fork`: its result
+//! must be turned into bytes, written to a pipe and rebuilt on the other
+//! side. Python's `multiprocessing` does this with `pickle`; here a
+//! small trait does it for the types the book needs, with no dependency.
 
 use thiserror::Error;
 

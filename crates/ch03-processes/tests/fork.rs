@@ -37,8 +37,8 @@ mod unix {
                 0
             })
             .task("forks_then_hangs", |pid_file: String| -> u64 {
-                // The grandchild is a copy of this re-executed child: it holds the
-                // report pipe.
+                // The grandchild is a copy of this re-executed child:
+                // it holds the report pipe.
                 let grandchild = spawn(|| -> u64 { block_forever() }).unwrap();
                 std::fs::write(&pid_file, grandchild.pid().to_string()).unwrap();
                 // no `Drop`: it would kill the grandchild
@@ -193,8 +193,8 @@ mod unix {
         );
     }
 
-    /// Orphans of the test's descendants become its children (Linux), so it can reap
-    /// them.
+    /// Orphans of the test's descendants become its children (Linux),
+    /// so it can reap them.
     fn adopt_orphans() {
         #[cfg(target_os = "linux")]
         // SAFETY: `prctl` with these arguments only sets a flag on this process.
@@ -318,8 +318,8 @@ mod unix {
             matches!(err, ProcessError::OtherThreads { threads } if threads >= 2),
             "{err}"
         );
-        // Not `thread_count() == Some(1)`: a thread just joined can still be listed
-        // for a moment.
+        // Not `thread_count() == Some(1)`: a thread just joined can
+        // still be listed for a moment.
         ensure_single_threaded().expect("the other thread was joined");
         assert_eq!(
             spawn(|| 1u64).unwrap().join().unwrap(),
@@ -386,8 +386,8 @@ mod unix {
     }
 
     fn a_clock_stopped_before_join_timed_no_work_at_all() {
-        // Every child waits at a gate the test opens only after the clock has
-        // stopped.
+        // Every child waits at a gate the test opens only after the
+        // clock has stopped.
         let (gate_r, mut gate_w) = blocker();
         let gate_r = std::sync::Arc::new(gate_r);
         let started = std::time::Instant::now();
@@ -461,8 +461,8 @@ mod unix {
     fn reexec_an_unread_argument_does_not_kill_the_parent_with_sigpipe() {
         use nix::sys::signal::{SigHandler, signal};
         let big = vec![7u8; 1 << 20];
-        // SAFETY: no handler is installed, only the default action restored (and
-        // undone below).
+        // SAFETY: no handler is installed, only the default action
+        // restored (and undone below).
         unsafe { signal(Signal::SIGPIPE, SigHandler::SigDfl) }.unwrap();
         let spawned = reexec::spawn_task::<Vec<u8>, u64>("no such task", &big);
         // SAFETY: as above: back to Rust's default for `main`.

@@ -69,8 +69,8 @@ fn the_timeline_example_records_one_task_per_child() {
         "the parent ran no task: {records:#?}"
     );
     for t in &tasks {
-        // Each child ran its task on its main thread, inside the run the parent
-        // recorded.
+        // Each child ran its task on its main thread, inside the run
+        // the parent recorded.
         assert_eq!(u64::from(t.pid), t.tid_or_slots, "{t:?}");
         assert!(
             section.start_ns <= t.start_ns && t.end_ns <= section.end_ns,

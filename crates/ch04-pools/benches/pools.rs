@@ -1,12 +1,12 @@
-//! Chapter 04's benchmarks: what a round trip through a pool costs, what a pool buys
-//! on the tutorial's CPU-bound workload, what pool sizes 1 to 16 do on CPU-bound and
-//! on sleeping tasks, the tutorial's sleeping tasks on threads and on processes, and
-//! what moving 1 KiB to 100 MiB to a worker and back costs, through pipes and through
-//! shared memory.
+//! Chapter 04's benchmarks: what a round trip through a pool costs, what
+//! a pool buys on the tutorial's CPU-bound workload, what pool sizes 1
+//! to 16 do on CPU-bound and on sleeping tasks, the tutorial's sleeping
+//! tasks on threads and on processes, and what moving 1 KiB to 100 MiB
+//! to a worker and back costs, through pipes and through shared memory.
 //!
-//! `main` is written out (no `criterion_main!`) so that the process pool is forked
-//! first, while this process still has one thread: every thread pool here is created
-//! later.
+//! `main` is written out (no `criterion_main!`) so that the process
+//! pool is forked first, while this process still has one thread: every
+//! thread pool here is created later.
 
 use std::hint::black_box;
 
@@ -193,8 +193,8 @@ fn main() {
     // for the largest size twice (the argument, then the result).
     let largest = SIZES[SIZES.len() - 1].1;
     shared_memory::share(2 * largest).expect("map the shared region");
-    // Fork first, while this process has a single thread (chapter 03's `spawn`
-    // checks).
+    // Fork first, while this process has a single thread (chapter 03's
+    // `spawn` checks).
     let one_process = ProcessPool::new(1).expect("fork the round-trip worker");
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let processes = ProcessPool::new(cores).expect("fork the cpu-bound workers");

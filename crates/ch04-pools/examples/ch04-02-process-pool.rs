@@ -16,9 +16,9 @@ fn pid_after_a_while(_: ()) -> u32 {
 
 // ANCHOR: main
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    // First thing in main: the process has one thread, so forking is sound. The
-    // second, one-worker pool is for the kill demonstration below: its only worker
-    // runs the task.
+    // First thing in main: the process has one thread, so forking is
+    // sound. The second, one-worker pool is for the kill demonstration
+    // below: its only worker runs the task.
     let pool = ProcessPool::new(5)?;
     let lone = ProcessPool::new(1)?;
     println!(
@@ -41,8 +41,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         start.elapsed().as_millis()
     );
 
-    // Kill the worker that runs a task: that task fails, the pool forks a
-    // replacement.
+    // Kill the worker that runs a task: that task fails, the pool forks
+    // a replacement.
     let doomed = lone.apply_async(pid_after_a_while, ())?;
     // its only worker, so the one running the task
     let victim = lone.worker_pids()[0];

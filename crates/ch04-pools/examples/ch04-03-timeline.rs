@@ -1,6 +1,6 @@
-//! Pools as timelines: the tutorials' four numbers on a process pool of one worker
-//! per core (CPython's `Pool().map`), then task i sleeping i units on thread pools of
-//! 5 and of 2.
+//! Pools as timelines: the tutorials' four numbers on a process pool of
+//! one worker per core (CPython's `Pool().map`), then task i sleeping i
+//! units on thread pools of 5 and of 2.
 //!
 //! `cargo course capture ch04` runs it with `COURSE_TIMELINE` set and draws
 //! `book/ch04-pools/output/ch04-03-timeline.timeline.svg`. Each workload runs twice,

@@ -18,8 +18,8 @@ pub const SIZES: [(&str, usize); 5] = [
 // ANCHOR: bytes
 /// A block of bytes that crosses the pipe as one copy: its length, then the bytes.
 ///
-/// `Vec<u8>` is `Wire` too, but through the generic `Vec<T>` code, one element at a
-/// time.
+/// `Vec<u8>` is `Wire` too, but through the generic `Vec<T>` code, one
+/// element at a time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Bytes(pub Vec<u8>);
 

@@ -1,5 +1,5 @@
-//! The two ways a pool can say no: [`PoolError`] when you submit, [`TaskError`] when
-//! you `get`.
+//! The two ways a pool can say no: [`PoolError`] when you submit,
+//! [`TaskError`] when you `get`.
 
 use ch03_processes::ProcessError;
 use thiserror::Error;
@@ -27,20 +27,20 @@ pub enum PoolError {
 // ANCHOR_END: pool_error
 
 // ANCHOR: task_error
-/// Why a task gave no result. `get()` returns it where CPython re-raises the task's
-/// exception.
+/// Why a task gave no result. `get()` returns it where CPython
+/// re-raises the task's exception.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[non_exhaustive]
 pub enum TaskError {
     /// The task panicked; its worker caught the panic and lives on.
     #[error("the task panicked: {message}")]
     Panicked {
-        /// The panic message ("a panic with a non-string payload" if it was not a
-        /// string).
+        /// The panic message ("a panic with a non-string payload" if it
+        /// was not a string).
         message: String,
     },
-    /// The worker process running the task died before it answered (a process pool
-    /// only).
+    /// The worker process running the task died before it answered (a
+    /// process pool only).
     #[error("worker process {pid} died during the task: {cause}")]
     WorkerDied {
         /// The worker's process id.
@@ -48,8 +48,8 @@ pub enum TaskError {
         /// What happened to it, e.g. "killed by signal SIGKILL".
         cause: String,
     },
-    /// `get_timeout` gave up waiting. The task goes on; its result can still be had
-    /// later.
+    /// `get_timeout` gave up waiting. The task goes on; its result can
+    /// still be had later.
     #[error("the task has not finished yet (timed out)")]
     Timeout,
     /// The task has no result for another reason, given here: the pool could not

@@ -3,12 +3,12 @@
 //! * [`s1_minimal`]: the smallest thread pool, and why it is not enough.
 //! * [`thread_pool`]: [`ThreadPool`] with `apply_async`, [`TaskHandle::get`] and
 //!   [`TaskHandle::get_timeout`], caught panics, `close`, `join` and `Drop`.
-//! * [`process_pool`]: `ProcessPool`, pre-forked workers fed over close-on-exec
-//!   pipes; what can cross a process boundary; a worker that dies mid-task, seen by
-//!   its pid.
+//! * [`process_pool`]: `ProcessPool`, pre-forked workers fed over
+//!   close-on-exec pipes; what can cross a process boundary; a worker
+//!   that dies mid-task, seen by its pid.
 //! * [`rayon_pools`]: the same jobs with `rayon::ThreadPool`.
-//! * [`sizing`]: pools larger than the core count, on CPU-bound and on sleeping
-//!   tasks.
+//! * [`sizing`]: pools larger than the core count, on CPU-bound and on
+//!   sleeping tasks.
 //! * [`sleep_tasks`]: the tutorial's sleeping tasks (task i sleeps i units), on
 //!   threads and on processes: waiting is not CPU-bound work.
 //! * [`data_cost`] and [`shared_memory`]: what moving arguments and results costs,

@@ -59,8 +59,8 @@ use crate::error::{PoolError, TaskError};
 /// encode the result.
 type Call = fn(usize, &[u8]) -> Result<Vec<u8>, WireError>;
 
-/// The one generic function behind every [`Call`]: `apply_async::<A, R>` sends its
-/// address.
+/// The one generic function behind every [`Call`]:
+/// `apply_async::<A, R>` sends its address.
 fn call<A: Wire, R: Wire>(function: usize, arg: &[u8]) -> Result<Vec<u8>, WireError> {
     // SAFETY: `function` is the address of an `fn(A) -> R`, taken by
     // `apply_async::<A, R>`, which also chose this very instantiation of `call`; the
@@ -70,9 +70,9 @@ fn call<A: Wire, R: Wire>(function: usize, arg: &[u8]) -> Result<Vec<u8>, WireEr
     Ok(function(A::from_bytes(arg)?).to_bytes())
 }
 
-/// A task as one frame, ready for one `write`: its length, then two code addresses,
-/// then the argument (chapter 03's framing: a `u64` length, little-endian, then the
-/// bytes).
+/// A task as one frame, ready for one `write`: its length, then two
+/// code addresses, then the argument (chapter 03's framing: a `u64`
+/// length, little-endian, then the bytes).
 fn encode_task<A: Wire, R: Wire>(function: fn(A) -> R, argument: &A) -> Vec<u8> {
     let mut frame = vec![0; 8]; // the length, filled in below
     (call::<A, R> as Call as usize as u64).encode(&mut frame);
@@ -134,8 +134,8 @@ struct Worker {
     ends: Ends,
     /// Bytes read from its result pipe that do not make a whole report yet.
     received: Vec<u8>,
-    /// A descriptor that becomes readable when the process ends (a pidfd, Linux
-    /// 5.3+).
+    /// A descriptor that becomes readable when the process ends (a
+    /// pidfd, Linux 5.3+).
     exit: Option<OwnedFd>,
     /// The task it is running, if any.
     busy: Option<u64>,
@@ -159,8 +159,8 @@ fn parent_ends() -> std::sync::MutexGuard<'static, Vec<RawFd>> {
 
 /// Forks one worker.
 fn fork_worker() -> Result<Worker, ProcessError> {
-    // Close-on-exec: a program started later (by the pool's owner or by a task) holds
-    // none.
+    // Close-on-exec: a program started later (by the pool's owner or by
+    // a task) holds none.
     let (task_reader, task_writer) = ch03_processes::pipe()?;
     let (result_reader, result_writer) = ch03_processes::pipe()?;
     let mut release_in_child = parent_ends().clone();
@@ -173,8 +173,8 @@ fn fork_worker() -> Result<Worker, ProcessError> {
     // the ends are listed: an error here drops them unlisted, and the handle kills
     // and reaps the child.)
     fcntl(&result_reader, FcntlArg::F_SETFL(OFlag::O_NONBLOCK))?;
-    // The closure, with the parent's copies of the child's ends, was dropped by
-    // `spawn`.
+    // The closure, with the parent's copies of the child's ends, was
+    // dropped by `spawn`.
     parent_ends().extend([task_writer.as_raw_fd(), result_reader.as_raw_fd()]);
     let exit = exit_watch(process.pid());
     Ok(Worker {
@@ -189,8 +189,8 @@ fn fork_worker() -> Result<Worker, ProcessError> {
     })
 }
 
-/// In a new worker: lets go of the pipes behind `fds`, the parent-side ends of every
-/// worker.
+/// In a new worker: lets go of the pipes behind `fds`, the parent-side
+/// ends of every worker.
 ///
 /// They cannot simply be closed: the `File`s that own them are in the parent's data,
 /// which the child got a copy of. Their numbers would be free for the next `open`
@@ -213,8 +213,8 @@ fn release(fds: &[RawFd]) {
     }
 }
 
-/// A worker's two parent-side pipe ends, listed in [`PARENT_ENDS`] for as long as
-/// they are open.
+/// A worker's two parent-side pipe ends, listed in [`PARENT_ENDS`] for
+/// as long as they are open.
 struct Ends {
     tasks: File,
     results: File,
@@ -222,8 +222,8 @@ struct Ends {
 
 impl Drop for Ends {
     fn drop(&mut self) {
-        // Runs before the two `File`s close: their numbers may be reused at once
-        // afterwards.
+        // Runs before the two `File`s close: their numbers may be
+        // reused at once afterwards.
         let mine = [self.tasks.as_raw_fd(), self.results.as_raw_fd()];
         parent_ends().retain(|fd| !mine.contains(fd));
     }
@@ -236,11 +236,11 @@ impl Drop for Ends {
 #[cfg(target_os = "linux")]
 fn exit_watch(pid: u32) -> Option<OwnedFd> {
     use std::os::fd::FromRawFd;
-    // SAFETY: `pidfd_open(pid, 0)` takes two integers and returns a new descriptor or
-    // -1.
+    // SAFETY: `pidfd_open(pid, 0)` takes two integers and returns a new
+    // descriptor or -1.
     let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid as libc::pid_t, 0) };
-    // SAFETY: a non-negative result is a new descriptor (close-on-exec), owned by
-    // nobody else.
+    // SAFETY: a non-negative result is a new descriptor
+    // (close-on-exec), owned by nobody else.
     (fd >= 0).then(|| unsafe { OwnedFd::from_raw_fd(fd as RawFd) })
 }
 
@@ -306,8 +306,8 @@ fn cause_of_death(outcome: Result<(), ProcessError>) -> String {
 }
 
 impl Worker {
-    /// Reads what the worker has written, without blocking. `false` once the pipe has
-    /// ended.
+    /// Reads what the worker has written, without blocking. `false`
+    /// once the pipe has ended.
     fn receive(&mut self) -> bool {
         loop {
             // The rest of the report if its length is known, but no more than a pipe
@@ -362,8 +362,8 @@ struct Inner {
     queue: VecDeque<(u64, Vec<u8>)>,
     /// Results that arrived and wait for their `get`.
     done: HashMap<u64, Result<Vec<u8>, TaskError>>,
-    /// Ids of unfinished tasks whose handle was dropped: their results are thrown
-    /// away.
+    /// Ids of unfinished tasks whose handle was dropped: their results
+    /// are thrown away.
     abandoned: HashSet<u64>,
     next_id: u64,
     closed: bool,
@@ -408,8 +408,8 @@ impl ProcessPool {
             last_fork_error: None,
         };
         for _ in 0..n {
-            // On error, `inner` is dropped: the workers forked so far are killed and
-            // reaped.
+            // On error, `inner` is dropped: the workers forked so far
+            // are killed and reaped.
             let worker = fork_worker().map_err(PoolError::Fork)?;
             inner.workers.push(worker);
         }
@@ -449,16 +449,16 @@ impl ProcessPool {
     }
 
     // ANCHOR: apply_async
-    /// Sends `function(argument)` to a worker; `Err(PoolError::Closed)` after
-    /// `close`.
+    /// Sends `function(argument)` to a worker; `Err(PoolError::Closed)`
+    /// after `close`.
     ///
-    /// `function` must be a `fn` item or a closure that captures nothing: only code
-    /// crosses the process boundary, by address; data crosses as bytes, through
-    /// [`Wire`]. The address means the same code in the worker because the worker is
-    /// a fork of this process: it holds only for code mapped before the workers were
-    /// forked, which is the program itself and the libraries it loaded at start. A
-    /// function from a library loaded later (`dlopen`) is not at that address in the
-    /// worker.
+    /// `function` must be a `fn` item or a closure that captures nothing:
+    /// only code crosses the process boundary, by address; data crosses as
+    /// bytes, through [`Wire`]. The address means the same code in the
+    /// worker because the worker is a fork of this process: it holds only
+    /// for code mapped before the workers were forked, which is the program
+    /// itself and the libraries it loaded at start. A function from a
+    /// library loaded later (`dlopen`) is not at that address in the worker.
     pub fn apply_async<A: Wire, R: Wire>(
         &self,
         function: fn(A) -> R,
@@ -587,8 +587,8 @@ impl Inner {
         }
     }
 
-    /// Forks workers until there are `size` again. Failures are remembered, not
-    /// fatal.
+    /// Forks workers until there are `size` again. Failures are
+    /// remembered, not fatal.
     fn replenish(&mut self) {
         while self.workers.len() < self.size {
             match fork_worker() {
@@ -634,8 +634,8 @@ impl Inner {
     fn step(&mut self, deadline: Option<Instant>) -> bool {
         self.dispatch();
         if self.workers.iter().all(|w| w.busy.is_none()) {
-            // Nothing in flight: either all is done, or the queue has no worker left
-            // to run it.
+            // Nothing in flight: either all is done, or the queue has
+            // no worker left to run it.
             self.fail_queue();
             return true;
         }
@@ -656,8 +656,8 @@ impl Inner {
             Err(Errno::EINTR) => return true,
             Err(e) => panic!("poll on the pool's pipes failed: {e}"),
         }
-        // For each worker: `None` if nothing happened, `Some(ended)` if it has to be
-        // looked at.
+        // For each worker: `None` if nothing happened, `Some(ended)` if
+        // it has to be looked at.
         let mut ready: Vec<Option<bool>> = vec![None; self.workers.len()];
         for (fd, (index, is_exit)) in fds.iter().zip(owners) {
             if fd.revents().is_some_and(|r| !r.is_empty()) {
@@ -665,8 +665,8 @@ impl Inner {
             }
         }
         drop(fds);
-        // Highest index first, so burying a worker does not shift the ones still to
-        // visit.
+        // Highest index first, so burying a worker does not shift the
+        // ones still to visit.
         for (index, ended) in ready.into_iter().enumerate().rev() {
             if let Some(ended) = ended {
                 self.collect(index, ended);
@@ -759,8 +759,8 @@ impl Drop for ProcessPool {
             inner.step(None);
         }
         for mut worker in inner.workers.drain(..) {
-            // A worker that already died cannot read it: EPIPE, and it is reaped all
-            // the same.
+            // A worker that already died cannot read it: EPIPE, and it
+            // is reaped all the same.
             let _ = write_all_without_sigpipe(&mut worker.ends.tasks, &STOP);
             reap(worker);
         }
@@ -810,8 +810,8 @@ mod tests {
         write_all_without_sigpipe(&mut pipe, &STOP).unwrap();
         assert_eq!(pipe.calls, 2, "one write per frame");
 
-        // The worker's side: one `read` brings both frames; one `write` sends the
-        // report.
+        // The worker's side: one `read` brings both frames; one `write`
+        // sends the report.
         let mut tasks = Counted {
             inner: pipe.inner.as_slice(),
             calls: 0,

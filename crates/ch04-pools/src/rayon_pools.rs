@@ -29,8 +29,8 @@ pub fn build(n: usize) -> Result<rayon::ThreadPool, PoolError> {
 // ANCHOR_END: build
 
 // ANCHOR: install
-/// `Pool(n).map(cpu_bound, numbers)` in one line: a parallel iterator run inside
-/// `install`.
+/// `Pool(n).map(cpu_bound, numbers)` in one line: a parallel iterator
+/// run inside `install`.
 pub fn map_cpu_bound(
     pool: &rayon::ThreadPool,
     numbers: &[u64],
@@ -63,8 +63,8 @@ where
                 message: panic_message(&*payload),
             }
         });
-        // The caller waits in `recv` below, so the send succeeds and nothing is
-        // dropped here.
+        // The caller waits in `recv` below, so the send succeeds and
+        // nothing is dropped here.
         let _ = tx.send(outcome);
     });
     rx.recv().unwrap_or_else(|_| {

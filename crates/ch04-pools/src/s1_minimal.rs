@@ -26,8 +26,8 @@ impl MinimalPool {
     pub fn new(n: usize) -> Self {
         assert!(n > 0, "a pool needs at least one worker");
         let (queue, jobs) = mpsc::channel::<Job>();
-        // One receiver, many workers: the mutex lets exactly one of them take each
-        // job.
+        // One receiver, many workers: the mutex lets exactly one of
+        // them take each job.
         let jobs = Arc::new(Mutex::new(jobs));
         let workers = (0..n).map(|_| spawn_worker(Arc::clone(&jobs))).collect();
         MinimalPool {
@@ -39,8 +39,8 @@ impl MinimalPool {
     /// Queues `job` for the next free worker.
     pub fn execute(&self, job: impl FnOnce() + Send + 'static) {
         if let Some(queue) = &self.queue {
-            // Fails only when every worker has died: then the job is dropped,
-            // silently.
+            // Fails only when every worker has died: then the job is
+            // dropped, silently.
             let _ = queue.send(Box::new(job));
         }
     }

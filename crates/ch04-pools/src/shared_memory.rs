@@ -86,8 +86,8 @@ impl SharedBytes {
     #[allow(clippy::mut_from_ref)]
     pub unsafe fn slice_mut(&self, range: Range<usize>) -> &mut [u8] {
         let start = self.checked(&range);
-        // SAFETY: in bounds (checked); exclusive for its lifetime (the caller's
-        // promise).
+        // SAFETY: in bounds (checked); exclusive for its lifetime (the
+        // caller's promise).
         unsafe { std::slice::from_raw_parts_mut(start, range.len()) }
     }
 
@@ -97,17 +97,17 @@ impl SharedBytes {
             "range {range:?} outside the {} shared bytes",
             self.len
         );
-        // SAFETY: `range.start <= len`: the result stays within (or one past) the
-        // mapping.
+        // SAFETY: `range.start <= len`: the result stays within (or one
+        // past) the mapping.
         unsafe { self.ptr.as_ptr().add(range.start) }
     }
 }
 
 impl Drop for SharedBytes {
     fn drop(&mut self) {
-        // SAFETY: the mapping was made by `new` with this address and length, and
-        // every slice borrowed from `self` has ended. Children keep their own mapping
-        // of the pages.
+        // SAFETY: the mapping was made by `new` with this address and
+        // length, and every slice borrowed from `self` has ended.
+        // Children keep their own mapping of the pages.
         let _ = unsafe { munmap(self.ptr.cast(), self.len) };
     }
 }

@@ -1,10 +1,10 @@
 //! How many workers? The experiments behind the chapter's pool-size benchmarks.
 //!
-//! A pool is not limited to the number of cores: it is just threads (or processes)
-//! waiting on a queue. What more workers buy depends on what the tasks do. CPU-bound
-//! tasks share the same cores, so past the core count more workers only add
-//! switching. Sleeping tasks hold no core, so a larger pool overlaps more of their
-//! waiting.
+//! A pool is not limited to the number of cores: it is just threads (or
+//! processes) waiting on a queue. What more workers buy depends on what
+//! the tasks do. CPU-bound tasks share the same cores, so past the core
+//! count more workers only add switching. Sleeping tasks hold no core,
+//! so a larger pool overlaps more of their waiting.
 
 use workloads::{Scale, TaskReport, cpu_bound, long_time_task};
 

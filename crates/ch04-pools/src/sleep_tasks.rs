@@ -1,5 +1,5 @@
-//! The Nvicta tutorial's pool experiment: task `i` sleeps `i` units and reports its
-//! pid.
+//! The Nvicta tutorial's pool experiment: task `i` sleeps `i` units and
+//! reports its pid.
 //!
 //! The tutorial runs these tasks on a process pool and calls them CPU-bound. They are
 //! not: a sleeping task holds no core, so a thread pool overlaps the sleeps exactly
@@ -14,8 +14,8 @@ use std::time::{Duration, Instant};
 use workloads::{Scale, TaskReport};
 
 // ANCHOR: sleep_i_units
-/// The tutorial's task `i`: sleeps `i` units of `scale.sleep`, reports its pid and
-/// time taken.
+/// The tutorial's task `i`: sleeps `i` units of `scale.sleep`, reports
+/// its pid and time taken.
 pub fn sleep_i_units(name: u64, scale: Scale) -> TaskReport {
     let start = Instant::now();
     std::thread::sleep(scale.sleep * u32::try_from(name).unwrap_or(u32::MAX));
@@ -58,9 +58,9 @@ mod tests {
 
     #[test]
     fn the_sleeping_benchmark_allows_at_most_9_8x() {
-        // measure.md: the sixteen pseudo-random sleeps of `sizing::sleeping_tasks`
-        // add up to 22.6 units, the longest is 2.31, so no pool size can do better
-        // than 9.8x.
+        // measure.md: the sixteen pseudo-random sleeps of
+        // `sizing::sleeping_tasks` add up to 22.6 units, the longest is
+        // 2.31, so no pool size can do better than 9.8x.
         let units: Vec<f64> = (1..=crate::sizing::TASKS)
             .map(workloads::long_time_task_units)
             .collect();

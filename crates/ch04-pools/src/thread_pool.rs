@@ -26,8 +26,8 @@ type Job = Box<dyn FnOnce() + Send + 'static>;
 // ANCHOR: pool_struct
 /// A fixed set of worker threads fed from one queue.
 ///
-/// `ThreadPool` is `Send + Sync`: share it with `&` across scoped threads, or in an
-/// `Arc`.
+/// `ThreadPool` is `Send + Sync`: share it with `&` across scoped
+/// threads, or in an `Arc`.
 pub struct ThreadPool {
     /// `None` once closed: new tasks are refused, queued ones still run.
     queue: Mutex<Option<Sender<Job>>>,
@@ -88,8 +88,8 @@ fn dropped_unrun() -> TaskError {
 
 impl ThreadPool {
     // ANCHOR: new
-    /// Starts `n` worker threads. Zero workers is an error, not a pool that never
-    /// runs anything.
+    /// Starts `n` worker threads. Zero workers is an error, not a pool
+    /// that never runs anything.
     pub fn new(n: usize) -> Result<Self, PoolError> {
         if n == 0 {
             return Err(PoolError::ZeroWorkers);
@@ -133,8 +133,8 @@ impl ThreadPool {
     }
 
     // ANCHOR: apply_async
-    /// Queues `task` and returns a handle to its result. `Err(PoolError::Closed)`
-    /// after `close`.
+    /// Queues `task` and returns a handle to its result.
+    /// `Err(PoolError::Closed)` after `close`.
     pub fn apply_async<T, F>(&self, task: F) -> Result<TaskHandle<T>, PoolError>
     where
         F: FnOnce() -> T + Send + 'static,
@@ -142,8 +142,8 @@ impl ThreadPool {
     {
         let (tx, rx) = mpsc::channel();
         let job: Job = Box::new(move || {
-            // The worker survives a panicking task: the panic becomes the task's
-            // result.
+            // The worker survives a panicking task: the panic becomes
+            // the task's result.
             let outcome =
                 panic::catch_unwind(AssertUnwindSafe(task)).map_err(|payload| {
                     TaskError::Panicked {
@@ -170,13 +170,13 @@ impl ThreadPool {
     // ANCHOR: close_join
     /// Refuses new tasks from now on; the tasks already queued still run. Idempotent.
     pub fn close(&self) {
-        // Dropping the only sender ends the workers' `recv` loop once the queue is
-        // empty.
+        // Dropping the only sender ends the workers' `recv` loop once
+        // the queue is empty.
         self.lock_queue().take();
     }
 
-    /// Closes the pool and waits until every queued task has run and every worker has
-    /// exited.
+    /// Closes the pool and waits until every queued task has run and
+    /// every worker has exited.
     ///
     /// CPython's `join()` before `close()` raises `ValueError`; here `join` closes
     /// first, and it takes `self`, so the pool cannot be used after it.
@@ -188,10 +188,10 @@ impl ThreadPool {
         self.close();
         let me = thread::current().id();
         for worker in self.workers.drain(..) {
-            // A task may drop the last owner of its own pool: then this runs on a
-            // worker, which must not join itself (the OS refuses: EDEADLK). That
-            // worker is left to finish its task, find the queue closed and exit on
-            // its own.
+            // A task may drop the last owner of its own pool: then this
+            // runs on a worker, which must not join itself (the OS
+            // refuses: EDEADLK). That worker is left to finish its
+            // task, find the queue closed and exit on its own.
             if worker.thread().id() != me {
                 // Workers catch task panics, so a worker thread itself never panics.
                 let _ = worker.join();
@@ -201,8 +201,8 @@ impl ThreadPool {
     // ANCHOR_END: close_join
 
     fn lock_queue(&self) -> MutexGuard<'_, Option<Sender<Job>>> {
-        // Nothing panics while holding this lock, but a poisoned lock is still
-        // usable.
+        // Nothing panics while holding this lock, but a poisoned lock
+        // is still usable.
         self.queue.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
@@ -448,8 +448,8 @@ mod tests {
             let pool = ThreadPool::new(1).unwrap();
             let gate = Arc::new(Gate::new());
             let g = Arc::clone(&gate);
-            // Nobody will take the result: the worker drops it, and its `Drop`
-            // panics.
+            // Nobody will take the result: the worker drops it, and its
+            // `Drop` panics.
             drop(
                 pool.apply_async(move || {
                     g.wait_or_panic();

@@ -50,8 +50,8 @@ mod unix {
             .expect("set before the pool")
             .arrive(PATIENCE)
             .expect("the test came");
-        // Now the test knows this task is running. It kills us; if not, the runner's
-        // limit does.
+        // Now the test knows this task is running. It kills us; if not,
+        // the runner's limit does.
         std::thread::sleep(PATIENCE * 2);
         0
     }
@@ -167,8 +167,8 @@ mod unix {
     }
     // ANCHOR_END: test_killed
 
-    /// The worker whose pid the hanging task never returns: the one not answering
-    /// `my_pid`.
+    /// The worker whose pid the hanging task never returns: the one not
+    /// answering `my_pid`.
     fn find_hanging_worker(pool: &ProcessPool) -> u32 {
         let free = pool.apply_async(my_pid, ()).unwrap().get().unwrap();
         let pids = pool.worker_pids();
@@ -205,8 +205,8 @@ mod unix {
             Err(PoolError::Closed)
         ));
         pool.join();
-        // The pool is gone, but it ran every queued task before it went: the results
-        // wait.
+        // The pool is gone, but it ran every queued task before it
+        // went: the results wait.
         for (handle, n) in queued.into_iter().zip(1..) {
             assert_eq!(handle.get(), Ok(cpu_bound_expected(n, Scale::TEST)));
         }
@@ -315,9 +315,9 @@ mod unix {
             .collect()
     }
 
-    /// A program started while a pool lives inherits none of its pipes, so it cannot
-    /// keep the pool's workers alive: `drop(pool)` returns while the program still
-    /// runs.
+    /// A program started while a pool lives inherits none of its pipes,
+    /// so it cannot keep the pool's workers alive: `drop(pool)` returns
+    /// while the program still runs.
     fn a_program_started_while_a_pool_lives_holds_none_of_its_pipes() {
         if !std::path::Path::new("/proc/self/fd").is_dir() {
             return; // no /proc to look into (not Linux)
@@ -328,8 +328,8 @@ mod unix {
             .into_iter()
             .filter(|p| !before.contains(p))
             .collect();
-        // Per worker: the ends of its task and result pipes, and of chapter 03's
-        // report pipe.
+        // Per worker: the ends of its task and result pipes, and of
+        // chapter 03's report pipe.
         assert_eq!(pools.len(), 6, "three pipe ends per worker");
         let mut cat = Command::new("cat")
             .stdin(Stdio::piped())
@@ -348,14 +348,14 @@ mod unix {
     }
 
     fn wait_for_the_test(_: ()) -> u64 {
-        // Longer than the runner's limit: if the pool waits for this child, the test
-        // fails.
+        // Longer than the runner's limit: if the pool waits for this
+        // child, the test fails.
         MEET.get().unwrap().arrive(PATIENCE * 3).is_ok() as u64
     }
 
-    /// A forked child (no `exec`: it keeps copies of every descriptor) cannot keep
-    /// the pool's workers alive either: they stop on an explicit message, not on
-    /// end-of-file.
+    /// A forked child (no `exec`: it keeps copies of every descriptor)
+    /// cannot keep the pool's workers alive either: they stop on an
+    /// explicit message, not on end-of-file.
     fn a_forked_child_holding_the_pools_pipes_does_not_delay_its_drop() {
         MEET.set(ProcessRendezvous::new(2)).ok().unwrap();
         let pool = ProcessPool::new(2).unwrap();
@@ -403,9 +403,9 @@ mod unix {
         value
     }
 
-    /// Worker 2 is forked while worker 1's pipes are open, and must not close
-    /// descriptors it does not own: a pool made inside it would get those numbers
-    /// back.
+    /// Worker 2 is forked while worker 1's pipes are open, and must not
+    /// close descriptors it does not own: a pool made inside it would
+    /// get those numbers back.
     fn a_pool_inside_a_worker_works() {
         let pool = ProcessPool::new(2).unwrap();
         let handles: Vec<_> = (1..=4)
@@ -418,11 +418,11 @@ mod unix {
 
     /// Waits until `pid` (a child) has exited, without reaping it.
     fn wait_until_dead(pid: u32) {
-        // SAFETY: `siginfo_t` is plain data, valid zeroed; `waitid` only writes into
-        // it.
+        // SAFETY: `siginfo_t` is plain data, valid zeroed; `waitid`
+        // only writes into it.
         let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
-        // SAFETY: waits for our own child `pid`; WNOWAIT leaves it to be reaped by
-        // its owner.
+        // SAFETY: waits for our own child `pid`; WNOWAIT leaves it to
+        // be reaped by its owner.
         let r = unsafe {
             libc::waitid(
                 libc::P_PID,
@@ -434,12 +434,12 @@ mod unix {
         assert_eq!(r, 0, "waitid: {}", std::io::Error::last_os_error());
     }
 
-    /// Where SIGPIPE has its default action (a C `main`, a library loaded by another
-    /// program), writing to a dead worker's pipe must be an error, not the owner's
-    /// death.
+    /// Where SIGPIPE has its default action (a C `main`, a library
+    /// loaded by another program), writing to a dead worker's pipe must
+    /// be an error, not the owner's death.
     fn a_dead_idle_worker_does_not_kill_the_owner_with_sigpipe() {
-        // SAFETY: this test process runs one thread and installs no handler: SIG_DFL
-        // only.
+        // SAFETY: this test process runs one thread and installs no
+        // handler: SIG_DFL only.
         unsafe { signal(Signal::SIGPIPE, SigHandler::SigDfl) }.unwrap();
         let pool = ProcessPool::new(1).unwrap();
         let worker = pool.worker_pids()[0];
@@ -452,8 +452,8 @@ mod unix {
         assert!(!pool.worker_pids().contains(&worker), "replaced");
     }
 
-    // Issue 8, code defects 3 and 12: bounded bookkeeping; parity with CPython's
-    // Pool.
+    // Issue 8, code defects 3 and 12: bounded bookkeeping; parity with
+    // CPython's Pool.
 
     fn double(n: u64) -> u64 {
         2 * n
@@ -472,8 +472,8 @@ mod unix {
         for n in 0..100 {
             drop(pool.apply_async(double, n).unwrap());
         }
-        // One worker, tasks in order: once this one is back, the 100 before it have
-        // ended.
+        // One worker, tasks in order: once this one is back, the 100
+        // before it have ended.
         assert_eq!(pool.apply_async(double, 1).unwrap().get(), Ok(2));
         assert_eq!(
             pool.bookkeeping(),
@@ -546,9 +546,9 @@ mod unix {
         assert_eq!(in_rayon, expected);
     }
 
-    /// A program that dies without dropping its pool (a crash, a `SIGKILL`) leaves
-    /// its workers at end-of-file: no worker holds a copy of its own task pipe, nor
-    /// of another's.
+    /// A program that dies without dropping its pool (a crash, a
+    /// `SIGKILL`) leaves its workers at end-of-file: no worker holds a
+    /// copy of its own task pipe, nor of another's.
     fn workers_end_when_their_pools_owner_dies_without_dropping_it() {
         #[cfg(target_os = "linux")]
         owner_dies_linux();
@@ -558,16 +558,16 @@ mod unix {
     #[cfg(target_os = "linux")]
     fn owner_dies_linux() {
         // Orphans are handed to this process, so it can wait for them.
-        // SAFETY: `prctl(PR_SET_CHILD_SUBREAPER, 1)` takes integers and changes only
-        // a flag.
+        // SAFETY: `prctl(PR_SET_CHILD_SUBREAPER, 1)` takes integers and
+        // changes only a flag.
         let r = unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) };
         assert_eq!(r, 0, "prctl: {}", std::io::Error::last_os_error());
         let owner = ch03_processes::spawn(|| {
             let pool = ProcessPool::new(2).unwrap();
             let replaced = pool.worker_pids()[0];
             kill(Pid::from_raw(replaced as i32), Signal::SIGKILL).unwrap();
-            // The dead worker is noticed, and replaced by one forked while the other
-            // lives.
+            // The dead worker is noticed, and replaced by one forked
+            // while the other lives.
             let _ = pool.apply_async(exits, 0).unwrap().get();
             let pids = pool.worker_pids();
             std::mem::forget(pool); // the owner ends, its pool never dropped

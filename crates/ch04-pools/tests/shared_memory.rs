@@ -20,8 +20,8 @@ mod unix {
         shared_memory::share(1000 * 8).unwrap();
         let pool = ProcessPool::new(2).unwrap();
         let (values, pids) = squares(&pool, 1000, 4).unwrap();
-        // Every value is right, and the parent wrote none of them: workers did,
-        // elsewhere.
+        // Every value is right, and the parent wrote none of them:
+        // workers did, elsewhere.
         assert_eq!(values, (0..1000u64).map(|i| i * i).collect::<Vec<_>>());
         assert_eq!(pids.len(), 4);
         assert!(pids.iter().all(|&pid| pid != std::process::id()));

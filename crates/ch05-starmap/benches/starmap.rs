@@ -2,9 +2,9 @@
 //! on uneven tasks, the time to the first and to the last result of `imap` and
 //! `imap_unordered`, and the tutorial's two rows, scaled.
 //!
-//! `main` is written out (no `criterion_main!`) so that the process pool is forked
-//! first, while this process still has one thread: every thread pool here is created
-//! later.
+//! `main` is written out (no `criterion_main!`) so that the process
+//! pool is forked first, while this process still has one thread: every
+//! thread pool here is created later.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -189,8 +189,8 @@ fn tutorial(c: &mut Criterion) {
 
 fn main() {
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
-    // Fork first, while this process has a single thread (chapter 03's `spawn`
-    // checks).
+    // Fork first, while this process has a single thread (chapter 03's
+    // `spawn` checks).
     let processes = ProcessPool::new(workers).expect("fork the workers");
     let mut c = config();
     chunk_size(&mut c, &processes, workers);

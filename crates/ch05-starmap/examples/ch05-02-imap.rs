@@ -1,6 +1,6 @@
-//! Ordered `imap` against `imap_unordered` when the first task is the slowest: task 0
-//! sleeps 1 s, tasks 1..5 sleep 0.1 s, on a pool of 2. Prints when each result came
-//! out.
+//! Ordered `imap` against `imap_unordered` when the first task is the
+//! slowest: task 0 sleeps 1 s, tasks 1..5 sleep 0.1 s, on a pool of 2.
+//! Prints when each result came out.
 //!
 //! Run: `cargo run --release -p ch05-starmap --example ch05-02-imap`
 

@@ -71,8 +71,8 @@ pub fn run_chunked(
     )
 }
 
-/// The same with rayon: a parallel iterator over the slice, split no finer than
-/// `min_len`.
+/// The same with rayon: a parallel iterator over the slice, split no
+/// finer than `min_len`.
 pub fn run_rayon(
     pool: &rayon::ThreadPool,
     tasks: &[u64],
@@ -129,8 +129,8 @@ mod tests {
         let tutorial = TUTORIAL_NUMBERS;
         let ideal = ideal::Ideal::new(&sizes(&tutorial), 2).unwrap();
         assert_eq!((ideal.lpt, ideal.lower_bound), (64.0, 60.5));
-        // Static: [11, 23] and [53, 34]. Dynamic: 11, 23, then 53 and 34 to whoever
-        // is free.
+        // Static: [11, 23] and [53, 34]. Dynamic: 11, 23, then 53 and
+        // 34 to whoever is free.
         assert_eq!(static_chunksize(4, 2), 2);
         assert_eq!(chunked_makespan(&tutorial, 2, 2), Ok(87.0));
         assert_eq!(chunked_makespan(&tutorial, 2, 1), Ok(64.0));

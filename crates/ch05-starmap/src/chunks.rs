@@ -29,8 +29,8 @@ pub enum ChunkSize {
 pub struct ZeroChunkSize;
 
 impl ChunkSize {
-    /// The number of items per chunk for `len` items on `workers` workers (at least
-    /// 1).
+    /// The number of items per chunk for `len` items on `workers`
+    /// workers (at least 1).
     pub fn resolve(self, len: usize, workers: usize) -> Result<usize, ZeroChunkSize> {
         match self {
             ChunkSize::Default => Ok(default_chunksize(len, workers).max(1)),
@@ -41,9 +41,9 @@ impl ChunkSize {
 }
 
 // ANCHOR: split
-/// Cuts `items` into chunks of `size` (the last may be shorter), each with the index
-/// of its first item in the whole list: that index is what lets a failure name its
-/// item.
+/// Cuts `items` into chunks of `size` (the last may be shorter), each
+/// with the index of its first item in the whole list: that index is
+/// what lets a failure name its item.
 pub fn split<T>(
     items: impl IntoIterator<Item = T>,
     size: usize,

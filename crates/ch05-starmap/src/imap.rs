@@ -1,11 +1,11 @@
 //! `imap` and `imap_unordered`: results as an iterator, while the pool still works.
 //!
-//! Both send every chunk to the pool at once (CPython's task handler does the same,
-//! in a thread of its own) and get the results back on one channel, in the order the
-//! chunks finish. [`Imap`] hands them out in input order: a slow item holds back
-//! every later one that is already done (head-of-line blocking). [`ImapUnordered`]
-//! hands each out as it arrives, with its index. CPython's default chunk size for
-//! both is 1.
+//! Both send every chunk to the pool at once (CPython's task handler does
+//! the same, in a thread of its own) and get the results back on one
+//! channel, in the order the chunks finish. [`Imap`] hands them out in
+//! input order: a slow item holds back every later one that is already
+//! done (head-of-line blocking). [`ImapUnordered`] hands each out as it
+//! arrives, with its index. CPython's default chunk size for both is 1.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
@@ -20,8 +20,8 @@ use crate::starmap::{MapError, Outcome, run_chunk};
 type Done<T> = (usize, Vec<Outcome<T>>);
 
 // ANCHOR: submit
-/// Sends one pool task per chunk; each sends its outcomes, with its first index, on
-/// `tx`.
+/// Sends one pool task per chunk; each sends its outcomes, with its
+/// first index, on `tx`.
 fn submit<I, T, F>(
     pool: &ThreadPool,
     f: F,
@@ -43,8 +43,8 @@ where
     let (tx, rx) = mpsc::channel();
     for (start, chunk) in split(items, size) {
         let (f, tx) = (Arc::clone(&f), tx.clone());
-        // The result travels on the shared channel, not through the task's own
-        // handle.
+        // The result travels on the shared channel, not through the
+        // task's own handle.
         drop(pool.apply_async(move || {
             let _ = tx.send((start, run_chunk(&*f, chunk)));
         })?);
@@ -130,8 +130,8 @@ where
 pub struct ImapUnordered<T> {
     done: Receiver<Done<T>>,
     ready: VecDeque<(usize, Outcome<T>)>,
-    /// Which items were handed out, to name the missing ones if a chunk never comes
-    /// back.
+    /// Which items were handed out, to name the missing ones if a chunk
+    /// never comes back.
     seen: Vec<bool>,
     left: usize,
 }

@@ -1,18 +1,18 @@
-//! Chapter 05: starmap. A function of several arguments over many argument tuples, on
-//! chapter 04's pools, with the results in input order; chunks, and what they do to
-//! load balance.
+//! Chapter 05: starmap. A function of several arguments over many
+//! argument tuples, on chapter 04's pools, with the results in input
+//! order; chunks, and what they do to load balance.
 //!
 //! * [`tutorial`]: the tutorial's `do_something(a, b)` and its argument list.
 //! * [`chunks`]: CPython's default chunk size, and a list cut into chunks.
 //! * [`starmap`](mod@starmap): `starmap_async` / `starmap` on chapter 04's
 //!   [`ThreadPool`], ordered results, a failed item named by its index ([`MapError`])
 //!   or every outcome kept.
-//! * [`arity`]: whether a trait for "a function of N arguments" is worth it (it is
-//!   not).
+//! * [`arity`]: whether a trait for "a function of N arguments" is
+//!   worth it (it is not).
 //! * [`imap`](mod@imap): [`imap`](fn@imap) (lazy, ordered) and [`imap_unordered`]
 //!   (completion order), iterators over a channel.
-//! * [`process_starmap`]: the same on chapter 04's `ProcessPool`: chunks cross a pipe
-//!   as bytes.
+//! * [`process_starmap`]: the same on chapter 04's `ProcessPool`:
+//!   chunks cross a pipe as bytes.
 //! * [`balance`]: static chunks, dynamic chunks and rayon on uneven tasks, read
 //!   against chapter 01's ideal.
 //!

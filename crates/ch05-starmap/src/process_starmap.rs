@@ -49,10 +49,10 @@ impl<R: Wire> Wire for Sent<R> {
 /// A chunk's work, in a worker: call `f` on every item, each panic caught on its own.
 fn run_chunk<A: Wire, R: Wire>((function, chunk): (u64, Vec<A>)) -> Vec<Sent<R>> {
     // SAFETY: `function` is the address of an `fn(A) -> R`, written by
-    // `starmap_async::<A, R>`, which also chose this instantiation of `run_chunk`.
-    // The worker is a fork of the process that took the address, so the same code
-    // sits at the same address (chapter 04's `process_pool` sends its own functions
-    // the same way).
+    // `starmap_async::<A, R>`, which also chose this instantiation of
+    // `run_chunk`. The worker is a fork of the process that took the
+    // address, so the same code sits at the same address (chapter 04's
+    // `process_pool` sends its own functions the same way).
     let f = unsafe { std::mem::transmute::<usize, fn(A) -> R>(function as usize) };
     chunk
         .into_iter()
@@ -107,8 +107,8 @@ fn outcomes<R: Wire>(
                 Sent::Panicked(message) => Err(TaskError::Panicked { message }),
             })
             .collect(),
-        // The whole chunk is lost (its worker died): each of its items fails with the
-        // reason.
+        // The whole chunk is lost (its worker died): each of its items
+        // fails with the reason.
         Err(error) => (0..len).map(|_| Err(error.clone())).collect(),
     }
 }

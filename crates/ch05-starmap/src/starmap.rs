@@ -56,9 +56,9 @@ impl From<ZeroChunkSize> for MapError {
 }
 
 // ANCHOR: run_chunk
-/// Runs `f` on every item of a chunk, in order, catching each item's panic on its
-/// own: a bad item costs one result, not the chunk's, and its position in the chunk
-/// survives.
+/// Runs `f` on every item of a chunk, in order, catching each item's
+/// panic on its own: a bad item costs one result, not the chunk's, and
+/// its position in the chunk survives.
 pub fn run_chunk<I, T>(f: &impl Fn(I) -> T, chunk: Vec<I>) -> Vec<Outcome<T>> {
     chunk
         .into_iter()
@@ -74,13 +74,13 @@ pub fn run_chunk<I, T>(f: &impl Fn(I) -> T, chunk: Vec<I>) -> Vec<Outcome<T>> {
 // ANCHOR_END: run_chunk
 
 // ANCHOR: map_result
-/// The pending results of a [`starmap_async`] (CPython's `MapResult`): one pool task
-/// per chunk.
+/// The pending results of a [`starmap_async`] (CPython's `MapResult`):
+/// one pool task per chunk.
 #[must_use = "the results, and any failure, are only seen through \
               get() or get_each()"]
 pub struct MapResult<T> {
-    /// Each chunk's length and the handle of the pool task that runs it, in input
-    /// order.
+    /// Each chunk's length and the handle of the pool task that runs
+    /// it, in input order.
     chunks: Vec<(usize, TaskHandle<Vec<Outcome<T>>>)>,
 }
 
@@ -90,9 +90,9 @@ impl<T> MapResult<T> {
         self.chunks.len()
     }
 
-    /// Every result in input order, or the first failed item in input order, with its
-    /// index. Returns as soon as that item's chunk is back; later chunks still run,
-    /// unseen.
+    /// Every result in input order, or the first failed item in input
+    /// order, with its index. Returns as soon as that item's chunk is
+    /// back; later chunks still run, unseen.
     pub fn get(self) -> Result<Vec<T>, MapError> {
         in_order(
             self.chunks
@@ -101,8 +101,8 @@ impl<T> MapResult<T> {
         )
     }
 
-    /// Every item's own outcome, in input order: the failures do not hide the
-    /// successes.
+    /// Every item's own outcome, in input order: the failures do not
+    /// hide the successes.
     pub fn get_each(self) -> Vec<Outcome<T>> {
         self.chunks
             .into_iter()
@@ -124,8 +124,8 @@ pub(crate) fn in_order<T>(
         .collect()
 }
 
-/// A chunk's outcomes; if the chunk's pool task itself gave no result, that error for
-/// each item.
+/// A chunk's outcomes; if the chunk's pool task itself gave no result,
+/// that error for each item.
 fn outcomes<T>(len: usize, handle: TaskHandle<Vec<Outcome<T>>>) -> Vec<Outcome<T>> {
     match handle.get() {
         Ok(outcomes) => outcomes,
@@ -278,8 +278,8 @@ mod tests {
             let default =
                 starmap_async(&pool, |x: u32| x, 0..10_000, ChunkSize::Default)
                     .unwrap();
-            // ceil(10_000 / (4 * 3)) = 834 per chunk, 12 chunks: about four per
-            // worker.
+            // ceil(10_000 / (4 * 3)) = 834 per chunk, 12 chunks: about
+            // four per worker.
             assert_eq!(default.jobs(), 12);
             assert!(matches!(
                 starmap_async(&pool, |x: u32| x, 0..1, ChunkSize::Fixed(0)),
@@ -370,8 +370,8 @@ mod tests {
                     })
                     .unwrap();
                 let error = whole.get().unwrap_err();
-                // All we learn: something in 10..20 failed; nine good results are
-                // gone.
+                // All we learn: something in 10..20 failed; nine good
+                // results are gone.
                 assert_eq!(
                     error,
                     TaskError::Panicked {
@@ -405,8 +405,8 @@ mod tests {
             let (tx, rx) = mpsc::channel();
             let waiter =
                 thread::spawn(move || tx.send(result.get().map(|v| v.len())));
-            // Nine results are ready, but get() holds them all until the tenth:
-            // nothing yet.
+            // Nine results are ready, but get() holds them all until
+            // the tenth: nothing yet.
             assert!(rx.recv_timeout(Duration::from_millis(50)).is_err());
             gate.open();
             assert_eq!(rx.recv_timeout(PATIENCE).unwrap().unwrap(), 10);

@@ -1,5 +1,5 @@
-//! The Nvicta tutorial's task: `do_something(a, b)` sleeps `a + b` seconds and says
-//! so.
+//! The Nvicta tutorial's task: `do_something(a, b)` sleeps `a + b`
+//! seconds and says so.
 
 /// The tutorial's task and arguments, written once in `workloads`:
 /// `do_something(a, b, scale)` sleeps `a + b` units and returns `"Done sleeping {a +

@@ -127,8 +127,8 @@ mod unix {
         let each = starmap_async(&pool, dies_at_5, 0..12, ChunkSize::Fixed(4))
             .unwrap()
             .get_each();
-        // The worker died in the middle of chunk 4..8: all four items are lost with
-        // it.
+        // The worker died in the middle of chunk 4..8: all four items
+        // are lost with it.
         for (i, outcome) in each.iter().enumerate() {
             if (4..8).contains(&i) {
                 let cause = match outcome {

@@ -80,8 +80,8 @@ fn spin_budget(c: &mut Criterion) {
         group.bench_function(name, |b| b.iter(|| echo_once(&threads)));
     }
     group.finish();
-    // crossbeam's Backoff, as its docs use it before parking: how long it spins and
-    // yields.
+    // crossbeam's Backoff, as its docs use it before parking: how long
+    // it spins and yields.
     let mut group = c.benchmark_group("backoff");
     group.bench_function("crossbeam Backoff until is_completed", |b| {
         b.iter(|| {
@@ -96,9 +96,9 @@ fn spin_budget(c: &mut Criterion) {
 // ANCHOR_END: spin_budget
 
 // ANCHOR: as_completed
-/// Four tasks of 4, 1, 2, 3 ms on four threads: the time until the first result is in
-/// hand. Waiting in submission order gets the 4 ms task first; `as_completed` the
-/// 1 ms one.
+/// Four tasks of 4, 1, 2, 3 ms on four threads: the time until the
+/// first result is in hand. Waiting in submission order gets the 4 ms
+/// task first; `as_completed` the 1 ms one.
 fn first_result(c: &mut Criterion) {
     let mut group = c.benchmark_group("as-completed");
     let executor = ThreadExecutor::new(4).unwrap();
@@ -136,8 +136,8 @@ fn first_result(c: &mut Criterion) {
 // ANCHOR_END: as_completed
 
 // ANCHOR: lifecycle
-/// Create an executor of two workers, run one task, shut down (and, for processes,
-/// reap).
+/// Create an executor of two workers, run one task, shut down (and, for
+/// processes, reap).
 fn lifecycle(c: &mut Criterion) {
     let mut group = c.benchmark_group("lifecycle");
     group.bench_function("thread executor", |b| {

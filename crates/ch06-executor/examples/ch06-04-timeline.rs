@@ -2,11 +2,11 @@
 //! (one worker per core), then on five workers. One unit of sleep is 0.1 s (the
 //! tutorial's is 1 s).
 //!
-//! `cargo course capture ch06` runs it with `COURSE_TIMELINE` set and draws
-//! `book/ch06-executor/output/ch06-04-timeline.timeline.svg`. The workers are this
-//! program, started again: each appends its records to the file as its tasks end.
-//! Each row runs twice, plain then recorded, and the two makespans are printed side
-//! by side.
+//! `cargo course capture ch06` runs it with `COURSE_TIMELINE` set and
+//! draws `book/ch06-executor/output/ch06-04-timeline.timeline.svg`. The
+//! workers are this program, started again: each appends its records to
+//! the file as its tasks end. Each row runs twice, plain then recorded,
+//! and the two makespans are printed side by side.
 
 use ch06_executor::tutorial::{do_something, tutorial_pairs};
 use ch06_executor::{Executor, ProcessExecutor};

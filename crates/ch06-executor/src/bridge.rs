@@ -81,8 +81,8 @@ mod tests {
         };
         let b = executor.spawn(|| 22u64).unwrap();
         let opener = thread::spawn(move || gate.open());
-        // `a` is pending (behind the gate) at the first poll: only a wake brings the
-        // result.
+        // `a` is pending (behind the gate) at the first poll: only a
+        // wake brings the result.
         let sum = block_on(async { a.await.unwrap() + b.await.unwrap() });
         opener.join().unwrap();
         assert_eq!(sum, 42);

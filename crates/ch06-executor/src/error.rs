@@ -21,9 +21,9 @@ pub struct Broken {
 // ANCHOR_END: broken
 
 // ANCHOR: task_error
-/// Why a ticket holds no value, in the order of a task's life: cancelled before it
-/// started, panicked while it ran, not finished in time, lost with the pool or
-/// otherwise.
+/// Why a ticket holds no value, in the order of a task's life:
+/// cancelled before it started, panicked while it ran, not finished in
+/// time, lost with the pool or otherwise.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[non_exhaustive]
 pub enum TaskError {
@@ -40,8 +40,8 @@ pub enum TaskError {
     /// `result_timeout` gave up waiting; the task goes on.
     #[error("the task has not finished yet (timed out)")]
     Timeout,
-    /// A worker process died, and with it the pool: this task will never run, or
-    /// never finish.
+    /// A worker process died, and with it the pool: this task will
+    /// never run, or never finish.
     #[error("{0}")]
     BrokenPool(Broken),
     /// The task has no result for another reason, given here (its result did not
@@ -69,8 +69,8 @@ pub enum SubmitError {
     /// A worker process died earlier: the executor takes no more tasks.
     #[error("{0}")]
     BrokenPool(Broken),
-    /// A worker (thread or process) could not be started, or did not answer when it
-    /// was.
+    /// A worker (thread or process) could not be started, or did not
+    /// answer when it was.
     #[error("could not start a worker: {0}")]
     Start(String),
     /// A system call failed.

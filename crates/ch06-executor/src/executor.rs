@@ -116,8 +116,8 @@ impl<R> Iterator for AsCompleted<R> {
         if self.left == 0 {
             return None;
         }
-        // Every ticket's promise completes it, even when dropped: a sender always
-        // comes.
+        // Every ticket's promise completes it, even when dropped: a
+        // sender always comes.
         let index = self.completed.recv().ok()?;
         self.left -= 1;
         self.tickets[index].take()
@@ -169,8 +169,8 @@ pub fn wait<R>(
             break;
         }
     }
-    // Tasks that completed while we looked are done too (CPython's sets are taken at
-    // return).
+    // Tasks that completed while we looked are done too (CPython's sets
+    // are taken at return).
     let (done, not_done): (Vec<_>, Vec<_>) = tickets
         .into_iter()
         .zip(done)

@@ -107,8 +107,8 @@ impl Default for Handoff {
 // ANCHOR_END: handoff
 
 // ANCHOR: spinner
-/// After this many failed spins in a row, a place skips the most waits: 2^10 - 1 =
-/// 1023.
+/// After this many failed spins in a row, a place skips the most waits:
+/// 2^10 - 1 = 1023.
 const MAX_FAILURES: u32 = 10;
 
 /// One place where threads wait (the queue's idle workers, the callers of one
@@ -235,8 +235,8 @@ mod tests {
             asked == 3
         }));
         assert_eq!(asked, 3, "it stops at the first `true`");
-        // A budget that runs out: the call returns (no timing asserted, only that it
-        // ends).
+        // A budget that runs out: the call returns (no timing asserted,
+        // only that it ends).
         assert!(!Handoff::spin_then_park(Duration::from_micros(1)).spin(|| false));
     }
 }

@@ -65,19 +65,19 @@ const HELLO: &[u8; 8] = b"ch06 hi\n";
 /// executor, start workers... (a fork bomb).
 const WORKER_ENV: &str = "CH06_EXECUTOR_WORKER";
 
-/// Set in every worker's environment: its spin budget in nanoseconds (0: park at
-/// once).
+/// Set in every worker's environment: its spin budget in nanoseconds
+/// (0: park at once).
 const SPIN_ENV: &str = "CH06_EXECUTOR_SPIN_NS";
 
-/// This process serves tasks (it is a worker): executors created by its tasks are
-/// allowed.
+/// This process serves tasks (it is a worker): executors created by its
+/// tasks are allowed.
 static SERVING: AtomicBool = AtomicBool::new(false);
 
 // ANCHOR: spin_read
-/// A pipe's read end that spins before it blocks: a read tries the (non-blocking)
-/// pipe until bytes come or the budget is spent, then waits in `poll`. Reading an
-/// empty pipe that way costs a system call per try, but no wake-up when the bytes
-/// come in time.
+/// A pipe's read end that spins before it blocks: a read tries the
+/// (non-blocking) pipe until bytes come or the budget is spent, then
+/// waits in `poll`. Reading an empty pipe that way costs a system call
+/// per try, but no wake-up when the bytes come in time.
 struct SpinRead<F> {
     pipe: F,
     spinner: Spinner,
@@ -149,8 +149,8 @@ fn reader<F: Read + AsFd + Send + 'static>(
 // ANCHOR_END: spin_read
 
 // ANCHOR: wire_task
-/// The type-erased call a worker makes: decode the argument, call the function,
-/// encode.
+/// The type-erased call a worker makes: decode the argument, call the
+/// function, encode.
 type Call = fn(usize, &[u8]) -> Result<Vec<u8>, WireError>;
 
 fn call<A: Wire, R: Wire>(function: usize, arg: &[u8]) -> Result<Vec<u8>, WireError> {
@@ -189,10 +189,10 @@ fn encode_task<A: Wire, R: Wire>(function: fn(A) -> R, argument: &A) -> Vec<u8> 
 fn run_task(mut bytes: &[u8]) -> Result<Vec<u8>, WireError> {
     let call = address(u64::decode(&mut bytes)?);
     let function = address(u64::decode(&mut bytes)?);
-    // SAFETY: only `encode_task` writes these bytes, into a pipe only this worker
-    // reads, and this worker runs `/proc/self/exe` of the process that wrote them:
-    // the same binary, so the offset of `call::<A, R>` from `anchor` is the same
-    // here.
+    // SAFETY: only `encode_task` writes these bytes, into a pipe only
+    // this worker reads, and this worker runs `/proc/self/exe` of the
+    // process that wrote them: the same binary, so the offset of
+    // `call::<A, R>` from `anchor` is the same here.
     let call = unsafe { std::mem::transmute::<usize, Call>(call) };
     call(function, bytes)
 }
@@ -234,8 +234,8 @@ fn serve() -> io::Result<()> {
     let handoff = Handoff::spin_then_park(std::time::Duration::from_nanos(spin_ns));
     let mut tasks = reader(std::fs::File::from(tasks), handoff)?;
     let mut reports = std::fs::File::from(reports);
-    // Hello: the executor waits for it, so a program that does not serve fails at
-    // once.
+    // Hello: the executor waits for it, so a program that does not
+    // serve fails at once.
     reports.write_all(HELLO)?;
     while let Some(task) = read_frame(&mut tasks)? {
         let report = match catch_unwind(AssertUnwindSafe(|| run_task(&task))) {
@@ -295,8 +295,8 @@ struct Dispatch {
     jobs: VecDeque<Box<dyn Remote>>,
     /// Workers with no task: a submit hands its task straight to one of them.
     idle: Vec<usize>,
-    /// `shutdown` was called: no new tasks; a worker with nothing left to do is
-    /// closed.
+    /// `shutdown` was called: no new tasks; a worker with nothing left
+    /// to do is closed.
     closed: bool,
     /// Set once, by the first driver that sees its worker dead.
     broken: Option<Broken>,
@@ -307,17 +307,17 @@ struct Slot {
     /// The process, until its driver reaps it (then `None`: its pid may be reused, so
     /// it must never be signalled again).
     child: Mutex<Option<Child>>,
-    /// The write end of its task pipe; `None` once closed on purpose (the worker then
-    /// exits).
+    /// The write end of its task pipe; `None` once closed on purpose
+    /// (the worker then exits).
     tasks: Mutex<Option<ChildStdin>>,
     /// The task it runs, if any.
     current: Mutex<Option<Box<dyn Remote>>>,
-    /// The read end of its report pipe, non-blocking: its driver and spinning callers
-    /// read it.
+    /// The read end of its report pipe, non-blocking: its driver and
+    /// spinning callers read it.
     reports: File,
-    /// Bytes read from `reports` that do not make a whole report yet. Its lock is
-    /// held by whoever reads the pipe, for the read and the deliveries: reports stay
-    /// in order.
+    /// Bytes read from `reports` that do not make a whole report yet.
+    /// Its lock is held by whoever reads the pipe, for the read and the
+    /// deliveries: reports stay in order.
     inbox: Mutex<Vec<u8>>,
 }
 
@@ -393,9 +393,9 @@ impl Pool {
     // ANCHOR_END: hand_out
 
     // ANCHOR: break_pool
-    /// Worker `me` died: the pool is broken. The first death is the one every error
-    /// names. The other workers are killed, and every queued task fails, with `me`'s
-    /// own.
+    /// Worker `me` died: the pool is broken. The first death is the one
+    /// every error names. The other workers are killed, and every
+    /// queued task fails, with `me`'s own.
     fn break_pool(&self, me: usize) {
         let (pid, cause) = self
             .reap(me)
@@ -735,8 +735,8 @@ impl Executor for ProcessExecutor {
 }
 
 impl Drop for ProcessExecutor {
-    /// Waits for the queued and running tasks, then for every worker to exit
-    /// (reaped).
+    /// Waits for the queued and running tasks, then for every worker to
+    /// exit (reaped).
     fn drop(&mut self) {
         self.shutdown(true, false);
     }
@@ -747,8 +747,8 @@ mod tests {
     use super::*;
     use std::time::Duration;
 
-    /// A pool of one slot with no process behind it: the test writes the worker's
-    /// reports.
+    /// A pool of one slot with no process behind it: the test writes
+    /// the worker's reports.
     fn pool_with_one_task() -> (Arc<Pool>, File, Ticket<u64>) {
         let (reports, worker_side) = ch03_processes::pipe().unwrap();
         set_nonblocking(&reports).unwrap();

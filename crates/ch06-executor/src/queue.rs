@@ -1,7 +1,7 @@
-//! The job queue of the thread back end: a `VecDeque` under a mutex, a condition
-//! variable for idle workers, and a `closed` flag that `shutdown` sets under the same
-//! lock (so a submit either lands before the shutdown or is refused: never lost in
-//! between).
+//! The job queue of the thread back end: a `VecDeque` under a mutex, a
+//! condition variable for idle workers, and a `closed` flag that
+//! `shutdown` sets under the same lock (so a submit either lands before
+//! the shutdown or is refused: never lost in between).
 //!
 //! An idle worker first spins (see [`Handoff`]): it watches a counter that every push
 //! and the close bump, and parks on the condition variable only when its budget is
@@ -25,8 +25,8 @@ pub(crate) struct Queue<J> {
     inner: Mutex<Jobs<J>>,
     available: Condvar,
     spinner: Spinner,
-    /// Bumped under the lock by every push and by `close`: a spinner waits for it to
-    /// move.
+    /// Bumped under the lock by every push and by `close`: a spinner
+    /// waits for it to move.
     changes: AtomicU64,
     /// A worker is spinning: the next idle worker parks at once.
     spinning: AtomicBool,
@@ -238,8 +238,8 @@ mod tests {
                 0,
                 "a push woke a worker although one was spinning"
             );
-            // A parked worker is woken once; after it left, the next push wakes
-            // nobody.
+            // A parked worker is woken once; after it left, the next
+            // push wakes nobody.
             let worker = {
                 let queue = queue.clone();
                 thread::spawn(move || queue.pop())

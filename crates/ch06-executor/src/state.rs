@@ -158,8 +158,8 @@ mod tests {
 
     #[test]
     fn check_then_set_is_right_when_nothing_interleaves() {
-        // Sequentially the buggy version behaves: only an interleaving shows the bug
-        // (loom).
+        // Sequentially the buggy version behaves: only an interleaving
+        // shows the bug (loom).
         let s = CheckThenSet::new();
         assert!(s.try_cancel());
         assert!(!s.try_start());
@@ -167,8 +167,8 @@ mod tests {
 }
 
 // ANCHOR: loom_tests
-/// Run with `RUSTFLAGS="--cfg loom" cargo test -p ch06-executor --release --lib
-/// loom`.
+/// Run with `RUSTFLAGS="--cfg loom" cargo test -p ch06-executor
+/// --release --lib loom`.
 #[cfg(all(test, loom))]
 mod loom_tests {
     use super::*;
@@ -194,9 +194,9 @@ mod loom_tests {
         });
     }
 
-    /// The same model on the check-then-set version: loom finds an interleaving where
-    /// both claims succeed (both threads load PENDING before either stores), and the
-    /// model panics.
+    /// The same model on the check-then-set version: loom finds an
+    /// interleaving where both claims succeed (both threads load
+    /// PENDING before either stores), and the model panics.
     #[test]
     fn loom_finds_the_check_then_set_race() {
         let found = std::panic::catch_unwind(|| {

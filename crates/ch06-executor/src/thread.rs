@@ -84,8 +84,8 @@ impl ThreadExecutor {
                 },
             )?;
             executor.lock_workers().push(worker);
-            // on an error, `executor` is dropped here: the workers already started
-            // are joined
+            // on an error, `executor` is dropped here: the workers
+            // already started are joined
         }
         Ok(executor)
     }
@@ -158,8 +158,8 @@ impl Executor for ThreadExecutor {
 }
 
 impl Drop for ThreadExecutor {
-    /// Waits for every queued and running task, as leaving CPython's `with` block
-    /// does.
+    /// Waits for every queued and running task, as leaving CPython's
+    /// `with` block does.
     fn drop(&mut self) {
         self.shutdown(true, false);
     }

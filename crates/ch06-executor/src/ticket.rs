@@ -88,8 +88,8 @@ impl<R> Shared<R> {
     }
     // ANCHOR_END: complete
 
-    /// Registers a watcher: it is sent `index` when the task completes (at once if it
-    /// has).
+    /// Registers a watcher: it is sent `index` when the task completes
+    /// (at once if it has).
     pub(crate) fn watch(&self, index: usize, watcher: Sender<usize>) {
         let mut slot = self.lock();
         if slot.outcome.is_some() {
@@ -234,8 +234,8 @@ impl<R: Clone> Ticket<R> {
             if let Some(outcome) = &slot.outcome {
                 return outcome.clone();
             }
-            // Counted under the lock `complete` takes: it sees this waiter and
-            // notifies.
+            // Counted under the lock `complete` takes: it sees this
+            // waiter and notifies.
             slot.parked += 1;
             slot = shared.ready.wait(slot).unwrap_or_else(|e| e.into_inner());
             slot.parked -= 1;
@@ -279,8 +279,8 @@ pub(crate) struct Promise<R> {
 }
 
 impl<R> Promise<R> {
-    /// The worker's claim (see [`State::try_start`]): `false` means cancelled, skip
-    /// it.
+    /// The worker's claim (see [`State::try_start`]): `false` means
+    /// cancelled, skip it.
     pub(crate) fn start(&self) -> bool {
         self.shared.state.try_start()
     }

@@ -2,8 +2,8 @@
 //! `ProcessPoolExecutor`.
 
 // ANCHOR: do_something
-/// The tutorial's task and its five pairs (sleeps of 1, 3, 5, 7, 9), written once in
-/// `workloads`.
+/// The tutorial's task and its five pairs (sleeps of 1, 3, 5, 7, 9),
+/// written once in `workloads`.
 pub use workloads::{do_something, do_something_args as tutorial_pairs};
 // ANCHOR_END: do_something
 

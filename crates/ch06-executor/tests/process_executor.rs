@@ -44,8 +44,8 @@ mod linux {
         n + 1
     }
 
-    /// Waits (without asserting on time) until a worker has started the ticket's
-    /// task.
+    /// Waits (without asserting on time) until a worker has started the
+    /// ticket's task.
     fn until_running<R>(ticket: &ch06_executor::Ticket<R>) {
         while !ticket.running() {
             std::thread::sleep(std::time::Duration::from_millis(1));
@@ -151,8 +151,8 @@ mod linux {
     pub fn one_death_takes_down_the_other_workers_too() {
         let executor = ProcessExecutor::new(2).unwrap();
         let pids = executor.pids().to_vec();
-        // Two hanging tasks: both workers busy, each on one (a worker takes one at a
-        // time).
+        // Two hanging tasks: both workers busy, each on one (a worker
+        // takes one at a time).
         let (a, b) = (
             executor.submit(hangs, 0).unwrap(),
             executor.submit(hangs, 1).unwrap(),
@@ -200,8 +200,8 @@ mod linux {
             executor.submit(square, 1),
             Err(SubmitError::Shutdown)
         ));
-        // End the hanging task the only way there is (a running task cannot be
-        // cancelled).
+        // End the hanging task the only way there is (a running task
+        // cannot be cancelled).
         kill(Pid::from_raw(executor.pids()[0] as i32), Signal::SIGKILL).unwrap();
         assert!(matches!(running.result(), Err(TaskError::BrokenPool(_))));
     }
@@ -284,11 +284,11 @@ mod linux {
         assert_send_sync::<ProcessExecutor>();
     }
 
-    /// Park at once (the blocking reads of before), the default budget, and a budget
-    /// so short that each wait races the spin against the block. (No endless spin
-    /// here: a worker, its driver and the caller would spin at once on two cores; the
-    /// thread tests and the unit tests of `Queue` and `Ticket` cover the spin-only
-    /// path.)
+    /// Park at once (the blocking reads of before), the default budget,
+    /// and a budget so short that each wait races the spin against the
+    /// block. (No endless spin here: a worker, its driver and the
+    /// caller would spin at once on two cores; the thread tests and the
+    /// unit tests of `Queue` and `Ticket` cover the spin-only path.)
     const HANDOFFS: [Handoff; 3] = [
         Handoff::PARK,
         Handoff::spin_then_park(SPIN_BUDGET),
@@ -315,8 +315,8 @@ mod linux {
         }
     }
 
-    /// The state letter of a process in `/proc/<pid>/stat` (`R` running, `S`
-    /// asleep...).
+    /// The state letter of a process in `/proc/<pid>/stat` (`R`
+    /// running, `S` asleep...).
     fn state_of(pid: u32) -> Option<char> {
         let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
         stat.rsplit_once(')')?.1.trim_start().chars().next()
@@ -378,8 +378,8 @@ mod linux {
         while state_of(victim) != Some('Z') {
             std::thread::sleep(Duration::from_millis(1));
         }
-        // SAFETY: no handler is installed, only the default action restored (and
-        // undone below).
+        // SAFETY: no handler is installed, only the default action
+        // restored (and undone below).
         unsafe { signal(Signal::SIGPIPE, SigHandler::SigDfl) }.unwrap();
         let ticket = executor.submit(square, 4);
         // SAFETY: as above: back to Rust's default for `main`.

@@ -316,9 +316,9 @@ fn zero_workers_is_an_error() {
 }
 
 // ANCHOR: self_submit
-/// A task that submits to its own executor and waits for the result: with every
-/// worker busy doing the same, the inner task can never start. `result_timeout` is
-/// the watchdog.
+/// A task that submits to its own executor and waits for the result:
+/// with every worker busy doing the same, the inner task can never
+/// start. `result_timeout` is the watchdog.
 #[test]
 fn a_task_waiting_on_its_own_executor_deadlocks() {
     within_patience(|| {
@@ -342,8 +342,8 @@ fn a_task_waiting_on_its_own_executor_deadlocks() {
         let watchdog = std::time::Duration::from_millis(100);
         assert_eq!(outer.result_timeout(watchdog), Err(TaskError::Timeout));
         assert_eq!(inner.phase(), Phase::Pending, "still no free worker");
-        // A rescue, not a design: cancel the inner task (it is pending, so cancel
-        // wins).
+        // A rescue, not a design: cancel the inner task (it is pending,
+        // so cancel wins).
         assert!(inner.cancel());
         assert_eq!(outer.result(), Ok(Err(TaskError::Cancelled)));
     });
@@ -351,8 +351,8 @@ fn a_task_waiting_on_its_own_executor_deadlocks() {
 // ANCHOR_END: self_submit
 
 // ANCHOR: ways_out
-/// Way out 1: do not wait inside a task. The caller chains the second step after the
-/// first.
+/// Way out 1: do not wait inside a task. The caller chains the second
+/// step after the first.
 #[test]
 fn way_out_chain_from_the_caller() {
     within_patience(|| {
@@ -367,8 +367,8 @@ fn way_out_chain_from_the_caller() {
     });
 }
 
-/// Way out 2: inner tasks go to another executor, whose workers never wait on the
-/// first.
+/// Way out 2: inner tasks go to another executor, whose workers never
+/// wait on the first.
 #[test]
 fn way_out_a_second_executor_for_inner_tasks() {
     within_patience(|| {
@@ -384,9 +384,9 @@ fn way_out_a_second_executor_for_inner_tasks() {
     });
 }
 
-/// Not a way out: more workers than one task needs. Two workers survive one waiting
-/// task, and deadlock as soon as two outer tasks run at once (the rendezvous makes
-/// sure they do).
+/// Not a way out: more workers than one task needs. Two workers survive
+/// one waiting task, and deadlock as soon as two outer tasks run at
+/// once (the rendezvous makes sure they do).
 #[test]
 fn more_workers_only_moves_the_deadlock() {
     within_patience(|| {
@@ -414,8 +414,8 @@ fn more_workers_only_moves_the_deadlock() {
         let watchdog = std::time::Duration::from_millis(100);
         assert_eq!(outers[0].result_timeout(watchdog), Err(TaskError::Timeout));
         assert!(inners.iter().all(|t| t.phase() == Phase::Pending));
-        // Cancelling one inner task frees its outer task's worker, which then runs
-        // the other.
+        // Cancelling one inner task frees its outer task's worker,
+        // which then runs the other.
         assert!(
             inners[0].cancel(),
             "both workers wait: nothing can have started it"

@@ -13,8 +13,8 @@ mod unix {
     use ch07_process_trait::{Process, RunError};
     use criterion::Criterion;
 
-    /// A process with state, like the tutorial's `MyProcess`, returning its two
-    /// steps.
+    /// A process with state, like the tutorial's `MyProcess`, returning
+    /// its two steps.
     #[derive(Clone)]
     struct Steps {
         value: u64,

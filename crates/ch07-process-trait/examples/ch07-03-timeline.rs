@@ -5,8 +5,8 @@
 //! `book/ch07-process-trait/output/ch07-03-timeline.timeline.svg`. The workload runs
 //! twice, plain then recorded, and the two makespans are printed side by side.
 
-/// One number's work: `run`, in the child, computes `cpu_bound(n)`, recording it if
-/// asked.
+/// One number's work: `run`, in the child, computes `cpu_bound(n)`,
+/// recording it if asked.
 #[cfg(unix)]
 struct CpuBound {
     n: u64,

@@ -14,8 +14,8 @@ fn main() {
 
     const BATCH: u32 = 200;
     let faults = |who| getrusage(who).expect("getrusage").minor_page_faults();
-    // Minor faults per start and join, in the parent and in the child, over one
-    // batch.
+    // Minor faults per start and join, in the parent and in the child,
+    // over one batch.
     let measure = |dyn_dispatch: bool| {
         let (parent, children) = (
             faults(UsageWho::RUSAGE_SELF),

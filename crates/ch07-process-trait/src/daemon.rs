@@ -5,14 +5,14 @@
 //! parent killed by `SIGKILL` runs no handler, and its daemons live on as orphans
 //! (`python/process_rules.py` shows it).
 //!
-//! Linux can do it from the child's side: `prctl(PR_SET_PDEATHSIG, SIGKILL)` asks the
-//! kernel to send the child `SIGKILL` when its parent dies, however it dies. Two
-//! details:
+//! Linux can do it from the child's side: `prctl(PR_SET_PDEATHSIG,
+//! SIGKILL)` asks the kernel to send the child `SIGKILL` when its
+//! parent dies, however it dies. Two details:
 //!
-//! * the parent may die between `fork` and `prctl`; then the child is already an
-//!   orphan and no signal will come. So the child checks `getppid()` right after: if
-//!   it is no longer the pid that forked it, the parent is gone and the child ends
-//!   itself;
+//! * the parent may die between `fork` and `prctl`; then the child is
+//!   already an orphan and no signal will come. So the child checks
+//!   `getppid()` right after: if it is no longer the pid that forked
+//!   it, the parent is gone and the child ends itself;
 //! * "parent" means the *thread* that forked: if that thread exits while the process
 //!   goes on, the child is killed too. `start` forks only single-threaded processes,
 //!   so here the thread is the whole process.
@@ -32,15 +32,15 @@ pub fn die_with_parent(parent: Pid) {
     if nix::sys::prctl::set_pdeathsig(Signal::SIGKILL).is_err()
         || nix::unistd::getppid() != parent
     {
-        // Could not arrange it, or the parent died before we did: end as the signal
-        // would.
+        // Could not arrange it, or the parent died before we did: end
+        // as the signal would.
         let _ = raise(Signal::SIGKILL);
     }
 }
 // ANCHOR_END: die_with_parent
 
-/// Elsewhere there is no death signal: a daemon is killed only when its handle is
-/// dropped.
+/// Elsewhere there is no death signal: a daemon is killed only when its
+/// handle is dropped.
 #[cfg(not(target_os = "linux"))]
 pub fn die_with_parent(_parent: Pid) {}
 

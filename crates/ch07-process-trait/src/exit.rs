@@ -1,5 +1,5 @@
-//! How a process ended, named, with the number CPython's `Process.exitcode` gives for
-//! it.
+//! How a process ended, named, with the number CPython's
+//! `Process.exitcode` gives for it.
 //!
 //! CPython's rule
 //! (`multiprocessing/popen_fork.py` and `process.py`, checked on 3.11): a `run` that
@@ -25,19 +25,19 @@ pub const EXIT_FAILED: i32 = 1;
 /// Why a finished process gave no output, each case with CPython's `exitcode`.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum ExitError {
-    /// `run` returned `Err`; the error's message came back over the pipe. Exit code
-    /// 1.
+    /// `run` returned `Err`; the error's message came back over the
+    /// pipe. Exit code 1.
     #[error("run() failed: {message}")]
     Failed { message: String },
     /// `run` panicked; the panic's message came back over the pipe. Exit code 1.
     #[error("run() panicked: {message}")]
     Panicked { message: String },
-    /// The child ended itself with an explicit exit code before `run` returned
-    /// (`exit(n)`).
+    /// The child ended itself with an explicit exit code before `run`
+    /// returned (`exit(n)`).
     #[error("the child exited with code {code} before run() returned")]
     Exited { code: i32 },
-    /// A signal ended the child: `terminate` (`SIGTERM`), `kill` (`SIGKILL`), a
-    /// crash...
+    /// A signal ended the child: `terminate` (`SIGTERM`), `kill`
+    /// (`SIGKILL`), a crash...
     #[error("the child was killed by signal {} ({signal})", signal_name(*.signal))]
     Signaled { signal: i32 },
 }
@@ -55,8 +55,8 @@ impl ExitError {
     }
 }
 
-/// CPython's `exitcode` of a process whose outcome is `result`: 0 when it returned a
-/// value.
+/// CPython's `exitcode` of a process whose outcome is `result`: 0 when
+/// it returned a value.
 pub fn exitcode<T>(result: &Result<T, ExitError>) -> i32 {
     result.as_ref().map_or_else(ExitError::exitcode, |_| 0)
 }
@@ -92,9 +92,9 @@ impl<T: Wire> Wire for Returned<T> {
 /// Combines how the child ended with its report into the output, an [`ExitError`], or
 /// (for bytes that do not decode) a [`ProcessError`].
 ///
-/// The wait status decides first: a signal wins over anything the child wrote, and a
-/// code other than 0 and 1 is an explicit exit. Then the report says which of the
-/// rest it was.
+/// The wait status decides first: a signal wins over anything the child
+/// wrote, and a code other than 0 and 1 is an explicit exit. Then the
+/// report says which of the rest it was.
 pub fn outcome<T: Wire>(
     pid: u32,
     exit: Exit,

@@ -17,8 +17,8 @@ use crate::state::{Created, Running};
 /// Implement [`run`](Process::run); call [`start`](Process::start) (or
 /// [`created`](Process::created) to set options first).
 pub trait Process {
-    /// What `run` sends back to the parent: it crosses a pipe, so it must be
-    /// [`Wire`].
+    /// What `run` sends back to the parent: it crosses a pipe, so it
+    /// must be [`Wire`].
     type Output: Wire;
 
     /// The work, done in the child. `&mut self` is the child's copy: what `run`
@@ -46,8 +46,8 @@ pub trait Process {
 // ANCHOR_END: process
 
 // ANCHOR: closures
-/// Any closure that returns a [`Wire`] value is a process: its call is the whole
-/// `run`.
+/// Any closure that returns a [`Wire`] value is a process: its call is
+/// the whole `run`.
 impl<F, T> Process for F
 where
     F: FnMut() -> T,

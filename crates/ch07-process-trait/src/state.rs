@@ -24,8 +24,8 @@
 //! let finished = p.join(); // error[E0599]: no method named `join` found
 //! ```
 //!
-//! Using a joined process: `join` moved the `Running` handle, and `Finished` cannot
-//! be signalled.
+//! Using a joined process: `join` moved the `Running` handle, and
+//! `Finished` cannot be signalled.
 //!
 //! ```compile_fail,E0382
 //! use ch07_process_trait::Process;
@@ -90,9 +90,9 @@ impl<P: Process> Created<P> {
         self
     }
 
-    /// Forks a child that runs `run` and reports its result. Refuses to fork a
-    /// process that runs other threads (chapter 03: only the forking thread exists in
-    /// the child).
+    /// Forks a child that runs `run` and reports its result. Refuses to
+    /// fork a process that runs other threads (chapter 03: only the
+    /// forking thread exists in the child).
     pub fn start(self) -> Result<Running<P::Output>, ProcessError> {
         ensure_single_threaded()?;
         let (reader, writer) = pipe()?;
@@ -139,8 +139,8 @@ fn child_main<P: Process>(mut process: P, mut out: File) -> ! {
 // ANCHOR_END: child_main
 
 // ANCHOR: running
-/// A started child that will produce a `T`: `pid`, `is_alive`, `terminate`, `kill`,
-/// `join`.
+/// A started child that will produce a `T`: `pid`, `is_alive`,
+/// `terminate`, `kill`, `join`.
 ///
 /// Dropped without `join`, it still leaves no zombie: a daemon is killed (`SIGKILL`)
 /// and reaped; any other child is waited for, as CPython waits for non-daemon
@@ -186,8 +186,8 @@ impl<T: Wire> Running<T> {
     }
 
     fn signal(&self, signal: Signal) -> Result<(), ProcessError> {
-        // Once reaped, the pid may belong to another process already: never signal
-        // it.
+        // Once reaped, the pid may belong to another process already:
+        // never signal it.
         if self.exit.is_some() {
             return Ok(());
         }
@@ -211,8 +211,8 @@ impl<T: Wire> Running<T> {
         let Some(mut child) = self.child_pipe() else {
             return Ok(None);
         };
-        // Read first, then wait: a child blocked on a full pipe would never exit
-        // otherwise.
+        // Read first, then wait: a child blocked on a full pipe would
+        // never exit otherwise.
         let report = child.read_report();
         if report.is_err() {
             // garbage on the pipe: do not wait forever
@@ -236,8 +236,8 @@ impl<T> Running<T> {
 }
 
 impl<T> Drop for Running<T> {
-    /// No zombie on any path: a daemon is killed then reaped; another child is waited
-    /// for.
+    /// No zombie on any path: a daemon is killed then reaped; another
+    /// child is waited for.
     fn drop(&mut self) {
         let Some(mut child) = self.child_pipe() else {
             return; // joined
@@ -255,8 +255,8 @@ impl<T> Drop for Running<T> {
 // ANCHOR_END: running_impl
 
 // ANCHOR: finished
-/// A joined process: its pid, its exit code, its output. Nothing left to signal or
-/// wait for.
+/// A joined process: its pid, its exit code, its output. Nothing left
+/// to signal or wait for.
 #[derive(Debug)]
 pub struct Finished<T> {
     pid: u32,

@@ -1,5 +1,5 @@
-//! The tutorial's `MyProcess`, ported: state in a struct, steps as methods, `run`
-//! calls them.
+//! The tutorial's `MyProcess`, ported: state in a struct, steps as
+//! methods, `run` calls them.
 //!
 //! ```python
 //! class MyProcess(Process):
@@ -45,8 +45,8 @@ impl Process for MyProcess {
 // ANCHOR_END: my_process
 
 // ANCHOR: counter
-/// A process whose `run` changes its own fields, and returns what the parent should
-/// know.
+/// A process whose `run` changes its own fields, and returns what the
+/// parent should know.
 #[derive(Debug, Default, Clone)]
 pub struct Counter {
     pub count: u64,

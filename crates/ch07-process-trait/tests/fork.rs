@@ -25,8 +25,8 @@ mod unix {
         }
     }
 
-    /// Everything written to stdout (fd 1) while `body` runs, in this process or its
-    /// children.
+    /// Everything written to stdout (fd 1) while `body` runs, in this
+    /// process or its children.
     fn stdout_of(body: impl FnOnce()) -> String {
         let (mut read, write) = pipe().unwrap();
         let saved = nix::unistd::dup(std::io::stdout().as_fd()).unwrap();
@@ -208,8 +208,8 @@ mod unix {
     }
 
     // ANCHOR: pitfall_terminate
-    /// Writes "cleaned up" to its pipe when dropped: the cleanup a `finally` block
-    /// would do.
+    /// Writes "cleaned up" to its pipe when dropped: the cleanup a
+    /// `finally` block would do.
     struct Cleanup(File);
 
     impl Drop for Cleanup {

@@ -3,12 +3,12 @@
 //! model (C = 1 to 1,000); the stall of a CPU-bound job run inside a task against the
 //! same job on `spawn_blocking` or rayon.
 //!
-//! A variant runs only if the machine has room for it ([`limits`]: tasks, file
-//! descriptors, memory); processes stop at [`MAX_PROCESSES`] whatever the limits, for
-//! time. What is left out is said on stderr. Every group measures for [`MEASURE`]
-//! after [`WARM_UP`] (criterion's minimum of 10 samples still applies: a group whose
-//! iteration takes a second takes ten), so that the whole suite runs in about two
-//! minutes.
+//! A variant runs only if the machine has room for it ([`limits`]:
+//! tasks, file descriptors, memory); processes stop at [`MAX_PROCESSES`]
+//! whatever the limits, for time. What is left out is said on stderr.
+//! Every group measures for [`MEASURE`] after [`WARM_UP`] (criterion's
+//! minimum of 10 samples still applies: a group whose iteration takes a
+//! second takes ten), so that the whole suite runs in about two minutes.
 //!
 //! `main` is written out (no `criterion_main!`): in every group the process variants
 //! run first, while this process has one thread, and every runtime and thread pool a
@@ -183,8 +183,8 @@ fn stall(c: &mut Criterion) {
 // ANCHOR_END: stall
 
 fn main() {
-    // a thousand requests hold two thousand sockets in this process: take the hard
-    // limit
+    // a thousand requests hold two thousand sockets in this process:
+    // take the hard limit
     if let Err(why) = limits::raise_fd_limit() {
         eprintln!("RLIMIT_NOFILE stays as it is: {why}");
     }

@@ -20,8 +20,8 @@ const DELAY: Duration = Duration::from_millis(10);
 const ROUNDS: usize = 3;
 const LEVELS: [usize; 4] = [1, 10, 100, 1000];
 
-/// The levels at which `model` has room for what `needs(c)` asks; says which it
-/// leaves out.
+/// The levels at which `model` has room for what `needs(c)` asks; says
+/// which it leaves out.
 fn levels(
     model: &str,
     needs: impl Fn(usize) -> Needs,
@@ -79,8 +79,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         DELAY.as_millis(),
         DELAY.as_millis()
     );
-    // 1,000 requests hold 2,000 sockets in this process: the soft limit is often
-    // 1,024
+    // 1,000 requests hold 2,000 sockets in this process: the soft limit
+    // is often 1,024
     limits::raise_fd_limit()?;
     // ANCHOR: main
     // Processes first, while this process runs one thread.

@@ -5,9 +5,9 @@
 //! * start: the time to start them, per task;
 //! * time: N tasks sleeping 500 ms at once, wall time over the ideal 500 ms.
 //!
-//! Every measurement runs in a fresh process (this program runs itself with
-//! arguments), so that memory freed by one measurement is not reused by the next
-//! one's tasks.
+//! Every measurement runs in a fresh process (this program runs itself
+//! with arguments), so that memory freed by one measurement is not
+//! reused by the next one's tasks.
 
 use std::process::Command;
 use std::time::{Duration, Instant};

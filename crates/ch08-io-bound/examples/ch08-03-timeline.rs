@@ -28,8 +28,8 @@ fn sleeper(record: bool, i: usize) {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     timeline::start()?;
     println!("{N} tasks, each sleeping {} ms", SLEEP.as_millis());
-    // Processes first, while this program runs one thread (chapter 03's `spawn`
-    // forks).
+    // Processes first, while this program runs one thread (chapter 03's
+    // `spawn` forks).
     #[cfg(unix)]
     timeline::plain_then_recorded(&format!("{N} processes"), N, |record| {
         ch08_io_bound::sleepers::on_processes(N, |i| sleeper(record, i))
@@ -42,8 +42,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .enable_all()
         .build()?;
     let label = format!("{N} tokio tasks on {WORKERS} worker threads");
-    // Ten slots: the ten sleeps can all wait at once, whatever the number of worker
-    // threads.
+    // Ten slots: the ten sleeps can all wait at once, whatever the
+    // number of worker threads.
     timeline::plain_then_recorded(&label, N, |record| {
         runtime.block_on(on_tasks(N, move |i| async move {
             let sleep = tokio::time::sleep(SLEEP);

@@ -20,8 +20,8 @@ pub fn one_thread_per_request(addr: SocketAddr, n: usize) -> io::Result<Vec<u64>
     each_on_threads(n, |id| request(addr, id))
 }
 
-/// `call(0)`, ..., `call(n - 1)` on one OS thread each, all at once; results in
-/// order.
+/// `call(0)`, ..., `call(n - 1)` on one OS thread each, all at once;
+/// results in order.
 pub fn each_on_threads<R, F>(n: usize, call: F) -> io::Result<Vec<R>>
 where
     R: Send,
@@ -41,8 +41,8 @@ where
 // ANCHOR_END: threads
 
 // ANCHOR: pool
-/// The requests queued on chapter 04's thread pool: at most `pool.size()` wait at
-/// once.
+/// The requests queued on chapter 04's thread pool: at most
+/// `pool.size()` wait at once.
 pub fn thread_pool(
     pool: &ThreadPool,
     addr: SocketAddr,
@@ -102,9 +102,9 @@ where
 // ANCHOR_END: tasks
 
 // ANCHOR: processes
-/// One process per request (chapter 03's `spawn`), for contrast. The service must not
-/// run in this process ([`crate::service::ChildService`]): a process that forks runs
-/// one thread.
+/// One process per request (chapter 03's `spawn`), for contrast. The
+/// service must not run in this process ([`crate::service::ChildService`]):
+/// a process that forks runs one thread.
 #[cfg(unix)]
 pub fn one_process_per_request(addr: SocketAddr, n: usize) -> io::Result<Vec<u64>> {
     each_in_processes(n, |id| request(addr, id))
@@ -118,8 +118,8 @@ where
     R: ch03_processes::Wire + Default,
     F: Fn(u64) -> io::Result<R>,
 {
-    // The child's result crosses as bytes: (result, "") or (R::default(), the error's
-    // message).
+    // The child's result crosses as bytes: (result, "") or
+    // (R::default(), the error's message).
     let child = |id| match call(id) {
         Ok(result) => (result, String::new()),
         Err(e) => (R::default(), e.to_string()),

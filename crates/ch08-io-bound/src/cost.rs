@@ -20,8 +20,8 @@ pub struct Cost {
     pub n: usize,
     /// From the first start to the last task running, divided by `n`.
     pub start_per_task: Duration,
-    /// Resident memory while all `n` wait, above what the process held before, per
-    /// task.
+    /// Resident memory while all `n` wait, above what the process held
+    /// before, per task.
     pub kib_per_task: f64,
     /// Peak resident memory during the run, above what the process held before.
     pub peak_above_idle_kib: u64,

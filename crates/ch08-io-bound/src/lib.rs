@@ -7,8 +7,8 @@
 //!   ([`service::ChildService`]).
 //! * [`clients`]: N requests with N waiting at once: one thread per request, chapter
 //!   04's thread pool, tokio tasks in a `JoinSet`, one process per request.
-//! * [`sleepers`]: the tutorial's sleeping tasks on threads, tokio tasks and
-//!   processes.
+//! * [`sleepers`]: the tutorial's sleeping tasks on threads, tokio
+//!   tasks and processes.
 //! * [`cost`] and [`memory`]: what one waiting task costs in memory (`VmRSS`,
 //!   `VmHWM`) and in start time.
 //! * [`limits`]: room for `n` child processes at once? `RLIMIT_NPROC`,

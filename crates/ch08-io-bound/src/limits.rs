@@ -22,8 +22,8 @@ pub const KIB_PER_PROCESS: u64 = 1024;
 /// show). Its 2 MiB stack is address space, not memory.
 pub const KIB_PER_THREAD: u64 = 64;
 
-/// Tasks and descriptors left free for everything else (the runtime's threads, the
-/// terminal).
+/// Tasks and descriptors left free for everything else (the runtime's
+/// threads, the terminal).
 pub const MARGIN: u64 = 256;
 
 /// The limits the probe read.
@@ -68,8 +68,8 @@ impl Needs {
         }
     }
 
-    /// `n` threads (their stacks are address space; the pages they touch are
-    /// charged).
+    /// `n` threads (their stacks are address space; the pages they
+    /// touch are charged).
     pub fn threads(n: usize) -> Needs {
         let n = n as u64;
         Needs {
@@ -188,11 +188,11 @@ pub fn room_for(needs: Needs) -> Result<(), NoRoom> {
     probe()?.room_for(needs)
 }
 
-/// Raises this process's soft `RLIMIT_NOFILE` to its hard limit (what the soft limit
-/// is for: a program that needs more descriptors may take them, up to the hard
-/// limit). Returns the new soft limit. A thousand requests at once in one process
-/// hold two thousand sockets, client and service sides, over the usual soft limit of
-/// 1,024.
+/// Raises this process's soft `RLIMIT_NOFILE` to its hard limit (what
+/// the soft limit is for: a program that needs more descriptors may
+/// take them, up to the hard limit). Returns the new soft limit. A
+/// thousand requests at once in one process hold two thousand sockets,
+/// client and service sides, over the usual soft limit of 1,024.
 #[cfg(unix)]
 pub fn raise_fd_limit() -> Result<u64, NoRoom> {
     use nix::sys::resource::{Resource, getrlimit, setrlimit};

@@ -25,8 +25,8 @@ pub fn memory() -> Option<Memory> {
     })
 }
 
-/// Resets the peak (`VmHWM`) to the current resident size. `false` if the kernel
-/// refused.
+/// Resets the peak (`VmHWM`) to the current resident size. `false` if
+/// the kernel refused.
 pub fn reset_peak() -> bool {
     std::fs::write("/proc/self/clear_refs", "5").is_ok()
 }

@@ -1,11 +1,11 @@
 //! A local request/response service with a fixed delay per request: the stand-in for
 //! a database or a remote API.
 //!
-//! The protocol is one line each way, one request per connection: the client sends a
-//! number (`"7\n"`), the service waits [`Config::delay`], then answers `"ok 7\n"`.
-//! Anything else gets `"err ...\n"`. The service listens on `127.0.0.1`, on a port
-//! the kernel picks, so nothing leaves the machine and two runs never fight over a
-//! port.
+//! The protocol is one line each way, one request per connection: the
+//! client sends a number (`"7\n"`), the service waits [`Config::delay`],
+//! then answers `"ok 7\n"`. Anything else gets `"err ...\n"`. The
+//! service listens on `127.0.0.1`, on a port the kernel picks, so
+//! nothing leaves the machine and two runs never fight over a port.
 //!
 //! [`Service::start`] runs it on a thread of its own (a tokio runtime with one
 //! thread); dropping the [`Service`] stops it. [`ChildService::start`] runs it in a
@@ -25,9 +25,9 @@ use tokio::sync::{oneshot, watch};
 /// How long a client waits for the service before it gives up with an error.
 pub const IO_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// The listen backlog: room for this many connections not yet accepted. The default
-/// of `std::net::TcpListener` (128) makes the 129th simultaneous `connect` wait for a
-/// retry.
+/// The listen backlog: room for this many connections not yet accepted.
+/// The default of `std::net::TcpListener` (128) makes the 129th
+/// simultaneous `connect` wait for a retry.
 pub const BACKLOG: i32 = 4096;
 
 /// The longest line either side reads.
@@ -39,9 +39,9 @@ const MAX_LINE: u64 = 64;
 pub struct Config {
     /// The fixed wait before each answer (the "database").
     pub delay: Duration,
-    /// For tests: hold each request until this many have arrived together, or answer
-    /// with an error after the given patience. Proves that clients really wait at the
-    /// same time.
+    /// For tests: hold each request until this many have arrived
+    /// together, or answer with an error after the given patience.
+    /// Proves that clients really wait at the same time.
     pub meet: Option<(usize, Duration)>,
 }
 // ANCHOR_END: config
@@ -274,9 +274,9 @@ pub fn parse_reply(line: &str) -> io::Result<u64> {
 }
 
 // ANCHOR: child_service
-/// The service in a child process: for clients that fork one process per request,
-/// since a process that forks must run a single thread (chapter 03), and [`Service`]
-/// runs one.
+/// The service in a child process: for clients that fork one process
+/// per request, since a process that forks must run a single thread
+/// (chapter 03), and [`Service`] runs one.
 #[cfg(unix)]
 #[derive(Debug)]
 pub struct ChildService {

@@ -19,8 +19,8 @@ pub fn on_threads<F: Fn(usize) + Sync>(n: usize, task: F) {
 // ANCHOR_END: on_threads
 
 // ANCHOR: on_tasks
-/// Runs `task(0)`, ..., `task(n - 1)` as tokio tasks on the current runtime and waits
-/// for all.
+/// Runs `task(0)`, ..., `task(n - 1)` as tokio tasks on the current
+/// runtime and waits for all.
 pub async fn on_tasks<F, Fut>(n: usize, task: F)
 where
     F: Fn(usize) -> Fut,

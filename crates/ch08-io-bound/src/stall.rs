@@ -3,10 +3,10 @@
 //! elsewhere: `tokio::task::spawn_blocking` (tokio's pool of threads for blocking
 //! calls) or rayon.
 //!
-//! The runtimes here have one thread (`current_thread`), so "the other tasks of that
-//! thread" are all the other tasks, and the stall is exact: a ticker task counts its
-//! turns, and a job that runs inside a task sees the count frozen from its start to
-//! its end.
+//! The runtimes here have one thread (`current_thread`), so "the other
+//! tasks of that thread" are all the other tasks, and the stall is
+//! exact: a ticker task counts its turns, and a job that runs inside a
+//! task sees the count frozen from its start to its end.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -49,9 +49,9 @@ where
 // ANCHOR_END: placement
 
 // ANCHOR: ticker
-/// On a one-thread runtime, runs a ticker task (count one, yield, again) beside `job`
-/// placed as asked. Returns the job's value and how many times the ticker ticked
-/// while it ran.
+/// On a one-thread runtime, runs a ticker task (count one, yield,
+/// again) beside `job` placed as asked. Returns the job's value and how
+/// many times the ticker ticked while it ran.
 pub fn ticks_during<T, F>(placement: Placement, job: F) -> (T, usize)
 where
     T: Send + 'static,
@@ -135,8 +135,8 @@ mod tests {
     use super::*;
     use support::{PATIENCE, watchdog};
 
-    /// How long the job waits for ticks it cannot see: short, and well under the
-    /// watchdog.
+    /// How long the job waits for ticks it cannot see: short, and well
+    /// under the watchdog.
     const PATIENT: Duration = Duration::from_millis(300);
 
     #[test]

@@ -15,8 +15,8 @@ mod unix {
     use support::case;
     use support::fork::{ProcessRendezvous, Test};
 
-    /// Well under the runner's patience: a wrong structure fails with its own
-    /// message.
+    /// Well under the runner's patience: a wrong structure fails with
+    /// its own message.
     const MEET: Duration = Duration::from_secs(5);
 
     static SLEEPERS: OnceLock<ProcessRendezvous> = OnceLock::new();
@@ -61,14 +61,14 @@ mod unix {
     // ANCHOR: unbounded
     fn unbounded_concurrency_runs_out_of_file_descriptors() {
         use nix::sys::resource::{Resource, getrlimit, setrlimit};
-        // the service holds every request until 200 are inside: each client keeps its
-        // socket
+        // the service holds every request until 200 are inside: each
+        // client keeps its socket
         let service = ChildService::start(
             Config::with_delay(Duration::ZERO).meeting(200, MEET),
         )
         .expect("the service starts");
-        // this test's process (a child of the runner) may open 64 files, sockets
-        // included
+        // this test's process (a child of the runner) may open 64
+        // files, sockets included
         let (_, hard) = getrlimit(Resource::RLIMIT_NOFILE).expect("getrlimit");
         setrlimit(Resource::RLIMIT_NOFILE, 64, hard).expect("setrlimit");
         let runtime = tokio::runtime::Builder::new_current_thread()

@@ -1,15 +1,15 @@
-//! Chapter 09's benchmarks: the tutorial and the long uneven list over 1, 2 and 4 MPI
-//! ranks, static split against master/worker, beside chapter 04's process pool on the
-//! same machine; and the one-way time of a message between two ranks, from 8 B to
-//! 64 MiB.
+//! Chapter 09's benchmarks: the tutorial and the long uneven list over
+//! 1, 2 and 4 MPI ranks, static split against master/worker, beside
+//! chapter 04's process pool on the same machine; and the one-way time
+//! of a message between two ranks, from 8 B to 64 MiB.
 //!
-//! Criterion cannot run inside `mpirun`, so the MPI variants go the other way round:
-//! each sample starts `mpirun -n N examples/ch09-06-bench-rank ...` with the
-//! iterations criterion asks for, and reads back the time rank 0 measured
-//! (`iter_custom`: mpirun's start-up is not in it). The rank program needs the `mpi`
-//! feature; this bench builds it (a no-op once built, as `capture-mpi.sh` does) and,
-//! without `mpirun` or without the MPI libraries, says why and runs the other
-//! variants only.
+//! Criterion cannot run inside `mpirun`, so the MPI variants go the other
+//! way round: each sample starts `mpirun -n N examples/ch09-06-bench-rank
+//! ...` with the iterations criterion asks for, and reads back the time
+//! rank 0 measured (`iter_custom`: mpirun's start-up is not in it). The
+//! rank program needs the `mpi` feature; this bench builds it (a no-op
+//! once built, as `capture-mpi.sh` does) and, without `mpirun` or without
+//! the MPI libraries, says why and runs the other variants only.
 //!
 //! 4 ranks on a 2-core machine means `--oversubscribe`: two ranks per core.
 //! Master/worker's rank 0 only hands out tasks, so N ranks are N - 1 computing
@@ -90,8 +90,8 @@ impl Mpi {
         }
     }
 
-    /// Runs the rank program on `ranks` ranks with `args` and `iters`; rank 0's total
-    /// time.
+    /// Runs the rank program on `ranks` ranks with `args` and `iters`;
+    /// rank 0's total time.
     fn time(&self, ranks: usize, args: &[&str], iters: u64) -> Duration {
         let iters = iters.to_string();
         let args: Vec<&str> = args.iter().copied().chain([iters.as_str()]).collect();
@@ -112,9 +112,9 @@ fn over_pool(pool: &ProcessPool, inputs: &[u64]) -> Vec<u64> {
 }
 
 // ANCHOR: variants
-/// One workload: sequential, MPI static on 1, 2, 4 ranks, MPI master/worker on 2, 3,
-/// 4 ranks (1, 2, 3 workers: 3 ranks is the one with a worker per core), and the
-/// process pools.
+/// One workload: sequential, MPI static on 1, 2, 4 ranks, MPI
+/// master/worker on 2, 3, 4 ranks (1, 2, 3 workers: 3 ranks is the one
+/// with a worker per core), and the process pools.
 fn group(
     c: &mut Criterion,
     name: &str,

@@ -17,8 +17,8 @@ fn main() {
     // ANCHOR_END: init
 
     // ANCHOR: point_to_point
-    // Point to point, a ring: each rank sends its rank to the next and receives from
-    // the previous.
+    // Point to point, a ring: each rank sends its rank to the next and
+    // receives from the previous.
     let next = world.process_at_rank((rank + 1) % size);
     let previous = world.process_at_rank((rank + size - 1) % size);
     let from_previous: i32 = if rank % 2 == 0 {

@@ -84,9 +84,9 @@ fn main() {
     }
 }
 
-/// One recorded run of each variant, outside the timed ones: a section per variant on
-/// rank 0 (the only rank that writes sections), a task per input on the rank that
-/// computes it.
+/// One recorded run of each variant, outside the timed ones: a section
+/// per variant on rank 0 (the only rank that writes sections), a task
+/// per input on the rank that computes it.
 fn record<C: Communicator>(
     world: &C,
     inputs: &[u64],

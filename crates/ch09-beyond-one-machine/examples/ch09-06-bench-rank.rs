@@ -1,10 +1,10 @@
-//! One measurement of the chapter's benchmark (benches/ranks.rs), run by every rank
-//! of `mpirun -n N`. The bench starts it once per criterion sample, with the number
-//! of iterations criterion asks for, and reads the total time rank 0 prints, in
-//! nanoseconds:
+//! One measurement of the chapter's benchmark (benches/ranks.rs), run
+//! by every rank of `mpirun -n N`. The bench starts it once per
+//! criterion sample, with the number of iterations criterion asks for,
+//! and reads the total time rank 0 prints, in nanoseconds:
 //!
-//! * `ch09-06-bench-rank static tutorial 5`: the static split of the tutorial, 5
-//!   times;
+//! * `ch09-06-bench-rank static tutorial 5`: the static split of the
+//!   tutorial, 5 times;
 //! * `ch09-06-bench-rank master-worker uneven 5`: master/worker on the uneven list
 //!   (needs 2 ranks or more: rank 0 only hands out tasks);
 //! * `ch09-06-bench-rank ping-pong 8 1000`: 1000 one-way messages of 8 bytes between
@@ -82,8 +82,8 @@ fn main() {
                     );
                 }
             };
-            // A fresh process's first run sets up connections and touches its pages:
-            // not timed.
+            // A fresh process's first run sets up connections and
+            // touches its pages: not timed.
             run();
             let mut total = Duration::ZERO;
             for _ in 0..iters {

@@ -7,12 +7,12 @@ use std::ops::Range;
 use ch01_sequential::ideal::{self, IdealError};
 
 // ANCHOR: blocks
-/// The block of input indices each of `ranks` ranks gets: contiguous, in rank order,
-/// lengths differing by at most one (the first ranks get the extra). `None` for zero
-/// ranks.
+/// The block of input indices each of `ranks` ranks gets: contiguous,
+/// in rank order, lengths differing by at most one (the first ranks get
+/// the extra). `None` for zero ranks.
 ///
-/// This is `workloads::split_range` over indices: the same split chapter 02 gave its
-/// threads.
+/// This is `workloads::split_range` over indices: the same split
+/// chapter 02 gave its threads.
 pub fn blocks(len: usize, ranks: usize) -> Option<Vec<Range<usize>>> {
     let split = workloads::split_range(0..len as u64, ranks)?;
     Some(
@@ -23,8 +23,8 @@ pub fn blocks(len: usize, ranks: usize) -> Option<Vec<Range<usize>>> {
     )
 }
 
-/// The `(counts, displacements)` pair `MPI_Scatterv` and `MPI_Gatherv` take for
-/// [`blocks`].
+/// The `(counts, displacements)` pair `MPI_Scatterv` and `MPI_Gatherv`
+/// take for [`blocks`].
 pub fn counts_and_displs(len: usize, ranks: usize) -> Option<(Vec<i32>, Vec<i32>)> {
     let blocks = blocks(len, ranks)?;
     let as_i32 =
@@ -121,11 +121,11 @@ mod tests {
         assert_eq!(ideal::total(&tasks), 240.0);
         // Four ranks, blocks of 12: the last holds 4 small and all 8 large tasks.
         assert_eq!(static_makespan(&tasks, 4), Ok(168.0));
-        // Master/worker on 4 ranks: 3 workers in list order: 86 (no schedule beats
-        // 80).
+        // Master/worker on 4 ranks: 3 workers in list order: 86 (no
+        // schedule beats 80).
         assert_eq!(master_worker_makespan(&tasks, 4), Ok(86.0));
-        // On 3 ranks, 2 workers: 20 small tasks and 4 large ones each, half the
-        // total.
+        // On 3 ranks, 2 workers: 20 small tasks and 4 large ones each,
+        // half the total.
         assert_eq!(master_worker_makespan(&tasks, 3), Ok(120.0));
         // Two ranks, blocks of 24: the second holds 16 small and all 8 large tasks.
         assert_eq!(static_makespan(&tasks, 2), Ok(192.0));

@@ -8,8 +8,8 @@
 //!   (one thread per rank, channels) so the logic is tested without MPI.
 //! * [`decompose`]: static decomposition, one block per rank (`MPI_Scatterv`), read
 //!   against chapter 01's ideal.
-//! * [`master_worker`]: dynamic decomposition, rank 0 hands out tasks as ranks become
-//!   free.
+//! * [`master_worker`]: dynamic decomposition, rank 0 hands out tasks
+//!   as ranks become free.
 //! * [`model`]: what a message costs and when adding ranks pays (Amdahl with
 //!   communication).
 //! * [`report`]: the median and spread the examples print.

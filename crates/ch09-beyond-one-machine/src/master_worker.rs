@@ -78,9 +78,9 @@ impl From<TransportError> for ProtocolError {
 }
 
 // ANCHOR: master
-/// Rank 0's side: hands `inputs` out one at a time, to whichever worker returns a
-/// result first, then tells every worker to stop. Returns the results in the order of
-/// `inputs`.
+/// Rank 0's side: hands `inputs` out one at a time, to whichever worker
+/// returns a result first, then tells every worker to stop. Returns the
+/// results in the order of `inputs`.
 pub fn master<T: Transport>(t: &T, inputs: &[u64]) -> Result<Outcome, ProtocolError> {
     if t.size() < 2 {
         return Err(ProtocolError::NoWorkers);

@@ -46,9 +46,9 @@ pub fn speedup(
     })
 }
 
-/// The number of ranks, up to `max_ranks`, with the best [`speedup`] when every rank
-/// costs one message of `message` seconds more (a scatter and a gather through rank
-/// 0, say).
+/// The number of ranks, up to `max_ranks`, with the best [`speedup`]
+/// when every rank costs one message of `message` seconds more (a
+/// scatter and a gather through rank 0, say).
 pub fn best_ranks(
     serial: f64,
     parallel: f64,
@@ -98,8 +98,8 @@ mod tests {
 
     #[test]
     fn a_cost_per_rank_makes_more_ranks_worse_past_a_point() {
-        // 1 s of parallel work, 10 ms per rank of messages: the best is 10 ranks (p =
-        // sqrt(1/0.01)).
+        // 1 s of parallel work, 10 ms per rank of messages: the best is
+        // 10 ranks (p = sqrt(1/0.01)).
         assert_eq!(best_ranks(0.0, 1.0, 0.01, 64), Some(10));
         // Free messages: the more ranks the better.
         assert_eq!(best_ranks(0.0, 1.0, 0.0, 64), Some(64));

@@ -1,9 +1,9 @@
-//! The MPI side (feature `mpi`): the same protocol over Open MPI, the tutorial
-//! scattered and reduced with collectives, and a ping-pong that measures what a
-//! message costs.
+//! The MPI side (feature `mpi`): the same protocol over Open MPI, the
+//! tutorial scattered and reduced with collectives, and a ping-pong
+//! that measures what a message costs.
 //!
-//! Every function here is called by every rank (SPMD): what differs is what `rank()`
-//! says.
+//! Every function here is called by every rank (SPMD): what differs is
+//! what `rank()` says.
 
 use std::num::NonZeroUsize;
 use std::time::{Duration, Instant};
@@ -18,8 +18,8 @@ use crate::decompose::counts_and_displs;
 use crate::transport::{Message, Transport, TransportError, WORDS};
 
 // ANCHOR: mpi_transport
-/// [`Transport`] over an MPI communicator: a message is three `u64` sent as one
-/// array.
+/// [`Transport`] over an MPI communicator: a message is three `u64`
+/// sent as one array.
 pub struct MpiTransport<'a, C: Communicator> {
     comm: &'a C,
 }
@@ -74,8 +74,8 @@ pub fn static_split<C: Communicator>(
 ) -> Option<(Vec<u64>, u64)> {
     let root = comm.process_at_rank(0);
     let size = comm.size() as usize;
-    // Every rank needs the block sizes: broadcast the count, then each computes the
-    // same split.
+    // Every rank needs the block sizes: broadcast the count, then each
+    // computes the same split.
     let mut len = inputs.len() as u64;
     root.broadcast_into(&mut len);
     let (counts, displs) =
@@ -149,15 +149,15 @@ pub fn timed_runs<C: Communicator>(
 }
 
 // ANCHOR: ping_pong
-/// Ranks 0 and 1 bounce `buffer` (the message) back and forth `round_trips` times;
-/// returns, on rank 0, the one-way time of one message (half a round trip, averaged
-/// over the round trips). The other ranks take no part and return `None`. Needs at
-/// least 2 ranks.
+/// Ranks 0 and 1 bounce `buffer` (the message) back and forth
+/// `round_trips` times; returns, on rank 0, the one-way time of one
+/// message (half a round trip, averaged over the round trips). The
+/// other ranks take no part and return `None`. Needs at least 2 ranks.
 ///
-/// The caller owns the buffer and passes the same one to every call, warm-up
-/// included, as `python/ping_pong.py` does: a fresh allocation per call would put the
-/// first touch of its pages (and Open MPI's first sight of that memory) inside the
-/// timed loop.
+/// The caller owns the buffer and passes the same one to every call,
+/// warm-up included, as `python/ping_pong.py` does: a fresh allocation
+/// per call would put the first touch of its pages (and Open MPI's
+/// first sight of that memory) inside the timed loop.
 pub fn ping_pong<C: Communicator>(
     comm: &C,
     buffer: &mut [u8],

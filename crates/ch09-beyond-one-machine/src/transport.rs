@@ -9,9 +9,9 @@ use std::fmt;
 use std::sync::mpsc::{self, Receiver, Sender};
 
 // ANCHOR: message
-/// What ranks say to each other. On the wire every message is three `u64` words
-/// ([`Message::to_words`]), so MPI sends it as a plain array, with no serialisation
-/// library.
+/// What ranks say to each other. On the wire every message is three
+/// `u64` words ([`Message::to_words`]), so MPI sends it as a plain
+/// array, with no serialisation library.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Message {
     /// Master to worker: compute task `index`, whose input is `input`.
@@ -56,8 +56,8 @@ pub trait Transport {
     fn size(&self) -> usize;
     /// Sends `message` to rank `to`.
     fn send(&self, to: usize, message: Message) -> Result<(), TransportError>;
-    /// Waits for the next message from any rank; returns the sender's rank and the
-    /// message.
+    /// Waits for the next message from any rank; returns the sender's
+    /// rank and the message.
     fn receive(&self) -> Result<(usize, Message), TransportError>;
 }
 // ANCHOR_END: transport
@@ -88,8 +88,8 @@ impl fmt::Display for TransportError {
 impl std::error::Error for TransportError {}
 
 // ANCHOR: channels
-/// One rank of an in-process world: its own inbox, and a sender to every other rank's
-/// inbox.
+/// One rank of an in-process world: its own inbox, and a sender to
+/// every other rank's inbox.
 ///
 /// It holds no sender to its own inbox, so when every other rank has dropped its
 /// transport (returned, or panicked), [`Transport::receive`] reports

@@ -1,7 +1,7 @@
-//! The MPI side under `mpirun` (feature `mpi`). Run by `cargo test --features mpi`:
-//! this test starts itself again under `mpirun -n 2` and `-n 4`; each rank then runs
-//! the checks in `rank_main`. Without `mpirun` on the PATH it says so and passes
-//! (skipped).
+//! The MPI side under `mpirun` (feature `mpi`). Run by
+//! `cargo test --features mpi`: this test starts itself again under
+//! `mpirun -n 2` and `-n 4`; each rank then runs the checks in `rank_main`.
+//! Without `mpirun` on the PATH it says so and passes (skipped).
 
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};

@@ -11,8 +11,8 @@
 use std::time::Instant;
 use workloads::{Scale, cpu_bound_at};
 
-/// Units of [`cpu_bound_at`] per thread per round at full scale (50 million
-/// additions).
+/// Units of [`cpu_bound_at`] per thread per round at full scale (50
+/// million additions).
 const UNITS: u64 = 50;
 /// Rounds timed; the first, warm-up round is not counted.
 const ROUNDS: usize = 15;

@@ -1,15 +1,15 @@
-//! The book's criterion settings, written once for every chapter's benches (feature
-//! `criterion`).
+//! The book's criterion settings, written once for every chapter's
+//! benches (feature `criterion`).
 
 use criterion::Criterion;
 use std::time::Duration;
 
 // ANCHOR: criterion
-/// The book's criterion settings: 10 samples after 1 s of warm-up, 3 s of
-/// measurement.
+/// The book's criterion settings: 10 samples after 1 s of warm-up, 3 s
+/// of measurement.
 ///
-/// Every chapter's `benches/*.rs` uses this, so the chapters' numbers are measured
-/// alike.
+/// Every chapter's `benches/*.rs` uses this, so the chapters' numbers
+/// are measured alike.
 pub fn criterion() -> Criterion {
     Criterion::default()
         .sample_size(10)

@@ -4,10 +4,10 @@
 //! * [`long_time_task`]: a task that sleeps a pseudo-random, reproducible time and
 //!   reports its pid (the pool-size experiment's sleeper; the tutorial's own task `i`
 //!   sleeps `i` seconds).
-//! * [`do_something`]: the tutorial's two-argument sleeping task (chapters 05 and
-//!   06).
-//! * [`timeline`]: which worker ran which task, from when to when, for the charts of
-//!   the book.
+//! * [`do_something`]: the tutorial's two-argument sleeping task
+//!   (chapters 05 and 06).
+//! * [`timeline`]: which worker ran which task, from when to when, for
+//!   the charts of the book.
 //!
 //! Every workload takes a [`Scale`], so tests run in milliseconds ([`Scale::TEST`])
 //! and demos run at the tutorials' size ([`Scale::FULL`]).
@@ -26,9 +26,9 @@ pub const TUTORIAL_NUMBERS: [u64; 4] = [11, 23, 53, 34];
 // ANCHOR: scale
 /// How big one unit of work is.
 ///
-/// `unit` is the number of additions one step of `n` stands for (the tutorials use a
-/// million); `sleep` is how long one unit of sleeping lasts (the tutorials use a
-/// second).
+/// `unit` is the number of additions one step of `n` stands for (the
+/// tutorials use a million); `sleep` is how long one unit of sleeping
+/// lasts (the tutorials use a second).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Scale {
     /// Additions per unit of `n` in [`cpu_bound_at`].
@@ -38,8 +38,8 @@ pub struct Scale {
 }
 
 impl Scale {
-    /// The tutorials' size: a million additions per unit, one second per unit of
-    /// sleep.
+    /// The tutorials' size: a million additions per unit, one second
+    /// per unit of sleep.
     pub const FULL: Scale = Scale {
         unit: 1_000_000,
         sleep: Duration::from_secs(1),
@@ -83,8 +83,8 @@ pub fn cpu_bound_at(n: u64, scale: Scale) -> u64 {
 }
 // ANCHOR_END: cpu_bound
 
-/// The closed form of [`sum_range`]: what the sum of `range` must be (wrapping like
-/// it).
+/// The closed form of [`sum_range`]: what the sum of `range` must be
+/// (wrapping like it).
 ///
 /// Tests use it to check any split of the work, at any size, in no time.
 pub fn sum_range_expected(range: Range<u64>) -> u64 {
@@ -92,8 +92,8 @@ pub fn sum_range_expected(range: Range<u64>) -> u64 {
         return 0;
     }
     let (a, b) = (u128::from(range.start), u128::from(range.end));
-    // sum of a..b = (b - a) * (a + b - 1) / 2; the product is exact in u128 for u64
-    // bounds.
+    // sum of a..b = (b - a) * (a + b - 1) / 2; the product is exact in
+    // u128 for u64 bounds.
     let exact = (b - a) * (a + b - 1) / 2;
     exact as u64 // wrapping, like `sum_range`
 }

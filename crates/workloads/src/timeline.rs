@@ -39,8 +39,8 @@ use std::io::Write as _;
 use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock};
 
-/// The environment variable that names the timeline file; unset or empty, nothing is
-/// recorded.
+/// The environment variable that names the timeline file; unset or
+/// empty, nothing is recorded.
 pub const ENV: &str = "COURSE_TIMELINE";
 
 /// One line of a timeline file.
@@ -57,11 +57,11 @@ pub struct Record {
     pub start_ns: u64,
     /// `CLOCK_MONOTONIC` when it ended, in nanoseconds.
     pub end_ns: u64,
-    /// For a task, the CPU time its thread used meanwhile, in nanoseconds; 0 for a
-    /// section.
+    /// For a task, the CPU time its thread used meanwhile, in
+    /// nanoseconds; 0 for a section.
     pub cpu_ns: u64,
-    /// What it was (`cpu_bound(53)`, `ThreadPool(5)`); tabs and newlines are replaced
-    /// by spaces.
+    /// What it was (`cpu_bound(53)`, `ThreadPool(5)`); tabs and
+    /// newlines are replaced by spaces.
     pub label: String,
 }
 
@@ -116,12 +116,12 @@ impl Record {
     }
 }
 
-/// Where records go: the file, and the records the recording process keeps until
-/// [`finish`].
+/// Where records go: the file, and the records the recording process
+/// keeps until [`finish`].
 struct Recorder {
     path: PathBuf,
-    /// The process that called [`start`]; records of any other process are appended
-    /// at once.
+    /// The process that called [`start`]; records of any other process
+    /// are appended at once.
     owner: OnceLock<u32>,
     kept: Mutex<Vec<Record>>,
 }
@@ -268,16 +268,16 @@ impl Recorder {
                 .unwrap_or_else(|poisoned| poisoned.into_inner())
                 .push(record);
         } else {
-            // Another process: its memory is gone when it exits, so the line goes out
-            // now. A failed write loses one record of a chart, never the program's
-            // result.
+            // Another process: its memory is gone when it exits, so the
+            // line goes out now. A failed write loses one record of a
+            // chart, never the program's result.
             let _ = self.append(&record.line());
         }
     }
 
     fn append(&self, text: &str) -> std::io::Result<()> {
-        // One write of the whole text: O_APPEND writers of a regular file do not
-        // interleave.
+        // One write of the whole text: O_APPEND writers of a regular
+        // file do not interleave.
         let mut file = OpenOptions::new()
             .create(true)
             .append(true)
@@ -379,8 +379,8 @@ mod sys {
     }
 }
 
-/// `CLOCK_MONOTONIC` now, in nanoseconds (on Linux; elsewhere a clock of this
-/// process).
+/// `CLOCK_MONOTONIC` now, in nanoseconds (on Linux; elsewhere a clock
+/// of this process).
 pub fn now_ns() -> u64 {
     sys::now_ns()
 }

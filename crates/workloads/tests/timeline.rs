@@ -14,8 +14,8 @@ use workloads::timeline::{self, ENV, Kind, Record};
 
 const ROLE: &str = "TIMELINE_TEST_ROLE";
 
-/// Runs this binary's test `name` in a child with `role`, and `COURSE_TIMELINE` =
-/// `file`.
+/// Runs this binary's test `name` in a child with `role`, and
+/// `COURSE_TIMELINE` = `file`.
 fn child(name: &str, role: &str, file: Option<&Path>) -> std::process::Output {
     let mut cmd = Command::new(std::env::current_exe().expect("test binary"));
     cmd.args(["--exact", name, "--nocapture", "--test-threads=1"])
@@ -41,9 +41,9 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
-/// The child roles: `recording` starts the recorder, runs two tasks on two threads
-/// and starts two `worker` processes, each of which runs one task without calling
-/// `start`.
+/// The child roles: `recording` starts the recorder, runs two tasks on
+/// two threads and starts two `worker` processes, each of which runs
+/// one task without calling `start`.
 #[test]
 fn role() {
     match std::env::var(ROLE).as_deref() {
@@ -150,9 +150,9 @@ fn python() -> Option<()> {
     ok.status.success().then_some(())
 }
 
-/// CPython's `time.monotonic_ns()` is the clock this module reads: a reading taken by
-/// a child Python process falls between two readings of ours taken before and after
-/// it.
+/// CPython's `time.monotonic_ns()` is the clock this module reads: a
+/// reading taken by a child Python process falls between two readings
+/// of ours taken before and after it.
 #[test]
 fn python_monotonic_ns_is_our_clock() {
     if python().is_none() {

@@ -113,8 +113,8 @@ impl Runner {
         }
     }
 
-    /// Runs the tests selected by the command line, one by one, each in a child
-    /// process.
+    /// Runs the tests selected by the command line, one by one, each in
+    /// a child process.
     pub fn run(self, tests: &[Test]) -> ExitCode {
         let mut args = Arguments::from_args();
         // One thread means the main thread: this process stays single-threaded.
@@ -144,8 +144,8 @@ impl Runner {
         } else {
             None
         };
-        // Nothing buffered may be copied into the child, or it would be printed
-        // twice.
+        // Nothing buffered may be copied into the child, or it would be
+        // printed twice.
         let _ = std::io::stdout().flush();
         // SAFETY: the runner never starts a thread (libtest-mimic runs the tests on
         // the main thread when told to use one), so this process is single-threaded
@@ -174,8 +174,8 @@ impl Runner {
                     output: Vec::new(),
                 };
                 let verdict = watch.wait(child, self.patience);
-                // Kill whatever the test left running in its group; init reaps those
-                // orphans.
+                // Kill whatever the test left running in its group;
+                // init reaps those orphans.
                 let _ = killpg(child, Signal::SIGKILL);
                 watch.drain(Duration::ZERO);
                 self.verdict(
@@ -423,8 +423,8 @@ pub fn shared_counters(n: usize) -> &'static [AtomicUsize] {
     unsafe { std::slice::from_raw_parts(ptr.as_ptr(), n) }
 }
 
-/// [`crate::Rendezvous`] across processes: all `n` must be inside at once, or it
-/// times out.
+/// [`crate::Rendezvous`] across processes: all `n` must be inside at
+/// once, or it times out.
 #[derive(Clone, Copy, Debug)]
 pub struct ProcessRendezvous {
     expected: usize,

@@ -6,10 +6,10 @@
 //! * [`InFlight`]: the largest number of tasks that were ever inside at once.
 //! * [`Gate`]: a test-controlled door that orders tasks without sleeping.
 //! * [`finishes_after_gate`]: does a `drop`/`join` wait for the tasks held at a gate?
-//! * [`panic_message`]: the text of a panic payload (exercises give it to the
-//!   learner).
-//! * [`children`] / [`zombies`]: the calling process's children, from `/proc`
-//!   (Linux).
+//! * [`panic_message`]: the text of a panic payload (exercises give it
+//!   to the learner).
+//! * [`children`] / [`zombies`]: the calling process's children, from
+//!   `/proc` (Linux).
 //! * [`fork`] (feature `fork`, Unix): the harness for tests that fork.
 //! * [`mpirun`]: run a chapter 09 exercise's ranks under `mpirun`, or say why not.
 //!
@@ -25,11 +25,11 @@ use std::time::{Duration, Instant};
 pub mod fork;
 pub mod mpirun;
 
-/// The `main` of a test file whose tests fork (`harness = false`): on Unix it runs
-/// the [`fork::Test`]s that `tests` gives with [`fork::run`], after `first` if given
-/// (a statement that must come before anything else, such as serving a re-executed
-/// child); on other targets it prints `elsewhere`, why there are no tests, and
-/// succeeds.
+/// The `main` of a test file whose tests fork (`harness = false`): on
+/// Unix it runs the [`fork::Test`]s that `tests` gives with
+/// [`fork::run`], after `first` if given (a statement that must come
+/// before anything else, such as serving a re-executed child); on other
+/// targets it prints `elsewhere`, why there are no tests, and succeeds.
 ///
 /// ```ignore
 /// support::fork_main! {
@@ -55,13 +55,13 @@ macro_rules! fork_main {
     };
 }
 
-/// How long a spec waits for something that should happen at once before calling it a
-/// hang.
+/// How long a spec waits for something that should happen at once
+/// before calling it a hang.
 pub const PATIENCE: Duration = Duration::from_secs(20);
 
 // ANCHOR: watchdog
-/// Runs `body` on its own thread and returns its value; panics if it takes longer
-/// than `limit`.
+/// Runs `body` on its own thread and returns its value; panics if it
+/// takes longer than `limit`.
 ///
 /// A panic inside `body` is passed on unchanged, so `#[should_panic]` and assertion
 /// messages work as usual. On a timeout the stuck thread is abandoned; the test
@@ -150,13 +150,13 @@ impl std::fmt::Display for RendezvousTimeout {
 impl std::error::Error for RendezvousTimeout {}
 
 // ANCHOR: rendezvous
-/// A barrier with a timeout: `arrive` returns once `n` parties have arrived, or
-/// fails.
+/// A barrier with a timeout: `arrive` returns once `n` parties have
+/// arrived, or fails.
 ///
-/// If `n` tasks can all pass `arrive`, they were all running at the same moment,
-/// which proves they ran concurrently without measuring any time. Unlike
-/// `std::sync::Barrier`, a missing party makes the others fail instead of waiting
-/// forever.
+/// If `n` tasks can all pass `arrive`, they were all running at the
+/// same moment, which proves they ran concurrently without measuring
+/// any time. Unlike `std::sync::Barrier`, a missing party makes the
+/// others fail instead of waiting forever.
 #[derive(Debug)]
 pub struct Rendezvous {
     expected: usize,
@@ -200,8 +200,8 @@ impl Rendezvous {
         Ok(())
     }
 
-    /// Arrives and waits up to [`PATIENCE`]; panics with a clear message on a
-    /// timeout.
+    /// Arrives and waits up to [`PATIENCE`]; panics with a clear
+    /// message on a timeout.
     pub fn arrive_or_panic(&self) {
         if let Err(e) = self.arrive(PATIENCE) {
             panic!("{e}");
@@ -305,9 +305,9 @@ impl Gate {
 /// the gate opened, as it must if it waits for those tasks; `Err(value)` if it
 /// returned before.
 ///
-/// The short wait before opening only bounds how long we look: a correct `finish`
-/// cannot return before the gate opens, however slow the machine, so it never fails
-/// by chance.
+/// The short wait before opening only bounds how long we look: a
+/// correct `finish` cannot return before the gate opens, however slow
+/// the machine, so it never fails by chance.
 pub fn finishes_after_gate<T, F>(gate: &Gate, finish: F) -> Result<T, T>
 where
     T: Send + 'static,

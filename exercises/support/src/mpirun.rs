@@ -9,9 +9,9 @@
 //! same ranks on threads. With `COURSE_REQUIRE_MPI=1` (CI, after installing Open MPI)
 //! a skip is a failure instead.
 //!
-//! Either way it writes one line starting with [`NOTE`] to the real stderr (not the
-//! captured one), so that `cargo test` and `cargo course verify` both show which it
-//! did.
+//! Either way it writes one line starting with [`NOTE`] to the real
+//! stderr (not the captured one), so that `cargo test` and
+//! `cargo course verify` both show which it did.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -156,8 +156,8 @@ pub fn under_mpirun(
     Mpi::Ran
 }
 
-/// Runs `cmd` with its output captured; `None` (after killing it) if it outlives
-/// `limit`.
+/// Runs `cmd` with its output captured; `None` (after killing it) if it
+/// outlives `limit`.
 fn run_bounded(cmd: &mut Command, limit: Duration) -> Option<Output> {
     let child = cmd
         .stdin(Stdio::null())

@@ -3,9 +3,9 @@
 //! `cargo course check` reads them (`testrun::libtest`: a panic right after a mark is
 //! a child's, not the test's own).
 //!
-//! The test runs itself: the inner run is a fork-harness test that fails on purpose
-//! after its children panicked together; the outer run reads what the harness
-//! printed.
+//! The test runs itself: the inner run is a fork-harness test that
+//! fails on purpose after its children panicked together; the outer run
+//! reads what the harness printed.
 
 use std::process::{Command, ExitCode};
 use std::time::Duration;
@@ -29,8 +29,8 @@ fn children_panic_at_once() {
                 let _ = std::panic::catch_unwind(|| {
                     panic!("child {i} panics on purpose")
                 });
-                // SAFETY: `_exit` ends the child at once, running nothing of the
-                // parent's.
+                // SAFETY: `_exit` ends the child at once, running
+                // nothing of the parent's.
                 unsafe { nix::libc::_exit(0) }
             }
             ForkResult::Parent { child } => pids.push(child),

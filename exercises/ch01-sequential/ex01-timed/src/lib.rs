@@ -6,8 +6,8 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-/// A clock: the time since some fixed moment. The spec passes a fake one that it
-/// moves itself.
+/// A clock: the time since some fixed moment. The spec passes a fake
+/// one that it moves itself.
 pub trait Clock {
     /// The time now, since the clock's fixed moment.
     fn now(&self) -> Duration;
@@ -40,8 +40,8 @@ impl Clock for RealClock {
     }
 }
 
-/// How to measure: Python's `timeit.repeat(f, repeat=samples, number=batch)`, after a
-/// warm-up.
+/// How to measure: Python's `timeit.repeat(f, repeat=samples,
+/// number=batch)`, after a warm-up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Plan {
     /// Runs of `f` before the first sample, not timed.
@@ -55,8 +55,8 @@ pub struct Plan {
 /// What a measurement found, all as the time of one run of `f`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Report {
-    /// One time per sample (the sample's time divided by the batch), in the order
-    /// taken.
+    /// One time per sample (the sample's time divided by the batch), in
+    /// the order taken.
     pub per_run: Vec<Duration>,
     /// The fastest of `per_run`.
     pub min: Duration,
@@ -94,18 +94,18 @@ pub fn measure<T>(
     plan: Plan,
     mut f: impl FnMut() -> T,
 ) -> Result<Report, PlanError> {
-    // TODO: refuse a plan with no samples, then one with an empty batch, before
-    // running `f`.
-    // TODO: warm up; then for each sample read the clock, run the batch (every value
-    // through `black_box`), read the clock again, and keep the sample's time divided
-    // by the batch.
+    // TODO: refuse a plan with no samples, then one with an empty
+    // batch, before running `f`.
+    // TODO: warm up; then for each sample read the clock, run the batch
+    // (every value through `black_box`), read the clock again, and keep
+    // the sample's time divided by the batch.
     todo!()
 }
 
 /// The report of per-run times taken in this order; `None` if there are none.
 pub fn summarise(per_run: Vec<Duration>) -> Option<Report> {
-    // TODO: keep `per_run` as it is; find the min, the median and the max of a sorted
-    // copy.
+    // TODO: keep `per_run` as it is; find the min, the median and the
+    // max of a sorted copy.
     todo!()
 }
 // ANCHOR_END: starter

@@ -1,6 +1,6 @@
-//! The spec of exercise 1. A fake clock moves only when the work says so, so every
-//! time is known exactly; the one test on the real clock checks a lower bound only,
-//! never speed.
+//! The spec of exercise 1. A fake clock moves only when the work says
+//! so, so every time is known exactly; the one test on the real clock
+//! checks a lower bound only, never speed.
 
 use std::cell::Cell;
 use std::time::Duration;
@@ -14,8 +14,8 @@ const fn us(n: u64) -> Duration {
     Duration::from_micros(n)
 }
 
-/// A clock that stands still until the work moves it, and counts how often it is
-/// read.
+/// A clock that stands still until the work moves it, and counts how
+/// often it is read.
 #[derive(Default)]
 struct FakeClock {
     now: Cell<Duration>,
@@ -36,8 +36,8 @@ struct Seen {
     reads: usize,
 }
 
-/// Measures work whose `i`-th call (counting from 0, warm-up included) takes
-/// `cost(i)`.
+/// Measures work whose `i`-th call (counting from 0, warm-up included)
+/// takes `cost(i)`.
 fn run_fake(plan: Plan, cost: fn(usize) -> Duration) -> Seen {
     within_patience(move || {
         let (clock, calls) = (FakeClock::default(), Cell::new(0));
@@ -107,8 +107,8 @@ fn every_run_costs_the_same() {
 
 #[test]
 fn warm_up_runs_happen_but_are_not_timed() {
-    // The 3 warm-up calls are slow (1 ms each, a cold start); every later call takes
-    // 10 µs.
+    // The 3 warm-up calls are slow (1 ms each, a cold start); every
+    // later call takes 10 µs.
     let plan = Plan {
         warm_up: 3,
         samples: 4,
@@ -235,8 +235,8 @@ fn bad_plans_are_errors_and_run_nothing() {
 
 #[test]
 fn the_real_clock_covers_the_work() {
-    // A sleep lasts at least as long as asked, so this lower bound holds on any
-    // machine.
+    // A sleep lasts at least as long as asked, so this lower bound
+    // holds on any machine.
     let plan = Plan {
         warm_up: 1,
         samples: 3,

@@ -59,9 +59,9 @@ pub fn finish_times(
     assignment: &[usize],
     workers: usize,
 ) -> Result<Vec<u64>, ScheduleError> {
-    // TODO: check the input (no workers, lengths that differ, a worker out of range,
-    // in that order); then walk the tasks in order, keeping how long each worker is
-    // busy.
+    // TODO: check the input (no workers, lengths that differ, a worker
+    // out of range, in that order); then walk the tasks in order,
+    // keeping how long each worker is busy.
     todo!()
 }
 

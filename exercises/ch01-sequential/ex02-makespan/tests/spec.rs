@@ -5,8 +5,8 @@ use support::within_patience;
 
 const TUTORIAL: [u64; 4] = [11, 23, 53, 34];
 
-/// Runs both functions under a watchdog, so a loop that never ends fails instead of
-/// hanging.
+/// Runs both functions under a watchdog, so a loop that never ends
+/// fails instead of hanging.
 fn both(
     tasks: &[u64],
     assignment: &[usize],

@@ -1,7 +1,7 @@
 //! Exercise 1: a scoped parallel sum over `k` chunks.
 //!
-//! Replace the `todo!()` by your code; `cargo test` in this folder tells you when you
-//! are done.
+//! Replace the `todo!()` by your code; `cargo test` in this folder
+//! tells you when you are done.
 
 use std::fmt;
 use std::ops::Range;

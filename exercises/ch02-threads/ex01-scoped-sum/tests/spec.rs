@@ -1,5 +1,5 @@
-//! The spec of exercise 1. It checks sums, errors and which threads did the work;
-//! never speed.
+//! The spec of exercise 1. It checks sums, errors and which threads did
+//! the work; never speed.
 
 use std::collections::HashSet;
 use std::ops::Range;
@@ -143,8 +143,8 @@ fn chunks_are_contiguous_and_balanced() {
                 chunks.len()
             );
             chunks.sort_by_key(|c| (c.start, c.end));
-            // Empty chunks may sit anywhere; the non-empty ones tile the range in
-            // order.
+            // Empty chunks may sit anywhere; the non-empty ones tile
+            // the range in order.
             let mut next = range.start;
             for c in chunks.iter().filter(|c| !c.is_empty()) {
                 assert_eq!(c.start, next, "chunks {chunks:?} leave a gap or overlap");

@@ -1,16 +1,16 @@
-//! Exercise 2: one counter striped over padded cells, so adding threads do not
-//! contend.
+//! Exercise 2: one counter striped over padded cells, so adding threads
+//! do not contend.
 //!
-//! Replace each `todo!()` by your code; `cargo test` in this folder tells you when
-//! you are done.
+//! Replace each `todo!()` by your code; `cargo test` in this folder
+//! tells you when you are done.
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::thread;
 
 // ANCHOR: starter
 /// One cell of a [`StripedCounter`], alone on its cache line(s).
-// TODO: make every cell start on a 128-byte boundary, so cells sit 128 bytes apart in
-// a `Vec`.
+// TODO: make every cell start on a 128-byte boundary, so cells sit
+// 128 bytes apart in a `Vec`.
 #[derive(Debug, Default)]
 pub struct CounterCell(AtomicU64);
 
@@ -40,8 +40,8 @@ impl StripedCounter {
     /// An adder for the next cell in turn: the `k`-th adder taken (from 0) adds to
     /// cell `k % cells`, even when threads take adders at the same time.
     pub fn adder(&self) -> Adder<'_> {
-        // TODO: two threads may ask at the same moment; both must not get the same
-        // `k`.
+        // TODO: two threads may ask at the same moment; both must not
+        // get the same `k`.
         todo!()
     }
 
@@ -83,12 +83,12 @@ impl StripedCounter {
     }
 }
 
-/// Runs `work` on `threads` scoped threads that share one counter of `cells` cells,
-/// each thread with an adder of its own, and returns the counter once every thread
-/// has finished.
+/// Runs `work` on `threads` scoped threads that share one counter of
+/// `cells` cells, each thread with an adder of its own, and returns the
+/// counter once every thread has finished.
 ///
-/// Returns `None` (and runs nothing) if `cells` is zero. Zero threads give a counter
-/// of zeros.
+/// Returns `None` (and runs nothing) if `cells` is zero. Zero threads
+/// give a counter of zeros.
 pub fn count_with<F>(threads: usize, cells: usize, work: F) -> Option<StripedCounter>
 where
     F: Fn(&Adder<'_>) + Sync,

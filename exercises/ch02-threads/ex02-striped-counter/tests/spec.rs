@@ -13,8 +13,8 @@ use support::{Rendezvous, RendezvousTimeout, within_patience};
 /// to start, even on a busy machine, and well under the watchdog's 20 s.
 const MEET_WITHIN: Duration = Duration::from_secs(4);
 
-/// A counter of `cells` cells; fails the test (not with a `None` unwrap) if there is
-/// none.
+/// A counter of `cells` cells; fails the test (not with a `None`
+/// unwrap) if there is none.
 fn counter(cells: usize) -> StripedCounter {
     StripedCounter::new(cells)
         .unwrap_or_else(|| panic!("StripedCounter::new({cells}) is None"))
@@ -169,9 +169,9 @@ fn contended_round() -> u64 {
 
 #[test]
 fn add_loses_no_update_when_threads_share_a_cell() {
-    // A load followed by a store lets two threads read the same old value: one add is
-    // lost. One round almost always shows it on two cores; up to ten rounds leave no
-    // doubt.
+    // A load followed by a store lets two threads read the same old
+    // value: one add is lost. One round almost always shows it on two
+    // cores; up to ten rounds leave no doubt.
     within_patience(|| {
         let want = THREADS as u64 * ADDS;
         for _ in 0..10 {
@@ -190,9 +190,9 @@ fn add_loses_no_update_when_threads_share_a_cell() {
 
 const TURNS: usize = 250_000;
 
-/// `THREADS` threads, met at a rendezvous so they run at once, each take `TURNS`
-/// adders of a counter of `THREADS` cells and add 1 through each; returns the
-/// counter.
+/// `THREADS` threads, met at a rendezvous so they run at once, each
+/// take `TURNS` adders of a counter of `THREADS` cells and add 1
+/// through each; returns the counter.
 fn turns_round() -> StripedCounter {
     let c = counter(THREADS);
     let all_in = Rendezvous::new(THREADS);
@@ -278,8 +278,8 @@ fn count_with_runs_its_threads_at_the_same_time() {
 #[test]
 fn count_with_gives_each_thread_its_own_adder() {
     within_patience(|| {
-        // (threads, cells, what each cell holds after every thread added 1 a hundred
-        // times)
+        // (threads, cells, what each cell holds after every thread
+        // added 1 a hundred times)
         let cases: [(usize, usize, &[u64]); 5] = [
             (4, 4, &[100, 100, 100, 100]),
             (2, 5, &[100, 100, 0, 0, 0]),

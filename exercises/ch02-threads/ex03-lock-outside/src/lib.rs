@@ -1,7 +1,7 @@
 //! Exercise 3: a memo whose lock is not held while it computes.
 //!
-//! Replace the `todo!()` by your code; `cargo test` in this folder tells you when you
-//! are done.
+//! Replace the `todo!()` by your code; `cargo test` in this folder
+//! tells you when you are done.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
@@ -32,12 +32,12 @@ impl Memo {
         *values.entry(key).or_insert_with(|| compute(key))
     }
 
-    /// The value for `key`: the remembered one, or `compute(key)`, remembered from
-    /// now on.
+    /// The value for `key`: the remembered one, or `compute(key)`,
+    /// remembered from now on.
     ///
-    /// `compute` runs with the lock released, so calls for other keys proceed
-    /// meanwhile. If two calls compute the same key at once, both return the value
-    /// stored first.
+    /// `compute` runs with the lock released, so calls for other keys
+    /// proceed meanwhile. If two calls compute the same key at once,
+    /// both return the value stored first.
     pub fn get_or_compute(&self, key: u64, compute: impl FnOnce(u64) -> u64) -> u64 {
         // TODO: look the key up under the lock and return a hit. Otherwise release
         // the lock, run `compute`, then lock again and insert, keeping a value

@@ -1,5 +1,5 @@
-//! The spec of exercise 3. It checks values, and that calls overlap, by structure;
-//! never speed.
+//! The spec of exercise 3. It checks values, and that calls overlap, by
+//! structure; never speed.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -70,8 +70,8 @@ fn two_calls_compute_at_the_same_time() {
                     let (memo, both) = (&memo, &both);
                     s.spawn(move || {
                         memo.get_or_compute(key, |k| {
-                            // Both calls must be inside `compute` at once to get past
-                            // here.
+                            // Both calls must be inside `compute` at
+                            // once to get past here.
                             let met = both.arrive(MEET_WITHIN).is_ok();
                             k * 10 + u64::from(met)
                         })
@@ -94,9 +94,9 @@ fn two_calls_compute_at_the_same_time() {
 
 #[test]
 fn compute_may_use_the_memo_itself() {
-    // Fibonacci through the memo: computing key n asks the memo for n - 1 and n - 2.
-    // If the lock is held while compute runs, the inner call waits for a lock its own
-    // thread holds.
+    // Fibonacci through the memo: computing key n asks the memo for n -
+    // 1 and n - 2. If the lock is held while compute runs, the inner
+    // call waits for a lock its own thread holds.
     let (value, len) = watchdog_or(
         HANG_AFTER,
         "a memoised Fibonacci never finished: is the lock still held while compute runs? The \

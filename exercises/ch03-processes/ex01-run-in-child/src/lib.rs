@@ -39,17 +39,17 @@ impl From<nix::Error> for ChildError {
 /// The message of a panic payload (`panic!` gives a `&str` or a `String`). Given.
 pub use support::panic_message;
 
-/// Runs `f` in a forked child and returns its `String`, or the message it panicked
-/// with.
+/// Runs `f` in a forked child and returns its `String`, or the message
+/// it panicked with.
 ///
-/// Call it from a single-threaded process only. Given: you write the two halves
-/// below.
+/// Call it from a single-threaded process only. Given: you write the
+/// two halves below.
 pub fn run_in_child<F: FnOnce() -> String>(f: F) -> Result<String, ChildError> {
     // Both ends close on exec (chapter 03's `pipe`).
     let (reader, writer) = support::fork::pipe()?;
-    // SAFETY: the caller is single-threaded (documented above), so the child is a
-    // consistent copy of it; `child_side` never returns: the child leaves through
-    // `_exit`.
+    // SAFETY: the caller is single-threaded (documented above), so the
+    // child is a consistent copy of it; `child_side` never returns: the
+    // child leaves through `_exit`.
     match unsafe { fork() }? {
         ForkResult::Child => {
             drop(reader);
@@ -68,8 +68,8 @@ fn child_side<F: FnOnce() -> String>(mut writer: File, f: F) -> ! {
     // TODO: run `f` inside `catch_unwind(AssertUnwindSafe(f))`: a panic must not
     // unwind out of the child, or the child goes on running its caller's code (it is
     // a copy of the program).
-    // TODO: build the report: one tag byte (`VALUE` or `PANIC`), then the text's
-    // bytes.
+    // TODO: build the report: one tag byte (`VALUE` or `PANIC`), then
+    // the text's bytes.
     // TODO: write it all, then leave with `nix::libc::_exit(code)` (inside `unsafe`,
     // with a `// SAFETY:` comment), never `std::process::exit`.
     todo!("run f, report, _exit")
@@ -82,8 +82,8 @@ fn parent_side(
     child: Pid,
 ) -> Result<String, ChildError> {
     // TODO: close the parent's copy of the write end first.
-    // TODO: read everything, then `waitpid(child, None)`, reaping it before returning
-    // any error.
+    // TODO: read everything, then `waitpid(child, None)`, reaping it
+    // before returning any error.
     // TODO: a clean exit (code 0) with a report tagged `VALUE` is the value; tagged
     // `PANIC`, the panic's message; anything else is `ChildError::Died(status)`.
     todo!("read, reap, decide")

@@ -103,8 +103,8 @@ extern "C" fn count_exit_handler() {
 
 fn the_child_leaves_with_exit_not_process_exit() {
     EXIT_HANDLERS.get_or_init(|| support::fork::shared_counters(1));
-    // SAFETY: `atexit` only stores the function pointer; the handler touches an
-    // atomic only.
+    // SAFETY: `atexit` only stores the function pointer; the handler
+    // touches an atomic only.
     assert_eq!(unsafe { nix::libc::atexit(count_exit_handler) }, 0);
     assert_eq!(run_in_child(|| "ok".to_owned()), Ok("ok".into()));
     let _ = run_in_child(|| panic!("and on this path too"));
@@ -133,11 +133,11 @@ static READ_END_FD: AtomicI32 = AtomicI32::new(-1);
 static HANDLER_RAN: OnceLock<&'static [AtomicUsize]> = OnceLock::new();
 
 extern "C" fn swap_the_read_end_for_a_directory(_: nix::libc::c_int) {
-    // SAFETY: `dup2` is async-signal-safe; both numbers are open descriptors of this
-    // process (the directory is closed only after `run_in_child` returns, and the
-    // read end is the one `run_in_child` is reading from). It closes the pipe's read
-    // end and puts the directory in its place: the parent's next `read` fails with
-    // EISDIR.
+    // SAFETY: `dup2` is async-signal-safe; both numbers are open
+    // descriptors of this process (the directory is closed only after
+    // `run_in_child` returns, and the read end is the one `run_in_child`
+    // is reading from). It closes the pipe's read end and puts the
+    // directory in its place: the parent's next `read` fails with EISDIR.
     unsafe {
         nix::libc::dup2(
             DIRECTORY_FD.load(Ordering::SeqCst),
@@ -156,8 +156,8 @@ fn a_failed_read_still_reaps_the_child() {
     let ran = *HANDLER_RAN.get_or_init(|| support::fork::shared_counters(1));
     let directory = std::fs::File::open("/").unwrap();
     DIRECTORY_FD.store(directory.as_raw_fd(), Ordering::SeqCst);
-    // descriptors are handed out lowest first: `run_in_child`'s pipe will get these
-    // numbers
+    // descriptors are handed out lowest first: `run_in_child`'s pipe
+    // will get these numbers
     let (reader, writer) = support::fork::pipe().unwrap();
     READ_END_FD.store(reader.as_raw_fd(), Ordering::SeqCst);
     drop((reader, writer));

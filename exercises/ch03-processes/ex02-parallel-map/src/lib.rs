@@ -13,14 +13,14 @@ pub struct Running {
     result: File,
 }
 
-/// Forks a child that computes `f()` and writes it to a pipe. Given: you do not
-/// change it.
+/// Forks a child that computes `f()` and writes it to a pipe. Given:
+/// you do not change it.
 pub fn start(f: impl FnOnce() -> u64) -> io::Result<Running> {
     // Both ends close on exec (chapter 03's `pipe`).
     let (reader, writer) = support::fork::pipe()?;
-    // SAFETY: the spec calls this from a single-threaded process, so the child is a
-    // consistent copy; the child leaves through `_exit` and never returns into the
-    // caller's code.
+    // SAFETY: the spec calls this from a single-threaded process, so
+    // the child is a consistent copy; the child leaves through `_exit`
+    // and never returns into the caller's code.
     match unsafe { fork() }? {
         ForkResult::Child => {
             drop(reader);
@@ -67,8 +67,8 @@ pub fn parallel_map_processes<F: Fn(u64) -> u64>(
     // `start(move || f(x))` (the closure moves the borrow, not `f`), keeping every
     // `Running`. If a `start` fails, join the children already started before
     // returning its error.
-    // TODO: then join them all, in order; keep the first error, but join every child
-    // anyway.
+    // TODO: then join them all, in order; keep the first error, but
+    // join every child anyway.
     todo!("start every child, then join every child")
 }
 // ANCHOR_END: starter

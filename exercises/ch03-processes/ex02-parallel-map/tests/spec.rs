@@ -33,10 +33,10 @@ fn every_input_runs_in_a_process_of_its_own() {
 }
 
 fn every_child_is_started_before_any_is_joined() {
-    // Each child waits (up to 5 s) until all 3 are alive at once: that only happens
-    // if the third is started while the first is still running, i.e. before anything
-    // is joined. Once one child has waited in vain, the later ones give up at once:
-    // fail fast.
+    // Each child waits (up to 5 s) until all 3 are alive at once: that
+    // only happens if the third is started while the first is still
+    // running, i.e. before anything is joined. Once one child has
+    // waited in vain, the later ones give up at once: fail fast.
     let rendezvous = ProcessRendezvous::new(3);
     let alive = ProcessInFlight::new();
     let gave_up = &shared_counters(1)[0];

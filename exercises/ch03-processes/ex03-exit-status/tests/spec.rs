@@ -61,9 +61,9 @@ fn exiting_without_a_result_is_not_a_value() {
 }
 
 fn eight_bytes_are_a_value_only_after_a_clean_exit() {
-    // A child may write its whole result and still fail afterwards (killed while
-    // exiting, a non-zero code from a cleanup step): the exit status decides, not the
-    // byte count.
+    // A child may write its whole result and still fail afterwards
+    // (killed while exiting, a non-zero code from a cleanup step): the
+    // exit status decides, not the byte count.
     let pid = Pid::from_raw(12345);
     let bytes = 7u64.to_le_bytes();
     assert_eq!(classify(WaitStatus::Exited(pid, 0), &bytes), Ok(7));

@@ -1,5 +1,5 @@
-//! Exercise 1: a pool whose workers each own a state, built once, on the worker's own
-//! thread.
+//! Exercise 1: a pool whose workers each own a state, built once, on
+//! the worker's own thread.
 //!
 //! CPython's `Pool(processes, initializer, initargs)` runs `initializer(*initargs)`
 //! once in each worker before its first task: the place to open a connection or load
@@ -10,8 +10,8 @@ use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 
-/// A task for a pool whose workers own an `S`: it borrows its worker's state while it
-/// runs.
+/// A task for a pool whose workers own an `S`: it borrows its worker's
+/// state while it runs.
 pub type Job<S> = Box<dyn FnOnce(&mut S) + Send + 'static>;
 
 /// Why a pool could not be built.
@@ -42,8 +42,8 @@ impl<T> TaskHandle<T> {
 }
 
 impl<S> Drop for StatePool<S> {
-    /// Closes the queue (workers finish what is queued, then stop) and waits for
-    /// them. Given.
+    /// Closes the queue (workers finish what is queued, then stop) and
+    /// waits for them. Given.
     fn drop(&mut self) {
         drop(self.queue.take());
         for worker in self.workers.drain(..) {
@@ -60,10 +60,10 @@ impl<S: 'static> StatePool<S> {
     where
         I: Fn(usize) -> S + Send + Sync + 'static,
     {
-        // TODO: refuse n == 0; make the job channel; share its receiver and `init`
-        // (`Arc`).
-        // TODO: spawn n workers; worker i calls `init(i)` on its own thread, then
-        // `worker_loop`.
+        // TODO: refuse n == 0; make the job channel; share its receiver
+        // and `init` (`Arc`).
+        // TODO: spawn n workers; worker i calls `init(i)` on its own
+        // thread, then `worker_loop`.
         todo!("start n workers, each building its own state")
     }
 
@@ -73,17 +73,17 @@ impl<S: 'static> StatePool<S> {
         F: FnOnce(&mut S) -> T + Send + 'static,
         T: Send + 'static,
     {
-        // TODO: a channel for the result; a `Job<S>` that calls `f(state)` and sends
-        // the value.
+        // TODO: a channel for the result; a `Job<S>` that calls
+        // `f(state)` and sends the value.
         todo!("wrap f in a job and queue it")
     }
 }
 
-/// A worker: owns `state`, runs jobs from `jobs` with it until the queue is closed
-/// and empty.
+/// A worker: owns `state`, runs jobs from `jobs` with it until the
+/// queue is closed and empty.
 fn worker_loop<S>(mut state: S, jobs: &Mutex<Receiver<Job<S>>>) {
-    // TODO: take one job at a time (the lock held only while taking it), run it on
-    // `&mut state`.
+    // TODO: take one job at a time (the lock held only while taking
+    // it), run it on `&mut state`.
     todo!("run jobs with this worker's state")
 }
 // ANCHOR_END: starter

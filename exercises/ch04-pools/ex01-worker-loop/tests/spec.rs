@@ -102,8 +102,8 @@ fn a_worker_keeps_its_state_from_task_to_task() {
 #[test]
 fn the_state_never_crosses_threads_so_it_need_not_be_send() {
     within_patience(|| {
-        // `Rc` is not `Send`: this compiles only if each state is made on its own
-        // worker.
+        // `Rc` is not `Send`: this compiles only if each state is made
+        // on its own worker.
         let pool =
             StatePool::new(2, |_| Rc::new(RefCell::new(Vec::<u64>::new()))).unwrap();
         let handles: Vec<_> = (0..6u64)
@@ -135,8 +135,8 @@ fn a_pool_of_n_runs_n_tasks_at_once() {
                         (Arc::clone(&all_in), Arc::clone(&in_flight));
                     pool.apply_async(move |_: &mut ()| {
                         let _inside = in_flight.enter();
-                        // Patience well under the watchdog's: the designed message
-                        // comes first.
+                        // Patience well under the watchdog's: the
+                        // designed message comes first.
                         all_in.arrive(Duration::from_secs(2))
                     })
                 })

@@ -80,8 +80,8 @@ impl ThreadPool {
         })
     }
 
-    /// Queues `f`. A panic in `f` becomes `Err(TaskError::Panicked)`; after `close`,
-    /// `Err(Closed)`.
+    /// Queues `f`. A panic in `f` becomes `Err(TaskError::Panicked)`;
+    /// after `close`, `Err(Closed)`.
     pub fn apply_async<T, F>(&self, f: F) -> Result<TaskHandle<T>, PoolError>
     where
         F: FnOnce() -> T + Send + 'static,
@@ -102,9 +102,9 @@ impl ThreadPool {
 impl Drop for ThreadPool {
     /// Closes the pool, then waits for every worker (so every queued task has run).
     fn drop(&mut self) {
-        // TODO: close, then join every worker. (Left empty rather than `todo!()`: a
-        // panic in `drop` while a failing test unwinds would abort the whole test
-        // binary.)
+        // TODO: close, then join every worker. (Left empty rather than
+        // `todo!()`: a panic in `drop` while a failing test unwinds
+        // would abort the whole test binary.)
     }
 }
 // ANCHOR_END: starter

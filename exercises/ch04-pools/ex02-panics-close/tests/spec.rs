@@ -1,6 +1,6 @@
-//! The spec of exercise 2. Gates order the tasks; nothing measures time; every test
-//! runs under a watchdog, so a hang (a `drop` that joins before closing) fails
-//! instead.
+//! The spec of exercise 2. Gates order the tasks; nothing measures
+//! time; every test runs under a watchdog, so a hang (a `drop` that
+//! joins before closing) fails instead.
 
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::sync::Arc;
@@ -10,9 +10,9 @@ use std::time::Duration;
 use ch04_ex02_panics_close::{PoolError, TaskError, ThreadPool};
 use support::{Gate, watchdog_or, within_patience};
 
-/// How long dropping a pool may take before the spec calls it a hang: its workers
-/// only have to see the queue end and exit, and the watchdog around each test waits
-/// 20 s.
+/// How long dropping a pool may take before the spec calls it a hang:
+/// its workers only have to see the queue end and exit, and the
+/// watchdog around each test waits 20 s.
 const DROP_WITHIN: Duration = Duration::from_secs(8);
 
 /// Drops `pool`, and fails with the likely cause if that never ends.
@@ -31,8 +31,8 @@ fn drop_patiently(pool: ThreadPool) {
 fn a_panicking_task_is_an_error() {
     within_patience(|| {
         let pool = ThreadPool::new(2).unwrap();
-        // A formatted message, so the payload is a `String` (a literal would give a
-        // `&str`).
+        // A formatted message, so the payload is a `String` (a literal
+        // would give a `&str`).
         let bad = pool
             .apply_async(|| -> u32 {
                 panic!("task {} failed (on purpose: a spec task)", 7)
@@ -85,8 +85,8 @@ fn submitting_after_close_is_an_error() {
         pool.close();
         pool.close(); // twice is fine
         if !matches!(pool.apply_async(|| 2), Err(PoolError::Closed)) {
-            // A pool that did not close would hang in `drop`: leave it, fail with the
-            // reason.
+            // A pool that did not close would hang in `drop`: leave it,
+            // fail with the reason.
             std::mem::forget(pool);
             panic!(
                 "apply_async after close must return Err(PoolError::Closed): does `close` \
@@ -129,8 +129,8 @@ fn dropping_the_pool_waits_for_queued_tasks() {
         }
         let seen = Arc::clone(&ran);
         let outcome = support::finishes_after_gate(&gate, move || {
-            // A drop that hangs fails inside, with its likely cause: pass that
-            // failure on.
+            // A drop that hangs fails inside, with its likely cause:
+            // pass that failure on.
             catch_unwind(AssertUnwindSafe(|| drop_patiently(pool)))
                 .map(|()| seen.load(Ordering::SeqCst))
         });

@@ -60,9 +60,9 @@ impl Worker {
         // Both ends of both pipes close on exec (chapter 03's `pipe`).
         let (task_reader, task_writer) = support::fork::pipe()?;
         let (result_reader, result_writer) = support::fork::pipe()?;
-        // SAFETY: the caller is single-threaded (documented above), so the child is a
-        // consistent copy of it; `serve` never returns: the child leaves through
-        // `_exit`.
+        // SAFETY: the caller is single-threaded (documented above), so
+        // the child is a consistent copy of it; `serve` never returns:
+        // the child leaves through `_exit`.
         match unsafe { fork() }? {
             ForkResult::Child => {
                 drop((task_writer, result_reader));
@@ -125,8 +125,8 @@ impl Drop for Worker {
     }
 }
 
-/// A worker's life: answer tasks until the task pipe closes. A panic ends it with
-/// code 101.
+/// A worker's life: answer tasks until the task pipe closes. A panic
+/// ends it with code 101.
 fn serve(mut tasks: File, mut results: File, f: fn(u64) -> u64) -> ! {
     let mut task = [0u8; 8];
     let code = loop {
@@ -170,8 +170,8 @@ pub fn map_with_pool(
 ) -> io::Result<Vec<Result<u64, TaskError>>> {
     // TODO: refuse n == 0; start n workers (`Worker::start(f, &workers)`: pass the
     // ones already started).
-    // TODO: for each round of n inputs: send one to each worker, then receive from
-    // each.
+    // TODO: for each round of n inputs: send one to each worker, then
+    // receive from each.
     // TODO: a worker that died is replaced at once; its task's result is the error.
     // TODO: stop every worker.
     todo!("rounds of tasks over n workers, replacing the dead")

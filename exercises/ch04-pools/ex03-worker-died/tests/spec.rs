@@ -31,8 +31,8 @@ fn deadly(x: u64) -> u64 {
             let _ = raise(Signal::SIGKILL);
             0
         }
-        // SAFETY: `_exit` has no preconditions; this is a worker process, forked by
-        // the pool.
+        // SAFETY: `_exit` has no preconditions; this is a worker
+        // process, forked by the pool.
         6 => unsafe { nix::libc::_exit(7) },
         _ => x * 10,
     }
@@ -41,8 +41,8 @@ fn deadly(x: u64) -> u64 {
 /// The pid of the worker `pid_or_die` killed, in memory shared with the workers.
 static DIED: OnceLock<&'static [AtomicUsize]> = OnceLock::new();
 
-/// Input 1 kills its worker (after noting its pid); every task answers with its
-/// worker's pid.
+/// Input 1 kills its worker (after noting its pid); every task answers
+/// with its worker's pid.
 fn pid_or_die(x: u64) -> u64 {
     if x == 1 {
         let died = DIED.get().expect("set before the pool forks");

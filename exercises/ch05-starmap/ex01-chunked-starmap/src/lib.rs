@@ -31,8 +31,8 @@ pub enum StarmapError<I> {
 
 /// CPython's default chunk size: `ceil(len / (4 * workers))`, 0 for an empty list.
 pub fn default_chunksize(len: usize, workers: usize) -> usize {
-    // TODO: CPython 3.11 computes `divmod(len, workers * 4)` and adds 1 if there is a
-    // remainder.
+    // TODO: CPython 3.11 computes `divmod(len, workers * 4)` and adds 1
+    // if there is a remainder.
     todo!()
 }
 
@@ -49,9 +49,9 @@ where
     I: Clone + Send + 'static,
     T: Send + 'static,
 {
-    // TODO: check the chunk size, cut `items` into chunks, send one task per chunk
-    // (catching each item's panic on its own inside the task), then read the handles
-    // in order.
+    // TODO: check the chunk size, cut `items` into chunks, send one
+    // task per chunk (catching each item's panic on its own inside the
+    // task), then read the handles in order.
     todo!()
 }
 // ANCHOR_END: starter

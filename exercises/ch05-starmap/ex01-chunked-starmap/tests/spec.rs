@@ -145,8 +145,8 @@ fn one_task_per_chunk() {
 #[test]
 fn chunks_run_at_the_same_time() {
     within_patience(|| {
-        // Two chunks of two on two workers: the first item of each chunk must meet
-        // the other.
+        // Two chunks of two on two workers: the first item of each
+        // chunk must meet the other.
         let pool = ThreadPool::new(2);
         let meet = Arc::new(Rendezvous::new(2));
         let m = Arc::clone(&meet);

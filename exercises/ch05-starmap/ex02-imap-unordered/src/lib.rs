@@ -62,8 +62,8 @@ where
     type Item = Indexed<T>;
 
     fn next(&mut self) -> Option<Indexed<T>> {
-        // TODO: top the window up from `items`, then hand out the next result to
-        // arrive.
+        // TODO: top the window up from `items`, then hand out the next
+        // result to arrive.
         todo!()
     }
 }

@@ -15,9 +15,9 @@ pub enum PlanError {
     Overflow,
 }
 
-/// The busiest worker's total when the tasks, cut into chunks of `chunksize` in
-/// order, go each to the worker with the least work so far (the lowest-numbered on a
-/// tie).
+/// The busiest worker's total when the tasks, cut into chunks of
+/// `chunksize` in order, go each to the worker with the least work so
+/// far (the lowest-numbered on a tie).
 pub fn makespan(
     costs: &[u64],
     workers: usize,
@@ -27,8 +27,8 @@ pub fn makespan(
     todo!()
 }
 
-/// The largest chunk size whose makespan is within `slack_percent` percent of chunk
-/// size 1's.
+/// The largest chunk size whose makespan is within `slack_percent`
+/// percent of chunk size 1's.
 pub fn largest_balanced_chunksize(
     costs: &[u64],
     workers: usize,

@@ -1,5 +1,5 @@
-//! The spec of exercise 3: plain arithmetic, no threads. The workloads are the
-//! chapter's.
+//! The spec of exercise 3: plain arithmetic, no threads. The workloads
+//! are the chapter's.
 
 use ch05_ex03_balanced_chunks::{PlanError, largest_balanced_chunksize, makespan};
 

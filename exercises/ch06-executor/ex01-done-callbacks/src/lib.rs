@@ -65,10 +65,10 @@ impl<T: Clone + Send> Ticket<T> {
     }
 
     // ANCHOR: starter
-    /// Cancels the task if it is pending; `true` if it is cancelled (now or before),
-    /// `false` if it is running or finished. A successful cancel completes the task:
-    /// waiters in `result()` wake up with `Outcome::Cancelled`, and the callbacks
-    /// run.
+    /// Cancels the task if it is pending; `true` if it is cancelled
+    /// (now or before), `false` if it is running or finished. A
+    /// successful cancel completes the task: waiters in `result()` wake
+    /// up with `Outcome::Cancelled`, and the callbacks run.
     pub fn cancel(&self) -> bool {
         // TODO
         todo!()
@@ -90,9 +90,9 @@ impl<T: Clone + Send> Ticket<T> {
         todo!()
     }
 
-    /// Calls `callback` with the outcome once the task is done: at once, on this
-    /// thread, if it is done already; otherwise later, on the thread that completes
-    /// it.
+    /// Calls `callback` with the outcome once the task is done: at
+    /// once, on this thread, if it is done already; otherwise later, on
+    /// the thread that completes it.
     pub fn add_done_callback(
         &self,
         callback: impl FnOnce(&Outcome<T>) + Send + 'static,

@@ -30,8 +30,8 @@ pub enum SubmitError {
     BrokenPool(Broken),
 }
 
-/// A queued task: called with `Ok(())` to run it, with `Err(broken)` to fail it
-/// unrun.
+/// A queued task: called with `Ok(())` to run it, with `Err(broken)` to
+/// fail it unrun.
 pub type Job = Box<dyn FnOnce(Result<(), Broken>) + Send + 'static>;
 
 /// The message of a panic payload.
@@ -109,8 +109,8 @@ pub struct InitPool {
 }
 
 impl InitPool {
-    /// Starts `n` workers; worker `i` calls `initializer(i)` first, on its own
-    /// thread.
+    /// Starts `n` workers; worker `i` calls `initializer(i)` first, on
+    /// its own thread.
     pub fn new(
         n: usize,
         initializer: impl Fn(usize) + Send + Sync + 'static,
@@ -136,8 +136,8 @@ impl InitPool {
         Ok(InitPool { shared, workers })
     }
 
-    /// Closes the queue, waits for every worker, and says why the pool broke, if it
-    /// did.
+    /// Closes the queue, waits for every worker, and says why the pool
+    /// broke, if it did.
     pub fn join(mut self) -> Option<Broken> {
         self.close_and_join();
         self.shared.lock().broken.clone()

@@ -115,10 +115,10 @@ fn a_panicking_task_does_not_break_the_pool() {
 }
 
 // ANCHOR: broken_spec
-/// Fails the test: a task queued on `pool` (`which`) neither failed nor ran after an
-/// initializer panicked. A pool that still takes tasks was never broken. Opens
-/// `gates` first, so the pool's workers can end and the failure shows at once, not at
-/// the watchdog.
+/// Fails the test: a task queued on `pool` (`which`) neither failed nor
+/// ran after an initializer panicked. A pool that still takes tasks was
+/// never broken. Opens `gates` first, so the pool's workers can end and
+/// the failure shows at once, not at the watchdog.
 fn queued_task_waited(pool: &InitPool, which: &str, gates: &[&Gate]) -> ! {
     for gate in gates {
         gate.open();
@@ -147,8 +147,8 @@ fn a_failing_initializer_fails_every_queued_task_and_every_later_submit() {
             })
             .unwrap()
         };
-        // Worker 1 is still in its initializer: only worker 0 can take the first
-        // task.
+        // Worker 1 is still in its initializer: only worker 0 can take
+        // the first task.
         let (started, running) = mpsc::channel();
         let finish = Arc::new(Gate::new());
         let first = {

@@ -39,9 +39,9 @@ fn ask(
     }
 }
 
-/// Opens its gate when dropped: a failing test releases its held tasks, so the
-/// servers' `Drop` (which joins their workers) does not wait for a gate nobody will
-/// open.
+/// Opens its gate when dropped: a failing test releases its held tasks,
+/// so the servers' `Drop` (which joins their workers) does not wait for
+/// a gate nobody will open.
 struct OpenOnDrop(Arc<Gate>);
 
 impl Drop for OpenOnDrop {
@@ -160,8 +160,8 @@ fn replicas_still_queued_are_cancelled_and_never_run() {
         let servers = [Server::new(), Server::new(), Server::new()];
         let (gate, _guard) = gate();
         let runs = Arc::new(AtomicUsize::new(0));
-        // Replicas 0 and 2 wait in the queues of busy servers; replica 1 answers at
-        // once.
+        // Replicas 0 and 2 wait in the queues of busy servers; replica
+        // 1 answers at once.
         let _busy: Vec<Ticket<()>> =
             [0, 2].map(|i| keep_busy(&servers[i], &gate)).into();
         let ask_server = |i: usize| -> Ticket<Answer> {

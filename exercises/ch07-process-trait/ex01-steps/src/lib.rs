@@ -15,8 +15,8 @@ pub type Outcome = Result<Vec<u64>, String>;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DecodeError(pub &'static str);
 
-/// The tutorial's process; `results` records each step's result, in this process's
-/// copy.
+/// The tutorial's process; `results` records each step's result, in
+/// this process's copy.
 #[derive(Debug, Clone, Default)]
 pub struct MyProcess {
     pub value: u64,
@@ -24,14 +24,14 @@ pub struct MyProcess {
 }
 
 impl MyProcess {
-    /// `value + 1`, pushed onto `results` and returned; an error naming `step_1` on
-    /// overflow.
+    /// `value + 1`, pushed onto `results` and returned; an error naming
+    /// `step_1` on overflow.
     pub fn step_1(&mut self) -> Result<u64, String> {
         todo!()
     }
 
-    /// `value + 2`, pushed onto `results` and returned; an error naming `step_2` on
-    /// overflow.
+    /// `value + 2`, pushed onto `results` and returned; an error naming
+    /// `step_2` on overflow.
     pub fn step_2(&mut self) -> Result<u64, String> {
         todo!()
     }
@@ -70,28 +70,28 @@ pub trait Process {
 /// Why `run_in_child` has no outcome to give.
 #[derive(Debug)]
 pub enum ChildFailed {
-    /// The child ended without a decodable outcome (a panic, a signal...): its wait
-    /// status.
+    /// The child ended without a decodable outcome (a panic, a
+    /// signal...): its wait status.
     NoOutcome(WaitStatus),
     /// The child's bytes did not decode.
     Decode(DecodeError),
-    /// The exit code does not match the outcome: `exit_code_for` and the outcome
-    /// disagree.
+    /// The exit code does not match the outcome: `exit_code_for` and
+    /// the outcome disagree.
     WrongExitCode { code: i32, outcome: Outcome },
     /// A system call failed.
     Io(io::Error),
 }
 
-/// Runs `process.run()` in a child: returns the child's exit code and the outcome it
-/// sent. The child works on its own copy of `process`: `process` itself is not
-/// changed.
+/// Runs `process.run()` in a child: returns the child's exit code and
+/// the outcome it sent. The child works on its own copy of `process`:
+/// `process` itself is not changed.
 pub fn run_in_child<P: Process>(
     process: &mut P,
 ) -> Result<(i32, Outcome), ChildFailed> {
     let (reader, writer) = pipe().map_err(|e| ChildFailed::Io(e.into()))?;
-    // SAFETY: the spec runs each test in a single-threaded process, so the child is a
-    // complete copy; it leaves through `_exit` below and never returns into the
-    // caller.
+    // SAFETY: the spec runs each test in a single-threaded process, so
+    // the child is a complete copy; it leaves through `_exit` below and
+    // never returns into the caller.
     match unsafe { fork() }.map_err(|e| ChildFailed::Io(e.into()))? {
         ForkResult::Child => {
             drop(reader);
@@ -105,8 +105,8 @@ pub fn run_in_child<P: Process>(
                 }
             }))
             .unwrap_or(101);
-            // SAFETY: `_exit` has no preconditions; it never returns and runs no
-            // destructor.
+            // SAFETY: `_exit` has no preconditions; it never returns
+            // and runs no destructor.
             unsafe { nix::libc::_exit(code) }
         }
         ForkResult::Parent { child } => {

@@ -9,9 +9,9 @@ use ch07_ex01_steps::{
     ChildFailed, MyProcess, Outcome, decode, encode, exit_code_for, run_in_child,
 };
 
-/// Silences panic messages in the children `run_in_child` forks (a panic there is
-/// reported to the parent as a failed child), and only there: the test's own panics
-/// still print.
+/// Silences panic messages in the children `run_in_child` forks (a
+/// panic there is reported to the parent as a failed child), and only
+/// there: the test's own panics still print.
 fn quiet_panics() {
     let test_process = std::process::id();
     let report = std::panic::take_hook();

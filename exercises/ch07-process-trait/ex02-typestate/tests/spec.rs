@@ -7,14 +7,14 @@ use std::time::Duration;
 
 use ch07_ex02_typestate::{Proc, Running};
 
-/// Each file in `tests/ui/` calls a method in a state that must not have it.
-/// `trybuild` compiles each one; it must fail with the error in the `.stderr` file
-/// beside it.
+/// Each file in `tests/ui/` calls a method in a state that must not
+/// have it. `trybuild` compiles each one; it must fail with the error
+/// in the `.stderr` file beside it.
 #[test]
 fn wrong_orders_do_not_compile() {
-    // Relative to the crate being tested. The solution's `tests/ui` is a symbolic
-    // link to this folder, so the files and the paths in the errors are the same for
-    // both.
+    // Relative to the crate being tested. The solution's `tests/ui` is
+    // a symbolic link to this folder, so the files and the paths in the
+    // errors are the same for both.
     trybuild::TestCases::new().compile_fail("tests/ui/*.rs");
 }
 
@@ -44,9 +44,9 @@ fn a_signal_is_minus_its_number() {
     assert_eq!(exitcode_of("sh", &["-c", "kill -KILL $$"]), -9);
 }
 
-/// Joins `running` on a helper thread: a child that a signal should have ended but
-/// did not fails the test after a few seconds, naming the likely mistake, instead of
-/// hanging.
+/// Joins `running` on a helper thread: a child that a signal should
+/// have ended but did not fails the test after a few seconds, naming
+/// the likely mistake, instead of hanging.
 fn exitcode_after(running: Proc<Running>, what: &str) -> i32 {
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || tx.send(running.join().map(|f| f.exitcode())));

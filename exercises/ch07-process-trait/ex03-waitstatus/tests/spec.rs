@@ -91,12 +91,12 @@ fn agrees_with_the_c_macros_on_every_16_bit_status() {
     }
 }
 
-/// Forks a child that runs `child` (which must end it), and returns its raw wait
-/// status.
+/// Forks a child that runs `child` (which must end it), and returns its
+/// raw wait status.
 fn raw_status_of(child: fn(), flags: libc::c_int) -> (libc::pid_t, libc::c_int) {
-    // SAFETY: support::fork runs each test in a single-threaded process; the child
-    // only calls async-signal-safe functions (`raise`, `_exit`) and never returns
-    // here.
+    // SAFETY: support::fork runs each test in a single-threaded
+    // process; the child only calls async-signal-safe functions
+    // (`raise`, `_exit`) and never returns here.
     match unsafe { nix::unistd::fork() }.expect("fork") {
         nix::unistd::ForkResult::Child => {
             child();

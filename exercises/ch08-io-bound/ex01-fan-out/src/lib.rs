@@ -10,9 +10,9 @@ pub enum FanOutError {
 }
 
 // ANCHOR: starter
-/// Runs `job(0)`, ..., `job(n - 1)`, each in a tokio task, exactly `limit` in flight
-/// at once while enough remain; returns their values in order (`results[i]` is
-/// `job(i)`'s).
+/// Runs `job(0)`, ..., `job(n - 1)`, each in a tokio task, exactly
+/// `limit` in flight at once while enough remain; returns their values
+/// in order (`results[i]` is `job(i)`'s).
 pub async fn fan_out<T, F, Fut>(
     n: usize,
     limit: usize,

@@ -27,9 +27,9 @@ fn one_thread() -> tokio::runtime::Runtime {
         .unwrap()
 }
 
-/// Runs `n` jobs with `limit`, each of which waits until `limit` jobs are inside
-/// together, then stays inside for `hold` more. Returns (all met, the most in flight
-/// at once).
+/// Runs `n` jobs with `limit`, each of which waits until `limit` jobs
+/// are inside together, then stays inside for `hold` more. Returns (all
+/// met, the most in flight at once).
 fn meet_in_groups(
     runtime: &tokio::runtime::Runtime,
     n: usize,
@@ -38,8 +38,8 @@ fn meet_in_groups(
 ) -> (bool, usize) {
     let inside = Arc::new(InFlight::new());
     let barrier = Arc::new(Barrier::new(limit));
-    // once one job has waited in vain, the others give up at once: fail fast, not n
-    // times
+    // once one job has waited in vain, the others give up at once: fail
+    // fast, not n times
     let gave_up = Arc::new(AtomicBool::new(false));
     let results = runtime.block_on(fan_out(n, limit, |_| {
         let (inside, barrier) = (Arc::clone(&inside), Arc::clone(&barrier));

@@ -1,5 +1,5 @@
-//! Exercise 2: a login handler whose helpers block the runtime's thread. Fix the
-//! helpers.
+//! Exercise 2: a login handler whose helpers block the runtime's
+//! thread. Fix the helpers.
 
 use std::time::Duration;
 

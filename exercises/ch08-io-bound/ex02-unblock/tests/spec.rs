@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 use ch08_ex02_unblock::{Login, PAUSE, handle_login, hash_password, slow_down};
 use support::{PATIENCE, watchdog};
 
-/// How long a hasher computes while waiting for ticks it may never see: well under
-/// the watchdog.
+/// How long a hasher computes while waiting for ticks it may never see:
+/// well under the watchdog.
 const PATIENT: Duration = Duration::from_secs(2);
 
 /// Counts its turns on the runtime, one a yield, until `stop`.

@@ -12,9 +12,9 @@ use ch08_ex03_deadlines::{TimedOut, with_deadlines};
 use support::{PATIENCE, watchdog};
 use tokio::sync::Barrier;
 
-/// The time limit per job. The slow jobs never finish, and the fast ones only wait
-/// for each other, so any limit would do; this one is long for a barrier and short
-/// for a test.
+/// The time limit per job. The slow jobs never finish, and the fast
+/// ones only wait for each other, so any limit would do; this one is
+/// long for a barrier and short for a test.
 const LIMIT: Duration = Duration::from_secs(1);
 
 fn runtime() -> tokio::runtime::Runtime {
@@ -110,8 +110,8 @@ fn the_slow_jobs_are_cancelled_before_it_returns() {
 #[test]
 fn each_limit_counts_from_the_start_not_from_when_its_job_is_awaited() {
     watchdog(PATIENCE, || {
-        // on the paused clock: job 0 never finishes, job 1 finishes 1.5 x LIMIT after
-        // the start
+        // on the paused clock: job 0 never finishes, job 1 finishes
+        // 1.5 x LIMIT after the start
         let results =
             paused_runtime().block_on(with_deadlines(2, LIMIT, |i| async move {
                 if i == 0 {

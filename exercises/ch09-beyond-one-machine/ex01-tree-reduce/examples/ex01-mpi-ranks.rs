@@ -1,6 +1,6 @@
-//! Exercise 1 under MPI: every rank of `mpirun -n N` runs this program. The spec
-//! builds it (feature `mpi`) and starts it under `mpirun -n 2` and `-n 4`; you can
-//! too:
+//! Exercise 1 under MPI: every rank of `mpirun -n N` runs this program.
+//! The spec builds it (feature `mpi`) and starts it under `mpirun -n 2`
+//! and `-n 4`; you can too:
 //!
 //! ```console
 //! $ cargo build --features mpi --example ex01-mpi-ranks
@@ -50,8 +50,8 @@ impl Comm for World {
             "rank {} waits for rank {from}, which does not exist",
             self.rank()
         );
-        // Polls, sleeping in between, so a missing message is a failure naming both
-        // ranks.
+        // Polls, sleeping in between, so a missing message is a failure
+        // naming both ranks.
         let deadline = Instant::now() + WAIT;
         loop {
             if let Some((message, _)) = self

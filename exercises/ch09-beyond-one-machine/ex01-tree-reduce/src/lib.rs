@@ -26,8 +26,8 @@ pub trait Comm {
 /// `values.len() % size` ranks get the longer ones (as `MPI_Scatterv` hands them out
 /// in chapter 09).
 pub fn block_sum(values: &[u64], rank: usize, size: usize) -> u64 {
-    // TODO: where does this rank's block start, and how long is it? Then sum it,
-    // wrapping.
+    // TODO: where does this rank's block start, and how long is it?
+    // Then sum it, wrapping.
     todo!(
         "the wrapping sum of rank {rank}'s block of {} values",
         values.len()

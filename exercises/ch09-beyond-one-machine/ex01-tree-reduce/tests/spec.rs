@@ -14,8 +14,8 @@ use support::within_patience;
 /// How long a rank waits for one message before the spec calls it a hang.
 const WAIT: Duration = Duration::from_secs(3);
 
-/// Rank `rank` of a world of `links.len()` ranks: `links[from]` receives what `from`
-/// sent us.
+/// Rank `rank` of a world of `links.len()` ranks: `links[from]`
+/// receives what `from` sent us.
 struct Rank<'w> {
     rank: usize,
     to: Vec<Sender<u64>>,
@@ -65,12 +65,12 @@ impl Comm for Rank<'_> {
     }
 }
 
-/// One channel of the world, from one rank to another; the receiver goes to the
-/// destination.
+/// One channel of the world, from one rank to another; the receiver
+/// goes to the destination.
 type Link = (Sender<u64>, Option<Receiver<u64>>);
 
-/// What a run returns: each rank's result, and how many messages each sent and
-/// received.
+/// What a run returns: each rank's result, and how many messages each
+/// sent and received.
 struct Run {
     results: Vec<Option<u64>>,
     sent: Vec<usize>,
@@ -136,8 +136,8 @@ fn n_values(n: usize) -> String {
     format!("{n} value{}", if n == 1 { "" } else { "s" })
 }
 
-/// How long the blocks are, in words: `extra` ranks get `base + 1` values, the others
-/// `base`.
+/// How long the blocks are, in words: `extra` ranks get `base + 1`
+/// values, the others `base`.
 fn block_lengths(base: usize, extra: usize) -> String {
     match extra {
         0 => format!("{} each", n_values(base)),

@@ -1,14 +1,14 @@
-//! Exercise 2 under MPI: rank 0 runs `master`, every other rank `worker`. The spec
-//! builds this program (feature `mpi`) and starts it under `mpirun -n 2` and `-n 4`;
-//! you can too:
+//! Exercise 2 under MPI: rank 0 runs `master`, every other rank
+//! `worker`. The spec builds this program (feature `mpi`) and starts it
+//! under `mpirun -n 2` and `-n 4`; you can too:
 //!
 //! ```console
 //! $ cargo build --features mpi --example ex02-mpi-ranks
 //! $ mpirun --oversubscribe -n 4 ../target/debug/examples/ex02-mpi-ranks
 //! ```
 //!
-//! A message is three `u64`s. A rank that fails a check panics; `mpirun` then ends
-//! the job.
+//! A message is three `u64`s. A rank that fails a check panics;
+//! `mpirun` then ends the job.
 
 use std::time::{Duration, Instant};
 
@@ -22,9 +22,9 @@ use mpi::traits::*;
 /// How long a rank waits for one message before calling it a hang.
 const WAIT: Duration = Duration::from_secs(10);
 
-/// Waits for the next message from `source`: its words and the rank that sent it.
-/// Polls, sleeping in between, so that a message nobody sends is a failure saying who
-/// waited.
+/// Waits for the next message from `source`: its words and the rank
+/// that sent it. Polls, sleeping in between, so that a message nobody
+/// sends is a failure saying who waited.
 fn receive(source: &impl Source, who: &str) -> ([u64; 3], usize) {
     let deadline = Instant::now() + WAIT;
     loop {

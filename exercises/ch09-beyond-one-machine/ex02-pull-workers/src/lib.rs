@@ -1,11 +1,11 @@
 #![allow(unused_variables, dead_code)]
 //! Chapter 09, exercise 2: master/worker where the workers ask for work.
 //!
-//! In the chapter, the master pushes a first task to every worker, then one more per
-//! result. Here the workers *pull*: a worker's first message is `Ready`, and every
-//! `Done` it sends also asks for the next task. The master answers each message with
-//! a task, or with `Stop` once none is left, and returns when every worker has been
-//! told to stop.
+//! In the chapter, the master pushes a first task to every worker, then
+//! one more per result. Here the workers *pull*: a worker's first message
+//! is `Ready`, and every `Done` it sends also asks for the next task. The
+//! master answers each message with a task, or with `Stop` once none is
+//! left, and returns when every worker has been told to stop.
 
 // ANCHOR: messages
 /// What a worker tells the master.
@@ -26,8 +26,8 @@ pub enum ToWorker {
     Stop,
 }
 
-/// The master's side of the world: workers are numbered `1..=workers()`, rank 0 is
-/// the master.
+/// The master's side of the world: workers are numbered
+/// `1..=workers()`, rank 0 is the master.
 pub trait MasterSide {
     /// How many workers there are.
     fn workers(&self) -> usize;

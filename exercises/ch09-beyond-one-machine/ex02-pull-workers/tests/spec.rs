@@ -189,10 +189,10 @@ fn no_workers_is_an_error_not_a_hang() {
     assert_eq!(result, Err(MasterError::NoWorkers));
 }
 
-/// Task 0 is long: its worker waits at a gate that opens only when the nine short
-/// tasks are all done. Any split decided up front leaves short tasks behind the long
-/// one, and the gate never opens; the master must give every short task to the other
-/// worker.
+/// Task 0 is long: its worker waits at a gate that opens only when the
+/// nine short tasks are all done. Any split decided up front leaves
+/// short tasks behind the long one, and the gate never opens; the
+/// master must give every short task to the other worker.
 #[test]
 fn a_long_task_does_not_hold_back_the_short_ones() {
     let gate = Arc::new(Gate::new());

@@ -1,11 +1,11 @@
-//! Exercise 1, a solution: time work too short for the clock, per run, after a
-//! warm-up.
+//! Exercise 1, a solution: time work too short for the clock, per run,
+//! after a warm-up.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-/// A clock: the time since some fixed moment. The spec passes a fake one that it
-/// moves itself.
+/// A clock: the time since some fixed moment. The spec passes a fake
+/// one that it moves itself.
 pub trait Clock {
     /// The time now, since the clock's fixed moment.
     fn now(&self) -> Duration;
@@ -38,8 +38,8 @@ impl Clock for RealClock {
     }
 }
 
-/// How to measure: Python's `timeit.repeat(f, repeat=samples, number=batch)`, after a
-/// warm-up.
+/// How to measure: Python's `timeit.repeat(f, repeat=samples,
+/// number=batch)`, after a warm-up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Plan {
     /// Runs of `f` before the first sample, not timed.
@@ -53,8 +53,8 @@ pub struct Plan {
 /// What a measurement found, all as the time of one run of `f`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Report {
-    /// One time per sample (the sample's time divided by the batch), in the order
-    /// taken.
+    /// One time per sample (the sample's time divided by the batch), in
+    /// the order taken.
     pub per_run: Vec<Duration>,
     /// The fastest of `per_run`.
     pub min: Duration,

@@ -1,5 +1,5 @@
-//! Exercise 2, a solution: when each task of a schedule finishes, with errors for bad
-//! input.
+//! Exercise 2, a solution: when each task of a schedule finishes, with
+//! errors for bad input.
 
 use std::fmt;
 

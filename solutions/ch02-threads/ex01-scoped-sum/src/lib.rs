@@ -64,9 +64,9 @@ where
             .into_iter()
             .map(|chunk| s.spawn(move || sum_chunk(chunk)))
             .collect();
-        // Join every handle before looking at any result: a scope panics at its end
-        // if a thread it still owns panicked, so stopping at the first error is not
-        // an option.
+        // Join every handle before looking at any result: a scope
+        // panics at its end if a thread it still owns panicked, so
+        // stopping at the first error is not an option.
         let parts: Vec<_> = handles.into_iter().map(|h| h.join()).collect();
         parts.into_iter().try_fold(0u64, |total, part| {
             let part = part.map_err(|_| SumError::ChunkPanicked)?;

@@ -1,5 +1,5 @@
-//! Exercise 2, solved: one logical counter striped over padded cells (like Java's
-//! `LongAdder`).
+//! Exercise 2, solved: one logical counter striped over padded cells
+//! (like Java's `LongAdder`).
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::thread;
@@ -92,12 +92,12 @@ impl StripedCounter {
     }
 }
 
-/// Runs `work` on `threads` scoped threads that share one counter of `cells` cells,
-/// each thread with an adder of its own, and returns the counter once every thread
-/// has finished.
+/// Runs `work` on `threads` scoped threads that share one counter of
+/// `cells` cells, each thread with an adder of its own, and returns the
+/// counter once every thread has finished.
 ///
-/// Returns `None` (and runs nothing) if `cells` is zero. Zero threads give a counter
-/// of zeros.
+/// Returns `None` (and runs nothing) if `cells` is zero. Zero threads
+/// give a counter of zeros.
 pub fn count_with<F>(threads: usize, cells: usize, work: F) -> Option<StripedCounter>
 where
     F: Fn(&Adder<'_>) + Sync,

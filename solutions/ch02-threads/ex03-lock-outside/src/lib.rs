@@ -29,12 +29,12 @@ impl Memo {
     }
 
     // ANCHOR: solution
-    /// The value for `key`: the remembered one, or `compute(key)`, remembered from
-    /// now on.
+    /// The value for `key`: the remembered one, or `compute(key)`,
+    /// remembered from now on.
     ///
-    /// `compute` runs with the lock released, so calls for other keys proceed
-    /// meanwhile. If two calls compute the same key at once, both return the value
-    /// stored first.
+    /// `compute` runs with the lock released, so calls for other keys
+    /// proceed meanwhile. If two calls compute the same key at once,
+    /// both return the value stored first.
     pub fn get_or_compute(&self, key: u64, compute: impl FnOnce(u64) -> u64) -> u64 {
         {
             let values = self.values.lock().unwrap_or_else(PoisonError::into_inner);

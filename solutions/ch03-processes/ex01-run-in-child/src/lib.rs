@@ -39,17 +39,17 @@ impl From<nix::Error> for ChildError {
 /// The message of a panic payload (`panic!` gives a `&str` or a `String`). Given.
 pub use support::panic_message;
 
-/// Runs `f` in a forked child and returns its `String`, or the message it panicked
-/// with.
+/// Runs `f` in a forked child and returns its `String`, or the message
+/// it panicked with.
 ///
-/// Call it from a single-threaded process only. Given: you write the two halves
-/// below.
+/// Call it from a single-threaded process only. Given: you write the
+/// two halves below.
 pub fn run_in_child<F: FnOnce() -> String>(f: F) -> Result<String, ChildError> {
     // Both ends close on exec (chapter 03's `pipe`).
     let (reader, writer) = support::fork::pipe()?;
-    // SAFETY: the caller is single-threaded (documented above), so the child is a
-    // consistent copy of it; `child_side` never returns: the child leaves through
-    // `_exit`.
+    // SAFETY: the caller is single-threaded (documented above), so the
+    // child is a consistent copy of it; `child_side` never returns: the
+    // child leaves through `_exit`.
     match unsafe { fork() }? {
         ForkResult::Child => {
             drop(reader);

@@ -1,5 +1,5 @@
-//! Exercise 2, solution: one child process per input, all started before any is
-//! joined.
+//! Exercise 2, solution: one child process per input, all started
+//! before any is joined.
 
 use std::fs::File;
 use std::io::{self, Read, Write};
@@ -14,14 +14,14 @@ pub struct Running {
     result: File,
 }
 
-/// Forks a child that computes `f()` and writes it to a pipe. Given: you do not
-/// change it.
+/// Forks a child that computes `f()` and writes it to a pipe. Given:
+/// you do not change it.
 pub fn start(f: impl FnOnce() -> u64) -> io::Result<Running> {
     // Both ends close on exec (chapter 03's `pipe`).
     let (reader, writer) = support::fork::pipe()?;
-    // SAFETY: the spec calls this from a single-threaded process, so the child is a
-    // consistent copy; the child leaves through `_exit` and never returns into the
-    // caller's code.
+    // SAFETY: the spec calls this from a single-threaded process, so
+    // the child is a consistent copy; the child leaves through `_exit`
+    // and never returns into the caller's code.
     match unsafe { fork() }? {
         ForkResult::Child => {
             drop(reader);

@@ -32,9 +32,9 @@ impl std::error::Error for ChildError {}
 pub fn run_raw(f: impl FnOnce() -> u64) -> io::Result<(WaitStatus, Vec<u8>)> {
     // Both ends close on exec (chapter 03's `pipe`).
     let (reader, writer) = support::fork::pipe()?;
-    // SAFETY: the spec calls this from a single-threaded process, so the child is a
-    // consistent copy; the child leaves through `_exit` and never returns into the
-    // caller's code.
+    // SAFETY: the spec calls this from a single-threaded process, so
+    // the child is a consistent copy; the child leaves through `_exit`
+    // and never returns into the caller's code.
     match unsafe { fork() }? {
         ForkResult::Child => {
             drop(reader);

@@ -1,5 +1,5 @@
-//! Exercise 1: a pool whose workers each own a state, built once, on the worker's own
-//! thread.
+//! Exercise 1: a pool whose workers each own a state, built once, on
+//! the worker's own thread.
 //!
 //! CPython's `Pool(processes, initializer, initargs)` runs `initializer(*initargs)`
 //! once in each worker before its first task: the place to open a connection or load
@@ -10,8 +10,8 @@ use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 
-/// A task for a pool whose workers own an `S`: it borrows its worker's state while it
-/// runs.
+/// A task for a pool whose workers own an `S`: it borrows its worker's
+/// state while it runs.
 pub type Job<S> = Box<dyn FnOnce(&mut S) + Send + 'static>;
 
 /// Why a pool could not be built.
@@ -42,8 +42,8 @@ impl<T> TaskHandle<T> {
 }
 
 impl<S> Drop for StatePool<S> {
-    /// Closes the queue (workers finish what is queued, then stop) and waits for
-    /// them. Given.
+    /// Closes the queue (workers finish what is queued, then stop) and
+    /// waits for them. Given.
     fn drop(&mut self) {
         drop(self.queue.take());
         for worker in self.workers.drain(..) {
@@ -97,8 +97,8 @@ impl<S: 'static> StatePool<S> {
     }
 }
 
-/// A worker: owns `state`, runs jobs from `jobs` with it until the queue is closed
-/// and empty.
+/// A worker: owns `state`, runs jobs from `jobs` with it until the
+/// queue is closed and empty.
 fn worker_loop<S>(mut state: S, jobs: &Mutex<Receiver<Job<S>>>) {
     loop {
         let job = jobs.lock().unwrap_or_else(|e| e.into_inner()).recv();

@@ -79,8 +79,8 @@ impl ThreadPool {
         })
     }
 
-    /// Queues `f`. A panic in `f` becomes `Err(TaskError::Panicked)`; after `close`,
-    /// `Err(Closed)`.
+    /// Queues `f`. A panic in `f` becomes `Err(TaskError::Panicked)`;
+    /// after `close`, `Err(Closed)`.
     pub fn apply_async<T, F>(&self, f: F) -> Result<TaskHandle<T>, PoolError>
     where
         F: FnOnce() -> T + Send + 'static,

@@ -60,9 +60,9 @@ impl Worker {
         // Both ends of both pipes close on exec (chapter 03's `pipe`).
         let (task_reader, task_writer) = support::fork::pipe()?;
         let (result_reader, result_writer) = support::fork::pipe()?;
-        // SAFETY: the caller is single-threaded (documented above), so the child is a
-        // consistent copy of it; `serve` never returns: the child leaves through
-        // `_exit`.
+        // SAFETY: the caller is single-threaded (documented above), so
+        // the child is a consistent copy of it; `serve` never returns:
+        // the child leaves through `_exit`.
         match unsafe { fork() }? {
             ForkResult::Child => {
                 drop((task_writer, result_reader));
@@ -125,8 +125,8 @@ impl Drop for Worker {
     }
 }
 
-/// A worker's life: answer tasks until the task pipe closes. A panic ends it with
-/// code 101.
+/// A worker's life: answer tasks until the task pipe closes. A panic
+/// ends it with code 101.
 fn serve(mut tasks: File, mut results: File, f: fn(u64) -> u64) -> ! {
     let mut task = [0u8; 8];
     let code = loop {

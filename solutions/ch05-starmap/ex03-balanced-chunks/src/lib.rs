@@ -13,9 +13,9 @@ pub enum PlanError {
     Overflow,
 }
 
-/// The busiest worker's total when the tasks, cut into chunks of `chunksize` in
-/// order, go each to the worker with the least work so far (the lowest-numbered on a
-/// tie).
+/// The busiest worker's total when the tasks, cut into chunks of
+/// `chunksize` in order, go each to the worker with the least work so
+/// far (the lowest-numbered on a tie).
 pub fn makespan(
     costs: &[u64],
     workers: usize,
@@ -43,15 +43,15 @@ pub fn makespan(
     Ok(load.into_iter().max().unwrap_or(0))
 }
 
-/// The largest chunk size whose makespan is within `slack_percent` percent of chunk
-/// size 1's.
+/// The largest chunk size whose makespan is within `slack_percent`
+/// percent of chunk size 1's.
 pub fn largest_balanced_chunksize(
     costs: &[u64],
     workers: usize,
     slack_percent: u64,
 ) -> Result<usize, PlanError> {
-    // In u128, where a makespan times 100 fits; the limit saturates only past any
-    // makespan.
+    // In u128, where a makespan times 100 fits; the limit saturates
+    // only past any makespan.
     let limit = u128::from(makespan(costs, workers, 1)?)
         .saturating_mul(100 + u128::from(slack_percent));
     let mut best = 1;

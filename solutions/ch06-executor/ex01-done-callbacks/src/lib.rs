@@ -64,8 +64,8 @@ impl<T: Clone + Send> Ticket<T> {
         self.lock().state
     }
 
-    /// Stores the outcome, wakes the waiters, then runs the callbacks with the lock
-    /// released.
+    /// Stores the outcome, wakes the waiters, then runs the callbacks
+    /// with the lock released.
     fn complete(
         &self,
         mut inner: MutexGuard<'_, Inner<T>>,
@@ -82,10 +82,10 @@ impl<T: Clone + Send> Ticket<T> {
         }
     }
 
-    /// Cancels the task if it is pending; `true` if it is cancelled (now or before),
-    /// `false` if it is running or finished. A successful cancel completes the task:
-    /// waiters in `result()` wake up with `Outcome::Cancelled`, and the callbacks
-    /// run.
+    /// Cancels the task if it is pending; `true` if it is cancelled
+    /// (now or before), `false` if it is running or finished. A
+    /// successful cancel completes the task: waiters in `result()` wake
+    /// up with `Outcome::Cancelled`, and the callbacks run.
     pub fn cancel(&self) -> bool {
         let inner = self.lock();
         match inner.state {
@@ -128,9 +128,9 @@ impl<T: Clone + Send> Ticket<T> {
         self.complete(inner, State::Finished, Outcome::Value(value));
     }
 
-    /// Calls `callback` with the outcome once the task is done: at once, on this
-    /// thread, if it is done already; otherwise later, on the thread that completes
-    /// it.
+    /// Calls `callback` with the outcome once the task is done: at
+    /// once, on this thread, if it is done already; otherwise later, on
+    /// the thread that completes it.
     pub fn add_done_callback(
         &self,
         callback: impl FnOnce(&Outcome<T>) + Send + 'static,
@@ -157,8 +157,8 @@ impl<T: Clone + Send> Ticket<T> {
     }
 }
 
-/// Runs one callback; a panic in it does not stop the others (CPython logs it and
-/// goes on).
+/// Runs one callback; a panic in it does not stop the others (CPython
+/// logs it and goes on).
 fn run<T>(callback: Callback<T>, outcome: &Outcome<T>) {
     let _ = catch_unwind(AssertUnwindSafe(|| callback(outcome)));
 }

@@ -43,8 +43,8 @@ enum Phase {
 struct Slot<R> {
     phase: Phase,
     outcome: Option<Result<R, TaskError>>,
-    /// `as_completed` listeners: the ticket's position, and where to send it once
-    /// done.
+    /// `as_completed` listeners: the ticket's position, and where to
+    /// send it once done.
     watchers: Vec<(usize, Sender<usize>)>,
 }
 
@@ -53,8 +53,8 @@ struct Shared<R> {
     finished: Condvar,
 }
 
-/// A claim on the result of a task submitted to a [`Server`]. Clones share the same
-/// task.
+/// A claim on the result of a task submitted to a [`Server`]. Clones
+/// share the same task.
 pub struct Ticket<R> {
     shared: Arc<Shared<R>>,
 }
@@ -86,8 +86,8 @@ impl<R> Ticket<R> {
         self.shared.slot.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Stores the outcome, wakes `result()` and tells the watchers, all under one
-    /// lock.
+    /// Stores the outcome, wakes `result()` and tells the watchers, all
+    /// under one lock.
     fn complete(
         &self,
         mut slot: MutexGuard<'_, Slot<R>>,
@@ -100,8 +100,8 @@ impl<R> Ticket<R> {
         self.shared.finished.notify_all();
     }
 
-    /// The worker's claim: `false` if the task was cancelled while it waited in the
-    /// queue.
+    /// The worker's claim: `false` if the task was cancelled while it
+    /// waited in the queue.
     fn start(&self) -> bool {
         let mut slot = self.slot();
         if slot.phase != Phase::Pending {
@@ -175,9 +175,9 @@ impl<R: Clone> Ticket<R> {
 }
 
 /// The tickets as their tasks complete, first finished first (CPython's
-/// `as_completed`), each with its position in the slice given: `(index, ticket)`.
-/// Each ticket it yields is done, so its `result()` does not block. No tickets, no
-/// items.
+/// `as_completed`), each with its position in the slice given:
+/// `(index, ticket)`. Each ticket it yields is done, so its `result()`
+/// does not block. No tickets, no items.
 pub fn as_completed<R>(tickets: &[Ticket<R>]) -> AsCompleted<R> {
     let (tx, completed) = mpsc::channel();
     for (index, ticket) in tickets.iter().enumerate() {
@@ -201,8 +201,8 @@ impl<R> Iterator for AsCompleted<R> {
     type Item = (usize, Ticket<R>);
 
     fn next(&mut self) -> Option<Self::Item> {
-        // Each ticket sends its index once and drops its sender: after the last,
-        // `recv` fails.
+        // Each ticket sends its index once and drops its sender: after
+        // the last, `recv` fails.
         let index = self.completed.recv().ok()?;
         Some((index, self.tickets[index].clone()))
     }
@@ -298,8 +298,8 @@ impl Drop for Server {
 pub enum Failure<E> {
     /// The replica answered with an error.
     Replica(E),
-    /// The task gave no answer at all: it panicked, or was cancelled before it
-    /// started.
+    /// The task gave no answer at all: it panicked, or was cancelled
+    /// before it started.
     Task(TaskError),
 }
 
@@ -308,8 +308,8 @@ pub enum Failure<E> {
 pub enum HedgeError<E> {
     /// No replica was asked.
     NoReplicas,
-    /// Every replica failed: each failure with the replica's index, in submission
-    /// order.
+    /// Every replica failed: each failure with the replica's index, in
+    /// submission order.
     AllFailed(Vec<(usize, Failure<E>)>),
 }
 

@@ -1,5 +1,5 @@
-//! Exercise 2: a typestate for a program run as a child process, with CPython's exit
-//! codes.
+//! Exercise 2: a typestate for a program run as a child process, with
+//! CPython's exit codes.
 
 use std::io;
 use std::os::unix::process::ExitStatusExt;
@@ -103,8 +103,8 @@ impl Proc<Running> {
 }
 
 impl Proc<Finished> {
-    /// CPython's `exitcode`: the exit code, or minus the number of the signal that
-    /// ended it.
+    /// CPython's `exitcode`: the exit code, or minus the number of the
+    /// signal that ended it.
     pub fn exitcode(&self) -> i32 {
         let status = self.state.status;
         match (status.code(), status.signal()) {

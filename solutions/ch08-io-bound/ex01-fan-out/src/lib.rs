@@ -1,5 +1,5 @@
-//! Exercise 1, solved: fan out `n` async jobs, at most `limit` in flight, results in
-//! order.
+//! Exercise 1, solved: fan out `n` async jobs, at most `limit` in
+//! flight, results in order.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -16,9 +16,9 @@ pub enum FanOutError {
     Panicked { index: usize },
 }
 
-/// Runs `job(0)`, ..., `job(n - 1)`, each in a tokio task, exactly `limit` in flight
-/// at once while enough remain; returns their values in order (`results[i]` is
-/// `job(i)`'s).
+/// Runs `job(0)`, ..., `job(n - 1)`, each in a tokio task, exactly
+/// `limit` in flight at once while enough remain; returns their values
+/// in order (`results[i]` is `job(i)`'s).
 pub async fn fan_out<T, F, Fut>(
     n: usize,
     limit: usize,
@@ -36,8 +36,8 @@ where
     let mut tasks = JoinSet::new();
     let mut index_of = HashMap::new();
     for i in 0..n {
-        // Waits here while `limit` jobs are in flight: at most `limit` tasks exist at
-        // once.
+        // Waits here while `limit` jobs are in flight: at most `limit`
+        // tasks exist at once.
         let permit = Arc::clone(&semaphore)
             .acquire_owned()
             .await

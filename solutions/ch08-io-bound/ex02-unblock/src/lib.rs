@@ -1,5 +1,5 @@
-//! Exercise 2, solved: the helpers give the runtime's thread back while they work or
-//! wait.
+//! Exercise 2, solved: the helpers give the runtime's thread back while
+//! they work or wait.
 
 use std::time::Duration;
 

@@ -1,5 +1,5 @@
-//! Exercise 3, solved: a time limit per request; the slow ones fail alone and are
-//! cancelled.
+//! Exercise 3, solved: a time limit per request; the slow ones fail
+//! alone and are cancelled.
 
 use std::time::Duration;
 
