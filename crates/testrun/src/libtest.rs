@@ -58,9 +58,10 @@ pub fn parse_list(stdout: &str) -> Vec<String> {
 /// What a failed test's output says about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FailedTest {
-    /// Why it failed: the message of the panic that failed it, with the fork harness's own
-    /// words (a hang, a child process that ran on into the test, children left behind); or, if
-    /// nothing panicked, the output itself.
+    /// Why it failed: the message of the panic that failed it, with the fork
+    /// harness's own words (a hang, a child process that ran on into the test,
+    /// children left behind); for a `should_panic` test whose panic lacked the
+    /// expected text, libtest's note; or, if nothing panicked, the output itself.
     pub message: String,
     /// Where the panic shown in `message` happened (`src/lib.rs:3:5`).
     pub location: Option<String>,
@@ -97,7 +98,8 @@ pub fn failure_messages(stdout: &str) -> BTreeMap<String, String> {
     all.map(|(name, failed)| (name, failed.message)).collect()
 }
 
-/// `thread 'x' panicked at src/lib.rs:3:5:`, followed by the message on the next lines.
+/// `thread 'x' (12) panicked at src/lib.rs:3:5:`, followed by the message on the next
+/// lines.
 fn is_panic(line: &&str) -> bool {
     line.starts_with("thread '") && line.contains("panicked at")
 }
@@ -107,57 +109,133 @@ fn is_child_mark(line: &&str) -> bool {
     line.starts_with("[in child process ") && line.ends_with(", forked by the test]")
 }
 
-/// The line after a panic message: a blank line, a note, a backtrace or the next panic.
-fn ends_message(line: &&str) -> bool {
-    let notes = ["note: ", "stack backtrace:"];
-    line.is_empty() || is_panic(line) || notes.iter().any(|n| line.starts_with(n))
+/// What std writes after a panic's message, but only after the first panic of a
+/// process, when backtraces are off.
+const BACKTRACE_NOTE: &str = "note: run with `RUST_BACKTRACE=1`";
+
+/// libtest's note after the output of a `#[should_panic(expected = "...")]` test
+/// whose panic did not contain that text; it runs to the end of the test's section.
+fn is_expected_note(line: &&str) -> bool {
+    let notes = [
+        "note: panic did not contain expected string",
+        "note: expected panic with string value",
+    ];
+    notes.iter().any(|n| line.starts_with(n))
 }
 
-/// Lines that say something: not blank, not a note, not a backtrace (its frames are indented).
+/// Whether a panic's message ends before `line` (which follows `before`): at std's
+/// note or backtrace, the fork harness's mark of a child's panic, libtest's
+/// `should_panic` note, or the next panic. A message may hold blank lines, lines
+/// starting `note:`, and a line that looks like a panic's first line (a test quoting
+/// another thread's panic): std writes a newline before each panic (since early 2025,
+/// rust-lang/rust#122565), so the next panic follows a blank line, and a quoted one,
+/// inside a message, does not.
+fn ends_message(line: &&str, before: &&str) -> bool {
+    line.starts_with(BACKTRACE_NOTE)
+        || *line == "stack backtrace:"
+        || is_child_mark(line)
+        || is_expected_note(line)
+        || (is_panic(line) && before.trim().is_empty())
+}
+
+/// Lines that say something: not blank, not a note, not a backtrace (its frames are
+/// indented), not a panic's first line nor the fork harness's mark.
 fn words<'a>(lines: &[&'a str]) -> impl Iterator<Item = &'a str> {
     lines
         .iter()
         .filter(|l| !l.trim().is_empty() && !l.starts_with(char::is_whitespace))
-        .filter(|l| !ends_message(l) && !is_child_mark(l))
+        .filter(|l| !l.starts_with("note: ") && **l != "stack backtrace:")
+        .filter(|l| !is_panic(l) && !is_child_mark(l))
         .copied()
 }
 
-/// Why a test failed, from its output (`section`); `harness`: the fork harness wrote it.
+/// One panic in a test's output, as std writes it: a newline, `thread 'x' (12)
+/// panicked at <where>:`, the message, then a note (after a process's first panic) or
+/// a backtrace.
+struct Panic<'a> {
+    /// The index of its first line.
+    at: usize,
+    /// The message, without the blank lines after it.
+    message: Vec<&'a str>,
+    /// The index of the line after the panic, its note or backtrace included.
+    end: usize,
+}
+
+/// The panics in `lines`, in order.
+fn panics<'a>(lines: &[&'a str]) -> Vec<Panic<'a>> {
+    let mut panics = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        if !is_panic(&lines[i]) {
+            i += 1;
+            continue;
+        }
+        let at = i;
+        i += 1;
+        while i < lines.len() && !ends_message(&lines[i], &lines[i - 1]) {
+            i += 1;
+        }
+        let mut message = lines[at + 1..i].to_vec();
+        while message.last().is_some_and(|l| l.trim().is_empty()) {
+            message.pop();
+        }
+        if lines.get(i).is_some_and(|l| l.starts_with(BACKTRACE_NOTE)) {
+            i += 1;
+        } else if lines.get(i) == Some(&"stack backtrace:") {
+            let frames = lines[i + 1..].iter();
+            i += 1 + frames
+                .take_while(|l| l.starts_with(char::is_whitespace))
+                .count();
+            if lines
+                .get(i)
+                .is_some_and(|l| l.starts_with("note: Some details are omitted"))
+            {
+                i += 1;
+            }
+        }
+        panics.push(Panic {
+            at,
+            message,
+            end: i,
+        });
+    }
+    panics
+}
+
+/// Why a test failed, from its output (`section`); `harness`: the fork harness wrote
+/// it.
 ///
-/// The panic shown is the test's own: the last one, not counting those of child processes the
-/// test forked (the harness marks them). A spec often provokes panics on purpose (in a child,
-/// in a task) before its own assertion fails, and that assertion names the mistake. The fork
-/// harness's own words come before what the test printed (a hang, a child that ran on into
-/// the test) or after its last panic (children left behind), and are kept.
+/// The panic shown is the test's own: the last one, not counting those of child
+/// processes the test forked (the harness marks them). A spec often provokes panics
+/// on purpose (in a child, in a task) before its own assertion fails, and that
+/// assertion names the mistake. The fork harness's own words come before what the
+/// test printed (a hang, a child that ran on into the test) or after its last panic
+/// (children left behind), and are kept.
+///
+/// For a `#[should_panic(expected = "...")]` test whose panic did not contain that
+/// text, the message is libtest's note saying so, which quotes both texts.
 fn explain(section: &[&str], harness: bool) -> FailedTest {
-    let panics: Vec<usize> = (0..section.len())
-        .filter(|&i| is_panic(&section[i]))
-        .collect();
-    let is_childs = |i: usize| {
-        let before = section[..i].iter().rev().find(|l| !l.trim().is_empty());
+    let panics = panics(section);
+    let is_childs = |p: &&Panic| {
+        let before = section[..p.at].iter().rev().find(|l| !l.trim().is_empty());
         before.is_some_and(is_child_mark)
     };
-    let own = panics.iter().rev().copied().find(|&i| !is_childs(i));
+    let own = panics.iter().rev().find(|p| !is_childs(p));
     let (mut before, mut after) = (Vec::new(), Vec::new());
     if harness {
         let first = section.iter().position(|l| is_panic(l) || is_child_mark(l));
         before = words(&section[..first.unwrap_or(section.len())]).collect();
-        if let Some(&last) = panics.last() {
-            let end = last
-                + 1
-                + section[last + 1..]
-                    .iter()
-                    .take_while(|l| !ends_message(l))
-                    .count();
-            after = words(&section[end..]).collect();
+        if let Some(last) = panics.last() {
+            after = words(&section[last.end..]).collect();
         }
     }
     let no_words = before.is_empty() && after.is_empty();
-    let shown = own.or(panics.last().copied().filter(|_| no_words));
-    let panic = shown.map(|i| {
-        let message = section[i + 1..].iter().take_while(|l| !ends_message(l));
-        message.copied().collect::<Vec<_>>()
+    let shown = own.or(panics.last().filter(|_| no_words));
+    let expected = section.iter().position(is_expected_note).map(|i| {
+        let note = section[i..].iter().take_while(|l| !l.trim().is_empty());
+        note.copied().collect::<Vec<_>>()
     });
+    let panic = expected.or(shown.map(|p| p.message.clone()));
     let mut message: Vec<&str> = before
         .into_iter()
         .chain(panic.unwrap_or_default())
@@ -170,8 +248,8 @@ fn explain(section: &[&str], harness: bool) -> FailedTest {
             .filter(|l| !l.is_empty())
             .collect();
     }
-    let location = shown.and_then(|i| {
-        let (_, at) = section[i].split_once("panicked at ")?;
+    let location = shown.and_then(|p| {
+        let (_, at) = section[p.at].split_once("panicked at ")?;
         Some(at.trim_end_matches(':').to_string())
     });
     let not_run =

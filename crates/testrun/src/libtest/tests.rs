@@ -195,8 +195,9 @@ fn the_location_is_that_of_the_panic_shown() {
         None
     );
     assert_eq!(at("hang", "returns_the_string_computed_in_the_child"), None);
+    // Std writes a newline before each panic: the second follows a blank line.
     let inline = inline_failures(
-        "running 1 test\nthread 'main' panicked at a.rs:1:2:\nprovoked\nthread 'main' panicked at b.rs:3:4:\nown\ntest t ... FAILED\n",
+        "running 1 test\n\nthread 'main' panicked at a.rs:1:2:\nprovoked\n\nthread 'main' panicked at b.rs:3:4:\nown\ntest t ... FAILED\n",
     );
     assert_eq!(
         (
@@ -225,4 +226,123 @@ fn tests_after_a_hang_are_not_run() {
         )["t"]
             .not_run
     );
+}
+
+/// Panics no spec of the course produces yet, from a throwaway crate whose tests
+/// panic so (`tests/spec.rs` under libtest, `tests/fork.rs` under `support::fork`),
+/// run as `cargo course check` runs an exercise: `RUST_BACKTRACE=0 cargo test
+/// --no-fail-fast`, or `RUST_BACKTRACE=1` (its `--backtrace`); libtest also with
+/// `--test-threads=1`, where each test still runs on a thread named after it. Std
+/// notes "run with `RUST_BACKTRACE=1`" after the first panic of a process only: under
+/// libtest after one test's panic (which one depends on the threads), under the fork
+/// harness after each test's first (each test runs in a process of its own).
+fn shapes(run: &str) -> &'static str {
+    match run {
+        "libtest" => include_str!("fixtures/shapes-libtest.txt"),
+        "one-thread" => include_str!("fixtures/shapes-libtest-one-thread.txt"),
+        "backtrace" => include_str!("fixtures/shapes-libtest-backtrace.txt"),
+        "fork" => include_str!("fixtures/shapes-fork.txt"),
+        _ => unreachable!("no run {run}"),
+    }
+}
+
+/// The message and location of `test` in each run of [`shapes`] (`runs`).
+fn in_each<'a>(
+    runs: &'a [&'a str],
+    test: &'a str,
+) -> impl Iterator<Item = (&'a str, FailedTest)> + 'a {
+    runs.iter()
+        .map(move |&run| (run, failures(shapes(run))[test].clone()))
+}
+
+const ALL_RUNS: [&str; 4] = ["libtest", "one-thread", "backtrace", "fork"];
+
+#[test]
+fn a_message_with_a_blank_line_is_whole() {
+    for (run, failed) in in_each(&ALL_RUNS, "a_message_with_a_blank_line") {
+        assert_eq!(
+            failed.message, "first paragraph\n\nsecond paragraph",
+            "{run}"
+        );
+    }
+    // Under libtest, a message without std's note (that one, in the first run) runs
+    // to the end of its section, not into the next; what a test printed before its
+    // panic is left out.
+    let failed = failures(shapes("libtest"));
+    assert_eq!(
+        failed["the_next_test_prints_then_fails"].message,
+        "assertion `left == right` failed: the next test's message\n  left: 2\n right: 3"
+    );
+    // The test's own panic, not that of the child it forked, each with its blank
+    // line.
+    let fork = failures(shapes("fork"));
+    let own = &fork["a_child_panics_then_the_test"];
+    assert_eq!(
+        (own.message.as_str(), own.location.as_deref()),
+        (
+            "the test's paragraph\n\nthe test's second paragraph",
+            Some("tests/fork.rs:32:13")
+        )
+    );
+}
+
+#[test]
+fn a_message_with_a_note_line_is_whole() {
+    for (run, failed) in in_each(&ALL_RUNS, "a_message_with_a_note_line") {
+        assert_eq!(
+            failed.message,
+            "the value was wrong\nnote: this line is the test's own\nlast line",
+            "{run}"
+        );
+    }
+}
+
+/// A line of the message that looks like a panic's first line starts no panic: std
+/// writes a blank line before each.
+#[test]
+fn a_message_quoting_another_panic_is_whole() {
+    for (run, failed) in in_each(&ALL_RUNS, "a_message_quoting_another_panic") {
+        assert_eq!(
+            failed.message,
+            "the worker died:\nthread 'worker' (7) panicked at src/lib.rs:7:9:\nboom\nand that is all",
+            "{run}"
+        );
+        let spec = if run == "fork" {
+            "tests/fork.rs:18:5"
+        } else {
+            "tests/spec.rs:17:5"
+        };
+        assert_eq!(failed.location.as_deref(), Some(spec), "{run}");
+    }
+}
+
+#[test]
+fn a_should_panic_test_whose_panic_lacks_the_text_shows_libtests_note() {
+    for run in &ALL_RUNS[..3] {
+        let failed = failures(shapes(run));
+        let other = &failed["should_panic_with_another_message"];
+        assert_eq!(
+            other.message,
+            "note: panic did not contain expected string\n      panic message: \"underflow\"\n expected substring: \"overflow\"",
+            "{run}"
+        );
+        assert_eq!(
+            other.location.as_deref(),
+            Some("tests/spec.rs:23:5"),
+            "{run}"
+        );
+        let value = &failed["should_panic_with_a_value"].message;
+        assert!(
+            value.starts_with(
+                "note: expected panic with string value,\n found non-string value: `TypeId("
+            ) && value.ends_with("`\n     expected substring: \"overflow\""),
+            "{run}: {value}"
+        );
+        // No panic at all: libtest's note is the whole section.
+        assert_eq!(
+            failed["should_panic_but_returns"].message,
+            "note: test did not panic as expected at tests/spec.rs:34:4",
+            "{run}"
+        );
+    }
 }
