@@ -61,10 +61,10 @@ pub fn read_json<T: DeserializeOwned>(path: &Path) -> Result<Option<T>> {
     Ok(Some(value))
 }
 
-/// Writes a JSON record (pretty-printed).
+/// Writes a JSON record (pretty-printed, ending in a newline) with [`write_atomically`].
 pub fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<()> {
     let text = serde_json::to_string_pretty(value)?;
-    fs::write(path, text).with_context(|| format!("writing {}", path.display()))
+    write_atomically(path, text + "\n")
 }
 
 #[cfg(test)]
