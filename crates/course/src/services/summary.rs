@@ -3,6 +3,7 @@
 //! compiler's errors, from cargo's JSON messages.
 
 use crate::services::cargo_json;
+use crate::services::files::stems;
 use crate::services::libtest::{self, Outcome};
 use crate::services::progress::Status;
 use crate::services::project::{Exercise, Project};
@@ -89,18 +90,9 @@ pub fn summarize_build_failure(output: &str, package: &str) -> Summary {
 /// The source of an exercise's spec (every `tests/*.rs`, in name order), to order its tests.
 pub fn spec_source(project: &Project, ex: &Exercise) -> String {
     let dir = project.path(ex.starter_dir().join("tests"));
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
-        .collect();
-    files.sort();
-    files
-        .iter()
-        .filter_map(|f| std::fs::read_to_string(f).ok())
-        .collect::<Vec<_>>()
-        .join("\n")
+    let read = |stem| std::fs::read_to_string(dir.join(format!("{stem}.rs"))).ok();
+    let files = stems(&dir, "rs").unwrap_or_default();
+    files.iter().filter_map(read).collect::<Vec<_>>().join("\n")
 }
 
 /// The summary of a test run from its merged output; `exit` is `None` when it was killed for
