@@ -65,17 +65,20 @@ impl Summary {
     }
 }
 
+/// Cargo's own lines of a `--message-format=json` output (`Compiling ...`, `error: ...`),
+/// without its JSON messages.
+pub fn cargo_lines(output: &str) -> String {
+    let human: Vec<&str> = output.lines().filter(|l| !l.starts_with('{')).collect();
+    human.join("\n")
+}
+
 /// The summary of a build (`cargo test --no-run --message-format=json`) of `package` that
 /// failed: the compiler's errors from cargo's JSON messages, else the end of cargo's own output
 /// (a broken manifest, say).
 pub fn summarize_build_failure(output: &str, package: &str) -> Summary {
     let detail = cargo_json::Build::parse(output)
         .errors_of(package, 16)
-        .unwrap_or_else(|| {
-            let human: Vec<&str> =
-                output.lines().filter(|l| !l.starts_with('{')).collect();
-            cargo_json::tail(&human.join("\n"), 16)
-        });
+        .unwrap_or_else(|| cargo_json::tail(&cargo_lines(output), 16));
     Summary {
         status: Status::CompileError,
         passed: 0,
