@@ -1,6 +1,6 @@
 //! Writing a file so that a reader never sees half of it and a failure never leaves one; the
-//! files of a folder by extension; the small JSON records the tool keeps beside criterion's
-//! results.
+//! files of a folder by extension; the small JSON records the tool keeps (the learner's
+//! progress, and beside criterion's results the calibration and the CPython rows).
 
 use anyhow::{Context, Result};
 use serde::Serialize;
