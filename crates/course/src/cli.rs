@@ -251,14 +251,7 @@ pub fn run(cli: Cli) -> Result<()> {
             quick,
             report_only,
             force,
-        } => {
-            let mode = match (quick, report_only) {
-                (_, true) => bench::Mode::ReportOnly,
-                (true, false) => bench::Mode::Quick,
-                (false, false) => bench::Mode::Full,
-            };
-            bench::run(p, chapter.as_deref(), mode, force)
-        }
+        } => bench::run(p, chapter.as_deref(), quick, report_only, force),
         Command::Verify { chapter, timeout } => {
             verify::run(p, chapter.as_deref(), secs(timeout))
         }

@@ -9,29 +9,20 @@ use anyhow::{Context, Result, bail};
 use std::fs;
 use std::path::Path;
 
-/// How `cargo course bench` measures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    /// Criterion's full measurement: the numbers the book quotes.
-    Full,
-    /// Criterion's `--quick`: rough numbers, for checking the pipeline.
-    Quick,
-    /// Measure nothing: rewrite the reports from the results already on disk.
-    ReportOnly,
-}
-
 /// `cargo course bench [chapter]`: runs each chapter's benches (streaming criterion's progress)
 /// between two calibrations and writes its report files; chapters without benches are skipped.
+/// `quick` passes criterion's `--quick` (rough numbers, for checking the pipeline);
+/// `report_only` measures nothing and rewrites the reports from the results already on disk.
 /// A run whose calibrations differ by more than [`calibration::MAX_DRIFT`] writes no report
 /// unless `force`.
 pub fn run(
     project: &Project,
     chapter: Option<&str>,
-    mode: Mode,
+    quick: bool,
+    report_only: bool,
     force: bool,
 ) -> Result<()> {
     let chapters = project.chapters_or_all(chapter)?;
-    let (quick, report_only) = (mode == Mode::Quick, mode == Mode::ReportOnly);
     let mut ran = false;
     for chapter in &chapters {
         let targets = bench_targets(project, &chapter.name)?;

@@ -1,22 +1,13 @@
 //! `cargo course starters [chapter]`: each starter differs from its solution only inside its TODO
 //! regions (see `services::starter_diff`).
 
+use crate::services::files::stems;
 use crate::services::project::{Exercise, Project};
 use crate::services::starter_diff::compare;
 use anyhow::{Context, Result, bail};
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
-
-/// The names of the `.rs` files in `dir` (none if it cannot be read).
-fn rust_files(dir: &Path) -> BTreeSet<String> {
-    fs::read_dir(dir)
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e.ok()?.file_name().into_string().ok())
-        .filter(|n| n.ends_with(".rs"))
-        .collect()
-}
 
 /// The problems of one exercise, each prefixed with the file.
 pub fn check_exercise(project: &Project, ex: &Exercise) -> Result<Vec<String>> {
@@ -26,15 +17,16 @@ pub fn check_exercise(project: &Project, ex: &Exercise) -> Result<Vec<String>> {
         fs::read_to_string(project.path(p))
             .with_context(|| format!("reading {}", p.display()))
     };
-    let starters = rust_files(&project.path(&starter_src));
-    let solutions = rust_files(&project.path(&solution_src));
+    let starters = stems(&project.path(&starter_src), "rs")?;
+    let solutions = stems(&project.path(&solution_src), "rs")?;
     let mut problems = Vec::new();
-    for name in starters.union(&solutions) {
-        let (starter, solution) = (starter_src.join(name), solution_src.join(name));
+    for stem in starters.iter().chain(&solutions).collect::<BTreeSet<_>>() {
+        let name = format!("{stem}.rs");
+        let (starter, solution) = (starter_src.join(&name), solution_src.join(&name));
         let at = starter.display();
-        if !solutions.contains(name) {
+        if !solutions.contains(stem) {
             problems.push(format!("{at}: the solution has no src/{name}"));
-        } else if !starters.contains(name) {
+        } else if !starters.contains(stem) {
             problems.push(format!("{}: in the solution only", solution.display()));
         } else {
             let found = compare(&read(&starter)?, &read(&solution)?)

@@ -7,7 +7,7 @@ use crate::services::machine::{date_written, machine};
 use crate::services::project::{Chapter, Project};
 use crate::services::python_bench::{self, PythonRun};
 use crate::services::{chart, criterion, report};
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, bail, ensure};
 use std::path::{Path, PathBuf};
 
 /// The bench targets of a package, from `cargo metadata`.
@@ -66,17 +66,15 @@ pub fn write_report(
         machine.python = Some(python.python);
     }
     let baselines = project.course_metadata(chapter)?.baselines;
-    for (group, function) in &baselines {
-        if !measured.iter().any(|m| {
-            &m.group == group
-                && (m.function.as_ref() == Some(function) || &m.variant == function)
-        }) {
-            bail!(
-                "crates/{chapter}/Cargo.toml names `{function}` as the baseline of group `{group}`, but no such benchmark ran"
-            );
-        }
-    }
     let groups = report::group(measured, &baselines);
+    for (group, function) in &baselines {
+        ensure!(
+            groups
+                .iter()
+                .any(|g| &g.name == group && g.baseline.is_some()),
+            "crates/{chapter}/Cargo.toml names `{function}` as the baseline of group `{group}`, but no such benchmark ran"
+        );
+    }
     let title = format!(
         "{chapter} (criterion medians, {} logical cores)",
         machine.cores

@@ -46,19 +46,17 @@ impl Run {
         profile: &str,
         args: &[String],
     ) -> Run {
-        let dashes = (!args.is_empty()).then_some("--");
-        let words = ["cargo", "run"].into_iter().chain(profile_args(profile));
-        let words = words
-            .chain(["-p", package, "--example", example])
-            .chain(dashes);
-        let words = words
-            .chain(args.iter().map(String::as_str))
-            .map(String::from);
-        let profile = Some(profile.into());
+        let mut words = vec!["cargo", "run"];
+        words.extend(profile_args(profile));
+        words.extend(["-p", package, "--example", example]);
+        if !args.is_empty() {
+            words.push("--");
+            words.extend(args.iter().map(String::as_str));
+        }
         Run {
             name: name.into(),
-            words: words.collect(),
-            profile,
+            words: words.into_iter().map(String::from).collect(),
+            profile: Some(profile.into()),
         }
     }
 

@@ -15,7 +15,7 @@ use crate::services::process::{cargo, run_streaming};
 use crate::services::progress::Progress;
 use crate::services::project::{Exercise, Project};
 use crate::services::summary::{
-    Summary, spec_source, summarize, summarize_build_failure,
+    Summary, cargo_lines, spec_source, summarize, summarize_build_failure,
 };
 use anyhow::{Result, bail};
 use std::path::PathBuf;
@@ -81,17 +81,12 @@ pub fn test_exercise(
         )
     } else {
         // Keep it readable: cargo's own lines, then every compiler error as rustc renders it.
-        let human: Vec<&str> = built
-            .stdout
-            .lines()
-            .filter(|l| !l.starts_with('{'))
-            .collect();
         let errors = cargo_json::Build::parse(&built.stdout)
             .errors_of(&ex.package, usize::MAX)
             .unwrap_or_default();
         (
             summarize_build_failure(&built.stdout, &ex.package),
-            format!("{}\n\n{errors}\n", human.join("\n")),
+            format!("{}\n\n{errors}\n", cargo_lines(&built.stdout)),
         )
     };
     write_atomically(&output_path(project, ex), output)?;

@@ -1,6 +1,6 @@
 //! Writing a file so that a reader never sees half of it and a failure never leaves one; the
-//! files of a folder by extension; the small JSON records the tool keeps beside criterion's
-//! results.
+//! files of a folder by extension; the small JSON records the tool keeps (the learner's
+//! progress, and beside criterion's results the calibration and the CPython rows).
 
 use anyhow::{Context, Result};
 use serde::Serialize;
@@ -61,10 +61,10 @@ pub fn read_json<T: DeserializeOwned>(path: &Path) -> Result<Option<T>> {
     Ok(Some(value))
 }
 
-/// Writes a JSON record (pretty-printed).
+/// Writes a JSON record (pretty-printed, ending in a newline) with [`write_atomically`].
 pub fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<()> {
     let text = serde_json::to_string_pretty(value)?;
-    fs::write(path, text).with_context(|| format!("writing {}", path.display()))
+    write_atomically(path, text + "\n")
 }
 
 #[cfg(test)]

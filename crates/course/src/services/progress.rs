@@ -4,11 +4,11 @@
 //! It lives under `target/` on purpose: it belongs to one learner's checkout, is never committed,
 //! and `cargo clean` starts the course over.
 
+use crate::services::files::{read_json, write_json};
 use crate::services::project::{Exercise, Project};
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::fs;
 use std::path::{Path, PathBuf};
 
 /// How the last check of an exercise ended.
@@ -77,24 +77,16 @@ impl Progress {
 
     /// Reads the file; a missing file is a fresh start, a damaged one a clear error.
     pub fn load(path: &Path) -> Result<Progress> {
-        if !path.exists() {
-            return Ok(Progress::default());
-        }
-        let text = fs::read_to_string(path)
-            .with_context(|| format!("reading {}", path.display()))?;
-        serde_json::from_str(&text).with_context(|| {
-            format!(
-                "{} is damaged (delete it to start the progress record over)",
-                path.display()
-            )
-        })
+        let damaged = || {
+            let path = path.display();
+            format!("{path} is damaged (delete it to start the progress record over)")
+        };
+        Ok(read_json(path).with_context(damaged)?.unwrap_or_default())
     }
 
     /// Writes the file (through a temporary file, so an interrupted write leaves the old one).
     pub fn save(&self, path: &Path) -> Result<()> {
-        let text =
-            serde_json::to_string_pretty(self).context("serializing the progress")?;
-        crate::services::files::write_atomically(path, text + "\n")
+        write_json(path, self)
     }
 
     /// The entry of an exercise (the default, "not tried", if it has none).
@@ -154,6 +146,7 @@ pub fn first_unfinished<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     fn ex(chapter: &str, dir: &str) -> Exercise {
         let ch = &chapter[..4];

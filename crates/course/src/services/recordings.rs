@@ -52,12 +52,10 @@ pub fn keep_and_draw(
         }
     }
     for stale in [&kept, svg] {
-        match fs::remove_file(stale) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                return Err(e)
-                    .with_context(|| format!("removing {}", stale.display()));
-            }
-            _ => {}
+        if let Err(e) = fs::remove_file(stale)
+            && e.kind() != std::io::ErrorKind::NotFound
+        {
+            return Err(e).with_context(|| format!("removing {}", stale.display()));
         }
     }
     Ok(false)

@@ -131,36 +131,32 @@ pub fn render_markdown(
 
 /// The numbers file: one mdBook anchor per group/variant/metric, for prose to include.
 pub fn render_numbers(groups: &[Group], machine: &Machine, run: &RunNote) -> String {
-    let mut anchors = vec![
-        ("machine_cpu".to_string(), machine.cpu.clone()),
-        ("machine_cores".to_string(), machine.cores.to_string()),
-    ];
-    anchors.extend(
-        machine
-            .python
-            .iter()
-            .map(|p| ("machine_python".to_string(), p.clone())),
-    );
-    anchors.extend(run.anchors().into_iter().map(|(n, v)| (n.to_string(), v)));
+    let mut numbers = String::new();
+    let mut anchor = |name: &str, value: &str| {
+        let _ = write!(
+            numbers,
+            "// ANCHOR: {name}\n{value}\n// ANCHOR_END: {name}\n"
+        );
+    };
+    anchor("machine_cpu", &machine.cpu);
+    anchor("machine_cores", &machine.cores.to_string());
+    if let Some(python) = &machine.python {
+        anchor("machine_python", python);
+    }
+    for (name, value) in run.anchors() {
+        anchor(name, &value);
+    }
     for g in groups {
         for (i, r) in g.rows.iter().enumerate() {
             let prefix = format!("{}_{}", slugify(&g.name), slugify(&r.variant));
-            let metrics = [
-                ("median", Some(format_duration(r.median_ns))),
-                ("spread", Some(format_spread(r.spread_ns))),
-                ("speedup", g.speedup(i).map(format_speedup)),
-            ];
-            anchors.extend(metrics.into_iter().filter_map(|(metric, value)| {
-                Some((format!("{prefix}_{metric}"), value?))
-            }));
+            anchor(&format!("{prefix}_median"), &format_duration(r.median_ns));
+            anchor(&format!("{prefix}_spread"), &format_spread(r.spread_ns));
+            if let Some(speedup) = g.speedup(i) {
+                anchor(&format!("{prefix}_speedup"), &format_speedup(speedup));
+            }
         }
     }
-    anchors
-        .iter()
-        .map(|(name, value)| {
-            format!("// ANCHOR: {name}\n{value}\n// ANCHOR_END: {name}\n")
-        })
-        .collect()
+    numbers
 }
 
 #[cfg(test)]

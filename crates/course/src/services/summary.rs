@@ -3,6 +3,7 @@
 //! compiler's errors, from cargo's JSON messages.
 
 use crate::services::cargo_json;
+use crate::services::files::stems;
 use crate::services::libtest::{self, Outcome};
 use crate::services::progress::Status;
 use crate::services::project::{Exercise, Project};
@@ -64,17 +65,20 @@ impl Summary {
     }
 }
 
+/// Cargo's own lines of a `--message-format=json` output (`Compiling ...`, `error: ...`),
+/// without its JSON messages.
+pub fn cargo_lines(output: &str) -> String {
+    let human: Vec<&str> = output.lines().filter(|l| !l.starts_with('{')).collect();
+    human.join("\n")
+}
+
 /// The summary of a build (`cargo test --no-run --message-format=json`) of `package` that
 /// failed: the compiler's errors from cargo's JSON messages, else the end of cargo's own output
 /// (a broken manifest, say).
 pub fn summarize_build_failure(output: &str, package: &str) -> Summary {
     let detail = cargo_json::Build::parse(output)
         .errors_of(package, 16)
-        .unwrap_or_else(|| {
-            let human: Vec<&str> =
-                output.lines().filter(|l| !l.starts_with('{')).collect();
-            cargo_json::tail(&human.join("\n"), 16)
-        });
+        .unwrap_or_else(|| cargo_json::tail(&cargo_lines(output), 16));
     Summary {
         status: Status::CompileError,
         passed: 0,
@@ -89,18 +93,9 @@ pub fn summarize_build_failure(output: &str, package: &str) -> Summary {
 /// The source of an exercise's spec (every `tests/*.rs`, in name order), to order its tests.
 pub fn spec_source(project: &Project, ex: &Exercise) -> String {
     let dir = project.path(ex.starter_dir().join("tests"));
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
-        .collect();
-    files.sort();
-    files
-        .iter()
-        .filter_map(|f| std::fs::read_to_string(f).ok())
-        .collect::<Vec<_>>()
-        .join("\n")
+    let read = |stem| std::fs::read_to_string(dir.join(format!("{stem}.rs"))).ok();
+    let files = stems(&dir, "rs").unwrap_or_default();
+    files.iter().filter_map(read).collect::<Vec<_>>().join("\n")
 }
 
 /// The summary of a test run from its merged output; `exit` is `None` when it was killed for

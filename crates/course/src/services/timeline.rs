@@ -124,7 +124,7 @@ pub fn panels(records: &[Record]) -> Vec<Panel> {
         let started = |t: &&&Record| (s.start_ns..=s.end_ns).contains(&t.start_ns);
         let tasks: Vec<&Record> = tasks.iter().filter(started).copied().collect();
         let processes = tasks.iter().map(|t| t.pid).collect::<BTreeSet<u32>>().len();
-        let (mut workers, mut rows) = (Vec::new(), Vec::<Row>::new());
+        let mut rows = Vec::<Row>::new();
         for t in tasks {
             let wall = t.end_ns.saturating_sub(t.start_ns);
             let work = if t.cpu_ns >= wall / 10 {
@@ -134,27 +134,22 @@ pub fn panels(records: &[Record]) -> Vec<Panel> {
             };
             let (start, end) =
                 (secs(s.start_ns, t.start_ns), secs(s.start_ns, t.end_ns));
-            let worker = (t.pid, t.tid_or_slots);
-            let k = workers
-                .iter()
-                .position(|w| *w == worker)
-                .unwrap_or_else(|| {
-                    let worker = if u64::from(t.pid) == t.tid_or_slots {
-                        format!("process {}", t.pid)
-                    } else if processes > 1 {
-                        format!("process {} thread {}", t.pid, t.tid_or_slots)
-                    } else {
-                        format!("thread {}", t.tid_or_slots)
-                    };
-                    rows.push(Row {
-                        worker,
-                        bars: Vec::new(),
-                    });
-                    workers.push((t.pid, t.tid_or_slots));
-                    rows.len() - 1
-                });
+            // One name per worker (pid and thread id), so a row is found by its name.
+            let worker = if u64::from(t.pid) == t.tid_or_slots {
+                format!("process {}", t.pid)
+            } else if processes > 1 {
+                format!("process {} thread {}", t.pid, t.tid_or_slots)
+            } else {
+                format!("thread {}", t.tid_or_slots)
+            };
             let bar = (t.label.clone(), start, end, work as f64 / 1e9);
-            rows[k].bars.push(bar);
+            match rows.iter_mut().find(|row| row.worker == worker) {
+                Some(row) => row.bars.push(bar),
+                None => rows.push(Row {
+                    worker,
+                    bars: vec![bar],
+                }),
+            }
         }
         Panel {
             label: s.label.clone(),

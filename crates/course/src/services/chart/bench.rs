@@ -128,14 +128,14 @@ pub fn group_panel(group: &Group) -> RowsPanel {
         .fold(0.0, f64::max);
     let label_width = (20 + longest as u32).min(380);
     let medians: Vec<f64> = group.rows.iter().map(|r| r.median_ns).collect();
-    let log = wide(&medians, false);
-    let (values, labels, caption, x_desc): (Vec<f64>, Vec<String>, _, _) =
+    let (values, labels, caption, x_desc, log): (Vec<f64>, Vec<String>, _, _, _) =
         match group.baseline {
             Some(b) => {
                 let values: Vec<f64> = (0..group.rows.len())
                     .map(|i| group.speedup(i).unwrap_or(0.0))
                     .collect();
                 let labels = values.iter().map(|v| format_speedup(*v)).collect();
+                let log = wide(&values, true);
                 (
                     values,
                     labels,
@@ -144,21 +144,23 @@ pub fn group_panel(group: &Group) -> RowsPanel {
                         group.name, names[b]
                     ),
                     "speedup (baseline median / variant median)".to_string(),
+                    log,
                 )
             }
             None => {
-                let max = group.rows.iter().map(|r| r.median_ns).fold(0.0, f64::max);
+                let log = wide(&medians, false);
+                let max = medians.iter().copied().fold(0.0, f64::max);
                 // the unit the largest value reads best in (on a log axis, each tick has its unit)
                 let mut units = [("s", 1e9), ("ms", 1e6), ("µs", 1e3)].into_iter();
                 let (unit, scale) = units
                     .find(|(_, scale)| max >= *scale && !log)
                     .unwrap_or(("ns", 1.0));
-                let medians = group.rows.iter().map(|r| r.median_ns);
                 (
-                    medians.clone().map(|ns| ns / scale).collect(),
-                    medians.map(format_duration).collect(),
+                    medians.iter().map(|ns| ns / scale).collect(),
+                    medians.iter().copied().map(format_duration).collect(),
                     format!("{}: median time (lower is better)", group.name),
                     format!("median time ({unit})"),
+                    log,
                 )
             }
         };
@@ -169,11 +171,6 @@ pub fn group_panel(group: &Group) -> RowsPanel {
         .fold(0.0, f64::max);
     let room = (widest + 12.0) / f64::from(plot_width(label_width)).max(1.0);
     let floor = if group.baseline.is_some() { 1.0 } else { 0.0 };
-    let log = if group.baseline.is_some() {
-        wide(&values, true)
-    } else {
-        log
-    };
     let scale = scale(&values, floor, group.baseline, room.clamp(0.1, 0.5), log);
     let bars = scale.bars.iter().enumerate().map(|(k, x)| {
         let i = n - 1 - k as i32;
