@@ -85,6 +85,22 @@ mod unix {
     }
     // ANCHOR_END: unbounded
 
+    /// Two services in child processes at once: the second child holds a copy of
+    /// everything this process had open when it forked, the first service's stop
+    /// pipe included. Stopping the first must not wait for the second to end.
+    fn a_service_stops_while_another_one_runs() {
+        let first = ChildService::start(Config::with_delay(Duration::ZERO))
+            .expect("the first service starts");
+        let second = ChildService::start(Config::with_delay(Duration::ZERO))
+            .expect("the second service starts");
+        assert_eq!(
+            one_process_per_request(first.addr(), 1).expect("an answer"),
+            [0]
+        );
+        assert_eq!(first.stop().expect("the first service stops"), 1);
+        assert_eq!(second.stop().expect("the second service stops"), 0);
+    }
+
     /// A thread the OS cannot create is an error from the client, not a panic. The
     /// address space of this test's process (a child of the runner) is capped a few
     /// thread stacks above what it maps now, so the threads past those fail to
@@ -109,6 +125,7 @@ mod unix {
     }
 
     pub const TESTS: &[Test] = &[
+        case!(a_service_stops_while_another_one_runs),
         case!(a_thread_that_cannot_start_is_an_error_not_a_panic),
         case!(unbounded_concurrency_runs_out_of_file_descriptors),
         case!(processes_per_request_all_wait_at_the_same_time),
