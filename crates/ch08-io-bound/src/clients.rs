@@ -20,8 +20,8 @@ pub fn one_thread_per_request(addr: SocketAddr, n: usize) -> io::Result<Vec<u64>
     each_on_threads(n, |id| request(addr, id))
 }
 
-/// `call(0)`, ..., `call(n - 1)` on one OS thread each, all at once;
-/// results in order.
+/// `call(0)`, ..., `call(n - 1)` on one OS thread each, all at once; results in
+/// order. A thread the OS cannot create is an error (the ones started finish first).
 pub fn each_on_threads<R, F>(n: usize, call: F) -> io::Result<Vec<R>>
 where
     R: Send,
@@ -29,9 +29,17 @@ where
 {
     let call = &call;
     std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..n as u64)
-            .map(|id| scope.spawn(move || call(id)))
-            .collect();
+        let mut handles = Vec::with_capacity(n);
+        for id in 0..n as u64 {
+            // `scope.spawn` would panic where the OS refuses a thread
+            let thread = std::thread::Builder::new()
+                .spawn_scoped(scope, move || call(id))
+                .map_err(|e| {
+                    let why = format!("thread {id} of {n} did not start: {e}");
+                    io::Error::new(e.kind(), why)
+                })?;
+            handles.push(thread);
+        }
         handles
             .into_iter()
             .map(|handle| handle.join().expect("a request thread panicked"))

@@ -18,7 +18,8 @@ pub const START_PATIENCE: Duration = Duration::from_secs(60);
 #[derive(Clone, Copy, Debug)]
 pub struct Cost {
     pub n: usize,
-    /// From the first start to the last task running, divided by `n`.
+    /// From the first start to the last task running, divided by `n`. For processes,
+    /// to the parent's return from the last fork: the children may not run yet.
     pub start_per_task: Duration,
     /// Resident memory while all `n` wait, above what the process held
     /// before, per task.

@@ -281,7 +281,8 @@ pub fn parse_reply(line: &str) -> io::Result<u64> {
 #[derive(Debug)]
 pub struct ChildService {
     addr: SocketAddr,
-    /// Closing it tells the child to stop (it reads end-of-file).
+    /// A byte written to it tells the child to stop. Not end-of-file: every process
+    /// forked from this one meanwhile holds a copy of this end of the pipe.
     stop: Option<std::fs::File>,
     child: Option<ch03_processes::ProcessHandle<u64>>,
 }
@@ -307,7 +308,9 @@ impl ChildService {
             let stats = Arc::new(Stats::default());
             let until_stopped = async move {
                 let waiting = tokio::task::spawn_blocking(move || {
-                    let _ = stop_read.read(&mut [0u8; 1]); // returns at end-of-file
+                    // returns at the parent's byte, or at end-of-file once no
+                    // copy of the write end is left open (the parent died)
+                    let _ = stop_read.read(&mut [0u8; 1]);
                 });
                 let _ = waiting.await;
             };
@@ -330,16 +333,25 @@ impl ChildService {
 
     /// Stops the child and reaps it: how many requests it answered with `ok`.
     pub fn stop(mut self) -> Result<u64, ch03_processes::ProcessError> {
-        drop(self.stop.take());
+        self.tell_stop();
         let child = self.child.take().expect("taken only here and in drop");
         child.join()
+    }
+
+    /// Writes the stop byte. Closing the pipe alone would not do: a process forked
+    /// from this one since `start` (a client, another service) holds a copy of it.
+    fn tell_stop(&mut self) {
+        if let Some(mut stop) = self.stop.take() {
+            // fails (EPIPE, not SIGPIPE) only if the child is gone already
+            let _ = ch03_processes::sys::write_all_without_sigpipe(&mut stop, b".");
+        }
     }
 }
 
 #[cfg(unix)]
 impl Drop for ChildService {
     fn drop(&mut self) {
-        drop(self.stop.take());
+        self.tell_stop();
         if let Some(child) = self.child.take() {
             let _ = child.join();
         }

@@ -85,7 +85,48 @@ mod unix {
     }
     // ANCHOR_END: unbounded
 
+    /// Two services in child processes at once: the second child holds a copy of
+    /// everything this process had open when it forked, the first service's stop
+    /// pipe included. Stopping the first must not wait for the second to end.
+    fn a_service_stops_while_another_one_runs() {
+        let first = ChildService::start(Config::with_delay(Duration::ZERO))
+            .expect("the first service starts");
+        let second = ChildService::start(Config::with_delay(Duration::ZERO))
+            .expect("the second service starts");
+        assert_eq!(
+            one_process_per_request(first.addr(), 1).expect("an answer"),
+            [0]
+        );
+        assert_eq!(first.stop().expect("the first service stops"), 1);
+        assert_eq!(second.stop().expect("the second service stops"), 0);
+    }
+
+    /// A thread the OS cannot create is an error from the client, not a panic. The
+    /// address space of this test's process (a child of the runner) is capped a few
+    /// thread stacks above what it maps now, so the threads past those fail to
+    /// start.
+    fn a_thread_that_cannot_start_is_an_error_not_a_panic() {
+        use ch08_io_bound::clients::each_on_threads;
+        use nix::sys::resource::{Resource, getrlimit, setrlimit};
+        let status = std::fs::read_to_string("/proc/self/status").expect("status");
+        let mapped_kib: u64 = status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmSize:"))
+            .and_then(|rest| rest.split_whitespace().next()?.parse().ok())
+            .expect("VmSize");
+        let (soft, hard) = getrlimit(Resource::RLIMIT_AS).expect("getrlimit");
+        // room for about eight 2 MiB stacks, not for 200
+        setrlimit(Resource::RLIMIT_AS, (mapped_kib + 16 * 1024) * 1024, hard)
+            .expect("setrlimit");
+        let result = each_on_threads(200, Ok);
+        setrlimit(Resource::RLIMIT_AS, soft, hard).expect("restore RLIMIT_AS");
+        let err = result.expect_err("200 stacks cannot fit in 16 MiB more");
+        assert!(err.to_string().contains("did not start"), "{err}");
+    }
+
     pub const TESTS: &[Test] = &[
+        case!(a_service_stops_while_another_one_runs),
+        case!(a_thread_that_cannot_start_is_an_error_not_a_panic),
         case!(unbounded_concurrency_runs_out_of_file_descriptors),
         case!(processes_per_request_all_wait_at_the_same_time),
         case!(a_failed_request_in_a_child_is_an_error_with_its_message),

@@ -78,19 +78,36 @@ impl From<TransportError> for ProtocolError {
 }
 
 // ANCHOR: master
-/// Rank 0's side: hands `inputs` out one at a time, to whichever worker
-/// returns a result first, then tells every worker to stop. Returns the
-/// results in the order of `inputs`.
+/// Rank 0's side: hands `inputs` out one at a time, to whichever worker returns a
+/// result first, then tells every worker to stop. Returns the results in the order of
+/// `inputs`. When it gives up with an error, it still tells every worker it has not
+/// stopped yet to stop: left waiting for a task, a worker would wait forever.
 pub fn master<T: Transport>(t: &T, inputs: &[u64]) -> Result<Outcome, ProtocolError> {
     if t.size() < 2 {
         return Err(ProtocolError::NoWorkers);
     }
+    let mut stopped = vec![false; t.size()];
+    let outcome = hand_out(t, inputs, &mut stopped);
+    if outcome.is_err() {
+        for worker in (1..t.size()).filter(|&worker| !stopped[worker]) {
+            let _ = t.send(worker, Message::Stop); // best effort: it may be gone
+        }
+    }
+    outcome
+}
+
+/// [`master`]'s work; `stopped[worker]` records each worker told to stop.
+fn hand_out<T: Transport>(
+    t: &T,
+    inputs: &[u64],
+    stopped: &mut [bool],
+) -> Result<Outcome, ProtocolError> {
     let mut results: Vec<Option<(u64, usize)>> = vec![None; inputs.len()];
     let mut next = 0;
     let mut in_flight = 0;
 
     // Hand out the next task to `worker`, or tell it to stop when none is left.
-    let feed = |worker: usize, next: &mut usize, in_flight: &mut usize| {
+    let mut feed = |worker: usize, next: &mut usize, in_flight: &mut usize| {
         if let Some(&input) = inputs.get(*next) {
             t.send(
                 worker,
@@ -102,6 +119,7 @@ pub fn master<T: Transport>(t: &T, inputs: &[u64]) -> Result<Outcome, ProtocolEr
             *next += 1;
             *in_flight += 1;
         } else {
+            stopped[worker] = true;
             t.send(worker, Message::Stop)?;
         }
         Ok::<_, ProtocolError>(())
@@ -342,6 +360,33 @@ mod tests {
                 Err(ProtocolError::NotOutstanding { from: 1, index })
             );
         }
+    }
+
+    /// A master that gives up tells every worker it has not stopped yet to stop.
+    /// Over channels, two idle workers left waiting would wait for each other
+    /// forever (each holds a sender to the other's inbox); under MPI they would wait
+    /// for rank 0.
+    #[test]
+    fn a_master_that_gives_up_stops_the_workers_still_waiting() {
+        let (result, workers) = watchdog(LIMIT, || {
+            let mut world = channel_world(4);
+            let (rank_3, rank_2) = (world.pop().unwrap(), world.pop().unwrap());
+            // rank 1 is gone before its first task: the master's first send fails
+            drop(world.pop());
+            let own = world.pop().unwrap();
+            std::thread::scope(|s| {
+                let workers =
+                    [rank_2, rank_3].map(|t| s.spawn(move || worker(&t, |n| n)));
+                let result = master(&own, &[1, 2, 3]);
+                drop(own);
+                (result, workers.map(|w| w.join().unwrap()))
+            })
+        });
+        assert_eq!(
+            result,
+            Err(ProtocolError::Transport(TransportError::Disconnected))
+        );
+        assert_eq!(workers, [Ok(0), Ok(0)], "both workers were told to stop");
     }
 
     #[test]

@@ -112,9 +112,11 @@ pub fn static_split<C: Communicator>(
 /// A barrier whose waiting ranks sleep instead of spinning.
 ///
 /// A rank blocked in an MPI call (`barrier`, `receive`) polls for the message in a
-/// loop: it keeps a core busy while it waits. While rank 0 times the sequential run,
-/// the other ranks wait here, in an immediate (non-blocking) barrier tested every
-/// millisecond, so they leave the cores to rank 0.
+/// loop: it keeps a core busy while it waits (with more ranks than slots, Open MPI
+/// has it yield the core between polls, which still costs the others CPU time).
+/// While rank 0 times the sequential run, the other ranks wait here, in an immediate
+/// (non-blocking) barrier tested every millisecond, so they leave the cores to rank
+/// 0.
 pub fn quiet_barrier<C: Communicator>(comm: &C) {
     let mut request = comm.immediate_barrier();
     loop {

@@ -1,10 +1,10 @@
-//! Exercise 1 under MPI: every rank of `mpirun -n N` runs this program.
-//! The spec builds it (feature `mpi`) and starts it under `mpirun -n 2`
-//! and `-n 4`; you can too:
+//! Exercise 1 under MPI: every rank of `mpirun -n N` runs this program. The spec
+//! builds it (feature `mpi`) and starts it under `mpirun -n 2` and `-n 4`; you can
+//! too, from the `exercises` folder:
 //!
 //! ```console
-//! $ cargo build --features mpi --example ex01-mpi-ranks
-//! $ mpirun --oversubscribe -n 4 ../target/debug/examples/ex01-mpi-ranks
+//! $ cargo build -p ch09-ex01-tree-reduce --features mpi --example ex01-mpi-ranks
+//! $ mpirun --oversubscribe -n 4 target/debug/examples/ex01-mpi-ranks
 //! ```
 //!
 //! A rank that fails a check panics; `mpirun` then ends the job and fails.

@@ -1,10 +1,10 @@
-//! Exercise 2 under MPI: rank 0 runs `master`, every other rank
-//! `worker`. The spec builds this program (feature `mpi`) and starts it
-//! under `mpirun -n 2` and `-n 4`; you can too:
+//! Exercise 2 under MPI: rank 0 runs `master`, every other rank `worker`. The spec
+//! builds this program (feature `mpi`) and starts it under `mpirun -n 2` and `-n 4`;
+//! you can too, from the `exercises` folder:
 //!
 //! ```console
-//! $ cargo build --features mpi --example ex02-mpi-ranks
-//! $ mpirun --oversubscribe -n 4 ../target/debug/examples/ex02-mpi-ranks
+//! $ cargo build -p ch09-ex02-pull-workers --features mpi --example ex02-mpi-ranks
+//! $ mpirun --oversubscribe -n 4 target/debug/examples/ex02-mpi-ranks
 //! ```
 //!
 //! A message is three `u64`s. A rank that fails a check panics;
