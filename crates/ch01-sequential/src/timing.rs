@@ -98,23 +98,34 @@ pub struct Short(pub Duration);
 
 impl fmt::Display for Short {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Digits after the point that leave three significant digits.
+        fn decimals(value: f64) -> usize {
+            if value >= 100.0 {
+                0
+            } else if value >= 10.0 {
+                1
+            } else {
+                2
+            }
+        }
         let secs = self.0.as_secs_f64();
-        let (value, unit) = if secs >= 1.0 {
-            (secs, "s")
+        let (value, unit, larger) = if secs >= 1.0 {
+            (secs, "s", None)
         } else if secs >= 1e-3 {
-            (secs * 1e3, "ms")
+            (secs * 1e3, "ms", Some("s"))
         } else if secs >= 1e-6 {
-            (secs * 1e6, "µs")
+            (secs * 1e6, "µs", Some("ms"))
         } else {
-            (secs * 1e9, "ns")
+            (secs * 1e9, "ns", Some("µs"))
         };
-        let decimals = if value >= 100.0 {
-            0
-        } else if value >= 10.0 {
-            1
-        } else {
-            2
+        // Round first: 999.6 ms rounds to 1000 ms, which is shown as 1.00 s.
+        let scale = 10f64.powi(decimals(value) as i32);
+        let rounded = (value * scale).round() / scale;
+        let (value, unit) = match larger {
+            Some(larger) if rounded >= 1000.0 => (rounded / 1000.0, larger),
+            _ => (rounded, unit),
         };
+        let decimals = decimals(value);
         write!(f, "{value:.decimals$} {unit}")
     }
 }
@@ -187,5 +198,21 @@ mod tests {
         .map(|d| Short(d).to_string())
         .collect();
         assert_eq!(shown, ["812 ns", "38.2 ms", "2.41 s", "1.50 µs"]);
+    }
+
+    #[test]
+    fn short_keeps_three_digits_when_rounding_crosses_a_boundary() {
+        // Rounded to three significant digits, 999.6 ms is 1.00 s, not "1000 ms",
+        // and 99.96 µs is 100 µs, not "100.0 µs".
+        let shown: Vec<String> = [
+            Duration::from_micros(999_600),
+            Duration::from_nanos(99_960),
+            Duration::from_nanos(9_996),
+            Duration::from_nanos(999_999_999),
+        ]
+        .into_iter()
+        .map(|d| Short(d).to_string())
+        .collect();
+        assert_eq!(shown, ["1.00 s", "100 µs", "10.0 µs", "1.00 s"]);
     }
 }

@@ -39,7 +39,7 @@ def sequential(numbers):
 
 # ANCHOR: threads
 def one_thread_per_number(numbers):
-    # A Thread's target cannot return a value: each one writes into its own slot.
+    # A Thread throws away what its target returns: each one writes into its own slot.
     results = [None] * len(numbers)
 
     def run(i, n):

@@ -1,4 +1,4 @@
-//! Step 5: contention. The same sum, five ways to combine the threads' work.
+//! Step 6: contention. The same sum, five ways to combine the threads' work.
 //!
 //! Every variant sums `range` over `threads` threads, each thread taking one chunk
 //! from [`for_each_chunk`], and every variant returns the same number. They differ
@@ -78,8 +78,8 @@ fn add_into(counter: &AtomicU64, chunk: Range<u64>) {
 
 // ANCHOR: false_sharing
 /// One counter per thread, side by side in one `Vec`: 8 bytes each, so up to eight of
-/// them share a 64-byte cache line. No two threads touch the same counter, yet every
-/// store makes the line bounce between the cores, as if they did.
+/// them share a 64-byte cache line. No two threads touch the same counter, yet while
+/// they store, the line keeps bouncing between the cores, as if they did.
 pub fn false_sharing(range: Range<u64>, threads: usize) -> Result<u64, ThreadsError> {
     let counters: Vec<AtomicU64> = (0..threads).map(|_| AtomicU64::new(0)).collect();
     for_each_chunk(range, threads, &|w, chunk| add_into(&counters[w], chunk))?;

@@ -8,7 +8,8 @@
 //!
 //! For the tutorials' workload this is not a simplification, it is what CPython
 //! does. `sum(range(n))` is one call into C: `builtins.sum` walks the range
-//! without running any bytecode, and a thread gives the GIL away only between
+//! without running any bytecode, and a thread that does not let go of the GIL
+//! itself (as blocking I/O or `time.sleep` do) is made to give it away only between
 //! bytecodes (at the interpreter's check points: loop iterations, calls), after
 //! another thread has waited for the switch interval (`sys.getswitchinterval()`,
 //! 5 ms). Inside one `sum` there is no such point, so the thread that starts it
