@@ -351,7 +351,11 @@ pub struct Child {
 
 /// The caller's child processes (Linux only: elsewhere always empty).
 pub fn children() -> Vec<Child> {
-    let me = std::process::id() as i32;
+    children_of(std::process::id() as i32)
+}
+
+/// The child processes of process `parent` (Linux only: elsewhere always empty).
+pub fn children_of(parent: i32) -> Vec<Child> {
     let Ok(entries) = std::fs::read_dir("/proc") else {
         return Vec::new();
     };
@@ -374,7 +378,7 @@ pub fn children() -> Vec<Child> {
         let mut fields = after.split_whitespace();
         let state = fields.next().and_then(|s| s.chars().next()).unwrap_or('?');
         let ppid = fields.next().and_then(|s| s.parse::<i32>().ok());
-        if ppid == Some(me) {
+        if ppid == Some(parent) {
             found.push(Child { pid, state });
         }
     }

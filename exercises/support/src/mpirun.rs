@@ -176,10 +176,20 @@ fn run_bounded(cmd: &mut Command, limit: Duration) -> Option<Output> {
             Some(output.expect("wait for mpirun"))
         }
         Err(_) => {
-            // mpirun's own --timeout should have ended it; this is the backstop. The
-            // waiter thread reaps it.
+            // mpirun's own --timeout should have ended it; this is the backstop. Open
+            // MPI starts each rank in a process group of its own, so the ranks would
+            // outlive mpirun, holding the output pipes open: the waiter would wait
+            // for them. Every process under mpirun is killed with it; the waiter
+            // thread reaps mpirun.
+            let mut doomed = vec![pid as i32];
+            let mut i = 0;
+            while i < doomed.len() {
+                doomed.extend(crate::children_of(doomed[i]).iter().map(|c| c.pid));
+                i += 1;
+            }
             let _ = Command::new("kill")
-                .args(["-KILL", &pid.to_string()])
+                .arg("-KILL")
+                .args(doomed.iter().map(|pid| pid.to_string()))
                 .status();
             let _ = waiter.join();
             None
@@ -190,6 +200,25 @@ fn run_bounded(cmd: &mut Command, limit: Duration) -> Option<Output> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A job whose processes sit in process groups of their own, as Open MPI's ranks
+    /// do, and hold the output pipes: past the limit, all of it is killed and
+    /// `run_bounded` returns (it waited for the pipes to close before).
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_job_past_its_limit_is_killed_with_everything_under_it() {
+        let timed_out = crate::watchdog_or(
+            Duration::from_secs(20),
+            "run_bounded waited for processes left running under a killed mpirun",
+            || {
+                let mut job = Command::new("sh");
+                // `set -m`: each background job gets a process group of its own.
+                job.args(["-c", "set -m; sleep 300 & sleep 300 & wait"]);
+                run_bounded(&mut job, Duration::from_secs(1)).is_none()
+            },
+        );
+        assert!(timed_out, "a job past its limit gives None");
+    }
 
     /// Counts the `write` calls that would be system calls on stderr.
     #[derive(Default)]
