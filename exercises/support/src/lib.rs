@@ -9,7 +9,7 @@
 //! * [`panic_message`]: the text of a panic payload (exercises give it
 //!   to the learner).
 //! * [`children`] / [`zombies`]: the calling process's children, from
-//!   `/proc` (Linux).
+//!   `/proc` (Linux); [`children_of`]: any process's.
 //! * [`fork`] (feature `fork`, Unix): the harness for tests that fork.
 //! * [`mpirun`]: run a chapter 09 exercise's ranks under `mpirun`, or say why not.
 //!
