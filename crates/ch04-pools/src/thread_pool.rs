@@ -19,7 +19,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
-use crate::error::{PoolError, TaskError, panic_message};
+use crate::error::{PoolError, TaskError, drop_on_worker, panic_message};
 
 type Job = Box<dyn FnOnce() + Send + 'static>;
 
@@ -204,14 +204,6 @@ impl ThreadPool {
         // Nothing panics while holding this lock, but a poisoned lock
         // is still usable.
         self.queue.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-}
-
-/// Drops `value` on a worker, where a panic in its `Drop` must not end the thread.
-/// The payload of such a panic is leaked, not dropped: its `Drop` could panic again.
-fn drop_on_worker<T>(value: T) {
-    if let Err(payload) = panic::catch_unwind(AssertUnwindSafe(move || drop(value))) {
-        std::mem::forget(payload);
     }
 }
 
