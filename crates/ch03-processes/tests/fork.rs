@@ -32,6 +32,9 @@ mod unix {
                 n + 1
             })
             .task("panics", |_: u64| -> u64 { panic!("task refused") })
+            .task("panics_with_a_bomb", |_: u64| -> u64 {
+                std::panic::panic_any(PanicsWhenDropped)
+            })
             .task("hangs", |_: u64| -> u64 {
                 std::thread::sleep(support::PATIENCE * 2);
                 0
@@ -462,6 +465,15 @@ mod unix {
             .unwrap_err();
         assert!(
             matches!(&err, ProcessError::Panicked { message, .. } if message == "task refused")
+        );
+        let err = reexec::spawn_task::<u64, u64>("panics_with_a_bomb", &0)
+            .unwrap()
+            .join()
+            .unwrap_err();
+        assert!(
+            matches!(&err, ProcessError::Panicked { message, .. }
+                if message == "a panic with a non-string payload"),
+            "{err}"
         );
         let err = reexec::spawn_task::<u64, u64>("no such task", &0)
             .unwrap()
