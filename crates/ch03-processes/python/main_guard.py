@@ -1,8 +1,8 @@
 """The tutorials' missing `if __name__ == "__main__":` guard, under each start method.
 
 The program of processes.py, written the way the tutorials write it: at the top level of the
-module, with no guard. Under fork (Linux's default until 3.13) it works. Under spawn (the
-default on Windows and macOS), and under forkserver in 3.11 and 3.12, every child imports the
+module, with no guard. Under fork (Linux's default through 3.13) it works. Under spawn (the
+default on Windows and macOS), and under forkserver from 3.11 to 3.13.7, every child imports the
 main module again, runs the top-level code again, reaches `p.start()` while it is still
 starting up, and dies with multiprocessing's bootstrapping RuntimeError. The parent does not
 notice: it prints a time, short and meaningless, and exits with status 0. (From 3.14 and

@@ -128,7 +128,13 @@ pub unsafe fn spawn_unchecked<T: Wire, F: FnOnce() -> T>(
 fn child_main<T: Wire, F: FnOnce() -> T>(f: F, mut out: File) -> ! {
     let (report, code) = match catch_unwind(AssertUnwindSafe(|| f().to_bytes())) {
         Ok(bytes) => (Report::Value(bytes), 0),
-        Err(payload) => (Report::Panic(panic_message(&*payload)), EXIT_PANIC),
+        Err(payload) => {
+            let message = panic_message(&*payload);
+            // Leaked, never dropped: a payload is any value (`panic_any`), and a
+            // `Drop` that panics would unwind into the caller's code after all.
+            std::mem::forget(payload);
+            (Report::Panic(message), EXIT_PANIC)
+        }
     };
     report_and_exit(&mut out, &report, code)
 }

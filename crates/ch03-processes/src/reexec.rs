@@ -99,7 +99,13 @@ impl Registry {
                 Report::Panic(format!("bad argument for task {name:?}: {e}")),
                 EXIT_PANIC,
             ),
-            Err(payload) => (Report::Panic(panic_message(&*payload)), EXIT_PANIC),
+            Err(payload) => {
+                let message = panic_message(&*payload);
+                // Leaked, never dropped: a payload is any value (`panic_any`), and
+                // a `Drop` that panics would end this child before its report.
+                std::mem::forget(payload);
+                (Report::Panic(message), EXIT_PANIC)
+            }
         };
         if write_report(&mut out, &report).is_err() {
             EXIT_WRITE_FAILED

@@ -29,7 +29,12 @@ pub fn exit_code_of(f: impl FnOnce() -> u64) -> Result<i32, ProcessError> {
                 // Passed whole (its low 32 bits): the kernel keeps only
                 // the low 8 of them.
                 Ok(value) => value as i32,
-                Err(_) => EXIT_PANIC,
+                // Leaked, never dropped: a payload is any value (`panic_any`), and a
+                // `Drop` that panics would unwind into the caller's code after all.
+                Err(payload) => {
+                    std::mem::forget(payload);
+                    EXIT_PANIC
+                }
             };
             exit_now(code)
         }

@@ -28,7 +28,12 @@ pub fn run_in_child(f: impl FnOnce() -> u64) -> Result<u64, ProcessError> {
             let code = match catch_unwind(AssertUnwindSafe(f)) {
                 Ok(value) if writer.write_all(&value.to_le_bytes()).is_ok() => 0,
                 Ok(_) => EXIT_WRITE_FAILED,
-                Err(_) => EXIT_PANIC,
+                // Leaked, never dropped: a payload is any value (`panic_any`), and a
+                // `Drop` that panics would unwind into the caller's code after all.
+                Err(payload) => {
+                    std::mem::forget(payload);
+                    EXIT_PANIC
+                }
             };
             exit_now(code)
         }

@@ -32,6 +32,9 @@ mod unix {
                 n + 1
             })
             .task("panics", |_: u64| -> u64 { panic!("task refused") })
+            .task("panics_with_a_bomb", |_: u64| -> u64 {
+                std::panic::panic_any(PanicsWhenDropped)
+            })
             .task("hangs", |_: u64| -> u64 {
                 std::thread::sleep(support::PATIENCE * 2);
                 0
@@ -137,6 +140,34 @@ mod unix {
             matches!(&err, ProcessError::Panicked { message, .. } if message == "bad input 7"),
             "{err}"
         );
+    }
+
+    /// A panic payload can be any value (`panic_any`), and its `Drop` may panic.
+    struct PanicsWhenDropped;
+
+    impl Drop for PanicsWhenDropped {
+        fn drop(&mut self) {
+            panic!("dropped");
+        }
+    }
+
+    /// Dropped in the child, the payload's own panic would unwind out of the child's
+    /// code into the caller's: a second copy of the test running on.
+    fn a_panic_payload_that_panics_when_dropped_does_not_escape_the_child() {
+        let err = spawn(|| -> u64 { std::panic::panic_any(PanicsWhenDropped) })
+            .unwrap()
+            .join()
+            .unwrap_err();
+        assert!(
+            matches!(&err, ProcessError::Panicked { message, .. }
+                if message == "a panic with a non-string payload"),
+            "{err}"
+        );
+        let code = exit_code_of(|| std::panic::panic_any(PanicsWhenDropped)).unwrap();
+        assert_eq!(code, ch03_processes::error::EXIT_PANIC);
+        let err =
+            run_in_child(|| std::panic::panic_any(PanicsWhenDropped)).unwrap_err();
+        assert!(err.pid().is_some(), "an error about the child: {err}");
     }
 
     fn a_child_killed_by_a_signal_is_an_error_naming_it() {
@@ -435,6 +466,15 @@ mod unix {
         assert!(
             matches!(&err, ProcessError::Panicked { message, .. } if message == "task refused")
         );
+        let err = reexec::spawn_task::<u64, u64>("panics_with_a_bomb", &0)
+            .unwrap()
+            .join()
+            .unwrap_err();
+        assert!(
+            matches!(&err, ProcessError::Panicked { message, .. }
+                if message == "a panic with a non-string payload"),
+            "{err}"
+        );
         let err = reexec::spawn_task::<u64, u64>("no such task", &0)
             .unwrap()
             .join()
@@ -630,6 +670,7 @@ mod unix {
             case!(the_child_works_on_a_copy_of_memory),
             case!(a_result_bigger_than_the_pipe_buffer_arrives_whole),
             case!(a_panic_in_the_child_is_an_error_with_its_message),
+            case!(a_panic_payload_that_panics_when_dropped_does_not_escape_the_child),
             case!(a_child_killed_by_a_signal_is_an_error_naming_it),
             case!(a_child_that_exits_without_its_result_is_an_error),
             case!(a_dropped_handle_kills_and_reaps_its_child),

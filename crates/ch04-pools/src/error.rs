@@ -65,6 +65,20 @@ pub enum TaskError {
 /// The message inside a panic payload: chapter 02's, one wording for the whole book.
 pub use ch02_threads::panic_message;
 
+// ANCHOR: drop_on_worker
+/// Drops `value` on a worker, where a panic in its `Drop` must not end the worker: a
+/// task's result nobody wants, or a panic's payload, which can be any value
+/// (`panic_any`). The payload of such a second panic is leaked, not dropped: its
+/// `Drop` could panic again.
+pub(crate) fn drop_on_worker<T>(value: T) {
+    let dropped =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || drop(value)));
+    if let Err(payload) = dropped {
+        std::mem::forget(payload);
+    }
+}
+// ANCHOR_END: drop_on_worker
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -52,7 +52,7 @@ use nix::fcntl::{FcntlArg, OFlag, fcntl};
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use nix::sys::signal::Signal;
 
-use crate::error::{PoolError, TaskError};
+use crate::error::{PoolError, TaskError, drop_on_worker};
 
 // ANCHOR: wire_task
 /// The type-erased call a worker makes: decode the argument, call the function,
@@ -117,7 +117,11 @@ fn worker_main(tasks: impl Read, mut results: impl Write) {
             Ok(Err(wire)) => {
                 Report::Panic(format!("the task did not decode: {wire}"))
             }
-            Err(payload) => Report::Panic(panic_message(&*payload)),
+            Err(payload) => {
+                let message = panic_message(&*payload);
+                drop_on_worker(payload); // its `Drop` may panic too
+                Report::Panic(message)
+            }
         };
         // One `write`: chapter 03's `write_report` assembles the report first.
         if write_report(&mut results, &report).is_err() {

@@ -11,7 +11,7 @@ use std::sync::mpsc;
 use rayon::prelude::*;
 use workloads::{Scale, cpu_bound_at};
 
-use crate::error::{PoolError, TaskError, panic_message};
+use crate::error::{PoolError, TaskError, drop_on_worker, panic_message};
 
 // ANCHOR: build
 /// A rayon pool of `n` threads. Like our own pool, zero is refused rather than "pick
@@ -59,9 +59,9 @@ where
     let (tx, rx) = mpsc::sync_channel(1);
     pool.spawn(move || {
         let outcome = catch_unwind(AssertUnwindSafe(task)).map_err(|payload| {
-            TaskError::Panicked {
-                message: panic_message(&*payload),
-            }
+            let message = panic_message(&*payload);
+            drop_on_worker(payload); // its `Drop` may panic too
+            TaskError::Panicked { message }
         });
         // The caller waits in `recv` below, so the send succeeds and
         // nothing is dropped here.

@@ -133,9 +133,15 @@ pub fn share(len: usize) -> Result<&'static SharedBytes, Errno> {
 }
 
 fn region() -> &'static SharedBytes {
-    REGION
-        .get()
-        .expect("shared_memory::share must be called before the pool is created")
+    REGION.get().expect(NO_REGION)
+}
+
+const NO_REGION: &str =
+    "shared_memory::share must be called before the pool is created";
+
+/// The region, for the parent's functions: its absence is an error, not a panic.
+fn shared_region() -> Result<&'static SharedBytes, Box<dyn Error>> {
+    REGION.get().ok_or_else(|| NO_REGION.into())
 }
 
 /// One call at a time hands out the region: two calls on two threads (on one pool or
@@ -169,11 +175,12 @@ pub fn squares(
     n: u64,
     parts: usize,
 ) -> Result<(Vec<u64>, Vec<u32>), Box<dyn Error>> {
-    let bytes = n as usize * 8;
-    assert!(
-        bytes <= region().len(),
-        "{n} squares do not fit the shared region"
-    );
+    let region = shared_region()?;
+    let bytes = usize::try_from(n).ok().and_then(|n| n.checked_mul(8));
+    let Some(bytes) = bytes.filter(|&bytes| bytes <= region.len()) else {
+        let room = region.len();
+        return Err(format!("{n} squares do not fit the {room} shared bytes").into());
+    };
     let _only_us = exclusive();
     let chunks = workloads::split_range(0..n, parts.max(1)).unwrap_or_default();
     let submitted: Vec<_> = chunks
@@ -187,7 +194,7 @@ pub fn squares(
     let pids = answers.into_iter().collect::<Result<Vec<_>, _>>()?;
     // SAFETY: every task has answered, so no worker writes any more; no other call of
     // ours runs (`exclusive`).
-    let slots = unsafe { region().slice(0..bytes) };
+    let slots = unsafe { region.slice(0..bytes) };
     let values = slots
         .chunks_exact(8)
         .map(|s| u64::from_le_bytes(s.try_into().expect("8 bytes")))
@@ -217,9 +224,11 @@ pub fn echo_through_shared_memory(
     pool: &ProcessPool,
     data: &[u8],
 ) -> Result<Vec<u8>, Box<dyn Error>> {
-    let region = region();
+    let region = shared_region()?;
     let (half, len) = (region.len() / 2, data.len());
-    assert!(len <= half, "{len} bytes do not fit half the shared region");
+    if len > half {
+        return Err(format!("{len} bytes do not fit half the shared region").into());
+    }
     let _only_us = exclusive();
     // SAFETY: no other call of ours runs (`exclusive`) and each waits for its task,
     // so no worker touches the region now.

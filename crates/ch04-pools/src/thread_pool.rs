@@ -19,7 +19,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
-use crate::error::{PoolError, TaskError, panic_message};
+use crate::error::{PoolError, TaskError, drop_on_worker, panic_message};
 
 type Job = Box<dyn FnOnce() + Send + 'static>;
 
@@ -146,15 +146,15 @@ impl ThreadPool {
             // the task's result.
             let outcome =
                 panic::catch_unwind(AssertUnwindSafe(task)).map_err(|payload| {
-                    TaskError::Panicked {
-                        message: panic_message(&*payload),
-                    }
+                    let message = panic_message(&*payload);
+                    // The payload is any value (`panic_any`): its `Drop` may panic.
+                    drop_on_worker(payload);
+                    TaskError::Panicked { message }
                 });
             // The caller may have dropped its handle: then nobody wants the result,
             // and it is dropped here. Its `Drop` may panic too; that must not kill
             // the worker either.
-            let _ =
-                panic::catch_unwind(AssertUnwindSafe(move || drop(tx.send(outcome))));
+            drop_on_worker(tx.send(outcome));
         });
         match self.lock_queue().as_ref() {
             Some(queue) => queue.send(job).map_err(|_| PoolError::Closed)?,
@@ -458,6 +458,26 @@ mod tests {
                 .unwrap(),
             );
             gate.open();
+            let next = pool.apply_async(|| 1).expect("the pool is not closed");
+            assert_eq!(next.get(), Ok(1), "the only worker is still alive");
+        });
+    }
+
+    #[test]
+    fn a_panic_whose_payload_panics_when_dropped_does_not_kill_the_worker() {
+        within_patience(|| {
+            let pool = ThreadPool::new(1).unwrap();
+            // The payload is dropped on the worker once its message has been read:
+            // that drop panics too.
+            let bomb = pool
+                .apply_async(|| -> u32 { panic::panic_any(PanicsWhenDropped) })
+                .unwrap();
+            assert_eq!(
+                bomb.get(),
+                Err(TaskError::Panicked {
+                    message: "a panic with a non-string payload".into()
+                })
+            );
             let next = pool.apply_async(|| 1).expect("the pool is not closed");
             assert_eq!(next.get(), Ok(1), "the only worker is still alive");
         });

@@ -546,6 +546,37 @@ mod unix {
         assert_eq!(in_rayon, expected);
     }
 
+    /// A panic payload can be any value (`panic_any`), and its `Drop` may panic.
+    struct PanicsWhenDropped;
+
+    impl Drop for PanicsWhenDropped {
+        fn drop(&mut self) {
+            panic!("dropped");
+        }
+    }
+
+    fn panics_with_a_bomb(_: ()) -> u64 {
+        std::panic::panic_any(PanicsWhenDropped)
+    }
+
+    /// Dropped where the task ran, that payload's own panic killed the process pool's
+    /// worker (the task came back as `WorkerDied`) and aborted the process under rayon.
+    fn a_payload_that_panics_when_dropped_is_still_just_a_panic() {
+        let processes = ProcessPool::new(1).unwrap(); // before any thread exists
+        let before = processes.worker_pids();
+        let in_a_process =
+            processes.apply_async(panics_with_a_bomb, ()).unwrap().get();
+        assert_eq!(processes.worker_pids(), before, "the same worker lives on");
+        processes.join();
+        let rayon = rayon_pools::build(1).unwrap();
+        let in_rayon = rayon_pools::spawn_and_get(&rayon, || panics_with_a_bomb(()));
+        let expected = Err(TaskError::Panicked {
+            message: "a panic with a non-string payload".into(),
+        });
+        assert_eq!(in_a_process, expected);
+        assert_eq!(in_rayon, expected);
+    }
+
     /// A program that dies without dropping its pool (a crash, a
     /// `SIGKILL`) leaves its workers at end-of-file: no worker holds a
     /// copy of its own task pipe, nor of another's.
@@ -636,6 +667,7 @@ mod unix {
             case!(get_timeout_gives_up_and_the_result_comes_later),
             case!(get_timeout_returns_the_value_once_and_only_once),
             case!(every_pool_words_a_panic_the_same),
+            case!(a_payload_that_panics_when_dropped_is_still_just_a_panic),
             case!(workers_end_when_their_pools_owner_dies_without_dropping_it),
             case!(large_arguments_and_results_cross_whole),
         ]

@@ -67,12 +67,39 @@ mod unix {
         assert!(out_of_bounds.is_err());
     }
 
+    /// A request the region cannot hold, or a region never made, is an error, not a
+    /// panic in the caller.
+    fn requests_the_region_cannot_hold_are_errors() {
+        let early = ProcessPool::new(1).unwrap();
+        let err = squares(&early, 10, 1)
+            .map(|_| ())
+            .expect_err("no region yet");
+        assert!(err.to_string().contains("share must be called"), "{err}");
+        let err = echo_through_shared_memory(&early, &[1, 2, 3]).unwrap_err();
+        assert!(err.to_string().contains("share must be called"), "{err}");
+        early.join();
+        shared_memory::share(8 * 10).unwrap();
+        let pool = ProcessPool::new(1).unwrap();
+        for n in [11, u64::MAX] {
+            let err = squares(&pool, n, 1).map(|_| ()).unwrap_err();
+            assert!(err.to_string().contains("do not fit"), "{n}: {err}");
+        }
+        let err = echo_through_shared_memory(&pool, &[0; 41]).unwrap_err();
+        assert!(err.to_string().contains("do not fit"), "{err}");
+        assert_eq!(
+            squares(&pool, 10, 2).unwrap().0[9],
+            81,
+            "the pool still works"
+        );
+    }
+
     pub fn tests() -> Vec<Test> {
         vec![
             case!(workers_write_disjoint_slices_that_the_parent_reads),
             case!(data_comes_back_unchanged_through_shared_memory),
             case!(a_region_made_after_the_fork_is_not_shared),
             case!(bad_regions_are_errors),
+            case!(requests_the_region_cannot_hold_are_errors),
         ]
     }
 }
