@@ -390,11 +390,14 @@ mod tests {
             let pool = ThreadPool::new(2).unwrap();
             let gate = Arc::new(Gate::new());
             let g = Arc::clone(&gate);
+            let (done_tx, done) = mpsc::channel();
             let result = starmap_async(
                 &pool,
                 move |i: usize| {
                     if i == 9 {
                         g.wait_or_panic(); // the last item is slow
+                    } else {
+                        done_tx.send(i).unwrap();
                     }
                     i
                 },
@@ -405,6 +408,9 @@ mod tests {
             let (tx, rx) = mpsc::channel();
             let waiter =
                 thread::spawn(move || tx.send(result.get().map(|v| v.len())));
+            for _ in 0..9 {
+                done.recv_timeout(PATIENCE).unwrap();
+            }
             // Nine results are ready, but get() holds them all until
             // the tenth: nothing yet.
             assert!(rx.recv_timeout(Duration::from_millis(50)).is_err());

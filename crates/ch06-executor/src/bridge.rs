@@ -19,15 +19,22 @@ impl<R: Clone> Future for Ticket<R> {
     type Output = Result<R, TaskError>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let mut slot = self.shared.lock();
+        let this = self.get_mut();
+        let mut slot = this.shared.lock();
         if let Some(outcome) = &slot.outcome {
             return Poll::Ready(outcome.clone());
         }
         // Under the same lock the worker takes to complete: it cannot slip in between
-        // the check above and this store, so the wake-up is never lost.
-        match &mut slot.waker {
-            Some(waker) if waker.will_wake(cx.waker()) => {}
-            waker => *waker = Some(cx.waker().clone()),
+        // the check above and this store, so the wake-up is never lost. Each clone
+        // keeps a waker of its own: two tasks awaiting clones are both woken.
+        let key = *this.key.get_or_insert_with(|| {
+            slot.next_key += 1;
+            slot.next_key
+        });
+        match slot.wakers.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, waker)) if waker.will_wake(cx.waker()) => {}
+            Some((_, waker)) => *waker = cx.waker().clone(),
+            None => slot.wakers.push((key, cx.waker().clone())),
         }
         Poll::Pending
     }
@@ -113,5 +120,42 @@ mod tests {
             .recv_timeout(support::PATIENCE)
             .expect("completing the task must wake the stored waker");
         assert!(Pin::new(&mut ticket).poll(&mut cx).is_ready());
+    }
+
+    #[test]
+    fn two_clones_awaited_by_two_tasks_both_wake() {
+        use std::sync::mpsc;
+        struct Tell(usize, mpsc::Sender<usize>);
+        impl Wake for Tell {
+            fn wake(self: Arc<Self>) {
+                let _ = self.1.send(self.0);
+            }
+        }
+        let (tx, woken) = mpsc::channel();
+        let wakers: Vec<Waker> = (0..2)
+            .map(|task| Waker::from(Arc::new(Tell(task, tx.clone()))))
+            .collect();
+        let executor = ThreadExecutor::new(1).unwrap();
+        let gate = Arc::new(Gate::new());
+        let first = {
+            let gate = gate.clone();
+            executor.spawn(move || gate.wait_or_panic()).unwrap()
+        };
+        // A ticket is a shared claim: each task awaits its own clone.
+        let mut clones = [first.clone(), first];
+        for (clone, waker) in clones.iter_mut().zip(&wakers) {
+            let mut cx = Context::from_waker(waker);
+            assert!(Pin::new(clone).poll(&mut cx).is_pending());
+        }
+        gate.open();
+        let mut tasks: Vec<usize> = (0..2)
+            .map(|_| {
+                woken
+                    .recv_timeout(support::PATIENCE)
+                    .expect("completion must wake every task awaiting a clone")
+            })
+            .collect();
+        tasks.sort();
+        assert_eq!(tasks, [0, 1]);
     }
 }

@@ -21,11 +21,15 @@ use crate::handoff::Handoff;
 use crate::handoff::Spinner;
 use crate::state::{Phase, State};
 
-/// Who is waiting for a task to complete, besides `result()`: an async task, and any
+/// Who is waiting for a task to complete, besides `result()`: async tasks, and any
 /// `as_completed` / `wait` over this ticket (told the ticket's index in their list).
 pub(crate) struct Slot<R> {
     pub(crate) outcome: Option<Result<R, TaskError>>,
-    pub(crate) waker: Option<Waker>,
+    /// The waker of each clone of the ticket that was polled, by the clone's key:
+    /// tasks awaiting clones of one ticket are all woken.
+    pub(crate) wakers: Vec<(usize, Waker)>,
+    /// The key the next polled clone gets.
+    pub(crate) next_key: usize,
     watchers: Vec<(usize, Sender<usize>)>,
     /// Threads parked in `result()` (completing wakes them only if there are any).
     parked: usize,
@@ -59,7 +63,7 @@ impl<R> Shared<R> {
     // ANCHOR: complete
     /// Stores the outcome (the first one only) and tells everyone waiting.
     fn complete(&self, outcome: Result<R, TaskError>) {
-        let (waker, watchers, parked) = {
+        let (wakers, watchers, parked) = {
             let mut slot = self.lock();
             if slot.outcome.is_some() {
                 return;
@@ -70,7 +74,7 @@ impl<R> Shared<R> {
                 self.state.finish();
             }
             (
-                slot.waker.take(),
+                std::mem::take(&mut slot.wakers),
                 std::mem::take(&mut slot.watchers),
                 slot.parked > 0,
             )
@@ -78,7 +82,7 @@ impl<R> Shared<R> {
         if parked {
             self.ready.notify_all();
         }
-        if let Some(waker) = waker {
+        for (_, waker) in wakers {
             waker.wake();
         }
         for (index, watcher) in watchers {
@@ -107,6 +111,8 @@ impl<R> Shared<R> {
 /// shared references too). Dropping every ticket does not cancel the task.
 pub struct Ticket<R> {
     pub(crate) shared: Arc<Shared<R>>,
+    /// This clone's key among the wakers, given at its first pending `poll`.
+    pub(crate) key: Option<usize>,
 }
 // ANCHOR_END: ticket
 
@@ -114,6 +120,7 @@ impl<R> Clone for Ticket<R> {
     fn clone(&self) -> Self {
         Ticket {
             shared: self.shared.clone(),
+            key: None, // a clone may be awaited by another task: a waker of its own
         }
     }
 }
@@ -154,7 +161,8 @@ impl<R> Ticket<R> {
             state: State::new(),
             slot: Mutex::new(Slot {
                 outcome: None,
-                waker: None,
+                wakers: Vec::new(),
+                next_key: 0,
                 watchers: Vec::new(),
                 parked: 0,
             }),
@@ -166,6 +174,7 @@ impl<R> Ticket<R> {
         (
             Ticket {
                 shared: shared.clone(),
+                key: None,
             },
             Promise {
                 shared,

@@ -140,7 +140,8 @@ mod linux {
         assert_eq!(
             running.result().unwrap_err().to_string(),
             format!(
-                "the pool is broken: worker process {pid} was killed by signal SIGKILL"
+                "the pool is broken: worker process {pid} was killed by signal \
+                 SIGKILL"
             )
         );
         drop(executor);

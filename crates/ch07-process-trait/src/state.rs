@@ -197,12 +197,14 @@ impl<T: Wire> Running<T> {
     /// Waits for the child and returns the `Finished` process, with its output or the
     /// [`ExitError`] that says how it ended. Always reaps the child.
     pub fn join(mut self) -> Result<Finished<T>, ProcessError> {
-        let report = self.collect();
+        // An error here (the child reaped by someone else: no status to wait for)
+        // is returned before the status is looked at.
+        let report = self.collect()?;
         let exit = self.exit.take().expect("collect reaps the child");
         let pid = self.pid();
         Ok(Finished {
             pid,
-            result: outcome(pid, exit, report?)?,
+            result: outcome(pid, exit, report)?,
         })
     }
 

@@ -337,6 +337,19 @@ mod unix {
     }
     // ANCHOR_END: pitfall_orphan
 
+    /// Another part of the program reaped the child first (a `waitpid(-1)` loop, a
+    /// library's `SIGCHLD` handler): `join` cannot wait for it, and says so with an
+    /// error instead of panicking.
+    fn join_of_a_child_reaped_elsewhere_is_an_error() {
+        let running = (|| 7u64).start().unwrap();
+        let pid = Pid::from_raw(running.pid() as i32);
+        assert!(matches!(waitpid(pid, None), Ok(WaitStatus::Exited(_, 0))));
+        let joined =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| running.join()));
+        let joined = joined.expect("join panicked on a child reaped elsewhere");
+        assert!(joined.is_err(), "no exit status to give: {joined:?}");
+    }
+
     fn start_refuses_a_threaded_process() {
         let (tx, rx) = std::sync::mpsc::channel::<()>();
         let other = std::thread::spawn(move || rx.recv());
@@ -366,6 +379,7 @@ mod unix {
             #[cfg(target_os = "linux")]
             case!(a_daemon_dies_with_its_killed_parent),
             case!(start_refuses_a_threaded_process),
+            case!(join_of_a_child_reaped_elsewhere_is_an_error),
         ]
     }
 }
