@@ -53,6 +53,17 @@ pub enum Report {
     Panic(String),
 }
 
+impl Report {
+    /// The report of a child whose task panicked. The payload is leaked, never
+    /// dropped: a payload is any value (`panic_any`), and a `Drop` that panics would
+    /// unwind out of the child, past its report, into the caller's code.
+    pub fn of_panic(payload: Box<dyn std::any::Any + Send>) -> Report {
+        let message = panic_message(&*payload);
+        std::mem::forget(payload);
+        Report::Panic(message)
+    }
+}
+
 const TAG_VALUE: u8 = 0;
 const TAG_PANIC: u8 = 1;
 

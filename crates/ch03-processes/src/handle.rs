@@ -27,7 +27,7 @@ use nix::sys::signal::{Signal, kill};
 use nix::unistd::{ForkResult, Pid, fork};
 
 use crate::error::{EXIT_PANIC, ProcessError, outcome};
-use crate::frame::{Report, panic_message};
+use crate::frame::Report;
 use crate::sys::{
     ChildPipe, ensure_single_threaded, flush_stdio, pipe, report_and_exit, wait_for,
 };
@@ -128,13 +128,7 @@ pub unsafe fn spawn_unchecked<T: Wire, F: FnOnce() -> T>(
 fn child_main<T: Wire, F: FnOnce() -> T>(f: F, mut out: File) -> ! {
     let (report, code) = match catch_unwind(AssertUnwindSafe(|| f().to_bytes())) {
         Ok(bytes) => (Report::Value(bytes), 0),
-        Err(payload) => {
-            let message = panic_message(&*payload);
-            // Leaked, never dropped: a payload is any value (`panic_any`), and a
-            // `Drop` that panics would unwind into the caller's code after all.
-            std::mem::forget(payload);
-            (Report::Panic(message), EXIT_PANIC)
-        }
+        Err(payload) => (Report::of_panic(payload), EXIT_PANIC),
     };
     report_and_exit(&mut out, &report, code)
 }

@@ -20,7 +20,7 @@ use std::process::{Child, Command, Stdio};
 use crate::error::{
     EXIT_PANIC, EXIT_UNKNOWN_TASK, EXIT_WRITE_FAILED, Exit, ProcessError, outcome,
 };
-use crate::frame::{Report, panic_message, write_report};
+use crate::frame::{Report, write_report};
 use crate::wire::{Wire, WireError};
 
 /// The first argument that turns a run of the program into a child serving one task.
@@ -99,13 +99,7 @@ impl Registry {
                 Report::Panic(format!("bad argument for task {name:?}: {e}")),
                 EXIT_PANIC,
             ),
-            Err(payload) => {
-                let message = panic_message(&*payload);
-                // Leaked, never dropped: a payload is any value (`panic_any`), and
-                // a `Drop` that panics would end this child before its report.
-                std::mem::forget(payload);
-                (Report::Panic(message), EXIT_PANIC)
-            }
+            Err(payload) => (Report::of_panic(payload), EXIT_PANIC),
         };
         if write_report(&mut out, &report).is_err() {
             EXIT_WRITE_FAILED
